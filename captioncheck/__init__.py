@@ -1,0 +1,45 @@
+"""captioncheck: catch photos used out of context on news pages.
+
+Public API: the result types and exceptions below, plus `extract` (page -> images in context)
+and `check_page` (page -> explained verdicts), both imported lazily so that importing the
+package stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from captioncheck._exceptions import CaptionCheckError, DependencyError, FetchRefused, IndexStoreError, InputError
+from captioncheck._types import SCHEMA_VERSION, ExtractResult, ImageInContext, Match, PageInfo, Reason
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:  # lazy public functions (PEP 562)
+    if name == "extract":
+        from captioncheck.extract import extract
+
+        return extract
+    if name == "check_page":
+        from captioncheck.pipeline import check_page
+
+        return check_page
+    raise AttributeError(name)
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CaptionCheckError",
+    "DependencyError",
+    "ExtractResult",
+    "FetchRefused",
+    "ImageInContext",
+    "IndexStoreError",
+    "InputError",
+    "Match",
+    "PageInfo",
+    "Reason",
+    "__version__",
+    "check_page",
+    "extract",
+]

@@ -1,0 +1,125 @@
+"""Records that flow between the stages: page -> images in context -> evidence -> verdict -> report.
+
+These pydantic models are the seams of the package *and* the JSON schema of `extract`/`check`
+and of the HTTP API (one definition, no copies). Bump SCHEMA_VERSION on any breaking change and
+describe it in docs/schema.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+ImageRole = Literal[
+    "lead", "inline", "slideshow", "chart",  # article images
+    "ad", "logo", "icon", "avatar", "tracking", "teaser", "placeholder", "decoration",  # the rest
+]
+ARTICLE_ROLES: frozenset[str] = frozenset({"lead", "inline", "slideshow", "chart"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JsonLdImage(_Model):
+    """An ImageObject (or image URL) named by the page's JSON-LD / OpenGraph."""
+
+    url: str
+    caption: str = ""
+    credit: str = ""  # creditText / copyrightHolder / author
+    source: str = ""  # "jsonld" | "og"
+
+
+class PageInfo(_Model):
+    """What the page says about itself."""
+
+    url: str = ""  # the page's address: --url, <base>, canonical or og:url
+    title: str = ""
+    language: str = ""  # BCP-47-ish code from <html lang>, meta or detection ("fr")
+    published: str = ""  # ISO 8601 date/time when the page states one
+    site_name: str = ""
+    description: str = ""
+    authors: list[str] = Field(default_factory=list)
+    text: str = ""  # main article text (trafilatura), paragraphs separated by blank lines
+    charset: str = ""  # the charset the page was decoded with
+    og_image: str = ""
+    jsonld_types: list[str] = Field(default_factory=list)
+    jsonld_images: list[JsonLdImage] = Field(default_factory=list)
+
+
+class ImageInContext(_Model):
+    """One image as this page presents it."""
+
+    url: str  # best full-size absolute URL
+    urls: list[str] = Field(default_factory=list)  # every candidate URL, best first
+    caption: str = ""  # visible caption, credit removed
+    credit: str = ""
+    alt: str = ""
+    title: str = ""
+    context_before: str = ""  # article text just before the image
+    context_after: str = ""  # article text just after the image
+    selector: str = ""  # CSS selector that finds the <img> (or <picture>) again in the page
+    role: str = "inline"
+    position: int = 0  # 0-based order among the reported images
+    width: int | None = None  # declared width/height attributes, when present
+    height: int | None = None
+    local_path: str = ""  # file of a "Webpage, Complete" save or an MHTML part extracted to disk
+    notes: list[str] = Field(default_factory=list)  # how caption/credit were found (debugging aid)
+
+
+class ExtractResult(_Model):
+    schema_version: str = SCHEMA_VERSION
+    page: PageInfo
+    images: list[ImageInContext]
+
+
+class Match(_Model):
+    """A known photo from the index that looks like this image."""
+
+    photo_id: int
+    caption: str = ""
+    credit: str = ""
+    creator: str = ""
+    source_url: str = ""
+    page_url: str = ""
+    date: str = ""  # ISO 8601: taken or first published
+    place: str = ""
+    license: str = ""
+    origin: str = "curated"  # curated | seen
+    algorithm: str = ""  # which hash decided: "pdq", "phash", "crop", "combined", ...
+    distance: float = 0.0
+    score: float = 0.0  # [0,1], 1 = certainly the same photo
+    seen_at: str = ""  # for origin=seen: when it was seen
+    transform: str = ""  # e.g. "mirror", "crop" when a variant matched
+
+
+Severity = Literal["info", "low", "medium", "high"]
+
+
+class Reason(_Model):
+    """One finding about an image, explained."""
+
+    code: str
+    severity: Severity
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+Verdict = Literal["consistent", "suspicious", "inconsistent", "unknown"]
+
+__all__ = [
+    "ARTICLE_ROLES",
+    "SCHEMA_VERSION",
+    "ExtractResult",
+    "ImageInContext",
+    "ImageRole",
+    "JsonLdImage",
+    "Match",
+    "PageInfo",
+    "Reason",
+    "Severity",
+    "Verdict",
+]

@@ -1,0 +1,50 @@
+"""Settings: model spec, thresholds and paths, with environment overrides.
+
+Environment variables (all optional):
+  CAPTIONCHECK_DATADIR   where the default index and caches live (default: the user data dir)
+  CAPTIONCHECK_MODEL     CLIP model spec or preset name (default: "multilingual")
+  CAPTIONCHECK_THREADS   torch CPU threads (default: number of cores)
+  CAPTIONCHECK_DEVICE    "auto" | "cpu" | "cuda" (default: auto)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """The directory for the default index and caches (created on demand by callers)."""
+    env = os.environ.get("CAPTIONCHECK_DATADIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("captioncheck", appauthor=False))
+
+
+def default_index_path() -> Path:
+    return data_dir() / "index.sqlite"
+
+
+@dataclass
+class Settings:
+    """Everything a check needs to know; one object passed down the pipeline."""
+
+    index_path: Path | None = None  # None: the default index under data_dir()
+    model: str = field(default_factory=lambda: os.environ.get("CAPTIONCHECK_MODEL", "multilingual"))
+    device: str = field(default_factory=lambda: os.environ.get("CAPTIONCHECK_DEVICE", "auto"))
+    threads: int | None = field(
+        default_factory=lambda: int(os.environ["CAPTIONCHECK_THREADS"]) if os.environ.get("CAPTIONCHECK_THREADS") else None
+    )
+    use_clip: bool = True
+    use_ocr: bool = True
+    use_index: bool = True
+    remember: bool = True  # record every checked image in the first-seen registry
+    all_images: bool = False
+    ocr_timeout_s: float = 15.0
+    max_images: int = 100
+
+    def resolved_index_path(self) -> Path:
+        return Path(self.index_path) if self.index_path else default_index_path()

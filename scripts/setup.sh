@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything captioncheck needs on a fresh Debian machine (run as root or with sudo):
+#   system: tesseract-ocr + language packs (eng fra deu spa rus ara fas chi_sim), chromium for the
+#           extension end-to-end test;
+#   python: this package with all extras (torch==2.14.1 / torchvision==0.29.1 pinned in pyproject).
+# Idempotent: re-running it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
+
+DEBS=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa
+      tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-fas tesseract-ocr-chi-sim
+      chromium fonts-dejavu-core)
+missing=()
+for p in "${DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+echo "setup: installing captioncheck and its Python dependencies (first run downloads several GB for torch)"
+"$PY" -m pip install -q --disable-pip-version-check -e '.[all]'
+echo "setup: done. Try: captioncheck check testdata/pages/presstv-fr-2019-12-11.html --index testdata/index.sqlite"
