@@ -8,6 +8,7 @@ one place (`_run`): 1 general, 2 user error, 3 missing dependency, 130 interrupt
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -15,13 +16,14 @@ import click
 
 from captioncheck._exceptions import CaptionCheckError
 
-# command name -> "module:attribute"; each module owns one command or group
-COMMANDS: dict[str, str] = {
-    "extract": "captioncheck.cli.extract_cmd:extract",
-    "check": "captioncheck.cli.check_cmd:check",
-    "index": "captioncheck.cli.index_cmd:index",
-    "models": "captioncheck.cli.models_cmd:models",
-    "serve": "captioncheck.cli.serve_cmd:serve",
+# command name -> ("module:attribute", one-line help); each module owns one command or group.
+# The help lines are here so that `captioncheck --help` imports none of the command modules.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("captioncheck.cli.check_cmd:check", "Check every image of a page: scores, matches, reasons, verdict."),
+    "extract": ("captioncheck.cli.extract_cmd:extract", "List a page's article images with caption, credit and context."),
+    "index": ("captioncheck.cli.index_cmd:index", "Manage the local index of known photos (add, search, stats...)."),
+    "models": ("captioncheck.cli.models_cmd:models", "List and download CLIP models for offline use."),
+    "serve": ("captioncheck.cli.serve_cmd:serve", "Run the HTTP API (backend of the browser extension)."),
 }
 
 
@@ -30,13 +32,17 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = entry[0].split(":")
         module = importlib.import_module(module_name)
         command: click.Command = getattr(module, attr)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,4 +75,9 @@ def main(argv: list[str] | None = None) -> Any:
         error_line(str(exc))
         sys.exit(exc.exit_code)
     except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line, with the way to get the traceback
+        if os.environ.get("CAPTIONCHECK_DEBUG"):
+            raise
+        error_line(f"unexpected {type(exc).__name__}: {exc} (set CAPTIONCHECK_DEBUG=1 for the traceback and report it)")
         sys.exit(1)
