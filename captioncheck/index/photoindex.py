@@ -1,0 +1,197 @@
+"""The photo index: known photos with their context, looked up by perceptual hash.
+
+    from captioncheck.index import open_index, PhotoMeta
+    with open_index(path) as index:
+        index.add_photo(data, PhotoMeta(caption="...", credit="AFP"))
+        matches = index.search(image_bytes_or_pil)        # list[Match], best first
+
+A match is the smallest PDQ distance between any hash of the query (whole image, borders
+trimmed, inset photo; each also mirrored) and any stored hash of a photo (whole image and its
+crop windows), accepted at distance <= MATCH_THRESHOLD, which bench/hash_robustness.py measured
+to keep false matches at or below 0.1% (docs/index.md). Query hashes with PDQ quality below
+MIN_QUALITY (flat images) are not used: they match anything flat.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from captioncheck._types import Match
+from captioncheck.index import hashes as H
+from captioncheck.index.search import HashSearcher, Hit, shared
+from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
+
+MATCH_THRESHOLD = 62  # PDQ bits out of 256; see docs/index.md for the measurement
+MIN_QUALITY = 30
+UNRELATED_DISTANCE = 128.0  # expected PDQ distance between unrelated photos: score 0
+
+
+@dataclass
+class PhotoMeta:
+    """What is known about a photo: where it comes from and what it shows."""
+
+    caption: str = ""
+    credit: str = ""
+    creator: str = ""
+    source_url: str = ""
+    page_url: str = ""
+    date: str = ""  # ISO 8601, taken or first published
+    place: str = ""
+    license: str = ""
+
+    def filled_from(self, other: PhotoMeta) -> PhotoMeta:
+        """This metadata with its empty fields taken from `other`."""
+        return PhotoMeta(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PhotoMeta:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: str(v) for k, v in data.items() if k in names and v is not None})
+
+
+def score(distance: float) -> float:
+    """Similarity in [0, 1]: 1 for identical hashes, 0 at the distance of unrelated photos."""
+    return round(max(0.0, min(1.0, 1.0 - distance / UNRELATED_DISTANCE)), 4)
+
+
+def describe(region: str, transform: str, variant: str) -> str:
+    """How the query relates to the stored photo, e.g. "mirror+crop"."""
+    parts = [transform] if transform else []
+    if variant != "full":
+        parts.append("crop")
+    if region == "trim":
+        parts.append("borders")
+    elif region == "block":
+        parts.append("inset")
+    return "+".join(parts)
+
+
+class PhotoIndex:
+    """Known photos in a store plus the in-memory hash searcher shared by this process."""
+
+    def __init__(self, store: SQLiteStore, searcher: HashSearcher) -> None:
+        self.store = store
+        self.searcher = searcher
+        self._sync_lock = threading.Lock()
+
+    def __enter__(self) -> PhotoIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes
+    def add_photo(self, data: bytes, meta: PhotoMeta, *, commit: bool = True, origin: str = "curated") -> int:
+        """Add a photo (or merge its metadata into the same bytes added before); returns its id."""
+        digest = H.sha256(data)
+        existing = self.store.find_sha256(digest)
+        if existing is not None:
+            self.store.merge_meta(existing, {**asdict(meta), "origin": origin}, commit=commit)
+            return existing
+        img = H.decode(data)
+        return self.add_hashed(digest, len(data), img.size, H.index_hashes(img), meta, commit=commit, origin=origin)
+
+    def add_hashed(self, digest: str, size: int, dims: tuple[int, int], rows: list[H.HashRow], meta: PhotoMeta, *,
+                   commit: bool = True, origin: str = "curated") -> int:
+        """Add a photo whose hashes were computed elsewhere (parallel ingest)."""
+        existing = self.store.find_sha256(digest)
+        if existing is not None:
+            self.store.merge_meta(existing, {**asdict(meta), "origin": origin}, commit=commit)
+            return existing
+        record = PhotoRecord(id=0, sha256=digest, size=size, width=dims[0], height=dims[1], origin=origin,
+                             added_at=utcnow(), **asdict(meta))
+        return self.store.add_photo(record, rows, commit=commit)
+
+    def remember_seen(self, data: bytes, *, page_url: str, caption: str, credit: str, seen_at: str) -> None:
+        """Record that this image was seen on a page (first-seen registry, origin="seen")."""
+        seen_at = seen_at or utcnow()
+        photo_id = self.add_photo(data, PhotoMeta(caption=caption, credit=credit, page_url=page_url, date=seen_at),
+                                  commit=False, origin="seen")
+        self.store.add_sighting(photo_id, page_url, caption, credit, seen_at, commit=True)
+
+    def remove(self, photo_ids: list[int]) -> int:
+        return self.store.remove(photo_ids)
+
+    def commit(self) -> None:
+        self.store.commit()
+
+    # -- reads
+    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None,
+               threshold: int = MATCH_THRESHOLD) -> list[Match]:
+        """Known photos that look like `image`, best first (at most k)."""
+        img = H.decode(image)
+        queries = [q for q in H.query_hashes(img) if q.quality >= MIN_QUALITY]
+        if not queries:
+            return []
+        self.sync()
+        bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
+        best: dict[int, Hit] = {}
+        for hit in self.searcher.search(bits, threshold):
+            cur = best.get(hit.photo_id)
+            if cur is None or _rank(hit, queries) < _rank(cur, queries):
+                best[hit.photo_id] = hit
+        records = self.store.photos(best)
+        ranked = sorted((h for h in best.values() if h.photo_id in records), key=lambda h: (h.distance, h.photo_id))
+        out = []
+        for hit in ranked:
+            rec = records[hit.photo_id]
+            if exclude_page_url and rec.page_url == exclude_page_url:
+                continue
+            out.append(_match(rec, hit, queries[hit.query]))
+        return out[:k]
+
+    def sync(self) -> None:
+        """Load hashes added since the searcher last looked (by this or another process)."""
+        with self._sync_lock:
+            while True:
+                rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
+                if not rows:
+                    return
+                bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), -1)
+                self.searcher.add(np.array([r[1] for r in rows]), [r[2] for r in rows], bits, last_row_id=rows[-1][0])
+
+    def get(self, photo_id: int) -> PhotoRecord | None:
+        return self.store.photos([photo_id]).get(photo_id)
+
+    def stats(self) -> dict[str, Any]:
+        self.sync()
+        return {**self.store.stats(), "search": self.searcher.kind, "searchable_hashes": len(self.searcher),
+                "threshold": MATCH_THRESHOLD}
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
+    """Smaller is better: distance, then the plainest explanation (whole image, no mirror, no crop)."""
+    q = queries[hit.query]
+    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant != "full")
+
+
+def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash) -> Match:
+    return Match(
+        photo_id=rec.id, caption=rec.caption, credit=rec.credit, creator=rec.creator, source_url=rec.source_url,
+        page_url=rec.page_url, date=rec.date, place=rec.place, license=rec.license, origin=rec.origin,
+        algorithm="pdq", distance=float(hit.distance), score=score(hit.distance), seen_at=rec.seen_at,
+        transform=describe(query.region, query.transform, hit.variant),
+    )
+
+
+def open_index(path: str | Path, *, create: bool = True, readonly: bool = False) -> PhotoIndex:
+    """Open (or create) the index at `path`; its searcher is shared by every open of it in this process.
+
+    The searcher is keyed by path and by the random id the database was created with, so a file
+    deleted and built again at the same path gets a fresh searcher.
+    """
+    store = SQLiteStore(path, create=create, readonly=readonly)
+    key = f"{Path(path).resolve()}#{store.index_id()}"
+    return PhotoIndex(store, shared(key))
+
+
+__all__ = ["MATCH_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index", "score"]

@@ -1,0 +1,264 @@
+"""Where photos, their metadata and their hashes live: a small storage interface and its SQLite backend.
+
+`PhotoStore` is everything the index needs from storage, so that a PostgreSQL backend can follow
+by implementing the same protocol. `SQLiteStore` keeps one database file in WAL mode:
+
+* writes are batched in explicit transactions (`add_photo(..., commit=False)` then `commit()`);
+  a transaction is all or nothing, so killing the process loses at most the open batch and the
+  file always opens again (WAL with synchronous=NORMAL is durable against process crashes);
+* readers do not block the writer and the writer does not block readers (several processes);
+* one connection per store, guarded by a lock, so a store can be shared by a threadpool.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from captioncheck._exceptions import IndexStoreError
+from captioncheck.index import migrations
+from captioncheck.index.hashes import HashRow
+
+META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date", "place", "license")
+PHOTO_COLUMNS = ("id", "sha256", "size", "width", "height", *META_FIELDS, "origin", "added_at")
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class PhotoRecord:
+    """One stored photo; `hashes` only filled where asked for (export)."""
+
+    id: int
+    sha256: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    caption: str = ""
+    credit: str = ""
+    creator: str = ""
+    source_url: str = ""
+    page_url: str = ""
+    date: str = ""
+    place: str = ""
+    license: str = ""
+    origin: str = "curated"
+    added_at: str = ""
+    seen_at: str = ""  # first sighting, for origin=seen
+    hashes: list[HashRow] = field(default_factory=list)
+
+
+class PhotoStore(Protocol):
+    """What the photo index needs from a storage backend."""
+
+    def find_sha256(self, sha256: str) -> int | None: ...
+    def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, commit: bool = True) -> None: ...
+    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None: ...
+    def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
+    def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
+    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None]]: ...
+    def max_hash_id(self) -> int: ...
+    def index_id(self) -> str: ...
+    def remove(self, ids: Iterable[int], *, commit: bool = True) -> int: ...
+    def stats(self) -> dict[str, Any]: ...
+    def commit(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SQLiteStore:
+    """The default backend: one SQLite file in WAL mode."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._in_tx = False
+        self.readonly = readonly
+        self.conn = self._connect(create)
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        if not self.path.exists() and (not create or self.readonly):
+            raise IndexStoreError(f"no index at {self.path}; build one with `captioncheck index add PHOTOS...` or pass --index")
+        try:
+            if not self.readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            uri = f"file:{self.path}?mode=ro" if self.readonly else f"file:{self.path}"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if self.readonly:
+                if not _has_table(conn, "_migrations") or migrations.pending(conn, readonly=True):
+                    raise IndexStoreError(f"index {self.path} is empty or older; open it once without read-only mode")
+                migrations.ensure_known(conn, str(self.path), readonly=True)
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                migrations.migrate(conn, str(self.path))
+            return conn
+        except sqlite3.DatabaseError as exc:
+            raise IndexStoreError(f"cannot open index {self.path} ({exc}); is it a captioncheck index? pass another --index") from exc
+
+    # -- transactions
+    def _begin(self) -> None:
+        if self.readonly:
+            raise IndexStoreError(f"index {self.path} is open read-only; open it without --readonly to change it")
+        if not self._in_tx:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._in_tx = True
+
+    def commit(self) -> None:
+        with self._lock:
+            if self._in_tx:
+                self.conn.execute("COMMIT")
+                self._in_tx = False
+
+    def rollback(self) -> None:
+        with self._lock:
+            if self._in_tx:
+                self.conn.execute("ROLLBACK")
+                self._in_tx = False
+
+    def _write(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        try:
+            self._begin()
+            return self.conn.execute(sql, tuple(params))
+        except sqlite3.Error as exc:
+            raise IndexStoreError(f"cannot write to index {self.path} ({exc}); check disk space and permissions") from exc
+
+    # -- writes
+    def find_sha256(self, sha256: str) -> int | None:
+        with self._lock:
+            row = self.conn.execute("SELECT id FROM photos WHERE sha256 = ?", (sha256,)).fetchone()
+            return int(row[0]) if row else None
+
+    def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int:
+        cols = [c for c in PHOTO_COLUMNS if c != "id"]
+        values = [getattr(record, c) for c in cols]
+        with self._lock:
+            cur = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values)
+            photo_id = int(cur.lastrowid or 0)
+            self.conn.executemany(
+                "INSERT INTO hashes (photo_id, kind, variant, bits, quality) VALUES (?, ?, ?, ?, ?)",
+                [(photo_id, h.kind, h.variant, h.bits, h.quality) for h in hashes],
+            )
+            if commit:
+                self.commit()
+            return photo_id
+
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, commit: bool = True) -> None:
+        """Fill empty metadata fields of a photo (a duplicate added again); curated wins over seen."""
+        with self._lock:
+            for key, value in meta.items():
+                if key in META_FIELDS and value:
+                    self._write(f"UPDATE photos SET {key} = ? WHERE id = ? AND {key} = ''", (value, photo_id))
+            if meta.get("origin") == "curated":
+                self._write("UPDATE photos SET origin = 'curated' WHERE id = ?", (photo_id,))
+            if commit:
+                self.commit()
+
+    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None:
+        with self._lock:
+            self._write(
+                "INSERT INTO sightings (photo_id, page_url, caption, credit, seen_at) VALUES (?, ?, ?, ?, ?)",
+                (photo_id, page_url, caption, credit, seen_at),
+            )
+            if commit:
+                self.commit()
+
+    def remove(self, ids: Iterable[int], *, commit: bool = True) -> int:
+        with self._lock:
+            n = 0
+            for pid in ids:
+                n += self._write("DELETE FROM photos WHERE id = ?", (int(pid),)).rowcount
+            if commit:
+                self.commit()
+            return n
+
+    # -- reads
+    def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]:
+        wanted = sorted({int(i) for i in ids})
+        out: dict[int, PhotoRecord] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = (f"SELECT {', '.join('p.' + c for c in PHOTO_COLUMNS)}, "
+                       "(SELECT min(seen_at) FROM sightings s WHERE s.photo_id = p.id) "
+                       f"FROM photos p WHERE p.id IN ({marks})")
+                for row in self.conn.execute(sql, chunk):
+                    rec = PhotoRecord(**dict(zip(PHOTO_COLUMNS, row[:-1])), seen_at=row[-1] or "")
+                    out[rec.id] = rec
+        return out
+
+    def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]:
+        last = 0
+        while True:
+            with self._lock:
+                ids = [r[0] for r in self.conn.execute("SELECT id FROM photos WHERE id > ? ORDER BY id LIMIT 500", (last,))]
+            if not ids:
+                return
+            recs = self.photos(ids)
+            if with_hashes:
+                with self._lock:
+                    marks = ",".join("?" * len(ids))
+                    for pid, kind, variant, bits, q in self.conn.execute(
+                        f"SELECT photo_id, kind, variant, bits, quality FROM hashes WHERE photo_id IN ({marks}) ORDER BY id", ids
+                    ):
+                        recs[pid].hashes.append(HashRow(kind, variant, bytes(bits), q))
+            yield from (recs[i] for i in ids if i in recs)
+            last = ids[-1]
+
+    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None]]:
+        """(hash_id, photo_id, variant, bits, quality) of hashes of one kind with id > after_id, by id."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT id, photo_id, variant, bits, quality FROM hashes WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+                (kind, after_id, limit),
+            ).fetchall()
+        return [(r[0], r[1], r[2], bytes(r[3]), r[4]) for r in rows]
+
+    def index_id(self) -> str:
+        """A random id made with the database: tells a rebuilt file from the one cached in memory."""
+        with self._lock:
+            return str(self.conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
+
+    def max_hash_id(self) -> int:
+        with self._lock:
+            return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM hashes").fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            q = self.conn.execute
+            by_origin = dict(q("SELECT origin, count(*) FROM photos GROUP BY origin").fetchall())
+            return {
+                "path": str(self.path),
+                "photos": sum(by_origin.values()),
+                "curated": by_origin.get("curated", 0),
+                "seen": by_origin.get("seen", 0),
+                "hashes": q("SELECT count(*) FROM hashes").fetchone()[0],
+                "sightings": q("SELECT count(*) FROM sightings").fetchone()[0],
+                "with_caption": q("SELECT count(*) FROM photos WHERE caption != ''").fetchone()[0],
+                "schema": migrations.applied(self.conn, readonly=True)[-1],
+                "size_bytes": self.path.stat().st_size if self.path.exists() else 0,
+            }
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.commit()
+            finally:
+                self.conn.close()
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+__all__ = ["META_FIELDS", "PhotoRecord", "PhotoStore", "SQLiteStore", "utcnow"]
