@@ -1,0 +1,50 @@
+"""`captioncheck extract PAGE`: every article image of a saved page with caption, credit and context.
+
+The fast path: no torch, no network. JSON (the `ExtractResult` schema, docs/schema.md) or a
+readable text listing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from captioncheck._types import ExtractResult
+
+
+@click.command()
+@click.argument("page", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--url", default=None, help="The page's original address (else read from the saved page).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True,
+              help="json: the documented schema; text: a readable listing.")
+@click.option("--all-images", is_flag=True, help="Also list non-article images (ads, logos, teasers...) with their role.")
+def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
+    """List the images of a saved PAGE (.html, .htm, .mhtml) with caption, credit and context."""
+    from captioncheck.extract import extract as run_extract
+
+    result = run_extract(page, url=url, all_images=all_images)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        render_text(result)
+
+
+def render_text(result: ExtractResult) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(soft_wrap=True, highlight=False)
+    p = result.page
+    console.print(f"[bold]{escape(p.title or '(no title)')}[/bold]")
+    facts = [x for x in (p.site_name, p.language, p.published, p.url) if x]
+    console.print(escape(" | ".join(facts)))
+    console.print(f"{len(result.images)} image(s)\n")
+    for img in result.images:
+        console.print(f"[bold cyan]#{img.position + 1} {img.role}[/bold cyan] {escape(img.url)}")
+        for label, value in (("caption", img.caption), ("credit", img.credit), ("alt", img.alt),
+                             ("before", img.context_before[-120:]), ("after", img.context_after[:120]),
+                             ("selector", img.selector), ("local", img.local_path)):
+            if value:
+                console.print(f"  [dim]{label:8}[/dim] {escape(value)}")
+        console.print()

@@ -1,0 +1,225 @@
+"""Find the visible caption and credit of one picture.
+
+Where captions live, in the order we look:
+1. inside the picture's <figure>: <figcaption> and caption/credit-named elements, in any order;
+2. after the picture in document order: the run of caption/credit elements that follows it
+   (a <figcaption> without <figure>, `p.legend`, `div.photo__desc`, `span.newsCaption`, a
+   `<cite>`, a credit `footer`...), skipping wrappers with no text and small widgets;
+3. the next short paragraph when it is set apart like a caption (centred, or wholly in a
+   <font>/<em>/<i>/<small>), the convention of older CMSs.
+A caption after several pictures of one group (with nothing else between) belongs to each.
+Credits come from credit elements (`.credit`, `.copyright`, `<cite>`, itemprop=copyrightHolder),
+else from the caption text itself (see `credits.split_credit`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_hidden, own_text, tokens, visible_text
+
+CAPTION_NAMES = re.compile(
+    r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
+    r"description|__desc|photo__desc|-desc\b|\bdesc\b|bildunterschrift|bildtext|leyenda|didascalia|"
+    r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
+    re.I,
+)
+CREDIT_NAMES = re.compile(
+    r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
+    r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author",
+    re.I,
+)
+_CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
+_CAPTION_ITEMPROPS = {"caption", "description"}
+_JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
+                   r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count)($|[\s_-])")
+_LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.I)
+_CENTER = re.compile(r"text-align\s*:\s*center", re.I)
+_STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
+MAX_CAPTION = 1200
+MAX_WALK = 80
+
+
+@dataclass
+class CaptionHit:
+    caption: str = ""
+    credit: str = ""
+    nodes: list[Node] = field(default_factory=list)
+    how: str = ""
+
+
+def kind(node: Node) -> str:
+    """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
+    itemprop = attr(node, "itemprop").lower()
+    names = tokens(node)
+    if node.tag == "cite" or itemprop in _CREDIT_ITEMPROPS or CREDIT_NAMES.search(names):
+        return "credit"
+    if node.tag == "figcaption" or itemprop in _CAPTION_ITEMPROPS or CAPTION_NAMES.search(names):
+        return "caption"
+    return ""
+
+
+def _is_junk(node: Node) -> bool:
+    text = collapse(node.text(deep=True) or "")
+    if node.tag in ("button", "svg", "script", "style", "ul", "ol", "nav") and not kind(node):
+        return True
+    if re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
+        return True
+    return bool(_JUNK.search(tokens(node))) and not kind(node) and len(text) < 40
+
+
+def read_roots(roots: list[Node]) -> CaptionHit:
+    """Caption and credit text of a run of caption/credit elements."""
+    captions: list[str] = []
+    credits: list[str] = []
+    for root in roots:
+        credit_nodes, junk = _inner_parts(root)
+        if kind(root) == "credit" and not credit_nodes:
+            credits.append(visible_text(root, first_line=True, exclude=junk))
+            continue
+        exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
+        text = visible_text(root, exclude=exclude)
+        if text:
+            captions.append(text)
+        credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
+    caption = collapse(" ".join(captions))
+    credit = collapse(" ".join(dict.fromkeys(credits)))
+    if not credit:
+        caption, credit = split_credit(caption)
+    elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
+        credit, caption = collapse(f"{caption} {credit}"), ""
+    return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
+
+
+def _inner_parts(root: Node) -> tuple[list[Node], set[int]]:
+    """Credit elements (deepest) and junk/label elements inside one caption root."""
+    credit_nodes: list[Node] = []
+    junk: set[int] = set()
+    for node in root.css("*"):
+        if node.mem_id == root.mem_id:
+            continue
+        if _is_junk(node) or _LABEL_ONLY.match(collapse(node.text(deep=True) or "")) and node.tag != "p" and len(node.css("*")) == 0:
+            junk.add(node.mem_id)
+            continue
+        k = kind(node)
+        text = visible_text(node)
+        if k == "credit" or (k == "caption" and text and looks_like_credit(text) and len(text) < 80 and kind(root) == "caption"):
+            if not any(kind(d) == "credit" for d in node.css("*")):
+                credit_nodes.append(node)
+    credit_nodes = [c for c in credit_nodes if not any(o is not c and _inside(c, o) for o in credit_nodes)]
+    return credit_nodes, junk
+
+
+def _inside(node: Node, outer: Node) -> bool:
+    return any(a.mem_id == outer.mem_id for a in ancestors(node))
+
+
+class CaptionFinder:
+    """Finds captions for the pictures of one page (document-order walks share one `Doc`)."""
+
+    def __init__(self, doc: Doc, picture_nodes: list[Node]) -> None:
+        self.doc = doc
+        self.pictures = {n.mem_id for n in picture_nodes}
+
+    def find(self, anchor: Node, node: Node) -> CaptionHit:
+        figure = self._figure(node)
+        if figure is not None:
+            roots = self._roots_in(figure, node)
+            if roots:
+                hit = read_roots(roots)
+                hit.how = "figure"
+                if hit.caption or hit.credit:
+                    return hit
+            start = figure
+        else:
+            start = anchor
+        hit = self._walk_after(start)
+        if hit.caption or hit.credit:
+            return hit
+        return CaptionHit()
+
+    def _figure(self, node: Node) -> Node | None:
+        for depth, anc in enumerate(ancestors(node)):
+            if depth > 6 or anc.tag in ("article", "main", "body"):
+                return None
+            if anc.tag == "figure" or "wp-caption" in attr(anc, "class"):
+                return anc
+        return None
+
+    def _roots_in(self, container: Node, node: Node) -> list[Node]:
+        roots: list[Node] = []
+        for el in container.css("*"):
+            if el.mem_id == container.mem_id or el.tag in ("img", "picture", "source") or not kind(el) or is_hidden(el):
+                continue
+            if self.doc.contains(el, node) or any(self.doc.contains(r, el) for r in roots):
+                continue
+            if self._other_picture_inside(el, node):
+                continue
+            roots.append(el)
+        return roots
+
+    def _other_picture_inside(self, el: Node, node: Node) -> bool:
+        return any(d.mem_id in self.pictures and d.mem_id != node.mem_id for d in el.css("img"))
+
+    def _walk_after(self, start: Node) -> CaptionHit:
+        doc = self.doc
+        i = doc.end.get(start.mem_id, doc.index(start)) + 1
+        roots: list[Node] = []
+        steps = 0
+        while i < len(doc.nodes) and steps < MAX_WALK:
+            el = doc.nodes[i]
+            steps += 1
+            end = doc.end.get(el.mem_id, i)
+            if el.mem_id in self.pictures:
+                if roots:
+                    break
+                i += 1
+                continue
+            if el.tag in ("script", "style", "noscript", "template", "svg") or is_hidden(el) or (_is_junk(el) and not roots):
+                i = end + 1
+                continue
+            if kind(el) and visible_text(el):
+                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    break
+                if self._other_picture_inside(el, start):
+                    i += 1
+                    continue
+                roots.append(el)
+                i = end + 1
+                continue
+            if own_text(el):
+                if not roots:
+                    block = self._caption_like_block(el, start)
+                    if block is not None:
+                        hit = read_roots([block])
+                        hit.how = "next-paragraph"
+                        return hit
+                break
+            i += 1
+        if not roots:
+            return CaptionHit()
+        hit = read_roots(roots)
+        hit.how = "after"
+        return hit
+
+    def _caption_like_block(self, el: Node, start: Node) -> Node | None:
+        """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
+        block = el
+        while block.tag not in ("p", "div", "td", "center") and block.parent is not None:
+            block = block.parent
+        if self.doc.contains(block, start) or block.tag == "div" and block.css("p"):
+            return None
+        text = visible_text(block)
+        if not text or len(text) > 300:
+            return None
+        if block.tag == "center" or attr(block, "align").lower() == "center" or _CENTER.search(attr(block, "style")):
+            return block
+        children = [c for c in block.iter(include_text=True) if c.tag != "-text" or (c.text_content or "").strip()]
+        if len(children) == 1 and children[0].tag in _STYLE_WRAPPERS:
+            return block
+        return None
+
+
+__all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "CaptionFinder", "CaptionHit", "kind", "read_roots"]

@@ -1,0 +1,75 @@
+"""The article text just before and just after each picture, and a selector to find it again."""
+
+from __future__ import annotations
+
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, visible_text
+
+CONTEXT_CHARS = 300
+_BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
+
+
+def text_blocks(doc: Doc, scope: Node | None, skip: set[int]) -> list[tuple[int, str]]:
+    """(document index, text) of the prose blocks in `scope`, captions and furniture left out."""
+    root = scope if scope is not None else doc.body
+    if root is None:
+        return []
+    out: list[tuple[int, str]] = []
+    for block in root.css(_BLOCKS):
+        if block.mem_id in skip or any(a.mem_id in skip or a.tag in ("figure", "figcaption", "nav", "aside") for a in ancestors(block)):
+            continue
+        if block.css_first(_BLOCKS) is not None and block.tag in ("li", "blockquote"):
+            continue  # the inner blocks speak for themselves
+        text = visible_text(block)
+        if len(text) >= 2:
+            out.append((doc.index(block), text))
+    return out
+
+
+def around(blocks: list[tuple[int, str]], index: int) -> tuple[str, str]:
+    """Up to CONTEXT_CHARS of text before and after a document position."""
+    before: list[str] = []
+    for _, text in reversed([b for b in blocks if b[0] < index]):
+        before.insert(0, text)
+        if sum(map(len, before)) >= CONTEXT_CHARS:
+            break
+    after: list[str] = []
+    for _, text in [b for b in blocks if b[0] > index]:
+        after.append(text)
+        if sum(map(len, after)) >= CONTEXT_CHARS:
+            break
+    b, a = " ".join(before), " ".join(after)
+    return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
+
+
+def css_selector(node: Node) -> str:
+    """A CSS selector that finds this element again (ids where unique-looking, else nth-of-type)."""
+    parts: list[str] = []
+    current: Node | None = node
+    while current is not None and current.tag not in ("html", "-undef", "#document", None):
+        ident = attr(current, "id")
+        if ident and _plain_ident(ident):
+            parts.insert(0, f"{current.tag}#{ident}")
+            break
+        parts.insert(0, f"{current.tag}:nth-of-type({_nth_of_type(current)})")
+        current = current.parent
+    return " > ".join(parts)
+
+
+def _plain_ident(ident: str) -> bool:
+    return ident.replace("-", "").replace("_", "").isalnum() and not ident[0].isdigit()
+
+
+def _nth_of_type(node: Node) -> int:
+    parent = node.parent
+    if parent is None:
+        return 1
+    n = 0
+    for sibling in parent.iter(include_text=False):
+        if sibling.tag == node.tag:
+            n += 1
+        if sibling.mem_id == node.mem_id:
+            return n
+    return max(n, 1)
+
+
+__all__ = ["around", "css_selector", "text_blocks"]

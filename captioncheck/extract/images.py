@@ -1,0 +1,221 @@
+"""Find every image a page shows and merge the copies of one picture.
+
+One `Found` per picture: the <img> (with its <picture> sources, <noscript> twin, lazy attributes,
+wrapping image link and ImageObject meta), or an element whose inline style paints a
+background-image. Copies of one picture (a <noscript> twin, a hidden lightbox/fullscreen copy,
+a mobile-only duplicate) are merged: same URL, or same long file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, is_hidden
+from captioncheck.extract.urls import Candidate, IMAGE_EXT, absolutize, element_candidates, is_placeholder
+
+_WRAPPERS = frozenset({"picture", "a", "span"})
+_BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
+
+
+@dataclass
+class Found:
+    """One picture on the page, with everything that names it."""
+
+    node: Node  # the <img> (or the element with a background-image)
+    anchor: Node  # the outermost wrapper that holds only this picture (<picture>, <a>, ...)
+    index: int  # document position
+    cands: list[Candidate] = field(default_factory=list)
+    alt: str = ""
+    title: str = ""
+    width: int | None = None
+    height: int | None = None
+    hidden: bool = False  # inside a hidden element (lightbox copy, mobile-only duplicate)
+    in_noscript: bool = False
+    copies: list[Node] = field(default_factory=list)
+    role: str = "inline"
+    caption: str = ""
+    credit: str = ""
+    caption_nodes: list[Node] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Which copy of a picture speaks for it: an article image, captioned, visible."""
+        from captioncheck._types import ARTICLE_ROLES
+
+        return (self.role in ARTICLE_ROLES, bool(self.caption or self.credit), not self.hidden)
+
+    def urls(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in sorted(self.cands, key=lambda c: -c.score):
+            if not is_placeholder(c.url):
+                seen.setdefault(c.url, None)
+        return list(seen)
+
+
+def _int(value: str) -> int | None:
+    m = re.match(r"\s*(\d+)", value or "")
+    return int(m.group(1)) if m else None
+
+
+def anchor_of(img: Node) -> Node:
+    """Climb through <picture>, a link or span that wraps only this picture."""
+    node = img
+    while node.parent is not None and node.parent.tag in _WRAPPERS:
+        parent = node.parent
+        if len(parent.css("img")) > 1 and parent.tag != "picture":
+            break
+        if parent.tag != "picture" and (parent.text(deep=True) or "").strip():
+            break
+        node = parent
+    return node
+
+
+def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
+    cands = element_candidates(img)
+    picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
+    if picture is not None:
+        for source in picture.css("source"):
+            cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width)
+                      for c in element_candidates(source)]
+    for node in [img, *list(ancestors(img))[:3]]:
+        if node.tag == "a":
+            href = attr(node, "href")
+            if IMAGE_EXT.search(href) and not href.startswith("#"):
+                cands.append(Candidate(href, "link"))
+            break
+    return cands
+
+
+def _meta_candidates(img: Node) -> list[Candidate]:
+    """itemprop=contentUrl / url next to the image inside its ImageObject / figure."""
+    for anc in list(ancestors(img))[:4]:
+        metas = [m for m in anc.css("meta[itemprop], link[itemprop]")
+                 if attr(m, "itemprop").lower() in {"contenturl", "url", "image", "thumbnailurl", "thumbnail"}]
+        if metas:
+            return [Candidate(attr(m, "content") or attr(m, "href"), "meta" if "thumb" not in attr(m, "itemprop").lower() else "src")
+                    for m in metas if attr(m, "content") or attr(m, "href")]
+        if anc.tag in ("figure", "article", "body") or "itemtype" in anc.attributes:
+            break
+    return []
+
+
+def collect(doc: Doc, base: str) -> list[Found]:
+    found: list[Found] = []
+    for img in doc.css("img"):
+        anchor = anchor_of(img)
+        in_noscript = any(a.tag == "noscript" for a in ancestors(img))
+        cands = _img_candidates(img, anchor) + _meta_candidates(img)
+        for c in cands:
+            c.url = absolutize(c.url, base)
+            if in_noscript:
+                c.origin = "noscript"
+        found.append(Found(
+            node=img, anchor=anchor, index=doc.index(img), cands=cands,
+            alt=attr(img, "alt"), title=attr(img, "title"),
+            width=_int(attr(img, "width")), height=_int(attr(img, "height")),
+            hidden=any(is_hidden(a) for a in [img, *ancestors(img)]), in_noscript=in_noscript,
+        ))
+    found += _backgrounds(doc, base)
+    return found
+
+
+def _backgrounds(doc: Doc, base: str) -> list[Found]:
+    out: list[Found] = []
+    for node in doc.css("[style*=background]"):
+        if node.tag == "img" or not _BG_NAMES.search(attr(node, "class").lower()):
+            continue
+        cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
+        cands = [c for c in cands if not is_placeholder(c.url)]
+        if cands:
+            out.append(Found(node=node, anchor=node, index=doc.index(node), cands=cands))
+    return out
+
+
+def drop_repeated_placeholders(found: list[Found]) -> None:
+    """A src shared by 3+ images that also name other URLs is a lazy-load stand-in."""
+    counts: dict[str, int] = {}
+    for f in found:
+        for url in {c.url for c in f.cands if c.origin == "src"}:
+            counts[url] = counts.get(url, 0) + 1
+    shared = {u for u, n in counts.items() if n >= 3}
+    for f in found:
+        if any(c.url not in shared for c in f.cands):
+            f.cands = [c for c in f.cands if not (c.origin == "src" and c.url in shared)]
+
+
+def file_key(url: str) -> str:
+    """The file name that identifies a picture across sizes/copies ("" when too generic)."""
+    path = unquote(urlsplit(url).path).rstrip("/")
+    name = path.rsplit("/", 1)[-1].lower()
+    stem = re.sub(r"\.(jpe?g|png|gif|webp|avif)$", "", name)
+    if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
+        return ""
+    return name
+
+
+def attach_noscript(found: list[Found], doc: Doc) -> list[Found]:
+    """A <noscript> image belongs to the scripted image just before it in the same container."""
+    kept: list[Found] = []
+    for f in found:
+        if not f.in_noscript:
+            kept.append(f)
+            continue
+        noscript = next(a for a in ancestors(f.node) if a.tag == "noscript")
+        twin = _twin_before(noscript, kept, doc)
+        if twin is not None:
+            twin.cands += f.cands
+            twin.copies.append(f.node)
+        else:
+            kept.append(f)
+    return kept
+
+
+def _twin_before(noscript: Node, kept: list[Found], doc: Doc) -> Found | None:
+    container = noscript.parent
+    for _ in range(3):
+        if container is None:
+            return None
+        inside = [k for k in kept if doc.contains(container, k.node) and k.index < doc.index(noscript)]
+        if inside:
+            return inside[-1]
+        container = container.parent
+    return None
+
+
+def merge_copies(found: list[Found]) -> list[Found]:
+    """Merge records that name the same picture (same URL or same long file name)."""
+    owner: dict[str, Found] = {}
+    out: list[Found] = []
+    for f in found:
+        keys = {c.url for c in f.cands if not is_placeholder(c.url)}
+        keys |= {k for k in (file_key(c.url) for c in f.cands) if k}
+        if not keys:
+            continue
+        target = next((owner[k] for k in keys if k in owner), None)
+        if target is None:
+            out.append(f)
+            target = f
+        else:
+            _absorb(target, f)
+        for k in keys:
+            owner.setdefault(k, target)
+    return out
+
+
+def _absorb(target: Found, other: Found) -> None:
+    if other.rank > target.rank:  # the better copy decides where the picture sits and what it says
+        for name in ("node", "anchor", "index", "hidden", "role", "caption", "credit", "caption_nodes", "notes",
+                     "width", "height"):
+            mine, theirs = getattr(target, name), getattr(other, name)
+            setattr(target, name, theirs)
+            setattr(other, name, mine)
+    target.cands += other.cands
+    target.copies.append(other.node)
+    target.alt = target.alt or other.alt
+    target.title = target.title or other.title
+
+
+__all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies"]

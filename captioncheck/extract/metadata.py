@@ -1,0 +1,158 @@
+"""What the page says about itself: title, language, date, site, authors, main text, JSON-LD/OpenGraph."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from captioncheck._types import JsonLdImage, PageInfo
+from captioncheck.extract.dom import Doc, attr, collapse
+from captioncheck.extract.urls import absolutize
+
+log = logging.getLogger(__name__)
+_DATE_META = ("article:published_time", "og:published_time", "datePublished", "date", "pubdate", "publishdate",
+              "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+              "article.published", "cxenseparse:recs:publishtime", "og:article:published_time")
+
+
+def meta_map(doc: Doc) -> dict[str, str]:
+    """<meta property|name|itemprop=... content=...>, first value per lower-cased key."""
+    out: dict[str, str] = {}
+    for m in doc.css("meta"):
+        key = (attr(m, "property") or attr(m, "name") or attr(m, "itemprop") or attr(m, "http-equiv")).lower()
+        value = attr(m, "content")
+        if key and value and key not in out:
+            out[key] = value
+    return out
+
+
+def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
+    objs: list[dict[str, Any]] = []
+    for script in doc.css('script[type="application/ld+json"]'):
+        raw = (script.text(deep=True) or "").strip()
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        objs.extend(_flatten(data))
+    return objs
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    t = obj.get("@type", [])
+    return [str(x) for x in (t if isinstance(t, list) else [t]) if x]
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    if isinstance(value, list):
+        return ", ".join(n for n in (_name(v) for v in value) if n)
+    return ""
+
+
+def jsonld_images(objs: list[dict[str, Any]], base: str) -> list[JsonLdImage]:
+    out: list[JsonLdImage] = []
+    for obj in objs:
+        if not any(t.endswith(("Article", "BlogPosting", "WebPage", "Report", "ImageObject")) for t in _types(obj)):
+            continue
+        images = obj.get("image") if "ImageObject" not in _types(obj) else obj
+        for img in images if isinstance(images, list) else [images]:
+            if isinstance(img, str):
+                out.append(JsonLdImage(url=absolutize(img, base), source="jsonld"))
+            elif isinstance(img, dict) and (img.get("url") or img.get("contentUrl")):
+                credit = _name(img.get("creditText") or img.get("copyrightHolder") or img.get("author") or "")
+                out.append(JsonLdImage(url=absolutize(str(img.get("url") or img.get("contentUrl")), base),
+                                       caption=collapse(str(img.get("caption") or "")), credit=collapse(credit),
+                                       source="jsonld"))
+    return out
+
+
+def _article(objs: list[dict[str, Any]]) -> dict[str, Any]:
+    for obj in objs:
+        if any(t.endswith(("NewsArticle", "Article", "BlogPosting", "Report")) for t in _types(obj)):
+            return obj
+    return {}
+
+
+def _language(doc: Doc, meta: dict[str, str], article: dict[str, Any], text: str) -> str:
+    html = doc.tree.css_first("html")
+    lang = (attr(html, "lang") or attr(html, "xml:lang")) if html is not None else ""
+    lang = lang or str(article.get("inLanguage") or "") or meta.get("content-language", "") or meta.get("og:locale", "")
+    if lang:
+        return lang.replace("_", "-").split("-")[0].lower()
+    if len(text) > 50:
+        import py3langid
+
+        return str(py3langid.classify(text[:2000])[0])
+    return ""
+
+
+def _published(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> str:
+    for key in ("datePublished", "dateCreated"):
+        if article.get(key):
+            return str(article[key])
+    for key in _DATE_META:
+        if meta.get(key.lower()):
+            return meta[key.lower()]
+    for t in doc.css("time[datetime]"):
+        if attr(t, "datetime"):
+            return attr(t, "datetime")
+    return ""
+
+
+def main_text(html: str, url: str) -> str:
+    """Main article text by trafilatura (paragraphs separated by blank lines)."""
+    try:
+        import trafilatura
+
+        text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
+                                   include_images=False, deduplicate=False, favor_recall=True)
+    except Exception as exc:  # trafilatura raises assorted errors on odd markup; text is optional
+        log.debug("trafilatura failed: %s", exc)
+        return ""
+    return re.sub(r"\n+", "\n\n", text or "").strip()
+
+
+def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = True) -> PageInfo:
+    meta = meta_map(doc)
+    objs = jsonld_objects(doc)
+    article = _article(objs)
+    title_node = doc.tree.css_first("title")
+    title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
+    text = main_text(html, url) if with_text else ""
+    publisher = article.get("publisher") or {}
+    og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
+    return PageInfo(
+        url=url,
+        title=collapse(title),
+        language=_language(doc, meta, article, text),
+        published=_published(doc, meta, article),
+        site_name=collapse(meta.get("og:site_name") or _name(publisher)),
+        description=collapse(meta.get("og:description") or meta.get("description") or ""),
+        authors=[a for a in (collapse(x) for x in _name(article.get("author")).split(", ")) if a]
+        or ([collapse(meta["author"])] if meta.get("author") else []),
+        text=text,
+        charset=charset,
+        og_image=absolutize(og_image, url),
+        jsonld_types=sorted({t for o in objs for t in _types(o)}),
+        jsonld_images=jsonld_images(objs, url),
+    )
+
+
+__all__ = ["jsonld_objects", "main_text", "meta_map", "page_info"]

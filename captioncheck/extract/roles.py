@@ -1,0 +1,152 @@
+"""Is a picture part of the article (lead, inline, slideshow, chart) or page furniture?
+
+Page furniture: tracking pixels, ads, logos, icons, avatars/author photos, teasers of other
+articles (rails and lists, also inside <article>), placeholders, decoration. Decided from
+where the picture sits (body container, lead zone under the title, nav/aside/footer), the names
+of its ancestors, its declared size, its URL, and whether it links to another article.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, tokens
+from captioncheck.extract.images import Found
+from captioncheck.extract.urls import IMAGE_EXT, is_placeholder
+from captioncheck.extract.zones import Zones
+
+_TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
+                       r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
+                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.I)
+_AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
+                 r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
+_LOGO = re.compile(r"(^|[\s_-])(logo\w*|brand\w*|masthead|site-?title|sprite)($|[\s_-])")
+_AVATAR = re.compile(r"(^|[\s_-])(avatar\w*|author\w*|byline\w*|profile\w*|headshot|gravatar|user\w*|comment\w*|bio|"
+                     r"autor\w*|journalist\w*|contributor\w*|writer\w*|img-autor)($|[\s_-])")
+_ICON = re.compile(r"(^|[\s_-])(icons?|ico|share\w*|social\w*|emoji|emoticon|flag|arrow|btn|button|rating|stars?|"
+                   r"weather|qr\w*|badge|app-?store|play-?store)($|[\s_-])")
+_TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*|recirc\w*|most-?\w*|mostread|popular\w*|"
+                     r"trending|more-?\w*|read-?more|also|outbrain|taboola|promo\w*|newsletter|sidebar|rail|"
+                     r"headlines|indicated|suggest\w*|empfehlung\w*|next-?\w*|feed\w*|list-?item|post-?list|"
+                     r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
+                     r"topic-?box|article-?browser|latest\w*|stream\w*|slider-?news|"
+                     r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
+_GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.I)
+_CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.I)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
+
+
+def _names_chain(node: Node, stop: Node | None) -> list[tuple[str, str]]:
+    """(tag, names) of the node and its ancestors up to (not incl.) `stop`."""
+    out = [(node.tag, tokens(node))]
+    for anc in ancestors(node):
+        if stop is not None and anc.mem_id == stop.mem_id:
+            break
+        out.append((anc.tag, tokens(anc)))
+    return out
+
+
+def _declared_small(f: Found) -> str:
+    w, h = f.width, f.height
+    if (w is not None and w <= 2) or (h is not None and h <= 2):
+        return "tracking"
+    if (w is not None and w < 90) or (h is not None and h < 60):
+        return "icon"
+    return ""
+
+
+def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
+    """The furniture role of a picture, or '' when nothing marks it as furniture."""
+    urls = f.urls()
+    if not urls:
+        return "placeholder"
+    best = urls[0]
+    if _TRACKERS.search(best) and not f.caption:
+        return "tracking"
+    small = _declared_small(f)
+    if small == "tracking" or (small and not f.caption):
+        return small
+    if best.lower().split("?")[0].endswith(".svg") and not f.caption:
+        return "decoration"
+    alt = f.alt.lower()
+    chain = _names_chain(f.node, None)
+    in_main = zones.main is not None and doc.contains(zones.main, f.node)
+    for depth, (tag, names) in enumerate(chain):
+        inside_main_part = in_main and zones.main is not None and depth < _depth_to(f.node, zones.main)
+        if _LOGO.search(names) or (depth == 0 and "logo" in alt):
+            return "logo"
+        if _AD.search(names):
+            return "ad"
+        if _AVATAR.search(names) and not f.caption:
+            return "avatar"
+        if _ICON.search(names) and not f.caption and depth < 4:
+            return "icon"
+        if not inside_main_part and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
+            return "teaser" if tag != "nav" else "icon"
+        if _TEASER.search(names) and not f.caption and not (in_main and not inside_main_part):
+            return "teaser"
+    if not f.caption and _links_to_other_article(f, page_url):
+        return "teaser"
+    return ""
+
+
+def _depth_to(node: Node, outer: Node) -> int:
+    for depth, anc in enumerate(ancestors(node), start=1):
+        if anc.mem_id == outer.mem_id:
+            return depth
+    return 10**6
+
+
+def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
+    if tag != "header":
+        return False
+    header = next(a for a in ancestors(f.node) if a.tag == "header")
+    return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
+
+
+def _links_to_other_article(f: Found, page_url: str) -> bool:
+    """A picture inside a link to another HTML page, next to that page's headline: a teaser."""
+    link = next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+    if link is None:
+        return False
+    href = attr(link, "href")
+    if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
+        return False
+    target = urlsplit(href)
+    here = urlsplit(page_url)
+    if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
+        return False
+    if re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.I):
+        return False
+    container = link.parent if link.parent is not None else link
+    text = collapse(container.text(deep=True) or "") if container.tag != "p" else collapse(link.text(deep=True) or "")
+    return len(text) >= 15 or bool(container.css("h2, h3, h4, h5"))
+
+
+def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
+    """lead / inline / slideshow / chart for a picture already known to belong to the article."""
+    names = " ".join(tokens(a) for a in list(ancestors(f.node))[:6]) + " " + tokens(f.node)
+    if _GALLERY.search(names):
+        return "slideshow"
+    if _CHART.search(names + " " + f.alt):
+        return "chart"
+    if f.index < first_para or og_keys & set(f.urls()):
+        return "lead"
+    return "inline"
+
+
+def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
+    """Does the picture sit where the article is (body, or between title and body), or is it the og:image?"""
+    if zones.main is not None and zones.main_start <= f.index <= zones.main_end:
+        return True
+    if zones.lead_start >= 0 and zones.lead_start <= f.index < max(zones.main_start, zones.lead_start + 1) + 0:
+        return True
+    if zones.lead_start >= 0 and zones.main_start >= 0 and zones.lead_start <= f.index <= zones.main_start:
+        return True
+    if og_keys & set(f.urls()) and not f.hidden:
+        return True
+    return bool(f.caption) and not is_placeholder(f.urls()[0] if f.urls() else "")
+
+
+__all__ = ["article_role", "furniture_role", "in_article"]

@@ -1,0 +1,151 @@
+"""Every URL a page gives for one image, and which of them is the full-size picture.
+
+Sources: `src`, `srcset` (spec-conforming parse: URLs may contain commas), lazy-load attributes
+(`data-src`, `data-srcset`, `data-lazy-src`, `data-original`, ... any `data-*` that holds an image
+URL), `<picture><source srcset>`, URL templates (`{{size}}` + `data-widths`), inline
+`background-image`, a wrapping link to an image file, and `<meta itemprop=contentUrl>` next to it.
+Placeholders (data: URIs, spacer/blank/lazy GIFs, repeated stand-ins) are recognised, not chosen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from captioncheck.extract.dom import Node, attr
+
+IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.I)
+_PLACEHOLDER = re.compile(
+    r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?\w*|loader|loading|lazy\w*|"
+    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image)[_.-]?\w{0,6}\.(gif|png|svg|jpe?g|webp)$"
+    r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
+    re.I,
+)
+_BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.I)
+_TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.I)
+_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|retina|set|large|full|\d+x?))*$", re.I)
+
+# ranking of where a URL came from: higher is more likely the full-size picture
+RANK = {"lazy": 6, "noscript": 5, "meta": 4, "template": 5, "srcset": 4, "source": 3, "src": 3, "link": 2, "background": 2}
+
+
+@dataclass
+class Candidate:
+    url: str
+    origin: str  # lazy | srcset | source | src | noscript | template | link | meta | background
+    width: int = 0  # srcset width descriptor or template width, when known
+
+    @property
+    def score(self) -> float:
+        return RANK.get(self.origin, 1) + min(self.width, 4000) / 1000.0
+
+
+def parse_srcset(value: str) -> list[tuple[str, int]]:
+    """(url, width) pairs of a srcset; x-descriptors become pseudo-widths (2x -> 2000)."""
+    out: list[tuple[str, int]] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth, dstart = 0, i
+            while i < n and (value[i] != "," or depth):
+                depth += {"(": 1, ")": -1}.get(value[i], 0)
+                i += 1
+            descriptor = value[dstart:i].strip()
+        if url:
+            out.append((url, _descriptor_width(descriptor)))
+    return out
+
+
+def _descriptor_width(descriptor: str) -> int:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*([wx])", descriptor)
+    if not m:
+        return 0
+    number = float(m.group(1))
+    return int(number) if m.group(2) == "w" else int(number * 1000)
+
+
+def is_placeholder(url: str) -> bool:
+    if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
+        return True
+    path = urlsplit(url).path
+    return bool(_PLACEHOLDER.search(path.rsplit("/", 1)[-1] if "/" in path else path))
+
+
+def absolutize(url: str, base: str) -> str:
+    url = url.strip()
+    if not url or url.startswith(("data:", "javascript:", "about:", "blob:")):
+        return url
+    if url.startswith("//"):
+        scheme = urlsplit(base).scheme or "https"
+        return f"{scheme}:{url}"
+    return urljoin(base, url) if base else url
+
+
+def _widths(node: Node) -> list[int]:
+    for name in ("data-widths", "data-sizes", "data-image-widths"):
+        raw = attr(node, name)
+        if raw:
+            try:
+                values = json.loads(raw) if raw.startswith("[") else [int(v) for v in re.findall(r"\d+", raw)]
+                return [int(v) for v in values if str(v).isdigit() or isinstance(v, int)]
+            except (ValueError, TypeError):
+                continue
+    return []
+
+
+def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
+    """Candidates named by one <img>/<source>/element's own attributes."""
+    found: list[Candidate] = []
+    widths = _widths(node)
+    for name, value in node.attributes.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        lname = name.lower()
+        if lname == "srcset" or (lname.startswith("data-") and "srcset" in lname):
+            origin = "srcset" if lname == "srcset" else "lazy"
+            found += [Candidate(u, origin_hint or origin, w) for u, w in parse_srcset(value)]
+        elif lname == "src":
+            found.append(Candidate(value, origin_hint or "src"))
+        elif lname == "style":
+            found += [Candidate(u, "background") for u in _BG_URL.findall(value)]
+        elif lname.startswith("data-") and _SRC_ATTR.match(lname) and _looks_like_url(value):
+            found += _template_or_plain(value, widths, origin_hint or "lazy")
+    return [c for c in found if c.url]
+
+
+def _template_or_plain(value: str, widths: list[int], origin: str) -> list[Candidate]:
+    value = value.strip()
+    if _TEMPLATE.search(value):
+        if not widths:
+            return []
+        best = max(widths)
+        return [Candidate(_TEMPLATE.sub(str(best), value), "template", best)]
+    return [Candidate(value, origin)]
+
+
+def _looks_like_url(value: str) -> bool:
+    value = value.strip()
+    if " " in value and not re.search(r"\s\d+[wx]", value):
+        return False
+    return value.startswith(("http://", "https://", "//", "/", "./", "../")) or bool(IMAGE_EXT.search(value))
+
+
+def best(cands: list[Candidate]) -> Candidate | None:
+    """The candidate most likely to be the full-size picture (placeholders never win)."""
+    real = [c for c in cands if not is_placeholder(c.url) and not c.url.startswith("file:")]
+    pool = real or [c for c in cands if not is_placeholder(c.url)]
+    return max(pool, key=lambda c: c.score) if pool else None
+
+
+__all__ = ["Candidate", "absolutize", "best", "element_candidates", "is_placeholder", "parse_srcset"]

@@ -1,0 +1,113 @@
+"""Where the article is on the page: the body container, the title and the lead zone between them.
+
+The body container is found like readability does, by where the prose is: every paragraph of
+real sentences weighs its text length, and we descend from <body> into the child holding most of
+the weight as long as it holds a clear majority. Images above it but below the title (the lead
+photo of many layouts sits in a header outside the body) are in the lead zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from captioncheck.extract.dom import Doc, Node, ancestors, collapse, tokens
+
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form"})
+_CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
+MIN_PARAGRAPH = 40
+
+
+@dataclass
+class Zones:
+    main: Node | None
+    title: Node | None
+    lead_start: int  # document index where the lead zone starts (the title), -1 if none
+    main_start: int
+    main_end: int
+
+
+def _is_chrome(node: Node) -> bool:
+    for anc in ancestors(node):
+        if anc.tag in _CHROME_TAGS or _CHROME_NAMES.search(tokens(anc)):
+            return True
+    return False
+
+
+def _paragraph_weight(node: Node) -> int:
+    text = collapse(node.text(deep=True, separator=" "))
+    if len(text) < MIN_PARAGRAPH:
+        return 0
+    link_text = sum(len(collapse(a.text(deep=True))) for a in node.css("a"))
+    if link_text > 0.5 * len(text):
+        return 0
+    return len(text)
+
+
+def find_main(doc: Doc) -> Node | None:
+    """The element that holds most of the article's prose."""
+    weights: dict[int, int] = {}
+    body = doc.body
+    if body is None:
+        return None
+    for para in doc.css("p, pre, blockquote, li, td, div"):
+        if para.tag in ("div", "li", "td") and not _has_direct_text(para):
+            continue
+        w = _paragraph_weight(para) if para.tag in ("p", "pre", "blockquote") else _direct_text_len(para)
+        if not w or _is_chrome(para):
+            continue
+        for anc in ancestors(para):
+            weights[anc.mem_id] = weights.get(anc.mem_id, 0) + w
+    node = body
+    total = weights.get(body.mem_id, 0)
+    if not total:
+        return None
+    while True:
+        children = [c for c in node.iter(include_text=False) if weights.get(c.mem_id, 0)]
+        heavy = max(children, key=lambda c: weights[c.mem_id], default=None)
+        if heavy is None or weights[heavy.mem_id] < 0.6 * total:
+            return node
+        node = heavy
+
+
+def _has_direct_text(node: Node) -> bool:
+    return _direct_text_len(node) >= MIN_PARAGRAPH
+
+
+def _direct_text_len(node: Node) -> int:
+    n = 0
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            n += len((child.text_content or "").strip())
+        elif child.tag in ("br", "a", "b", "i", "em", "strong", "span", "font"):
+            if child.tag != "br":
+                n += len(collapse(child.text(deep=True))) if child.tag != "a" else 0
+    return n if n >= MIN_PARAGRAPH else 0
+
+
+def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
+    """The <h1> that names the article (nearest to the body container)."""
+    h1s = [h for h in doc.css("h1") if collapse(h.text(deep=True))]
+    if not h1s:
+        return None
+    if main is not None:
+        inside = [h for h in h1s if doc.contains(main, h)]
+        if inside:
+            return inside[0]
+        before = [h for h in h1s if doc.index(h) < doc.index(main)]
+        if before:
+            return before[-1]
+    want = collapse(title_text).lower()[:40]
+    return next((h for h in h1s if want and want[:20] in collapse(h.text(deep=True)).lower()), h1s[0])
+
+
+def find_zones(doc: Doc, title_text: str = "") -> Zones:
+    main = find_main(doc)
+    title = find_title(doc, main, title_text)
+    main_start = doc.index(main) if main is not None else -1
+    main_end = doc.end.get(main.mem_id, -1) if main is not None else -1
+    lead_start = doc.index(title) if title is not None else -1
+    return Zones(main=main, title=title, lead_start=lead_start, main_start=main_start, main_end=main_end)
+
+
+__all__ = ["Zones", "find_main", "find_title", "find_zones"]

@@ -1,0 +1,233 @@
+"""Saved page -> `PageSource`: decoded HTML, the page's address and any local copies of its images.
+
+Reads a saved `.html`/`.htm` (with its "Webpage, Complete" `NAME_files/` folder when present) or a
+Chrome single-file `.mhtml` (MIME multipart, parsed with the stdlib `email` package). The charset
+comes from a BOM, the MHTML part header, `<meta charset>`/`http-equiv`, else charset-normalizer
+guesses (many real pages are undeclared UTF-8). The page address comes from `--url`, else Chrome's
+`<!-- saved from url=... -->` mark, `<base href>`, `<link rel=canonical>` or `og:url`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
+
+from captioncheck._exceptions import InputError
+
+if TYPE_CHECKING:
+    from captioncheck._types import ImageInContext
+
+MAX_PAGE_BYTES = 50 * 1024 * 1024
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_HEAD_URLS = (
+    ("base", re.compile(r"""<base\s[^>]*href\s*=\s*["']([^"']+)["']""", re.I)),
+    ("canonical", re.compile(r"""<link\s[^>]*rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"']+)["']""", re.I)),
+    ("canonical", re.compile(r"""<link\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*rel\s*=\s*["']?canonical""", re.I)),
+    ("og", re.compile(r"""<meta\s[^>]*property\s*=\s*["']og:url["'][^>]*content\s*=\s*["']([^"']+)["']""", re.I)),
+    ("og", re.compile(r"""<meta\s[^>]*content\s*=\s*["']([^"']+)["'][^>]*property\s*=\s*["']og:url["']""", re.I)),
+)
+
+
+@dataclass
+class PageSource:
+    """A page ready for extraction: its HTML text, its address and local copies of its images."""
+
+    html: str
+    url: str = ""
+    path: Path | None = None
+    charset: str = ""
+    # absolute URL (or local file URI) -> bytes or file path of a copy saved with the page
+    local_images: dict[str, bytes | Path] = field(default_factory=dict)
+
+    def local_copy(self, url: str) -> bytes | Path | None:
+        """The saved copy for one candidate URL, if the page came with one."""
+        if url in self.local_images:
+            return self.local_images[url]
+        return self.local_images.get(_strip_fragment(url))
+
+    def image_bytes(self, image: ImageInContext) -> bytes | None:
+        """Bytes of a locally saved copy of `image` (Webpage-Complete file, MHTML part, given bytes)."""
+        for url in [image.local_path, image.url, *image.urls]:
+            if not url:
+                continue
+            found = self.local_copy(url)
+            if found is None and url == image.local_path:
+                found = Path(url)
+            data = _read(found)
+            if data is not None:
+                return data
+        return None
+
+
+def _read(found: bytes | Path | None) -> bytes | None:
+    if found is None or isinstance(found, bytes):
+        return found
+    try:
+        return found.read_bytes()
+    except OSError:
+        return None
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def decode_html(raw: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: BOM, then a declared charset (HTTP/MIME), then <meta>, then detection."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(name, errors="replace"), name
+    for name in (declared, _meta_charset(raw)):
+        codec = _codec(name)
+        if codec is None:
+            continue
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError:
+            break  # the declaration lies (common: "iso-8859-1" pages saved as UTF-8): detect instead
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _detect(raw)
+
+
+def _meta_charset(raw: bytes) -> str | None:
+    m = _META_CHARSET.search(raw[:4096]) or _META_CHARSET.search(raw[:65536])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
+        name = "cp1252"  # what browsers do (WHATWG encoding standard)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    codec = best.encoding if best is not None else "cp1252"
+    return raw.decode(codec, errors="replace"), codec
+
+
+def page_url_from_html(html: str) -> str:
+    """The page's own address as the saved HTML states it (saved-from mark, base, canonical, og:url)."""
+    head = html[:200_000]
+    saved = _SAVED_FROM.search(head[:2000])
+    found: dict[str, str] = {}
+    for kind, rx in _HEAD_URLS:
+        m = rx.search(head)
+        if m and kind not in found:
+            found[kind] = m.group(1).strip()
+    candidates = [saved.group(1) if saved else "", found.get("canonical", ""), found.get("og", "")]
+    base = found.get("base", "")
+    if _is_web_url(base):
+        candidates.insert(1, base)
+    return next((_unescape(u) for u in candidates if _is_web_url(u)), "")
+
+
+def _unescape(url: str) -> str:
+    import html as html_mod
+
+    return html_mod.unescape(url)
+
+
+def _is_web_url(url: str) -> bool:
+    return urlsplit(url).scheme in {"http", "https"} and bool(urlsplit(url).netloc)
+
+
+def page_from_html(html: str | bytes, url: str, images: dict[str, bytes] | None = None) -> PageSource:
+    """A page given as HTML (by the API or the browser extension), with optional image bytes by URL."""
+    charset = ""
+    if isinstance(html, bytes):
+        html, charset = decode_html(html)
+    page_url = url or page_url_from_html(html)
+    local: dict[str, bytes | Path] = {}
+    for key, data in (images or {}).items():
+        local[urljoin(page_url, key) if page_url else key] = data
+    return PageSource(html=html, url=page_url, charset=charset, local_images=local)
+
+
+def load_page(path: str | Path, url: str | None = None) -> PageSource:
+    """Read a saved page (.html/.htm, "Webpage, Complete" or .mhtml) into a `PageSource`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such page file: {path} (give the path of a saved .html or .mhtml page)")
+    if path.stat().st_size > MAX_PAGE_BYTES:
+        raise InputError(f"{path} is larger than {MAX_PAGE_BYTES // 2**20} MiB: save only the article page")
+    raw = path.read_bytes()
+    if path.suffix.lower() in {".mhtml", ".mht"} or _looks_like_mhtml(raw):
+        return _load_mhtml(raw, path, url)
+    html, charset = decode_html(raw)
+    if not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.I):
+        raise InputError(f"{path} does not look like an HTML page: give a saved .html or .mhtml file")
+    page_url = url or page_url_from_html(html)
+    source = PageSource(html=html, url=page_url, path=path, charset=charset)
+    source.local_images = _local_files(html, path, page_url)
+    return source
+
+
+def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path]:
+    """Map each image reference that points into the page's own folder to that file."""
+    local: dict[str, bytes | Path] = {}
+    folder = path.parent.resolve()
+    for ref in set(re.findall(r"""(?:src|srcset|href|data-src)\s*=\s*["']([^"'\s,]+)""", html, re.I)):
+        if ref.startswith(("http:", "https:", "data:", "//", "#", "javascript:", "mailto:")):
+            continue
+        file = (folder / unquote(ref.split("?", 1)[0])).resolve()
+        if file.is_file() and folder in file.parents and file.suffix.lower() != ".html":
+            local[file.as_uri()] = file
+            if page_url:
+                local[urljoin(page_url, ref)] = file
+    return local
+
+
+def _looks_like_mhtml(raw: bytes) -> bool:
+    head = raw[:2000].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
+
+
+def _load_mhtml(raw: bytes, path: Path, url: str | None) -> PageSource:
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    if not msg.is_multipart():
+        raise InputError(f"{path} is not a multipart MHTML archive: save the page again as .mhtml")
+    html_part: Message | None = None
+    resources: dict[str, bytes | Path] = {}
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        location = (part.get("Content-Location") or "").strip()
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        if html_part is None and part.get_content_type() == "text/html":
+            html_part = part
+            continue
+        if location and part.get_content_maintype() == "image":
+            resources[location] = payload
+    if html_part is None:
+        raise InputError(f"{path} holds no HTML part: save the page again as .mhtml")
+    body = html_part.get_payload(decode=True)
+    html, charset = decode_html(body if isinstance(body, bytes) else b"", html_part.get_content_charset())
+    location = (html_part.get("Content-Location") or msg.get("Snapshot-Content-Location") or "").strip()
+    page_url = url or (location if _is_web_url(location) else "") or page_url_from_html(html)
+    return PageSource(html=html, url=page_url, path=path, charset=charset, local_images=resources)
+
+
+__all__ = ["PageSource", "decode_html", "load_page", "page_from_html", "page_url_from_html"]
