@@ -1,0 +1,124 @@
+"""The captioncheck HTTP API: `create_app(settings)` builds the FastAPI application.
+
+    POST /v1/check          page URL (server fetches) or HTML + images from the extension -> CheckReport
+    GET  /v1/health         liveness
+    GET  /v1/info           version, model (loaded?), index size, limits
+    POST /v1/index/search   image upload -> matches in the known-photo index
+    POST /v1/index/photos   add a known photo with its metadata (API key required)
+    GET  /docs              OpenAPI UI
+
+The model and index are loaded once at start-up; checks run in a bounded worker pool (503 +
+Retry-After when full, 504 past the time budget); every refusal has the shape
+{"error": {"code", "message"}} (api/errors.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+
+import captioncheck
+from api.auth import check_key
+from api.errors import ApiError, install_error_handler
+from api.limits import BodyLimit
+from api.logs import log_requests
+from api.models import CheckRequest, ErrorResponse, HealthResponse, InfoResponse, PhotoAdded, SearchResponse
+from api.runner import Runner
+from api.service import Service
+from api.settings import ApiSettings
+from captioncheck._types import SCHEMA_VERSION
+from captioncheck.netfetch import Resolver
+from captioncheck.report.schema import CheckReport
+
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorResponse} for status in (400, 401, 403, 413, 415, 422, 502, 503, 504)}
+
+
+def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = Service(settings, resolver)
+        if settings.preload:
+            await asyncio.to_thread(service.load)
+        app.state.service = service
+        app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s)
+        yield
+        app.state.runner.shutdown()
+        service.close()
+
+    app = FastAPI(title="captioncheck", version=captioncheck.__version__, lifespan=lifespan,
+                  description="Catch photos used out of context on news pages.")
+    install_error_handler(app)
+    app.middleware("http")(log_requests)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "X-API-Key", "Authorization"], max_age=600)
+    _routes(app, settings)
+    return app
+
+
+def _routes(app: FastAPI, settings: ApiSettings) -> None:
+    @app.get("/v1/health", response_model=HealthResponse)
+    async def health() -> HealthResponse:
+        return HealthResponse()
+
+    @app.get("/v1/info", response_model=InfoResponse)
+    async def info(request: Request) -> InfoResponse:
+        service: Service = request.app.state.service
+        runner: Runner = request.app.state.runner
+        index = await runner.run(service.index_info, timeout_s=10)
+        limits = {k: v for k, v in vars(settings.fetch).items() if k not in {"allow", "user_agent"}}
+        return InfoResponse(version=captioncheck.__version__, schema_version=SCHEMA_VERSION, model=service.model,
+                            index=index, limits=limits, workers=settings.workers, queue_size=settings.queue_size)
+
+    @app.post("/v1/check", response_model=CheckReport, responses=_ERRORS)
+    async def check(body: CheckRequest, request: Request) -> Response:
+        """Check every article image of a page. Give `url` alone, or `html` + `url` (+ `images`)."""
+        check_key(request, settings.api_keys, required=False)
+        deadline = time.monotonic() + settings.request_timeout_s
+        text = await request.app.state.runner.run(request.app.state.service.check, body, deadline,
+                                                  timeout_s=settings.request_timeout_s)
+        return Response(content=text, media_type="application/json")
+
+    @app.post("/v1/index/search", response_model=SearchResponse, responses=_ERRORS)
+    async def search(request: Request, file: Annotated[UploadFile, File()], k: Annotated[int, Form(ge=1, le=50)] = 5
+                     ) -> SearchResponse:
+        """Find known photos that look like the uploaded image."""
+        check_key(request, settings.api_keys, required=False)
+        data = await _read_upload(file, settings.fetch.max_image_bytes)
+        matches, width, height = await request.app.state.runner.run(request.app.state.service.search, data, k,
+                                                                    timeout_s=settings.request_timeout_s)
+        return SearchResponse(matches=matches, width=width, height=height)
+
+    @app.post("/v1/index/photos", response_model=PhotoAdded, status_code=201, responses=_ERRORS)
+    async def add_photo(request: Request, file: Annotated[UploadFile, File()], caption: Annotated[str, Form()] = "",
+                        credit: Annotated[str, Form()] = "", creator: Annotated[str, Form()] = "",
+                        source_url: Annotated[str, Form()] = "", page_url: Annotated[str, Form()] = "",
+                        date: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
+                        license: Annotated[str, Form()] = "") -> PhotoAdded:  # noqa: A002
+        """Add a known (original) photo with its metadata to the index. Needs an API key."""
+        check_key(request, settings.api_keys, required=True)
+        data = await _read_upload(file, settings.fetch.max_image_bytes)
+        meta = {"caption": caption, "credit": credit, "creator": creator, "source_url": source_url,
+                "page_url": page_url, "date": date, "place": place, "license": license}
+        photo_id, photos = await request.app.state.runner.run(request.app.state.service.add_photo, data, meta,
+                                                              timeout_s=settings.request_timeout_s)
+        return PhotoAdded(photo_id=photo_id, photos=photos)
+
+
+async def _read_upload(file: UploadFile, max_bytes: int) -> bytes:
+    data = await file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError("too_large", f"uploaded image is over the limit of {max_bytes:,} bytes")
+    if not data:
+        raise ApiError("bad_input", "the uploaded file is empty")
+    return data

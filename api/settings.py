@@ -1,0 +1,50 @@
+"""Service settings: the check `Settings`, fetch limits and the HTTP-side knobs, with env overrides.
+
+Environment variables (all optional):
+  CAPTIONCHECK_API_KEYS       comma-separated keys; when set, /v1/check and /v1/index/* need one
+                              (header `X-API-Key` or `Authorization: Bearer`); adding photos always does
+  CAPTIONCHECK_CORS_ORIGINS   comma-separated origins allowed by CORS (e.g. chrome-extension://<id>)
+  CAPTIONCHECK_API_WORKERS    checks run at once (threads of the CPU pool, default 2)
+  CAPTIONCHECK_API_QUEUE      checks waiting for a worker before 503 + Retry-After (default 8)
+  CAPTIONCHECK_API_TIMEOUT    seconds one request may take before 504 (default 90)
+plus the fetch limits of `captioncheck.netfetch.FetchLimits.from_env()` (CAPTIONCHECK_FETCH_ALLOW ...).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from captioncheck._exceptions import InputError
+from captioncheck.config import Settings
+from captioncheck.netfetch import FetchLimits
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "")
+    try:
+        return float(text) if text else default
+    except ValueError as exc:
+        raise InputError(f"{name}={text!r} is not a number; fix or unset it") from exc
+
+
+@dataclass
+class ApiSettings:
+    check: Settings = field(default_factory=Settings)
+    fetch: FetchLimits = field(default_factory=FetchLimits.from_env)
+    api_keys: frozenset[str] = field(default_factory=lambda: frozenset(_env_list("CAPTIONCHECK_API_KEYS")))
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("CAPTIONCHECK_CORS_ORIGINS"))
+    workers: int = field(default_factory=lambda: int(_env_number("CAPTIONCHECK_API_WORKERS", 2)))
+    queue_size: int = field(default_factory=lambda: int(_env_number("CAPTIONCHECK_API_QUEUE", 8)))
+    request_timeout_s: float = field(default_factory=lambda: _env_number("CAPTIONCHECK_API_TIMEOUT", 90.0))
+    retry_after_s: int = 5
+    max_body_bytes: int = 80_000_000  # a page plus its images, base64-encoded
+    preload: bool = True  # load the model and the index at start-up (tests may switch it off)
+
+    def __post_init__(self) -> None:
+        if self.workers < 1 or self.queue_size < 0:
+            raise InputError("workers must be >= 1 and the queue size >= 0")

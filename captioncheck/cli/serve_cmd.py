@@ -1,0 +1,72 @@
+"""`captioncheck serve`: run the HTTP API (api/app.py) with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from captioncheck._exceptions import DependencyError, InputError
+
+if TYPE_CHECKING:
+    from api.settings import ApiSettings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Checks run at once, in threads of one process sharing one model and index [env CAPTIONCHECK_API_WORKERS, default 2].")
+@click.option("--queue", "queue_size", default=None, type=click.IntRange(0, 10_000),
+              help="Checks that may wait for a worker before 503 + Retry-After [env CAPTIONCHECK_API_QUEUE, default 8].")
+@click.option("--timeout", "timeout_s", default=None, type=click.FloatRange(1, 3600),
+              help="Seconds one request may take before 504 [env CAPTIONCHECK_API_TIMEOUT, default 90].")
+@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Known-photo index (SQLite) [default: the data dir's index.sqlite].")
+@click.option("--model", default=None, help="CLIP model spec or preset [env CAPTIONCHECK_MODEL].")
+@click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
+@click.option("--no-remember", is_flag=True, help="Do not record checked images in the first-seen registry.")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="Origin allowed by CORS, e.g. chrome-extension://<id> (repeatable) [env CAPTIONCHECK_CORS_ORIGINS].")
+@click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="CIDR",
+              help="Let the fetcher reach this network although it is private/loopback; for tests only (repeatable) [env CAPTIONCHECK_FETCH_ALLOW].")
+@click.option("--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"]))
+def serve(host: str, port: int, log_level: str, **options: Any) -> None:
+    """Serve the HTTP API (POST /v1/check, /v1/index/*, OpenAPI at /docs) for the browser extension and other clients."""
+    settings = _settings(options)
+    try:
+        import uvicorn
+
+        from api.app import create_app
+        from api.logs import configure_json_logging
+    except ImportError as exc:
+        raise DependencyError(f"the API needs extra packages ({exc.name}): pip install 'captioncheck[api]'") from exc
+    configure_json_logging(log_level)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False,
+                log_level=log_level, timeout_graceful_shutdown=5)
+
+
+def _settings(options: dict[str, Any]) -> ApiSettings:
+    """Command-line options over environment over defaults."""
+    from api.settings import ApiSettings
+    from captioncheck.netfetch import FetchLimits, parse_networks
+
+    settings = ApiSettings()
+    check = settings.check
+    check.index_path = options["index_path"] or check.index_path
+    check.model = options["model"] or check.model
+    check.use_clip, check.use_ocr = not options["no_clip"], not options["no_ocr"]
+    check.remember = not options["no_remember"]
+    if options["allow_fetch"]:
+        try:
+            extra = parse_networks(",".join(options["allow_fetch"]))
+        except ValueError as exc:
+            raise InputError(f"--allow-fetch: {exc}; give networks like 127.0.0.1/32") from exc
+        settings.fetch = FetchLimits.from_env(allow=settings.fetch.allow + extra)
+    settings.workers = options["workers"] or settings.workers
+    settings.queue_size = settings.queue_size if options["queue_size"] is None else options["queue_size"]
+    settings.request_timeout_s = options["timeout_s"] or settings.request_timeout_s
+    settings.cors_origins = options["cors_origins"] or settings.cors_origins
+    return settings
