@@ -53,6 +53,7 @@ class EmbeddingCache:
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._writes = 0
+        self.evict_every = 64  # rows written between size checks
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -101,7 +102,7 @@ class EmbeddingCache:
             self._conn.executemany("INSERT OR REPLACE INTO embedding VALUES (?,?,?,?,?)", rows)
             self._conn.commit()
             self._writes += len(rows)
-            if self._writes >= 64:
+            if self._writes >= self.evict_every:
                 self._writes = 0
                 self._evict()
 
