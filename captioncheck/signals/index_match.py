@@ -60,6 +60,9 @@ class IndexMatchSignal:
             return []
         try:
             paths = lookup_paths(batch.settings)
+            if not paths:
+                reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
+                return [Evidence.unavailable(NAME, reason) for _ in batch.items]
             indexes = [_open(p, readonly=True) for p in paths]
         except InputError:
             raise

@@ -1,0 +1,134 @@
+"""Dates named in a text (captions, embedded metadata, index records), in many languages.
+
+Candidates are found with patterns (ISO dates, numeric dates, "March 08, 2019", "8 mars 2019",
+"août 2013", bare years) and parsed with dateparser in the page's language plus English. Each
+date keeps its precision (day, month, year) so that comparisons use the whole period it names.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import warnings
+from functools import lru_cache
+from dataclasses import dataclass
+from datetime import date, datetime
+
+_MONTHY = r"[^\W\d_]{3,}\.?"
+MONTH_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "pl", "uk", "sv", "id")
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("day", re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")),
+    ("day", re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}\b")),
+    ("day", re.compile(rf"\b{_MONTHY}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b")),
+    ("day", re.compile(rf"\b\d{{1,2}}(?:er|\.|st|nd|rd|th)?\s+(?:de\s+)?{_MONTHY}\s+(?:de\s+)?(?:19|20)\d{{2}}\b")),
+    ("month", re.compile(rf"\b{_MONTHY}\s+(?:de\s+)?(?:19|20)\d{{2}}\b")),
+    ("year", re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/.-]\d|s\b|'s\b)")),
+]
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+@dataclass(frozen=True)
+class NamedDate:
+    """A date as a closed period [start, end] (a day, a whole month or a whole year)."""
+
+    start: date
+    end: date
+    precision: str  # "day" | "month" | "year"
+    mention: str
+
+    def gap_days(self, other: date) -> int:
+        """Days from `other` to this period (0 when inside it; negative when the period is later)."""
+        if other < self.start:
+            return -(self.start - other).days
+        if other > self.end:
+            return (other - self.end).days
+        return 0
+
+
+def _period(d: date, precision: str) -> tuple[date, date]:
+    if precision == "year":
+        return date(d.year, 1, 1), date(d.year, 12, 31)
+    if precision == "month":
+        return date(d.year, d.month, 1), date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+    return d, d
+
+
+def _parse(span: str, languages: list[str] | None) -> date | None:
+    import dateparser
+
+    settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"], "RETURN_AS_TIMEZONE_AWARE": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = dateparser.parse(span, languages=languages, settings=settings)
+        except Exception:
+            return None
+    return parsed.date() if parsed else None
+
+
+@lru_cache(maxsize=1)
+def month_words() -> frozenset[str]:
+    """Month names and abbreviations (folded, without dots) in MONTH_LOCALES, from Babel's CLDR data."""
+    from babel import Locale
+
+    words: set[str] = set()
+    for loc in MONTH_LOCALES:
+        months = Locale(loc).months
+        for ctx in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                words.update(str(v).casefold().rstrip(".") for v in months[ctx][width].values())
+    words.update({"sept", "febr"})
+    return frozenset(words)
+
+
+def _names_a_month(span: str) -> bool:
+    words = {w.casefold().rstrip(".") for w in re.findall(r"[^\W\d_]+\.?", span)}
+    return bool(words & month_words())
+
+
+def find_dates(text: str, language: str = "") -> list[NamedDate]:
+    """Dates named in `text`, most precise first; a bare year is kept only when nothing more
+    precise covers it."""
+    if not text:
+        return []
+    base = (language or "").split("-")[0].lower()
+    languages = [lang for lang in dict.fromkeys([base, "en"]) if lang]
+    taken: list[tuple[int, int]] = []
+    found: list[NamedDate] = []
+    for precision, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+                continue
+            if precision not in ("year",) and re.search(r"[^\W\d_]", m.group(0)) and not _names_a_month(m.group(0)):
+                continue
+            d = date(int(m.group(0)), 1, 1) if precision == "year" else (_parse(m.group(0), languages) or _parse(m.group(0), None))
+            if d is None:
+                continue
+            taken.append((m.start(), m.end()))
+            start, end = _period(d, precision)
+            found.append(NamedDate(start, end, precision, m.group(0)))
+    return found
+
+
+def parse_iso(value: str) -> NamedDate | None:
+    """An ISO 8601 (or EXIF "YYYY:MM:DD") date/time, or a year, as a NamedDate."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    head = value[:10].replace(":", "-") if re.match(r"\d{4}:\d{2}:\d{2}", value) else value
+    try:
+        d = datetime.fromisoformat(head.replace("Z", "+00:00")).date()
+        return NamedDate(d, d, "day", value)
+    except ValueError:
+        pass
+    m = re.match(r"((?:19|20)\d{2})(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    if m.group(2):
+        start, end = _period(date(int(m.group(1)), int(m.group(2)), 1), "month")
+        return NamedDate(start, end, "month", value)
+    start, end = _period(date(int(m.group(1)), 1, 1), "year")
+    return NamedDate(start, end, "year", value)
+
+
+__all__ = ["NamedDate", "find_dates", "parse_iso"]

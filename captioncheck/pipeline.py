@@ -1,0 +1,207 @@
+"""check_page: the only place the stages meet.
+
+    load -> extract -> image bytes (saved copy, data: URI, else the caller's fetch hook)
+         -> safe decode -> signals -> cross-checks -> verdict -> CheckReport
+         -> remember the images in the first-seen registry (unless settings.remember is False)
+
+Nothing here touches the network by itself: remote images are only fetched through the
+`fetch` callable a caller passes in (the API passes captioncheck.netfetch's safe fetcher; the
+CLI passes none unless asked). A bad image is reported and skipped; the rest of the page is
+still checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from captioncheck._exceptions import CaptionCheckError, InputError
+from captioncheck._types import ImageInContext, PageInfo
+from captioncheck.config import Settings
+from captioncheck.crosscheck import article_facts, cross_check
+from captioncheck.report.schema import CheckReport, ImageReport
+from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
+from captioncheck.signals.index_match import remember
+from captioncheck.signals.metadata import has_content
+from captioncheck.verdict import ImageEvidence, judge, summarize
+
+MAX_IMAGE_BYTES = 30 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # decompression-bomb guard (Pillow's own limit is ~89 MP)
+MIN_SIDE = 16  # smaller images are icons/pixels, not photos
+
+Progress = Callable[[str, int, int], None]
+Fetch = Callable[[str], bytes]
+SIGNAL_LABELS = {"clip": "CLIP", "ocr": "OCR", "index_match": "photo index", "embedded_metadata": "embedded metadata"}
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def decode_image(data: bytes) -> Image.Image:
+    """Decode image bytes safely (size, pixel and format checks); raises InputError."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InputError(f"image is larger than {MAX_IMAGE_BYTES // 2**20} MiB")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+            w, h = img.size
+            if w * h > MAX_PIXELS:
+                raise InputError(f"image of {w}x{h} pixels exceeds the {MAX_PIXELS // 1_000_000} MP limit")
+            if min(w, h) < MIN_SIDE:
+                raise InputError(f"image of {w}x{h} pixels is too small to check")
+            img.seek(0)
+            img.load()
+            return img.convert("RGB")
+        except InputError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise InputError(f"image refused as a decompression bomb: {exc}") from exc
+        except Exception as exc:  # UnidentifiedImageError, truncated files, codec errors
+            raise InputError(f"not a readable image ({type(exc).__name__})") from exc
+
+
+def _data_uri(url: str) -> bytes | None:
+    if not url.startswith("data:") or ";base64," not in url[:200]:
+        return None
+    payload = url.split(",", 1)[1]
+    if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 4:
+        raise InputError("inline data: image is too large")
+    try:
+        return base64.b64decode(payload, validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise InputError("inline data: image is not valid base64") from exc
+
+
+def image_data(source: object, image: ImageInContext, fetch: Fetch | None) -> bytes:
+    """The image's bytes: saved copy, data: URI, or the fetch hook; raises InputError."""
+    local = source.image_bytes(image)  # type: ignore[attr-defined]
+    if local is not None:
+        return local
+    for url in [image.url, *image.urls]:
+        data = _data_uri(url)
+        if data is not None:
+            return data
+    if fetch is None:
+        raise InputError("no saved copy of this image (pass --fetch to download it)")
+    try:
+        return fetch(image.url)
+    except CaptionCheckError as exc:
+        raise InputError(f"image not fetched: {exc}") from exc
+
+
+def _load(source: object, url: str | None) -> object:
+    from captioncheck.load import PageSource, load_page
+
+    if isinstance(source, PageSource):
+        return source
+    if isinstance(source, (str, Path)):
+        return load_page(source, url=url)
+    raise InputError(f"cannot check a {type(source).__name__}: give a saved page path or a PageSource")
+
+
+def _signal_names(settings: Settings) -> list[str]:
+    wanted = {"embedded_metadata": True, "index_match": settings.use_index, "ocr": settings.use_ocr, "clip": settings.use_clip}
+    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]]
+
+
+def _run_signals(batch: PageBatch, names: list[str], progress: Progress) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for i, signal in enumerate(registry.create(names)):
+        progress(f"{SIGNAL_LABELS.get(signal.name, signal.name)}", i, len(names))
+        try:
+            out[signal.name] = signal.collect(batch)
+        except InputError:
+            raise
+        except Exception as exc:  # a broken signal plugin must not stop the check
+            out[signal.name] = [Evidence.error(signal.name, f"{type(exc).__name__}: {exc}") for _ in batch.items]
+    progress("signals done", len(names), len(names))
+    return out
+
+
+def _notices(reports: list[ImageReport]) -> list[str]:
+    seen: dict[str, str] = {}
+    for rep in reports:
+        for name, note in rep.signal_notes.items():
+            seen.setdefault(name, note)
+    return [f"{SIGNAL_LABELS.get(n, n)} unavailable: {note}" for n, note in seen.items()]
+
+
+def _image_report(image: ImageInContext, item: ImageItem | None, error: str, evidence: dict[str, Evidence], facts: object,
+                  page: PageInfo) -> ImageReport:
+    values = {name: ev.value for name, ev in evidence.items() if ev.ok}
+    notes = {name: ev.reason for name, ev in evidence.items() if not ev.ok}
+    matches = values.get("index_match") or []
+    checks = cross_check(facts, image, matches, values.get("embedded_metadata"), values.get("ocr"))  # type: ignore[arg-type]
+    ev = ImageEvidence(
+        checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
+        embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
+        unavailable=sorted(notes) if item else sorted(SIGNAL_LABELS), page_url=page.url, decoded=item is not None,
+    )
+    judged = judge(ev)
+    return ImageReport(
+        **image.model_dump(), verdict=judged.verdict, points=judged.points, reasons=judged.reasons,
+        scores=values.get("clip"), matches=matches, ocr=values.get("ocr"), embedded=values.get("embedded_metadata"),
+        checks=checks, signals_unavailable=sorted(notes) if item else sorted(SIGNAL_LABELS), signal_notes=notes, error=error,
+        image_sha256=hashlib.sha256(item.data).hexdigest() if item else "",
+        image_size=list(item.pil.size) if item else [],
+    )
+
+
+def check_page(source: object, settings: Settings, url: str | None = None, progress: Progress | None = None,
+               fetch: Fetch | None = None) -> CheckReport:
+    """Check every article image of a page; returns the full, explained report."""
+    from captioncheck.extract import extract
+
+    started, progress = time.monotonic(), progress or _noop
+    progress("reading page", 0, 1)
+    page_source = _load(source, url)
+    result = extract(page_source, url=url, all_images=settings.all_images)  # type: ignore[arg-type]
+    notices: list[str] = []
+    images = result.images
+    if len(images) > settings.max_images:
+        notices.append(f"only the first {settings.max_images} of {len(images)} images were checked (settings.max_images)")
+        images = images[: settings.max_images]
+    items, errors = _decode_all(page_source, images, fetch, progress)
+    batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices)
+    evidence = _run_signals(batch, _signal_names(settings), progress)
+    facts = article_facts(result.page, images)
+    reports = []
+    for pos, image in enumerate(images):
+        item = items.get(pos)
+        k = list(items).index(pos) if item else -1
+        per_image = {name: evs[k] for name, evs in evidence.items()} if item else {}
+        reports.append(_image_report(image, item, errors.get(pos, ""), per_image, facts, result.page))
+    notices.extend(_notices(reports))
+    if settings.use_index and settings.remember:
+        note = remember(batch, result.page.url)
+        if note:
+            notices.append(note)
+    return CheckReport(page=result.page, images=reports, summary=summarize([r.verdict for r in reports]), notices=notices,
+                       signals=_signal_names(settings), elapsed_s=round(time.monotonic() - started, 2))
+
+
+def _decode_all(source: object, images: list[ImageInContext], fetch: Fetch | None,
+                progress: Progress) -> tuple[dict[int, ImageItem], dict[int, str]]:
+    items: dict[int, ImageItem] = {}
+    errors: dict[int, str] = {}
+    for pos, image in enumerate(images):
+        progress("loading images", pos, len(images))
+        try:
+            data = image_data(source, image, fetch)
+            items[pos] = ImageItem(image=image, data=data, pil=decode_image(data))
+        except InputError as exc:
+            errors[pos] = str(exc)
+    return items, errors
+
+
+__all__ = ["MAX_IMAGE_BYTES", "MAX_PIXELS", "check_page", "decode_image", "image_data"]

@@ -1,0 +1,276 @@
+"""Evidence about one image -> explained reasons -> a verdict. Pure: no I/O, deterministic.
+
+Rules (documented in docs/verdict.md):
+
+* Every finding becomes a Reason with a severity worth points: info 0, low 1, medium 2, high 3.
+* CLIP reasons (low_image_caption_score, low_image_article_score) are "low" and together count
+  for at most CLIP_POINTS_CAP points; they never count as corroboration.
+* inconsistent: total >= 4 AND (a non-CLIP "high" reason OR >= 2 distinct non-CLIP reasons of
+  severity >= medium). So no CLIP score, and no single medium finding, can make it alone.
+* suspicious: total >= 2.
+* unknown: total < 2 and fewer than MIN_BASIS kinds of evidence were available (caption/alt
+  text, index lookup, CLIP scores, embedded metadata, image decoded).
+* consistent: otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from captioncheck._types import Match, Reason, Verdict
+from captioncheck.crosscheck import best_original
+from captioncheck.crosscheck.models import CrossChecks, DateFinding, PlaceFinding
+
+POINTS = {"info": 0, "low": 1, "medium": 2, "high": 3}
+CLIP_CODES = frozenset({"low_image_caption_score", "low_image_article_score"})
+CLIP_POINTS_CAP = 2
+INCONSISTENT_POINTS = 4
+SUSPICIOUS_POINTS = 2
+MIN_BASIS = 2
+DATE_TOLERANCE_DAYS = 30  # a photo may be a few weeks older than the article
+FUTURE_TOLERANCE_DAYS = 2  # a photo dated after the article (time zones, late updates)
+LANGUAGE_MIN_PROBABILITY = 0.9
+VERDICT_ORDER: dict[str, int] = {"unknown": 0, "consistent": 1, "suspicious": 2, "inconsistent": 3}
+
+
+@dataclass
+class ImageEvidence:
+    """Everything the verdict looks at for one image (built by the pipeline, or by tests)."""
+
+    checks: CrossChecks
+    matches: list[Match] = field(default_factory=list)
+    ocr: Any = None  # signals.ocr.OcrResult | None
+    scores: Any = None  # signals.clip ClipScores | None
+    embedded_present: bool = False
+    unavailable: list[str] = field(default_factory=list)  # signal names that could not run
+    page_url: str = ""
+    decoded: bool = True
+
+
+class ImageVerdict(BaseModel):
+    verdict: Verdict
+    points: int
+    reasons: list[Reason] = Field(default_factory=list)
+
+
+def _reason(code: str, severity: str, message: str, **evidence: Any) -> Reason:
+    return Reason(code=code, severity=severity, message=message, evidence=evidence)  # type: ignore[arg-type]
+
+
+def _places(f: PlaceFinding) -> str:
+    specific = [p.name for p in f.photo_places if p.kind != "country"] or [p.name for p in f.photo_places]
+    return ", ".join(dict.fromkeys(specific[:4]))
+
+
+def _date_off(f: DateFinding) -> bool:
+    return f.gap_days > DATE_TOLERANCE_DAYS or f.gap_days < -FUTURE_TOLERANCE_DAYS
+
+
+def _describe_gap(days: int) -> str:
+    if days < 0:
+        return f"{-days} days after the article"
+    if days >= 60:
+        return f"about {round(days / 30.4)} months before the article"
+    return f"{days} days before the article"
+
+
+def _caption_discloses(ev: ImageEvidence, f: DateFinding) -> bool:
+    """The caption marks the photo as archive, or itself names a date inside the period of `f`."""
+    for c in ev.checks.dates:
+        if c.source in ("caption", "alt") and (c.archive_marked or (c.photo_date.start <= f.photo_date.end and f.photo_date.start <= c.photo_date.end)):
+            return True
+    return False
+
+
+def reused_photo(ev: ImageEvidence) -> list[Reason]:
+    original = best_original(ev.matches)
+    if original is None or (original.page_url and original.page_url == ev.page_url):
+        return []
+    place_off = [f for f in ev.checks.places if f.source == "original" and not f.agrees]
+    date_off = [f for f in ev.checks.dates if f.source == "original" and _date_off(f) and not _caption_discloses(ev, f)]
+    where = f", {original.place}" if original.place else ""
+    credit = f"an {original.credit}" if original.credit[:1].upper() in "AEIOU" else f"a {original.credit}" if original.credit else "a known"
+    what = f"{credit} photo of {original.date or 'unknown date'}{where}: \"{original.caption[:160]}\""
+    evidence = {"photo_id": original.photo_id, "score": original.score, "credit": original.credit,
+                "date": original.date, "place": original.place, "caption": original.caption}
+    if not (place_off or date_off):
+        return [_reason("known_original", "info", f"Known photo; its original context does not contradict the page: {what}", **evidence)]
+    differs = []
+    if place_off:
+        differs.append(f"taken in {_places(place_off[0])}, while the article is about {', '.join(place_off[0].article_countries)}")
+    if date_off:
+        differs.append(f"dated {date_off[0].mention}, {_describe_gap(date_off[0].gap_days)}, which the caption does not say")
+    return [_reason("reused_photo", "high", f"This is {what} — {'; '.join(differs)}", **evidence)]
+
+
+def seen_before(ev: ImageEvidence) -> list[Reason]:
+    seen = [m for m in ev.matches if m.origin == "seen" and m.page_url and m.page_url != ev.page_url]
+    if not seen:
+        return []
+    first = min(seen, key=lambda m: m.seen_at or "9999")
+    msg = f"Seen before on {first.page_url} ({first.seen_at or 'date unknown'})"
+    if first.caption:
+        msg += f" with the caption \"{first.caption[:120]}\""
+    return [_reason("seen_before", "low", msg, pages=[m.page_url for m in seen][:5], seen_at=first.seen_at)]
+
+
+def place_mismatch(ev: ImageEvidence) -> list[Reason]:
+    off = [f for f in ev.checks.places if f.source in ("caption", "alt", "original") and not f.agrees]
+    if not off:
+        return []
+    sources = sorted({f.source for f in off})
+    msg = f"The photo's place ({_places(off[0])}, per {' and '.join(sources)}) is not where the article is ({', '.join(off[0].article_countries)})"
+    return [_reason("place_mismatch", "medium", msg, sources=sources, photo_places=[p.model_dump() for p in off[0].photo_places],
+                    article_countries=off[0].article_countries)]
+
+
+def date_mismatch(ev: ImageEvidence) -> list[Reason]:
+    off = [f for f in ev.checks.dates if f.source in ("caption", "alt", "original") and _date_off(f)]
+    if not off:
+        return []
+    first = max(off, key=lambda f: abs(f.gap_days))
+    # the page itself tells the reader (caption names the old date or says "archive"): low;
+    # only the photo's own history knows (original record): medium
+    disclosed = all(f.source in ("caption", "alt") or _caption_discloses(ev, f) for f in off) and not any(
+        f.gap_days < -FUTURE_TOLERANCE_DAYS for f in off)
+    severity = "low" if disclosed else "medium"
+    note = " (the caption says so)" if disclosed else ""
+    msg = f"The photo is dated {first.mention} ({first.source}), {_describe_gap(first.gap_days)} of {first.page_date}{note}"
+    return [_reason("date_mismatch", severity, msg, sources=sorted({f.source for f in off}), gap_days=first.gap_days,
+                    photo_date=first.photo_date.model_dump(), page_date=first.page_date, disclosed=disclosed)]
+
+
+def language_mismatch(ev: ImageEvidence) -> list[Reason]:
+    lang = ev.checks.language
+    if lang is None or not lang.differs or lang.probability < LANGUAGE_MIN_PROBABILITY:
+        return []
+    msg = f"The caption is in '{lang.caption_language}' but the page is in '{lang.page_language}' (copied from elsewhere?)"
+    return [_reason("language_mismatch", "low", msg, caption_language=lang.caption_language,
+                    probability=lang.probability, page_language=lang.page_language)]
+
+
+def embedded_caption_mismatch(ev: ImageEvidence) -> list[Reason]:
+    place_off = [f for f in ev.checks.places if f.source == "embedded" and not f.agrees]
+    date_off = [f for f in ev.checks.dates if f.source == "embedded" and _date_off(f)]
+    if not (place_off or date_off):
+        return []
+    parts = []
+    if place_off:
+        parts.append(f"place {_places(place_off[0])}")
+    if date_off:
+        parts.append(f"date {date_off[0].mention} ({_describe_gap(date_off[0].gap_days)})")
+    msg = f"The photo's embedded metadata tells another story: {', '.join(parts)}"
+    if ev.checks.embedded_caption:
+        msg += f" — \"{ev.checks.embedded_caption[:120]}\""
+    return [_reason("embedded_caption_mismatch", "medium", msg, embedded_caption=ev.checks.embedded_caption,
+                    places=[p.name for f in place_off for p in f.photo_places], dates=[f.mention for f in date_off])]
+
+
+def credit_mismatch(ev: ImageEvidence) -> list[Reason]:
+    off = [f for f in ev.checks.credits if not f.agrees]
+    if not off:
+        return []
+    f = off[0]
+    msg = f"The page credits {', '.join(f.visible)} but the {f.source} says {', '.join(f.other)}"
+    return [_reason("credit_mismatch", "medium", msg, visible=f.visible, other=f.other, source=f.source)]
+
+
+def watermark(ev: ImageEvidence) -> list[Reason]:
+    marks = list(getattr(ev.ocr, "watermarks", []) or [])
+    if not marks:
+        return []
+    stock = bool(getattr(ev.ocr, "stock_watermark", False))
+    credited = {a for f in ev.checks.credits for a in f.visible}
+    severity = "info" if set(marks) <= credited else "low"
+    kind = "stock-photo watermark" if stock else "agency mark"
+    return [_reason("watermark", severity, f"The image carries a {kind}: {', '.join(marks)}", marks=marks, stock=stock)]
+
+
+def _clip_entry(scores: Any, name: str) -> Any:
+    if scores is None:
+        return None
+    return scores.get(name) if isinstance(scores, dict) else getattr(scores, name, None)
+
+
+def _clip_low(ev: ImageEvidence, entry_name: str, code: str, what: str) -> list[Reason]:
+    entry = _clip_entry(ev.scores, entry_name)
+    label = _clip_entry(entry, "label") if entry is not None else None
+    if label != "low":
+        return []
+    calibrated = _clip_entry(entry, "calibrated")
+    explanation = _clip_entry(entry, "explanation") or ""
+    msg = f"CLIP finds the image a poor match for {what} ({calibrated:.2f})" if isinstance(calibrated, float) else f"CLIP finds the image a poor match for {what}"
+    if explanation:
+        msg += f": {explanation}"
+    return [_reason(code, "low", msg, calibrated=calibrated, raw=_clip_entry(entry, "raw"))]
+
+
+def clip_reasons(ev: ImageEvidence) -> list[Reason]:
+    return _clip_low(ev, "image_caption", "low_image_caption_score", "its caption") + _clip_low(
+        ev, "image_article", "low_image_article_score", "the article"
+    )
+
+
+RULES = (reused_photo, seen_before, place_mismatch, date_mismatch, language_mismatch, embedded_caption_mismatch,
+         credit_mismatch, watermark, clip_reasons)
+
+
+def basis(ev: ImageEvidence) -> int:
+    """How many independent kinds of evidence were available."""
+    has_text = any(c.source in ("caption", "alt") for c in ev.checks.claims)
+    clip_ok = ev.scores is not None and _clip_entry(ev.scores, "status") != "skipped"
+    return sum([has_text, "index_match" not in ev.unavailable, clip_ok, ev.embedded_present and ev.decoded])
+
+
+def combine(reasons: list[Reason], evidence_basis: int) -> tuple[Verdict, int]:
+    """The documented combination: points, corroboration, CLIP cap."""
+    clip = sum(POINTS[r.severity] for r in reasons if r.code in CLIP_CODES)
+    other = [r for r in reasons if r.code not in CLIP_CODES]
+    total = sum(POINTS[r.severity] for r in other) + min(clip, CLIP_POINTS_CAP)
+    strong = any(r.severity == "high" for r in other)
+    corroborating = len({r.code for r in other if POINTS[r.severity] >= POINTS["medium"]})
+    if total >= INCONSISTENT_POINTS and (strong or corroborating >= 2):
+        return "inconsistent", total
+    if total >= SUSPICIOUS_POINTS:
+        return "suspicious", total
+    if evidence_basis < MIN_BASIS:
+        return "unknown", total
+    return "consistent", total
+
+
+def judge(ev: ImageEvidence) -> ImageVerdict:
+    reasons = [r for rule in RULES for r in rule(ev)]
+    if not ev.decoded:
+        reasons.append(_reason("image_unavailable", "info", "The image itself could not be read; only its caption was checked"))
+    verdict, total = combine(reasons, basis(ev))
+    reasons.sort(key=lambda r: -POINTS[r.severity])
+    return ImageVerdict(verdict=verdict, points=total, reasons=reasons)
+
+
+class PageSummary(BaseModel):
+    verdict: Verdict
+    counts: dict[str, int]
+    images: int
+    headline: str
+
+
+def summarize(verdicts: list[str]) -> PageSummary:
+    """Page-level summary: the worst image verdict, counts and a one-line headline."""
+    counts = {v: verdicts.count(v) for v in VERDICT_ORDER}
+    if not verdicts:
+        return PageSummary(verdict="unknown", counts=counts, images=0, headline="No article images found on this page.")
+    worst = max(verdicts, key=lambda v: VERDICT_ORDER[v])
+    flagged = counts["inconsistent"] + counts["suspicious"]
+    if flagged:
+        headline = f"{flagged} of {len(verdicts)} images look out of context ({counts['inconsistent']} inconsistent, {counts['suspicious']} suspicious)."
+    elif counts["consistent"]:
+        headline = f"No image looks out of context ({counts['consistent']} consistent, {counts['unknown']} unknown)."
+    else:
+        headline = f"Not enough evidence to judge the {len(verdicts)} images."
+    return PageSummary(verdict=worst, counts=counts, images=len(verdicts), headline=headline)  # type: ignore[arg-type]
+
+
+__all__ = ["DATE_TOLERANCE_DAYS", "ImageEvidence", "ImageVerdict", "PageSummary", "basis", "combine", "judge", "summarize"]
