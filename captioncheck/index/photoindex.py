@@ -90,20 +90,28 @@ class PhotoIndex:
     def add_photo(self, data: bytes, meta: PhotoMeta, *, commit: bool = True, origin: str = "curated") -> int:
         """Add a photo (or merge its metadata into the same bytes added before); returns its id."""
         digest = H.sha256(data)
-        existing = self.store.find_sha256(digest)
-        if existing is not None:
-            self.store.merge_meta(existing, {**asdict(meta), "origin": origin}, commit=commit)
-            return existing
+        if self.store.find_sha256(digest) is not None:
+            return self.add_hashed(digest, len(data), (0, 0), [], meta, commit=commit, origin=origin)
         img = H.decode(data)
         return self.add_hashed(digest, len(data), img.size, H.index_hashes(img), meta, commit=commit, origin=origin)
 
     def add_hashed(self, digest: str, size: int, dims: tuple[int, int], rows: list[H.HashRow], meta: PhotoMeta, *,
                    commit: bool = True, origin: str = "curated") -> int:
-        """Add a photo whose hashes were computed elsewhere (parallel ingest)."""
+        """Add a photo whose hashes were computed elsewhere (parallel ingest, import).
+
+        The same bytes added again are merged: curated metadata fills the empty fields of a
+        curated photo and replaces what a merely *seen* photo recorded; a sighting never
+        changes an existing photo (remember_seen records it separately).
+        """
         existing = self.store.find_sha256(digest)
         if existing is not None:
-            self.store.merge_meta(existing, {**asdict(meta), "origin": origin}, commit=commit)
+            if origin == "curated":
+                old = self.store.photos([existing])[existing]
+                self.store.merge_meta(existing, {**asdict(meta), "origin": "curated"}, overwrite=old.origin == "seen",
+                                      commit=commit)
             return existing
+        if not rows:
+            raise ValueError("a new photo needs its hashes")
         record = PhotoRecord(id=0, sha256=digest, size=size, width=dims[0], height=dims[1], origin=origin,
                              added_at=utcnow(), **asdict(meta))
         return self.store.add_photo(record, rows, commit=commit)

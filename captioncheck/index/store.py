@@ -53,6 +53,7 @@ class PhotoRecord:
     added_at: str = ""
     seen_at: str = ""  # first sighting, for origin=seen
     hashes: list[HashRow] = field(default_factory=list)
+    sightings: list[dict[str, str]] = field(default_factory=list)
 
 
 class PhotoStore(Protocol):
@@ -60,7 +61,7 @@ class PhotoStore(Protocol):
 
     def find_sha256(self, sha256: str) -> int | None: ...
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
-    def merge_meta(self, photo_id: int, meta: dict[str, str], *, commit: bool = True) -> None: ...
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None: ...
     def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
@@ -152,12 +153,13 @@ class SQLiteStore:
                 self.commit()
             return photo_id
 
-    def merge_meta(self, photo_id: int, meta: dict[str, str], *, commit: bool = True) -> None:
-        """Fill empty metadata fields of a photo (a duplicate added again); curated wins over seen."""
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None:
+        """Fill the empty metadata fields of a photo (or overwrite them with the non-empty values given)."""
         with self._lock:
             for key, value in meta.items():
                 if key in META_FIELDS and value:
-                    self._write(f"UPDATE photos SET {key} = ? WHERE id = ? AND {key} = ''", (value, photo_id))
+                    cond = "" if overwrite else f" AND {key} = ''"
+                    self._write(f"UPDATE photos SET {key} = ? WHERE id = ?{cond}", (value, photo_id))
             if meta.get("origin") == "curated":
                 self._write("UPDATE photos SET origin = 'curated' WHERE id = ?", (photo_id,))
             if commit:
@@ -212,6 +214,11 @@ class SQLiteStore:
                         f"SELECT photo_id, kind, variant, bits, quality FROM hashes WHERE photo_id IN ({marks}) ORDER BY id", ids
                     ):
                         recs[pid].hashes.append(HashRow(kind, variant, bytes(bits), q))
+                    for pid, url, cap, cred, at in self.conn.execute(
+                        f"SELECT photo_id, page_url, caption, credit, seen_at FROM sightings WHERE photo_id IN ({marks}) ORDER BY id",
+                        ids,
+                    ):
+                        recs[pid].sightings.append({"page_url": url, "caption": cap, "credit": cred, "seen_at": at})
             yield from (recs[i] for i in ids if i in recs)
             last = ids[-1]
 

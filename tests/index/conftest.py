@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -35,18 +35,18 @@ def iptc_segment(fields: dict[tuple[int, int], str]) -> bytes:
 
 
 def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A photo-like test image: smooth random shapes plus texture, different for every seed."""
+    """A photo-like test image (shapes with edges, shading and noise), different for every seed."""
     rng = np.random.default_rng(seed)
     w, h = size
-    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    img = np.zeros((h, w, 3), np.float32)
-    for _ in range(12):
-        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(20, w / 2)
-        color = rng.uniform(0, 255, 3)
-        mask = np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r))[..., None]
-        img = img * (1 - mask) + color * mask
-    img += rng.normal(0, 6, img.shape)
-    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    img = Image.new("RGB", size, tuple(int(c) for c in rng.integers(0, 255, 3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(40):
+        x0, y0 = int(rng.integers(-w // 4, w)), int(rng.integers(-h // 4, h))
+        x1, y1 = x0 + int(rng.integers(20, w // 2)), y0 + int(rng.integers(20, h // 2))
+        color = tuple(int(c) for c in rng.integers(0, 255, 3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x0, y0, x1, y1), fill=color)
+    arr = np.asarray(img, np.float32) + rng.normal(0, 4, (h, w, 3))
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
 def jpeg_bytes(img: Image.Image, *, quality: int = 90, exif: Image.Exif | None = None, xmp: str | None = None,
