@@ -1,8 +1,8 @@
-"""What the endpoints do, as plain sync code run in the worker pool: fetch, gather images, check.
+"""What the endpoints do, as plain sync code run in the worker pool: fetch, decode, check.
 
 Model and index are loaded once (`Service.load`, at start-up); every fetch goes through the safe
-fetcher; a bad or unreachable image is skipped with a notice in the report, the rest of the page
-is still checked.
+fetcher (the page here, images through the pipeline's `fetch` hook); a bad or unreachable image
+is reported and skipped, the rest of the page is still checked.
 """
 
 from __future__ import annotations
@@ -87,11 +87,14 @@ class Service:
         else:
             html, url = request.html, request.url
         given = decode_images(request.images, self.settings, notices)
-        images = self._gather_images(html, url, given, request.all_images, deadline, notices)
         settings = dataclasses.replace(self.settings.check, all_images=request.all_images,
                                        max_images=min(self.settings.check.max_images, self.settings.fetch.max_images))
-        report = check_page(page_from_html(html, url, images), settings, url=url or None,
-                            progress=DeadlineProgress(deadline))
+
+        def fetch(image_url: str) -> bytes:  # the pipeline's hook for images the client did not send
+            return self.fetcher.fetch_image(image_url, deadline)
+
+        report = check_page(page_from_html(html, url, given), settings, url=url or None,
+                            progress=DeadlineProgress(deadline), fetch=fetch)
         report.notices.extend(notices)
         return to_json(report)
 
@@ -117,41 +120,6 @@ class Service:
             raise ApiError("index_error", f"the photo index is not available ({self.index_error or 'disabled'}); "
                            "start the server with --index PATH")
         return self.index
-
-    def _gather_images(self, html: str | bytes, url: str, given: dict[str, bytes], all_images: bool,
-                       deadline: float, notices: list[str]) -> dict[str, bytes]:
-        """Bytes for every image the check will look at: given by the client, else fetched safely."""
-        from captioncheck.extract import extract
-        from captioncheck.load import page_from_html
-
-        source = page_from_html(html, url, given)
-        images = extract(source, url=url or None, all_images=all_images).images
-        limit = self.settings.fetch.max_images
-        if len(images) > limit:
-            notices.append(f"the page has {len(images)} images; only the first {limit} were checked")
-        found = dict(given)
-        for image in images[:limit]:
-            if source.image_bytes(image) is not None:
-                continue
-            if time.monotonic() > deadline:
-                notices.append("time budget spent: the remaining images were not fetched")
-                break
-            data = self._fetch_first(image.url, image.urls, deadline, notices)
-            if data is not None:
-                found[image.url] = data
-        return found
-
-    def _fetch_first(self, url: str, urls: list[str], deadline: float, notices: list[str]) -> bytes | None:
-        candidates = list(dict.fromkeys([u for u in [url, *urls] if u]))[:2]
-        problem = ""
-        for candidate in candidates:
-            try:
-                return self.fetcher.fetch_image(candidate, deadline)
-            except FetchRefused as exc:
-                problem = str(exc)
-        if candidates:
-            notices.append(f"image {url[:200]} skipped: {problem}")
-        return None
 
 
 class DeadlineProgress:

@@ -232,3 +232,78 @@ def test_base64_helper_accepts_data_urls() -> None:
     found = decode_images(payloads, ApiSettings(fetch=FetchLimits()), notices)
     assert found == {"https://x.example/a.jpg": data}
     assert len(notices) == 1 and "b.jpg" in notices[0] and "skipped" in notices[0]
+
+
+# ---------------------------------------------------------------------------- full checks of the seed page
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
+SEED_FILES = SEED.parent / "presstv-fr-2019-12-11_files"
+LEAD = "00b5a4e2-6b1f-4c36-9c9a-3b1d7e4a2f10.jpg"
+
+
+@pytest.fixture
+def seed_settings(tmp_path: Path) -> ApiSettings:
+    import shutil
+
+    shutil.copy(ROOT / "testdata" / "index.sqlite", tmp_path / "index.sqlite")  # never modify the shared one
+    return make_settings(tmp_path)
+
+
+def seed_images(base: str, skip: str = "") -> list[dict[str, str]]:
+    return [{"url": f"{base}/presstv-fr-2019-12-11_files/{f.name}", "data": base64.b64encode(f.read_bytes()).decode()}
+            for f in sorted(SEED_FILES.iterdir()) if f.suffix in {".jpg", ".png", ".gif"} and f.name != skip]
+
+
+def lead_of(report: dict) -> dict:
+    return next(image for image in report["images"] if image["url"].endswith(LEAD))
+
+
+def test_check_html_from_the_extension(seed_settings: ApiSettings) -> None:
+    from captioncheck.report.jsonfmt import from_json
+
+    base = "https://french.presstv.ir/Detail/2019/12/11/613482"
+    body = {"url": f"{base}/page.html", "html": SEED.read_text(encoding="utf-8"), "images": seed_images(base)}
+    with TestClient(create_app(seed_settings)) as test_client:
+        response = test_client.post("/v1/check", json=body)
+    assert response.status_code == 200, response.text
+    report = from_json(response.text)  # exactly the CLI's report model
+    assert report.images and all(image.selector for image in report.images)
+    lead = lead_of(response.json())
+    assert lead["role"] == "lead" and lead["verdict"] == "inconsistent", lead["reasons"]
+    assert lead["matches"] and "2019" in lead["matches"][0]["date"]
+
+
+def test_check_url_fetches_page_and_images_through_the_guard(seed_settings: ApiSettings, server: LoopbackServer) -> None:
+    page = server.add("/presstv-fr-2019-12-11.html", SEED.read_bytes())
+    for f in SEED_FILES.iterdir():
+        server.add(f"/presstv-fr-2019-12-11_files/{f.name}", f.read_bytes(), content_type="application/octet-stream")
+    with TestClient(create_app(seed_settings)) as test_client:
+        response = test_client.post("/v1/check", json={"url": page})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["page"]["url"] == page
+    # the lead's full-size URL is on the CDN: public fetching is off in tests, so the guard refuses it ...
+    lead = lead_of(report)
+    assert "refusing cdn.presstv.ir" in lead["error"] and lead["verdict"] != "consistent"
+    # ... while the inline images were fetched from the allow-listed loopback server and checked
+    inline = [image for image in report["images"] if image is not lead]
+    assert inline and all(image["error"] == "" and image["image_sha256"] for image in inline)
+    fetched = {path.rsplit("/", 1)[-1] for path, _ in server.seen}
+    assert {image["url"].rsplit("/", 1)[-1] for image in inline} <= fetched
+
+
+def test_bad_image_is_reported_and_the_rest_still_checked(tmp_path: Path) -> None:
+    base = "http://127.0.0.1:9"
+    images = [*seed_images(base, skip=LEAD), {"url": f"{base}/presstv-fr-2019-12-11_files/{LEAD}",
+                                              "data": base64.b64encode(b"<html>not a photo</html>").decode()}]
+    body = {"url": f"{base}/presstv-fr-2019-12-11.html", "html": SEED.read_text(encoding="utf-8"), "images": images}
+    nothing_allowed = FetchLimits(allow_public=False, timeout_s=1.0)  # the lead's CDN URL is refused, unresolved
+    with TestClient(create_app(make_settings(tmp_path, fetch=nothing_allowed))) as test_client:
+        response = test_client.post("/v1/check", json=body)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert any(LEAD in notice and "skipped" in notice for notice in report["notices"])
+    lead = lead_of(report)
+    assert "refusing cdn.presstv.ir" in lead["error"] and lead["image_sha256"] == ""
+    assert [image["error"] for image in report["images"] if image is not lead] == ["", ""]
