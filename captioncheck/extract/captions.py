@@ -28,13 +28,14 @@ CAPTION_NAMES = re.compile(
 )
 CREDIT_NAMES = re.compile(
     r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
-    r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author",
+    r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
     re.I,
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
-                   r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count)($|[\s_-])")
+                   r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
+                   r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.I)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.I)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
@@ -54,9 +55,15 @@ def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = attr(node, "itemprop").lower()
     names = tokens(node)
-    if node.tag == "cite" or itemprop in _CREDIT_ITEMPROPS or CREDIT_NAMES.search(names):
+    if itemprop in _CAPTION_ITEMPROPS:
+        return "caption"
+    if node.tag == "cite" or itemprop in _CREDIT_ITEMPROPS:
         return "credit"
-    if node.tag == "figcaption" or itemprop in _CAPTION_ITEMPROPS or CAPTION_NAMES.search(names):
+    if node.tag == "figcaption":
+        return "credit" if re.search(r"credit|copyright", names) else "caption"
+    if CREDIT_NAMES.search(names):
+        return "credit"
+    if CAPTION_NAMES.search(names):
         return "caption"
     return ""
 
@@ -106,7 +113,7 @@ def _inner_parts(root: Node) -> tuple[list[Node], set[int]]:
         k = kind(node)
         text = visible_text(node)
         if k == "credit" or (k == "caption" and text and looks_like_credit(text) and len(text) < 80 and kind(root) == "caption"):
-            if not any(kind(d) == "credit" for d in node.css("*")):
+            if not any(kind(d) == "credit" for d in node.css("*") if d.mem_id != node.mem_id):
                 credit_nodes.append(node)
     credit_nodes = [c for c in credit_nodes if not any(o is not c and _inside(c, o) for o in credit_nodes)]
     return credit_nodes, junk

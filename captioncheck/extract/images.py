@@ -90,15 +90,18 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
 
 
 def _meta_candidates(img: Node) -> list[Candidate]:
-    """itemprop=contentUrl / url next to the image inside its ImageObject / figure."""
+    """itemprop=contentUrl / url next to the image inside its own ImageObject / figure."""
     for anc in list(ancestors(img))[:4]:
+        own = anc.tag == "figure" or "imageobject" in attr(anc, "itemtype").lower() or \
+            attr(anc, "itemprop").lower() in {"image", "associatedmedia", "primaryimageofpage"}
+        if not own:
+            continue
+        if len(anc.css("img")) > 1:
+            return []
         metas = [m for m in anc.css("meta[itemprop], link[itemprop]")
                  if attr(m, "itemprop").lower() in {"contenturl", "url", "image", "thumbnailurl", "thumbnail"}]
-        if metas:
-            return [Candidate(attr(m, "content") or attr(m, "href"), "meta" if "thumb" not in attr(m, "itemprop").lower() else "src")
-                    for m in metas if attr(m, "content") or attr(m, "href")]
-        if anc.tag in ("figure", "article", "body") or "itemtype" in anc.attributes:
-            break
+        return [Candidate(attr(m, "content") or attr(m, "href"), "src" if "thumb" in attr(m, "itemprop").lower() else "meta")
+                for m in metas if attr(m, "content") or attr(m, "href")]
     return []
 
 

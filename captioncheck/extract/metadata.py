@@ -23,7 +23,7 @@ def meta_map(doc: Doc) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in doc.css("meta"):
         key = (attr(m, "property") or attr(m, "name") or attr(m, "itemprop") or attr(m, "http-equiv")).lower()
-        value = attr(m, "content")
+        value = attr(m, "content") or attr(m, "value")
         if key and value and key not in out:
             out[key] = value
     return out

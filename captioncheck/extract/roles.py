@@ -21,7 +21,7 @@ _TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analyt
                        r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.I)
 _AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
                  r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
-_LOGO = re.compile(r"(^|[\s_-])(logo\w*|brand\w*|masthead|site-?title|sprite)($|[\s_-])")
+_LOGO = re.compile(r"(^|[\s_-])(logo\w*|masthead|site-?title|sprite)($|[\s_-])")
 _AVATAR = re.compile(r"(^|[\s_-])(avatar\w*|author\w*|byline\w*|profile\w*|headshot|gravatar|user\w*|comment\w*|bio|"
                      r"autor\w*|journalist\w*|contributor\w*|writer\w*|img-autor)($|[\s_-])")
 _ICON = re.compile(r"(^|[\s_-])(icons?|ico|share\w*|social\w*|emoji|emoticon|flag|arrow|btn|button|rating|stars?|"
@@ -73,6 +73,8 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     chain = _names_chain(f.node, None)
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
     for depth, (tag, names) in enumerate(chain):
+        if tag in ("body", "html"):
+            break
         inside_main_part = in_main and zones.main is not None and depth < _depth_to(f.node, zones.main)
         if _LOGO.search(names) or (depth == 0 and "logo" in alt):
             return "logo"
@@ -86,7 +88,7 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "teaser" if tag != "nav" else "icon"
         if _TEASER.search(names) and not f.caption and not (in_main and not inside_main_part):
             return "teaser"
-    if not f.caption and _links_to_other_article(f, page_url):
+    if _links_to_other_article(f, page_url) and _caption_in_link(f):
         return "teaser"
     return ""
 
@@ -103,6 +105,14 @@ def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
         return False
     header = next(a for a in ancestors(f.node) if a.tag == "header")
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
+
+
+def _caption_in_link(f: Found) -> bool:
+    """No caption, or the 'caption' is the teaser text inside the same link."""
+    if not f.caption_nodes:
+        return True
+    link = next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+    return link is not None and all(any(a.mem_id == link.mem_id for a in ancestors(n)) for n in f.caption_nodes)
 
 
 def _links_to_other_article(f: Found, page_url: str) -> bool:
@@ -146,7 +156,17 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if og_keys & set(f.urls()) and not f.hidden:
         return True
+    if _beside_main(f, doc, zones):
+        return True
     return bool(f.caption) and not is_placeholder(f.urls()[0] if f.urls() else "")
+
+
+def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
+    """A captioned/credited picture just above the body, in the same story container (lead above the title)."""
+    main = zones.main
+    if main is None or main.parent is None or not (f.caption or f.credit):
+        return False
+    return doc.contains(main.parent, f.node) and f.index < zones.main_start
 
 
 __all__ = ["article_role", "furniture_role", "in_article"]

@@ -50,10 +50,10 @@ def find_main(doc: Doc) -> Node | None:
     body = doc.body
     if body is None:
         return None
-    for para in doc.css("p, pre, blockquote, li, td, div"):
-        if para.tag in ("div", "li", "td") and not _has_direct_text(para):
+    for para in doc.css("p, pre, blockquote, div"):
+        if para.tag == "div" and not _has_direct_text(para):
             continue
-        w = _paragraph_weight(para) if para.tag in ("p", "pre", "blockquote") else _direct_text_len(para)
+        w = _paragraph_weight(para) if para.tag != "div" else _direct_text_len(para)
         if not w or _is_chrome(para):
             continue
         for anc in ancestors(para):
