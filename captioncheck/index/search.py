@@ -73,6 +73,8 @@ class HashSearcher:
     def add(self, photo_ids: np.ndarray, variants: list[str], bits: np.ndarray, last_row_id: int = 0) -> None:
         """Append hashes (bits: uint8 array of shape (n, nbits/8))."""
         bits = np.ascontiguousarray(bits, dtype=np.uint8).reshape(-1, self.nbits // 8)
+        if not len(bits) == len(photo_ids) == len(variants):
+            raise ValueError("photo_ids, variants and bits must have the same length")
         with self.lock:
             codes = []
             for v in variants:

@@ -62,12 +62,12 @@ def jpeg_bytes(img: Image.Image, *, quality: int = 90, exif: Image.Exif | None =
     return data[:2] + iptc_segment(iptc) + data[2:] if iptc else data
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_photo() -> Callable[..., Image.Image]:
     return photo
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_jpeg() -> Callable[..., bytes]:
     return jpeg_bytes
 

@@ -1,0 +1,42 @@
+"""The FAISS searcher: multi-index hashing finds everything within the guaranteed radius."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from captioncheck.index.search import HashSearcher
+
+
+def _flip(rng: np.random.Generator, code: np.ndarray, nbits: int) -> np.ndarray:
+    bits = np.unpackbits(code)
+    bits[rng.choice(256, nbits, replace=False)] ^= 1
+    return np.packbits(bits)
+
+
+def test_multihash_agrees_with_flat_within_radius_31() -> None:
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 256, (5000, 32), dtype=np.uint8)
+    flat, mih = HashSearcher(), HashSearcher(flat_max=1000)
+    for s in (flat, mih):
+        s.add(np.arange(3000) + 1, ["full"] * 3000, codes[:3000])  # ids 1..3000
+    for s in (flat, mih):
+        s.add(np.arange(3000, 5000) + 1, ["c90m"] * 2000, codes[3000:])  # incremental add crosses flat_max
+    assert flat.kind == "flat" and mih.kind == "multihash" and len(mih) == 5000
+    picks = rng.choice(5000, 200, replace=False)
+    queries = np.stack([_flip(rng, codes[i], int(rng.integers(0, 32))) for i in picks])
+    a = {(h.query, h.photo_id, h.distance) for h in flat.search(queries, 31)}
+    b = {(h.query, h.photo_id, h.distance) for h in mih.search(queries, 31)}
+    assert a == b
+    assert {(q, int(picks[q]) + 1) for q in range(200)} <= {(q, p) for q, p, _ in a}
+    variants = {h.variant for h in mih.search(queries, 31)}
+    assert variants == {"full", "c90m"}
+
+
+def test_verification_drops_far_candidates() -> None:
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 256, (100, 32), dtype=np.uint8)
+    s = HashSearcher(flat_max=10)
+    s.add(np.arange(100), ["full"] * 100, codes)
+    hits = s.search(_flip(rng, codes[5], 20)[None, :], 10)
+    assert hits == []
+    assert [h.photo_id for h in s.search(_flip(rng, codes[5], 8)[None, :], 10)] == [5]
