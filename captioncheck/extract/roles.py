@@ -80,9 +80,10 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "logo"
         if _AD.search(names):
             return "ad"
-        if _AVATAR.search(names) and not f.caption:
+        big = (f.width or 0) >= 200 or f.caption or f.credit
+        if _AVATAR.search(names) and not big:
             return "avatar"
-        if _ICON.search(names) and not f.caption and depth < 4:
+        if _ICON.search(names) and not big and depth < 4:
             return "icon"
         if not inside_main_part and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
@@ -123,6 +124,9 @@ def _links_to_other_article(f: Found, page_url: str) -> bool:
     href = attr(link, "href")
     if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
         return False
+    viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
+    if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.I):
+        return False  # opens the picture bigger, not another article
     target = urlsplit(href)
     here = urlsplit(page_url)
     if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
@@ -164,9 +168,10 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     """A captioned/credited picture just above the body, in the same story container (lead above the title)."""
     main = zones.main
-    if main is None or main.parent is None or not (f.caption or f.credit):
+    if main is None or main.parent is None or not (f.caption or f.credit) or f.index >= zones.main_start:
         return False
-    return doc.contains(main.parent, f.node) and f.index < zones.main_start
+    story = main.parent.parent if main.parent.parent is not None and main.parent.parent.tag != "body" else main.parent
+    return doc.contains(story, f.node)
 
 
 __all__ = ["article_role", "furniture_role", "in_article"]
