@@ -34,6 +34,13 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
 _GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.I)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.I)
+_URL_FURNITURE = re.compile(
+    r"logo|sprite|icon|button|[/_-]btn|avatar|profil|arrow|qr-?code|banner|/ads?/|(^|[/_-])ad[-_]|ad_creative|"
+    r"bshare|/share|weixin|pidgets|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|/flags?/|placeholder", re.I)
+_VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
+_URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
+              re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
+_URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
 
 
@@ -64,6 +71,13 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     best = urls[0]
     if _TRACKERS.search(best) and not f.caption:
         return "tracking"
+    path = urlsplit(best).path + "?" + urlsplit(best).query
+    if _URL_FURNITURE.search(path.lower()) or _URL_FURNITURE.search(urlsplit(best).netloc.split(".")[0] + "/"):
+        return "icon" if re.search(r"icon|button|btn|arrow|share|emoji|flag|pin", path, re.I) else "decoration"
+    if _url_small(best):
+        return "teaser"
+    if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
+        return "decoration"
     small = _declared_small(f)
     if small == "tracking" or (small and not f.caption):
         return small
@@ -80,7 +94,7 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "logo"
         if _AD.search(names):
             return "ad"
-        big = (f.width or 0) >= 200 or f.caption or f.credit
+        big = (f.width or 0) >= 200 or "caption: figure" in f.notes
         if _AVATAR.search(names) and not big:
             return "avatar"
         if _ICON.search(names) and not big and depth < 4:
@@ -92,6 +106,18 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     if _links_to_other_article(f, page_url) and _caption_in_link(f):
         return "teaser"
     return ""
+
+
+def _url_small(url: str) -> bool:
+    """The URL names a thumbnail size (…/w140/…, 96x150, /fit/c/80/80/, ?h=17&w=0)."""
+    for rx in _URL_SIZES:
+        m = rx.search(url)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if 0 < min(a, b) < 100 or (a and b and max(a, b) < 160):
+                return True
+    m = _URL_WIDTH.search(url)
+    return bool(m and int(m.group(1)) < 160)
 
 
 def _depth_to(node: Node, outer: Node) -> int:
