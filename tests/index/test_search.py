@@ -1,4 +1,4 @@
-"""The FAISS searcher: multi-index hashing finds everything within the guaranteed radius."""
+"""The searcher: multi-index hashing finds everything within the guaranteed radius, exactly verified."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ def _flip(rng: np.random.Generator, code: np.ndarray, nbits: int) -> np.ndarray:
     return np.packbits(bits)
 
 
-def test_multihash_agrees_with_flat_within_radius_31() -> None:
+def test_multi_index_hashing_agrees_with_linear_within_radius_31() -> None:
     rng = np.random.default_rng(0)
     codes = rng.integers(0, 256, (5000, 32), dtype=np.uint8)
-    flat, mih = HashSearcher(), HashSearcher(flat_max=1000)
+    flat, mih = HashSearcher(delta_min=10**9), HashSearcher(delta_min=1000)
     for s in (flat, mih):
         s.add(np.arange(3000) + 1, ["full"] * 3000, codes[:3000])  # ids 1..3000
     for s in (flat, mih):
-        s.add(np.arange(3000, 5000) + 1, ["c90m"] * 2000, codes[3000:])  # incremental add crosses flat_max
-    assert flat.kind == "flat" and mih.kind == "multihash" and len(mih) == 5000
+        s.add(np.arange(3000, 4500) + 1, ["c90m"] * 1500, codes[3000:4500])  # merged into the tables
+        s.add(np.arange(4500, 5000) + 1, ["c90m"] * 500, codes[4500:])  # stays in the linear delta
+    assert mih._n_tabled == 4500
+    assert flat.kind == "linear" and mih.kind == "multi-index hashing" and len(mih) == 5000
     picks = rng.choice(5000, 200, replace=False)
     queries = np.stack([_flip(rng, codes[i], int(rng.integers(0, 32))) for i in picks])
     a = {(h.query, h.photo_id, h.distance) for h in flat.search(queries, 31)}
@@ -35,7 +37,7 @@ def test_multihash_agrees_with_flat_within_radius_31() -> None:
 def test_verification_drops_far_candidates() -> None:
     rng = np.random.default_rng(1)
     codes = rng.integers(0, 256, (100, 32), dtype=np.uint8)
-    s = HashSearcher(flat_max=10)
+    s = HashSearcher(delta_min=10)
     s.add(np.arange(100), ["full"] * 100, codes)
     hits = s.search(_flip(rng, codes[5], 20)[None, :], 10)
     assert hits == []

@@ -140,3 +140,14 @@ def test_get_scorer_once_per_settings_with_cache_in_data_dir(clip_dir: Path, fre
     assert get_scorer(Settings(model=f"local-dir:{clip_dir}", device="cpu")) is scorer
     scorer.score_page(PAGE, items(1))
     assert (data_dir() / "clip_cache.sqlite").is_file()
+
+
+def test_int8_image_tower_agrees_with_fp32(clip_dir: Path, fresh_scorers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    images = [photo(i) for i in range(4)]
+    fp32 = get_model(f"local-dir:{clip_dir}", device="cpu")
+    reference = ClipScorer(fp32).encoder.encode_images(images).vectors
+    monkeypatch.setenv("CAPTIONCHECK_CLIP_INT8", "1")
+    int8 = get_model(f"local-dir:{clip_dir}", device="cpu")
+    assert int8 is not fp32 and int8.model_id.endswith("+int8")
+    vectors = ClipScorer(int8).encoder.encode_images(images).vectors
+    assert float(np.min(np.sum(reference * vectors, axis=1))) >= 0.99

@@ -1,0 +1,161 @@
+"""End to end: `captioncheck check` on the seed page, the control pages and hostile pages."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from captioncheck.cli import cli
+from captioncheck.config import Settings
+from captioncheck.pipeline import check_page
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTDATA = ROOT / "testdata"
+SEED = TESTDATA / "pages" / "presstv-fr-2019-12-11.html"
+INDEX = TESTDATA / "index.sqlite"
+CONTROLS = sorted((TESTDATA / "pages").glob("control-*.html"))
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def test_seed_lead_is_inconsistent_without_clip_weights() -> None:
+    started = time.monotonic()
+    code, out = run("check", str(SEED), "--index", str(INDEX), "--format", "json", "--no-remember")
+    assert code == 0
+    report = json.loads(out)
+    lead = report["images"][0]
+    assert lead["verdict"] == "inconsistent"
+    assert {"reused_photo", "place_mismatch", "date_mismatch", "language_mismatch"} <= {r["code"] for r in lead["reasons"]}
+    assert "clip" in lead["signals_unavailable"]
+    clip_notes = [n for n in report["notices"] if n.startswith("CLIP unavailable")]
+    assert len(clip_notes) == 1 and "\n" not in clip_notes[0] and "captioncheck models" in clip_notes[0]
+    assert report["summary"]["verdict"] == "inconsistent"
+    assert [img["verdict"] for img in report["images"][1:]] == ["consistent", "consistent"]
+    assert time.monotonic() - started < 120
+
+
+@pytest.mark.parametrize("page", CONTROLS, ids=[p.stem for p in CONTROLS])
+def test_control_pages_are_not_flagged(page: Path) -> None:
+    report = check_page(page, Settings(index_path=INDEX, use_clip=False, remember=False))
+    assert report.images, "the control page must have article images"
+    assert [i.verdict for i in report.images if i.verdict in ("suspicious", "inconsistent")] == []
+    assert all(i.error == "" for i in report.images)
+
+
+def test_fail_on_sets_the_exit_code() -> None:
+    code, _ = run("check", str(SEED), "--index", str(INDEX), "--format", "json", "--no-clip", "--no-ocr",
+                  "--no-remember", "--fail-on", "inconsistent")
+    assert code == 4
+    code, _ = run("check", str(CONTROLS[0]), "--index", str(INDEX), "--format", "json", "--no-clip", "--no-ocr",
+                  "--no-remember", "--fail-on", "suspicious")
+    assert code == 0
+
+
+def test_missing_index_is_one_line_user_error(tmp_path: Path) -> None:
+    from captioncheck.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(SEED), "--index", str(tmp_path / "nope.sqlite"), "--no-clip", "--no-ocr"])
+    assert exc.value.code == 2
+
+
+def png(size: tuple[int, int], colour: tuple[int, int, int] = (120, 80, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def bomb() -> bytes:
+    """A tiny PNG that claims 30000x30000 pixels (a decompression bomb)."""
+    out = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def write_page(folder: Path, name: str, figures: list[tuple[str, bytes, str]], lang: str = "en") -> Path:
+    files = folder / f"{name}_files"
+    files.mkdir(parents=True)
+    body = []
+    for fname, data, caption in figures:
+        (files / fname).write_bytes(data)
+        body.append(f'<figure><img src="./{name}_files/{fname}" width="600" height="400"><figcaption>{caption}</figcaption></figure>'
+                    f"<p>{'A paragraph of ordinary article text about the city council meeting. ' * 3}</p>")
+    page = folder / f"{name}.html"
+    page.write_text(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Council meeting</title>'
+                    f'<meta property="article:published_time" content="2024-05-01T10:00:00Z"></head><body><article>'
+                    f"<h1>Council meeting</h1>{''.join(body)}</article></body></html>", encoding="utf-8")
+    return page
+
+
+def test_hostile_images_are_reported_and_skipped(tmp_path: Path) -> None:
+    page = write_page(tmp_path, "hostile", [
+        ("bomb.png", bomb(), "A very large image of the council chamber seen from the gallery"),
+        ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "Councillors vote on the budget in the main chamber"),
+        ("fine.png", png((600, 400)), "The town hall building on a sunny morning in spring"),
+    ])
+    report = check_page(page, Settings(use_clip=False, use_ocr=False, remember=False))
+    errors = {Path(i.url).name: i.error for i in report.images}
+    assert "bomb" in errors["bomb.png"] or "MP limit" in errors["bomb.png"]
+    assert "not a readable image" in errors["broken.jpg"]
+    assert errors["fine.png"] == ""
+    fine = next(i for i in report.images if i.url.endswith("fine.png"))
+    assert fine.image_size == [600, 400]
+
+
+def test_hundreds_of_images_are_capped(tmp_path: Path) -> None:
+    figures = [(f"img{i}.png", png((64, 48), (i % 255, 10, 10)), f"Photo number {i} of the council meeting today") for i in range(120)]
+    page = write_page(tmp_path, "many", figures)
+    report = check_page(page, Settings(use_clip=False, use_ocr=False, remember=False, max_images=10))
+    assert len(report.images) <= 10
+    assert any("max_images" in n for n in report.notices)
+
+
+def test_remembered_image_is_seen_before_on_another_page(tmp_path: Path) -> None:
+    photo = png((640, 480), (30, 30, 30))
+    img = Image.open(io.BytesIO(photo))
+    img = Image.effect_mandelbrot((640, 480), (-2, -1.5, 1, 1.5), 60).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    figures = [("photo.png", out.getvalue(), "The mayor speaks to the press outside the town hall")]
+    first = write_page(tmp_path / "a", "first", figures)
+    second = write_page(tmp_path / "b", "second", figures)
+    check_page(first, Settings(use_clip=False, use_ocr=False), url="https://one.example/news/1")
+    report = check_page(second, Settings(use_clip=False, use_ocr=False), url="https://two.example/news/2")
+    codes = {r.code for r in report.images[0].reasons}
+    assert "seen_before" in codes
+    quiet = check_page(second, Settings(use_clip=False, use_ocr=False, remember=False), url="https://one.example/news/1")
+    assert "seen_before" not in {r.code for r in quiet.images[0].reasons}
+
+
+def test_html_report_escapes_hostile_text(tmp_path: Path) -> None:
+    hostile = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; [bold red]markup[/bold red]"
+    page = write_page(tmp_path, "xss", [("council-photo.png", png((600, 400)), hostile)])
+    out = tmp_path / "report.html"
+    code, _ = run("check", str(page), "--format", "html", "--out", str(out), "--no-clip", "--no-ocr", "--no-remember")
+    assert code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Content-Security-Policy" in html and "data:image/jpeg;base64," in html
+    code, text = run("check", str(page), "--no-clip", "--no-ocr", "--no-remember")
+    assert "[bold red]markup[/bold red]" in text.replace("\n", "")
+
+
+def test_seed_html_report_shows_original_side_by_side(tmp_path: Path) -> None:
+    out = tmp_path / "seed.html"
+    code, _ = run("check", str(SEED), "--index", str(INDEX), "--format", "html", "--out", str(out), "--no-clip",
+                  "--no-ocr", "--no-remember")
+    assert code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Known original" in html and "East Steps of the US Capitol" in html
+    assert html.count("data:image/jpeg;base64,") >= 4  # three page images + the matched original
+    assert "reused_photo" in html and "inconsistent" in html
