@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,7 @@ from captioncheck.signals.clip.locate import Located, folder_weights, locate_bui
 from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
 _LOCK = threading.Lock()
-_LOADED: dict[tuple[str, str, int | None], LoadedModel] = {}
+_LOADED: dict[tuple[str, str, int | None, bool], LoadedModel] = {}
 
 
 @dataclass
@@ -68,16 +70,43 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def int8_requested() -> bool:
+    """CAPTIONCHECK_CLIP_INT8=1: int8 dynamic quantisation of the image tower on CPU (opt-in)."""
+    return os.environ.get("CAPTIONCHECK_CLIP_INT8", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def get_model(spec_text: str, device: str = "auto", threads: int | None = None) -> LoadedModel:
     """The process-wide model for a spec; loads it on first use (thread-safe, once)."""
     spec = parse_spec(spec_text)
-    key = (spec.canonical, device, threads)
+    int8 = int8_requested()
+    key = (spec.canonical, device, threads, int8)
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
             loaded = load_model(spec, device=device, threads=threads)
+            if int8:
+                loaded = quantize_image_tower(loaded)
             _LOADED[key] = loaded
         return loaded
+
+
+def quantize_image_tower(loaded: LoadedModel) -> LoadedModel:
+    """int8 dynamic quantisation of the image tower's Linear layers (CPU only; else unchanged).
+
+    bench/clip_throughput.py --quant measures its speed and agreement with fp32. The text tower
+    stays fp32 (open_clip reads Linear.weight.dtype there). Embeddings get their own cache id.
+    """
+    if loaded.device != "cpu":
+        return loaded
+    import torch
+
+    with warnings.catch_warnings():  # torch marks torch.ao.quantization deprecated; it still works
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import quantize_dynamic
+
+        loaded.model.visual = quantize_dynamic(loaded.model.visual, {torch.nn.Linear}, dtype=torch.qint8)
+    loaded.model_id += "+int8"
+    return loaded
 
 
 def load_model(spec: ModelSpec, device: str = "auto", threads: int | None = None) -> LoadedModel:
@@ -232,4 +261,14 @@ def clear_loaded() -> None:
         _LOADED.clear()
 
 
-__all__ = ["LoadedModel", "clear_loaded", "get_model", "hub_offline", "load_model", "locate", "resolve_device"]
+__all__ = [
+    "LoadedModel",
+    "clear_loaded",
+    "get_model",
+    "hub_offline",
+    "int8_requested",
+    "load_model",
+    "locate",
+    "quantize_image_tower",
+    "resolve_device",
+]

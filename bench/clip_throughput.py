@@ -1,0 +1,252 @@
+"""CLIP throughput: our scorer vs a bare open_clip forward pass, same batch size, same run.
+
+    python bench/clip_throughput.py                 # both presets' architectures, random weights
+    python bench/clip_throughput.py --arch fast --images 16 --texts 32
+
+For each architecture (`fast` = ViT-B-32, `multilingual` = ViT-B-16-SigLIP-i18n-256) a child
+process builds the model with random weights (pretrained=None: same speed as real weights), saves
+it as a local-dir folder, and measures:
+
+* model load time: our loader (`get_model("local-dir:...")`) vs `open_clip.create_model_and_transforms`
+  on the same folder;
+* images/s: our Encoder (thread-pool preprocessing, batches of 8, cache disabled) vs bare
+  `preprocess` + `model.encode_image` in batches of 8; best of --reps runs each, interleaved;
+* texts/s: our Encoder.encode_texts vs bare tokenizer + `model.encode_text`, batch 8;
+* images/s when every image is already in the SQLite embedding cache (reported separately);
+* a whole-page `score_page` time (seed article, 8 images, 3 contexts);
+* optional (--quant): int8 dynamic quantisation of the Linear layers: speed and cosine agreement
+  of image embeddings with fp32 (kept only if >= 0.99).
+
+Peak memory is the child's max RSS. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ARCHS = {"fast": "ViT-B-32", "multilingual": "ViT-B-16-SigLIP-i18n-256"}
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = ROOT.parent / "shared" / "seed" / "presstv-fr-2019-12-11.txt"
+BATCH = 8
+
+
+def make_images(n: int) -> list:
+    """Photo-sized JPEGs decoded by PIL (preprocessing cost is part of the measure)."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(n):
+        base = rng.integers(0, 255, (12, 16, 3), dtype=np.uint8)
+        img = Image.fromarray(base).resize((640 + 8 * i, 480), Image.BILINEAR)
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=85)
+        out.append(Image.open(io.BytesIO(buf.getvalue())))
+    return out
+
+
+def make_texts(n: int) -> list[str]:
+    words = "le chef du renseignement russe est arrivé à Téhéran pour des entretiens avec responsables iraniens".split()
+    return [" ".join(words[(i + j) % len(words)] for j in range(8 + i % 12)) + f" {i}" for i in range(n)]
+
+
+def write_model_dir(arch: str, folder: Path) -> None:
+    """Random-weight model saved the way open_clip's local-dir loader reads it."""
+    import open_clip
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model_cfg = open_clip.get_model_config(arch)
+    pre = {}
+    text_cfg = model_cfg.get("text_cfg", {})
+    if text_cfg.get("hf_tokenizer_name"):
+        write_tokenizer(folder, int(text_cfg["vocab_size"]))
+        pre = {"mean": [0.5] * 3, "std": [0.5] * 3, "interpolation": "bicubic", "resize_mode": "squash"}
+    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": model_cfg, "preprocess_cfg": pre}))
+    model = open_clip.create_model(arch, pretrained=None)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(folder / "open_clip_model.safetensors"))
+    del model
+
+
+def write_tokenizer(folder: Path, vocab_size: int) -> None:
+    """An offline stand-in for the mT5 sentencepiece tokenizer (speed of the towers is the same)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
+
+    tok = Tokenizer(models.WordPiece(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    trainer = trainers.WordPieceTrainer(vocab_size=min(vocab_size, 2000), special_tokens=["<pad>", "</s>", "<unk>"])
+    corpus = SEED_TEXT.read_text(encoding="utf-8").splitlines() if SEED_TEXT.is_file() else make_texts(200)
+    tok.train_from_iterator(corpus, trainer)
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
+    tok.save(str(folder / "tokenizer.json"))
+    cfg = {"tokenizer_class": "PreTrainedTokenizerFast", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
+    (folder / "tokenizer_config.json").write_text(json.dumps(cfg))
+
+
+def best_of(reps: int, *fns):
+    """Run the functions interleaved `reps` times; best wall time of each."""
+    best = [float("inf")] * len(fns)
+    for _ in range(reps):
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
+
+
+def bare_image_fn(model, preprocess, images):
+    import torch
+
+    def run():
+        with torch.inference_mode():
+            for start in range(0, len(images), BATCH):
+                batch = torch.stack([preprocess(im) for im in images[start : start + BATCH]])
+                model.encode_image(batch, normalize=True).numpy()
+
+    return run
+
+
+def bare_text_fn(model, tokenizer, texts):
+    import torch
+
+    def run():
+        with torch.inference_mode():
+            for start in range(0, len(texts), BATCH):
+                model.encode_text(tokenizer(texts[start : start + BATCH]), normalize=True).numpy()
+
+    return run
+
+
+def run_arch(name: str, n_images: int, n_texts: int, reps: int, quant: bool) -> dict:
+    import open_clip
+    import torch
+
+    sys.path.insert(0, str(ROOT))
+    from captioncheck._types import ImageInContext, PageInfo
+    from captioncheck.signals.clip.cache import EmbeddingCache
+    from captioncheck.signals.clip.encoder import Encoder
+    from captioncheck.signals.clip.loader import load_model
+    from captioncheck.signals.clip.scorer import ClipScorer
+    from captioncheck.signals.clip.spec import parse_spec
+
+    torch.set_num_threads(os.cpu_count() or 2)
+    arch = ARCHS[name]
+    out: dict = {"arch": arch, "batch": BATCH, "images": n_images, "texts": n_texts, "threads": torch.get_num_threads()}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / arch
+        write_model_dir(arch, folder)
+        start = time.perf_counter()
+        model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{folder}")
+        out["load_s_bare"] = round(time.perf_counter() - start, 2)
+        tokenizer = open_clip.get_tokenizer(f"local-dir:{folder}")
+        model.eval()
+        del model
+        start = time.perf_counter()
+        loaded = load_model(parse_spec(f"local-dir:{folder}"))
+        out["load_s_ours"] = round(time.perf_counter() - start, 2)
+        model = loaded.model
+        images, texts = make_images(n_images), make_texts(n_texts)
+        for im in images:
+            im.load()  # decoding is the caller's job in both paths
+        bare_image_fn(model, loaded.preprocess, images[:BATCH])()  # warm-up
+        ours_enc = Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH)
+        bare_t, ours_t = best_of(reps, bare_image_fn(model, loaded.preprocess, images), lambda: ours_enc.encode_images(images))
+        out["images_per_s_bare"] = round(n_images / bare_t, 2)
+        out["images_per_s_ours"] = round(n_images / ours_t, 2)
+        out["image_overhead"] = round(ours_t / bare_t - 1, 4)
+
+        def ours_texts():
+            Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH).encode_texts(texts)  # fresh memo each run
+
+        bare_tt, ours_tt = best_of(reps, bare_text_fn(model, tokenizer, texts), ours_texts)
+        out["texts_per_s_bare"] = round(n_texts / bare_tt, 2)
+        out["texts_per_s_ours"] = round(n_texts / ours_tt, 2)
+        out["text_overhead"] = round(ours_tt / bare_tt - 1, 4)
+
+        cache = EmbeddingCache(Path(tmp) / "cache.sqlite")
+        cached = Encoder(loaded, cache, image_batch=BATCH)
+        cached.encode_images(images)  # fill
+        (hit_t,) = best_of(reps, lambda: cached.encode_images(images))
+        out["images_per_s_cached"] = round(n_images / hit_t, 1)
+
+        page = PageInfo(title="Le chef du Service des renseignements extérieurs russe à Téhéran",
+                        text=SEED_TEXT.read_text(encoding="utf-8") if SEED_TEXT.is_file() else "\n\n".join(texts))
+        items = [(ImageInContext(url=f"u{i}", caption=texts[i % len(texts)], alt=texts[(i + 1) % len(texts)]), images[i]) for i in range(min(8, n_images))]
+        scorer = ClipScorer(loaded, None, image_batch=BATCH)
+        start = time.perf_counter()
+        scorer.score_page(page, items, contexts=["Tehran", "Washington, DC", "Deir ez-Zor"])
+        out["score_page_s_8_images"] = round(time.perf_counter() - start, 2)
+        if quant:
+            out.update(quant_check(loaded, images, reps))
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def quant_check(loaded, images, reps: int) -> dict:
+    """int8 dynamic quantisation of the image tower's Linear layers: speed and agreement with fp32."""
+    import numpy as np
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    from captioncheck.signals.clip.encoder import Encoder
+
+    fp32 = Encoder(loaded, None, image_batch=BATCH).encode_images(images).vectors
+    import copy
+
+    q_model = copy.deepcopy(loaded.model)  # image tower only: open_clip's text tower reads Linear.weight.dtype
+    q_model.visual = quantize_dynamic(q_model.visual, {torch.nn.Linear}, dtype=torch.qint8)
+    q_loaded = type(loaded)(**{**loaded.__dict__, "model": q_model})
+    q_enc = Encoder(q_loaded, None, image_batch=BATCH)
+    (q_t,) = best_of(reps, lambda: q_enc.encode_images(images))
+    q_vecs = q_enc.encode_images(images).vectors
+    agreement = float(np.min(np.sum(fp32 * q_vecs, axis=1)))
+    return {"int8_images_per_s": round(len(images) / q_t, 2), "int8_min_cosine_vs_fp32": round(agreement, 4),
+            "int8_kept": agreement >= 0.99}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", choices=sorted(ARCHS), action="append")
+    parser.add_argument("--images", type=int, default=0, help="images per run (default 32 fast, 16 multilingual)")
+    parser.add_argument("--texts", type=int, default=48)
+    parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--quant", action="store_true", help="also measure int8 dynamic quantisation")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    archs = args.arch or ["fast", "multilingual"]
+    if args.child:
+        n = args.images or (32 if archs[0] == "fast" else 16)
+        print(json.dumps(run_arch(archs[0], n, args.texts, args.reps, args.quant)))
+        return
+    results = {}
+    for name in archs:  # one child per architecture: separate peak-memory figures
+        cmd = [sys.executable, __file__, "--child", "--arch", name, "--texts", str(args.texts), "--reps", str(args.reps)]
+        cmd += ["--images", str(args.images)] if args.images else []
+        cmd += ["--quant"] if args.quant else []
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-2000:])
+            raise SystemExit(f"benchmark for {name} failed")
+        results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+        r = results[name]
+        print(f"{name:12s} {r['arch']}: images/s ours {r['images_per_s_ours']} vs bare {r['images_per_s_bare']} "
+              f"(overhead {r['image_overhead']:+.1%}), texts/s ours {r['texts_per_s_ours']} vs bare "
+              f"{r['texts_per_s_bare']} ({r['text_overhead']:+.1%}), cached {r['images_per_s_cached']} img/s, "
+              f"load {r['load_s_ours']}s (bare {r['load_s_bare']}s), page of 8 {r['score_page_s_8_images']}s, "
+              f"peak RSS {r['peak_rss_mb']} MB", flush=True)
+    worst = max(max(r["image_overhead"], r["text_overhead"]) for r in results.values())
+    print(json.dumps({"results": results, "worst_overhead": worst, "target_overhead": 0.10, "target_met": worst <= 0.10}))
+
+
+if __name__ == "__main__":
+    main()
