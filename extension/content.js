@@ -1,6 +1,6 @@
 // captioncheck content script: collects the page (HTML, URL, readable image bytes), hands it to the
 // service worker for the backend, then draws one badge per checked image with a popover of reasons.
-// Page-derived text is only ever set with textContent (never innerHTML).
+// Page-derived text is only ever set with textContent (never as HTML).
 (() => {
   "use strict";
   if (window.__captioncheckLoaded) return;
