@@ -25,6 +25,7 @@ BLOCK_TAGS = frozenset({
 _HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|offscreen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none|hide)($|[\s_-])|__visually-hidden", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
+_LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.I)
 
 
 def collapse(text: str) -> str:
@@ -70,7 +71,12 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
     _collect(node, parts, exclude)
     text = "".join(parts)
     if first_line:
-        text = next((line for line in text.split("\n") if line.strip()), "")
+        lines = [line for line in text.split("\n") if line.strip()]
+        text = lines[0] if lines else ""
+        for more in lines[1:]:  # "Foto:" / "©" on a line of its own labels the next line
+            if not _LABEL_LINE.match(collapse(text)):
+                break
+            text = f"{text} {more}"
     return collapse(text)
 
 

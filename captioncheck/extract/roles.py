@@ -134,6 +134,19 @@ def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
+def _same_link_with_headline(link: Node, href: str) -> bool:
+    """Teaser lists link the picture and, separately, the headline to the same article."""
+    node = link
+    for _ in range(4):
+        node = node.parent
+        if node is None or node.tag in ("body", "main", "article"):
+            return False
+        for other in node.css("a[href]"):
+            if other.mem_id != link.mem_id and attr(other, "href") == href and len(collapse(other.text(deep=True) or "")) >= 15:
+                return True
+    return False
+
+
 def _caption_in_link(f: Found) -> bool:
     """No caption, or the 'caption' is the teaser text inside the same link."""
     if not f.caption_nodes:
@@ -159,6 +172,8 @@ def _links_to_other_article(f: Found, page_url: str) -> bool:
         return False
     if re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.I):
         return False
+    if _same_link_with_headline(link, href):
+        return True
     container = link.parent if link.parent is not None else link
     text = collapse(container.text(deep=True) or "") if container.tag != "p" else collapse(link.text(deep=True) or "")
     return len(text) >= 15 or bool(container.css("h2, h3, h4, h5"))
