@@ -8,6 +8,7 @@ Face client then downloads with its own per-request time-outs and a progress bar
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import os
 import socket
@@ -106,14 +107,31 @@ def download(name: str, dest: Path | None = None) -> Path:
 
     target = (dest / (spec.preset or repo.replace("/", "--"))) if dest else None
     try:
-        files = choose_files(HfApi(endpoint=url).list_repo_files(repo))
+        info = HfApi(endpoint=url).model_info(repo, files_metadata=True, timeout=30)
+        siblings = {s.rfilename: s for s in info.siblings or []}
+        files = choose_files(list(siblings))
         folder = Path(snapshot_download(repo, allow_patterns=files, local_dir=target, endpoint=url, etag_timeout=10))
     except (HfHubHTTPError, OSError) as exc:
         first = " ".join(str(exc).split())[:200]
         raise DependencyError(f"download of {spec.label!r} failed: {first}; retry later") from exc
+    for name in files:
+        lfs = getattr(siblings[name], "lfs", None)
+        if lfs is not None and (folder / name).is_file():
+            verify_sha256(folder / name, lfs.sha256)
     if spec.kind == "builtin" and not (folder / CONFIG_NAME).is_file():
         write_builtin_config(spec, folder)
     return folder
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    """Compare a downloaded file with the hub's published sha256; delete it and fail on mismatch."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected.lower():
+        path.unlink(missing_ok=True)
+        raise DependencyError(f"checksum mismatch for {path.name} (corrupt download, removed): run the download again")
 
 
 def write_builtin_config(spec: ModelSpec, folder: Path) -> None:
@@ -130,4 +148,4 @@ def preset_names() -> list[str]:
     return list(PRESETS)
 
 
-__all__ = ["CacheStatus", "choose_files", "download", "endpoint", "hub_repo_for", "preset_names", "probe", "status"]
+__all__ = ["CacheStatus", "choose_files", "download", "endpoint", "hub_repo_for", "preset_names", "probe", "status", "verify_sha256"]

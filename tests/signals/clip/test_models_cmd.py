@@ -47,3 +47,18 @@ def test_download_offline_is_one_line_exit_3_and_fast(capsys: pytest.CaptureFixt
 def test_download_of_unknown_spec_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["models", "download", "hf-hub:"], capsys)
     assert code == 2 and err.count("\n") == 1
+
+
+def test_checksum_mismatch_removes_the_file(tmp_path: Path) -> None:
+    import hashlib
+
+    from captioncheck._exceptions import DependencyError
+    from captioncheck.signals.clip.download import verify_sha256
+
+    weights = tmp_path / "open_clip_model.safetensors"
+    weights.write_bytes(b"weights")
+    verify_sha256(weights, hashlib.sha256(b"weights").hexdigest())
+    assert weights.is_file()
+    with pytest.raises(DependencyError, match="checksum mismatch"):
+        verify_sha256(weights, "0" * 64)
+    assert not weights.exists()
