@@ -103,8 +103,10 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "teaser" if tag != "nav" else "icon"
         if _TEASER.search(names) and not f.caption and not (in_main and not inside_main_part):
             return "teaser"
-    if _links_to_other_article(f, page_url) and _caption_in_link(f):
-        return "teaser"
+    link = _link_of(f)
+    if link is not None and _is_article_link(link, page_url):
+        if _same_link_with_headline(link, attr(link, "href")) or (_caption_in_link(f) and _link_text(link)):
+            return "teaser"
     return ""
 
 
@@ -134,49 +136,67 @@ def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
-def _same_link_with_headline(link: Node, href: str) -> bool:
-    """Teaser lists link the picture and, separately, the headline to the same article."""
-    node = link
-    for _ in range(4):
-        node = node.parent
-        if node is None or node.tag in ("body", "main", "article"):
-            return False
-        for other in node.css("a[href]"):
-            if other.mem_id != link.mem_id and attr(other, "href") == href and len(collapse(other.text(deep=True) or "")) >= 15:
-                return True
-    return False
-
-
 def _caption_in_link(f: Found) -> bool:
     """No caption, or the 'caption' is the teaser text inside the same link."""
     if not f.caption_nodes:
         return True
-    link = next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+    link = _link_of(f)
     return link is not None and all(any(a.mem_id == link.mem_id for a in ancestors(n)) for n in f.caption_nodes)
 
 
-def _links_to_other_article(f: Found, page_url: str) -> bool:
-    """A picture inside a link to another HTML page, next to that page's headline: a teaser."""
-    link = next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
-    if link is None:
-        return False
+def _link_of(f: Found) -> Node | None:
+    return next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+
+
+def _is_article_link(link: Node, page_url: str) -> bool:
+    """A link to another HTML page (not the picture itself, a photo page or a viewer)."""
     href = attr(link, "href")
     if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
         return False
     viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
     if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.I):
         return False  # opens the picture bigger, not another article
-    target = urlsplit(href)
-    here = urlsplit(page_url)
+    target, here = urlsplit(href), urlsplit(page_url)
     if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
         return False
-    if re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.I):
-        return False
-    if _same_link_with_headline(link, href):
-        return True
-    container = link.parent if link.parent is not None else link
-    text = collapse(container.text(deep=True) or "") if container.tag != "p" else collapse(link.text(deep=True) or "")
+    return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.I)
+
+
+def _link_text(link: Node) -> bool:
+    """The link (or its box) carries a headline."""
+    container = link.parent if link.parent is not None and link.parent.tag != "p" else link
+    text = collapse(container.text(deep=True) or "")
     return len(text) >= 15 or bool(container.css("h2, h3, h4, h5"))
+
+
+def _element_siblings(node: Node) -> list[Node]:
+    """The element just before and just after `node`."""
+    out: list[Node] = []
+    for step in ("prev", "next"):
+        sib = getattr(node, step)
+        while sib is not None and sib.tag in ("-text", "-comment"):
+            sib = getattr(sib, step)
+        if sib is not None:
+            out.append(sib)
+    return out
+
+
+def _same_link_with_headline(link: Node, href: str) -> bool:
+    """Teaser lists link the picture and, separately, the headline to the same article."""
+    node = link
+    for _ in range(4):
+        parent = node.parent
+        if parent is None or parent.tag == "body":
+            return False
+        scope = [parent] if parent.tag not in ("main", "article") else _element_siblings(node)
+        for box in scope:
+            for other in box.css("a[href]"):
+                if other.mem_id != link.mem_id and attr(other, "href") == href and len(collapse(other.text(deep=True) or "")) >= 15:
+                    return True
+        if parent.tag in ("main", "article"):
+            return False
+        node = parent
+    return False
 
 
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
