@@ -27,7 +27,7 @@ from fastapi.responses import Response
 import captioncheck
 from api.auth import check_key
 from api.errors import ApiError, install_error_handler
-from api.limits import BodyLimit
+from api.limits import BodyLimit, JsonByDefault
 from api.logs import log_requests
 from api.models import CheckRequest, ErrorResponse, HealthResponse, InfoResponse, PhotoAdded, SearchResponse
 from api.runner import Runner
@@ -58,6 +58,7 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
                   description="Catch photos used out of context on news pages.")
     install_error_handler(app)
     app.middleware("http")(log_requests)
+    app.add_middleware(JsonByDefault)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],

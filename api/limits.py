@@ -1,4 +1,8 @@
-"""Request-body cap, enforced before the body is parsed (declared length) and while it streams."""
+"""ASGI middleware for request bodies: a size cap, and JSON as the default body type.
+
+The cap is enforced before the body is parsed (declared length) and while it streams. A POST
+without a JSON Content-Type (what `curl -d '{...}'` sends) is read as JSON: every body of this API is.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +44,18 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class JsonByDefault:
+    """Treat POST bodies declared as form-urlencoded or undeclared as JSON (multipart uploads untouched)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "POST":
+            headers = [(k, v) for k, v in scope.get("headers") or [] if k != b"content-type"]
+            declared = dict(scope.get("headers") or []).get(b"content-type", b"")
+            if not declared or declared.startswith(b"application/x-www-form-urlencoded"):
+                scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+        await self.app(scope, receive, send)

@@ -216,7 +216,9 @@ class AddressGuard:
         for text in addresses:
             problem = address_problem(ipaddress.ip_address(text.split("%", 1)[0]), self.limits)
             if problem:
-                raise FetchRefused(f"refusing {host}: it resolves to {text}, a {problem} address", code="forbidden_address")
+                where = f"{text} is" if ip is not None else f"it resolves to {text},"
+                raise FetchRefused(f"refusing {host}: {where} a {problem} address; only public web addresses are fetched",
+                                   code="forbidden_address")
         return addresses
 
 
