@@ -58,6 +58,7 @@ _DENY: tuple[tuple[str, str], ...] = (
     ("2001:db8::/32", "documentation"),
 )
 _DENY_NETS: tuple[tuple[IPNetwork, str], ...] = tuple((ipaddress.ip_network(n), why) for n, why in _DENY)
+NOT_ALLOWED = "not allow-listed (public fetching is disabled)"
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 ImageMime = Literal["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/avif", "image/heic"]
@@ -171,7 +172,7 @@ def address_problem(ip: IPAddress, limits: FetchLimits) -> str | None:
     if any(ip.version == net.version and ip in net for net in limits.allow):
         return None
     if not limits.allow_public:
-        return "not allow-listed (public fetching is disabled)"
+        return NOT_ALLOWED
     if ip.is_unspecified or ip.is_loopback:
         return "unspecified" if ip.is_unspecified else "loopback"
     for net, why in _DENY_NETS:
@@ -216,9 +217,9 @@ class AddressGuard:
         for text in addresses:
             problem = address_problem(ipaddress.ip_address(text.split("%", 1)[0]), self.limits)
             if problem:
-                where = f"{text} is" if ip is not None else f"it resolves to {text},"
-                raise FetchRefused(f"refusing {host}: {where} a {problem} address; only public web addresses are fetched",
-                                   code="forbidden_address")
+                where = f"{text} is" if ip is not None else f"it resolves to {text}, which is"
+                what = problem if problem == NOT_ALLOWED else f"a {problem} address; only public web addresses are fetched"
+                raise FetchRefused(f"refusing {host}: {where} {what}", code="forbidden_address")
         return addresses
 
 

@@ -309,8 +309,9 @@ def test_bad_image_is_reported_and_the_rest_still_checked(tmp_path: Path) -> Non
     assert [image["error"] for image in report["images"] if image is not lead] == ["", ""]
 
 
-def test_curl_style_body_without_json_content_type_is_read_as_json(client: TestClient) -> None:
-    response = client.post("/v1/check", content=b'{"url": "http://[::1]:8000/"}',
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+def test_curl_style_body_without_json_content_type_is_read_as_json(tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path, fetch=FetchLimits()))) as client:
+        response = client.post("/v1/check", content=b'{"url": "http://[::1]:8000/"}',
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
     error = assert_error(response, 403, "forbidden_address")
     assert error["message"].startswith("refusing ::1: ::1 is a loopback address")
