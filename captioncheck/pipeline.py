@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 from PIL import Image
 
@@ -82,9 +83,32 @@ def _data_uri(url: str) -> bytes | None:
         raise InputError("inline data: image is not valid base64") from exc
 
 
+def _relative_copy(source: object, image: ImageInContext) -> bytes | None:
+    """A relative image URL of a page saved without an address, resolved against the page file.
+    Only files the loader already listed as the page's own saved copies are read."""
+    path = getattr(source, "path", None)
+    if path is None:
+        return None
+    base = Path(path).resolve().as_uri()
+    for url in [image.url, *image.urls]:
+        if url and "://" not in url and not url.startswith("data:"):
+            found = source.local_copy(urljoin(base, url))  # type: ignore[attr-defined]
+            if isinstance(found, bytes):
+                return found
+            if isinstance(found, Path):
+                try:
+                    return found.read_bytes()
+                except OSError:
+                    return None
+    return None
+
+
 def image_data(source: object, image: ImageInContext, fetch: Fetch | None) -> bytes:
     """The image's bytes: saved copy, data: URI, or the fetch hook; raises InputError."""
     local = source.image_bytes(image)  # type: ignore[attr-defined]
+    if local is not None:
+        return local
+    local = _relative_copy(source, image)
     if local is not None:
         return local
     for url in [image.url, *image.urls]:

@@ -109,7 +109,17 @@ def _html(report: Any, page: Path, url: str | None, settings: Any, originals: Pa
 
     index_path = settings.index_path or default_index_path()
     folder = originals or Path(index_path).parent / "originals"
-    thumbs = page_thumbnails(report, load_page(page, url=url))
+    from captioncheck.pipeline import image_data
+
+    source = load_page(page, url=url)
+
+    def saved_copy(image: Any) -> bytes | None:  # never the network: only what was saved with the page
+        try:
+            return image_data(source, image, None)
+        except CaptionCheckError:
+            return None
+
+    thumbs = page_thumbnails(report, saved_copy)
     try:
         origs = original_thumbnails(report, index_path if Path(index_path).is_file() else None, folder)
     except CaptionCheckError:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 
-from captioncheck.report.schema import CheckReport
+from captioncheck.report.schema import CheckReport, ImageReport
 
 THUMB_SIDE = 420
 MAX_PIXELS = 50_000_000
@@ -37,12 +38,12 @@ def thumbnail(data: bytes, side: int = THUMB_SIDE) -> bytes | None:
         return None
 
 
-def page_thumbnails(report: CheckReport, source: object) -> dict[int, bytes]:
-    """position -> thumbnail, from the page's locally saved copies (no network)."""
+def page_thumbnails(report: CheckReport, reader: Callable[[ImageReport], bytes | None]) -> dict[int, bytes]:
+    """position -> thumbnail, from the bytes `reader` gives for each image (None: no thumbnail)."""
     thumbs: dict[int, bytes] = {}
     for image in report.images:
         try:
-            data = source.image_bytes(image)  # type: ignore[attr-defined]
+            data = reader(image)
         except Exception:
             data = None
         if data and len(data) <= MAX_FILE_BYTES:
