@@ -69,18 +69,16 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     if not urls:
         return "placeholder"
     best = urls[0]
-    if _TRACKERS.search(best) and not f.caption:
+    small = _declared_small(f)
+    if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
         return "tracking"
-    path = urlsplit(best).path + "?" + urlsplit(best).query
-    if _URL_FURNITURE.search(path.lower()) or _URL_FURNITURE.search(urlsplit(best).netloc.split(".")[0] + "/"):
-        return "icon" if re.search(r"icon|button|btn|arrow|share|emoji|flag|pin", path, re.I) else "decoration"
-    if _url_small(best):
-        return "teaser"
+    url_role = _url_furniture(best)
+    if url_role:
+        return url_role
     if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
         return "decoration"
-    small = _declared_small(f)
-    if small == "tracking" or (small and not f.caption):
-        return small
+    if _url_small(best):
+        return "teaser"
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
     alt = f.alt.lower()
@@ -103,11 +101,26 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "teaser" if tag != "nav" else "icon"
         if _TEASER.search(names) and not f.caption and not (in_main and not inside_main_part):
             return "teaser"
+    if small and not f.caption:
+        return small
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
         if _same_link_with_headline(link, attr(link, "href")) or (_caption_in_link(f) and _link_text(link)):
             return "teaser"
     return ""
+
+
+def _url_furniture(url: str) -> str:
+    """Furniture named by its file or host name (logo.png, ad.example.com, pin_it_button.png)."""
+    parts = urlsplit(url)
+    path = (parts.path + "?" + parts.query).lower()
+    if not (_URL_FURNITURE.search(path) or _URL_FURNITURE.search(parts.netloc.split(".")[0] + "/")):
+        return ""
+    for role, rx in (("logo", r"logo|sprite"), ("ad", r"ad[-_/]|/ads?/|banner|ad_creative|^ad\."),
+                     ("avatar", r"avatar|profil|autor|author|redakteur|headshot|gravatar")):
+        if re.search(rx, path) or (role == "ad" and parts.netloc.startswith("ad.")):
+            return role
+    return "icon"
 
 
 def _url_small(url: str) -> bool:

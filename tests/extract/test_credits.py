@@ -1,0 +1,48 @@
+"""Credit conventions split off caption text (issue 2: "(REUTERS/Name)", "Photo: X", "/Sputnik", ...)."""
+
+from __future__ import annotations
+
+import pytest
+
+from captioncheck.extract.credits import looks_like_credit, split_credit
+
+CASES = [
+    ("Rally on the East Steps of the US Capitol in Washington, DC. (AFP photo)",
+     "Rally on the East Steps of the US Capitol in Washington, DC.", "AFP photo"),
+    ("Les soldats syriens déployés à Deir ez-Zor./Sputnik", "Les soldats syriens déployés à Deir ez-Zor.", "Sputnik"),
+    ("La rencontre, août 2013. ©Tasnim/archives", "La rencontre, août 2013.", "©Tasnim/archives"),
+    ("Dmitry Muratov, periodista ruso (REUTERS/Denis Balibouse)", "Dmitry Muratov, periodista ruso", "REUTERS/Denis Balibouse"),
+    ("Sesiona IV Pleno del Comité Central. Foto: Estudios Revolución", "Sesiona IV Pleno del Comité Central.", "Foto: Estudios Revolución"),
+    ("Mikaela Shiffrin. © AFP / JEFF PACHOUD", "Mikaela Shiffrin.", "© AFP / JEFF PACHOUD"),
+    ("康复病人在献血浆时拍照留念。 新华社记者 才扬 摄", "康复病人在献血浆时拍照留念。", "新华社记者 才扬 摄"),
+    ("先制点が決まり、喜ぶメッシ（左）とスアレス＝ロイター", "先制点が決まり、喜ぶメッシ（左）とスアレス", "ロイター"),
+    ("Tomáš Souček po vítězství ve Villa Parku. | Foto: Reuters", "Tomáš Souček po vítězství ve Villa Parku.", "Foto: Reuters"),
+    ("Estudiantes forcejean con agentes. EFE | Confidencial", "Estudiantes forcejean con agentes.", "EFE | Confidencial"),
+    ("Rene Benko. Photographer: Sebastian Widmann/Getty Images Europe", "Rene Benko.", "Photographer: Sebastian Widmann/Getty Images Europe"),
+    ("Europa rising above Jupiter. (Source: NASA)", "Europa rising above Jupiter.", "Source: NASA"),
+    ("Jennifer Lawrence attends. Mandatory Credit: Jerry Lai-USA TODAY Sports", "Jennifer Lawrence attends.", "Mandatory Credit: Jerry Lai-USA TODAY Sports"),
+    ("China has warned it will act [GETTY]", "China has warned it will act", "GETTY"),
+    ("Der Hafen im Winter. Bild: Keystone", "Der Hafen im Winter.", "Bild: Keystone"),
+    ("Credit: EPA", "", "Credit: EPA"),
+]
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), CASES)
+def test_split_credit(text: str, caption: str, credit: str) -> None:
+    assert split_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize("text", [
+    "Dmitry talks to the press (L)",
+    "US Rep. Ilhan Omar (D-MN) talks with Nancy Pelosi (D-CA)",
+    "Air pollution is once again surging in Delhi.",
+    "Brian Manning -",
+])
+def test_no_credit_in_plain_captions(text: str) -> None:
+    assert split_credit(text) == (text, "")
+
+
+def test_looks_like_credit() -> None:
+    assert looks_like_credit("(Image: GETTY )")
+    assert looks_like_credit("APA/Helmut Fohringer")
+    assert not looks_like_credit("The market square on Saturday morning, full of people")

@@ -1,0 +1,33 @@
+"""Candidate URLs: srcset parsing, placeholders, templates, best choice."""
+
+from __future__ import annotations
+
+from captioncheck.extract.dom import Doc
+from captioncheck.extract.urls import best, element_candidates, is_placeholder, parse_srcset
+
+
+def test_srcset_urls_may_contain_commas() -> None:
+    got = parse_srcset("https://a/crops/w=875,q=90/x.jpg 1x, https://a/crops/w=1280,q=90/x.jpg 2x")
+    assert got == [("https://a/crops/w=875,q=90/x.jpg", 1000), ("https://a/crops/w=1280,q=90/x.jpg", 2000)]
+
+
+def test_srcset_width_descriptors() -> None:
+    assert parse_srcset("a.jpg 320w,b.jpg 1200w") == [("a.jpg", 320), ("b.jpg", 1200)]
+
+
+def test_placeholders_are_recognised() -> None:
+    for url in ("data:image/gif;base64,R0lGOD", "https://x/img/preloaderbig.gif", "https://x/gazeta-fallback.svg",
+                "https://x/t.gif", "https://x/blank.png", "https://x/lazy-placeholder.png"):
+        assert is_placeholder(url), url
+    assert not is_placeholder("https://x/photos/t-1234.jpg")
+
+
+def test_lazy_and_template_attributes() -> None:
+    doc = Doc.parse('<img src="data:," data-lazy-src="/a.jpg" data-pattern="/p/x-{{size}}.jpg" '
+                    'data-widths="[320,1050,2600]">')
+    cands = element_candidates(doc.css("img")[0])
+    urls = {c.url: c.origin for c in cands}
+    assert urls["/a.jpg"] == "lazy"
+    assert urls["/p/x-2600.jpg"] == "template"
+    chosen = best(cands)
+    assert chosen is not None and not chosen.url.startswith("data:")
