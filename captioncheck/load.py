@@ -90,15 +90,34 @@ def decode_html(raw: bytes, declared: str | None = None) -> tuple[str, str]:
         codec = _codec(name)
         if codec is None:
             continue
+        if codec in _SINGLE_BYTE and _is_utf8(raw):
+            return raw.decode("utf-8"), "utf-8"  # declared Latin-1 but saved as UTF-8: the bytes tell
         try:
             return raw.decode(codec), codec
         except UnicodeDecodeError:
-            break  # the declaration lies (common: "iso-8859-1" pages saved as UTF-8): detect instead
+            break  # the declaration lies: detect instead
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     return _detect(raw)
+
+
+_SINGLE_BYTE = frozenset({"cp1252", "iso8859-15", "cp1250", "iso8859-2", "cp1257", "cp1254", "mac-roman"})
+# guesses that are usually windows-1252 text misread (charset-normalizer names)
+_LATIN_GUESSES = frozenset({"cp1257", "cp1254", "cp1258", "iso8859_1", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13",
+                            "iso8859_14", "iso8859_15", "latin_1", "mac_roman", "mac_iceland", "mac_turkish", "cp850", "cp437"})
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Valid UTF-8 with some multi-byte characters (Latin-1 text almost never is)."""
+    if raw.isascii():
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(raw: bytes) -> str | None:
@@ -123,6 +142,8 @@ def _detect(raw: bytes) -> tuple[str, str]:
 
     best = from_bytes(raw[:200_000]).best()
     codec = best.encoding if best is not None else "cp1252"
+    if codec in _LATIN_GUESSES:
+        codec = "cp1252"  # one Latin code page is hard to tell from another: browsers default to windows-1252
     return raw.decode(codec, errors="replace"), codec
 
 

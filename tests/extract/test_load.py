@@ -1,0 +1,68 @@
+"""Saved-page inputs: charsets, page address, MHTML parts, given HTML and image bytes."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from captioncheck._exceptions import InputError
+from captioncheck.extract import extract
+from captioncheck.load import decode_html, load_page, page_from_html
+
+PATTERNS = Path(__file__).resolve().parents[2] / "testdata" / "pages" / "patterns"
+
+
+def test_undeclared_utf8_is_detected() -> None:
+    page = load_page(PATTERNS / "undeclared-utf8.html")
+    assert page.charset == "utf-8"
+    assert "Le café de la gare" in page.html
+
+
+def test_declared_charset_and_bom() -> None:
+    assert decode_html("<meta charset=gb2312>中文".encode("gb2312")) == ("<meta charset=gb2312>中文", "gb2312")
+    assert decode_html(codecs.BOM_UTF8 + "été".encode())[0] == "été"
+    text, charset = decode_html("<meta charset=iso-8859-1>été".encode())  # the declaration lies
+    assert text.endswith("été") and charset == "utf-8"
+
+
+def test_windows_1252_without_declaration() -> None:
+    raw = ("<html><body><p>" + "Les élèves répètent déjà leur leçon près de la fenêtre. " * 5 + "</p></body></html>").encode("cp1252")
+    text, _ = decode_html(raw)
+    assert "élèves" in text
+
+
+def test_page_address_from_saved_from_mark_and_canonical() -> None:
+    seed = load_page(PATTERNS.parent / "presstv-fr-2019-12-11.html")
+    assert seed.url == "https://french.presstv.ir/Detail/2019/12/11/613482/Iran-Russie-SVR-Narychkine-Teheran"
+    assert load_page(PATTERNS / "lazy-picture.html").url == "https://news.example.org/2024/05/lazy-images"
+    assert load_page(PATTERNS / "lazy-picture.html", url="https://other.example/x").url == "https://other.example/x"
+
+
+def test_mhtml_html_part_and_image_parts() -> None:
+    page = load_page(PATTERNS / "chrome-saved.mhtml")
+    assert page.url == "https://diario.example.com/nota/123"
+    result = extract(page)
+    (image,) = result.images
+    assert (image.caption, image.credit) == ("Sesiona el pleno del comité.", "Foto: Estudios Revolución")
+    data = page.image_bytes(image)
+    assert data is not None and data[:3] == b"\xff\xd8\xff"
+
+
+def test_page_from_html_with_given_image_bytes() -> None:
+    html = (PATTERNS / "lazy-picture.html").read_bytes()
+    page = page_from_html(html, "https://news.example.org/2024/05/lazy-images",
+                          images={"https://cdn.example.org/photos/harbour-2400.jpg": b"JPEGDATA"})
+    harbour = extract(page).images[0]
+    assert page.image_bytes(harbour) == b"JPEGDATA"
+    assert page.image_bytes(extract(page).images[1]) is None
+
+
+def test_bad_inputs_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such page"):
+        load_page(tmp_path / "missing.html")
+    binary = tmp_path / "photo.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="does not look like an HTML page"):
+        load_page(binary)

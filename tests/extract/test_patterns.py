@@ -1,0 +1,77 @@
+"""One small page per tricky pattern (testdata/pages/patterns/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from captioncheck.extract import extract
+
+PATTERNS = Path(__file__).resolve().parents[2] / "testdata" / "pages" / "patterns"
+
+
+def _images(name: str, url: str | None = None, all_images: bool = False):
+    return extract(PATTERNS / name, url=url, all_images=all_images).images
+
+
+def test_lazy_loading_picture_and_noscript_copy_merge() -> None:
+    harbour, market = _images("lazy-picture.html")
+    assert harbour.url == "https://cdn.example.org/photos/harbour-2400.jpg"
+    assert not any(u.startswith("data:") for u in harbour.urls)
+    assert (harbour.caption, harbour.credit) == ("Boats in the harbour at dawn.", "Credit: EPA")
+    assert "https://cdn.example.org/photos/market-1200.webp" in market.urls  # <picture><source>
+    assert "https://cdn.example.org/crops/w=600,q=80/market-600.jpg" in market.urls  # comma inside a srcset URL
+    assert (market.caption, market.credit) == ("The market square on Saturday.", "Photo: Jane Doe/Reuters")
+
+
+def test_adjacent_caption_and_credit_elements_never_run_together() -> None:
+    harbour = _images("lazy-picture.html")[0]
+    assert "dawnCredit" not in harbour.caption + harbour.credit
+
+
+def test_captions_outside_figure_sibling_cite_and_credit_before_caption() -> None:
+    a, b, c, d = _images("caption-outside-figure.html", url="https://zeitung.example.de/artikel/1")
+    assert a.url == "https://zeitung.example.de/img/a-1280.jpg"  # relative src resolved against --url
+    assert (a.caption, a.credit) == ("Der Bürgermeister spricht im Rathaus", "REUTERS/Max Muster")
+    assert (b.caption, b.credit) == ("Der Hafen im Winter.", "© AFP / JOHN SMITH")
+    assert "https://zeitung.example.de/img/b-big.jpg" in b.urls  # the lightbox link is a candidate
+    assert (c.caption, c.credit) == ("Luftqualität in der Stadt.", "Berkeley Earth")
+    assert (d.caption, d.credit) == ("Besucher auf der Messe.", "Bild: Jahr Media")
+
+
+def test_teaser_rails_inside_article_are_not_article_images() -> None:
+    images = _images("teaser-rail.html", url="https://news.example.com/news/hunter")
+    assert [i.url for i in images] == ["https://cdn.example.com/p/lead-1600.jpg"]
+    assert images[0].role == "lead"
+    assert (images[0].caption, images[0].credit) == ("The hospital where the hunter is treated", "Credit: Getty")
+
+
+def test_all_images_names_the_furniture() -> None:
+    roles = {i.url.rsplit("/", 1)[-1]: i.role for i in _images("teaser-rail.html", all_images=True)}
+    assert roles["logo.png"] == "logo"
+    assert roles["other-1.jpg"] == roles["other-2.jpg"] == roles["related-3.jpg"] == "teaser"
+    assert roles["facebook.svg"] == "icon"
+    assert roles["jane.jpg"] in {"avatar", "icon"}
+    assert roles["banner-300x250.jpg"] == "ad"
+    assert roles["p?c1=2"] == "tracking"
+
+
+def test_shared_caption_belongs_to_each_image() -> None:
+    first, second, third = _images("shared-caption.html")
+    assert first.caption == second.caption == "背面はガラス素材、側面はチタンカラー"
+    assert (third.caption, third.credit) == ("先制点が決まり、喜ぶメッシ（左）とスアレス", "ロイター")
+
+
+def test_centred_next_paragraph_caption_and_chinese_credit() -> None:
+    result = extract(PATTERNS / "centred-paragraph.html", url="http://www.example.cn/local/2020-02/19/c_1.htm")
+    assert result.page.charset == "gb2312"
+    first, second = result.images
+    assert first.url == "http://www.example.cn/local/2020-02/19/1125597921_15821148894141n.jpg"
+    assert first.credit == "新华社记者 才扬 摄"
+    assert first.caption.startswith("2月17日")
+    assert (second.caption, second.credit) == ("", "")  # the next paragraph is body text
+
+
+def test_context_before_and_after() -> None:
+    harbour = _images("lazy-picture.html")[0]
+    assert harbour.context_before.startswith("First paragraph")
+    assert harbour.context_after.startswith("Second paragraph")
