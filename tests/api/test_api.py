@@ -184,10 +184,12 @@ def test_queue_full_answers_503_with_retry_after(tmp_path: Path, server: Loopbac
             time.sleep(0.02)
         assert server.seen
         busy = test_client.post("/v1/check", json={"url": url})
+        info_while_busy = test_client.get("/v1/info")
         gate.set()
         worker.join(30)
     assert_error(busy, 503, "busy")
     assert busy.headers["Retry-After"] == "5"
+    assert info_while_busy.status_code == 200  # monitoring still answers
 
 
 def test_time_budget_answers_504(tmp_path: Path, server: LoopbackServer) -> None:
