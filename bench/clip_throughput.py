@@ -9,8 +9,9 @@ it as a local-dir folder, and measures:
 
 * model load time: our loader (`get_model("local-dir:...")`) vs `open_clip.create_model_and_transforms`
   on the same folder;
-* images/s: our Encoder (thread-pool preprocessing, batches of 8, cache disabled) vs bare
-  `preprocess` + `model.encode_image` in batches of 8; best of --reps runs each, interleaved;
+* images/s: our Encoder (cache disabled) vs bare `preprocess` + `model.encode_image`, on the same
+  batches of 8, alternating batch by batch (fastest of --reps per batch); plus our Encoder on the
+  whole list at once, where preprocessing of the next batch overlaps the model ("pipelined");
 * texts/s: our Encoder.encode_texts vs bare tokenizer + `model.encode_text`, batch 8;
 * images/s when every image is already in the SQLite embedding cache (reported separately);
 * a whole-page `score_page` time (seed article, 8 images, 3 contexts);
@@ -89,7 +90,12 @@ def write_tokenizer(folder: Path, vocab_size: int) -> None:
     tok.train_from_iterator(corpus, trainer)
     tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
     tok.save(str(folder / "tokenizer.json"))
-    cfg = {"tokenizer_class": "PreTrainedTokenizerFast", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
+    cfg = {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "pad_token": "<pad>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+    }
     (folder / "tokenizer_config.json").write_text(json.dumps(cfg))
 
 
@@ -104,10 +110,28 @@ def best_of(reps: int, *fns):
     return best
 
 
-def bare_image_fn(model, preprocess, images):
+def paired(reps: int, inputs: list, bare, ours) -> tuple[float, float]:
+    """Bare and ours on the same batch of 8, alternating order, batch after batch, `reps` times.
+
+    Both paths see the same load at the same moment (this machine is shared); each batch keeps
+    its fastest time per path, and the totals are compared.
+    """
+    chunks = [inputs[i : i + BATCH] for i in range(0, len(inputs), BATCH)]
+    best = [[float("inf")] * len(chunks) for _ in range(2)]
+    for rep in range(reps):
+        for c, chunk in enumerate(chunks):
+            order = (0, 1) if (rep + c) % 2 == 0 else (1, 0)
+            for which in order:
+                start = time.perf_counter()
+                (bare, ours)[which](chunk)
+                best[which][c] = min(best[which][c], time.perf_counter() - start)
+    return sum(best[0]), sum(best[1])
+
+
+def bare_image_fn(model, preprocess):
     import torch
 
-    def run():
+    def run(images):
         with torch.inference_mode():
             for start in range(0, len(images), BATCH):
                 batch = torch.stack([preprocess(im) for im in images[start : start + BATCH]])
@@ -116,10 +140,10 @@ def bare_image_fn(model, preprocess, images):
     return run
 
 
-def bare_text_fn(model, tokenizer, texts):
+def bare_text_fn(model, tokenizer):
     import torch
 
-    def run():
+    def run(texts):
         with torch.inference_mode():
             for start in range(0, len(texts), BATCH):
                 model.encode_text(tokenizer(texts[start : start + BATCH]), normalize=True).numpy()
@@ -160,15 +184,19 @@ def run_arch(name: str, n_images: int, n_texts: int, reps: int, quant: bool) -> 
             im.load()  # decoding is the caller's job in both paths
         bare_image_fn(model, loaded.preprocess, images[:BATCH])()  # warm-up
         ours_enc = Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH)
-        bare_t, ours_t = best_of(reps, bare_image_fn(model, loaded.preprocess, images), lambda: ours_enc.encode_images(images))
+        bare_t, ours_t = paired(
+            reps, images, bare_image_fn(model, loaded.preprocess), lambda chunk: ours_enc.encode_images(chunk)
+        )
         out["images_per_s_bare"] = round(n_images / bare_t, 2)
         out["images_per_s_ours"] = round(n_images / ours_t, 2)
         out["image_overhead"] = round(ours_t / bare_t - 1, 4)
+        (whole_t,) = best_of(reps, lambda: ours_enc.encode_images(images))  # preprocessing overlaps the model
+        out["images_per_s_ours_pipelined"] = round(n_images / whole_t, 2)
 
-        def ours_texts():
-            Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH).encode_texts(texts)  # fresh memo each run
+        def ours_texts(chunk):
+            Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH).encode_texts(chunk)  # fresh memo each run
 
-        bare_tt, ours_tt = best_of(reps, bare_text_fn(model, tokenizer, texts), ours_texts)
+        bare_tt, ours_tt = paired(reps, texts, bare_text_fn(model, tokenizer), ours_texts)
         out["texts_per_s_bare"] = round(n_texts / bare_tt, 2)
         out["texts_per_s_ours"] = round(n_texts / ours_tt, 2)
         out["text_overhead"] = round(ours_tt / bare_tt - 1, 4)
@@ -179,9 +207,14 @@ def run_arch(name: str, n_images: int, n_texts: int, reps: int, quant: bool) -> 
         (hit_t,) = best_of(reps, lambda: cached.encode_images(images))
         out["images_per_s_cached"] = round(n_images / hit_t, 1)
 
-        page = PageInfo(title="Le chef du Service des renseignements extérieurs russe à Téhéran",
-                        text=SEED_TEXT.read_text(encoding="utf-8") if SEED_TEXT.is_file() else "\n\n".join(texts))
-        items = [(ImageInContext(url=f"u{i}", caption=texts[i % len(texts)], alt=texts[(i + 1) % len(texts)]), images[i]) for i in range(min(8, n_images))]
+        page = PageInfo(
+            title="Le chef du Service des renseignements extérieurs russe à Téhéran",
+            text=SEED_TEXT.read_text(encoding="utf-8") if SEED_TEXT.is_file() else "\n\n".join(texts),
+        )
+        items = [
+            (ImageInContext(url=f"u{i}", caption=texts[i % len(texts)], alt=texts[(i + 1) % len(texts)]), images[i])
+            for i in range(min(8, n_images))
+        ]
         scorer = ClipScorer(loaded, None, image_batch=BATCH)
         start = time.perf_counter()
         scorer.score_page(page, items, contexts=["Tehran", "Washington, DC", "Deir ez-Zor"])
@@ -210,8 +243,11 @@ def quant_check(loaded, images, reps: int) -> dict:
     (q_t,) = best_of(reps, lambda: q_enc.encode_images(images))
     q_vecs = q_enc.encode_images(images).vectors
     agreement = float(np.min(np.sum(fp32 * q_vecs, axis=1)))
-    return {"int8_images_per_s": round(len(images) / q_t, 2), "int8_min_cosine_vs_fp32": round(agreement, 4),
-            "int8_kept": agreement >= 0.99}
+    return {
+        "int8_images_per_s": round(len(images) / q_t, 2),
+        "int8_min_cosine_vs_fp32": round(agreement, 4),
+        "int8_kept": agreement >= 0.99,
+    }
 
 
 def main() -> None:
@@ -230,7 +266,17 @@ def main() -> None:
         return
     results = {}
     for name in archs:  # one child per architecture: separate peak-memory figures
-        cmd = [sys.executable, __file__, "--child", "--arch", name, "--texts", str(args.texts), "--reps", str(args.reps)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--arch",
+            name,
+            "--texts",
+            str(args.texts),
+            "--reps",
+            str(args.reps),
+        ]
         cmd += ["--images", str(args.images)] if args.images else []
         cmd += ["--quant"] if args.quant else []
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
@@ -239,13 +285,18 @@ def main() -> None:
             raise SystemExit(f"benchmark for {name} failed")
         results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
         r = results[name]
-        print(f"{name:12s} {r['arch']}: images/s ours {r['images_per_s_ours']} vs bare {r['images_per_s_bare']} "
-              f"(overhead {r['image_overhead']:+.1%}), texts/s ours {r['texts_per_s_ours']} vs bare "
-              f"{r['texts_per_s_bare']} ({r['text_overhead']:+.1%}), cached {r['images_per_s_cached']} img/s, "
-              f"load {r['load_s_ours']}s (bare {r['load_s_bare']}s), page of 8 {r['score_page_s_8_images']}s, "
-              f"peak RSS {r['peak_rss_mb']} MB", flush=True)
+        print(
+            f"{name:12s} {r['arch']}: images/s ours {r['images_per_s_ours']} vs bare {r['images_per_s_bare']} "
+            f"(overhead {r['image_overhead']:+.1%}; pipelined {r['images_per_s_ours_pipelined']}), texts/s ours {r['texts_per_s_ours']} vs bare "
+            f"{r['texts_per_s_bare']} ({r['text_overhead']:+.1%}), cached {r['images_per_s_cached']} img/s, "
+            f"load {r['load_s_ours']}s (bare {r['load_s_bare']}s), page of 8 {r['score_page_s_8_images']}s, "
+            f"peak RSS {r['peak_rss_mb']} MB",
+            flush=True,
+        )
     worst = max(max(r["image_overhead"], r["text_overhead"]) for r in results.values())
-    print(json.dumps({"results": results, "worst_overhead": worst, "target_overhead": 0.10, "target_met": worst <= 0.10}))
+    print(
+        json.dumps({"results": results, "worst_overhead": worst, "target_overhead": 0.10, "target_met": worst <= 0.10})
+    )
 
 
 if __name__ == "__main__":

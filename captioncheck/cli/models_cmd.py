@@ -38,8 +38,13 @@ def list_models() -> None:
 
 @models.command("download")
 @click.argument("preset", default="multilingual")
-@click.option("--dir", "dest", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Download into DIR/<preset> instead of the Hugging Face cache.")
+@click.option(
+    "--dir",
+    "dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Download into DIR/<preset> instead of the Hugging Face cache.",
+)
 def download_model(preset: str, dest: Path | None) -> None:
     """Fetch weights and tokenizer of PRESET (or hf-hub:ORG/REPO, NAME/PRETRAINED) for offline use."""
     from captioncheck.signals.clip.download import download

@@ -38,7 +38,7 @@ def endpoint() -> str:
 
 
 def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> str:
-    """"" when a TCP connection to the URL's host opens within `timeout` seconds, else why not."""
+    """ "" when a TCP connection to the URL's host opens within `timeout` seconds, else why not."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -78,7 +78,9 @@ def hub_repo_for(spec: ModelSpec) -> str:
         parts = str(cfg.get("hf_hub", "")).strip("/").split("/")
         if len(parts) >= 2:
             return "/".join(parts[:2])
-    raise InputError(f"{spec.label!r} is not on the Hugging Face Hub: download its weights yourself and use --model ARCH@FILE")
+    raise InputError(
+        f"{spec.label!r} is not on the Hugging Face Hub: download its weights yourself and use --model ARCH@FILE"
+    )
 
 
 def choose_files(files: list[str]) -> list[str]:
@@ -148,4 +150,14 @@ def preset_names() -> list[str]:
     return list(PRESETS)
 
 
-__all__ = ["CacheStatus", "choose_files", "download", "endpoint", "hub_repo_for", "preset_names", "probe", "status", "verify_sha256"]
+__all__ = [
+    "CacheStatus",
+    "choose_files",
+    "download",
+    "endpoint",
+    "hub_repo_for",
+    "preset_names",
+    "probe",
+    "status",
+    "verify_sha256",
+]

@@ -51,7 +51,9 @@ class Encoder:
         self.cache = cache
         self.image_batch = image_batch
         self.text_batch = text_batch
-        self._pool = ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2), thread_name_prefix="clip-prep")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers or min(4, os.cpu_count() or 2), thread_name_prefix="clip-prep"
+        )
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._memo_lock = threading.Lock()
 
@@ -105,14 +107,18 @@ class Encoder:
         items = {key: vecs[j] for j, i in enumerate(idxs) if (key := keys[i])}
         self.cache.put_many(self.loaded.model_id, "image", items)
 
-    def _prepared_batches(self, images: list[Image.Image], positions: list[int]) -> Iterator[tuple[list[int], list[Any], dict[int, str]]]:
+    def _prepared_batches(
+        self, images: list[Image.Image], positions: list[int]
+    ) -> Iterator[tuple[list[int], list[Any], dict[int, str]]]:
         """Yield (positions, tensors, errors) per batch; the next batch is prepared meanwhile."""
         futures: list[Future[Any]] = [self._pool.submit(self._prepare, im) for im in images]
         for start in range(0, len(futures), self.image_batch):
             idxs: list[int] = []
             tensors: list[Any] = []
             errs: dict[int, str] = {}
-            for pos, fut in zip(positions[start : start + self.image_batch], futures[start : start + self.image_batch]):
+            for pos, fut in zip(
+                positions[start : start + self.image_batch], futures[start : start + self.image_batch], strict=True
+            ):
                 try:
                     tensors.append(fut.result())
                     idxs.append(pos)
@@ -146,9 +152,11 @@ class Encoder:
         for start in range(0, len(missing), self.text_batch):
             chunk = missing[start : start + self.text_batch]
             vecs = self._forward_texts(chunk)
-            found.update(zip(chunk, vecs))
+            found.update(zip(chunk, vecs, strict=True))
             if self.cache is not None:
-                self.cache.put_many(self.loaded.model_id, "text", {text_key(t): v for t, v in zip(chunk, vecs)})
+                self.cache.put_many(
+                    self.loaded.model_id, "text", {text_key(t): v for t, v in zip(chunk, vecs, strict=True)}
+                )
         self._memo_put(found)
         if not texts:
             return np.zeros((0, self.embed_dim), dtype=np.float32)

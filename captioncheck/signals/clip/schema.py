@@ -17,7 +17,9 @@ class PairScore(_Model):
     """One similarity: raw cosine, calibrated 0..1 score, its label and a one-line explanation."""
 
     raw: float  # cosine similarity of the two embeddings, -1..1 (CLIP: typically 0.1-0.4)
-    calibrated: float  # 0..1, see docs/clip.md ("sigmoid": the model's own p(match); "contrast": softmax vs contrast set)
+    calibrated: (
+        float  # 0..1, see docs/clip.md ("sigmoid": the model's own p(match); "contrast": softmax vs contrast set)
+    )
     label: LabelT
     method: Literal["sigmoid", "contrast"]
     explanation: str

@@ -93,6 +93,8 @@ class ClipScorer:
                 results[i] = self._skipped(reason)
             else:
                 todo.append(i)
+        if not todo:
+            return [r if r is not None else self._skipped("not scored") for r in results]
         keys = [image_keys[i] for i in todo] if image_keys else None
         encoded = self.encoder.encode_images([items[i][1] for i in todo], keys)
         texts = self._page_texts(page, [items[i][0] for i in todo], contexts)
@@ -105,7 +107,11 @@ class ClipScorer:
 
     def _skipped(self, reason: str) -> ClipScores:
         return ClipScores(
-            model=self.loaded.label, model_id=self.loaded.model_id, head=self.loaded.head, status="skipped", reason=reason
+            model=self.loaded.label,
+            model_id=self.loaded.model_id,
+            head=self.loaded.head,
+            status="skipped",
+            reason=reason,
         )
 
     def _page_texts(self, page: PageInfo, metas: list[ImageInContext], contexts: list[str] | None) -> _PageTexts:
@@ -115,7 +121,7 @@ class ClipScorer:
         own = [t for m in metas for t in (m.caption.strip(), m.alt.strip()) if t]
         everything = own + [p.text for p in passages] + list(calibrate.CONTRAST_TEXTS) + prompts
         vecs = self.encoder.encode_texts(everything)
-        table = dict(zip(everything, vecs))
+        table = dict(zip(everything, vecs, strict=True))
         return _PageTexts(
             passages=passages,
             passage_vecs=_rows(table, [p.text for p in passages], vecs.shape[1]),
@@ -183,7 +189,7 @@ class ClipScorer:
             probs = np.array([self._calibrate_image(float(raws[0]), image_vec, texts)[0]])
         else:
             probs = calibrate.softmax(raws, self.loaded.logit_scale)
-        ranked = sorted(zip(texts.contexts, probs, raws), key=lambda t: -t[1])
+        ranked = sorted(zip(texts.contexts, probs, raws, strict=True), key=lambda t: -t[1])
         return [ContextScore(text=name, prob=round(float(p), 4), raw=round(float(r), 4)) for name, p, r in ranked]
 
     def close(self) -> None:

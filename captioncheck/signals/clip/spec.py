@@ -131,9 +131,7 @@ def _path_or_name(raw: str) -> ModelSpec:
         return ModelSpec(kind="local-dir", label=raw, path=path)
     if raw.endswith(WEIGHT_SUFFIXES) or path.is_file():
         if not (path.parent / CONFIG_NAME).is_file():
-            raise InputError(
-                f"weights file {raw!r} needs an architecture: write ARCH@{raw} (e.g. ViT-B-32@{raw})"
-            )
+            raise InputError(f"weights file {raw!r} needs an architecture: write ARCH@{raw} (e.g. ViT-B-32@{raw})")
         return ModelSpec(kind="file", label=raw, path=path)
     name, _, tag = raw.partition("/")
     if not name or not tag or "/" in tag:

@@ -41,8 +41,12 @@ CLIP_CFG = {
     "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 64, "heads": 2, "layers": 2},
 }
 CORPUS = [
-    "a photo taken in Tehran", "a news photo from Washington, DC", "US Capitol", "le chef du renseignement russe",
-    "Ilhan Omar and Nancy Pelosi at a press conference", "une photo de la réunion à Téhéran",
+    "a photo taken in Tehran",
+    "a news photo from Washington, DC",
+    "US Capitol",
+    "le chef du renseignement russe",
+    "Ilhan Omar and Nancy Pelosi at a press conference",
+    "une photo de la réunion à Téhéran",
 ]
 
 
@@ -57,7 +61,12 @@ def write_hf_tokenizer(folder: Path, vocab_size: int) -> None:
     tok.train_from_iterator(CORPUS * 4, trainer)
     tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
     tok.save(str(folder / "tokenizer.json"))
-    config = {"tokenizer_class": "PreTrainedTokenizerFast", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
+    config = {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "pad_token": "<pad>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+    }
     (folder / "tokenizer_config.json").write_text(json.dumps(config))
 
 

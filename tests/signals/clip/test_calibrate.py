@@ -38,8 +38,11 @@ def test_labels_follow_documented_thresholds() -> None:
 
 def test_passages_title_lead_body_weighted_and_bounded() -> None:
     long_par = " ".join(f"Phrase numéro {i} sur la visite à Téhéran." for i in range(40))
-    page = PageInfo(title="Le chef du renseignement russe à Téhéran", description="Une visite officielle à Téhéran mardi.",
-                    text=f"Premier paragraphe de l'article, assez long.\n\n{long_par}")
+    page = PageInfo(
+        title="Le chef du renseignement russe à Téhéran",
+        description="Une visite officielle à Téhéran mardi.",
+        text=f"Premier paragraphe de l'article, assez long.\n\n{long_par}",
+    )
     passages = article_passages(page)
     kinds = [p.kind for p in passages]
     assert kinds[0] == "title" and kinds[1] == "lead" and set(kinds[2:]) == {"body"}

@@ -40,7 +40,7 @@ def test_weights_file_spec_next_to_config(siglip_dir: Path, fresh_scorers: None)
     loaded = get_model(str(siglip_dir / "open_clip_model.safetensors"))
     reference = get_model(f"local-dir:{siglip_dir}")
     assert loaded is not reference
-    for a, b in zip(loaded.model.state_dict().values(), reference.model.state_dict().values()):
+    for a, b in zip(loaded.model.state_dict().values(), reference.model.state_dict().values(), strict=True):
         assert bool((a == b).all())
 
 

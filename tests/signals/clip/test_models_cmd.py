@@ -34,7 +34,9 @@ def test_list_shows_presets_sizes_and_cache_state(
     assert "no: captioncheck models download fast" in lines["fast"] and "605 MB" in lines["fast"]
 
 
-def test_download_offline_is_one_line_exit_3_and_fast(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_offline_is_one_line_exit_3_and_fast(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: connection refused
     start = time.perf_counter()
     code, out, err = run(["models", "download", "fast"], capsys)

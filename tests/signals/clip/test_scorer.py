@@ -49,7 +49,9 @@ def bare_cosine(model_dir: Path, image: Image.Image, text: str) -> float:
 
 
 @pytest.mark.parametrize("which", ["siglip", "clip"])
-def test_scores_match_bare_open_clip_and_calibration(which: str, siglip_dir: Path, clip_dir: Path, fresh_scorers: None) -> None:
+def test_scores_match_bare_open_clip_and_calibration(
+    which: str, siglip_dir: Path, clip_dir: Path, fresh_scorers: None
+) -> None:
     folder = siglip_dir if which == "siglip" else clip_dir
     scorer = ClipScorer(get_model(f"local-dir:{folder}"))
     scores = scorer.score_page(PAGE, items(3), contexts=["Tehran", "Washington, DC", "US Capitol"])
@@ -142,7 +144,9 @@ def test_get_scorer_once_per_settings_with_cache_in_data_dir(clip_dir: Path, fre
     assert (data_dir() / "clip_cache.sqlite").is_file()
 
 
-def test_int8_image_tower_agrees_with_fp32(clip_dir: Path, fresh_scorers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_int8_image_tower_agrees_with_fp32(
+    clip_dir: Path, fresh_scorers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     images = [photo(i) for i in range(4)]
     fp32 = get_model(f"local-dir:{clip_dir}", device="cpu")
     reference = ClipScorer(fp32).encoder.encode_images(images).vectors

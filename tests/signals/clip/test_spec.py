@@ -40,7 +40,8 @@ def test_weights_file_with_arch_and_with_sibling_config(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["hf-hub:", "hf-hub:onlyorg", "local-dir:", "ViT-B-32", "@x.bin", "ViT-B-32@", "a/b/c", "/nope/w.safetensors"]
+    "bad",
+    ["hf-hub:", "hf-hub:onlyorg", "local-dir:", "ViT-B-32", "@x.bin", "ViT-B-32@", "a/b/c", "/nope/w.safetensors"],
 )
 def test_bad_specs_raise_input_error_with_hint(bad: str) -> None:
     with pytest.raises(InputError) as info:
