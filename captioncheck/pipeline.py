@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -138,18 +139,27 @@ def _signal_names(settings: Settings) -> list[str]:
     return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]]
 
 
+def _collect(signal: object, batch: PageBatch) -> list[Evidence]:
+    try:
+        return signal.collect(batch)  # type: ignore[attr-defined,no-any-return]
+    except InputError:
+        raise
+    except Exception as exc:  # a broken signal plugin must not stop the check
+        name = getattr(signal, "name", "signal")
+        return [Evidence.error(name, f"{type(exc).__name__}: {exc}") for _ in batch.items]
+
+
 def _run_signals(batch: PageBatch, names: list[str], progress: Progress) -> dict[str, list[Evidence]]:
+    """Run the signals concurrently (OCR waits on tesseract processes while CLIP computes)."""
+    signals = registry.create(names)
     out: dict[str, list[Evidence]] = {}
-    for i, signal in enumerate(registry.create(names)):
-        progress(f"{SIGNAL_LABELS.get(signal.name, signal.name)}", i, len(names))
-        try:
-            out[signal.name] = signal.collect(batch)
-        except InputError:
-            raise
-        except Exception as exc:  # a broken signal plugin must not stop the check
-            out[signal.name] = [Evidence.error(signal.name, f"{type(exc).__name__}: {exc}") for _ in batch.items]
-    progress("signals done", len(names), len(names))
-    return out
+    progress("signals: " + ", ".join(SIGNAL_LABELS.get(n, n) for n in names), 0, len(names))
+    with ThreadPoolExecutor(max_workers=max(1, len(signals)), thread_name_prefix="signal") as pool:
+        futures = {pool.submit(_collect, sig, batch): sig.name for sig in signals}
+        for done, future in enumerate(as_completed(futures), start=1):
+            out[futures[future]] = future.result()
+            progress(f"{SIGNAL_LABELS.get(futures[future], futures[future])} done", done, len(names))
+    return {n: out[n] for n in names}
 
 
 def _notices(reports: list[ImageReport]) -> list[str]:
