@@ -41,7 +41,7 @@ _VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
-_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 
 
 def _names_chain(node: Node, stop: Node | None) -> list[tuple[str, str]]:
@@ -84,10 +84,10 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     alt = f.alt.lower()
     chain = _names_chain(f.node, None)
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
+    main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     for depth, (tag, names) in enumerate(chain):
-        if tag in ("body", "html"):
-            break
-        inside_main_part = in_main and zones.main is not None and depth < _depth_to(f.node, zones.main)
+        if tag in ("body", "html") or depth >= main_depth:
+            break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in alt):
             return "logo"
         if _AD.search(names):
@@ -97,9 +97,9 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
             return "avatar"
         if _ICON.search(names) and not big and depth < 4:
             return "icon"
-        if not inside_main_part and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
+        if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not f.caption and not (in_main and not inside_main_part):
+        if _TEASER.search(names) and not f.caption:
             return "teaser"
     if small and not f.caption:
         return small
@@ -226,7 +226,7 @@ def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para
 
 def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
     """Does the picture sit where the article is (body, or between title and body), or is it the og:image?"""
-    if zones.main is not None and zones.main_start <= f.index <= zones.main_end:
+    if zones.in_body(f.index):
         return True
     if zones.lead_start >= 0 and zones.lead_start <= f.index < max(zones.main_start, zones.lead_start + 1) + 0:
         return True
@@ -242,10 +242,14 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     """A captioned/credited picture just above the body, in the same story container (lead above the title)."""
     main = zones.main
-    if main is None or main.parent is None or not (f.caption or f.credit) or f.index >= zones.main_start:
+    if main is None or not (f.caption or f.credit) or f.index >= zones.main_start:
         return False
-    story = main.parent.parent if main.parent.parent is not None and main.parent.parent.tag != "body" else main.parent
-    return doc.contains(story, f.node)
+    for depth, story in enumerate(ancestors(main)):
+        if depth >= 3 or story.tag in ("body", "html"):
+            return False
+        if doc.contains(story, f.node):
+            return True
+    return False
 
 
 __all__ = ["article_role", "furniture_role", "in_article"]

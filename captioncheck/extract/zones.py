@@ -9,11 +9,11 @@ photo of many layouts sits in a header outside the body) are in the lead zone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from captioncheck.extract.dom import Doc, Node, ancestors, collapse, tokens
 
-_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form"})
+_CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
 MIN_PARAGRAPH = 40
 
@@ -25,6 +25,12 @@ class Zones:
     lead_start: int  # document index where the lead zone starts (the title), -1 if none
     main_start: int
     main_end: int
+    more: list[tuple[int, int]] = field(default_factory=list)  # sibling sections that also hold prose
+
+    def in_body(self, index: int) -> bool:
+        if self.main is not None and self.main_start <= index <= self.main_end:
+            return True
+        return any(start <= index <= end for start, end in self.more)
 
 
 def _is_chrome(node: Node) -> bool:
@@ -46,10 +52,14 @@ def _paragraph_weight(node: Node) -> int:
 
 def find_main(doc: Doc) -> Node | None:
     """The element that holds most of the article's prose."""
+    return _find_main(doc)[0]
+
+
+def _find_main(doc: Doc) -> tuple[Node | None, dict[int, int]]:
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
-        return None
+        return None, weights
     for para in doc.css("p, pre, blockquote, div"):
         if para.tag == "div" and not _has_direct_text(para):
             continue
@@ -61,12 +71,12 @@ def find_main(doc: Doc) -> Node | None:
     node = body
     total = weights.get(body.mem_id, 0)
     if not total:
-        return None
+        return None, weights
     while True:
         children = [c for c in node.iter(include_text=False) if weights.get(c.mem_id, 0)]
         heavy = max(children, key=lambda c: weights[c.mem_id], default=None)
         if heavy is None or weights[heavy.mem_id] < 0.6 * total:
-            return node
+            return node, weights
         node = heavy
 
 
@@ -101,13 +111,27 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
     return next((h for h in h1s if want and want[:20] in collapse(h.text(deep=True)).lower()), h1s[0])
 
 
+def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> list[tuple[int, int]]:
+    """Siblings of the body container that hold a fair share of prose too (multi-section articles)."""
+    if main is None or main.parent is None:
+        return []
+    share = weights.get(main.mem_id, 0) * 0.15
+    out = []
+    for sib in main.parent.iter(include_text=False):
+        if sib.mem_id != main.mem_id and weights.get(sib.mem_id, 0) >= max(share, 200) and not _is_chrome(sib) \
+                and not _CHROME_NAMES.search(tokens(sib)) and sib.tag not in _CHROME_TAGS:
+            out.append((doc.index(sib), doc.end.get(sib.mem_id, doc.index(sib))))
+    return out
+
+
 def find_zones(doc: Doc, title_text: str = "") -> Zones:
-    main = find_main(doc)
+    main, weights = _find_main(doc)
     title = find_title(doc, main, title_text)
     main_start = doc.index(main) if main is not None else -1
     main_end = doc.end.get(main.mem_id, -1) if main is not None else -1
     lead_start = doc.index(title) if title is not None else -1
-    return Zones(main=main, title=title, lead_start=lead_start, main_start=main_start, main_end=main_end)
+    return Zones(main=main, title=title, lead_start=lead_start, main_start=main_start, main_end=main_end,
+                 more=_sibling_sections(doc, main, weights))
 
 
 __all__ = ["Zones", "find_main", "find_title", "find_zones"]
