@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 
 MAX_PAGE_BYTES = 50 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _HEAD_URLS = (
-    ("base", re.compile(r"""<base\s[^>]*href\s*=\s*["']([^"']+)["']""", re.I)),
-    ("canonical", re.compile(r"""<link\s[^>]*rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"']+)["']""", re.I)),
-    ("canonical", re.compile(r"""<link\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*rel\s*=\s*["']?canonical""", re.I)),
-    ("og", re.compile(r"""<meta\s[^>]*property\s*=\s*["']og:url["'][^>]*content\s*=\s*["']([^"']+)["']""", re.I)),
-    ("og", re.compile(r"""<meta\s[^>]*content\s*=\s*["']([^"']+)["'][^>]*property\s*=\s*["']og:url["']""", re.I)),
+    ("base", re.compile(r"""<base\s[^>]*href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)),
+    ("canonical", re.compile(r"""<link\s[^>]*rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)),
+    ("canonical", re.compile(r"""<link\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*rel\s*=\s*["']?canonical""", re.IGNORECASE)),
+    ("og", re.compile(r"""<meta\s[^>]*property\s*=\s*["']og:url["'][^>]*content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)),
+    ("og", re.compile(r"""<meta\s[^>]*content\s*=\s*["']([^"']+)["'][^>]*property\s*=\s*["']og:url["']""", re.IGNORECASE)),
 )
 
 
@@ -196,7 +196,7 @@ def load_page(path: str | Path, url: str | None = None) -> PageSource:
     if path.suffix.lower() in {".mhtml", ".mht"} or _looks_like_mhtml(raw):
         return _load_mhtml(raw, path, url)
     html, charset = decode_html(raw)
-    if not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.I):
+    if not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.IGNORECASE):
         raise InputError(f"{path} does not look like an HTML page: give a saved .html or .mhtml file")
     page_url = url or page_url_from_html(html)
     source = PageSource(html=html, url=page_url, path=path, charset=charset)
@@ -208,7 +208,7 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
     """Map each image reference that points into the page's own folder to that file."""
     local: dict[str, bytes | Path] = {}
     folder = path.parent.resolve()
-    for ref in set(re.findall(r"""(?:src|srcset|href|data-src)\s*=\s*["']([^"'\s,]+)""", html, re.I)):
+    for ref in set(re.findall(r"""(?:src|srcset|href|data-src)\s*=\s*["']([^"'\s,]+)""", html, re.IGNORECASE)):
         if ref.startswith(("http:", "https:", "data:", "//", "#", "javascript:", "mailto:")):
             continue
         file = (folder / unquote(ref.split("?", 1)[0])).resolve()

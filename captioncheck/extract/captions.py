@@ -18,26 +18,36 @@ import re
 from dataclasses import dataclass, field
 
 from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_hidden, own_text, tokens, visible_text
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    ancestors,
+    attr,
+    collapse,
+    is_hidden,
+    own_text,
+    tokens,
+    visible_text,
+)
 
 CAPTION_NAMES = re.compile(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
     r"description|__desc|photo__desc|-desc\b|\bdesc\b|bildunterschrift|bildtext|leyenda|didascalia|"
     r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
-    re.I,
+    re.IGNORECASE,
 )
 CREDIT_NAMES = re.compile(
     r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
     r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
-_LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.I)
-_CENTER = re.compile(r"text-align\s*:\s*center", re.I)
+_LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
+_CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
 MAX_WALK = 80

@@ -26,14 +26,14 @@ AGENCIES = (
     r"Agência\s+Brasil|ABr|Kyodo|Yonhap|WENN|Splash|Rex|REX|NASA|UPI|ANP|Belga|BELGA|Ritzau|NTB|TT|Lusa|"
     r"MAXPPP|Maxppp|Hans\s+Lucas|Hollandse\s+Hoogte|ddp|DDP|SID|Zuma|ZUMA|Newscom|Wikimedia|Wikipedia|Archiv(?:e|es|o)?|archives?"
 )
-_LABEL_RX = re.compile(rf"(?:^|(?<=[\s(\[|/–—-]))(?:{LABELS})\s*(?:[:：|]|\s-\s|(?<=by)\s|(?<=of)\s)\s*\S", re.I)
+_LABEL_RX = re.compile(rf"(?:^|(?<=[\s(\[|/–—-]))(?:{LABELS})\s*(?:[:：|]|\s-\s|(?<=by)\s|(?<=of)\s)\s*\S", re.IGNORECASE)
 _TRAIL_PAREN = re.compile(r"\s*[(\[]([^()\[\]]{2,120})[)\]]\s*[.。]?\s*$")
-_COPYRIGHT = re.compile(r"(?:^|\s|[.。,;:])(©|\(c\)|copyright\b|℗)\s*\S", re.I)
+_COPYRIGHT = re.compile(r"(?:^|\s|[.。,;:])(©|\(c\)|copyright\b|℗)\s*\S", re.IGNORECASE)
 _SLASH_AGENCY = re.compile(r"(?<=[.!?。)\]»\"”])\s*/\s*([^\s/][^/]{1,60})$")
 _CJK_XINHUA = re.compile(r"[（(]?\s*([\u4e00-\u9fff]{1,12}(?:记者|記者|通讯员|特约)?\s*[\u4e00-\u9fff·\s]{1,20}\s*摄)\s*[）)]?\s*$")
 _JA_EQUALS = re.compile(r"\s*[＝=]\s*([^\s＝=][^＝=]{0,40})$")
 _PIPE_TAIL = re.compile(r"(?<=[.!?。»\"”)])\s+([^|.!?]{2,60}(?:\s\|\s[^|]{1,60})+)$")
-_DASH_TAIL = re.compile(r"\s+[-–—]\s+((?:{labels})\s*[:：]?.*)$".format(labels=LABELS), re.I)
+_DASH_TAIL = re.compile(rf"\s+[-–—]\s+((?:{LABELS})\s*[:：]?.*)$", re.IGNORECASE)
 _AGENCY_WORD = re.compile(rf"(?<!\w)(?:{AGENCIES})(?!\w)")
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le|y|&|and))*$")
 
@@ -47,7 +47,7 @@ def looks_like_credit(text: str) -> bool:
     text = collapse(text).strip("()[] .")
     if not text or len(text) > 120:
         return False
-    if _COPYRIGHT.search(" " + text) or re.match(rf"(?:{LABELS})\s*(?:[:：|]|by\b|of\b)", text, re.I):
+    if _COPYRIGHT.search(" " + text) or re.match(rf"(?:{LABELS})\s*(?:[:：|]|by\b|of\b)", text, re.IGNORECASE):
         return True
     if "/" in text and len(text.split()) <= 8:
         return True

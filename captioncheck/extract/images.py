@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from captioncheck.extract.dom import Doc, Node, ancestors, attr, is_hidden
-from captioncheck.extract.urls import Candidate, IMAGE_EXT, absolutize, element_candidates, is_placeholder
+from captioncheck.extract.urls import (
+    IMAGE_EXT,
+    Candidate,
+    absolutize,
+    element_candidates,
+    is_placeholder,
+)
 
 _WRAPPERS = frozenset({"picture", "a", "span"})
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")

@@ -18,7 +18,7 @@ from captioncheck.extract.zones import Zones
 
 _TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
                        r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
-                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.I)
+                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
 _AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
                  r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
 _LOGO = re.compile(r"(^|[\s_-])(logo\w*|masthead|site-?title|sprite)($|[\s_-])")
@@ -32,11 +32,11 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
                      r"topic-?box|article-?browser|latest\w*|stream\w*|slider-?news|"
                      r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
-_GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.I)
-_CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.I)
+_GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
+_CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(
     r"logo|sprite|icon|button|[/_-]btn|avatar|profil|arrow|qr-?code|banner|/ads?/|(^|[/_-])ad[-_]|ad_creative|"
-    r"bshare|/share|weixin|pidgets|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|/flags?/|placeholder", re.I)
+    r"bshare|/share|weixin|pidgets|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|/flags?/|placeholder", re.IGNORECASE)
 _VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
@@ -167,12 +167,12 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
         return False
     viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
-    if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.I):
+    if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.IGNORECASE):
         return False  # opens the picture bigger, not another article
     target, here = urlsplit(href), urlsplit(page_url)
     if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
         return False
-    return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.I)
+    return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.IGNORECASE)
 
 
 def _link_text(link: Node) -> bool:

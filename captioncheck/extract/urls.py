@@ -16,16 +16,16 @@ from urllib.parse import urljoin, urlsplit
 
 from captioncheck.extract.dom import Node, attr
 
-IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.I)
+IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
     r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?\w*|loader|loading|lazy\w*|"
     r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image)[_.-]?\w{0,6}\.(gif|png|svg|jpe?g|webp)$"
     r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
-    re.I,
+    re.IGNORECASE,
 )
-_BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.I)
-_TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.I)
-_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|retina|set|large|full|\d+x?))*$", re.I)
+_BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.IGNORECASE)
+_TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.IGNORECASE)
+_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|retina|set|large|full|\d+x?))*$", re.IGNORECASE)
 
 # ranking of where a URL came from: higher is more likely the full-size picture
 RANK = {"lazy": 6, "noscript": 5, "meta": 4, "template": 5, "srcset": 4, "source": 3, "src": 3, "link": 2, "background": 2}

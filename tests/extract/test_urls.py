@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from captioncheck.extract.dom import Doc
-from captioncheck.extract.urls import best, element_candidates, is_placeholder, parse_srcset
+from captioncheck.extract.urls import (
+    best,
+    element_candidates,
+    is_placeholder,
+    parse_srcset,
+)
 
 
 def test_srcset_urls_may_contain_commas() -> None:
