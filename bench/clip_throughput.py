@@ -254,7 +254,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", choices=sorted(ARCHS), action="append")
     parser.add_argument("--images", type=int, default=0, help="images per run (default 32 fast, 16 multilingual)")
-    parser.add_argument("--texts", type=int, default=48)
+    parser.add_argument("--texts", type=int, default=32)
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--quant", action="store_true", help="also measure int8 dynamic quantisation")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

@@ -155,3 +155,13 @@ def test_int8_image_tower_agrees_with_fp32(
     assert int8 is not fp32 and int8.model_id.endswith("+int8")
     vectors = ClipScorer(int8).encoder.encode_images(images).vectors
     assert float(np.min(np.sum(reference * vectors, axis=1))) >= 0.99
+
+
+def test_int8_is_refused_when_it_disagrees(clip_dir: Path, fresh_scorers: None) -> None:
+    from captioncheck.signals.clip.loader import load_model, quantize_image_tower
+    from captioncheck.signals.clip.spec import parse_spec
+
+    loaded = load_model(parse_spec(f"local-dir:{clip_dir}"), device="cpu")
+    visual = loaded.model.visual
+    same = quantize_image_tower(loaded, min_agreement=1.01)  # an unreachable bar: fp32 stays
+    assert same.model.visual is visual and not same.model_id.endswith("+int8")
