@@ -2,11 +2,12 @@
 
 Every photo is stored with:
 
-* PDQ (256 bits, with its quality 0..100) of the whole image and of a fixed set of *crop windows*
-  (sub-rectangles at 90% and 80% of each side, centred and in the corners). A page image that
-  is a crop of a known photo is close to one of the windows of that photo: this is our
-  crop-tolerant signal (measured in bench/hash_robustness.py; imagehash's crop_resistant_hash
-  was ~100x slower and weaker on our benchmark).
+* PDQ (256 bits, with its quality 0..100) of the whole image and of 32 *crop windows*
+  (sub-rectangles at 95% of each side in the corners and centre, and at 90%, 85% and 80% on a
+  3x3 grid of offsets). A page image that is a crop of a known photo is close to one of the
+  windows of that photo: this is our crop-tolerant signal (measured in bench/hash_robustness.py;
+  imagehash's crop_resistant_hash took ~220 ms per image here, ~100x a PDQ hash, so it was not
+  used).
 * pHash, dHash and wHash (64 bits each, imagehash) of the whole image, used to verify candidates.
 
 A query image is hashed as a few *regions* (the whole image; the image with flat borders trimmed;
@@ -32,11 +33,15 @@ WORK_SIDE = 512
 MAX_PIXELS = 120_000_000
 PDQ_BYTES = 32
 SMALL_BYTES = 8
-# (name, left, top, width, height) as fractions of the photo; the crop-tolerant windows
+# (name, left, top, width, height) as fractions of the photo: the crop-tolerant windows. 95%
+# windows in the corners and centre; 90/85/80% windows on a 3x3 grid of offsets (t/m/b, l/m/r).
+_GRID = {"t": 0.0, "m": 0.5, "b": 1.0}
 CROP_WINDOWS: tuple[tuple[str, float, float, float, float], ...] = tuple(
-    [(f"c{int(s * 100)}{pos}", x, y, s, s) for s in (0.9, 0.8) for pos, x, y in (
-        ("m", (1 - s) / 2, (1 - s) / 2), ("tl", 0, 0), ("tr", 1 - s, 0), ("bl", 0, 1 - s), ("br", 1 - s, 1 - s),
-    )]
+    (f"c{int(s * 100)}{v}{h.replace('t', 'l').replace('b', 'r')}", _GRID[h] * (1 - s), _GRID[v] * (1 - s), s, s)
+    for s in (0.95, 0.9, 0.85, 0.8)
+    for v in "tmb"
+    for h in "tmb"
+    if s < 0.95 or (v == "m") == (h == "m")
 )
 SMALL_KINDS = ("phash", "dhash", "whash")
 

@@ -6,10 +6,13 @@
         matches = index.search(image_bytes_or_pil)        # list[Match], best first
 
 A match is the smallest PDQ distance between any hash of the query (whole image, borders
-trimmed, inset photo; each also mirrored) and any stored hash of a photo (whole image and its
-crop windows), accepted at distance <= MATCH_THRESHOLD, which bench/hash_robustness.py measured
-to keep false matches at or below 0.1% (docs/index.md). Query hashes with PDQ quality below
-MIN_QUALITY (flat images) are not used: they match anything flat.
+trimmed, inset photo; each also mirrored) and any stored hash of a photo, accepted at distance
+<= FULL_THRESHOLD against the photo's whole-image hash and <= WINDOW_THRESHOLD against one of
+its crop windows (more windows, more chances of a coincidence, so a stricter bound). Both were
+measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
+Hashes of flat images match anything flat, so query hashes with PDQ quality below
+MIN_QUERY_QUALITY and stored hashes below MIN_STORED_QUALITY (PDQ's published default, 50) are
+not used.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from captioncheck.index import hashes as H
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
 
-MATCH_THRESHOLD = 62  # PDQ bits out of 256; see docs/index.md for the measurement
-MIN_QUALITY = 30
+FULL_THRESHOLD = 68  # PDQ bits out of 256; see docs/index.md for the measurement
+WINDOW_THRESHOLD = 62
+MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the search radius
+MIN_QUERY_QUALITY = 30  # a darkened or low-contrast copy loses PDQ quality: be lenient on queries
+MIN_STORED_QUALITY = 50
 UNRELATED_DISTANCE = 128.0  # expected PDQ distance between unrelated photos: score 0
 
 
@@ -130,17 +136,18 @@ class PhotoIndex:
         self.store.commit()
 
     # -- reads
-    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None,
-               threshold: int = MATCH_THRESHOLD) -> list[Match]:
+    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
         """Known photos that look like `image`, best first (at most k)."""
         img = H.decode(image)
-        queries = [q for q in H.query_hashes(img) if q.quality >= MIN_QUALITY]
+        queries = [q for q in H.query_hashes(img) if q.quality >= MIN_QUERY_QUALITY]
         if not queries:
             return []
         self.sync()
         bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
         best: dict[int, Hit] = {}
-        for hit in self.searcher.search(bits, threshold):
+        for hit in self.searcher.search(bits, MATCH_THRESHOLD):
+            if hit.distance > (FULL_THRESHOLD if hit.variant == "full" else WINDOW_THRESHOLD):
+                continue
             cur = best.get(hit.photo_id)
             if cur is None or _rank(hit, queries) < _rank(cur, queries):
                 best[hit.photo_id] = hit
@@ -161,8 +168,10 @@ class PhotoIndex:
                 rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
                 if not rows:
                     return
-                bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), -1)
-                self.searcher.add(np.array([r[1] for r in rows]), [r[2] for r in rows], bits, last_row_id=rows[-1][0])
+                last = rows[-1][0]
+                rows = [r for r in rows if (r[4] or 0) >= MIN_STORED_QUALITY]
+                bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
+                self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits, last_row_id=last)
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)
@@ -170,7 +179,7 @@ class PhotoIndex:
     def stats(self) -> dict[str, Any]:
         self.sync()
         return {**self.store.stats(), "search": self.searcher.kind, "searchable_hashes": len(self.searcher),
-                "threshold": MATCH_THRESHOLD}
+                "thresholds": {"full": FULL_THRESHOLD, "window": WINDOW_THRESHOLD}}
 
     def close(self) -> None:
         self.store.close()
@@ -202,4 +211,4 @@ def open_index(path: str | Path, *, create: bool = True, readonly: bool = False)
     return PhotoIndex(store, shared(key))
 
 
-__all__ = ["MATCH_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index", "score"]
+__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index", "score"]

@@ -1,15 +1,21 @@
-"""Sub-linear Hamming search over the stored PDQ hashes, with exact verification.
+"""Sub-linear Hamming search over the stored PDQ hashes: multi-index hashing, exact verification.
 
-Small indexes (<= flat_max hashes) use FAISS's exact brute-force binary index: at that size a
-popcount scan takes well under a millisecond. Larger ones switch to multi-index hashing
-(`faiss.IndexBinaryMultiHash`: the 256 bits cut into 16 substrings of 16 bits, each a hash
-table probed with up to `nflip` flipped bits). By the pigeonhole principle every stored hash
-within distance 16 * (nflip + 1) - 1 = 31 of the query is found; farther near-duplicates are
-found with high probability (measured in bench/index_speed.py). Candidates are then verified with
-their exact Hamming distance against the radius.
+Multi-index hashing (Norouzi et al., 2012) in numpy: the 256 bits are cut into 16 substrings of
+16 bits; for each substring the stored hashes are sorted by its value (a counting sort), so the
+hashes whose substring equals a key are one contiguous slice. A look-up probes, in every table,
+the query's key and its 16 one-bit neighbours (nflip = 1). By the pigeonhole principle every stored
+hash within distance 16 * (nflip + 1) - 1 = 31 of the query is among the candidates; farther
+near-duplicates are found with high probability (measured in bench/index_speed.py). Every
+candidate is then verified with its exact Hamming distance (XOR + popcount) against the radius.
 
-The searcher lives in memory, is built once per process and per index file (see `shared`), and
-grows incrementally: before each search it loads only the hashes added since (by row id).
+Inserts go to a small delta that is scanned linearly and merged into the sorted tables when it
+grows past 1% of them (amortised O(1) per insert). The searcher lives in memory, is built once per
+process and per index file (see `shared`), and grows incrementally: before each search the index
+loads only the hashes added since (by row id).
+
+(FAISS's IndexBinaryMultiHash implements the same idea, but its per-vector std::unordered_map
+inserts took ~4 us each here, i.e. minutes at 10M hashes, and its OpenMP threads stalled on a
+busy 2-core machine; the numpy tables build in seconds and answer in milliseconds.)
 """
 
 from __future__ import annotations
@@ -21,9 +27,8 @@ from pathlib import Path
 import numpy as np
 
 PDQ_BITS = 256
-FLAT_MAX = 200_000
-MIH_TABLES = 16
-MIH_NFLIP = 1
+TABLES = 16  # substrings of 16 bits
+DELTA_MIN = 8192  # the delta is merged when larger than this and than 1% of the tables
 
 
 @dataclass(frozen=True)
@@ -36,76 +41,130 @@ class Hit:
     distance: int
 
 
-class HashSearcher:
-    """Binary vectors in a FAISS index, mapped back to (photo id, variant)."""
+def _keys(codes: np.ndarray) -> np.ndarray:
+    """(n, 32) uint8 -> (n, 16) uint16 substring keys."""
+    return codes.reshape(len(codes), TABLES, 2).astype(np.uint16) @ np.array([256, 1], np.uint16)
 
-    def __init__(self, nbits: int = PDQ_BITS, *, flat_max: int = FLAT_MAX, nflip: int = MIH_NFLIP) -> None:
-        self.nbits = nbits
-        self.flat_max = flat_max
-        self.nflip = nflip
+
+def _distances(codes: np.ndarray, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> np.ndarray:
+    """Exact Hamming distances of codes[rows] to queries[qidx] (1-D gathers of 32-byte records)."""
+    a = codes.view("V32").ravel().take(rows).view(np.uint64).reshape(-1, 4)
+    b = queries.view("V32").ravel().take(qidx).view(np.uint64).reshape(-1, 4)
+    bc = np.bitwise_count(a ^ b)
+    d = bc[:, 0].astype(np.int32)
+    for i in (1, 2, 3):
+        d += bc[:, i]
+    return d
+
+
+class HashSearcher:
+    """256-bit codes with multi-index hash tables and a linear delta, mapped back to (photo, variant)."""
+
+    def __init__(self, nbits: int = PDQ_BITS, *, delta_min: int = DELTA_MIN) -> None:
+        if nbits != PDQ_BITS:
+            raise ValueError("HashSearcher indexes 256-bit PDQ hashes")
+        self.delta_min = delta_min
         self.lock = threading.RLock()
         self.last_row_id = 0  # highest store row id loaded
-        self._photo = np.zeros(0, np.int64)
-        self._variant = np.zeros(0, np.int16)
+        self._n = 0  # rows used in the buffers below (which grow by doubling)
+        self._buf_codes = np.zeros((1024, 32), np.uint8)
+        self._buf_photo = np.zeros(1024, np.int64)
+        self._buf_variant = np.zeros(1024, np.int16)
         self._variants: list[str] = []
-        self._vectors: list[np.ndarray] = []  # kept only until the switch to multi-hash
-        self._index = self._new_flat()
+        self._n_tabled = 0  # codes[:n_tabled] are in the tables, the rest is the delta
+        self._order = np.zeros((TABLES, 0), np.int32)  # per table: row numbers sorted by key
+        self._starts = np.zeros((TABLES, 65537), np.int64)  # per table: slice start of each key
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)
+        return self._n
+
+    @property
+    def _codes(self) -> np.ndarray:
+        return self._buf_codes[: self._n]
+
+    def _append(self, bits: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray) -> None:
+        need = self._n + len(bits)
+        if need > len(self._buf_codes):
+            cap = max(need, 2 * len(self._buf_codes))
+            for name in ("_buf_codes", "_buf_photo", "_buf_variant"):
+                old = getattr(self, name)
+                new = np.zeros((cap, *old.shape[1:]), old.dtype)
+                new[: self._n] = old[: self._n]
+                setattr(self, name, new)
+        self._buf_codes[self._n:need] = bits
+        self._buf_photo[self._n:need] = photo_ids
+        self._buf_variant[self._n:need] = variants
+        self._n = need
 
     @property
     def kind(self) -> str:
-        return "flat" if self._vectors is not None else "multihash"
-
-    def _new_flat(self):  # type: ignore[no-untyped-def]
-        import faiss
-
-        return faiss.IndexBinaryFlat(self.nbits)
-
-    def _new_multihash(self):  # type: ignore[no-untyped-def]
-        import faiss
-
-        index = faiss.IndexBinaryMultiHash(self.nbits, MIH_TABLES, self.nbits // MIH_TABLES)
-        index.nflip = self.nflip
-        return index
+        return "multi-index hashing" if self._n_tabled else "linear"
 
     def add(self, photo_ids: np.ndarray, variants: list[str], bits: np.ndarray, last_row_id: int = 0) -> None:
-        """Append hashes (bits: uint8 array of shape (n, nbits/8))."""
-        bits = np.ascontiguousarray(bits, dtype=np.uint8).reshape(-1, self.nbits // 8)
+        """Append hashes (bits: uint8 array of shape (n, 32))."""
+        bits = np.ascontiguousarray(bits, dtype=np.uint8).reshape(-1, 32)
         if not len(bits) == len(photo_ids) == len(variants):
             raise ValueError("photo_ids, variants and bits must have the same length")
         with self.lock:
-            codes = []
-            for v in variants:
+            for v in dict.fromkeys(variants):
                 if v not in self._variants:
                     self._variants.append(v)
-                codes.append(self._variants.index(v))
-            self._photo = np.concatenate([self._photo, np.asarray(photo_ids, np.int64)])
-            self._variant = np.concatenate([self._variant, np.asarray(codes, np.int16)])
-            if self._vectors is not None and len(self) + len(bits) > self.flat_max:
-                self._index = self._new_multihash()
-                self._index.add(np.concatenate(self._vectors + [bits]) if self._vectors else bits)
-                self._vectors = None  # type: ignore[assignment]
-            else:
-                self._index.add(bits)
-                if self._vectors is not None:
-                    self._vectors.append(bits)
+            codes = np.array([self._variants.index(v) for v in variants], np.int16)
+            self._append(bits, np.asarray(photo_ids, np.int64), codes)
+            delta = len(self._codes) - self._n_tabled
+            if delta > max(self.delta_min, self._n_tabled // 100):
+                self._build_tables()
             self.last_row_id = max(self.last_row_id, last_row_id)
+
+    def _build_tables(self) -> None:
+        keys = _keys(self._codes)
+        n = len(self._codes)
+        self._order = np.empty((TABLES, n), np.int32)
+        self._starts = np.empty((TABLES, 65537), np.int64)
+        for t in range(TABLES):
+            self._order[t] = np.argsort(keys[:, t], kind="stable")
+            self._starts[t, 0] = 0
+            np.cumsum(np.bincount(keys[:, t], minlength=65536), out=self._starts[t, 1:])
+        self._n_tabled = n
+
+    def _candidates(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, query index) of every tabled hash sharing a substring (up to one bit) with a query."""
+        keys = _keys(queries)  # (q, 16)
+        flips = np.concatenate([[0], 1 << np.arange(16)]).astype(np.uint16)
+        probes = keys[:, :, None] ^ flips[None, None, :]  # (q, 16, 17)
+        table = np.broadcast_to(np.arange(TABLES)[None, :, None], probes.shape)
+        lo = self._starts[table, probes].ravel()
+        hi = self._starts[table, probes.astype(np.int64) + 1].ravel()
+        lengths = hi - lo
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        base = (table.ravel().astype(np.int64) * self._n_tabled + lo) - np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        pos = np.repeat(base, lengths) + np.arange(total)
+        qidx = np.repeat(np.repeat(np.arange(len(queries)), TABLES * 17), lengths)
+        return self._order.ravel().take(pos).astype(np.int64), qidx
 
     def search(self, queries: np.ndarray, radius: int) -> list[Hit]:
         """Every stored hash within `radius` of any query, exact distances (verified)."""
-        queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, self.nbits // 8)
+        queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, 32)
         with self.lock:
             if len(self) == 0 or len(queries) == 0:
                 return []
-            lims, dist, ids = self._index.range_search(queries, radius + 1)  # FAISS keeps d < radius
-            photo, variant = self._photo[ids], self._variant[ids]
-        hits: list[Hit] = []
-        for q in range(len(queries)):
-            for j in range(int(lims[q]), int(lims[q + 1])):
-                if dist[j] <= radius:  # exact verification of what the hash tables returned
-                    hits.append(Hit(int(photo[j]), self._variants[int(variant[j])], q, int(dist[j])))
+            rows, qidx = self._candidates(queries) if self._n_tabled else (np.zeros(0, np.int64),) * 2
+            n_delta = len(self._codes) - self._n_tabled
+            if n_delta:
+                rows = np.concatenate([rows, np.tile(np.arange(self._n_tabled, len(self._codes)), len(queries))])
+                qidx = np.concatenate([qidx, np.repeat(np.arange(len(queries)), n_delta)])
+            dist = _distances(self._codes, rows, queries, qidx)
+            keep = dist <= radius
+            rows, qidx, dist = rows[keep], qidx[keep], dist[keep]
+            photo, variant = self._buf_photo[rows], self._buf_variant[rows]
+        seen: set[tuple[int, int]] = set()
+        hits = []
+        for r, q, d, p, v in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist()):
+            if (r, q) not in seen:  # a row found through several tables is reported once
+                seen.add((r, q))
+                hits.append(Hit(p, self._variants[v], q, d))
         return hits
 
 
@@ -128,4 +187,4 @@ def forget(path: str | Path) -> None:
         _SHARED.pop(str(Path(path).resolve()), None)
 
 
-__all__ = ["FLAT_MAX", "HashSearcher", "Hit", "forget", "shared"]
+__all__ = ["HashSearcher", "Hit", "forget", "shared"]

@@ -1,0 +1,158 @@
+"""Look-up latency of the photo index at 100k, 1M and 10M stored PDQ hashes, against a linear scan.
+
+    python bench/index_speed.py [--sizes 100000,1000000,10000000] [--queries 300] [--ingest 120]
+
+For each size, random 256-bit hashes are loaded into the index's own searcher
+(captioncheck.index.search.HashSearcher: exact FAISS scan up to 200k hashes, multi-index hashing
+above). Two kinds of look-up are timed, each the way PhotoIndex.search runs it: one range search
+for all 6 query hashes of an image (3 regions x mirror) at the matching threshold:
+
+  near-duplicate: one of the 6 query hashes is a stored hash with 0..threshold random bits flipped
+  random: 6 hashes unrelated to anything stored (the common case: a photo not in the index)
+
+In the same run, a linear numpy scan (XOR + popcount over all stored hashes) answers the same
+look-ups; the speed-up is the ratio of medians. Recall of the searcher against the exact scan is
+reported for near-duplicates within distance 31 (guaranteed) and 32..threshold (probabilistic).
+Ingest rate is measured by adding generated 1200x800 JPEG photos with `index add`'s code path.
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from captioncheck.index.photoindex import MATCH_THRESHOLD  # noqa: E402
+from captioncheck.index.search import HashSearcher  # noqa: E402
+
+QUERY_HASHES = 6
+
+
+def near(rng: np.random.Generator, code: np.ndarray, d: int) -> np.ndarray:
+    bits = np.unpackbits(code)
+    bits[rng.choice(256, d, replace=False)] ^= 1
+    return np.packbits(bits)
+
+
+def linear(db64: np.ndarray, queries: np.ndarray, radius: int) -> list[set[int]]:
+    """The baseline: XOR and popcount against every stored hash."""
+    out = []
+    for q in queries.view(np.uint64):
+        d = np.bitwise_count(db64 ^ q).sum(axis=1, dtype=np.uint16)
+        out.append(set(np.flatnonzero(d <= radius).tolist()))
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    return round(float(np.percentile(values, p)) * 1000, 3)
+
+
+def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.random.Generator) -> dict[str, object]:
+    db = rng.integers(0, 256, (n, 32), dtype=np.uint8)
+    s = HashSearcher()
+    t0 = time.perf_counter()
+    for i in range(0, n, 1_000_000):  # incremental, as inserts arrive
+        s.add(np.arange(i, min(n, i + 1_000_000)), ["full"] * (min(n, i + 1_000_000) - i), db[i:i + 1_000_000])
+    build = time.perf_counter() - t0
+    looks: dict[str, list[np.ndarray]] = {"near": [], "random": []}
+    truth_d: list[int] = []
+    for _ in range(n_queries):
+        target = int(rng.integers(0, n))
+        d = int(rng.integers(0, radius + 1))
+        qs = rng.integers(0, 256, (QUERY_HASHES, 32), dtype=np.uint8)
+        qs[0] = near(rng, db[target], d)
+        looks["near"].append(qs)
+        truth_d.append(d)
+        looks["random"].append(rng.integers(0, 256, (QUERY_HASHES, 32), dtype=np.uint8))
+    res: dict[str, object] = {"hashes": n, "searcher": s.kind, "build_s": round(build, 1)}
+    db64 = db.view(np.uint64)
+    for kind, qlist in looks.items():
+        times, found = [], []
+        for qs in qlist:
+            t = time.perf_counter()
+            hits = s.search(qs, radius)
+            times.append(time.perf_counter() - t)
+            found.append({h.photo_id for h in hits if h.query == 0})
+        lin_times, exact = [], []
+        for qs in qlist[:n_linear]:
+            t = time.perf_counter()
+            exact.append(linear(db64, qs, radius)[0])
+            lin_times.append(time.perf_counter() - t)
+        res[kind] = {"p50_ms": pct(times, 50), "p99_ms": pct(times, 99), "linear_p50_ms": pct(lin_times, 50),
+                     "speedup_p50": round(float(np.median(lin_times) / np.median(times)), 1)}
+        if kind == "near":
+            rec = [len(e & f) / len(e) if e else 1.0 for e, f in zip(exact, found)]
+            dd = truth_d[:n_linear]
+            res["recall_vs_exact_d_le_31"] = round(float(np.mean([r for r, d in zip(rec, dd) if d <= 31] or [1])), 4)
+            res["recall_vs_exact_d_gt_31"] = round(float(np.mean([r for r, d in zip(rec, dd) if d > 31] or [1])), 4)
+    del s
+    return res
+
+
+def ingest_rate(n: int) -> dict[str, object]:
+    from PIL import Image, ImageDraw
+
+    from captioncheck.index import open_index
+    from captioncheck.index.ingest import ingest, plan
+    from captioncheck.index.photoindex import PhotoMeta
+
+    rng = np.random.default_rng(5)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "photos"
+        folder.mkdir()
+        for i in range(n):
+            img = Image.new("RGB", (1200, 800), tuple(int(c) for c in rng.integers(0, 255, 3)))
+            d = ImageDraw.Draw(img)
+            for _ in range(60):
+                x, y = int(rng.integers(0, 1200)), int(rng.integers(0, 800))
+                d.ellipse((x, y, x + int(rng.integers(20, 400)), y + int(rng.integers(20, 300))),
+                          fill=tuple(int(c) for c in rng.integers(0, 255, 3)))
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=88)
+            (folder / f"{i:05d}.jpg").write_bytes(buf.getvalue())
+        idx = open_index(Path(tmp) / "i.sqlite")
+        workers = min(4, os.cpu_count() or 1)
+        t = time.perf_counter()
+        report = ingest(idx, plan([folder], PhotoMeta(caption="bench")), workers=workers)
+        secs = time.perf_counter() - t
+        idx.close()
+    return {"images": report.added, "workers": workers, "seconds": round(secs, 1),
+            "images_per_s": round(report.added / secs, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100000,1000000,10000000")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--linear", type=int, default=30, help="look-ups also answered by the linear scan, per size")
+    ap.add_argument("--ingest", type=int, default=120, help="photos to ingest (0: skip)")
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    sizes = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        r = bench_size(n, args.queries, args.linear, MATCH_THRESHOLD, rng)
+        sizes.append(r)
+        near_, rand = r["near"], r["random"]
+        print(f"{n:>10,} hashes ({r['searcher']}, built in {r['build_s']}s): near-dup p50 {near_['p50_ms']} ms "  # type: ignore[index]
+              f"p99 {near_['p99_ms']} ms | random p50 {rand['p50_ms']} ms p99 {rand['p99_ms']} ms | "  # type: ignore[index]
+              f"linear p50 {near_['linear_p50_ms']} ms -> x{near_['speedup_p50']} | recall d<=31 "  # type: ignore[index]
+              f"{r['recall_vs_exact_d_le_31']}, d>31 {r['recall_vs_exact_d_gt_31']}", flush=True)
+    ing = ingest_rate(args.ingest) if args.ingest else {}
+    if ing:
+        print(f"ingest: {ing['images']} photos of 1200x800 in {ing['seconds']}s with {ing['workers']} workers = "
+              f"{ing['images_per_s']} images/s")
+    print(json.dumps({"bench": "index_speed", "radius": MATCH_THRESHOLD, "query_hashes_per_lookup": QUERY_HASHES,
+                      "sizes": sizes, "ingest": ing}))
+
+
+if __name__ == "__main__":
+    main()
