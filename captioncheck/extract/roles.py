@@ -35,8 +35,9 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
 _GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(
-    r"logo|sprite|icon|button|[/_-]btn|avatar|profil|arrow|qr-?code|banner|/ads?/|(^|[/_-])ad[-_]|ad_creative|"
-    r"bshare|/share|weixin|pidgets|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|/flags?/|placeholder", re.IGNORECASE)
+    r"logo|sprite|icon|button|(^|[_-])btn|avatar|profil|arrow|qr-?code|banner|^ad[-_]|ad_creative|"
+    r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder", re.IGNORECASE)
+_URL_FOLDERS = re.compile(r"/(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?)/", re.I)
 _VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
@@ -68,39 +69,10 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     urls = f.urls()
     if not urls:
         return "placeholder"
-    best = urls[0]
     small = _declared_small(f)
-    if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
-        return "tracking"
-    url_role = _url_furniture(best)
-    if url_role:
-        return url_role
-    if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
-        return "decoration"
-    if _url_small(best):
-        return "teaser"
-    if best.lower().split("?")[0].endswith(".svg") and not f.caption:
-        return "decoration"
-    alt = f.alt.lower()
-    chain = _names_chain(f.node, None)
-    in_main = zones.main is not None and doc.contains(zones.main, f.node)
-    main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
-    for depth, (tag, names) in enumerate(chain):
-        if tag in ("body", "html") or depth >= main_depth:
-            break  # the body container and what holds it describe the whole article, not this picture
-        if _LOGO.search(names) or (depth == 0 and "logo" in alt):
-            return "logo"
-        if _AD.search(names):
-            return "ad"
-        big = (f.width or 0) >= 200 or "caption: figure" in f.notes
-        if _AVATAR.search(names) and not big:
-            return "avatar"
-        if _ICON.search(names) and not big and depth < 4:
-            return "icon"
-        if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
-            return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not f.caption:
-            return "teaser"
+    role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
+    if role:
+        return role
     if small and not f.caption:
         return small
     link = _link_of(f)
@@ -110,15 +82,57 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     return ""
 
 
+def _url_role(f: Found, best: str, small: str) -> str:
+    """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
+    if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
+        return "tracking"
+    role = _url_furniture(best)
+    if role:
+        return role
+    if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
+        return "decoration"
+    if _url_small(best):
+        return "teaser"
+    if best.lower().split("?")[0].endswith(".svg") and not f.caption:
+        return "decoration"
+    return ""
+
+
+def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
+    """Furniture told by the names (class/id/role) and tags of the picture's ancestors."""
+    in_main = zones.main is not None and doc.contains(zones.main, f.node)
+    main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
+    big = (f.width or 0) >= 200 or "caption: figure" in f.notes
+    for depth, (tag, names) in enumerate(_names_chain(f.node, None)):
+        if tag in ("body", "html") or depth >= main_depth:
+            break  # the body container and what holds it describe the whole article, not this picture
+        if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
+            return "logo"
+        if _AD.search(names):
+            return "ad"
+        if _AVATAR.search(names) and not big:
+            return "avatar"
+        if _ICON.search(names) and not big and depth < 4:
+            return "icon"
+        if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
+            return "teaser" if tag != "nav" else "icon"
+        if _TEASER.search(names) and not f.caption:
+            return "teaser"
+    return ""
+
+
 def _url_furniture(url: str) -> str:
-    """Furniture named by its file or host name (logo.png, ad.example.com, pin_it_button.png)."""
+    """Furniture named by its file, folder or host name (logo.png, /ads/, ad.example.com, pin_it_button.png)."""
     parts = urlsplit(url)
-    path = (parts.path + "?" + parts.query).lower()
-    if not (_URL_FURNITURE.search(path) or _URL_FURNITURE.search(parts.netloc.split(".")[0] + "/")):
+    folder, _, name = parts.path.lower().rpartition("/")
+    host = parts.netloc.lower()
+    named = _URL_FURNITURE.search(name) or _URL_FOLDERS.search(folder + "/") or host.startswith(("ad.", "ads."))
+    if not named:
         return ""
-    for role, rx in (("logo", r"logo|sprite"), ("ad", r"ad[-_/]|/ads?/|banner|ad_creative|^ad\."),
+    where = f"{host}/{folder}/{name}"
+    for role, rx in (("logo", r"logo|sprite"), ("ad", r"(^|[/_.-])ads?([-_/.]|$)|banner|ad_creative"),
                      ("avatar", r"avatar|profil|autor|author|redakteur|headshot|gravatar")):
-        if re.search(rx, path) or (role == "ad" and parts.netloc.startswith("ad.")):
+        if re.search(rx, where):
             return role
     return "icon"
 
