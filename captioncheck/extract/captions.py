@@ -32,7 +32,7 @@ from captioncheck.extract.dom import (
 
 CAPTION_NAMES = re.compile(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
-    r"description|__desc|photo__desc|-desc\b|\bdesc\b|bildunterschrift|bildtext|leyenda|didascalia|"
+    r"(image|img|photo|picture|media|figure|foto|bild)[-_]?(description|desc)|__desc|-desc\b|bildunterschrift|bildtext|leyenda|didascalia|"
     r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
     re.IGNORECASE,
 )
@@ -133,6 +133,11 @@ def _inside(node: Node, outer: Node) -> bool:
     return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
+def _is_prose(el: Node) -> bool:
+    """Several paragraphs or a long text: article body, not a caption."""
+    return len(el.css("p")) >= 2 or len(visible_text(el)) > MAX_CAPTION // 2
+
+
 class CaptionFinder:
     """Finds captions for the pictures of one page (document-order walks share one `Doc`)."""
 
@@ -198,7 +203,7 @@ class CaptionFinder:
                 i = end + 1
                 continue
             if kind(el) and visible_text(el):
-                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el)):
                     break
                 if self._other_picture_inside(el, start):
                     i += 1
