@@ -182,7 +182,7 @@ def run_arch(name: str, n_images: int, n_texts: int, reps: int, quant: bool) -> 
         images, texts = make_images(n_images), make_texts(n_texts)
         for im in images:
             im.load()  # decoding is the caller's job in both paths
-        bare_image_fn(model, loaded.preprocess, images[:BATCH])()  # warm-up
+        bare_image_fn(model, loaded.preprocess)(images[:BATCH])  # warm-up
         ours_enc = Encoder(loaded, None, image_batch=BATCH, text_batch=BATCH)
         bare_t, ours_t = paired(
             reps, images, bare_image_fn(model, loaded.preprocess), lambda chunk: ours_enc.encode_images(chunk)
