@@ -33,6 +33,7 @@ MIN_BASIS = 2
 DATE_TOLERANCE_DAYS = 30  # a photo may be a few weeks older than the article
 FUTURE_TOLERANCE_DAYS = 2  # a photo dated after the article (time zones, late updates)
 LANGUAGE_MIN_PROBABILITY = 0.9
+HISTORICAL_DAYS = 365  # a caption dating its photo more than a year back presents it as historical
 VERDICT_ORDER: dict[str, int] = {"unknown": 0, "consistent": 1, "suspicious": 2, "inconsistent": 3}
 
 
@@ -123,7 +124,11 @@ def place_mismatch(ev: ImageEvidence) -> list[Reason]:
         return []
     sources = sorted({f.source for f in off})
     msg = f"The photo's place ({_places(off[0])}, per {' and '.join(sources)}) is not where the article is ({', '.join(off[0].article_countries)})"
-    return [_reason("place_mismatch", "medium", msg, sources=sources, photo_places=[p.model_dump() for p in off[0].photo_places],
+    historical = set(sources) <= {"caption", "alt"} and any(
+        d.source in ("caption", "alt") and d.gap_days > HISTORICAL_DAYS for d in ev.checks.dates)
+    if historical:
+        msg += "; the caption dates it as a historical photo"
+    return [_reason("place_mismatch", "info" if historical else "medium", msg, sources=sources, photo_places=[p.model_dump() for p in off[0].photo_places],
                     article_countries=off[0].article_countries)]
 
 

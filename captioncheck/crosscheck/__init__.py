@@ -25,9 +25,10 @@ from captioncheck.crosscheck.models import (
     PlaceFinding,
     PlaceRef,
 )
-from captioncheck.crosscheck.places import Place, find_places, main_countries
+from captioncheck.crosscheck.places import Place, find_places, is_locative, main_countries
 from captioncheck.signals.agencies import find_agencies
 
+TEXT_FUTURE_DAYS = 2  # caption dates later than this after the page are events to come, not photo dates
 ORIGINAL_MIN_SCORE = 0.5  # index matches at least this sure are treated as the same photo
 ARCHIVE_MARK = re.compile(
     r"archiv|file (?:photo|picture|image)|\bfile\b|d'archives?|photo d'illustration|illustration|"
@@ -85,11 +86,14 @@ def _date_refs(dates: list[NamedDate]) -> list[DateRef]:
 
 def _claim(source: Any, text: str, language: str, extra_places: str = "", dates: list[NamedDate] | None = None,
            agencies_text: str = "") -> PhotoClaim:
+    """What one source says. Free text only counts places it locates something at ("in X",
+    "à X", landmarks, datelines); structured place fields (`extra_places`) count whole."""
     guess = identify(text)
+    located = [p for p in find_places(text) if is_locative(text, p)]
     return PhotoClaim(
         source=source,
         text=text,
-        places=_place_refs(find_places(" ".join(filter(None, [text, extra_places])))),
+        places=_place_refs(located + find_places(extra_places)),
         dates=_date_refs(dates if dates is not None else find_dates(text, language)),
         agencies=find_agencies(agencies_text),
         language=guess.language if guess else "",
@@ -155,6 +159,11 @@ def _date_finding(facts: ArticleFacts, claim: PhotoClaim, archive_marked: bool) 
         return None
     page_day = facts.published.start
     periods = [NamedDate(date.fromisoformat(d.start), date.fromisoformat(d.end), d.precision, d.mention) for d in claim.dates]
+    if claim.source in ("caption", "alt", "ocr"):
+        # a caption's dates after the article name coming events ("the show, postponed to May"), not the photo
+        periods = [p for p in periods if p.gap_days(page_day) >= -TEXT_FUTURE_DAYS]
+        if not periods:
+            return None
     closest = min(periods, key=lambda p: abs(p.gap_days(page_day)))
     return DateFinding(
         source=claim.source,

@@ -101,17 +101,27 @@ def find_dates(text: str, language: str = "") -> list[NamedDate]:
                 continue
             if precision not in ("year",) and re.search(r"[^\W\d_]", m.group(0)) and not _names_a_month(m.group(0)):
                 continue
-            d = date(int(m.group(0)), 1, 1) if precision == "year" else (_parse(m.group(0), languages) or _parse(m.group(0), None))
-            if d is None:
+            try:
+                d = date(int(m.group(0)), 1, 1) if precision == "year" else (_parse(m.group(0), languages) or _parse(m.group(0), None))
+                if d is None:
+                    continue
+                start, end = _period(d, precision)
+            except (ValueError, OverflowError):
                 continue
             taken.append((m.start(), m.end()))
-            start, end = _period(d, precision)
             found.append(NamedDate(start, end, precision, m.group(0)))
     return found
 
 
 def parse_iso(value: str) -> NamedDate | None:
-    """An ISO 8601 (or EXIF "YYYY:MM:DD") date/time, or a year, as a NamedDate."""
+    """An ISO 8601 (or EXIF "YYYY:MM:DD") date/time, or a year, as a NamedDate; None if invalid."""
+    try:
+        return _parse_iso(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_iso(value: str) -> NamedDate | None:
     value = (value or "").strip()
     if not value:
         return None

@@ -50,6 +50,20 @@ class Place:
     country: str  # ISO 3166 alpha-2
     kind: str  # "city" | "region" | "country" | "landmark"
     mention: str  # the text as written ("Téhéran")
+    start: int = -1  # offset of the mention in the text searched
+
+
+# words after which a place names where something happens ("in Washington", "à Téhéran", "в Москве")
+LOCATIVES = frozenset("""
+in at near outside inside on across around throughout
+à a au aux en dans près devant vers chez
+im bei vor am nahe
+en el la cerca junto no na nos nas em nel nella nei a
+в во на под около у
+في ب قرب
+در
+""".split())
+_LOCATIVE_GAP = re.compile(r"^[\s,]*(?:(?:the|le|la|les|l'|der|die|dem|den|des|el|los|las|il|lo|o|os)\s+)?$", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -159,7 +173,8 @@ def find_places(text: str) -> list[Place]:
             continue
         n, place = hit
         if not (n == 1 and place.kind == "city" and _person_name_context(text, tokens, i, table)):
-            found.append(Place(place.name, place.country, place.kind, text[tokens[i][1]: tokens[i + n - 1][1] + len(tokens[i + n - 1][0])]))
+            start = tokens[i][1]
+            found.append(Place(place.name, place.country, place.kind, text[start: tokens[i + n - 1][1] + len(tokens[i + n - 1][0])], start))
         i += n
     return found
 
@@ -204,6 +219,31 @@ def _longest_at(tokens: list[tuple[str, int]], i: int, table: dict[str, Place]) 
         if place is not None and (place.kind != "landmark" or n > 1 or len(key) > 6):
             return n, place
     return None
+
+
+_OF_WORDS = frozenset("of de du des d di del della von der the le la les l el los las il".split())
+_DATELINE_END = re.compile(r"^\s*(?:,|\(|[-–—]\s)")
+
+
+def is_locative(text: str, place: Place) -> bool:
+    """True when the mention says where something is: a landmark, a dateline at the very start
+    ("TEHRAN, Dec 11 —"), or a place after a locative word, directly or through an "of" phrase
+    ("in Washington", "à Téhéran", "in the streets of Paris", "dans les rues de Paris")."""
+    if place.kind == "landmark":
+        return True
+    if place.start == 0:
+        return bool(_DATELINE_END.match(text[len(place.mention):]))
+    before = text[max(0, place.start - 80): place.start]
+    if not before.strip() or before.rstrip()[-1:] in ".;:!?)":
+        return False
+    words = [w.casefold().rstrip("'") for w in re.findall(r"[^\W\d_]+'?", before)][-7:]
+    if not words:
+        return False
+    if words[-1] in LOCATIVES:
+        return True
+    if words[-1] not in _OF_WORDS:
+        return False
+    return any(w in LOCATIVES for w in words[:-1][-6:])
 
 
 def main_countries(places: list[Place], title_places: list[Place], top: int = 3) -> set[str]:

@@ -96,6 +96,14 @@ def test_place_mismatch(agrees: bool, fires: bool) -> None:
     assert ("place_mismatch" in codes(evidence(checks=checks))) is fires
 
 
+def test_place_mismatch_is_low_for_a_photo_the_caption_dates_as_historical() -> None:
+    checks = CrossChecks(claims=[CAPTION], places=[place("caption", False)], dates=[dated("caption", 5000)])
+    reasons = {r.code: r for r in judge(evidence(checks=checks)).reasons}
+    assert reasons["place_mismatch"].severity == "info"
+    recent = CrossChecks(claims=[CAPTION], places=[place("caption", False)], dates=[dated("caption", 278)])
+    assert {r.code: r for r in judge(evidence(checks=recent)).reasons}["place_mismatch"].severity == "medium"
+
+
 @pytest.mark.parametrize("gap, archive, fires, severity", [
     (278, False, True, "low"),  # the caption itself names the old date: disclosed
     (10, False, False, None),  # within the tolerance
