@@ -28,7 +28,7 @@ from PIL import Image
 from captioncheck._exceptions import CaptionCheckError, InputError
 from captioncheck._types import ImageInContext, PageInfo
 from captioncheck.config import Settings
-from captioncheck.crosscheck import article_facts, cross_check
+from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
 from captioncheck.report.schema import CheckReport, ImageReport
 from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
 from captioncheck.signals.index_match import remember
@@ -206,9 +206,10 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
         notices.append(f"only the first {settings.max_images} of {len(images)} images were checked (settings.max_images)")
         images = images[: settings.max_images]
     items, errors = _decode_all(page_source, images, fetch, progress)
-    batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices)
-    evidence = _run_signals(batch, _signal_names(settings), progress)
     facts = article_facts(result.page, images)
+    batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices,
+                      contexts=candidate_contexts(facts, images))
+    evidence = _run_signals(batch, _signal_names(settings), progress)
     reports = []
     for pos, image in enumerate(images):
         item = items.get(pos)

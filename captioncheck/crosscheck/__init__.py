@@ -73,6 +73,15 @@ def article_facts(page: PageInfo, images: list[ImageInContext]) -> ArticleFacts:
     )
 
 
+def candidate_contexts(facts: ArticleFacts, images: list[ImageInContext], limit: int = 8) -> list[str]:
+    """Places for CLIP to rank against each image: where the article is, and where captions say."""
+    names: list[str] = [p.name for p in facts.places if p.country in facts.countries]
+    for img in images:
+        text = img.caption or img.alt
+        names.extend(p.name for p in find_places(text) if is_locative(text, p))
+    return list(dict.fromkeys(names))[:limit]
+
+
 def _place_refs(places: list[Place]) -> list[PlaceRef]:
     out: dict[tuple[str, str], PlaceRef] = {}
     for p in places:
@@ -225,4 +234,4 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
     )
 
 
-__all__ = ["ArticleFacts", "article_facts", "best_original", "collect_claims", "cross_check"]
+__all__ = ["ArticleFacts", "article_facts", "candidate_contexts", "best_original", "collect_claims", "cross_check"]

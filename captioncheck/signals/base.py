@@ -68,6 +68,7 @@ class PageBatch:
     items: list[ImageItem]
     settings: Settings
     notices: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)  # candidate places/events for contrastive ranking
 
 
 @runtime_checkable

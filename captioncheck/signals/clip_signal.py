@@ -26,7 +26,7 @@ class ClipSignal:
             return [Evidence.unavailable(NAME, reason) for _ in batch.items]
         pairs = [(item.image, item.pil) for item in batch.items]
         try:
-            scores = scorer.score_page(batch.page, pairs)
+            scores = scorer.score_page(batch.page, pairs, contexts=batch.contexts or None)
         except CaptionCheckError as exc:
             return [Evidence.unavailable(NAME, str(exc)) for _ in batch.items]
         except Exception as exc:  # a model failure must not stop the other signals

@@ -96,3 +96,27 @@ def test_credit_disagreement_with_original() -> None:
     original = Match(photo_id=2, caption="Protesters", credit="Getty Images", score=0.9)
     checks = cross_check(article_facts(seed_page(), [image]), image, [original])
     assert [c.agrees for c in checks.credits] == [False]
+
+
+def test_free_text_places_count_only_where_they_locate_something() -> None:
+    from captioncheck.crosscheck.places import is_locative
+
+    def located(text: str) -> list[str]:
+        return [p.mention for p in find_places(text) if is_locative(text, p)]
+
+    assert located("Protesters in the streets of Paris") == ["Paris"]
+    assert located("Des manifestants dans les rues de Paris") == ["Paris"]
+    assert located("TEHRAN, Dec 11 — talks began") == ["TEHRAN"]
+    assert located("Marco Odermatt, Ski-Star aus der Schweiz.") == []  # origin, not location
+    assert located("le chef du Service des renseignements extérieurs (SVR) de Russie") == []
+    assert located("US Rep. Ilhan Omar on the East Steps of the US Capitol in Washington, DC.") == ["US Capitol", "Washington, DC"]
+
+
+def test_caption_dates_after_the_page_are_not_photo_dates() -> None:
+    page = PageInfo(title="Fishing show in Rostock", language="de", published="2022-01-11",
+                    text="Die Messe in Rostock wurde verschoben. Rostock freut sich.")
+    image = ImageInContext(url="https://x/f.jpg", caption="Die Show in Rostock soll am 22. Mai 2022 stattfinden.")
+    checks = cross_check(article_facts(page, [image]), image, [])
+    assert checks.dates == []
+    old = ImageInContext(url="https://x/g.jpg", caption="Die Show in Rostock am 22. Mai 2019.")
+    assert [d.gap_days > 900 for d in cross_check(article_facts(page, [old]), old, []).dates] == [True]
