@@ -24,8 +24,8 @@ import io
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
 from PIL import Image, IptcImagePlugin
+from pydantic import BaseModel, Field
 
 NS = {
     "dc": "http://purl.org/dc/elements/1.1/",

@@ -17,9 +17,9 @@ import binascii
 import hashlib
 import io
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import urljoin
 

@@ -53,7 +53,13 @@ def check(page: Path, url: str | None, index_path: Path | None, fmt: str, out: P
 
 def _run(page: Path, url: str | None, settings: Any, fetch: bool) -> Any:
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from captioncheck.pipeline import check_page
 

@@ -25,7 +25,12 @@ from captioncheck.crosscheck.models import (
     PlaceFinding,
     PlaceRef,
 )
-from captioncheck.crosscheck.places import Place, find_places, is_locative, main_countries
+from captioncheck.crosscheck.places import (
+    Place,
+    find_places,
+    is_locative,
+    main_countries,
+)
 from captioncheck.signals.agencies import find_agencies
 
 TEXT_FUTURE_DAYS = 2  # caption dates later than this after the page are events to come, not photo dates
@@ -234,4 +239,4 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
     )
 
 
-__all__ = ["ArticleFacts", "article_facts", "candidate_contexts", "best_original", "collect_claims", "cross_check"]
+__all__ = ["ArticleFacts", "article_facts", "best_original", "candidate_contexts", "collect_claims", "cross_check"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import calendar
 import re
 import warnings
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 _MONTHY = r"[^\W\d_]{3,}\.?"
 MONTH_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "pl", "uk", "sv", "id")

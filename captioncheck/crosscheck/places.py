@@ -54,15 +54,7 @@ class Place:
 
 
 # words after which a place names where something happens ("in Washington", "à Téhéran", "в Москве")
-LOCATIVES = frozenset("""
-in at near outside inside on across around throughout
-à a au aux en dans près devant vers chez
-im bei vor am nahe
-en el la cerca junto no na nos nas em nel nella nei a
-в во на под около у
-في ب قرب
-در
-""".split())
+LOCATIVES = frozenset(["in", "at", "near", "outside", "inside", "on", "across", "around", "throughout", "à", "a", "au", "aux", "en", "dans", "près", "devant", "vers", "chez", "im", "bei", "vor", "am", "nahe", "en", "el", "la", "cerca", "junto", "no", "na", "nos", "nas", "em", "nel", "nella", "nei", "a", "в", "во", "на", "под", "около", "у", "في", "ب", "قرب", "در"])
 _LOCATIVE_GAP = re.compile(r"^[\s,]*(?:(?:the|le|la|les|l'|der|die|dem|den|des|el|los|las|il|lo|o|os)\s+)?$", re.IGNORECASE)
 
 
@@ -221,7 +213,7 @@ def _longest_at(tokens: list[tuple[str, int]], i: int, table: dict[str, Place]) 
     return None
 
 
-_OF_WORDS = frozenset("of de du des d di del della von der the le la les l el los las il".split())
+_OF_WORDS = frozenset(["of", "de", "du", "des", "d", "di", "del", "della", "von", "der", "the", "le", "la", "les", "l", "el", "los", "las", "il"])
 _DATELINE_END = re.compile(r"^\s*(?:,|\(|[-–—]\s)")
 
 

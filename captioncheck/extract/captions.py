@@ -25,7 +25,7 @@ from captioncheck.extract.dom import (
     attr,
     collapse,
     is_hidden,
-    own_text,
+    leading_text,
     tokens,
     visible_text,
 )
@@ -46,6 +46,7 @@ _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
+_OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
@@ -106,7 +107,7 @@ def read_roots(roots: list[Node]) -> CaptionHit:
     if not credit:
         caption, credit = split_credit(caption)
     elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
-        credit, caption = collapse(f"{caption} {credit}"), ""
+        credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
     return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
 
 
@@ -202,6 +203,11 @@ class CaptionFinder:
             if el.tag in ("script", "style", "noscript", "template", "svg") or is_hidden(el) or (_is_junk(el) and not roots):
                 i = end + 1
                 continue
+            if _OVERLAY.search(tokens(el)) and len(visible_text(el)) < 60:
+                if looks_like_credit(visible_text(el)):  # a credit printed over the picture
+                    roots.append(el)
+                i = end + 1
+                continue
             if kind(el) and visible_text(el):
                 if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el)):
                     break
@@ -211,7 +217,7 @@ class CaptionFinder:
                 roots.append(el)
                 i = end + 1
                 continue
-            if own_text(el):
+            if leading_text(el):
                 if not roots:
                     block = self._caption_like_block(el, start)
                     if block is not None:

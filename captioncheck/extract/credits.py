@@ -51,7 +51,9 @@ def looks_like_credit(text: str) -> bool:
         return True
     if "/" in text and len(text.split()) <= 8:
         return True
-    return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 6
+    if re.search(r"(?<!\w)(vía|via|courtesy|cortesía|cortesia|handout|archiv\w*)(?!\w)", text, re.I) and len(text.split()) <= 10:
+        return True
+    return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 8
 
 
 def split_credit(text: str) -> tuple[str, str]:

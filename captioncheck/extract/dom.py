@@ -55,6 +55,17 @@ def own_text(node: Node) -> str:
     return collapse("".join(c.text_content or "" for c in node.iter(include_text=True) if c.tag == "-text"))
 
 
+def leading_text(node: Node) -> str:
+    """Text directly inside this element before its first child element (what a reader meets first)."""
+    parts: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        elif child.tag not in ("-comment", "br"):
+            break
+    return collapse("".join(parts))
+
+
 def ancestors(node: Node) -> Iterator[Node]:
     parent = node.parent
     while parent is not None and parent.tag not in ("html", "-undef", "#document"):

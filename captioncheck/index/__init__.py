@@ -7,6 +7,11 @@ it is found fast) -> photoindex (the API) -> ingest (files, folders, sidecars, i
 
 from __future__ import annotations
 
-from captioncheck.index.photoindex import MATCH_THRESHOLD, PhotoIndex, PhotoMeta, open_index
+from captioncheck.index.photoindex import (
+    MATCH_THRESHOLD,
+    PhotoIndex,
+    PhotoMeta,
+    open_index,
+)
 
 __all__ = ["MATCH_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index"]

@@ -91,16 +91,12 @@ def read_sidecar(path: str | Path) -> list[Item]:
 
 def hash_file(item: Item) -> Hashed:
     """Worker: read, hash and read the embedded metadata of one file; errors become data."""
-    from captioncheck.imagemeta import read_embedded
-
     out = Hashed(item.path)
     try:
         data = item.path.read_bytes()
         img = H.decode(data)
         out.sha256, out.size, out.dims, out.rows = H.sha256(data), len(data), img.size, H.index_hashes(img)
-        emb = read_embedded(data)
-        out.embedded = PhotoMeta(caption=emb.caption, credit=emb.credit or emb.source, creator=emb.creator,
-                                 date=emb.date_taken, place=emb.place, license=emb.copyright)
+        out.embedded = PhotoMeta.from_embedded(data)
     except CaptionCheckError as exc:
         out.error = str(exc)
     except OSError as exc:

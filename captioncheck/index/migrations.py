@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from captioncheck._exceptions import IndexStoreError
 
@@ -102,7 +102,7 @@ def migrate(conn: sqlite3.Connection, path: str = "") -> list[str]:
             migration(conn)
             conn.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                (migration.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                (migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
             )
         except BaseException:
             conn.execute("ROLLBACK")

@@ -31,7 +31,7 @@ def add_page_images(index: PhotoIndex, page: str | Path, *, url: str | None = No
             skipped.append((image.url, "no local copy; save the page as 'Webpage, Complete' or MHTML"))
             continue
         meta = PhotoMeta(caption=image.caption or image.alt, credit=image.credit, source_url=image.url,
-                         page_url=result.page.url, date=result.page.published)
+                         page_url=result.page.url, date=result.page.published).filled_from(PhotoMeta.from_embedded(data))
         try:
             added.append(index.add_photo(data, meta, commit=False))
         except CaptionCheckError as exc:

@@ -56,6 +56,15 @@ class PhotoMeta:
         return PhotoMeta(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
 
     @classmethod
+    def from_embedded(cls, data: bytes) -> PhotoMeta:
+        """What the file itself says (IPTC/XMP/EXIF); empty fields where it says nothing."""
+        from captioncheck.imagemeta import read_embedded
+
+        e = read_embedded(data)
+        return cls(caption=e.caption, credit=e.credit or e.source, creator=e.creator, date=e.date_taken,
+                   place=e.place, license=e.copyright)
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PhotoMeta:
         names = {f.name for f in fields(cls)}
         return cls(**{k: str(v) for k, v in data.items() if k in names and v is not None})

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from captioncheck._types import SCHEMA_VERSION, ImageInContext, Match, PageInfo, Reason, Verdict
+from captioncheck._types import (
+    SCHEMA_VERSION,
+    ImageInContext,
+    Match,
+    PageInfo,
+    Reason,
+    Verdict,
+)
 from captioncheck.crosscheck.models import CrossChecks
 from captioncheck.imagemeta import EmbeddedMetadata
 from captioncheck.signals.clip.schema import ClipScores

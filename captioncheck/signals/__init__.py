@@ -12,7 +12,14 @@ never imports torch or pytesseract:
 
 from __future__ import annotations
 
-from captioncheck.signals.base import ENTRY_POINT_GROUP, Evidence, ImageItem, PageBatch, Signal, SignalRegistry
+from captioncheck.signals.base import (
+    ENTRY_POINT_GROUP,
+    Evidence,
+    ImageItem,
+    PageBatch,
+    Signal,
+    SignalRegistry,
+)
 
 
 def _clip() -> Signal:

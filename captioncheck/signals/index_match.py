@@ -10,7 +10,7 @@ Two stores, one interface (`captioncheck.index.open_index`):
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ def remember(batch: PageBatch, page_url: str) -> str:
     """Record every image of the batch in the first-seen registry; returns a notice or ""."""
     if not batch.items or not batch.settings.remember:
         return ""
-    seen_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    seen_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     try:
         registry = default_index_path()
         registry.parent.mkdir(parents=True, exist_ok=True)
