@@ -54,8 +54,14 @@ class Place:
 
 
 # words after which a place names where something happens ("in Washington", "à Téhéran", "в Москве")
-LOCATIVES = frozenset(["in", "at", "near", "outside", "inside", "on", "across", "around", "throughout", "à", "a", "au", "aux", "en", "dans", "près", "devant", "vers", "chez", "im", "bei", "vor", "am", "nahe", "en", "el", "la", "cerca", "junto", "no", "na", "nos", "nas", "em", "nel", "nella", "nei", "a", "в", "во", "на", "под", "около", "у", "في", "ب", "قرب", "در"])
-_LOCATIVE_GAP = re.compile(r"^[\s,]*(?:(?:the|le|la|les|l'|der|die|dem|den|des|el|los|las|il|lo|o|os)\s+)?$", re.IGNORECASE)
+LOCATIVES = frozenset([
+    "in", "at", "near", "outside", "inside", "on", "across", "around", "throughout",  # en
+    "à", "au", "aux", "en", "dans", "près", "devant", "vers", "chez",  # fr
+    "im", "bei", "vor", "am", "nahe",  # de
+    "cerca", "junto", "no", "na", "nos", "nas", "em", "nel", "nella", "nei",  # es, pt, it
+    "в", "во", "на", "под", "около",  # ru
+    "في", "قرب", "در",  # ar, fa
+])
 
 
 def _fold(text: str) -> str:

@@ -7,7 +7,14 @@ import pytest
 from captioncheck._types import PageInfo
 from captioncheck.report.jsonfmt import from_json, to_json
 from captioncheck.report.schema import CheckReport, ImageReport
-from captioncheck.signals import BUILTIN_SIGNALS, Evidence, PageBatch, Signal, SignalRegistry, registry
+from captioncheck.signals import (
+    BUILTIN_SIGNALS,
+    Evidence,
+    PageBatch,
+    Signal,
+    SignalRegistry,
+    registry,
+)
 from captioncheck.verdict import summarize
 
 

@@ -10,7 +10,11 @@ from PIL import Image, ImageDraw, ImageFont
 from captioncheck._types import ImageInContext, PageInfo
 from captioncheck.config import Settings
 from captioncheck.signals import ImageItem, PageBatch, registry
-from captioncheck.signals.ocr import installed_languages, preprocess, tesseract_languages
+from captioncheck.signals.ocr import (
+    installed_languages,
+    preprocess,
+    tesseract_languages,
+)
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 
