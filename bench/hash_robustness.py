@@ -236,8 +236,14 @@ def hash_query(data: bytes) -> dict[str, object]:
     return {
         "q": [(h.bits, h.quality, h.region, h.transform) for h in H.query_hashes(img)],
         "pdq": H.pdq(img),
-        "phash": H.small_hashes(img)["phash"],
+        "phash": phash(img),
     }
+
+
+def phash(img: Image.Image) -> bytes:
+    import imagehash
+
+    return np.packbits(imagehash.phash(img.convert("L")).hash.flatten().astype(np.uint8)).tobytes()
 
 
 def job_index(item: tuple[str, int | None]) -> dict[str, object]:

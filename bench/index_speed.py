@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from captioncheck.index.photoindex import MATCH_THRESHOLD  # noqa: E402
-from captioncheck.index.search import HashSearcher  # noqa: E402
+from captioncheck.index.photoindex import MATCH_THRESHOLD
+from captioncheck.index.search import HashSearcher
 
 QUERY_HASHES = 6
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from captioncheck._exceptions import IndexStoreError, InputError
-from captioncheck.index import PhotoMeta, open_index
-from captioncheck.index import migrations
+from captioncheck.index import PhotoMeta, migrations, open_index
 
 
 def test_migrations_recorded_in_order(tmp_path: Path) -> None:
