@@ -102,7 +102,7 @@ def read_roots(roots: list[Node]) -> CaptionHit:
         if text:
             captions.append(text)
         credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
-    caption = collapse(" ".join(captions))
+    caption = collapse(" ".join(dict.fromkeys(captions)))  # responsive duplicates say it once
     credit = collapse(" ".join(dict.fromkeys(credits)))
     if not credit:
         caption, credit = split_credit(caption)
