@@ -122,6 +122,8 @@ def image_data(source: object, image: ImageInContext, fetch: Fetch | None) -> by
         return fetch(image.url)
     except CaptionCheckError as exc:
         raise InputError(f"image not fetched: {exc}") from exc
+    except Exception as exc:  # a fetch hook's network error must not stop the page
+        raise InputError(f"image not fetched ({type(exc).__name__}): {exc}") from exc
 
 
 def _load(source: object, url: str | None) -> object:

@@ -159,3 +159,28 @@ def test_seed_html_report_shows_original_side_by_side(tmp_path: Path) -> None:
     assert "Known original" in html and "East Steps of the US Capitol" in html
     assert html.count("data:image/jpeg;base64,") >= 4  # three page images + the matched original
     assert "reused_photo" in html and "inconsistent" in html
+
+
+def test_fetch_hook_is_used_only_when_given_and_its_failures_are_per_image(tmp_path: Path) -> None:
+    page = tmp_path / "remote.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><title>Harbour</title></head><body><article><h1>Harbour</h1>'
+                    '<figure><img src="https://cdn.example.org/boats.jpg" width="600" height="400"><figcaption>Boats in the '
+                    'harbour at dawn</figcaption></figure><figure><img src="https://cdn.example.org/gone.jpg" width="600" '
+                    f'height="400"><figcaption>The old lighthouse</figcaption></figure><p>{"Text about the harbour. " * 10}</p>'
+                    "</article></body></html>", encoding="utf-8")
+    boats = io.BytesIO()
+    Image.effect_mandelbrot((600, 400), (-2, -1.5, 1, 1.5), 50).convert("RGB").save(boats, "JPEG")
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        if url.endswith("gone.jpg"):
+            raise OSError("connection reset")
+        return boats.getvalue()
+
+    offline = check_page(page, Settings(use_clip=False, use_ocr=False, remember=False))
+    assert all("no saved copy" in i.error for i in offline.images)
+    report = check_page(page, Settings(use_clip=False, use_ocr=False, remember=False), fetch=fetch)
+    errors = {i.url.rsplit("/", 1)[-1]: i.error for i in report.images}
+    assert errors["boats.jpg"] == "" and "connection reset" in errors["gone.jpg"]
+    assert sorted(asked) == ["https://cdn.example.org/boats.jpg", "https://cdn.example.org/gone.jpg"]
