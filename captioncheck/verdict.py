@@ -119,7 +119,7 @@ def seen_before(ev: ImageEvidence) -> list[Reason]:
 
 
 def place_mismatch(ev: ImageEvidence) -> list[Reason]:
-    off = [f for f in ev.checks.places if f.source in ("caption", "alt", "original") and not f.agrees]
+    off = [f for f in ev.checks.places if f.source in ("caption", "alt", "original", "ocr") and not f.agrees]
     if not off:
         return []
     sources = sorted({f.source for f in off})
@@ -133,7 +133,7 @@ def place_mismatch(ev: ImageEvidence) -> list[Reason]:
 
 
 def date_mismatch(ev: ImageEvidence) -> list[Reason]:
-    off = [f for f in ev.checks.dates if f.source in ("caption", "alt", "original") and _date_off(f)]
+    off = [f for f in ev.checks.dates if f.source in ("caption", "alt", "original", "ocr") and _date_off(f)]
     if not off:
         return []
     first = max(off, key=lambda f: abs(f.gap_days))

@@ -64,10 +64,11 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = text_blocks(doc, zones.main, skip)
     out: list[ImageInContext] = []
+    positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
         if not all_images and f.role not in ARTICLE_ROLES:
             continue
-        out.append(_record(f, page, blocks, len(out)))
+        out.append(_record(f, page, blocks, len(out), positions))
     return ExtractResult(page=info, images=out)
 
 
@@ -125,7 +126,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
             f.credit = attr(f.node, credit_attr)
 
 
-def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], position: int) -> ImageInContext:
+def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], position: int,
+            positions: dict[int, dict[int, int]]) -> ImageInContext:
     urls = f.urls()
     chosen = best(f.cands)
     url = chosen.url if chosen is not None else (urls[0] if urls else "")
@@ -135,7 +137,7 @@ def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], posi
     return ImageInContext(
         url=url, urls=[url] + [u for u in urls if u != url], caption=f.caption, credit=f.credit,
         alt=f.alt, title=f.title, context_before=before, context_after=after,
-        selector=css_selector(f.node), role=f.role, position=position, width=f.width, height=f.height,
+        selector=css_selector(f.node, positions), role=f.role, position=position, width=f.width, height=f.height,
         local_path=str(local_path) if isinstance(local_path, Path) else (local or ""), notes=f.notes,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from captioncheck.extract.dom import Doc, Node, ancestors, attr, visible_text
 
 CONTEXT_CHARS = 300
@@ -26,14 +28,17 @@ def text_blocks(doc: Doc, scope: Node | None, skip: set[int]) -> list[tuple[int,
 
 
 def around(blocks: list[tuple[int, str]], index: int) -> tuple[str, str]:
-    """Up to CONTEXT_CHARS of text before and after a document position."""
+    """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
+    cut = bisect.bisect_left([b[0] for b in blocks], index) if len(blocks) < 64 else _bisect(blocks, index)
     before: list[str] = []
-    for _, text in reversed([b for b in blocks if b[0] < index]):
+    for _, text in reversed(blocks[:cut]):
         before.insert(0, text)
         if sum(map(len, before)) >= CONTEXT_CHARS:
             break
     after: list[str] = []
-    for _, text in [b for b in blocks if b[0] > index]:
+    for pos, text in blocks[cut:]:
+        if pos == index:
+            continue
         after.append(text)
         if sum(map(len, after)) >= CONTEXT_CHARS:
             break
@@ -41,8 +46,23 @@ def around(blocks: list[tuple[int, str]], index: int) -> tuple[str, str]:
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
 
-def css_selector(node: Node) -> str:
-    """A CSS selector that finds this element again (ids where unique-looking, else nth-of-type)."""
+def _bisect(blocks: list[tuple[int, str]], index: int) -> int:
+    lo, hi = 0, len(blocks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if blocks[mid][0] < index:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def css_selector(node: Node, cache: dict[int, dict[int, int]] | None = None) -> str:
+    """A CSS selector that finds this element again (ids where unique-looking, else nth-of-type).
+
+    `cache` (one per page) remembers sibling positions so long lists are counted once.
+    """
+    cache = {} if cache is None else cache
     parts: list[str] = []
     current: Node | None = node
     while current is not None and current.tag not in ("html", "-undef", "#document", None):
@@ -50,7 +70,7 @@ def css_selector(node: Node) -> str:
         if ident and _plain_ident(ident):
             parts.insert(0, f"{current.tag}#{ident}")
             break
-        parts.insert(0, f"{current.tag}:nth-of-type({_nth_of_type(current)})")
+        parts.insert(0, f"{current.tag}:nth-of-type({_nth_of_type(current, cache)})")
         current = current.parent
     return " > ".join(parts)
 
@@ -59,17 +79,18 @@ def _plain_ident(ident: str) -> bool:
     return ident.replace("-", "").replace("_", "").isalnum() and not ident[0].isdigit()
 
 
-def _nth_of_type(node: Node) -> int:
+def _nth_of_type(node: Node, cache: dict[int, dict[int, int]]) -> int:
     parent = node.parent
     if parent is None:
         return 1
-    n = 0
-    for sibling in parent.iter(include_text=False):
-        if sibling.tag == node.tag:
-            n += 1
-        if sibling.mem_id == node.mem_id:
-            return n
-    return max(n, 1)
+    table = cache.get(parent.mem_id)
+    if table is None:
+        table, counts = {}, {}
+        for sibling in parent.iter(include_text=False):
+            counts[sibling.tag] = counts.get(sibling.tag, 0) + 1
+            table[sibling.mem_id] = counts[sibling.tag]
+        cache[parent.mem_id] = table
+    return table.get(node.mem_id, 1)
 
 
 __all__ = ["around", "css_selector", "text_blocks"]

@@ -126,6 +126,8 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> l
 
 def find_zones(doc: Doc, title_text: str = "") -> Zones:
     main, weights = _find_main(doc)
+    if main is None:
+        main = doc.body  # no prose at all (a picture page, a fragment): the whole body is the article
     title = find_title(doc, main, title_text)
     main_start = doc.index(main) if main is not None else -1
     main_end = doc.end.get(main.mem_id, -1) if main is not None else -1
