@@ -81,14 +81,17 @@ def bomb() -> bytes:
     return out.getvalue()
 
 
-def write_page(folder: Path, name: str, figures: list[tuple[str, bytes, str]], lang: str = "en") -> Path:
+PARAGRAPH = "A paragraph of ordinary article text about the city council meeting. " * 3
+
+
+def write_page(folder: Path, name: str, figures: list[tuple[str, bytes, str]], lang: str = "en", paragraph: str = PARAGRAPH) -> Path:
     files = folder / f"{name}_files"
     files.mkdir(parents=True)
     body = []
     for fname, data, caption in figures:
         (files / fname).write_bytes(data)
         body.append(f'<figure><img src="./{name}_files/{fname}" width="600" height="400"><figcaption>{caption}</figcaption></figure>'
-                    f"<p>{'A paragraph of ordinary article text about the city council meeting. ' * 3}</p>")
+                    f"<p>{paragraph}</p>")
     page = folder / f"{name}.html"
     page.write_text(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Council meeting</title>'
                     f'<meta property="article:published_time" content="2024-05-01T10:00:00Z"></head><body><article>'
@@ -184,3 +187,21 @@ def test_fetch_hook_is_used_only_when_given_and_its_failures_are_per_image(tmp_p
     errors = {i.url.rsplit("/", 1)[-1]: i.error for i in report.images}
     assert errors["boats.jpg"] == "" and "connection reset" in errors["gone.jpg"]
     assert sorted(asked) == ["https://cdn.example.org/boats.jpg", "https://cdn.example.org/gone.jpg"]
+
+
+def test_burnt_in_caption_contradicting_the_article(tmp_path: Path) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.effect_mandelbrot((800, 500), (-2, -1.5, 1, 1.5), 60).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 420, 800, 500), fill=(0, 0, 0))
+    draw.text((20, 435), "Floods in Kabul, August 2021", fill=(255, 255, 255), font=ImageFont.load_default(size=36))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    text = "The storm hit Valencia in Spain on Tuesday night. In Valencia, firefighters rescued dozens of residents. " * 2
+    page = write_page(tmp_path, "floods", [("flood-photo.png", out.getvalue(), "Streets under water after the storm")], paragraph=text)
+    report = check_page(page, Settings(use_clip=False, remember=False))
+    image = report.images[0]
+    assert image.ocr is not None and "Kabul" in image.ocr.burnt_in_caption
+    codes = {r.code for r in image.reasons}
+    assert {"place_mismatch", "date_mismatch"} <= codes, image.reasons

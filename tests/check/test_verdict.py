@@ -96,6 +96,14 @@ def test_place_mismatch(agrees: bool, fires: bool) -> None:
     assert ("place_mismatch" in codes(evidence(checks=checks))) is fires
 
 
+def test_text_burnt_into_the_image_counts_for_place_and_date() -> None:
+    checks = CrossChecks(claims=[CAPTION], places=[place("ocr", False)], dates=[dated("ocr", 800)])
+    reasons = {r.code: r for r in judge(evidence(checks=checks)).reasons}
+    assert reasons["place_mismatch"].severity == "medium"
+    assert reasons["date_mismatch"].severity == "medium"  # the caption does not say so
+    assert judge(evidence(checks=checks)).verdict == "inconsistent"
+
+
 def test_place_mismatch_is_low_for_a_photo_the_caption_dates_as_historical() -> None:
     checks = CrossChecks(claims=[CAPTION], places=[place("caption", False)], dates=[dated("caption", 5000)])
     reasons = {r.code: r for r in judge(evidence(checks=checks)).reasons}
