@@ -75,7 +75,9 @@ def _scores(image: ImageReport) -> str:
         if pair is not None:
             rows += (f"<tr><td>{_e(name)}</td><td>{pair.calibrated:.2f}</td><td>{_e(pair.label)}</td>"
                      f"<td>{pair.raw:.3f}</td><td>{_e(pair.explanation)}</td></tr>")
-    return f"<table><tr><th>CLIP ({_e(s.model)})</th><th>score</th><th>label</th><th>cosine</th><th></th></tr>{rows}</table>"
+    ranking = ", ".join(f"{_e(c.text)} {c.prob:.2f}" for c in s.contexts[:5])
+    places = f"<p>Which place does the image look like (CLIP): {ranking}</p>" if ranking else ""
+    return f"<table><tr><th>CLIP ({_e(s.model)})</th><th>score</th><th>label</th><th>cosine</th><th></th></tr>{rows}</table>{places}"
 
 
 def _details(image: ImageReport) -> str:
