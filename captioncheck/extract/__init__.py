@@ -120,10 +120,22 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     for f in leads[1:]:
         if not og_keys & set(f.urls()):
             f.role = "inline"
-    credit_attr = "data-credit"
     for f in found:
-        if not f.credit and attr(f.node, credit_attr):
-            f.credit = attr(f.node, credit_attr)
+        if not f.credit:
+            f.credit = _data_credit(f)
+
+
+def _data_credit(f: imgs.Found) -> str:
+    """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
+    from captioncheck.extract.dom import ancestors, collapse
+
+    for node in [f.node, *list(ancestors(f.node))[:4]]:
+        for name in ("data-credit", "data-copyright", "data-photographer", "data-attrib"):
+            if attr(node, name):
+                return collapse(attr(node, name))
+        if node.tag == "figure":
+            break
+    return ""
 
 
 def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], position: int,

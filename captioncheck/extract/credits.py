@@ -27,6 +27,7 @@ AGENCIES = (
     r"MAXPPP|Maxppp|Hans\s+Lucas|Hollandse\s+Hoogte|ddp|DDP|SID|Zuma|ZUMA|Newscom|Wikimedia|Wikipedia|Archiv(?:e|es|o)?|archives?"
 )
 _LABEL_RX = re.compile(rf"(?:^|(?<=[\s(\[|/–—-]))(?:{LABELS})\s*(?:[:：|]|\s-\s|(?<=by)\s|(?<=of)\s)\s*\S", re.IGNORECASE)
+_CAPS_LABEL_RX = re.compile(r"(?:^|(?<=[\s(\[|]))(?:FOTOS?|PHOTOS?|BILD|CRÉDITO|CREDIT|IMAGEN|FOTOGRAFÍA|ФОТО)\s+(?=[A-ZÀ-ÖØ-ÞÁÉÍÓÚÑА-Я©])")
 _TRAIL_PAREN = re.compile(r"\s*[(\[]([^()\[\]]{2,120})[)\]]\s*[.。]?\s*$")
 _COPYRIGHT = re.compile(r"(?:^|\s|[.。,;:])(©|\(c\)|copyright\b|℗)\s*\S", re.IGNORECASE)
 _SLASH_AGENCY = re.compile(r"(?<=[.!?。)\]»\"”])\s*/\s*([^\s/][^/]{1,60})$")
@@ -77,7 +78,8 @@ def _strip_caption(caption: str) -> str:
 
 def _label_split(text: str) -> tuple[str, str] | None:
     m = None
-    for m in _LABEL_RX.finditer(text):
+    caps = [c for c in _CAPS_LABEL_RX.finditer(text) if c.start() > 0]  # "FOTO Name" only after the caption
+    for m in [*_LABEL_RX.finditer(text), *caps]:
         start = m.start()
         if start == 0 or _boundary_before(text, start):
             break

@@ -46,3 +46,8 @@ def test_looks_like_credit() -> None:
     assert looks_like_credit("(Image: GETTY )")
     assert looks_like_credit("APA/Helmut Fohringer")
     assert not looks_like_credit("The market square on Saturday morning, full of people")
+
+
+def test_capitalised_label_without_colon() -> None:
+    assert split_credit("Buses outside the house. FOTO Archivo Particular") == ("Buses outside the house.", "FOTO Archivo Particular")
+    assert split_credit("FOTO OF THE DAY shows a bus") == ("FOTO OF THE DAY shows a bus", "")

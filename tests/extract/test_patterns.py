@@ -75,3 +75,21 @@ def test_context_before_and_after() -> None:
     harbour = _images("lazy-picture.html")[0]
     assert harbour.context_before.startswith("First paragraph")
     assert harbour.context_after.startswith("Second paragraph")
+
+
+def test_copies_of_one_picture_merge_and_data_credit() -> None:
+    images = _images("copies-and-data-credit.html", url="https://www.example.net/news/buses")
+    assert len(images) == 2
+    lead, gate = images
+    assert lead.role in {"lead", "slideshow"}
+    assert "https://img.example.net/976x565/bus-depot-20220505.jpg" in lead.urls  # protocol-relative resolved
+    assert "https://img.example.net/2000x1200/bus-depot-20220505.jpg" in lead.urls  # hidden copy + og:image
+    assert (lead.caption, lead.credit) == ("Buses outside the house.", "FOTO Archivo Particular")
+    assert gate.credit == "Jane Roe/Example Press"
+
+
+def test_a_fragment_without_prose_still_yields_its_picture(tmp_path: Path) -> None:
+    page = tmp_path / "fragment.html"
+    page.write_text('<img src="https://example.org/a-photo.jpg"><p>A photo</p>', encoding="utf-8")
+    images = extract(page).images
+    assert [i.url for i in images] == ["https://example.org/a-photo.jpg"]
