@@ -55,3 +55,31 @@ def test_report_round_trips_through_json() -> None:
     again = from_json(to_json(report))
     assert again == report
     assert again.images[0].caption == "<b>c</b>"
+
+
+def test_html_and_terminal_render_every_evidence_kind() -> None:
+    from rich.console import Console
+
+    from captioncheck._types import Match, Reason
+    from captioncheck.report.html import to_html
+    from captioncheck.report.terminal import render
+    from captioncheck.signals.clip.schema import ClipScores, ContextScore, PairScore
+    from captioncheck.signals.ocr import OcrResult
+
+    pair = PairScore(raw=0.12, calibrated=0.08, label="low", method="sigmoid", explanation="<i>poor</i> match")
+    scores = ClipScores(model="m<1>", image_caption=pair, image_article=pair,
+                        contexts=[ContextScore(text="Tehran <script>", prob=0.7, raw=0.2)])
+    image = ImageReport(
+        url="javascript:alert(1)", caption="cap", verdict="inconsistent", points=5, scores=scores,
+        matches=[Match(photo_id=3, caption="orig <b>", credit="AFP", score=0.9)],
+        ocr=OcrResult(text="Getty Images", watermarks=["Getty Images"]),
+        reasons=[Reason(code="reused_photo", severity="high", message="msg <u>x</u>")],
+    )
+    report = CheckReport(page=PageInfo(title="<t>"), images=[image], summary=summarize(["inconsistent"]))
+    html = to_html(report)
+    assert "&lt;i&gt;poor&lt;/i&gt;" in html and "Tehran &lt;script&gt;" in html and "orig &lt;b&gt;" in html
+    assert 'href="javascript' not in html and "<script" not in html
+    console = Console(record=True, width=100)
+    render(report, console)
+    text = console.export_text()
+    assert "image↔caption 0.08 (low)" in text and "reused_photo" in text and "Getty Images" in text
