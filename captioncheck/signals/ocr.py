@@ -9,6 +9,7 @@ tesseract binary is missing every image gets Evidence "unavailable" with the ins
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ FAINT_MIN_CONFIDENCE = 80.0  # stricter on the faint-marks pass (noisier)
 MIN_SIDE = 800  # upscale images whose short side is smaller
 MAX_SIDE = 2400  # downscale larger ones (speed)
 BURNT_IN_MIN_WORDS = 4
+PAGE_BUDGET_S = 90.0  # images not started by then are skipped (pages with hundreds of images)
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` (or your OS package) and retry"
 
 # ISO 639-1 -> tesseract traineddata name
@@ -141,10 +143,13 @@ class OcrSignal:
             return [Evidence.unavailable(NAME, reason) for _ in batch.items]
         timeout = batch.settings.ocr_timeout_s
         workers = max(1, min(len(batch.items), os.cpu_count() or 1, 4))
+        deadline = time.monotonic() + max(PAGE_BUDGET_S, 2 * timeout)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(lambda item: self._one(item, languages, timeout), batch.items))
+            return list(pool.map(lambda item: self._one(item, languages, timeout, deadline), batch.items))
 
-    def _one(self, item: ImageItem, languages: str, timeout_s: float) -> Evidence:
+    def _one(self, item: ImageItem, languages: str, timeout_s: float, deadline: float) -> Evidence:
+        if time.monotonic() > deadline:
+            return Evidence.unavailable(NAME, f"OCR time budget for the page ({PAGE_BUDGET_S:g} s) spent before this image")
         try:
             return Evidence(signal=NAME, value=ocr_image(item.pil, languages, timeout_s))
         except RuntimeError as exc:

@@ -88,3 +88,15 @@ def test_missing_tesseract_is_unavailable_with_a_remedy(monkeypatch: pytest.Monk
         ocr.installed_languages.cache_clear()
     assert [e.status for e in evs] == ["unavailable"]
     assert "apt-get install tesseract-ocr" in evs[0].reason
+
+
+@needs_tesseract
+def test_page_time_budget_skips_remaining_images(monkeypatch: pytest.MonkeyPatch) -> None:
+    from captioncheck.signals import ocr
+
+    monkeypatch.setattr(ocr, "PAGE_BUDGET_S", 0.0)
+    b = batch(render([("REUTERS", 0)], bg=255), render([("AFP", 0)], bg=255))
+    b.settings.ocr_timeout_s = 0.0
+    evs = registry.create(["ocr"])[0].collect(b)
+    assert [e.status for e in evs] == ["unavailable", "unavailable"]
+    assert "budget" in evs[0].reason
