@@ -9,6 +9,8 @@ import pytest
 
 from captioncheck.config import Settings, data_dir
 
+pytest.importorskip("open_clip", reason="CLIP extra not installed: pip install 'captioncheck[clip]'")
+
 SEED = Path(__file__).resolve().parents[3] / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 pytestmark = pytest.mark.skipif(not SEED.is_file(), reason="seed page not in testdata yet")
 

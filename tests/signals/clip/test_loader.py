@@ -15,6 +15,8 @@ from captioncheck.config import data_dir
 from captioncheck.signals.clip.loader import get_model, load_model
 from captioncheck.signals.clip.spec import parse_spec
 
+pytest.importorskip("open_clip", reason="CLIP extra not installed: pip install 'captioncheck[clip]'")
+
 
 def test_siglip_local_dir_uses_hf_tokenizer_and_own_bias(siglip_dir: Path, fresh_scorers: None) -> None:
     from open_clip.tokenizer import HFTokenizer

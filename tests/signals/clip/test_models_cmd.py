@@ -11,6 +11,8 @@ import pytest
 from captioncheck.cli import main
 from captioncheck.config import data_dir
 
+pytest.importorskip("open_clip", reason="CLIP extra not installed: pip install 'captioncheck[clip]'")
+
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     try:

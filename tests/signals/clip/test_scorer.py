@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from captioncheck._types import ImageInContext, PageInfo
@@ -18,6 +17,9 @@ from captioncheck.signals.clip.cache import EmbeddingCache
 from captioncheck.signals.clip.calibrate import CONTRAST_TEXTS
 from captioncheck.signals.clip.loader import get_model
 from captioncheck.signals.clip.scorer import ClipScorer
+
+pytest.importorskip("open_clip", reason="CLIP extra not installed: pip install 'captioncheck[clip]'")
+torch = pytest.importorskip("torch")
 
 CAPTION = "Ilhan Omar and Nancy Pelosi on March 08, 2019 in Washington, DC. (AFP photo)"
 PAGE = PageInfo(
