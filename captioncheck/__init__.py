@@ -28,7 +28,6 @@ def __getattr__(name: str) -> Any:  # lazy public functions (PEP 562)
 
 
 __all__ = [
-    "SCHEMA_VERSION",
     "CaptionCheckError",
     "DependencyError",
     "ExtractResult",
@@ -39,6 +38,7 @@ __all__ = [
     "Match",
     "PageInfo",
     "Reason",
+    "SCHEMA_VERSION",
     "__version__",
     "check_page",
     "extract",

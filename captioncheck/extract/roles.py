@@ -36,7 +36,8 @@ _GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxsl
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(
     r"logo|sprite|icon|button|(^|[_-])btn|avatar|profil|arrow|qr-?code|banner|^ad[-_]|ad_creative|"
-    r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder", re.IGNORECASE)
+    r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder|"
+    r"(^|[_-])(print|rss|e?mail|whatsapp|facebook|twitter|telegram|linkedin)([_.-]|$)", re.IGNORECASE)
 _URL_FOLDERS = re.compile(r"/(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?)/", re.I)
 _VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
@@ -82,6 +83,13 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     return ""
 
 
+def _holds_main(node: Node, depth: int, zones: Zones, doc: Doc) -> bool:
+    if zones.main is None or depth == 0:
+        return False
+    anc = list(ancestors(node))[depth - 1]
+    return doc.contains(anc, zones.main)
+
+
 def _url_role(f: Found, best: str, small: str) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
     if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
@@ -104,7 +112,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
     for depth, (tag, names) in enumerate(_names_chain(f.node, None)):
-        if tag in ("body", "html") or depth >= main_depth:
+        if tag in ("body", "html") or depth >= main_depth or _holds_main(f.node, depth, zones, doc):
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"

@@ -44,6 +44,8 @@ def _paragraph_weight(node: Node) -> int:
     text = collapse(node.text(deep=True, separator=" "))
     if len(text) < MIN_PARAGRAPH:
         return 0
+    if any(a.tag == "a" for a in ancestors(node)):
+        return 0  # teaser text inside a link to another page
     link_text = sum(len(collapse(a.text(deep=True))) for a in node.css("a"))
     if link_text > 0.5 * len(text):
         return 0
