@@ -20,10 +20,10 @@ def test_help_imports_no_command_module_and_no_torch() -> None:
         "import sys; from captioncheck.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "bad = [m for m in sys.modules if m == 'torch' or m.startswith('captioncheck.cli.')]\n"
-        "print(','.join(bad))"
+        "sys.stderr.write('LOADED:' + ','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == ""
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert err.strip().splitlines()[-1] == "LOADED:"
 
 
 def test_every_command_is_listed_and_importable() -> None:
