@@ -146,6 +146,8 @@ def _probe_batch(loaded: LoadedModel) -> Any:
 
 def load_model(spec: ModelSpec, device: str = "auto", threads: int | None = None) -> LoadedModel:
     """Load a parsed spec now (no caching). Raises DependencyError/InputError, one line each."""
+    if spec.kind in ("hub", "local-dir"):  # files missing: say so before paying for `import torch`
+        locate(spec, None)
     torch, open_clip = _import_backend()
     if threads:
         torch.set_num_threads(int(threads))
