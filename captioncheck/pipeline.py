@@ -118,12 +118,25 @@ def image_data(source: object, image: ImageInContext, fetch: Fetch | None) -> by
             return data
     if fetch is None:
         raise InputError("no saved copy of this image (pass --fetch to download it)")
-    try:
-        return fetch(image.url)
-    except CaptionCheckError as exc:
-        raise InputError(f"image not fetched: {exc}") from exc
-    except Exception as exc:  # a fetch hook's network error must not stop the page
-        raise InputError(f"image not fetched ({type(exc).__name__}): {exc}") from exc
+    return _fetch_first(fetch, image)
+
+
+MAX_FETCH_CANDIDATES = 3
+
+
+def _fetch_first(fetch: Fetch, image: ImageInContext) -> bytes:
+    """Fetch the best URL; when it is refused or fails, try the next candidates (bounded)."""
+    candidates = [u for u in dict.fromkeys([image.url, *image.urls]) if u.startswith(("http://", "https://"))]
+    first_error: InputError | None = None
+    for url in candidates[:MAX_FETCH_CANDIDATES] or [image.url]:
+        try:
+            return fetch(url)
+        except CaptionCheckError as exc:
+            error = InputError(f"image not fetched: {exc}")
+        except Exception as exc:  # a fetch hook's network error must not stop the page
+            error = InputError(f"image not fetched ({type(exc).__name__}): {exc}")
+        first_error = first_error or error
+    raise first_error or InputError("image not fetched")
 
 
 def _load(source: object, url: str | None) -> object:

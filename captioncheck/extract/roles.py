@@ -74,8 +74,8 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
     if role:
         return role
-    if small and not f.caption:
-        return small
+    if small and (not f.caption or "caption: figure" not in f.notes):
+        return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
         if _same_link_with_headline(link, attr(link, "href")) or (_caption_in_link(f) and _link_text(link)):
@@ -134,7 +134,8 @@ def _url_furniture(url: str) -> str:
     parts = urlsplit(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
-    named = _URL_FURNITURE.search(name) or _URL_FOLDERS.search(folder + "/") or host.startswith(("ad.", "ads."))
+    named = _URL_FURNITURE.search(name) or _URL_FOLDERS.search(folder + "/") or host.startswith(("ad.", "ads.")) \
+        or re.search(r"share|addthis|gravatar|adserver|adsystem", host.split(":")[0])
     if not named:
         return ""
     where = f"{host}/{folder}/{name}"
@@ -150,8 +151,8 @@ def _url_small(url: str) -> bool:
     for rx in _URL_SIZES:
         m = rx.search(url)
         if m:
-            a, b = int(m.group(1)), int(m.group(2))
-            if 0 < min(a, b) < 100 or (a and b and max(a, b) < 160):
+            dims = [d for d in (int(m.group(1)), int(m.group(2))) if d]
+            if dims and (min(dims) < 60 or max(dims) < 160 or (len(dims) == 2 and min(dims) < 100)):
                 return True
     m = _URL_WIDTH.search(url)
     return bool(m and int(m.group(1)) < 160)
