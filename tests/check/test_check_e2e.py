@@ -205,3 +205,30 @@ def test_burnt_in_caption_contradicting_the_article(tmp_path: Path) -> None:
     assert image.ocr is not None and "Kabul" in image.ocr.burnt_in_caption
     codes = {r.code for r in image.reasons}
     assert {"place_mismatch", "date_mismatch"} <= codes, image.reasons
+
+
+def test_fetch_falls_back_to_the_next_candidate_url() -> None:
+    from captioncheck._exceptions import FetchRefused
+    from captioncheck._types import ImageInContext
+    from captioncheck.pipeline import image_data
+
+    class NoLocalCopy:
+        url = "https://news.example.org/a.html"
+
+        def image_bytes(self, image: ImageInContext) -> None:
+            return None
+
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        if "cdn" in url:
+            raise FetchRefused("refused: cdn.example.org is not reachable")
+        return b"bytes of the mirror"
+
+    image = ImageInContext(url="https://cdn.example.org/big.jpg",
+                           urls=["https://cdn.example.org/big.jpg", "https://mirror.example.org/small.jpg"])
+    assert image_data(NoLocalCopy(), image, fetch) == b"bytes of the mirror"
+    assert asked == ["https://cdn.example.org/big.jpg", "https://mirror.example.org/small.jpg"]
+    with pytest.raises(Exception, match="cdn.example.org is not reachable"):
+        image_data(NoLocalCopy(), image.model_copy(update={"urls": [image.url]}), fetch)
