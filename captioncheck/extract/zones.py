@@ -114,15 +114,24 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
 
 
 def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> list[tuple[int, int]]:
-    """Siblings of the body container that hold a fair share of prose too (multi-section articles)."""
-    if main is None or main.parent is None:
+    """Sections beside the body container (or beside its parent) that hold a fair share of prose
+    too: articles split into several sections."""
+    if main is None:
         return []
-    share = weights.get(main.mem_id, 0) * 0.15
-    out = []
-    for sib in main.parent.iter(include_text=False):
-        if sib.mem_id != main.mem_id and weights.get(sib.mem_id, 0) >= max(share, 200) and not _is_chrome(sib) \
-                and not _CHROME_NAMES.search(tokens(sib)) and sib.tag not in _CHROME_TAGS:
+    share = max(weights.get(main.mem_id, 0) * 0.15, 200)
+    out: list[tuple[int, int]] = []
+    node = main
+    for _ in range(2):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        for sib in parent.iter(include_text=False):
+            if sib.mem_id == node.mem_id or weights.get(sib.mem_id, 0) < share:
+                continue
+            if _is_chrome(sib) or _CHROME_NAMES.search(tokens(sib)) or sib.tag in _CHROME_TAGS:
+                continue
             out.append((doc.index(sib), doc.end.get(sib.mem_id, doc.index(sib))))
+        node = parent
     return out
 
 
