@@ -93,3 +93,17 @@ def test_a_fragment_without_prose_still_yields_its_picture(tmp_path: Path) -> No
     page.write_text('<img src="https://example.org/a-photo.jpg"><p>A photo</p>', encoding="utf-8")
     images = extract(page).images
     assert [i.url for i in images] == ["https://example.org/a-photo.jpg"]
+
+
+def test_credit_before_caption_hidden_label_and_jsonld() -> None:
+    result = extract(PATTERNS / "credit-before-caption.html", all_images=True)
+    avatar, lead, inline = result.images
+    assert avatar.role == "avatar"
+    assert (lead.role, lead.caption, lead.credit) == (
+        "lead", "Residents wade through a flooded street in the town centre", "Getty Images")
+    assert "Image caption" not in lead.caption  # screen-reader-only text is not visible
+    assert inline.url.endswith("/master/1000.jpg")  # the largest <source> candidate
+    assert (inline.caption, inline.credit) == ("Sandbags outside a shop on the high street.", "Photograph: Jane Smith/PA")
+    page = result.page
+    assert page.jsonld_images[0].credit == "Getty Images" and page.authors == ["A. Reporter"]
+    assert page.published == "2023-03-01T08:00:00Z" and page.site_name == "Example News"
