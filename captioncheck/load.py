@@ -83,9 +83,9 @@ def _strip_fragment(url: str) -> str:
 
 def decode_html(raw: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode page bytes: BOM, then a declared charset (HTTP/MIME), then <meta>, then detection."""
-    for bom, name in _BOMS:
+    for bom, bom_codec in _BOMS:
         if raw.startswith(bom):
-            return raw[len(bom):].decode(name, errors="replace"), name
+            return raw[len(bom):].decode(bom_codec, errors="replace"), bom_codec
     for name in (declared, _meta_charset(raw)):
         codec = _codec(name)
         if codec is None:

@@ -111,14 +111,15 @@ def read_roots(roots: list[Node]) -> CaptionHit:
     return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
 
 
-def _inner_parts(root: Node) -> tuple[list[Node], set[int]]:
+def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
     """Credit elements (deepest) and junk/label elements inside one caption root."""
     credit_nodes: list[Node] = []
     junk: set[int] = set()
     for node in root.css("*"):
         if node.mem_id == root.mem_id:
             continue
-        if _is_junk(node) or _LABEL_ONLY.match(collapse(node.text(deep=True) or "")) and node.tag != "p" and len(node.css("*")) == 0:
+        label_only = bool(_LABEL_ONLY.match(collapse(node.text(deep=True) or ""))) and len(node.css("*")) <= 1
+        if _is_junk(node) or (label_only and node.tag != "p"):
             junk.add(node.mem_id)
             continue
         k = kind(node)
@@ -126,8 +127,8 @@ def _inner_parts(root: Node) -> tuple[list[Node], set[int]]:
         if k == "credit" or (k == "caption" and text and looks_like_credit(text) and len(text) < 80 and kind(root) == "caption"):
             if not any(kind(d) == "credit" for d in node.css("*") if d.mem_id != node.mem_id):
                 credit_nodes.append(node)
-    credit_nodes = [c for c in credit_nodes if not any(o is not c and _inside(c, o) for o in credit_nodes)]
-    return credit_nodes, junk
+    credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
+    return credit_nodes, frozenset(junk)
 
 
 def _inside(node: Node, outer: Node) -> bool:

@@ -83,14 +83,15 @@ def _nth_of_type(node: Node, cache: dict[int, dict[int, int]]) -> int:
     parent = node.parent
     if parent is None:
         return 1
-    table = cache.get(parent.mem_id)
-    if table is None:
-        table, counts = {}, {}
+    if parent.mem_id not in cache:
+        table: dict[int, int] = {}
+        counts: dict[str, int] = {}
         for sibling in parent.iter(include_text=False):
-            counts[sibling.tag] = counts.get(sibling.tag, 0) + 1
-            table[sibling.mem_id] = counts[sibling.tag]
+            tag = sibling.tag or ""
+            counts[tag] = counts.get(tag, 0) + 1
+            table[sibling.mem_id] = counts[tag]
         cache[parent.mem_id] = table
-    return table.get(node.mem_id, 1)
+    return cache[parent.mem_id].get(node.mem_id, 1)
 
 
 __all__ = ["around", "css_selector", "text_blocks"]

@@ -48,11 +48,11 @@ _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 
 def _names_chain(node: Node, stop: Node | None) -> list[tuple[str, str]]:
     """(tag, names) of the node and its ancestors up to (not incl.) `stop`."""
-    out = [(node.tag, tokens(node))]
+    out = [(node.tag or "", tokens(node))]
     for anc in ancestors(node):
         if stop is not None and anc.mem_id == stop.mem_id:
             break
-        out.append((anc.tag, tokens(anc)))
+        out.append((anc.tag or "", tokens(anc)))
     return out
 
 
