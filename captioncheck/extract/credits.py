@@ -52,7 +52,7 @@ def looks_like_credit(text: str) -> bool:
         return True
     if "/" in text and len(text.split()) <= 8:
         return True
-    if re.search(r"(?<!\w)(vía|via|courtesy|cortesía|cortesia|handout|archiv\w*)(?!\w)", text, re.I) and len(text.split()) <= 10:
+    if re.search(r"(?<!\w)(vía|via|courtesy|cortesía|cortesia|handout|archiv\w*)(?!\w)", text, re.IGNORECASE) and len(text.split()) <= 10:
         return True
     return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 8
 

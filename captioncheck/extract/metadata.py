@@ -123,7 +123,7 @@ def main_text(html: str, url: str) -> str:
 
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
                                    include_images=False, deduplicate=False, favor_recall=True)
-    except Exception as exc:  # trafilatura raises assorted errors on odd markup; text is optional
+    except Exception as exc:  # noqa: BLE001  trafilatura raises assorted errors on odd markup; text is optional
         log.debug("trafilatura failed: %s", exc)
         return ""
     return re.sub(r"\n+", "\n\n", text or "").strip()
