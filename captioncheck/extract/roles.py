@@ -28,9 +28,9 @@ _ICON = re.compile(r"(^|[\s_-])(icons?|ico|share\w*|social\w*|emoji|emoticon|fla
                    r"weather|qr\w*|badge|app-?store|play-?store)($|[\s_-])")
 _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*|recirc\w*|most-?\w*|mostread|popular\w*|"
                      r"trending|more-?\w*|read-?more|also|outbrain|taboola|promo\w*|newsletter|sidebar|rail|"
-                     r"headlines|indicated|suggest\w*|empfehlung\w*|next-?\w*|feed\w*|list-?item|post-?list|"
+                     r"headlines|suggest\w*|empfehlung\w*|next-?(article|story|post|read)\w*|feed\w*|list-?item|post-?list|"
                      r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
-                     r"topic-?box|article-?browser|latest\w*|stream\w*|slider-?news|"
+                     r"latest\w*|stream\w*|slider-?news|more-?from|"
                      r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
 _GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
