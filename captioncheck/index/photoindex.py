@@ -5,8 +5,10 @@
         index.add_photo(data, PhotoMeta(caption="...", credit="AFP"))
         matches = index.search(image_bytes_or_pil)        # list[Match], best first
 
-A match is the smallest PDQ distance between any hash of the query (whole image, borders
-trimmed, inset photo; each also mirrored) and any stored hash of a photo, accepted at distance
+A candidate is found by its PDQ hash and verified with a combined distance: PDQ bits plus twice
+the bits of an aux hash (dHash + pHash of the same region), 0..512. A match is the smallest
+combined distance between any hash of the query (whole image, borders trimmed, inset photo;
+each also mirrored) and any stored hash of a photo, accepted at distance
 <= FULL_THRESHOLD against the photo's whole-image hash and <= WINDOW_THRESHOLD against one of
 its crop windows (more windows, more chances of a coincidence, so a stricter bound). Both were
 measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
@@ -30,12 +32,12 @@ from captioncheck.index import hashes as H
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
 
-FULL_THRESHOLD = 68  # PDQ bits out of 256; see docs/index.md for the measurement
-WINDOW_THRESHOLD = 62
+FULL_THRESHOLD = 154  # combined distance (PDQ + 2 x aux bits, 0..512); see docs/index.md
+WINDOW_THRESHOLD = 134
 MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the search radius
 MIN_QUERY_QUALITY = 30  # a darkened or low-contrast copy loses PDQ quality: be lenient on queries
 MIN_STORED_QUALITY = 50
-UNRELATED_DISTANCE = 128.0  # expected PDQ distance between unrelated photos: score 0
+UNRELATED_DISTANCE = 256.0  # expected combined distance between unrelated photos: score 0
 
 
 @dataclass
@@ -153,8 +155,9 @@ class PhotoIndex:
             return []
         self.sync()
         bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
+        aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
         best: dict[int, Hit] = {}
-        for hit in self.searcher.search(bits, MATCH_THRESHOLD):
+        for hit in self.searcher.search(bits, MATCH_THRESHOLD, aux):
             if hit.distance > (FULL_THRESHOLD if hit.variant == "full" else WINDOW_THRESHOLD):
                 continue
             cur = best.get(hit.photo_id)
@@ -180,7 +183,8 @@ class PhotoIndex:
                 last = rows[-1][0]
                 rows = [r for r in rows if (r[4] or 0) >= MIN_STORED_QUALITY]
                 bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
-                self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits, last_row_id=last)
+                self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits, last_row_id=last,
+                                  aux=[r[5] for r in rows])
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)
@@ -204,7 +208,7 @@ def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash) -> Match:
     return Match(
         photo_id=rec.id, caption=rec.caption, credit=rec.credit, creator=rec.creator, source_url=rec.source_url,
         page_url=rec.page_url, date=rec.date, place=rec.place, license=rec.license, origin=rec.origin,
-        algorithm="pdq", distance=float(hit.distance), score=score(hit.distance), seen_at=rec.seen_at,
+        algorithm="pdq+dhash+phash", distance=float(hit.distance), score=score(hit.distance), seen_at=rec.seen_at,
         transform=describe(query.region, query.transform, hit.variant),
     )
 

@@ -6,7 +6,8 @@ hashes whose substring equals a key are one contiguous slice. A look-up probes, 
 the query's key and its 16 one-bit neighbours (nflip = 1). By the pigeonhole principle every stored
 hash within distance 16 * (nflip + 1) - 1 = 31 of the query is among the candidates; farther
 near-duplicates are found with high probability (measured in bench/index_speed.py). Every
-candidate is then verified with its exact Hamming distance (XOR + popcount) against the radius.
+candidate is then verified with its exact distance (XOR + popcount): PDQ bits plus AUX_WEIGHT x the
+bits of its aux hash (dHash + pHash of the same region), against the radius.
 
 Inserts go to a small delta that is scanned linearly and merged into the sorted tables when it
 grows past 1% of them (amortised O(1) per insert). The searcher lives in memory, is built once per
@@ -28,7 +29,8 @@ import numpy as np
 
 PDQ_BITS = 256
 TABLES = 16  # substrings of 16 bits
-DELTA_MIN = 8192  # the delta is merged when larger than this and than 1% of the tables
+DELTA_MIN = 65536  # the delta is merged when larger than this and than 1% of the tables
+AUX_WEIGHT = 2  # combined distance = PDQ bits + AUX_WEIGHT x aux bits (dHash + pHash), 0..512
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class Hit:
     photo_id: int
     variant: str
     query: int  # index into the query hashes
-    distance: int
+    distance: int  # combined: PDQ + AUX_WEIGHT x aux (or 2 x PDQ where the row has no aux hash)
+    pdq_distance: int = 0
 
 
 def _keys(codes: np.ndarray) -> np.ndarray:
@@ -47,12 +50,13 @@ def _keys(codes: np.ndarray) -> np.ndarray:
 
 
 def _distances(codes: np.ndarray, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> np.ndarray:
-    """Exact Hamming distances of codes[rows] to queries[qidx] (1-D gathers of 32-byte records)."""
-    a = codes.view("V32").ravel().take(rows).view(np.uint64).reshape(-1, 4)
-    b = queries.view("V32").ravel().take(qidx).view(np.uint64).reshape(-1, 4)
+    """Exact Hamming distances of codes[rows] to queries[qidx] (1-D gathers of whole records)."""
+    width = codes.shape[1]
+    a = codes.view(f"V{width}").ravel().take(rows).view(np.uint64).reshape(-1, width // 8)
+    b = queries.view(f"V{width}").ravel().take(qidx).view(np.uint64).reshape(-1, width // 8)
     bc = np.bitwise_count(a ^ b)
     d = bc[:, 0].astype(np.int32)
-    for i in (1, 2, 3):
+    for i in range(1, width // 8):
         d += bc[:, i]
     return d
 
@@ -70,6 +74,8 @@ class HashSearcher:
         self._buf_codes = np.zeros((1024, 32), np.uint8)
         self._buf_photo = np.zeros(1024, np.int64)
         self._buf_variant = np.zeros(1024, np.int16)
+        self._buf_aux = np.zeros((1024, 16), np.uint8)
+        self._buf_has_aux = np.zeros(1024, bool)
         self._variants: list[str] = []
         self._n_tabled = 0  # codes[:n_tabled] are in the tables, the rest is the delta
         self._order = np.zeros((TABLES, 0), np.int32)  # per table: row numbers sorted by key
@@ -82,11 +88,12 @@ class HashSearcher:
     def _codes(self) -> np.ndarray:
         return self._buf_codes[: self._n]
 
-    def _append(self, bits: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray) -> None:
+    def _append(self, bits: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, aux: np.ndarray,
+                has_aux: np.ndarray) -> None:
         need = self._n + len(bits)
         if need > len(self._buf_codes):
             cap = max(need, 2 * len(self._buf_codes))
-            for name in ("_buf_codes", "_buf_photo", "_buf_variant"):
+            for name in ("_buf_codes", "_buf_photo", "_buf_variant", "_buf_aux", "_buf_has_aux"):
                 old = getattr(self, name)
                 new = np.zeros((cap, *old.shape[1:]), old.dtype)
                 new[: self._n] = old[: self._n]
@@ -94,15 +101,21 @@ class HashSearcher:
         self._buf_codes[self._n:need] = bits
         self._buf_photo[self._n:need] = photo_ids
         self._buf_variant[self._n:need] = variants
+        self._buf_aux[self._n:need] = aux
+        self._buf_has_aux[self._n:need] = has_aux
         self._n = need
 
     @property
     def kind(self) -> str:
         return "multi-index hashing" if self._n_tabled else "linear"
 
-    def add(self, photo_ids: np.ndarray, variants: list[str], bits: np.ndarray, last_row_id: int = 0) -> None:
-        """Append hashes (bits: uint8 array of shape (n, 32))."""
+    def add(self, photo_ids: np.ndarray, variants: list[str], bits: np.ndarray, last_row_id: int = 0,
+            aux: list[bytes | None] | None = None) -> None:
+        """Append hashes (bits: uint8 array of shape (n, 32); aux: 16-byte verification hash per row or None)."""
         bits = np.ascontiguousarray(bits, dtype=np.uint8).reshape(-1, 32)
+        aux = aux if aux is not None else [None] * len(bits)
+        has_aux = np.array([a is not None and len(a) == 16 for a in aux], bool)
+        aux_arr = np.frombuffer(b"".join(a if ok else bytes(16) for a, ok in zip(aux, has_aux)), np.uint8).reshape(-1, 16)
         if not len(bits) == len(photo_ids) == len(variants):
             raise ValueError("photo_ids, variants and bits must have the same length")
         with self.lock:
@@ -110,7 +123,7 @@ class HashSearcher:
                 if v not in self._variants:
                     self._variants.append(v)
             codes = np.array([self._variants.index(v) for v in variants], np.int16)
-            self._append(bits, np.asarray(photo_ids, np.int64), codes)
+            self._append(bits, np.asarray(photo_ids, np.int64), codes, aux_arr, has_aux)
             delta = len(self._codes) - self._n_tabled
             if delta > max(self.delta_min, self._n_tabled // 100):
                 self._build_tables()
@@ -144,8 +157,11 @@ class HashSearcher:
         qidx = np.repeat(np.repeat(np.arange(len(queries)), TABLES * 17), lengths)
         return self._order.ravel().take(pos).astype(np.int64), qidx
 
-    def search(self, queries: np.ndarray, radius: int) -> list[Hit]:
-        """Every stored hash within `radius` of any query, exact distances (verified)."""
+    def search(self, queries: np.ndarray, radius: int, query_aux: np.ndarray | None = None) -> list[Hit]:
+        """Every stored hash within combined distance `radius` of any query (exact, verified).
+
+        queries: (q, 32) PDQ hashes; query_aux: (q, 16) their aux hashes (None: PDQ only, 2 x PDQ).
+        """
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, 32)
         with self.lock:
             if len(self) == 0 or len(queries) == 0:
@@ -155,16 +171,24 @@ class HashSearcher:
             if n_delta:
                 rows = np.concatenate([rows, np.tile(np.arange(self._n_tabled, len(self._codes)), len(queries))])
                 qidx = np.concatenate([qidx, np.repeat(np.arange(len(queries)), n_delta)])
-            dist = _distances(self._codes, rows, queries, qidx)
+            pdq = _distances(self._codes, rows, queries, qidx)
+            keep = pdq <= radius  # the combined distance is at least the PDQ distance
+            rows, qidx, pdq = rows[keep], qidx[keep], pdq[keep]
+            dist = 2 * pdq
+            if query_aux is not None and len(rows):
+                qa = np.ascontiguousarray(query_aux, dtype=np.uint8).reshape(-1, 16)
+                a = _distances(self._buf_aux[: self._n], rows, qa, qidx)
+                dist = np.where(self._buf_has_aux[rows], pdq + AUX_WEIGHT * a, dist)
             keep = dist <= radius
-            rows, qidx, dist = rows[keep], qidx[keep], dist[keep]
+            rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
             photo, variant = self._buf_photo[rows], self._buf_variant[rows]
         seen: set[tuple[int, int]] = set()
         hits = []
-        for r, q, d, p, v in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist()):
+        for r, q, d, p, v, pd in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist(),
+                                     pdq.tolist()):
             if (r, q) not in seen:  # a row found through several tables is reported once
                 seen.add((r, q))
-                hits.append(Hit(p, self._variants[v], q, d))
+                hits.append(Hit(p, self._variants[v], q, d, pd))
         return hits
 
 

@@ -65,7 +65,7 @@ class PhotoStore(Protocol):
     def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
-    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None]]: ...
+    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def max_hash_id(self) -> int: ...
     def index_id(self) -> str: ...
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int: ...
@@ -222,14 +222,16 @@ class SQLiteStore:
             yield from (recs[i] for i in ids if i in recs)
             last = ids[-1]
 
-    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None]]:
-        """(hash_id, photo_id, variant, bits, quality) of hashes of one kind with id > after_id, by id."""
+    def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]:
+        """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id."""
         with self._lock:
             rows = self.conn.execute(
-                "SELECT id, photo_id, variant, bits, quality FROM hashes WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+                "SELECT h.id, h.photo_id, h.variant, h.bits, h.quality, "
+                "(SELECT a.bits FROM hashes a WHERE a.photo_id = h.photo_id AND a.kind = 'aux' AND a.variant = h.variant) "
+                "FROM hashes h WHERE h.kind = ? AND h.id > ? ORDER BY h.id LIMIT ?",
                 (kind, after_id, limit),
             ).fetchall()
-        return [(r[0], r[1], r[2], bytes(r[3]), r[4]) for r in rows]
+        return [(r[0], r[1], r[2], bytes(r[3]), r[4], bytes(r[5]) if r[5] is not None else None) for r in rows]
 
     def index_id(self) -> str:
         """A random id made with the database: tells a rebuilt file from the one cached in memory."""

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 from captioncheck._exceptions import InputError
-from captioncheck.index.hashes import PDQ_BYTES, SMALL_BYTES, SMALL_KINDS, HashRow
+from captioncheck.index.hashes import AUX_BYTES, PDQ_BYTES, SMALL_BYTES, SMALL_KINDS, HashRow
 from captioncheck.index.photoindex import PhotoIndex, PhotoMeta
 from captioncheck.index.store import META_FIELDS
 
 FORMAT = "captioncheck-index/1"
-HASH_BYTES = {"pdq": PDQ_BYTES, **{k: SMALL_BYTES for k in SMALL_KINDS}}
+HASH_BYTES = {"pdq": PDQ_BYTES, "aux": AUX_BYTES, **{k: SMALL_BYTES for k in SMALL_KINDS}}
 
 
 def export_lines(index: PhotoIndex) -> Iterator[str]:

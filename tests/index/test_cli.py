@@ -42,7 +42,7 @@ def test_add_search_stats_remove(photo_dir: Path, tmp_path: Path, make_photo) ->
     best = lines[0]["matches"][0]
     assert (best["caption"], best["credit"], best["date"], best["source_url"]) == (
         "Sidecar caption", "Agency", "2019-03-08", "https://agency.example/p4")
-    assert best["algorithm"] == "pdq" and "mirror" in best["transform"] and 0 < best["score"] <= 1
+    assert best["algorithm"] == "pdq+dhash+phash" and "mirror" in best["transform"] and 0 < best["score"] <= 1
     assert lines[1]["matches"] == []
     assert "Sidecar caption" in run("search", "--format", "text", str(mirror))
     stats = json.loads(run("stats", "--format", "json"))

@@ -29,7 +29,7 @@ def _jpeg(img: Image.Image, q: int = 85) -> bytes:
 def test_mirror_matches_and_says_so(index_of_10, make_photo) -> None:
     idx, ids = index_of_10
     [m, *_] = idx.search(_jpeg(make_photo(3).transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
-    assert m.photo_id == ids[3] and "mirror" in m.transform and m.algorithm == "pdq"
+    assert m.photo_id == ids[3] and "mirror" in m.transform and m.algorithm == "pdq+dhash+phash"
     assert 0.5 < m.score <= 1.0
 
 
@@ -74,7 +74,7 @@ def test_flat_image_matches_nothing(index_of_10) -> None:
 
 
 def test_score_bounds() -> None:
-    assert score(0) == 1.0 and score(128) == 0.0 and score(300) == 0.0 and 0 < score(40) < 1
+    assert score(0) == 1.0 and score(256) == 0.0 and score(400) == 0.0 and 0 < score(80) < 1
 
 
 def test_query_regions_find_the_inset(make_photo) -> None:

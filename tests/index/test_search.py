@@ -26,11 +26,11 @@ def test_multi_index_hashing_agrees_with_linear_within_radius_31() -> None:
     assert flat.kind == "linear" and mih.kind == "multi-index hashing" and len(mih) == 5000
     picks = rng.choice(5000, 200, replace=False)
     queries = np.stack([_flip(rng, codes[i], int(rng.integers(0, 32))) for i in picks])
-    a = {(h.query, h.photo_id, h.distance) for h in flat.search(queries, 31)}
-    b = {(h.query, h.photo_id, h.distance) for h in mih.search(queries, 31)}
+    a = {(h.query, h.photo_id, h.pdq_distance) for h in flat.search(queries, 62) if h.pdq_distance <= 31}
+    b = {(h.query, h.photo_id, h.pdq_distance) for h in mih.search(queries, 62) if h.pdq_distance <= 31}
     assert a == b
     assert {(q, int(picks[q]) + 1) for q in range(200)} <= {(q, p) for q, p, _ in a}
-    variants = {h.variant for h in mih.search(queries, 31)}
+    variants = {h.variant for h in mih.search(queries, 62)}
     assert variants == {"full", "c90m"}
 
 
@@ -39,6 +39,21 @@ def test_verification_drops_far_candidates() -> None:
     codes = rng.integers(0, 256, (100, 32), dtype=np.uint8)
     s = HashSearcher(delta_min=10)
     s.add(np.arange(100), ["full"] * 100, codes)
-    hits = s.search(_flip(rng, codes[5], 20)[None, :], 10)
+    hits = s.search(_flip(rng, codes[5], 20)[None, :], 20)  # without aux hashes: distance = 2 x PDQ = 40
     assert hits == []
-    assert [h.photo_id for h in s.search(_flip(rng, codes[5], 8)[None, :], 10)] == [5]
+    [hit] = s.search(_flip(rng, codes[5], 8)[None, :], 20)
+    assert (hit.photo_id, hit.pdq_distance, hit.distance) == (5, 8, 16)
+
+
+def test_aux_hash_verifies_candidates() -> None:
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, 256, (50, 32), dtype=np.uint8)
+    aux = [rng.integers(0, 256, 16, dtype=np.uint8).tobytes() for _ in range(50)]
+    s = HashSearcher()
+    s.add(np.arange(50), ["full"] * 50, codes, aux=aux)
+    q = _flip(rng, codes[7], 10)[None, :]
+    same_aux = np.frombuffer(aux[7], np.uint8)[None, :]
+    other_aux = np.frombuffer(aux[8], np.uint8)[None, :]
+    [hit] = s.search(q, 60, same_aux)
+    assert (hit.photo_id, hit.distance) == (7, 10)
+    assert s.search(q, 60, other_aux) == []  # PDQ agrees, dHash/pHash do not: rejected
