@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from captioncheck._types import Match, Reason, Verdict
 from captioncheck.crosscheck import best_original
 from captioncheck.crosscheck.models import CrossChecks, DateFinding, PlaceFinding
+from captioncheck.crosscheck.places import country_name
 
 POINTS = {"info": 0, "low": 1, "medium": 2, "high": 3}
 CLIP_CODES = frozenset({"low_image_caption_score", "low_image_article_score"})
@@ -66,6 +67,18 @@ def _places(f: PlaceFinding) -> str:
     return ", ".join(dict.fromkeys(specific[:4]))
 
 
+def _countries(codes: list[str]) -> str:
+    return ", ".join(country_name(c) for c in codes)
+
+
+def _quote(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _date_off(f: DateFinding) -> bool:
     return f.gap_days > DATE_TOLERANCE_DAYS or f.gap_days < -FUTURE_TOLERANCE_DAYS
 
@@ -94,14 +107,14 @@ def reused_photo(ev: ImageEvidence) -> list[Reason]:
     date_off = [f for f in ev.checks.dates if f.source == "original" and _date_off(f) and not _caption_discloses(ev, f)]
     where = f", {original.place}" if original.place else ""
     credit = f"an {original.credit}" if original.credit[:1].upper() in "AEIOU" else f"a {original.credit}" if original.credit else "a known"
-    what = f"{credit} photo of {original.date or 'unknown date'}{where}: \"{original.caption[:160]}\""
+    what = f"{credit} photo of {original.date or 'unknown date'}{where}: \"{_quote(original.caption, 160)}\""
     evidence = {"photo_id": original.photo_id, "score": original.score, "credit": original.credit,
                 "date": original.date, "place": original.place, "caption": original.caption}
     if not (place_off or date_off):
         return [_reason("known_original", "info", f"Known photo; its original context does not contradict the page: {what}", **evidence)]
     differs = []
     if place_off:
-        differs.append(f"taken in {_places(place_off[0])}, while the article is about {', '.join(place_off[0].article_countries)}")
+        differs.append(f"taken in {_places(place_off[0])}, while the article is about {_countries(place_off[0].article_countries)}")
     if date_off:
         differs.append(f"dated {date_off[0].mention}, {_describe_gap(date_off[0].gap_days)}, which the caption does not say")
     return [_reason("reused_photo", "high", f"This is {what} — {'; '.join(differs)}", **evidence)]
@@ -114,7 +127,7 @@ def seen_before(ev: ImageEvidence) -> list[Reason]:
     first = min(seen, key=lambda m: m.seen_at or "9999")
     msg = f"Seen before on {first.page_url} ({first.seen_at or 'date unknown'})"
     if first.caption:
-        msg += f" with the caption \"{first.caption[:120]}\""
+        msg += f" with the caption \"{_quote(first.caption, 120)}\""
     return [_reason("seen_before", "low", msg, pages=[m.page_url for m in seen][:5], seen_at=first.seen_at)]
 
 
@@ -123,7 +136,7 @@ def place_mismatch(ev: ImageEvidence) -> list[Reason]:
     if not off:
         return []
     sources = sorted({f.source for f in off})
-    msg = f"The photo's place ({_places(off[0])}, per {' and '.join(sources)}) is not where the article is ({', '.join(off[0].article_countries)})"
+    msg = f"The photo's place ({_places(off[0])}, per {' and '.join(sources)}) is not where the article is ({_countries(off[0].article_countries)})"
     historical = set(sources) <= {"caption", "alt"} and any(
         d.source in ("caption", "alt") and d.gap_days > HISTORICAL_DAYS for d in ev.checks.dates)
     if historical:
@@ -169,7 +182,7 @@ def embedded_caption_mismatch(ev: ImageEvidence) -> list[Reason]:
         parts.append(f"date {date_off[0].mention} ({_describe_gap(date_off[0].gap_days)})")
     msg = f"The photo's embedded metadata tells another story: {', '.join(parts)}"
     if ev.checks.embedded_caption:
-        msg += f" — \"{ev.checks.embedded_caption[:120]}\""
+        msg += f" — \"{_quote(ev.checks.embedded_caption, 120)}\""
     return [_reason("embedded_caption_mismatch", "medium", msg, embedded_caption=ev.checks.embedded_caption,
                     places=[p.name for f in place_off for p in f.photo_places], dates=[f.mention for f in date_off])]
 

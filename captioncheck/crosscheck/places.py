@@ -244,6 +244,14 @@ def is_locative(text: str, place: Place) -> bool:
     return any(w in LOCATIVES for w in words[:-1][-6:])
 
 
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """English name of an ISO 3166 alpha-2 code ("IR" -> "Iran"); the code itself when unknown."""
+    from babel import Locale
+
+    return str(Locale("en").territories.get(code.upper(), code))
+
+
 def main_countries(places: list[Place], title_places: list[Place], top: int = 3) -> set[str]:
     """The countries an article is about: those of the title's places plus the `top` most
     mentioned countries with at least two mentions."""
@@ -253,4 +261,4 @@ def main_countries(places: list[Place], title_places: list[Place], top: int = 3)
     return chosen
 
 
-__all__ = ["LANDMARKS", "Place", "find_places", "gazetteer", "main_countries"]
+__all__ = ["LANDMARKS", "Place", "country_name", "find_places", "gazetteer", "main_countries"]
