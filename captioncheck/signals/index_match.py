@@ -69,19 +69,21 @@ class IndexMatchSignal:
         except (CaptionCheckError, ImportError, OSError) as exc:
             return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
         try:
-            return [self._one(indexes, item.pil) for item in batch.items]
+            return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
         finally:
             for idx in indexes:
                 idx.close()
 
     @staticmethod
-    def _one(indexes: list[Any], pil: Any) -> Evidence:
+    def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
         found: list[Match] = []
         try:
             for idx in indexes:
                 found.extend(idx.search(pil, k=TOP_K))
         except Exception as exc:  # a hashing failure on one image must not stop the page
             return Evidence.error(NAME, f"index lookup failed ({type(exc).__name__}): {exc}")
+        # this very page, remembered on an earlier check, is no evidence about the page
+        found = [m for m in found if not (m.origin == "seen" and page_url and m.page_url == page_url)]
         return Evidence(signal=NAME, value=_dedupe(found))
 
 

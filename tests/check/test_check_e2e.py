@@ -137,6 +137,8 @@ def test_remembered_image_is_seen_before_on_another_page(tmp_path: Path) -> None
     assert "seen_before" in codes
     quiet = check_page(second, Settings(use_clip=False, use_ocr=False, remember=False), url="https://one.example/news/1")
     assert "seen_before" not in {r.code for r in quiet.images[0].reasons}
+    # the page's own earlier visit is not listed as a match at all
+    assert all(m.page_url != "https://one.example/news/1" for m in quiet.images[0].matches if m.origin == "seen")
 
 
 def test_html_report_escapes_hostile_text(tmp_path: Path) -> None:
