@@ -41,7 +41,7 @@ from captioncheck.index import hashes as H  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE_SIDE = 1600  # sources are reduced to this before anything (what a publisher would serve)
 FPR_TARGET = 0.001
-CACHE_VERSION = "v6"
+CACHE_VERSION = "v7"
 
 TRANSFORMS: dict[str, str] = {  # name -> category
     "resize_0.3": "resize", "resize_0.5": "resize", "resize_0.75": "resize", "resize_1.5": "resize", "resize_2": "resize",

@@ -2,9 +2,9 @@
 
 Every photo is stored with:
 
-* PDQ (256 bits, with its quality 0..100) of the whole image and of 32 *crop windows*
-  (sub-rectangles at 95% of each side in the corners and centre, and at 90%, 85% and 80% on a
-  3x3 grid of offsets). A page image that is a crop of a known photo is close to one of the
+* PDQ (256 bits, with its quality 0..100) of the whole image and of 48 *crop windows*
+  (sub-rectangles at 95% of each side in the corners and centre, at 90% and 85% on a 3x3 grid
+  of offsets and at 80% on a 5x5 grid). A page image that is a crop of a known photo is close to one of the
   windows of that photo: this is our crop-tolerant signal (measured in bench/hash_robustness.py;
   imagehash's crop_resistant_hash took ~220 ms per image here, ~100x a PDQ hash, so it was not
   used).
@@ -37,16 +37,23 @@ MAX_PIXELS = 120_000_000
 PDQ_BYTES = 32
 SMALL_BYTES = 8
 AUX_BYTES = 16
-# (name, left, top, width, height) as fractions of the photo: the crop-tolerant windows. 95%
-# windows in the corners and centre; 90/85/80% windows on a 3x3 grid of offsets (t/m/b, l/m/r).
-_GRID = {"t": 0.0, "m": 0.5, "b": 1.0}
-CROP_WINDOWS: tuple[tuple[str, float, float, float, float], ...] = tuple(
-    (f"c{int(s * 100)}{v}{h.replace('t', 'l').replace('b', 'r')}", _GRID[h] * (1 - s), _GRID[v] * (1 - s), s, s)
-    for s in (0.95, 0.9, 0.85, 0.8)
-    for v in "tmb"
-    for h in "tmb"
-    if s < 0.95 or (v == "m") == (h == "m")
-)
+# (name, left, top, width, height) as fractions of the photo: the crop-tolerant windows. 95% of
+# each side in the corners and centre; 90% and 85% on a 3x3 grid of offsets; 80% on a 5x5 grid
+# (a 20% crop can sit anywhere in a 20% range of offsets: the finer grid keeps every crop within
+# 2.5% of a window). Names: c<size>_<row><column> on that size's grid.
+def _windows() -> tuple[tuple[str, float, float, float, float], ...]:
+    out = []
+    for size, n in ((0.95, 3), (0.9, 3), (0.85, 3), (0.8, 5)):
+        for r in range(n):
+            for c in range(n):
+                if size == 0.95 and (r == 1) != (c == 1):
+                    continue  # 95%: corners and centre only
+                step = (1 - size) / (n - 1)
+                out.append((f"c{round(size * 100)}_{r}{c}", c * step, r * step, size, size))
+    return tuple(out)
+
+
+CROP_WINDOWS = _windows()
 SMALL_KINDS = ("phash", "dhash", "whash")
 
 
