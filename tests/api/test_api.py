@@ -285,14 +285,15 @@ def test_check_url_fetches_page_and_images_through_the_guard(seed_settings: ApiS
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["page"]["url"] == page
-    # the lead's full-size URL is on the CDN: public fetching is off in tests, so the guard refuses it ...
+    # the lead's full-size URL is on the CDN: public fetching is off in tests, so the guard refuses
+    # it and the next candidate URL (the saved copy on the allow-listed loopback server) is fetched
     lead = lead_of(report)
-    assert "refusing cdn.presstv.ir" in lead["error"] and lead["verdict"] != "consistent"
-    # ... while the inline images were fetched from the allow-listed loopback server and checked
-    inline = [image for image in report["images"] if image is not lead]
-    assert inline and all(image["error"] == "" and image["image_sha256"] for image in inline)
+    assert lead["url"].startswith("https://cdn.presstv.ir/") and lead["error"] == ""
+    assert lead["verdict"] == "inconsistent"
+    assert all(image["error"] == "" and image["image_sha256"] for image in report["images"])
     fetched = {path.rsplit("/", 1)[-1] for path, _ in server.seen}
-    assert {image["url"].rsplit("/", 1)[-1] for image in inline} <= fetched
+    assert LEAD in fetched
+    assert {image["url"].rsplit("/", 1)[-1] for image in report["images"] if image is not lead} <= fetched
 
 
 def test_bad_image_is_reported_and_the_rest_still_checked(tmp_path: Path) -> None:
