@@ -32,8 +32,8 @@ from captioncheck.index import hashes as H
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
 
-FULL_THRESHOLD = 154  # combined distance (PDQ + 2 x aux bits, 0..512); see docs/index.md
-WINDOW_THRESHOLD = 134
+FULL_THRESHOLD = 152  # combined distance (PDQ + 2 x aux bits, 0..512); see docs/index.md
+WINDOW_THRESHOLD = 108
 MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the search radius
 MIN_QUERY_QUALITY = 30  # a darkened or low-contrast copy loses PDQ quality: be lenient on queries
 MIN_STORED_QUALITY = 50
