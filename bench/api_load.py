@@ -50,17 +50,10 @@ def build_model(arch: str, cache: Path) -> Path:
         return folder
     import logging
 
-    import open_clip
-    import torch
+    from captioncheck.signals.clip.offline import write_random_model
 
     logging.getLogger().setLevel(logging.ERROR)  # open_clip warns that the weights are random: that is the point
-    folder.mkdir(parents=True, exist_ok=True)
-    config = open_clip.get_model_config(arch)
-    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": config, "preprocess_cfg": {}}))
-    torch.manual_seed(0)
-    model = open_clip.create_model(arch, pretrained=None)
-    torch.save({k: v.contiguous() for k, v in model.state_dict().items()}, folder / "open_clip_pytorch_model.bin")
-    return folder
+    return write_random_model(folder, arch, weights_name="open_clip_pytorch_model.bin")
 
 
 def free_port() -> int:

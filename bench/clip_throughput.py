@@ -62,41 +62,12 @@ def make_texts(n: int) -> list[str]:
 
 
 def write_model_dir(arch: str, folder: Path) -> None:
-    """Random-weight model saved the way open_clip's local-dir loader reads it."""
-    import open_clip
-    from safetensors.torch import save_file
+    """Random-weight model saved the way open_clip's local-dir loader reads it (an offline stand-in
+    tokenizer for the mT5 sentencepiece one: the towers' speed is the same)."""
+    from captioncheck.signals.clip.offline import write_random_model
 
-    folder.mkdir(parents=True, exist_ok=True)
-    model_cfg = open_clip.get_model_config(arch)
-    pre = {}
-    text_cfg = model_cfg.get("text_cfg", {})
-    if text_cfg.get("hf_tokenizer_name"):
-        write_tokenizer(folder, int(text_cfg["vocab_size"]))
-        pre = {"mean": [0.5] * 3, "std": [0.5] * 3, "interpolation": "bicubic", "resize_mode": "squash"}
-    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": model_cfg, "preprocess_cfg": pre}))
-    model = open_clip.create_model(arch, pretrained=None)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(folder / "open_clip_model.safetensors"))
-    del model
-
-
-def write_tokenizer(folder: Path, vocab_size: int) -> None:
-    """An offline stand-in for the mT5 sentencepiece tokenizer (speed of the towers is the same)."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
-
-    tok = Tokenizer(models.WordPiece(unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    trainer = trainers.WordPieceTrainer(vocab_size=min(vocab_size, 2000), special_tokens=["<pad>", "</s>", "<unk>"])
-    corpus = SEED_TEXT.read_text(encoding="utf-8").splitlines() if SEED_TEXT.is_file() else make_texts(200)
-    tok.train_from_iterator(corpus, trainer)
-    tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
-    tok.save(str(folder / "tokenizer.json"))
-    cfg = {
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        "pad_token": "<pad>",
-        "eos_token": "</s>",
-        "unk_token": "<unk>",
-    }
-    (folder / "tokenizer_config.json").write_text(json.dumps(cfg))
+    texts = SEED_TEXT.read_text(encoding="utf-8").splitlines() if SEED_TEXT.is_file() else make_texts(200)
+    write_random_model(folder, arch, texts=texts)
 
 
 def best_of(reps: int, *fns):

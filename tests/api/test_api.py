@@ -320,26 +320,12 @@ def test_curl_style_body_without_json_content_type_is_read_as_json(tmp_path: Pat
     assert error["message"].startswith("refusing ::1: ::1 is a loopback address")
 
 
-TINY_CLIP = {  # a real open_clip architecture, shrunk; random weights built offline (pretrained=None)
-    "embed_dim": 32,
-    "vision_cfg": {"image_size": 32, "layers": 2, "width": 64, "patch_size": 8, "head_width": 32},
-    "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 64, "heads": 2, "layers": 2},
-}
-
-
 def test_model_is_loaded_at_start_up_and_used_by_checks(seed_settings: ApiSettings, tmp_path: Path) -> None:
     pytest.importorskip("open_clip")
-    import open_clip
-    import torch
-
+    from captioncheck.signals.clip.offline import TINY_CLIP, write_random_model
     from captioncheck.signals.clip import reset_scorers
 
-    folder = tmp_path / "tiny-clip"
-    folder.mkdir()
-    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": TINY_CLIP, "preprocess_cfg": {}}))
-    torch.manual_seed(0)
-    model = open_clip.create_model(f"local-dir:{folder}")
-    torch.save({k: v.contiguous() for k, v in model.state_dict().items()}, folder / "open_clip_pytorch_model.bin")
+    folder = write_random_model(tmp_path / "tiny-clip", TINY_CLIP, weights_name="open_clip_pytorch_model.bin")
     seed_settings.check.use_clip = True
     seed_settings.check.model = f"local-dir:{folder}"
     base = "https://french.presstv.ir/Detail/2019/12/11/613482"
