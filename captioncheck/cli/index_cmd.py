@@ -197,17 +197,22 @@ def remove(photo_ids: tuple[int, ...], digests: tuple[str, ...], index_path: Pat
     """Remove photos by id (as `index search` prints them) or by --sha256."""
     if not photo_ids and not digests:
         raise InputError("nothing to remove: give photo ids or --sha256 HEX")
+    missing: list[int] = []
     with opened(index_path) as idx:
         ids = list(photo_ids)
         for d in digests:
             found = idx.store.find_sha256(d.lower())
             if found is None:
                 err(f"no photo with sha256 {d}")
+                missing.append(-1)
             else:
                 ids.append(found)
+        for pid in sorted(set(photo_ids) - set(idx.store.photos(photo_ids))):
+            err(f"no photo with id {pid}")
+            missing.append(pid)
         n = idx.remove(ids)
     click.echo(f"removed {n} photo(s)")
-    if n < len(photo_ids) + len(digests):
+    if missing or n < len(ids):
         sys.exit(1)
 
 
