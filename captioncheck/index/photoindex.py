@@ -34,7 +34,7 @@ from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
 
 FULL_THRESHOLD = 152  # combined distance (PDQ + 2 x aux bits, 0..512); see docs/index.md
 WINDOW_THRESHOLD = 108
-MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the search radius
+MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the largest search radius
 MIN_QUERY_QUALITY = 30  # a darkened or low-contrast copy loses PDQ quality: be lenient on queries
 MIN_STORED_QUALITY = 50
 UNRELATED_DISTANCE = 256.0  # expected combined distance between unrelated photos: score 0
@@ -157,9 +157,8 @@ class PhotoIndex:
         bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
         aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
         best: dict[int, Hit] = {}
-        for hit in self.searcher.search(bits, MATCH_THRESHOLD, aux):
-            if hit.distance > (FULL_THRESHOLD if hit.variant == "full" else WINDOW_THRESHOLD):
-                continue
+        radii = {v[0]: WINDOW_THRESHOLD for v in H.CROP_WINDOWS}
+        for hit in self.searcher.search(bits, FULL_THRESHOLD, aux, radii):
             cur = best.get(hit.photo_id)
             if cur is None or _rank(hit, queries) < _rank(cur, queries):
                 best[hit.photo_id] = hit

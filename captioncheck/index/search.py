@@ -50,11 +50,14 @@ def _keys(codes: np.ndarray) -> np.ndarray:
 
 
 def _distances(codes: np.ndarray, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> np.ndarray:
-    """Exact Hamming distances of codes[rows] to queries[qidx] (1-D gathers of whole records)."""
+    """Exact Hamming distances of codes[rows] to queries[qidx] (qidx sorted: one block per query)."""
     width = codes.shape[1]
     a = codes.view(f"V{width}").ravel().take(rows).view(np.uint64).reshape(-1, width // 8)
-    b = queries.view(f"V{width}").ravel().take(qidx).view(np.uint64).reshape(-1, width // 8)
-    bc = np.bitwise_count(a ^ b)
+    q64 = np.ascontiguousarray(queries).view(np.uint64).reshape(-1, width // 8)
+    bounds = np.searchsorted(qidx, np.arange(len(q64) + 1))
+    for i in range(len(q64)):
+        a[bounds[i]:bounds[i + 1]] ^= q64[i]
+    bc = np.bitwise_count(a)
     d = bc[:, 0].astype(np.int32)
     for i in range(1, width // 8):
         d += bc[:, i]
@@ -157,10 +160,13 @@ class HashSearcher:
         qidx = np.repeat(np.repeat(np.arange(len(queries)), TABLES * 17), lengths)
         return self._order.ravel().take(pos).astype(np.int64), qidx
 
-    def search(self, queries: np.ndarray, radius: int, query_aux: np.ndarray | None = None) -> list[Hit]:
+    def search(self, queries: np.ndarray, radius: int, query_aux: np.ndarray | None = None,
+               radius_for: dict[str, int] | None = None) -> list[Hit]:
         """Every stored hash within combined distance `radius` of any query (exact, verified).
 
-        queries: (q, 32) PDQ hashes; query_aux: (q, 16) their aux hashes (None: PDQ only, 2 x PDQ).
+        queries: (q, 32) PDQ hashes; query_aux: (q, 16) their aux hashes (None: PDQ only, 2 x PDQ);
+        radius_for: a smaller radius for some variants (e.g. crop windows), which also prunes
+        candidates before their aux hash is compared.
         """
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, 32)
         with self.lock:
@@ -171,15 +177,19 @@ class HashSearcher:
             if n_delta:
                 rows = np.concatenate([rows, np.tile(np.arange(self._n_tabled, len(self._codes)), len(queries))])
                 qidx = np.concatenate([qidx, np.repeat(np.arange(len(queries)), n_delta)])
+                order = np.argsort(qidx, kind="stable")  # one block per query, as _distances expects
+                rows, qidx = rows[order], qidx[order]
             pdq = _distances(self._codes, rows, queries, qidx)
-            keep = pdq <= radius  # the combined distance is at least the PDQ distance
-            rows, qidx, pdq = rows[keep], qidx[keep], pdq[keep]
+            radii = np.array([(radius_for or {}).get(v, radius) for v in self._variants] or [radius], np.int32)
+            limit = radii[self._buf_variant[rows]]
+            keep = pdq <= limit  # the combined distance is at least the PDQ distance
+            rows, qidx, pdq, limit = rows[keep], qidx[keep], pdq[keep], limit[keep]
             dist = 2 * pdq
             if query_aux is not None and len(rows):
                 qa = np.ascontiguousarray(query_aux, dtype=np.uint8).reshape(-1, 16)
                 a = _distances(self._buf_aux[: self._n], rows, qa, qidx)
                 dist = np.where(self._buf_has_aux[rows], pdq + AUX_WEIGHT * a, dist)
-            keep = dist <= radius
+            keep = dist <= limit
             rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
             photo, variant = self._buf_photo[rows], self._buf_variant[rows]
         seen: set[tuple[int, int]] = set()
