@@ -458,7 +458,8 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
         print(f"{c:<12}" + "".join(f"{r['recall'][c]:>18.3f}" for r in results))  # type: ignore[index]
     print(f"{'ALL':<12}" + "".join(f"{r['recall_all']:>18.3f}" for r in results))
     print(f"{'threshold':<12}" + "".join(f"{r['threshold']:>18}" for r in results))
-    print(f"{'false match':<12}" + "".join(f"{r['false_match_rate'] or 0:>18.5f}" for r in results))
+    print(f"{'false match':<12}" + "".join(f"{r['false_match_rate']:>18.5f}" if r["false_match_rate"] is not None
+                                             else f"{'<= combined':>18}" for r in results))
     print("combined_at_scale: the combined matcher once the index holds more than 65,536 hashes and looks them "
           "up by multi-index hashing (its false matches can only be fewer)")
     print(json.dumps({"bench": "hash_robustness", "fpr_target": FPR_TARGET, "n_index": n_index, "n_distractors": n_neg,
