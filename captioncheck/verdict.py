@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from captioncheck._types import Match, Reason, Verdict
 from captioncheck.crosscheck import best_original
 from captioncheck.crosscheck.models import CrossChecks, DateFinding, PlaceFinding
+from captioncheck.crosscheck.language import language_name
 from captioncheck.crosscheck.places import country_name
 
 POINTS = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -165,7 +166,8 @@ def language_mismatch(ev: ImageEvidence) -> list[Reason]:
     lang = ev.checks.language
     if lang is None or not lang.differs or lang.probability < LANGUAGE_MIN_PROBABILITY:
         return []
-    msg = f"The caption is in '{lang.caption_language}' but the page is in '{lang.page_language}' (copied from elsewhere?)"
+    msg = (f"The caption is in {language_name(lang.caption_language)} but the page is in "
+           f"{language_name(lang.page_language)} (copied from elsewhere?)")
     return [_reason("language_mismatch", "low", msg, caption_language=lang.caption_language,
                     probability=lang.probability, page_language=lang.page_language)]
 

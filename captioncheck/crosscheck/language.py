@@ -37,4 +37,12 @@ def identify(text: str) -> LanguageGuess | None:
     return LanguageGuess(str(lang), round(float(prob), 3))
 
 
-__all__ = ["LanguageGuess", "base_language", "identify"]
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """English name of a language code ("fr" -> "French"); the code itself when unknown."""
+    from babel import Locale
+
+    return str(Locale("en").languages.get(base_language(code), code))
+
+
+__all__ = ["LanguageGuess", "base_language", "identify", "language_name"]
