@@ -342,22 +342,28 @@ def evaluate_combined(full: tuple[np.ndarray, np.ndarray], win: tuple[np.ndarray
 def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: np.ndarray, cats: list[str],
              thresholds: str) -> dict[str, object]:
     """Recall of the combined matcher once the index uses multi-index hashing (above 65,536 stored
-    hashes): a match also needs one of its PDQ 16-bit substrings within 1 bit of the query's."""
+    hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
+    its tables, looks up every positive; it is right when the original is found and no other photo is
+    closer."""
+    from captioncheck.index.search import HashSearcher
+
     tf, tw = (int(x) for x in thresholds.split("/"))
+    s = HashSearcher(delta_min=0)
+    rows = [(i, v, b) for i, r in enumerate(idx) for v, b, q in r["pdq_all"] if q >= 50]  # type: ignore[attr-defined]
+    s.add(np.array([i for i, _, _ in rows]), [v for _, v, _ in rows],
+          np.frombuffer(b"".join(b[:32] for _, _, b in rows), np.uint8).reshape(-1, 32), aux=[b[32:48] for _, _, b in rows])
+    assert s._n_tabled == len(s), "every stored hash must be in the multi-index tables"
+    radii = {v: tw for _, v, _ in rows if v != "full"}
     ok = []
     for q, t in zip(pos, truth):
-        rows = [(v, np.unpackbits(np.frombuffer(b, np.uint8))) for v, b, qq in idx[t]["pdq_all"] if qq >= 50]  # type: ignore[index]
-        found = False
-        for qb, qual, _, _ in q["q"]:  # type: ignore[attr-defined]
-            if qual < 30 or found:
-                continue
-            qbits = np.unpackbits(np.frombuffer(qb, np.uint8))
-            for v, sb in rows:
-                x = qbits ^ sb
-                if x.sum() <= (tf if v == "full" else tw) and (x[:256].reshape(16, 16).sum(axis=1) <= 1).any():
-                    found = True
-                    break
-        ok.append(found)
+        qs = [b for b, qual, _, _ in q["q"] if qual >= 30]  # type: ignore[attr-defined]
+        best: dict[int, int] = {}
+        if qs:
+            hits = s.search(np.frombuffer(b"".join(b[:32] for b in qs), np.uint8).reshape(-1, 32), tf,
+                            np.frombuffer(b"".join(b[32:48] for b in qs), np.uint8).reshape(-1, 16), radii)
+            for h in hits:
+                best[h.photo_id] = min(best.get(h.photo_id, 10**6), h.distance)
+        ok.append(int(t) in best and best[int(t)] <= min(best.values()))
     arr = np.array(ok)
     return {"matcher": "combined_at_scale", "threshold": thresholds, "false_match_rate": None,
             "recall": recall(arr, cats), "recall_all": round(float(arr.mean()), 4)}

@@ -4,7 +4,7 @@
 
 For each size, random 256-bit PDQ hashes (each with a random 128-bit aux hash) are loaded into the
 index's own searcher (captioncheck.index.search.HashSearcher: multi-index hashing over the PDQ
-bits, added in 1M batches as inserts would arrive). Two kinds of look-up are timed, each the way
+and aux bits, added in 1M batches as inserts would arrive). Two kinds of look-up are timed, each the way
 PhotoIndex.search runs it: one search for all 6 query hashes of an image (3 regions x mirror) at
 the matching radius (combined distance PDQ + 2 x aux):
 
@@ -115,7 +115,7 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
                 int(np.bitwise_count(db64[t] ^ qs[0].view(np.uint64)).sum() + 2 * np.bitwise_count(aux64[t] ^ qa[0].view(np.uint64)).sum())
                 <= int(limit[t]) for t, (qs, qa) in zip(targets, qlist)])
             hit, dd = hit[within], dd[within]
-            for lo, hi in ((0, 31), (32, 47), (48, radius)):
+            for lo, hi in ((0, 15), (16, 31), (32, 47), (48, radius)):
                 sel = (dd >= lo) & (dd <= hi)
                 res[f"recall_pdq_d_{lo}_{hi}"] = round(float(hit[sel].mean()), 4) if sel.any() else None
             res["exact_agrees_on_sample"] = all(e <= f | {t} for e, f, t in zip(exact, found, targets))
@@ -171,7 +171,7 @@ def main() -> None:
         print(f"{n:>10,} hashes ({r['searcher']}, built in {r['build_s']}s): near-dup p50 {near_['p50_ms']} ms "  # type: ignore[index]
               f"p99 {near_['p99_ms']} ms | random p50 {rand['p50_ms']} ms p99 {rand['p99_ms']} ms | "  # type: ignore[index]
               f"linear p50 {near_['linear_p50_ms']} ms -> x{near_['speedup_p50']} | recall by PDQ distance "  # type: ignore[index]
-              f"0-31 {r['recall_pdq_d_0_31']}, 32-47 {r['recall_pdq_d_32_47']}, 48+ {r['recall_pdq_d_48_' + str(radius)]}"
+              f"0-15 {r['recall_pdq_d_0_15']}, 16-31 {r['recall_pdq_d_16_31']}, 32-47 {r['recall_pdq_d_32_47']}, 48+ {r['recall_pdq_d_48_' + str(radius)]}"
               f" | 2-hash look-up p50 "
               f"{r['near_2']['p50_ms']} ms p99 {r['near_2']['p99_ms']} ms", flush=True)  # type: ignore[index]
     ing = ingest_rate(args.ingest) if args.ingest else {}

@@ -1,13 +1,22 @@
-"""Sub-linear Hamming search over the stored PDQ hashes: multi-index hashing, exact verification.
+"""Sub-linear Hamming search over the stored PDQ + aux hashes: multi-index hashing, exact verification.
 
-Multi-index hashing (Norouzi et al., 2012) in numpy: the 256 bits are cut into 16 substrings of
-16 bits; for each substring the stored hashes are sorted by its value (a counting sort), so the
-hashes whose substring equals a key are one contiguous slice. A look-up probes, in every table,
-the query's key and its 16 one-bit neighbours (nflip = 1). By the pigeonhole principle every stored
-hash within distance 16 * (nflip + 1) - 1 = 31 of the query is among the candidates; farther
-near-duplicates are found with high probability (measured in bench/index_speed.py). Every
-candidate is then verified with its exact distance (XOR + popcount): PDQ bits plus AUX_WEIGHT x the
-bits of its aux hash (dHash + pHash of the same region), against the radius.
+Multi-index hashing (Norouzi et al., 2012) in numpy. Every stored row is a 256-bit PDQ hash and a
+128-bit aux hash (dHash + pHash of the same region). Both are cut into substrings of 16 bits: 16
+PDQ tables and 8 aux tables; for each the rows are sorted by its value (a counting sort), so the
+rows whose substring equals a key are one contiguous slice. A look-up probes each PDQ table at the
+query's key, and each aux table at the query's key and its 16 one-bit neighbours. By the
+pigeonhole principle every stored row whose PDQ distance is at most 15 (some PDQ substring equal)
+or whose aux distance is at most 15 (some aux substring within one bit) is among the candidates,
+so every row within combined distance PDQ + 2 x aux <= 47; farther near-duplicates are found
+with high probability (bench/hash_robustness.py measures the recall of real transformed photos
+through these tables, bench/index_speed.py of planted near-duplicates). The two kinds of tables
+fail differently: a crop or a burnt-in caption that changes a few bits in every PDQ substring often
+leaves an aux substring intact, and vice versa. Every candidate is then verified with its exact
+combined distance (XOR + popcount) against the radius of its variant.
+
+Rows without an aux hash (imported from an index written before it existed) are not in the aux
+tables; a query without aux hashes probes the PDQ tables within one bit instead (every row within
+PDQ distance 31 is found).
 
 Inserts go to a small delta that is scanned linearly and merged into the sorted tables when it
 grows past 1% of them (amortised O(1) per insert). The searcher lives in memory, is built once per
@@ -28,9 +37,12 @@ from pathlib import Path
 import numpy as np
 
 PDQ_BITS = 256
-TABLES = 16  # substrings of 16 bits
+PDQ_TABLES = 16  # PDQ substrings of 16 bits, probed at the query's key only
+AUX_TABLES = 8  # aux substrings of 16 bits, probed at the query's key and its 16 one-bit neighbours
+TABLES = PDQ_TABLES + AUX_TABLES
 DELTA_MIN = 65536  # the delta is merged when larger than this and than 1% of the tables
 AUX_WEIGHT = 2  # combined distance = PDQ bits + AUX_WEIGHT x aux bits (dHash + pHash), 0..512
+_ONE_BIT = np.concatenate([[0], 1 << np.arange(16)]).astype(np.uint16)  # a key and its one-bit neighbours
 
 
 @dataclass(frozen=True)
@@ -45,27 +57,13 @@ class Hit:
 
 
 def _keys(codes: np.ndarray) -> np.ndarray:
-    """(n, 32) uint8 -> (n, 16) uint16 substring keys."""
-    return codes.reshape(len(codes), TABLES, 2).astype(np.uint16) @ np.array([256, 1], np.uint16)
-
-
-def _distances(codes: np.ndarray, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> np.ndarray:
-    """Exact Hamming distances of codes[rows] to queries[qidx] (qidx sorted: one block per query)."""
-    width = codes.shape[1]
-    a = codes.view(f"V{width}").ravel().take(rows).view(np.uint64).reshape(-1, width // 8)
-    q64 = np.ascontiguousarray(queries).view(np.uint64).reshape(-1, width // 8)
-    bounds = np.searchsorted(qidx, np.arange(len(q64) + 1))
-    for i in range(len(q64)):
-        a[bounds[i]:bounds[i + 1]] ^= q64[i]
-    bc = np.bitwise_count(a)
-    d = bc[:, 0].astype(np.int32)
-    for i in range(1, width // 8):
-        d += bc[:, i]
-    return d
+    """(n, 2k) uint8 -> (n, k) uint16 substring keys."""
+    return codes.reshape(len(codes), -1, 2).astype(np.uint16) @ np.array([256, 1], np.uint16)
 
 
 class HashSearcher:
-    """256-bit codes with multi-index hash tables and a linear delta, mapped back to (photo, variant)."""
+    """256-bit PDQ codes (each with a 128-bit aux code) in multi-index hash tables and a linear delta,
+    mapped back to (photo, variant)."""
 
     def __init__(self, nbits: int = PDQ_BITS, *, delta_min: int = DELTA_MIN) -> None:
         if nbits != PDQ_BITS:
@@ -74,37 +72,34 @@ class HashSearcher:
         self.lock = threading.RLock()
         self.last_row_id = 0  # highest store row id loaded
         self._n = 0  # rows used in the buffers below (which grow by doubling)
-        self._buf_codes = np.zeros((1024, 32), np.uint8)
+        self._buf_rows = np.zeros((1024, 48), np.uint8)  # PDQ (32 bytes) then aux (16 bytes)
         self._buf_photo = np.zeros(1024, np.int64)
         self._buf_variant = np.zeros(1024, np.int16)
-        self._buf_aux = np.zeros((1024, 16), np.uint8)
         self._buf_has_aux = np.zeros(1024, bool)
         self._variants: list[str] = []
-        self._n_tabled = 0  # codes[:n_tabled] are in the tables, the rest is the delta
-        self._order = np.zeros((TABLES, 0), np.int32)  # per table: row numbers sorted by key
-        self._starts = np.zeros((TABLES, 65537), np.int64)  # per table: slice start of each key
+        self._n_tabled = 0  # rows[:n_tabled] are in the tables, the rest is the delta
+        self._order = np.zeros(0, np.int32)  # the tables one after another: row numbers sorted by key
+        self._starts = np.zeros((TABLES, 65537), np.int64)  # per table: slice start of each key in _order
 
     def __len__(self) -> int:
         return self._n
 
     @property
     def _codes(self) -> np.ndarray:
-        return self._buf_codes[: self._n]
+        return self._buf_rows[: self._n, :32]
 
-    def _append(self, bits: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, aux: np.ndarray,
-                has_aux: np.ndarray) -> None:
-        need = self._n + len(bits)
-        if need > len(self._buf_codes):
-            cap = max(need, 2 * len(self._buf_codes))
-            for name in ("_buf_codes", "_buf_photo", "_buf_variant", "_buf_aux", "_buf_has_aux"):
+    def _append(self, rows: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, has_aux: np.ndarray) -> None:
+        need = self._n + len(rows)
+        if need > len(self._buf_rows):
+            cap = max(need, 2 * len(self._buf_rows))
+            for name in ("_buf_rows", "_buf_photo", "_buf_variant", "_buf_has_aux"):
                 old = getattr(self, name)
                 new = np.zeros((cap, *old.shape[1:]), old.dtype)
                 new[: self._n] = old[: self._n]
                 setattr(self, name, new)
-        self._buf_codes[self._n:need] = bits
+        self._buf_rows[self._n:need] = rows
         self._buf_photo[self._n:need] = photo_ids
         self._buf_variant[self._n:need] = variants
-        self._buf_aux[self._n:need] = aux
         self._buf_has_aux[self._n:need] = has_aux
         self._n = need
 
@@ -126,70 +121,79 @@ class HashSearcher:
                 if v not in self._variants:
                     self._variants.append(v)
             codes = np.array([self._variants.index(v) for v in variants], np.int16)
-            self._append(bits, np.asarray(photo_ids, np.int64), codes, aux_arr, has_aux)
-            delta = len(self._codes) - self._n_tabled
+            self._append(np.hstack([bits, aux_arr]), np.asarray(photo_ids, np.int64), codes, has_aux)
+            delta = self._n - self._n_tabled
             if delta > max(self.delta_min, self._n_tabled // 100):
                 self._build_tables()
             self.last_row_id = max(self.last_row_id, last_row_id)
 
     def _build_tables(self) -> None:
-        keys = _keys(self._codes)
-        n = len(self._codes)
-        self._order = np.empty((TABLES, n), np.int32)
+        """Counting-sort every substring: 16 PDQ tables over all rows, 8 aux tables over the rows with an aux hash."""
+        n = self._n
+        keys = _keys(self._buf_rows[:n])  # (n, 24): 16 PDQ keys, then 8 aux keys
+        with_aux = np.flatnonzero(self._buf_has_aux[:n]).astype(np.int32)
+        orders = []
         self._starts = np.empty((TABLES, 65537), np.int64)
+        offset = 0
         for t in range(TABLES):
-            self._order[t] = np.argsort(keys[:, t], kind="stable")
-            self._starts[t, 0] = 0
-            np.cumsum(np.bincount(keys[:, t], minlength=65536), out=self._starts[t, 1:])
+            rows = None if t < PDQ_TABLES or len(with_aux) == n else with_aux
+            k = keys[:, t] if rows is None else keys[rows, t]
+            order = np.argsort(k, kind="stable").astype(np.int32)
+            orders.append(order if rows is None else rows[order])
+            self._starts[t, 0] = offset
+            np.cumsum(np.bincount(k, minlength=65536), out=self._starts[t, 1:])
+            self._starts[t, 1:] += offset
+            offset += len(k)
+        self._order = np.concatenate(orders)
         self._n_tabled = n
 
     def _candidates(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, query index) of every tabled hash sharing a substring (up to one bit) with a query."""
-        keys = _keys(queries)  # (q, 16)
-        flips = np.concatenate([[0], 1 << np.arange(16)]).astype(np.uint16)
-        probes = keys[:, :, None] ^ flips[None, None, :]  # (q, 16, 17)
-        table = np.broadcast_to(np.arange(TABLES)[None, :, None], probes.shape)
-        lo = self._starts[table, probes].ravel()
-        hi = self._starts[table, probes.astype(np.int64) + 1].ravel()
-        lengths = hi - lo
+        """(rows, query index) of every tabled row with a PDQ substring equal to a query's or, where the
+        query has an aux hash, an aux substring within one bit of the query's.
+
+        queries: (q, 48) PDQ + aux bytes, or (q, 32) PDQ only (then PDQ keys are probed within one bit)."""
+        keys = _keys(queries)
+        pdq_flips = _ONE_BIT if queries.shape[1] == 32 else _ONE_BIT[:1]
+        probes = [keys[:, :PDQ_TABLES, None] ^ pdq_flips]  # (q, 16, f)
+        tables = [np.broadcast_to(np.arange(PDQ_TABLES)[:, None], probes[0].shape[1:])]
+        if queries.shape[1] == 48:
+            probes.append(keys[:, PDQ_TABLES:, None] ^ _ONE_BIT)  # (q, 8, 17)
+            tables.append(np.broadcast_to(np.arange(PDQ_TABLES, TABLES)[:, None], probes[1].shape[1:]))
+        key = np.concatenate([p.reshape(len(queries), -1) for p in probes], axis=1).astype(np.int64)
+        table = np.concatenate([t.ravel() for t in tables])[None, :]
+        lo = self._starts[table, key].ravel()
+        lengths = self._starts[table, key + 1].ravel() - lo
         total = int(lengths.sum())
         if total == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        base = (table.ravel().astype(np.int64) * self._n_tabled + lo) - np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        pos = np.repeat(base, lengths) + np.arange(total)
-        qidx = np.repeat(np.repeat(np.arange(len(queries)), TABLES * 17), lengths)
-        return self._order.ravel().take(pos).astype(np.int64), qidx
+        ends = np.cumsum(lengths)
+        pos = np.repeat(lo - (ends - lengths), lengths) + np.arange(total)
+        qidx = np.repeat(np.arange(len(queries)), key.shape[1])
+        return self._order.take(pos), np.repeat(qidx, lengths)
 
     def search(self, queries: np.ndarray, radius: int, query_aux: np.ndarray | None = None,
                radius_for: dict[str, int] | None = None) -> list[Hit]:
-        """Every stored hash within combined distance `radius` of any query (exact, verified).
+        """Every candidate within combined distance `radius` of a query (verified exactly).
 
         queries: (q, 32) PDQ hashes; query_aux: (q, 16) their aux hashes (None: PDQ only, 2 x PDQ);
-        radius_for: a smaller radius for some variants (e.g. crop windows), which also prunes
-        candidates before their aux hash is compared.
+        radius_for: a smaller radius for some variants (e.g. crop windows).
         """
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, 32)
+        if query_aux is not None:
+            queries = np.hstack([queries, np.ascontiguousarray(query_aux, dtype=np.uint8).reshape(-1, 16)])
         with self.lock:
             if len(self) == 0 or len(queries) == 0:
                 return []
             rows, qidx = self._candidates(queries) if self._n_tabled else (np.zeros(0, np.int64),) * 2
-            n_delta = len(self._codes) - self._n_tabled
+            n_delta = self._n - self._n_tabled
             if n_delta:
-                rows = np.concatenate([rows, np.tile(np.arange(self._n_tabled, len(self._codes)), len(queries))])
+                rows = np.concatenate([rows, np.tile(np.arange(self._n_tabled, self._n), len(queries))])
                 qidx = np.concatenate([qidx, np.repeat(np.arange(len(queries)), n_delta)])
-                order = np.argsort(qidx, kind="stable")  # one block per query, as _distances expects
-                rows, qidx = rows[order], qidx[order]
-            pdq = _distances(self._codes, rows, queries, qidx)
+            pdq, dist = self._verify(rows, queries, qidx)
             radii = np.array([(radius_for or {}).get(v, radius) for v in self._variants] or [radius], np.int32)
-            limit = radii[self._buf_variant[rows]]
-            keep = pdq <= limit  # the combined distance is at least the PDQ distance
-            rows, qidx, pdq, limit = rows[keep], qidx[keep], pdq[keep], limit[keep]
-            dist = 2 * pdq
-            if query_aux is not None and len(rows):
-                qa = np.ascontiguousarray(query_aux, dtype=np.uint8).reshape(-1, 16)
-                a = _distances(self._buf_aux[: self._n], rows, qa, qidx)
-                dist = np.where(self._buf_has_aux[rows], pdq + AUX_WEIGHT * a, dist)
-            keep = dist <= limit
+            keep = dist <= radii.max()
+            rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
+            keep = dist <= radii[self._buf_variant[rows]]
             rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
             photo, variant = self._buf_photo[rows], self._buf_variant[rows]
         seen: set[tuple[int, int]] = set()
@@ -200,6 +204,22 @@ class HashSearcher:
                 seen.add((r, q))
                 hits.append(Hit(p, self._variants[v], q, d, pd))
         return hits
+
+    def _verify(self, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(PDQ distance, combined distance) of each candidate row to its query: XOR + popcount."""
+        words = queries.shape[1] // 8
+        stored = self._buf_rows.view("V48").ravel().take(rows).view(np.uint64).reshape(-1, 6)
+        if words == 4:
+            stored = stored[:, :4]
+        bc = np.bitwise_count(stored ^ queries.view(np.uint64)[qidx])
+        pdq = bc[:, 0].astype(np.int16)
+        for i in range(1, 4):
+            pdq += bc[:, i]
+        if words == 4:
+            return pdq, 2 * pdq
+        aux = bc[:, 4].astype(np.int16)
+        aux += bc[:, 5]
+        return pdq, np.where(self._buf_has_aux[rows], pdq + AUX_WEIGHT * aux, 2 * pdq)
 
 
 _SHARED: dict[str, HashSearcher] = {}
