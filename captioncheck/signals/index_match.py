@@ -78,12 +78,10 @@ class IndexMatchSignal:
     def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
         found: list[Match] = []
         try:
-            for idx in indexes:
-                found.extend(idx.search(pil, k=TOP_K))
+            for idx in indexes:  # this very page, indexed or remembered earlier, is no evidence about it
+                found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None))
         except Exception as exc:  # a hashing failure on one image must not stop the page
             return Evidence.error(NAME, f"index lookup failed ({type(exc).__name__}): {exc}")
-        # this very page, remembered on an earlier check, is no evidence about the page
-        found = [m for m in found if not (m.origin == "seen" and page_url and m.page_url == page_url)]
         return Evidence(signal=NAME, value=_dedupe(found))
 
 
