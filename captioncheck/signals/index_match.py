@@ -10,6 +10,8 @@ Two stores, one interface (`captioncheck.index.open_index`):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,10 +39,34 @@ def lookup_paths(settings: Settings) -> list[Path]:
     return paths
 
 
-def _open(path: Path, readonly: bool) -> Any:
-    from captioncheck.index import open_index
+# Open indexes, kept for the process like the CLIP model: loading a large index's hashes into the
+# searcher costs seconds, so a server must not pay it on every check. PhotoIndex is thread-safe
+# and picks up photos added by other processes (`sync`) before each search.
+_OPEN: OrderedDict[tuple[str, bool], Any] = OrderedDict()
+_OPEN_LOCK = threading.Lock()
+MAX_OPEN = 8
 
-    return open_index(path, create=not readonly, readonly=readonly)
+
+def _open(path: Path, readonly: bool) -> Any:
+    key = (str(Path(path).resolve()), readonly)
+    with _OPEN_LOCK:
+        index = _OPEN.get(key)
+        if index is None:
+            from captioncheck.index import open_index
+
+            index = open_index(path, create=not readonly, readonly=readonly)
+            _OPEN[key] = index
+            while len(_OPEN) > MAX_OPEN:  # dropped, not closed: another thread may still be searching it
+                _OPEN.popitem(last=False)
+        _OPEN.move_to_end(key)
+        return index
+
+
+def close_indexes() -> None:
+    """Close every index this module opened (server shutdown, tests)."""
+    with _OPEN_LOCK:
+        while _OPEN:
+            _OPEN.popitem()[1].close()
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:
@@ -68,11 +94,7 @@ class IndexMatchSignal:
             raise
         except (CaptionCheckError, ImportError, OSError) as exc:
             return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
-        try:
-            return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
-        finally:
-            for idx in indexes:
-                idx.close()
+        return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
 
     @staticmethod
     def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
@@ -103,9 +125,7 @@ def remember(batch: PageBatch, page_url: str) -> str:
             )
     except CaptionCheckError as exc:
         return f"images not remembered: {exc}"
-    finally:
-        idx.close()
     return ""
 
 
-__all__ = ["NAME", "IndexMatchSignal", "lookup_paths", "remember"]
+__all__ = ["NAME", "IndexMatchSignal", "close_indexes", "lookup_paths", "remember"]
