@@ -84,10 +84,6 @@ class HashSearcher:
     def __len__(self) -> int:
         return self._n
 
-    @property
-    def _codes(self) -> np.ndarray:
-        return self._buf_rows[: self._n, :32]
-
     def _append(self, rows: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, has_aux: np.ndarray) -> None:
         need = self._n + len(rows)
         if need > len(self._buf_rows):
@@ -130,21 +126,22 @@ class HashSearcher:
     def _build_tables(self) -> None:
         """Counting-sort every substring: 16 PDQ tables over all rows, 8 aux tables over the rows with an aux hash."""
         n = self._n
-        keys = _keys(self._buf_rows[:n])  # (n, 24): 16 PDQ keys, then 8 aux keys
         with_aux = np.flatnonzero(self._buf_has_aux[:n]).astype(np.int32)
-        orders = []
+        self._order = np.empty(PDQ_TABLES * n + AUX_TABLES * len(with_aux), np.int32)  # filled in place: no copies
         self._starts = np.empty((TABLES, 65537), np.int64)
         offset = 0
         for t in range(TABLES):
             rows = None if t < PDQ_TABLES or len(with_aux) == n else with_aux
-            k = keys[:, t] if rows is None else keys[rows, t]
-            order = np.argsort(k, kind="stable").astype(np.int32)
-            orders.append(order if rows is None else rows[order])
+            pair = self._buf_rows[:n, 2 * t: 2 * t + 2] if rows is None else self._buf_rows[rows, 2 * t: 2 * t + 2]
+            k = pair[:, 0].astype(np.uint16) << 8 | pair[:, 1]
+            out = self._order[offset: offset + len(k)]
+            out[:] = np.argsort(k, kind="stable")
+            if rows is not None:
+                out[:] = rows[out]
             self._starts[t, 0] = offset
             np.cumsum(np.bincount(k, minlength=65536), out=self._starts[t, 1:])
             self._starts[t, 1:] += offset
             offset += len(k)
-        self._order = np.concatenate(orders)
         self._n_tabled = n
 
     def _candidates(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
