@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 
@@ -99,14 +99,17 @@ def _routes(app: FastAPI, settings: ApiSettings) -> None:
                                                                     timeout_s=settings.request_timeout_s)
         return SearchResponse(matches=matches, width=width, height=height)
 
-    @app.post("/v1/index/photos", response_model=PhotoAdded, status_code=201, responses=_ERRORS)
+    def require_key(request: Request) -> None:  # a dependency: refused before the form is validated
+        check_key(request, settings.api_keys, required=True)
+
+    @app.post("/v1/index/photos", response_model=PhotoAdded, status_code=201, responses=_ERRORS,
+              dependencies=[Depends(require_key)])
     async def add_photo(request: Request, file: Annotated[UploadFile, File()], caption: Annotated[str, Form()] = "",
                         credit: Annotated[str, Form()] = "", creator: Annotated[str, Form()] = "",
                         source_url: Annotated[str, Form()] = "", page_url: Annotated[str, Form()] = "",
                         date: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
                         license: Annotated[str, Form()] = "") -> PhotoAdded:  # noqa: A002
         """Add a known (original) photo with its metadata to the index. Needs an API key."""
-        check_key(request, settings.api_keys, required=True)
         data = await _read_upload(file, settings.fetch.max_image_bytes)
         meta = {"caption": caption, "credit": credit, "creator": creator, "source_url": source_url,
                 "page_url": page_url, "date": date, "place": place, "license": license}

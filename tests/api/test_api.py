@@ -136,6 +136,7 @@ def test_api_keys(tmp_path: Path) -> None:
 def test_adding_photos_needs_a_configured_key(client: TestClient) -> None:
     files = {"file": ("a.jpg", jpeg_bytes(), "image/jpeg")}
     assert_error(client.post("/v1/index/photos", files=files, data={"caption": "x"}), 403, "forbidden")
+    assert_error(client.post("/v1/index/photos"), 403, "forbidden")  # refused before the form is validated
 
 
 def test_add_then_search_photo(tmp_path: Path) -> None:
@@ -144,6 +145,7 @@ def test_add_then_search_photo(tmp_path: Path) -> None:
         files = {"file": ("a.jpg", photo, "image/jpeg")}
         meta = {"caption": "A red square in a studio", "credit": "Test Agency", "date": "2019-03-08"}
         assert_error(test_client.post("/v1/index/photos", files=files, data=meta), 401, "unauthorized")
+        assert_error(test_client.post("/v1/index/photos"), 401, "unauthorized")
         added = test_client.post("/v1/index/photos", files=files, data=meta, headers={"X-API-Key": KEY})
         assert added.status_code == 201, added.text
         assert added.json()["photos"] == 1
