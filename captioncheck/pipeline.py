@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import time
 import warnings
@@ -189,19 +188,20 @@ def _image_report(image: ImageInContext, item: ImageItem | None, error: str, evi
                   page: PageInfo) -> ImageReport:
     values = {name: ev.value for name, ev in evidence.items() if ev.ok}
     notes = {name: ev.reason for name, ev in evidence.items() if not ev.ok}
+    unavailable = sorted(notes) if item else sorted(SIGNAL_LABELS)
     matches = values.get("index_match") or []
     checks = cross_check(facts, image, matches, values.get("embedded_metadata"), values.get("ocr"))  # type: ignore[arg-type]
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
-        unavailable=sorted(notes) if item else sorted(SIGNAL_LABELS), page_url=page.url, decoded=item is not None,
+        unavailable=unavailable, page_url=page.url, decoded=item is not None,
     )
     judged = judge(ev)
     return ImageReport(
         **image.model_dump(), verdict=judged.verdict, points=judged.points, reasons=judged.reasons,
         scores=values.get("clip"), matches=matches, ocr=values.get("ocr"), embedded=values.get("embedded_metadata"),
-        checks=checks, signals_unavailable=sorted(notes) if item else sorted(SIGNAL_LABELS), signal_notes=notes, error=error,
-        image_sha256=hashlib.sha256(item.data).hexdigest() if item else "",
+        checks=checks, signals_unavailable=unavailable, signal_notes=notes, error=error,
+        image_sha256=item.sha256 if item else "",
         image_size=list(item.pil.size) if item else [],
     )
 
@@ -226,10 +226,10 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
                       contexts=candidate_contexts(facts, images))
     evidence = _run_signals(batch, _signal_names(settings), progress)
     reports = []
+    batch_row = {pos: k for k, pos in enumerate(items)}  # image position -> row of the signals' output
     for pos, image in enumerate(images):
         item = items.get(pos)
-        k = list(items).index(pos) if item else -1
-        per_image = {name: evs[k] for name, evs in evidence.items()} if item else {}
+        per_image = {name: evs[batch_row[pos]] for name, evs in evidence.items()} if item else {}
         reports.append(_image_report(image, item, errors.get(pos, ""), per_image, facts, result.page))
     notices.extend(_notices(reports))
     if settings.use_index and settings.remember:

@@ -11,8 +11,10 @@ point names a zero-argument factory returning a Signal), the same way the built-
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import entry_points
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -58,6 +60,11 @@ class ImageItem:
     image: ImageInContext
     data: bytes
     pil: Image.Image
+
+    @cached_property
+    def sha256(self) -> str:
+        """Content hash of the image bytes: report field and embedding-cache key, computed once."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass

@@ -25,8 +25,9 @@ class ClipSignal:
             reason = str(exc) if isinstance(exc, CaptionCheckError) else f"CLIP packages missing ({exc}): pip install 'captioncheck[clip]'"
             return [Evidence.unavailable(NAME, reason) for _ in batch.items]
         pairs = [(item.image, item.pil) for item in batch.items]
+        keys: list[str | None] = [item.sha256 for item in batch.items]  # cache by bytes, not re-hashed pixels
         try:
-            scores = scorer.score_page(batch.page, pairs, contexts=batch.contexts or None)
+            scores = scorer.score_page(batch.page, pairs, contexts=batch.contexts or None, image_keys=keys)
         except CaptionCheckError as exc:
             return [Evidence.unavailable(NAME, str(exc)) for _ in batch.items]
         except Exception as exc:  # a model failure must not stop the other signals
