@@ -57,12 +57,9 @@ class Service:
                                           "model_error": self.model.error, "index_error": self.index_error})
 
     def close(self) -> None:
-        from captioncheck.signals.index_match import close_indexes
-
         self.fetcher.close()
         if self.index is not None:
             self.index.close()
-        close_indexes()
 
     # ------------------------------------------------------------------ endpoints
 

@@ -10,8 +10,6 @@ Two stores, one interface (`captioncheck.index.open_index`):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,34 +37,11 @@ def lookup_paths(settings: Settings) -> list[Path]:
     return paths
 
 
-# Open indexes, kept for the process like the CLIP model: loading a large index's hashes into the
-# searcher costs seconds, so a server must not pay it on every check. PhotoIndex is thread-safe
-# and picks up photos added by other processes (`sync`) before each search.
-_OPEN: OrderedDict[tuple[str, bool], Any] = OrderedDict()
-_OPEN_LOCK = threading.Lock()
-MAX_OPEN = 8
-
-
 def _open(path: Path, readonly: bool) -> Any:
-    key = (str(Path(path).resolve()), readonly)
-    with _OPEN_LOCK:
-        index = _OPEN.get(key)
-        if index is None:
-            from captioncheck.index import open_index
+    """A connection per check is cheap: the hash searcher is shared per index file by open_index."""
+    from captioncheck.index import open_index
 
-            index = open_index(path, create=not readonly, readonly=readonly)
-            _OPEN[key] = index
-            while len(_OPEN) > MAX_OPEN:  # dropped, not closed: another thread may still be searching it
-                _OPEN.popitem(last=False)
-        _OPEN.move_to_end(key)
-        return index
-
-
-def close_indexes() -> None:
-    """Close every index this module opened (server shutdown, tests)."""
-    with _OPEN_LOCK:
-        while _OPEN:
-            _OPEN.popitem()[1].close()
+    return open_index(path, create=not readonly, readonly=readonly)
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:
@@ -94,7 +69,11 @@ class IndexMatchSignal:
             raise
         except (CaptionCheckError, ImportError, OSError) as exc:
             return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
-        return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
+        try:
+            return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
+        finally:
+            for idx in indexes:
+                idx.close()
 
     @staticmethod
     def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
@@ -125,7 +104,9 @@ def remember(batch: PageBatch, page_url: str) -> str:
             )
     except CaptionCheckError as exc:
         return f"images not remembered: {exc}"
+    finally:
+        idx.close()
     return ""
 
 
-__all__ = ["NAME", "IndexMatchSignal", "close_indexes", "lookup_paths", "remember"]
+__all__ = ["NAME", "IndexMatchSignal", "lookup_paths", "remember"]

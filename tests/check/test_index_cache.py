@@ -1,4 +1,5 @@
-"""The index signal opens an index once per process and still sees photos added later."""
+"""Each check opens the index anew (a cheap SQLite connection) while the hash searcher is shared
+per index file in the process, so a server never reloads every hash and still sees new photos."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 from PIL import Image
 
 from captioncheck.index import PhotoMeta, open_index
-from captioncheck.signals import index_match
 
 
 def jpeg(seed: int) -> bytes:
@@ -18,17 +18,12 @@ def jpeg(seed: int) -> bytes:
     return out.getvalue()
 
 
-def test_index_is_opened_once_and_sees_later_additions(tmp_path: Path) -> None:
+def test_searcher_is_shared_per_file_and_sees_later_additions(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite"
     with open_index(path, create=True) as writer:
         writer.add_photo(jpeg(0), PhotoMeta(caption="first photo"))
-    try:
-        first = index_match._open(path, readonly=True)
-        assert index_match._open(path, readonly=True) is first
+    with open_index(path, readonly=True) as first, open_index(path, readonly=True) as second:
+        assert first.searcher is second.searcher
         with open_index(path, create=True) as writer:  # another process or thread adds a photo
             writer.add_photo(jpeg(3), PhotoMeta(caption="added later"))
-        assert [m.caption for m in first.search(jpeg(3))] == ["added later"]
-    finally:
-        index_match.close_indexes()
-    assert index_match._open(path, readonly=True) is not first
-    index_match.close_indexes()
+        assert [m.caption for m in second.search(jpeg(3))] == ["added later"]
