@@ -27,10 +27,6 @@ class Runner:
         self._admitted = 0
         self._lock = threading.Lock()
 
-    @property
-    def admitted(self) -> int:
-        return self._admitted
-
     def _release(self, _future: Future[object]) -> None:
         with self._lock:
             self._admitted -= 1

@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no environment variable: 1/true/yes/on, 0/false/no/off; anything else is `default`."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return default
+
+
 def data_dir() -> Path:
     """The directory for the default index and caches (created on demand by callers)."""
     env = os.environ.get("CAPTIONCHECK_DATADIR")

@@ -27,7 +27,7 @@ import socket
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -347,7 +347,6 @@ class Fetched:
     url: str  # final URL after redirects
     data: bytes
     mime: str  # sniffed
-    redirects: list[str] = field(default_factory=list)
 
 
 class SafeFetcher:
@@ -377,19 +376,17 @@ class SafeFetcher:
 
     def fetch_image(self, url: str, deadline: float | None = None) -> bytes:
         fetched = self._fetch(url, self.limits.max_image_bytes, "image", deadline)
-        fetched.mime = check_image(fetched.data, self.limits, what=f"image {fetched.url}").mime
+        check_image(fetched.data, self.limits, what=f"image {fetched.url}")
         return fetched.data
 
     def _fetch(self, url: str, max_bytes: int, what: str, deadline: float | None) -> Fetched:
         own = time.monotonic() + self.limits.total_timeout_s
         deadline = min(own, deadline) if deadline else own
-        redirects: list[str] = []
         current = normalise_url(url)
         for _ in range(self.limits.max_redirects + 1):
             location, data = self._one_request(current, max_bytes, what, deadline)
             if location is None:
-                return Fetched(url=current, data=data, mime="", redirects=redirects)
-            redirects.append(current)
+                return Fetched(url=current, data=data, mime="")
             current = normalise_url(urljoin(current, location))
         raise FetchRefused(f"{url[:200]} redirects more than {self.limits.max_redirects} times", code="too_many_redirects")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,7 @@ def serve(host: str, port: int, log_level: str, **options: Any) -> None:
 def _settings(options: dict[str, Any]) -> ApiSettings:
     """Command-line options over environment over defaults."""
     from api.settings import ApiSettings
-    from captioncheck.netfetch import FetchLimits, parse_networks
+    from captioncheck.netfetch import parse_networks
 
     settings = ApiSettings()
     check = settings.check
@@ -64,7 +65,7 @@ def _settings(options: dict[str, Any]) -> ApiSettings:
             extra = parse_networks(",".join(options["allow_fetch"]))
         except ValueError as exc:
             raise InputError(f"--allow-fetch: {exc}; give networks like 127.0.0.1/32") from exc
-        settings.fetch = FetchLimits.from_env(allow=settings.fetch.allow + extra)
+        settings.fetch = dataclasses.replace(settings.fetch, allow=settings.fetch.allow + extra)
     settings.workers = options["workers"] or settings.workers
     settings.queue_size = settings.queue_size if options["queue_size"] is None else options["queue_size"]
     settings.request_timeout_s = options["timeout_s"] or settings.request_timeout_s

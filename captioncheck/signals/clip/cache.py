@@ -41,10 +41,6 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def bytes_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 class EmbeddingCache:
     """get_many/put_many of float32 vectors; never raises on a broken cache file (it is rebuilt)."""
 
@@ -139,4 +135,4 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[start : start + size]
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "EmbeddingCache", "bytes_key", "default_cache_path", "text_key"]
+__all__ = ["DEFAULT_MAX_BYTES", "EmbeddingCache", "default_cache_path", "text_key"]

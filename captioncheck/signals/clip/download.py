@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from captioncheck._exceptions import DependencyError, InputError
 from captioncheck.signals.clip.locate import WEIGHT_NAMES, locate_builtin_weights, locate_hub
-from captioncheck.signals.clip.spec import CONFIG_NAME, PRESETS, ModelSpec, parse_spec
+from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
 PROBE_TIMEOUT_S = 5.0
 SMALL_FILES = (CONFIG_NAME, "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model")
@@ -146,17 +146,12 @@ def write_builtin_config(spec: ModelSpec, folder: Path) -> None:
     (folder / CONFIG_NAME).write_text(json.dumps({"model_cfg": model_cfg, "preprocess_cfg": pre}, indent=2))
 
 
-def preset_names() -> list[str]:
-    return list(PRESETS)
-
-
 __all__ = [
     "CacheStatus",
     "choose_files",
     "download",
     "endpoint",
     "hub_repo_for",
-    "preset_names",
     "probe",
     "status",
     "verify_sha256",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import threading
 import time
 import warnings
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from captioncheck._exceptions import DependencyError, InputError
+from captioncheck.config import env_flag
 from captioncheck.signals.clip.locate import Located, folder_weights, locate_builtin_weights, locate_hub
 from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
@@ -74,7 +74,7 @@ def resolve_device(device: str) -> str:
 
 def int8_requested() -> bool:
     """CAPTIONCHECK_CLIP_INT8=1: int8 dynamic quantisation of the image tower on CPU (opt-in)."""
-    return os.environ.get("CAPTIONCHECK_CLIP_INT8", "").strip().lower() in ("1", "true", "yes", "on")
+    return env_flag("CAPTIONCHECK_CLIP_INT8", default=False)
 
 
 def get_model(spec_text: str, device: str = "auto", threads: int | None = None) -> LoadedModel:

@@ -26,7 +26,6 @@ class Located:
 
     folder: Path | None = None  # a folder loadable as local-dir:
     weights: Path | None = None  # the weights file that will be loaded
-    tokenizer_dir: Path | None = None  # folder with HF tokenizer files, when the model needs one
 
 
 def models_dir() -> Path:

@@ -8,7 +8,6 @@ verdicts: each comes with a raw cosine, a calibrated 0..1 number, a label and on
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from captioncheck._types import ImageInContext, PageInfo
-from captioncheck.config import Settings
+from captioncheck.config import Settings, env_flag
 from captioncheck.signals.clip import calibrate
 from captioncheck.signals.clip.cache import EmbeddingCache
 from captioncheck.signals.clip.encoder import Encoder
@@ -34,7 +33,7 @@ _SCORERS: dict[tuple[str, str, int | None], ClipScorer] = {}
 
 
 def cache_enabled() -> bool:
-    return os.environ.get("CAPTIONCHECK_CLIP_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return env_flag("CAPTIONCHECK_CLIP_CACHE", default=True)
 
 
 def get_scorer(settings: Settings) -> ClipScorer:
@@ -72,10 +71,6 @@ class ClipScorer:
     def __init__(self, loaded: LoadedModel, cache: EmbeddingCache | None = None, image_batch: int = 8) -> None:
         self.loaded = loaded
         self.encoder = Encoder(loaded, cache, image_batch=image_batch)
-
-    @property
-    def model_name(self) -> str:
-        return self.loaded.label
 
     def score_page(
         self,
