@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import urljoin
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from captioncheck._exceptions import CaptionCheckError, InputError
 from captioncheck._types import ImageInContext, PageInfo
@@ -60,9 +60,7 @@ def decode_image(data: bytes) -> Image.Image:
                 raise InputError(f"image of {w}x{h} pixels exceeds the {MAX_PIXELS // 1_000_000} MP limit")
             if min(w, h) < MIN_SIDE:
                 raise InputError(f"image of {w}x{h} pixels is too small to check")
-            img.seek(0)
-            img.load()
-            return img.convert("RGB")
+            return ImageOps.exif_transpose(img).convert("RGB")  # upright for every signal alike
         except InputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -10,8 +10,6 @@ import click
 
 from captioncheck._exceptions import CaptionCheckError
 
-FAIL_ORDER = {"suspicious": 2, "inconsistent": 3}
-VERDICT_RANK = {"unknown": 0, "consistent": 1, "suspicious": 2, "inconsistent": 3}
 EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 dependency)
 
 
@@ -37,21 +35,25 @@ def check(page: Path, url: str | None, index_path: Path | None, fmt: str, out: P
           fail_on: str | None) -> None:
     """Check every article image of a saved PAGE (.html, Webpage Complete, .mhtml)."""
     from captioncheck.config import Settings
+    from captioncheck.load import load_page
 
     settings = Settings(index_path=index_path, use_clip=not no_clip, use_ocr=not no_ocr, remember=not no_remember,
                         all_images=all_images)
     if model:
         settings.model = model
-    report = _run(page, url, settings, fetch)
+    source = load_page(page, url=url)  # read once: checked, then shown in the HTML report
+    report = _run(source, settings, fetch)
     if fmt == "html":
-        _write(_html(report, page, url, settings, originals), out)
+        _write(_html(report, source, settings, originals), out)
     else:
         _emit(report, fmt, out)
-    if fail_on and VERDICT_RANK[report.summary.verdict] >= FAIL_ORDER[fail_on]:
+    from captioncheck.verdict import VERDICT_ORDER
+
+    if fail_on and VERDICT_ORDER[report.summary.verdict] >= VERDICT_ORDER[fail_on]:
         sys.exit(EXIT_FLAGGED)
 
 
-def _run(page: Path, url: str | None, settings: Any, fetch: bool) -> Any:
+def _run(source: Any, settings: Any, fetch: bool) -> Any:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -73,7 +75,7 @@ def _run(page: Path, url: str | None, settings: Any, fetch: bool) -> Any:
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total or None)
 
-            return check_page(page, settings, url=url, progress=progress, fetch=fetcher.fetch_image if fetcher else None)
+            return check_page(source, settings, progress=progress, fetch=fetcher.fetch_image if fetcher else None)
     finally:
         if fetcher is not None:
             fetcher.close()
@@ -107,17 +109,14 @@ def _emit(report: Any, fmt: str, out: Path | None) -> None:
         render(report, Console())
 
 
-def _html(report: Any, page: Path, url: str | None, settings: Any, originals: Path | None) -> str:
+def _html(report: Any, source: Any, settings: Any, originals: Path | None) -> str:
     from captioncheck.config import default_index_path
-    from captioncheck.load import load_page
     from captioncheck.report.assets import original_thumbnails, page_thumbnails
     from captioncheck.report.html import to_html
 
     index_path = settings.index_path or default_index_path()
     folder = originals or Path(index_path).parent / "originals"
     from captioncheck.pipeline import image_data
-
-    source = load_page(page, url=url)
 
     def saved_copy(image: Any) -> bytes | None:  # never the network: only what was saved with the page
         try:

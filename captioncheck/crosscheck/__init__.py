@@ -8,6 +8,7 @@ itself or its known history says (embedded metadata, OCR text, index matches).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -82,9 +83,14 @@ def candidate_contexts(facts: ArticleFacts, images: list[ImageInContext], limit:
     """Places for CLIP to rank against each image: where the article is, and where captions say."""
     names: list[str] = [p.name for p in facts.places if p.country in facts.countries]
     for img in images:
-        text = img.caption or img.alt
-        names.extend(p.name for p in find_places(text) if is_locative(text, p))
+        names.extend(p.name for p in _located(img.caption or img.alt))
     return list(dict.fromkeys(names))[:limit]
+
+
+@lru_cache(maxsize=512)
+def _located(text: str) -> tuple[Place, ...]:
+    """Places a free text locates something at; cached, as captions are read for CLIP and claims."""
+    return tuple(p for p in find_places(text) if is_locative(text, p))
 
 
 def _place_refs(places: list[Place]) -> list[PlaceRef]:
@@ -99,17 +105,17 @@ def _date_refs(dates: list[NamedDate]) -> list[DateRef]:
 
 
 def _claim(source: Any, text: str, language: str, extra_places: str = "", dates: list[NamedDate] | None = None,
-           agencies_text: str = "") -> PhotoClaim:
+           agencies_text: str = "", agencies: list[str] | None = None) -> PhotoClaim:
     """What one source says. Free text only counts places it locates something at ("in X",
     "à X", landmarks, datelines); structured place fields (`extra_places`) count whole."""
     guess = identify(text)
-    located = [p for p in find_places(text) if is_locative(text, p)]
+    located = list(_located(text))
     return PhotoClaim(
         source=source,
         text=text,
         places=_place_refs(located + find_places(extra_places)),
         dates=_date_refs(dates if dates is not None else find_dates(text, language)),
-        agencies=find_agencies(agencies_text),
+        agencies=agencies if agencies is not None else find_agencies(agencies_text),
         language=guess.language if guess else "",
         language_probability=guess.probability if guess else 0.0,
     )
@@ -130,7 +136,7 @@ def collect_claims(facts: ArticleFacts, image: ImageInContext, matches: list[Mat
         claims.append(_claim("original", original.caption, "en", extra_places=original.place,
                              dates=[d] if d else None, agencies_text=" ".join([original.credit, original.creator])))
     if ocr is not None and getattr(ocr, "burnt_in_caption", ""):
-        claims.append(_claim("ocr", ocr.burnt_in_caption, facts.language, agencies_text=" ".join(ocr.watermarks)))
+        claims.append(_claim("ocr", ocr.burnt_in_caption, facts.language, agencies=list(ocr.watermarks)))
     return [c for c in claims if c.text or c.places or c.dates or c.agencies]
 
 

@@ -74,6 +74,8 @@ def original_thumbnails(report: CheckReport, index_path: Path | None, folder: Pa
             thumb = thumbnail(data) if pid is not None else None
             if thumb:
                 found[pid] = thumb  # type: ignore[index]
+                if len(found) == len(wanted):  # every wanted original found: stop reading files
+                    break
     return found
 
 

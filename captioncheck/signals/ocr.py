@@ -71,7 +71,7 @@ def tesseract_languages(page_language: str) -> str:
 
 def preprocess(img: Image.Image) -> Image.Image:
     """Greyscale, resized into [MIN_SIDE, MAX_SIDE] on the short/long side, contrast stretched."""
-    grey = ImageOps.exif_transpose(img).convert("L")
+    grey = img.convert("L")  # already upright: the pipeline applies EXIF orientation when decoding
     w, h = grey.size
     scale = 1.0
     if min(w, h) < MIN_SIDE:

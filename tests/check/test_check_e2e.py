@@ -234,3 +234,14 @@ def test_fetch_falls_back_to_the_next_candidate_url() -> None:
     assert asked == ["https://cdn.example.org/big.jpg", "https://mirror.example.org/small.jpg"]
     with pytest.raises(Exception, match="cdn.example.org is not reachable"):
         image_data(NoLocalCopy(), image.model_copy(update={"urls": [image.url]}), fetch)
+
+
+def test_exif_orientation_is_applied_once_for_every_signal() -> None:
+    from captioncheck.pipeline import decode_image
+
+    img = Image.effect_mandelbrot((300, 200), (-2, -1.5, 1, 1.5), 40).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: "rotate 90° clockwise to view"
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif.tobytes())
+    assert decode_image(out.getvalue()).size == (200, 300)
