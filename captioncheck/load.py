@@ -90,8 +90,11 @@ def decode_html(raw: bytes, declared: str | None = None) -> tuple[str, str]:
         codec = _codec(name)
         if codec is None:
             continue
-        if codec in _SINGLE_BYTE and _is_utf8(raw):
-            return raw.decode("utf-8"), "utf-8"  # declared Latin-1 but saved as UTF-8: the bytes tell
+        if codec in _SINGLE_BYTE and not raw.isascii():  # declared Latin-1 but saved as UTF-8? the bytes tell
+            try:
+                return raw.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
         try:
             return raw.decode(codec), codec
         except UnicodeDecodeError:
@@ -109,15 +112,6 @@ _LATIN_GUESSES = frozenset({"cp1257", "cp1254", "cp1258", "iso8859_1", "iso8859_
                             "iso8859_14", "iso8859_15", "latin_1", "mac_roman", "mac_iceland", "mac_turkish", "cp850", "cp437"})
 
 
-def _is_utf8(raw: bytes) -> bool:
-    """Valid UTF-8 with some multi-byte characters (Latin-1 text almost never is)."""
-    if raw.isascii():
-        return False
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _meta_charset(raw: bytes) -> str | None:

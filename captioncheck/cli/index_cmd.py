@@ -14,7 +14,6 @@ import click
 from captioncheck._exceptions import CaptionCheckError, InputError
 from captioncheck.config import default_index_path
 
-META_OPTIONS = ("caption", "credit", "creator", "date", "source_url", "page_url", "place", "license")
 
 
 def index_option(f: Any) -> Any:

@@ -34,7 +34,6 @@ _SLASH_AGENCY = re.compile(r"(?<=[.!?。)\]»\"”])\s*/\s*([^\s/][^/]{1,60})$")
 _CJK_XINHUA = re.compile(r"[（(]?\s*([\u4e00-\u9fff]{1,12}(?:记者|記者|通讯员|特约)?\s*[\u4e00-\u9fff·\s]{1,20}\s*摄)\s*[）)]?\s*$")
 _JA_EQUALS = re.compile(r"\s*[＝=]\s*([^\s＝=][^＝=]{0,40})$")
 _PIPE_TAIL = re.compile(r"(?<=[.!?。»\"”)])\s+([^|.!?]{2,60}(?:\s\|\s[^|]{1,60})+)$")
-_DASH_TAIL = re.compile(rf"\s+[-–—]\s+((?:{LABELS})\s*[:：]?.*)$", re.IGNORECASE)
 _AGENCY_WORD = re.compile(rf"(?<!\w)(?:{AGENCIES})(?!\w)")
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le|y|&|and))*$")
 

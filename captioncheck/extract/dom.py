@@ -50,11 +50,6 @@ def is_hidden(node: Node) -> bool:
     return bool(_HIDDEN_CLASS.search(attr(node, "class")))
 
 
-def own_text(node: Node) -> str:
-    """Text directly inside this element (not in child elements)."""
-    return collapse("".join(c.text_content or "" for c in node.iter(include_text=True) if c.tag == "-text"))
-
-
 def leading_text(node: Node) -> str:
     """Text directly inside this element before its first child element (what a reader meets first)."""
     parts: list[str] = []

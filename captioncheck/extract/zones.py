@@ -52,19 +52,12 @@ def _paragraph_weight(node: Node) -> int:
     return len(text)
 
 
-def find_main(doc: Doc) -> Node | None:
-    """The element that holds most of the article's prose."""
-    return _find_main(doc)[0]
-
-
 def _find_main(doc: Doc) -> tuple[Node | None, dict[int, int]]:
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
         return None, weights
     for para in doc.css("p, pre, blockquote, div"):
-        if para.tag == "div" and not _has_direct_text(para):
-            continue
         w = _paragraph_weight(para) if para.tag != "div" else _direct_text_len(para)
         if not w or _is_chrome(para):
             continue
@@ -80,10 +73,6 @@ def _find_main(doc: Doc) -> tuple[Node | None, dict[int, int]]:
         if heavy is None or weights[heavy.mem_id] < 0.6 * total:
             return node, weights
         node = heavy
-
-
-def _has_direct_text(node: Node) -> bool:
-    return _direct_text_len(node) >= MIN_PARAGRAPH
 
 
 def _direct_text_len(node: Node) -> int:
@@ -147,4 +136,4 @@ def find_zones(doc: Doc, title_text: str = "") -> Zones:
                  more=_sibling_sections(doc, main, weights))
 
 
-__all__ = ["Zones", "find_main", "find_title", "find_zones"]
+__all__ = ["Zones", "find_title", "find_zones"]

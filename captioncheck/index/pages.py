@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from captioncheck._exceptions import CaptionCheckError
-from captioncheck._types import ARTICLE_ROLES
 from captioncheck.index.photoindex import PhotoIndex, PhotoMeta
 
 
@@ -20,12 +19,10 @@ def add_page_images(index: PhotoIndex, page: str | Path, *, url: str | None = No
     from captioncheck.load import load_page
 
     source = load_page(page, url=url)
-    result = extract(source, url=url, all_images=all_images)
+    result = extract(source, all_images=all_images, with_text=False)  # only images, their captions and the date
     added: list[int] = []
     skipped: list[tuple[str, str]] = []
     for image in result.images:
-        if not all_images and image.role not in ARTICLE_ROLES:
-            continue
         data = source.image_bytes(image)
         if data is None:
             skipped.append((image.url, "no local copy; save the page as 'Webpage, Complete' or MHTML"))

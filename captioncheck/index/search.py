@@ -232,10 +232,4 @@ def shared(path: str | Path) -> HashSearcher:
         return _SHARED[key]
 
 
-def forget(path: str | Path) -> None:
-    """Drop the cached searcher of an index file (after it was deleted or replaced)."""
-    with _SHARED_LOCK:
-        _SHARED.pop(str(Path(path).resolve()), None)
-
-
-__all__ = ["HashSearcher", "Hit", "forget", "shared"]
+__all__ = ["HashSearcher", "Hit", "shared"]
