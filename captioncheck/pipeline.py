@@ -222,7 +222,8 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     facts = article_facts(result.page, images)
     batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices,
                       contexts=candidate_contexts(facts, images))
-    evidence = _run_signals(batch, _signal_names(settings), progress)
+    names = _signal_names(settings)
+    evidence = _run_signals(batch, names, progress)
     reports = []
     batch_row = {pos: k for k, pos in enumerate(items)}  # image position -> row of the signals' output
     for pos, image in enumerate(images):
@@ -235,7 +236,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
         if note:
             notices.append(note)
     return CheckReport(page=result.page, images=reports, summary=summarize([r.verdict for r in reports]), notices=notices,
-                       signals=_signal_names(settings), elapsed_s=round(time.monotonic() - started, 2))
+                       signals=names, elapsed_s=round(time.monotonic() - started, 2))
 
 
 def _decode_all(source: object, images: list[ImageInContext], fetch: Fetch | None,
