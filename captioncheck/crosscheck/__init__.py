@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from captioncheck._types import ImageInContext, Match, PageInfo
+from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
+from captioncheck.crosscheck.compare import compare_captions, sighting_finding, site_of
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
 from captioncheck.crosscheck.language import base_language, identify
+from captioncheck.crosscheck.names import mentioned_in, names_in, text_words
 from captioncheck.crosscheck.models import (
     CreditFinding,
     CrossChecks,
@@ -25,6 +27,7 @@ from captioncheck.crosscheck.models import (
     PhotoClaim,
     PlaceFinding,
     PlaceRef,
+    SightingFinding,
 )
 from captioncheck.crosscheck.places import (
     Place,
@@ -53,6 +56,7 @@ class ArticleFacts:
     places: list[Place] = field(default_factory=list)
     countries: set[str] = field(default_factory=set)
     page_url: str = ""
+    words: frozenset[str] = frozenset()  # folded words of title, description and text (captions removed)
 
 
 def _strip_captions(text: str, images: list[ImageInContext]) -> str:
@@ -76,6 +80,7 @@ def article_facts(page: PageInfo, images: list[ImageInContext]) -> ArticleFacts:
         places=places,
         countries=main_countries(places, title_places),
         page_url=page.url,
+        words=text_words("\n".join([page.title, body])),
     )
 
 
@@ -231,6 +236,8 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
             differs=caption_claim.language != facts.language,
         )
     embedded_caption = str(getattr(embedded, "caption", "") or "") if embedded is not None else ""
+    original_claim = next((c for c in claims if c.source == "original"), None)
+    comparison = compare_captions(caption_claim, original_claim, "original") if caption_claim and original_claim and original_claim.text else None
     return CrossChecks(
         page_language=facts.language,
         page_date=facts.published.start.isoformat() if facts.published else "",
@@ -242,7 +249,38 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
         credits=_credit_findings(image, claims, ocr),
         embedded_caption=embedded_caption,
         embedded_caption_similarity=_word_overlap(embedded_caption, image.caption) if embedded_caption and image.caption else None,
+        original_comparison=comparison,
+        sightings=_sightings(facts, caption_claim, matches, archive),
+        names_not_in_article=_names_not_in_article(facts, caption_claim),
+        page_site=site_of(facts.page_url),
     )
+
+
+MIN_ARTICLE_WORDS = 60  # shorter article text cannot tell who it is about
+
+
+def _names_not_in_article(facts: ArticleFacts, caption: PhotoClaim | None) -> list[str]:
+    if caption is None or len(facts.words) < MIN_ARTICLE_WORDS:
+        return []
+    return [n for n in names_in(caption.text) if not mentioned_in(n, facts.words)]
+
+
+MAX_SIGHTINGS = 10
+
+
+def _sightings(facts: ArticleFacts, caption: PhotoClaim | None, matches: list[Match], archive: bool) -> list[SightingFinding]:
+    """The photo's other appearances (every match's sightings, one per page), oldest first."""
+    page_day = facts.published.start if facts.published else None
+    seen: dict[str, Sighting] = {}
+    for m in matches:
+        if m.score < ORIGINAL_MIN_SCORE:
+            continue
+        for s in m.sightings:
+            if s.page_url and s.page_url != facts.page_url:
+                seen.setdefault(s.page_url, s)
+    ordered = sorted(seen.values(), key=lambda s: s.when or "9999")[:MAX_SIGHTINGS]
+    return [sighting_finding(s, caption, _claim("seen", s.caption or s.alt, s.lang or "en"), page_day,
+                             site_of(facts.page_url), facts.countries, archive) for s in ordered]
 
 
 __all__ = ["ArticleFacts", "article_facts", "best_original", "candidate_contexts", "collect_claims", "cross_check"]
