@@ -192,6 +192,7 @@ def _image_report(image: ImageInContext, item: ImageItem | None, error: str, evi
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
+        embedded=values.get("embedded_metadata"),
         unavailable=unavailable, page_url=page.url, decoded=item is not None,
     )
     judged = judge(ev)

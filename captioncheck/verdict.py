@@ -18,12 +18,15 @@ Rules (documented in docs/verdict.md):
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from captioncheck._types import Match, Reason, Verdict
+from captioncheck.imagemeta import AI_SOURCE_TYPES
 from captioncheck.crosscheck import best_original
 from captioncheck.crosscheck.models import CrossChecks, DateFinding, PlaceFinding, SightingFinding
 from captioncheck.crosscheck.language import language_name
@@ -52,6 +55,7 @@ class ImageEvidence:
     ocr: Any = None  # signals.ocr.OcrResult | None
     scores: Any = None  # signals.clip ClipScores | None
     embedded_present: bool = False
+    embedded: Any = None  # imagemeta.EmbeddedMetadata | None (C2PA, DigitalSourceType)
     unavailable: list[str] = field(default_factory=list)  # signal names that could not run
     page_url: str = ""
     decoded: bool = True
@@ -263,21 +267,66 @@ def language_mismatch(ev: ImageEvidence) -> list[Reason]:
                     probability=lang.probability, page_language=lang.page_language)]
 
 
+PROVENANCE_SOURCES = ("embedded", "gps", "c2pa")
+SOURCE_LABELS = {"embedded": "IPTC/XMP/EXIF", "gps": "EXIF GPS", "c2pa": "C2PA manifest"}
+
+
 def embedded_caption_mismatch(ev: ImageEvidence) -> list[Reason]:
-    place_off = [f for f in ev.checks.places if f.source == "embedded" and not f.agrees]
-    date_off = [f for f in ev.checks.dates if f.source == "embedded" and _date_off(f)]
+    place_off = [f for f in ev.checks.places if f.source in PROVENANCE_SOURCES and not f.agrees]
+    date_off = [f for f in ev.checks.dates if f.source in PROVENANCE_SOURCES and _date_off(f)]
     if not (place_off or date_off):
         return []
     parts = []
-    if place_off:
-        parts.append(f"place {_places(place_off[0])}")
+    for f in place_off[:2]:
+        mention = f.photo_places[0].mention if f.source == "gps" else _places(f)
+        parts.append(f"place {mention} per {SOURCE_LABELS[f.source]}, while the article is about {_countries(f.article_countries)}")
     if date_off:
-        parts.append(f"date {date_off[0].mention} ({_describe_gap(date_off[0].gap_days)})")
-    msg = f"The photo's embedded metadata tells another story: {', '.join(parts)}"
+        parts.append(f"date {date_off[0].mention} per {SOURCE_LABELS[date_off[0].source]} ({_describe_gap(date_off[0].gap_days)})")
+    msg = f"The photo's embedded metadata tells another story: {'; '.join(parts)}"
     if ev.checks.embedded_caption:
         msg += f" — \"{_quote(ev.checks.embedded_caption, 120)}\""
     return [_reason("embedded_caption_mismatch", "medium", msg, embedded_caption=ev.checks.embedded_caption,
-                    places=[p.name for f in place_off for p in f.photo_places], dates=[f.mention for f in date_off])]
+                    sources=sorted({f.source for f in place_off + date_off}),
+                    places=[p.mention if f.source == "gps" else p.name for f in place_off for p in f.photo_places],
+                    dates=[f.mention for f in date_off])]
+
+
+AI_DISCLOSED = re.compile(r"\bAI\b|\bIA\b|\bKI\b|artificial|artificielle|künstlich|generated|généré|generiert|generado|"
+                          r"illustration|midjourney|dall[-·]?e|stable diffusion|firefly|imagen|synthetic|synthétique", re.IGNORECASE)
+
+
+def provenance(ev: ImageEvidence) -> list[Reason]:
+    """C2PA validation (c2pa_invalid / c2pa_valid) and generative-AI source types (ai_generated)."""
+    meta = ev.embedded
+    if meta is None:
+        return []
+    out: list[Reason] = []
+    creds = getattr(meta, "content_credentials", None)
+    if creds is not None and creds.read:
+        who = f"signed by {creds.signer}" if creds.signer else "signer unknown"
+        tool = f", made with {creds.claim_generator}" if creds.claim_generator else ""
+        if creds.valid is False:
+            out.append(_reason("c2pa_invalid", "medium", f"The photo's Content Credentials (C2PA, {who}) do not validate: "
+                               f"{'; '.join(creds.errors[:2]) or creds.validation_state} — altered after signing, or forged",
+                               errors=creds.errors, signer=creds.signer, claim_generator=creds.claim_generator))
+        elif creds.valid:
+            trust = "on a trust list" if creds.trusted else "not on a trust list known here"
+            actions = ", ".join(dict.fromkeys(a.action.removeprefix("c2pa.") for a in creds.actions)) or "none"
+            out.append(_reason("c2pa_valid", "info", f"Valid Content Credentials (C2PA), {who} ({trust}){tool}; actions: {actions}",
+                               agrees=False, signer=creds.signer, trusted=creds.trusted, claim_generator=creds.claim_generator,
+                               actions=[a.model_dump() for a in creds.actions], ingredients=creds.ingredients))
+    elif creds is not None and creds.note:
+        out.append(_reason("c2pa_unread", "info", f"The photo carries Content Credentials (C2PA) that were not read: {creds.note}"))
+    ai = (creds.ai_source_type if creds is not None and creds.valid else "") or (
+        meta.digital_source_type if meta.digital_source_type in AI_SOURCE_TYPES else "")
+    if ai:
+        where = "C2PA manifest" if creds is not None and creds.valid and creds.ai_source_type else "IPTC/XMP DigitalSourceType"
+        disclosed = any(AI_DISCLOSED.search(c.text) for c in ev.checks.claims if c.source in ("caption", "alt"))
+        severity = "info" if disclosed else "high"
+        note = "; the caption says so" if disclosed else "; the page presents it as a photo"
+        out.append(_reason("ai_generated", severity, f"The image declares itself made by generative AI ({ai}, per {where}){note}",
+                           digital_source_type=ai, source=where, disclosed=disclosed))
+    return out
 
 
 def credit_mismatch(ev: ImageEvidence) -> list[Reason]:
@@ -335,7 +384,7 @@ def _clip_high(ev: ImageEvidence) -> list[Reason]:
 
 
 RULES = (reused_photo, caption_contradicts_original, earlier_use, place_mismatch, date_mismatch, language_mismatch,
-         people_not_in_article, embedded_caption_mismatch, embedded_agrees, credit_mismatch, watermark, clip_reasons)
+         people_not_in_article, embedded_caption_mismatch, embedded_agrees, provenance, credit_mismatch, watermark, clip_reasons)
 
 
 def basis(ev: ImageEvidence) -> int:

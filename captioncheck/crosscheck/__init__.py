@@ -16,6 +16,7 @@ from typing import Any
 from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
 from captioncheck.crosscheck.compare import compare_captions, sighting_finding, site_of
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
+from captioncheck.crosscheck.geo import nearest_place
 from captioncheck.crosscheck.language import base_language, identify
 from captioncheck.crosscheck.names import mentioned_in, names_in, text_words
 from captioncheck.crosscheck.models import (
@@ -135,6 +136,7 @@ def collect_claims(facts: ArticleFacts, image: ImageInContext, matches: list[Mat
         claims.append(_claim("alt", image.alt, facts.language, agencies_text=image.credit))
     if embedded is not None:
         claims.append(_embedded_claim(embedded, facts.language))
+        claims.extend(_gps_claim(embedded) + _c2pa_claim(embedded))
     original = best_original(matches)
     if original is not None:
         d = parse_iso(original.date)
@@ -156,6 +158,29 @@ def _embedded_claim(meta: Any, language: str) -> PhotoClaim:
                    dates=([d] if d else []) + caption_dates,
                    agencies_text=" ".join([get("credit"), get("source"), get("copyright"), get("creator")]))
     return claim
+
+
+def _gps_claim(meta: Any) -> list[PhotoClaim]:
+    """The EXIF GPS position as the nearest gazetteer city."""
+    gps = getattr(meta, "gps", None)
+    if not gps:
+        return []
+    near = nearest_place(float(gps.get("lat", 0.0)), float(gps.get("lon", 0.0)))
+    if near is None:
+        return []
+    where = f"GPS {gps['lat']:.5f}, {gps['lon']:.5f}"
+    ref = PlaceRef(name=near.name, country=near.country, kind="city", mention=f"{where} ({near.distance_km:g} km from {near.name})")
+    return [PhotoClaim(source="gps", text=where, places=[ref])]
+
+
+def _c2pa_claim(meta: Any) -> list[PhotoClaim]:
+    """What a valid C2PA manifest says: when the photo was created, and who signed or authored it."""
+    creds = getattr(meta, "content_credentials", None)
+    if creds is None or not creds.valid:
+        return []
+    created = [d for a in creds.actions if a.action == "c2pa.created" and (d := parse_iso(a.when)) is not None]
+    people = " ".join([creds.signer, creds.author])
+    return [PhotoClaim(source="c2pa", text=creds.title, dates=_date_refs(created), agencies=find_agencies(people))]
 
 
 def best_original(matches: list[Match]) -> Match | None:
@@ -210,7 +235,7 @@ def _credit_findings(image: ImageInContext, claims: list[PhotoClaim], ocr: Any) 
     visible = find_agencies(" ".join([image.credit, image.caption if not image.credit else ""]))
     if not visible:
         return []
-    others = [(c.source, c.agencies) for c in claims if c.source in ("embedded", "original") and c.agencies]
+    others = [(c.source, c.agencies) for c in claims if c.source in ("embedded", "original", "c2pa") and c.agencies]
     if ocr is not None and getattr(ocr, "watermarks", None):
         others.append(("ocr", list(ocr.watermarks)))
     return [CreditFinding(source=src, visible=visible, other=ag, agrees=_compatible(visible, ag)) for src, ag in others]
