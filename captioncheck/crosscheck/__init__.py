@@ -281,7 +281,7 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
     )
 
 
-MIN_ARTICLE_WORDS = 60  # shorter article text cannot tell who it is about
+MIN_ARTICLE_WORDS = 40  # distinct words; a shorter article text cannot tell who it is about
 
 
 def _names_not_in_article(facts: ArticleFacts, caption: PhotoClaim | None) -> list[str]:
