@@ -59,6 +59,7 @@ class ImageEvidence:
     unavailable: list[str] = field(default_factory=list)  # signal names that could not run
     page_url: str = ""
     decoded: bool = True
+    extra_reasons: list[Reason] = field(default_factory=list)  # findings of third-party signal plugins
 
 
 class ImageVerdict(BaseModel):
@@ -413,7 +414,7 @@ def combine(reasons: list[Reason], evidence_basis: int) -> tuple[Verdict, int]:
 
 
 def judge(ev: ImageEvidence) -> ImageVerdict:
-    reasons = [r for rule in RULES for r in rule(ev)]
+    reasons = [r for rule in RULES for r in rule(ev)] + list(ev.extra_reasons)
     if not ev.decoded:
         reasons.append(_reason("image_unavailable", "info", "The image itself could not be read; only its caption was checked"))
     verdict, total = combine(reasons, basis(ev))

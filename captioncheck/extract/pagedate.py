@@ -110,8 +110,11 @@ def _htmldate(html: str, url: str, extensive: bool) -> str:
     try:
         from htmldate import find_date
 
-        found = find_date(html, url=url or None, original_date=True, extensive_search=extensive,
-                          min_date=EARLIEST.isoformat(), max_date=(datetime.now(UTC).date() + timedelta(days=FUTURE_DAYS)).isoformat())
+        with warnings.catch_warnings():  # dateutil warns about time-zone names it does not know
+            warnings.simplefilter("ignore")
+            found = find_date(html, url=url or None, original_date=True, extensive_search=extensive,
+                              min_date=EARLIEST.isoformat(),
+                              max_date=(datetime.now(UTC).date() + timedelta(days=FUTURE_DAYS)).isoformat())
     except Exception:  # htmldate raises on odd markup; a date is optional
         return ""
     return str(found or "")

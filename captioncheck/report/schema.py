@@ -7,6 +7,8 @@ SCHEMA_VERSION; documented in docs/schema.md ("check report").
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from captioncheck._types import (
@@ -42,6 +44,7 @@ class ImageReport(ImageInContext):
     image_sha256: str = ""
     image_size: list[int] = Field(default_factory=list)  # [width, height] of the decoded image
     search_links: dict[str, str] = Field(default_factory=dict)  # reverse image search, opened by the user only
+    plugins: dict[str, Any] = Field(default_factory=dict)  # evidence of third-party signals, by signal name
 
     @model_validator(mode="after")
     def _links(self) -> ImageReport:
