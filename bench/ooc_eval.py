@@ -68,7 +68,7 @@ def photos() -> list[bytes]:
     out = [p.read_bytes() for p in sorted((ROOT / "testdata" / "originals").glob("*.jpg"))]
     try:
         import numpy as np
-        import skimage.data as data
+        from skimage import data
 
         for name in SKIMAGE:
             arr = getattr(data, name)()

@@ -19,18 +19,22 @@ Rules (documented in docs/verdict.md):
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from captioncheck._types import Match, Reason, Verdict
-from captioncheck.imagemeta import AI_SOURCE_TYPES
 from captioncheck.crosscheck import best_original
-from captioncheck.crosscheck.models import CrossChecks, DateFinding, PlaceFinding, SightingFinding
 from captioncheck.crosscheck.language import language_name
+from captioncheck.crosscheck.models import (
+    CrossChecks,
+    DateFinding,
+    PlaceFinding,
+    SightingFinding,
+)
 from captioncheck.crosscheck.places import country_name
+from captioncheck.imagemeta import AI_SOURCE_TYPES
 
 POINTS = {"info": 0, "low": 1, "medium": 2, "high": 3}
 CLIP_CODES = frozenset({"low_image_caption_score", "low_image_article_score"})

@@ -8,9 +8,9 @@ itself or its known history says (embedded metadata, OCR text, index matches).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
@@ -18,7 +18,6 @@ from captioncheck.crosscheck.compare import compare_captions, sighting_finding, 
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
 from captioncheck.crosscheck.geo import nearest_place
 from captioncheck.crosscheck.language import base_language, identify
-from captioncheck.crosscheck.names import mentioned_in, names_in, text_words
 from captioncheck.crosscheck.models import (
     CreditFinding,
     CrossChecks,
@@ -30,6 +29,7 @@ from captioncheck.crosscheck.models import (
     PlaceRef,
     SightingFinding,
 )
+from captioncheck.crosscheck.names import mentioned_in, names_in, text_words
 from captioncheck.crosscheck.places import (
     Place,
     find_places,

@@ -15,7 +15,12 @@ from urllib.parse import urlsplit
 
 from captioncheck._types import Sighting
 from captioncheck.crosscheck.dates import NamedDate, parse_iso
-from captioncheck.crosscheck.models import CaptionComparison, DateRef, PhotoClaim, SightingFinding
+from captioncheck.crosscheck.models import (
+    CaptionComparison,
+    DateRef,
+    PhotoClaim,
+    SightingFinding,
+)
 from captioncheck.crosscheck.names import names_in, same_person
 
 DATE_AGREE_DAYS = 30
@@ -26,7 +31,7 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}")
 
 def site_of(url: str) -> str:
     host = (urlsplit(url).hostname or "") if "//" in (url or "") else ""
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def _periods(refs: list[DateRef]) -> list[NamedDate]:

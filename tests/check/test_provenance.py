@@ -98,7 +98,7 @@ def _signer():  # type: ignore[no-untyped-def]
                              key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
 
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    valid = dict(not_valid_before=now - dt.timedelta(days=1), not_valid_after=now + dt.timedelta(days=30))
+    valid = {"not_valid_before": now - dt.timedelta(days=1), "not_valid_after": now + dt.timedelta(days=30)}
     ca = (x509.CertificateBuilder(subject_name=name("Test Root"), issuer_name=name("Test Root"), public_key=ca_key.public_key(),
                                   serial_number=x509.random_serial_number(), **valid)
           .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
