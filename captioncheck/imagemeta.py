@@ -73,6 +73,9 @@ class ContentCredentials(BaseModel):
     author: str = ""
     actions: list[C2paAction] = Field(default_factory=list)
     ingredients: list[str] = Field(default_factory=list)  # titles of the files it was made from
+    place: str = ""  # from the manifest's IPTC/EXIF assertions: location, city, state, country
+    gps: dict[str, float] | None = None  # {"lat": .., "lon": ..} from a stds.exif assertion
+    description: str = ""  # dc:description / caption in the manifest's IPTC assertion
     note: str = ""
 
     @property

@@ -136,7 +136,7 @@ def collect_claims(facts: ArticleFacts, image: ImageInContext, matches: list[Mat
         claims.append(_claim("alt", image.alt, facts.language, agencies_text=image.credit))
     if embedded is not None:
         claims.append(_embedded_claim(embedded, facts.language))
-        claims.extend(_gps_claim(embedded) + _c2pa_claim(embedded))
+        claims.extend(_gps_claim(embedded) + _c2pa_claim(embedded, facts.language))
     original = best_original(matches)
     if original is not None:
         d = parse_iso(original.date)
@@ -160,8 +160,8 @@ def _embedded_claim(meta: Any, language: str) -> PhotoClaim:
     return claim
 
 
-def _gps_claim(meta: Any) -> list[PhotoClaim]:
-    """The EXIF GPS position as the nearest gazetteer city."""
+def _gps_claim(meta: Any, source: str = "gps") -> list[PhotoClaim]:
+    """A GPS position (EXIF, or a C2PA manifest's EXIF assertion) as the nearest gazetteer city."""
     gps = getattr(meta, "gps", None)
     if not gps:
         return []
@@ -170,17 +170,23 @@ def _gps_claim(meta: Any) -> list[PhotoClaim]:
         return []
     where = f"GPS {gps['lat']:.5f}, {gps['lon']:.5f}"
     ref = PlaceRef(name=near.name, country=near.country, kind="city", mention=f"{where} ({near.distance_km:g} km from {near.name})")
-    return [PhotoClaim(source="gps", text=where, places=[ref])]
+    return [PhotoClaim(source=source, text=where, places=[ref])]  # type: ignore[arg-type]
 
 
-def _c2pa_claim(meta: Any) -> list[PhotoClaim]:
-    """What a valid C2PA manifest says: when the photo was created, and who signed or authored it."""
+def _c2pa_claim(meta: Any, language: str) -> list[PhotoClaim]:
+    """What a valid C2PA manifest says: when the photo was created, where (IPTC location, GPS), and
+    who signed or authored it."""
     creds = getattr(meta, "content_credentials", None)
     if creds is None or not creds.valid:
         return []
     created = [d for a in creds.actions if a.action == "c2pa.created" and (d := parse_iso(a.when)) is not None]
-    people = " ".join([creds.signer, creds.author])
-    return [PhotoClaim(source="c2pa", text=creds.title, dates=_date_refs(created), agencies=find_agencies(people))]
+    claim = _claim("c2pa", creds.description, language, extra_places=creds.place,
+                   dates=created + find_dates(creds.description, language),
+                   agencies_text=f"{creds.signer} {creds.author}")
+    gps = _gps_claim(creds, "c2pa")
+    if gps:
+        claim.places.extend(gps[0].places)
+    return [claim]
 
 
 def best_original(matches: list[Match]) -> Match | None:

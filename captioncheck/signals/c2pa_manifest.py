@@ -74,7 +74,49 @@ def _credentials(store: dict[str, Any]) -> ContentCredentials:
         author=_author(active),
         actions=_actions(active),
         ingredients=[str(i.get("title") or "") for i in active.get("ingredients") or [] if isinstance(i, dict)],
+        place=_place(active),
+        gps=_gps(active),
+        description=_iptc_text(active, "dc:description"),
     )
+
+
+def _iptc_text(active: dict[str, Any], key: str) -> str:
+    for data in _assertions(active, "stds.iptc"):
+        value = data.get(key)
+        if isinstance(value, dict):  # language alternatives
+            value = value.get("x-default") or next(iter(value.values()), "")
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        if value:
+            return str(value)
+    return ""
+
+
+def _place(active: dict[str, Any]) -> str:
+    keys = ("Iptc4xmpCore:Location", "photoshop:City", "photoshop:State", "photoshop:Country")
+    parts = [_iptc_text(active, k) for k in keys]
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _xmp_degrees(value: str) -> float | None:
+    """XMP GPS coordinate "39,21.102N" / "39,21,6.12N" / "-77.0091" as signed decimal degrees."""
+    text = str(value).strip()
+    try:
+        if text[-1:].upper() in ("N", "S", "E", "W"):
+            parts = [float(p) for p in text[:-1].split(",")]
+            deg = parts[0] + sum(p / 60 ** (i + 1) for i, p in enumerate(parts[1:]))
+            return -deg if text[-1].upper() in ("S", "W") else deg
+        return float(text)
+    except (ValueError, IndexError):
+        return None
+
+
+def _gps(active: dict[str, Any]) -> dict[str, float] | None:
+    for data in _assertions(active, "stds.exif"):
+        lat, lon = _xmp_degrees(data.get("exif:GPSLatitude", "")), _xmp_degrees(data.get("exif:GPSLongitude", ""))
+        if lat is not None and lon is not None:
+            return {"lat": lat, "lon": lon}
+    return None
 
 
 def _assertions(active: dict[str, Any], prefix: str) -> list[dict[str, Any]]:

@@ -119,11 +119,12 @@ def _signer():  # type: ignore[no-untyped-def]
     return c2pa, c2pa.Signer.from_info(c2pa.C2paSignerInfo(alg=b"es256", sign_cert=certs, private_key=private, ta_url=None))
 
 
-def signed(source_type: str = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", when: str = "2019-12-11T08:00:00Z") -> bytes:
+def signed(source_type: str = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", when: str = "2019-12-11T08:00:00Z",
+           extra: list[dict[str, object]] | None = None) -> bytes:
     c2pa, signer = _signer()
     manifest = {"claim_generator_info": [{"name": "captioncheck-test", "version": "1.0"}], "title": "photo.jpg", "format": "image/jpeg",
                 "assertions": [{"label": "c2pa.actions", "data": {"actions": [
-                    {"action": "c2pa.created", "digitalSourceType": source_type, "when": when}]}}]}
+                    {"action": "c2pa.created", "digitalSourceType": source_type, "when": when}]}}, *(extra or [])]}
     out = io.BytesIO()
     with c2pa.Builder(json.dumps(manifest)) as builder:
         builder.sign(signer, "image/jpeg", io.BytesIO(jpeg(picture(5))), out)
@@ -158,3 +159,12 @@ def test_c2pa_ai_created_action_is_ai_generated() -> None:
     image = check(signed(source_type=AI_URI))
     reason = next(r for r in image.reasons if r.code == "ai_generated")
     assert reason.evidence["source"] == "C2PA manifest" and reason.severity == "high"
+
+
+def test_c2pa_gps_assertion_is_a_place_claim() -> None:
+    exif = {"label": "stds.exif", "data": {"@context": {"exif": "http://ns.adobe.com/exif/1.0/"},
+                                           "exif:GPSLatitude": "38,53.4N", "exif:GPSLongitude": "77,0.6W"}}
+    image = check(signed(extra=[exif]))
+    assert image.embedded.content_credentials.gps == {"lat": 38.89, "lon": -77.01}
+    reason = next(r for r in image.reasons if r.code == "embedded_caption_mismatch")
+    assert "C2PA" in reason.message and "Washington" in reason.message
