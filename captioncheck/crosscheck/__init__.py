@@ -29,7 +29,7 @@ from captioncheck.crosscheck.models import (
     PlaceRef,
     SightingFinding,
 )
-from captioncheck.crosscheck.names import mentioned_in, names_in, text_words
+from captioncheck.crosscheck.names import mentioned_in, people_in, text_words
 from captioncheck.crosscheck.places import (
     Place,
     find_places,
@@ -293,7 +293,7 @@ MIN_ARTICLE_WORDS = 40  # distinct words; a shorter article text cannot tell who
 def _names_not_in_article(facts: ArticleFacts, caption: PhotoClaim | None) -> list[str]:
     if caption is None or len(facts.words) < MIN_ARTICLE_WORDS:
         return []
-    return [n for n in names_in(caption.text) if not mentioned_in(n, facts.words)]
+    return [n for n in people_in(caption.text) if not mentioned_in(n, facts.words)]
 
 
 MAX_SIGHTINGS = 10

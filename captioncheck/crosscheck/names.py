@@ -36,8 +36,11 @@ house hall building tower bridge park station airport university college school 
 party movement front army forces force guard police ministry department office council committee commission parliament
 assembly congress senate court union league federation association agency service services corporation company group
 bank fund foundation institute center centre museum news times post daily press tv radio network photo image file
-getty images reuters afp epa ap anadolu sputnik tass xinhua credit copyright
+getty images reuters afp epa ap anadolu sputnik tass xinhua credit copyright history natural science world
 """.split())
+INNER_AFTER = {"der": {"van", "von"}, "den": {"van", "von"}}  # "von der Leyen", not "Gesichter der Angelszene"
+CREDIT_BEFORE = re.compile(r"(?:/|©|\b(?:photo|foto|photograph|picture|image|credit|by|par|von|por)\s*:?)\s*$", re.IGNORECASE)
+CREDIT_AFTER = re.compile(r"^\s*/")
 
 
 def fold(word: str) -> str:
@@ -71,7 +74,8 @@ def _sequences(text: str) -> list[list[str]]:
     for m in _WORD.finditer(text):
         word = m.group(0).rstrip(".'’") if not _is_initial(m.group(0)) else m.group(0)
         joined = end >= 0 and text[end:m.start()].strip() == ""
-        ok = _capitalised(word) or (run and fold(word) in PARTICLES)
+        low = fold(word)
+        ok = _capitalised(word) or bool(run and low in PARTICLES and (low not in INNER_AFTER or fold(run[-1]) in INNER_AFTER[low]))
         if ok and (joined or not run):
             run.append(word)
         else:
@@ -116,6 +120,25 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _person_like(name: str) -> bool:
+    """Every word written like a personal name: "Nancy", "McDermid", "O'Neil", "Jean-Luc", not "KFC"."""
+    words = [w for w in name.split() if fold(w) not in PARTICLES and not _is_initial(w)]
+    return all(w[:1].isupper() and any(c.islower() for c in w[1:]) for w in words)
+
+
+def people_in(text: str) -> list[str]:
+    """Names in `text` that look like people's, leaving out credits ("REUTERS/Brendan McDermid",
+    "Photo: Jane Doe") and organisations written in capitals."""
+    out = []
+    for name in names_in(text):
+        at = text.find(name)
+        if at >= 0 and (CREDIT_BEFORE.search(text[:at]) or CREDIT_AFTER.match(text[at + len(name):])):
+            continue
+        if _person_like(name):
+            out.append(name)
+    return out
+
+
 def name_words(name: str) -> list[str]:
     """The distinctive words of a name (no particles, no initials), folded."""
     return [f for f in (fold(w) for w in name.split()) if len(f) >= MIN_WORD and f not in PARTICLES]
@@ -143,4 +166,4 @@ def text_words(text: str) -> frozenset[str]:
     return frozenset(f for f in (fold(w) for w in _WORD.findall(text or "")) if len(f) >= MIN_WORD)
 
 
-__all__ = ["fold", "mentioned_in", "name_words", "names_in", "same_person", "text_words"]
+__all__ = ["fold", "mentioned_in", "name_words", "names_in", "people_in", "same_person", "text_words"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
 from captioncheck.crosscheck import article_facts, cross_check
-from captioncheck.crosscheck.names import names_in, same_person
+from captioncheck.crosscheck.names import names_in, people_in, same_person
 from captioncheck.verdict import ImageEvidence, judge
 
 LIBYA_TEXT = ("Floodwaters swept through the eastern Libyan city of Derna after two dams collapsed during Storm Daniel. "
@@ -23,6 +23,8 @@ def test_names_people_and_spellings() -> None:
     caption = "US Rep. Ilhan Omar (D-MN) talks with Speaker Nancy Pelosi on the East Steps of the US Capitol, March 08, 2019"
     assert names_in(caption) == ["Ilhan Omar", "Nancy Pelosi"]
     assert same_person("Sergei Naryshkin", "Sergueï Narychkine") and not same_person("Nancy Pelosi", "Sergei Naryshkin")
+    assert people_in("Traders on the floor. REUTERS/Brendan McDermid") == []  # a credit, not a person shown
+    assert people_in("Gesichter der Angelszene am Hafen") == [] and people_in("Ursula von der Leyen in Brüssel") == ["Ursula von der Leyen"]
 
 
 def test_caption_contradicts_original_without_page_date_or_place() -> None:
