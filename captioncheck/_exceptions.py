@@ -49,5 +49,8 @@ class FetchRefused(InputError):
         super().__init__(message)
         self.code = code
 
+    def __reduce__(self) -> tuple[type[FetchRefused], tuple[str, str]]:  # keeps `code` across processes
+        return (type(self), (str(self), self.code))
+
 
 __all__ = ["CaptionCheckError", "DependencyError", "FetchRefused", "IndexStoreError", "InputError"]
