@@ -17,6 +17,7 @@ and come from no foreign web origin (api/limits.py, api/origins.py); every refus
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -55,8 +56,8 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
             await asyncio.to_thread(service.load_index)
         app.state.service = service
         app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s,
-                                  initializer=worker.start, initargs=(settings, resolver))
-        if settings.preload and settings.check.use_clip:  # start the workers now; they load the model
+                                  initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()))
+        if settings.preload:  # start the worker processes now (they load the model), not on the first check
             service.model = await app.state.runner.warm(worker.model_info, timeout_s=WARM_UP_TIMEOUT_S)
         yield
         app.state.runner.shutdown()
@@ -74,6 +75,10 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
                            allow_headers=["Content-Type", "X-API-Key", "Authorization"], max_age=600)
     _routes(app, settings)
     return app
+
+
+def captioncheck_environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name.startswith("CAPTIONCHECK_")}
 
 
 def _routes(app: FastAPI, settings: ApiSettings) -> None:
@@ -119,7 +124,12 @@ def _routes(app: FastAPI, settings: ApiSettings) -> None:
                         source_url: Annotated[str, Form()] = "", page_url: Annotated[str, Form()] = "",
                         date: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
                         license: Annotated[str, Form()] = "") -> PhotoAdded:  # noqa: A002
-        """Add a known (original) photo with its metadata to the index. Needs an API key."""
+        """Add a known (original) photo with its metadata to the index. Needs an API key. `date`: ISO 8601."""
+        from captioncheck.index.photoindex import is_iso_date
+
+        if not is_iso_date(date):
+            raise ApiError("validation_error", f"date: {date[:100]!r} is not ISO 8601; write e.g. 2019-03-08 or "
+                           "2019-03-08T14:02:00Z")
         data = await _read_upload(file, settings.fetch.max_image_bytes)
         meta = {"caption": caption, "credit": credit, "creator": creator, "source_url": source_url,
                 "page_url": page_url, "date": date, "place": place, "license": license}

@@ -23,7 +23,7 @@ from api.errors import ApiError
 
 T = TypeVar("T")
 KILL_GRACE_S = 2.0  # a worker still running this long after its request's budget is killed
-PRELOAD = ("api.worker", "captioncheck.pipeline", "captioncheck.extract", "captioncheck.load")
+PRELOAD = ("api.worker", "api.prewarm")  # imported once by the fork server; prewarm fills lazy tables
 
 
 class Runner:

@@ -9,6 +9,8 @@ takes its first task, so a replaced worker is warm again before it is used.
 
 from __future__ import annotations
 
+import os
+
 from api.models import CheckRequest, ModelInfo
 from api.service import Service
 from api.settings import ApiSettings
@@ -17,8 +19,14 @@ from captioncheck.netfetch import Resolver
 _service: Service | None = None  # this worker process's service, built once by `start`
 
 
-def start(settings: ApiSettings, resolver: Resolver | None = None) -> None:
+def start(settings: ApiSettings, resolver: Resolver | None = None, environment: dict[str, str] | None = None) -> None:
+    """Pool initializer. `environment`: the server's CAPTIONCHECK_* variables when it was created (the
+    fork server the workers come from may have started earlier, with other values)."""
     global _service
+    if environment is not None:
+        for name in [n for n in os.environ if n.startswith("CAPTIONCHECK_") and n not in environment]:
+            del os.environ[name]
+        os.environ.update(environment)
     _service = Service(settings, resolver)
     if settings.preload:
         _service.load_model()

@@ -84,14 +84,10 @@ def add(paths: tuple[Path, ...], sidecar: Path | None, workers: int | None, batc
 
 
 def _check_date(value: str) -> None:
-    if not value:
-        return
-    from datetime import datetime
+    from captioncheck.index.photoindex import is_iso_date
 
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InputError(f"--date {value!r} is not ISO 8601; write e.g. 2019-03-08 or 2019-03-08T14:02:00Z") from exc
+    if not is_iso_date(value):
+        raise InputError(f"--date {value!r} is not ISO 8601; write e.g. 2019-03-08 or 2019-03-08T14:02:00Z")
 
 
 @contextmanager
