@@ -56,7 +56,8 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
             await asyncio.to_thread(service.load_index)
         app.state.service = service
         app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s,
-                                  initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()))
+                                  initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()),
+                                  preload=("torch", "open_clip") if settings.check.use_clip else ())
         if settings.preload:  # start the worker processes now (they load the model), not on the first check
             service.model = await app.state.runner.warm(worker.model_info, timeout_s=WARM_UP_TIMEOUT_S)
         yield

@@ -30,12 +30,14 @@ class Runner:
     """At most `workers` jobs run and `queue_size` wait; beyond that callers get 503 + Retry-After."""
 
     def __init__(self, workers: int, queue_size: int, retry_after_s: int = 5, *,
-                 initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
+                 initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+                 preload: tuple[str, ...] = ()) -> None:
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="captioncheck-worker")
         # forkserver: workers are forked from a clean single-threaded server process, never from
         # this one (its threads and, in tests, torch's thread pools make fork unsafe)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(PRELOAD))  # imported once by the fork server: workers start in ms
+        # imported once by the fork server (the first pool of this process starts it): workers start in ms
+        context.set_forkserver_preload([*PRELOAD, *preload])
         self._processes = ProcessPool(max_workers=workers, initializer=initializer, initargs=initargs, context=context)
         self.capacity = workers + queue_size
         self.retry_after_s = retry_after_s

@@ -334,6 +334,7 @@ def test_model_is_loaded_at_start_up_and_used_by_checks(seed_settings: ApiSettin
     folder = write_random_model(tmp_path / "tiny-clip", TINY_CLIP, weights_name="open_clip_pytorch_model.bin")
     seed_settings.check.use_clip = True
     seed_settings.check.model = f"local-dir:{folder}"
+    seed_settings.workers = 1  # each worker process loads the model
     base = "https://french.presstv.ir/Detail/2019/12/11/613482"
     body = {"url": f"{base}/page.html", "html": SEED.read_text(encoding="utf-8"), "images": seed_images(base)}
     reset_scorers()
