@@ -224,12 +224,21 @@ def export(output: Any, index_path: Path | None) -> None:
 
 
 @index.command("import")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="strict"))
+@click.option("--skip-bad", is_flag=True, help="Import the valid lines and skip (and count) bad ones; "
+              "without it one bad line imports nothing.")
 @index_option
-def import_(source: Any, index_path: Path | None) -> None:
-    """Read JSON Lines written by `index export` (photos already present are merged)."""
+def import_(source: Any, skip_bad: bool, index_path: Path | None) -> None:
+    """Read JSON Lines written by `index export` (photos already present are merged); all or nothing."""
     from captioncheck.index.transfer import import_lines
 
     with opened(index_path) as idx:
-        added, merged = import_lines(idx, source, name=getattr(source, "name", "input"))
-    click.echo(f"imported {added} photo(s), merged {merged}")
+        try:
+            result = import_lines(idx, source, name=getattr(source, "name", "input"), skip_bad=skip_bad)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{getattr(source, 'name', 'input')} is not UTF-8 text ({exc.reason}); give a file "
+                             "written by `captioncheck index export`; nothing was imported") from exc
+    for problem in result.bad:
+        err(f"skipped {problem}")
+    skipped = f", skipped {result.bad_count} bad line(s)" if result.bad_count else ""
+    click.echo(f"imported {result.added} photo(s), merged {result.merged}{skipped}")
