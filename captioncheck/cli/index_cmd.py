@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from captioncheck._exceptions import CaptionCheckError, InputError
+from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
 from captioncheck.config import default_index_path
 
 
@@ -138,6 +138,8 @@ def search(images: tuple[Path, ...], fmt: str, k: int, index_path: Path | None) 
         for path in images:
             try:
                 matches = idx.search(_read(path), k=k)
+            except IndexUnreadable:  # the index, not this image: stop with one line
+                raise
             except CaptionCheckError as exc:
                 failed += 1
                 err(f"skipped {path}: {exc}")

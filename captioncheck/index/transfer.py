@@ -116,10 +116,10 @@ def parse_line(line: str, where: str) -> ExportLine:
         return ExportLine.model_validate(obj)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field_path = ".".join(str(p) for p in first["loc"]) or "line"
+        field_path = ".".join(str(p) for p in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        raise InputError(f"{where}: {field_path}: {message}{more}") from None
+        raise InputError(f"{where}: {field_path + ': ' if field_path else ''}{message}{more}") from None
 
 
 @dataclass
