@@ -5,14 +5,14 @@
 
 Pages come from ../shared/corpus (their HTML, text, captions; the corpus has no image bytes).
 For each page, the first extracted article image that has a caption gets a real photo
-(testdata/originals and scikit-image's bundled photos), resized, cropped and recompressed (some
+(testdata/originals and scikit-image's bundled photographs), resized, cropped and recompressed (some
 mirrored) as the page's copy. Each sample has its own fresh photo index holding the original:
 
   reused     the index holds another event's context: another corpus page's caption, an agency
              credit, a date 1-8 years before the page, a place in a country the article is not about
   seen       no curated record; the photo was seen before on another site's page, 2-60 months
              earlier, with that page's caption and its countries (a sighting, source "archive")
-  legit      the index holds the page's own caption, credit and date (a legitimate use)
+  legit      the index holds the page's own caption, credit (none when the page shows none) and date
   none       the photo is in no index
 
 Goals (issue 11): reused flagged >= 0.97 and inconsistent >= 0.90; seen flagged >= 0.95; legit
@@ -44,8 +44,9 @@ CASES = ("reused", "seen", "legit", "none")
 FOREIGN = [("Washington, DC", "US"), ("Tehran, Iran", "IR"), ("Nairobi, Kenya", "KE"), ("Jakarta, Indonesia", "ID"),
            ("Lima, Peru", "PE"), ("Kyiv, Ukraine", "UA"), ("Manila, Philippines", "PH"), ("Cairo, Egypt", "EG")]
 CREDITS = ["AFP", "Reuters", "AP", "Getty Images", "EPA"]
+# scikit-image's photographs of scenes and objects (its texture swatches brick/grass/gravel are left out)
 SKIMAGE = ["astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket", "camera",
-           "moon", "coins", "clock", "brick", "grass", "gravel"]
+           "moon", "coins", "clock"]
 FALLBACK_DAY = date(2018, 6, 1)  # for pages that state no date
 
 
@@ -155,8 +156,7 @@ def build_index(path: Path, case: str, t: Target, other: Target, original: bytes
                                                    countries=sorted(other.countries - t.countries) or [country], source="archive"))
         elif case == "legit":
             when = day - timedelta(days=rng.randint(0, 3)) if t.published else None
-            index.add_photo(original, PhotoMeta(caption=t.caption, credit=t.credit or rng.choice(CREDITS),
-                                                date=when.isoformat() if when else ""))
+            index.add_photo(original, PhotoMeta(caption=t.caption, credit=t.credit, date=when.isoformat() if when else ""))
 
 
 def run_one(case: str, t: Target, other: Target, original: bytes, decoy: bytes, rng: random.Random, use_ocr: bool,
