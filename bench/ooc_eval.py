@@ -125,9 +125,10 @@ def targets(limit: int) -> list[Target]:
 
 def page_day(t: Target) -> date:
     try:
-        return date.fromisoformat(t.published[:10])
+        day = date.fromisoformat(t.published[:10])
     except ValueError:
         return FALLBACK_DAY
+    return day if day.year >= 1995 else FALLBACK_DAY  # older code took "0001-01-01" for a page date
 
 
 def foreign(t: Target, rng: random.Random) -> tuple[str, str]:
