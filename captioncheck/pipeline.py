@@ -30,11 +30,11 @@ from urllib.parse import urljoin
 from PIL import Image, ImageOps
 
 from captioncheck._exceptions import CaptionCheckError, InputError
-from captioncheck._types import ImageInContext, PageInfo
+from captioncheck._types import ImageInContext, PageInfo, Reason
 from captioncheck.config import Settings
 from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
 from captioncheck.report.schema import CheckReport, ImageReport
-from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
+from captioncheck.signals import BUILTIN_SIGNALS, Evidence, ImageItem, PageBatch, plugin_signals, registry
 from captioncheck.signals.index_match import remember
 from captioncheck.signals.metadata import has_content
 from captioncheck.verdict import ImageEvidence, judge, summarize
@@ -181,7 +181,7 @@ def _load(source: object, url: str | None) -> object:
 
 def _signal_names(settings: Settings) -> list[str]:
     wanted = {"embedded_metadata": True, "index_match": settings.use_index, "ocr": settings.use_ocr, "clip": settings.use_clip}
-    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]]
+    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]] + list(plugin_signals()[0])
 
 
 def _collect(signal: object, batch: PageBatch) -> list[Evidence]:
@@ -225,8 +225,11 @@ def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
+        embedded=values.get("embedded_metadata"),
         unavailable=unavailable, page_url=page.url, decoded=item is not None,
     )
+    plugins = {name: value for name, value in values.items() if name not in BUILTIN_SIGNALS}
+    ev.extra_reasons = [r for v in plugins.values() for r in (v if isinstance(v, list) else [v]) if isinstance(r, Reason)]
     judged = judge(ev)
     return ImageReport(
         **image.model_dump(), verdict=judged.verdict, points=judged.points, reasons=judged.reasons,
@@ -234,7 +237,16 @@ def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int
         checks=checks, signals_unavailable=unavailable, signal_notes=notes, error=error,
         image_sha256=item.sha256 if item else "",
         image_size=list(size or item.pil.size) if item else [],
+        plugins={name: _plain(value) for name, value in plugins.items()},
     )
+
+
+def _plain(value: object) -> object:
+    """A plugin's evidence as JSON-able data (pydantic models dumped)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value
 
 
 def check_page(source: object, settings: Settings, url: str | None = None, progress: Progress | None = None,
@@ -254,6 +266,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     facts = article_facts(result.page, images)
     contexts = candidate_contexts(facts, images)
     names = _signal_names(settings)
+    notices.extend(plugin_signals()[1])
     budget = _PixelBudget(MAX_PAGE_PIXELS)
     reports: list[ImageReport] = []
     for start in range(0, len(images), CHUNK):  # decoded images of one chunk at a time, then dropped

@@ -11,7 +11,8 @@
   const MAX_TOTAL_BYTES = 40000000;
   const MIN_SIDE = 48;                 // icons and tracking pixels are not worth sending
   const VERDICTS = {
-    consistent: { color: "#1e8e3e", mark: "\u2713", label: "consistent" },
+    consistent: { color: "#1e8e3e", mark: "\u2713", label: "consistent (corroborated)" },
+    no_findings: { color: "#5f6368", mark: "\u2013", label: "no findings" },
     suspicious: { color: "#e37400", mark: "!", label: "suspicious" },
     inconsistent: { color: "#d93025", mark: "\u2715", label: "inconsistent" },
     unknown: { color: "#80868b", mark: "?", label: "unknown" },
