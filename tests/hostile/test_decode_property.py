@@ -43,7 +43,17 @@ def png_declaring(width: int, height: int) -> bytes:
 
 @st.composite
 def image_bytes(draw: st.DrawFn) -> bytes:
-    kind = draw(st.sampled_from(["encoded", "encoded", "encoded", "declared", "noise"]))
+    kind = draw(st.sampled_from(["encoded", "encoded", "encoded", "large", "declared", "noise"]))
+    if kind == "large":  # over MAX_DECODED_SIDE: the downscaling path, in every mode
+        side = (draw(st.integers(MAX_DECODED_SIDE + 1, 3 * MAX_DECODED_SIDE)), draw(st.integers(16, 600)))
+        mode = draw(st.sampled_from(MODES))
+        img = Image.new(mode, side if draw(st.booleans()) else side[::-1])
+        buf = io.BytesIO()
+        try:
+            img.save(buf, draw(st.sampled_from(["PNG", "JPEG", "TIFF", "GIF"])))
+        except (OSError, ValueError, KeyError):
+            return png_declaring(*side)
+        return buf.getvalue()
     if kind == "declared":  # a header that claims any size, without the pixels
         return png_declaring(draw(st.integers(1, 200_000)), draw(st.integers(1, 200_000)))
     if kind == "noise":
