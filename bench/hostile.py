@@ -71,11 +71,11 @@ def many_images(folder: Path, count: int = 2000) -> Path:
     return saved_page(folder / "many", [buf.getvalue()] * count, name="many", ext="jpg")
 
 
-def measure(cmd: list[str], limit_s: float) -> dict[str, object]:
+def measure(cmd: list[str], limit_s: float, datadir: Path) -> dict[str, object]:
     """Run cmd; its wall time, peak RSS (kernel's maxrss of the child) and exit code."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "CAPTIONCHECK_DATADIR": str(datadir)})
     timer = threading.Timer(limit_s, proc.kill)
     timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -98,7 +98,7 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
     }
     results = {}
     for name, args in pages.items():
-        results[name] = measure([*base, *args], limit_s)
+        results[name] = measure([*base, *args], limit_s, folder / "data")
         r = results[name]
         print(f"  {name:<20} {r['seconds']:>7.2f} s  {r['peak_mib']:>8.1f} MiB  exit {r['exit']} {r['error']}", flush=True)
     return results
