@@ -239,13 +239,13 @@ loaded = load_model(parse_spec(f"local-dir:{folder}"))
 scorer = ClipScorer(loaded, None)
 places = [["Tehran", "Washington, DC", "Deir ez-Zor"], ["Moscow", "Tehran", "Washington, DC"]]
 scorer.score_page(*page(0), contexts=places[0])  # warm: model, memo of constant texts, allocator
-best = float("inf")
+best, cpu = float("inf"), float("inf")
 for r in range(reps):
     info, items = page(r + 1)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     scorer.score_page(info, items, contexts=places[1])
-    best = min(best, time.perf_counter() - start)
-print(json.dumps({"page_s": round(best, 3), "images": n}))
+    best, cpu = min(best, time.perf_counter() - start), min(cpu, time.process_time() - cpu_start)
+print(json.dumps({"page_s": round(best, 3), "cpu_s": round(cpu, 3), "images": n}))
 """
 
 
@@ -258,7 +258,7 @@ def baseline_tree(path: str | None) -> Path:
     return tmp
 
 
-def page_figure(name: str, baseline: Path | None, reps: int) -> dict:
+def page_figure(name: str, baseline: Path | None, reps: int, rounds: int = 2) -> dict:
     """Warm 10-image page, current code vs baseline tree, each in its own process, alternating."""
     out: dict = {"arch": ARCHS[name], "images": PAGE_IMAGES, "goal_s": PAGE_GOAL_S[name]}
     text = SEED_TEXT if SEED_TEXT.is_file() else None
@@ -270,15 +270,19 @@ def page_figure(name: str, baseline: Path | None, reps: int) -> dict:
             text.write_text("\n".join(make_texts(60)), encoding="utf-8")
         trees = {"after": ROOT} if baseline is None else {"before": baseline, "after": ROOT}
         runs: dict[str, list[float]] = {k: [] for k in trees}
-        for _ in range(2):  # alternate the trees: the machine is shared
+        cpus: dict[str, list[float]] = {k: [] for k in trees}
+        for _ in range(rounds):  # alternate the trees: the machine is shared
             for key, tree in trees.items():
                 proc = subprocess.run([sys.executable, "-c", PAGE_CHILD, str(tree), str(folder), str(text), str(PAGE_IMAGES), str(reps)],
                                       capture_output=True, text=True, timeout=1200, check=False)
                 if proc.returncode != 0:
                     raise SystemExit(f"page figure ({name}, {key}) failed:\n{proc.stderr[-2000:]}")
-                runs[key].append(json.loads(proc.stdout.strip().splitlines()[-1])["page_s"])
+                found = json.loads(proc.stdout.strip().splitlines()[-1])
+                runs[key].append(found["page_s"])
+                cpus[key].append(found["cpu_s"])
     for key, times in runs.items():
         out[f"page_s_{key}"] = min(times)
+        out[f"page_cpu_s_{key}"] = min(cpus[key])  # CPU seconds: what a quiet 2-core machine spreads over ~2 cores
     if "before" in runs:
         out["speedup"] = round(out["page_s_before"] / out["page_s_after"], 2)
     out["goal_met"] = out["page_s_after"] <= PAGE_GOAL_S[name]
@@ -320,6 +324,7 @@ def main() -> None:
     parser.add_argument("--page", action="store_true", help="only the page figure (current code vs baseline)")
     parser.add_argument("--baseline", help="baseline code tree for the page figure (default: git archive of the branch point)")
     parser.add_argument("--no-baseline", action="store_true", help="page figure of the current code only")
+    parser.add_argument("--rounds", type=int, default=2, help="page figure: child processes per tree, alternating")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     archs = args.arch or ["fast", "multilingual"]
@@ -327,10 +332,11 @@ def main() -> None:
         base = None if args.no_baseline else baseline_tree(args.baseline)
         pages = {}
         for name in archs:
-            pages[name] = page_figure(name, base, args.reps)
+            pages[name] = page_figure(name, base, args.reps, args.rounds)
             p = pages[name]
             before = f" (before {p['page_s_before']} s, x{p['speedup']})" if "page_s_before" in p else ""
-            print(f"{name:12s} {p['arch']}: warm page of {PAGE_IMAGES} images {p['page_s_after']} s{before}; "
+            print(f"{name:12s} {p['arch']}: warm page of {PAGE_IMAGES} images {p['page_s_after']} s{before}; CPU "
+                  f"{p['page_cpu_s_after']} s (before {p.get('page_cpu_s_before', '-')} s), load average {os.getloadavg()[0]:.1f}; "
                   f"goal <= {p['goal_s']} s: {'met' if p['goal_met'] else 'MISSED'}", flush=True)
         print(json.dumps({"pages": pages, "target_met": all(p["goal_met"] for p in pages.values())}))
         return
