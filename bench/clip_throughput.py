@@ -66,7 +66,7 @@ def make_images(n: int) -> list:
 
 
 def make_texts(n: int) -> list[str]:
-    words = "le chef du renseignement russe est arrivé à Téhéran pour des entretiens avec responsables iraniens".split()
+    words = ["le", "chef", "du", "renseignement", "russe", "est", "arrivé", "à", "Téhéran", "pour", "des", "entretiens", "avec", "responsables", "iraniens"]
     return [" ".join(words[(i + j) % len(words)] for j in range(8 + i % 12)) + f" {i}" for i in range(n)]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from captioncheck.crosscheck import gazetteer, months  # noqa: E402
+from captioncheck.crosscheck import gazetteer, months
 
 if __name__ == "__main__":
     gazetteer.main()

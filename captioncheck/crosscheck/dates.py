@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from captioncheck.crosscheck.months import MONTH_LOCALES, month_words, quick_date
+from captioncheck.crosscheck.months import MONTH_LOCALES, month_words, quick_date  # noqa: F401 (MONTH_LOCALES: kept importable here)
 
 _MONTHY = r"[^\W\d_]{3,}\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # the table's sources and rules (LANDMARKS...) live in captioncheck.crosscheck.gazetteer: package data, built once
-from captioncheck.crosscheck.gazetteer import ALT_NAMES_MIN_POP, COUNTRY_ALIASES, COUNTRY_LOCALES, LANDMARKS, MIN_NAME_LEN
+from captioncheck.crosscheck.gazetteer import LANDMARKS
 
 MAX_NGRAM = 4
 

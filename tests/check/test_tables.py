@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from captioncheck.crosscheck import gazetteer, months
-from captioncheck.crosscheck.places import Place, country_name, find_places, gazetteer as place_table
+from captioncheck.crosscheck.places import Place, country_name, find_places
+from captioncheck.crosscheck.places import gazetteer as place_table
 
 
 def test_shipped_gazetteer_is_current_rebuild_with_scripts_build_tables() -> None:
