@@ -55,6 +55,20 @@ def check(page: Path, url: str | None, index_path: Path | None, fmt: str, out: P
 
 
 def _run(source: Any, settings: Any, fetch: bool) -> Any:
+    from captioncheck.pipeline import check_page
+
+    fetcher = _fetcher() if fetch else None
+    fetch_image = fetcher.fetch_image if fetcher else None
+    try:
+        if not sys.stderr.isatty():  # no progress bar to draw: rich is not even imported
+            return check_page(source, settings, fetch=fetch_image)
+        return _run_with_progress(source, settings, fetch_image)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _run_with_progress(source: Any, settings: Any, fetch_image: Any) -> Any:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -67,19 +81,14 @@ def _run(source: Any, settings: Any, fetch: bool) -> Any:
     from captioncheck.pipeline import check_page
 
     console = Console(stderr=True)
-    fetcher = _fetcher() if fetch else None
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=not console.is_terminal) as bar:
-            task = bar.add_task("checking", total=None)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("checking", total=None)
 
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.update(task, description=stage, completed=done, total=total or None)
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
 
-            return check_page(source, settings, progress=progress, fetch=fetcher.fetch_image if fetcher else None)
-    finally:
-        if fetcher is not None:
-            fetcher.close()
+        return check_page(source, settings, progress=progress, fetch=fetch_image)
 
 
 def _fetcher() -> Any:
