@@ -237,3 +237,8 @@ def import_(source: Any, index_path: Path | None) -> None:
     with opened(index_path) as idx:
         added, merged = import_lines(idx, source, name=getattr(source, "name", "input"))
     click.echo(f"imported {added} photo(s), merged {merged}")
+
+
+from captioncheck.cli.archive_cmd import add_archive  # noqa: E402  (its own module; registered here)
+
+index.add_command(add_archive)
