@@ -59,7 +59,8 @@ def write_page(index: PhotoIndex, progress: ArchiveProgress, page: PageOut, tota
         totals.images += 1
         existed = index.store.find_sha256(image.sha256) is not None
         s = image.sighting
-        meta = PhotoMeta(caption=s.caption, credit=s.credit, page_url=s.page_url, date=s.published or s.seen_at)
+        meta = PhotoMeta(caption=s.caption, credit=s.credit, source_url=image.url, page_url=s.page_url,
+                         date=s.published or s.seen_at)
         pid = index.add_hashed(image.sha256, image.size, image.dims, image.rows, meta, commit=False, origin="seen")
         totals.new_photos += not existed
         stored += index.store.add_sighting(pid, s, commit=False)
