@@ -96,14 +96,15 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
     while start >= 0 and skipped <= MAX_RESYNC_BYTES:
         fh.seek(start)
         it = ArchiveIterator(fh)
-        offset = start
+        reading: int | None = None  # start of the record whose body is being read
         try:
             for record in it:
-                offset = it.get_record_offset()
+                reading = offset = it.get_record_offset()
                 capture = _capture(record, member, offset)
                 it.read_to_end(record)
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise EOFError("record ends before its Content-Length (truncated)")
+                reading = None
                 counts.records += 1
                 if capture is not None:
                     table.add(capture)
@@ -114,7 +115,7 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
                     progress(counts.records)
             return
         except Exception as exc:  # warcio's ArchiveLoadFailed, zlib/EOF errors, bad headers: all damage
-            damaged_at = max(offset, it.offset if isinstance(getattr(it, "offset", None), int) else offset)
+            damaged_at = reading if reading is not None else int(getattr(it, "offset", start) or start)
             table.add_damage(member, damaged_at, f"{type(exc).__name__}: {exc}".strip())
             counts.damaged += 1
             nxt = _next_boundary(fh, damaged_at + 1)
