@@ -60,7 +60,8 @@ class AuditOutput:
         self.db.execute("INSERT OR IGNORE INTO done VALUES (?)", (key,))
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        self.fh.flush()
+        if not self.fh.closed:
+            self.fh.flush()
         with self.journal.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
