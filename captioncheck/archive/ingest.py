@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from captioncheck.archive.pages import PageOut, sightings_of_chunk
+from captioncheck.archive.pages import IngestJob, PageOut, sightings_of_chunk
 from captioncheck.archive.progress import ArchiveProgress
 from captioncheck.engines import Engine, Stage
 from captioncheck.index.photoindex import PhotoIndex, PhotoMeta
@@ -61,7 +61,11 @@ def write_page(index: PhotoIndex, progress: ArchiveProgress, page: PageOut, tota
         s = image.sighting
         meta = PhotoMeta(caption=s.caption, credit=s.credit, source_url=image.url, page_url=s.page_url,
                          date=s.published or s.seen_at)
-        pid = index.add_hashed(image.sha256, image.size, image.dims, image.rows, meta, commit=False, origin="seen")
+        try:
+            pid = index.add_hashed(image.sha256, image.size, image.dims, image.rows, meta, commit=False, origin="seen")
+        except ValueError:  # seen in the index by the worker, removed since: count it as not stored
+            totals.image_errors += 1
+            continue
         totals.new_photos += not existed
         stored += index.store.add_sighting(pid, s, commit=False)
     totals.sightings += stored
@@ -87,7 +91,8 @@ def add_archives(index: PhotoIndex, plan: Plan, engine: Engine, *,
 
     pending, last = 0, time.monotonic()
     try:
-        for results in engine.run(chunks(todo()), [Stage("sightings", sightings_of_chunk)]):
+        jobs = (IngestJob(refs, str(index.store.path)) for refs in chunks(todo()))
+        for results in engine.run(jobs, [Stage("sightings", sightings_of_chunk)]):
             for page in results:
                 write_page(index, progress, page, totals)
                 pending += 1

@@ -8,8 +8,10 @@ Workers return small, picklable results; only the writer (`ingest.py`) touches t
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from captioncheck._exceptions import CaptionCheckError
 from captioncheck._types import Sighting
@@ -39,8 +41,37 @@ class PageOut:
     error: str = ""
 
 
-def _hashed(data: bytes) -> tuple[str, tuple[int, int], list[H.HashRow]]:
+@dataclass(frozen=True)
+class IngestJob:
+    """One work item: consecutive pages of one archive, and the index being filled (read-only
+    here: a photo already in it by SHA-256 is not hashed again)."""
+
+    refs: list[PageRef]
+    index_path: str = ""
+
+
+@lru_cache(maxsize=4)
+def _known(index_path: str) -> sqlite3.Connection | None:
+    try:
+        return sqlite3.connect(f"file:{index_path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+    except sqlite3.Error:
+        return None
+
+
+def _in_index(index_path: str, digest: str) -> bool:
+    conn = _known(index_path) if index_path else None
+    if conn is None:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM photos WHERE sha256 = ?", (digest,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
+def _hashed(data: bytes, index_path: str = "") -> tuple[str, tuple[int, int], list[H.HashRow]]:
     digest = H.sha256(data)
+    if _in_index(index_path, digest):
+        return digest, (0, 0), []  # the writer merges it into the stored photo: no hashes needed
     hit = _cache.get(digest)
     if hit is None:
         img = H.decode(data)
@@ -53,7 +84,7 @@ def _hashed(data: bytes) -> tuple[str, tuple[int, int], list[H.HashRow]]:
     return digest, hit[0], hit[1]
 
 
-def sightings_of(ref: PageRef) -> PageOut:
+def sightings_of(ref: PageRef, index_path: str = "") -> PageOut:
     """Every article image of one archived page as a hashed sighting; failures become data."""
     from captioncheck.crosscheck import article_facts
     from captioncheck.extract import extract
@@ -79,7 +110,7 @@ def sightings_of(ref: PageRef) -> PageOut:
         item = ImageOut(url=image.url, sighting=sighting)
         try:
             data = image_data(page.source, image, page.image)
-            item.sha256, item.dims, item.rows = _hashed(data)
+            item.sha256, item.dims, item.rows = _hashed(data, index_path)
             item.size = len(data)
         except CaptionCheckError as exc:
             item.error = str(exc)
@@ -89,9 +120,9 @@ def sightings_of(ref: PageRef) -> PageOut:
     return out
 
 
-def sightings_of_chunk(refs: list[PageRef]) -> list[PageOut]:
+def sightings_of_chunk(job: IngestJob) -> list[PageOut]:
     """What an engine runs: one chunk of consecutive pages (a record range of one archive)."""
-    return [sightings_of(ref) for ref in refs]
+    return [sightings_of(ref, job.index_path) for ref in job.refs]
 
 
-__all__ = ["ImageOut", "PageOut", "sightings_of", "sightings_of_chunk"]
+__all__ = ["ImageOut", "IngestJob", "PageOut", "sightings_of", "sightings_of_chunk"]
