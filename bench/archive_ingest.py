@@ -145,6 +145,34 @@ def stage_costs(refs: list) -> dict:
     return out
 
 
+def writer_rate(refs: list, work: Path, copies: int = 300) -> dict:
+    """The single writer (driver): pages/s stored into SQLite, from precomputed worker results."""
+    import dataclasses
+    import hashlib
+
+    from captioncheck.archive.ingest import IngestTotals, write_page
+    from captioncheck.archive.pages import sightings_of
+    from captioncheck.archive.progress import ArchiveProgress
+    from captioncheck.index import open_index
+
+    outs = [sightings_of(r) for r in refs[:5]]
+    index = open_index(work / "writer.sqlite")
+    progress, totals = ArchiveProgress(index.store), IngestTotals()
+    t = time.perf_counter()
+    for n in range(copies):
+        page = outs[n % len(outs)]
+        ref = dataclasses.replace(page.ref, offset=n)
+        images = [dataclasses.replace(i, sha256=hashlib.sha256(f"{n}-{k}".encode()).hexdigest())
+                  for k, i in enumerate(page.images)]
+        write_page(index, progress, dataclasses.replace(page, ref=ref, images=images), totals)
+        if n % 64 == 63:
+            index.commit()
+    index.commit()
+    dt = time.perf_counter() - t
+    index.close()
+    return {"pages_per_s": round(copies / dt, 1), "images_per_s": round(totals.images / dt, 1)}
+
+
 def run_ingest(archive: Path, work: Path, engine_name: str, workers: int) -> dict:
     from captioncheck.archive.ingest import add_archives
     from captioncheck.engines import make_engine
@@ -188,6 +216,8 @@ def main() -> None:
     stage_costs(refs[:1])  # warm: imports, gazetteer
     costs = stage_costs(refs[1:])
     print(f"stage costs (1 process): {costs}", file=sys.stderr)
+    writer = writer_rate(refs, work)
+    print(f"writer (driver, SQLite): {writer}", file=sys.stderr)
     t = time.perf_counter()
     found = sum(make_engine("local", workers=args.workers).run(chunks(plan.refs()), [Stage("extract", extract_only)]))
     base = time.perf_counter() - t
@@ -195,7 +225,7 @@ def main() -> None:
     print(f"extract-only (baseline, {args.workers} workers): {baseline['pages_per_s']} pages/s", file=sys.stderr)
 
     result = {"bench": "archive_ingest", "workers": args.workers, "pages": args.pages, "images_per_page": args.images,
-              "extract_only": baseline, "stage_costs": costs}
+              "extract_only": baseline, "stage_costs": costs, "writer": writer}
     result["local"] = run_ingest(archive, work, "local", args.workers)
     print(f"add-archive local: {result['local']}", file=sys.stderr)
     if not args.no_ray:

@@ -9,6 +9,7 @@ input order exactly as the local engine gives them.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,6 +60,7 @@ class RayEngine:
                 raise DependencyError(f"cannot reach the Ray cluster at {address} ({exc}); check --address") from exc
         self.workers = int(ray.cluster_resources().get("CPU", 1))
         self.gpus = int(ray.cluster_resources().get("GPU", 0))
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-dataset INFO lines on the terminal
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
