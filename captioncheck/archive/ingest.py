@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from captioncheck.archive.pages import IngestJob, PageOut, sightings_of_chunk
 from captioncheck.archive.progress import ArchiveProgress

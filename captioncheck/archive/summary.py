@@ -36,18 +36,22 @@ def _table(title: str, header: list[str], rows: Iterable[list[Any]]) -> str:
     return f"<h2>{_e(title)}</h2><table><tr>{head}</tr>{body}</table>"
 
 
+def _side(label: str, thumb: str, caption: str, credit: str, where: str, when: str) -> str:
+    return (f'<div class="col">{label}{_img(thumb, "image")}<p>{_e(caption)} <span class="muted">{_e(credit)}</span></p>'
+            f'<p class="muted">{_e(where)}<br>{_e(when)}</p></div>')
+
+
 def _case(r: dict[str, Any]) -> str:
     m = r.get("best_match") or {}
     s = r.get("earliest_sighting") or {}
     reasons = ", ".join(r.get("reasons") or [])
-    page = (f'<div class="col"><p class="{_e(r["verdict"])}">{_e(r["verdict"])} <span class="muted">({_e(reasons)})</span></p>'
-            f'{_img(r.get("image_thumb", ""), "image on the page")}<p>{_e(r["caption"])} <span class="muted">{_e(r["credit"])}</span></p>'
-            f'<p class="muted">{_e(r["page_url"])}<br>{_e(r["published"] or r["seen_at"])}</p></div>')
+    label = f'<p class="{_e(r["verdict"])}">{_e(r["verdict"])} <span class="muted">({_e(reasons)})</span></p>'
+    page = _side(label, r.get("image_thumb", ""), r["caption"], r["credit"], r["page_url"], r["published"] or r["seen_at"])
     original = ""
     if m or s:
-        original = (f'<div class="col"><p>original / earliest appearance</p>{_img(r.get("original_thumb", ""), "original")}'
-                    f'<p>{_e(m.get("caption") or s.get("caption", ""))} <span class="muted">{_e(m.get("credit") or s.get("credit", ""))}</span></p>'
-                    f'<p class="muted">{_e(s.get("page_url") or m.get("page_url", ""))}<br>{_e(s.get("when") or m.get("date", ""))}</p></div>')
+        original = _side("<p>original / earliest appearance</p>", r.get("original_thumb", ""),
+                         m.get("caption") or s.get("caption", ""), m.get("credit") or s.get("credit", ""),
+                         s.get("page_url") or m.get("page_url", ""), s.get("when") or m.get("date", ""))
     return f'<div class="case">{page}{original}</div>'
 
 

@@ -37,7 +37,8 @@ def counts(index: Path) -> dict[str, int]:
 
 
 def check_late(index: Path, copy: bytes):
-    source = PageSource(html=late_page().decode(), url=LATE_URL, local_images={"https://other-daily.example/img/tehran-protest.jpg": copy})
+    images: dict[str, bytes | Path] = {"https://other-daily.example/img/tehran-protest.jpg": copy}
+    source = PageSource(html=late_page().decode(), url=LATE_URL, local_images=images)
     return check_page(source, Settings(index_path=index, use_clip=False, use_ocr=False, remember=False))
 
 
@@ -56,15 +57,22 @@ def test_later_page_lists_the_earlier_page(kind: str, demo_warc: Path, demo_wacz
     assert all(s.page_url != LATE_URL for s in match.sightings)  # the checked page is never its own earlier use
 
 
+def _verdict_knows_earlier_use() -> bool:
+    import captioncheck.crosscheck
+    import captioncheck.verdict
+
+    return any("earlier_use" in Path(m.__file__).read_text() for m in (captioncheck.verdict, captioncheck.crosscheck))
+
+
+@pytest.mark.xfail(not _verdict_knows_earlier_use(), strict=False,
+                   reason="EARLIER_USE: the verdict work (reason earlier_use, issue 13) is not merged on this branch yet")
 def test_later_page_is_flagged_earlier_use(demo_warc: Path, demo_copy: bytes, tmp_path: Path) -> None:
-    """Contract with the verdict work (issue 13): an earlier sighting whose caption's place/date
-    disagrees with the page is reason `earlier_use`."""
+    """Contract with the verdict work (issue 13): an earlier sighting whose caption's place and
+    date disagree with the page (Washington 2019 vs Tehran 2021) is reason `earlier_use`."""
     index = tmp_path / "idx.sqlite"
     add(demo_warc, index)
     image = check_late(index, demo_copy).images[0]
-    codes = {r.code for r in image.reasons}
-    if "earlier_use" not in codes:
-        pytest.xfail(f"verdict work (earlier_use) not on this branch yet; reasons: {sorted(codes)}")
+    assert "earlier_use" in {r.code for r in image.reasons}
     assert image.verdict in ("suspicious", "inconsistent")
 
 
@@ -130,6 +138,14 @@ def _pages_done(index: Path) -> int:
         return 0
 
 
+def _record_offsets(path: Path) -> list[int]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    with path.open("rb") as fh:
+        it = ArchiveIterator(fh)
+        return [it.get_record_offset() for _ in it]
+
+
 @pytest.mark.parametrize("gzip", [True, False])
 def test_truncated_archive_is_ingested_up_to_the_damage(gzip: bool, tmp_path: Path) -> None:
     from builders import demo_captures
@@ -137,7 +153,7 @@ def test_truncated_archive_is_ingested_up_to_the_damage(gzip: bool, tmp_path: Pa
     caps, _, _ = demo_captures()
     full = write_warc(tmp_path / ("full.warc" + (".gz" if gzip else "")), caps, gzip=gzip)
     data = full.read_bytes()
-    intact = len(write_warc(tmp_path / "head.warc", caps[:3], gzip=gzip).read_bytes())
+    intact = _record_offsets(full)[3]
     cut = tmp_path / ("cut.warc" + (".gz" if gzip else ""))
     cut.write_bytes(data[: intact + 3000])  # cut inside the 4th record (the later page's photo)
     index = tmp_path / "idx.sqlite"
