@@ -8,6 +8,7 @@ Workers return small, picklable results; only the writer (`ingest.py`) touches t
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -51,7 +52,8 @@ class IngestJob:
 
 
 @lru_cache(maxsize=4)
-def _known(index_path: str) -> sqlite3.Connection | None:
+def _known(index_path: str, pid: int) -> sqlite3.Connection | None:
+    """A read-only connection per index and process (`pid`: never one inherited through fork)."""
     try:
         return sqlite3.connect(f"file:{index_path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
     except sqlite3.Error:
@@ -59,7 +61,7 @@ def _known(index_path: str) -> sqlite3.Connection | None:
 
 
 def _in_index(index_path: str, digest: str) -> bool:
-    conn = _known(index_path) if index_path else None
+    conn = _known(index_path, os.getpid()) if index_path else None
     if conn is None:
         return False
     try:

@@ -10,6 +10,7 @@ from the network; images of a fetched URL go through the same safe fetcher as th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -135,7 +136,7 @@ class ArchivedImages:
     def __call__(self, url: str) -> bytes:
         from captioncheck.sources.captures import CaptureTable
 
-        table: CaptureTable = _table(self.ref.captures)
+        table: CaptureTable = _table(self.ref.captures, os.getpid())
         found = table.resolve(url, self.near)
         if found is None:
             raise InputError("not in the archive")
@@ -145,14 +146,19 @@ class ArchivedImages:
 
 
 @lru_cache(maxsize=16)
-def _table(path: str) -> Any:
+def _table(path: str, pid: int) -> Any:
+    """One read-only capture table connection per archive and process (never inherited through fork)."""
     from captioncheck.sources.captures import CaptureTable
 
     return CaptureTable(path)
 
 
-@lru_cache(maxsize=1)
 def _fetcher() -> Any:
+    return _fetcher_of(os.getpid())
+
+
+@lru_cache(maxsize=1)
+def _fetcher_of(pid: int) -> Any:
     from captioncheck.netfetch import SafeFetcher
 
     return SafeFetcher()

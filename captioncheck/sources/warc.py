@@ -11,6 +11,7 @@ the scan resumes at the next record boundary found after it (a gzip member heade
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,8 +50,9 @@ def members(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _zip(path: str) -> zipfile.ZipFile:
-    return zipfile.ZipFile(path)  # one open zip per process and archive (workers read many records)
+def _zip(path: str, pid: int) -> zipfile.ZipFile:
+    """One open zip per archive and process (`pid`: a forked worker never shares its parent's file offset)."""
+    return zipfile.ZipFile(path)
 
 
 @contextmanager
@@ -59,7 +61,7 @@ def open_member(path: Path, member: str) -> Iterator[IO[bytes]]:
         with path.open("rb") as fh:
             yield fh
         return
-    with _zip(str(path)).open(member) as fh:
+    with _zip(str(path), os.getpid()).open(member) as fh:
         yield fh
 
 
