@@ -67,13 +67,16 @@ class RayEngine:
 
     def _dataset(self, window: list[Any], stages: Sequence[Stage]) -> Any:
         ds = ray.data.from_items([{"item": pickle.dumps(it)} for it in window], override_num_blocks=len(window))
+        # workers see this run's CAPTIONCHECK_* settings (data dir, model, device), as local workers do
+        env = {k: v for k, v in os.environ.items() if k.startswith("CAPTIONCHECK_")}
+        extra = {"runtime_env": {"env_vars": env}} if env else {}
         for stage in stages:
             if stage.model:
                 actors = max(1, min(len(window), self.gpus if stage.gpus else self.workers))
                 ds = ds.map_batches(_Actor, fn_constructor_args=(stage,), batch_size=1,
-                                    compute=ray.data.ActorPoolStrategy(size=actors), num_gpus=stage.gpus or None)
+                                    compute=ray.data.ActorPoolStrategy(size=actors), num_gpus=stage.gpus or None, **extra)
             else:
-                ds = ds.map_batches(_apply, fn_kwargs={"stage": stage}, batch_size=1)
+                ds = ds.map_batches(_apply, fn_kwargs={"stage": stage}, batch_size=1, **extra)
         return ds
 
     def run(self, items: Iterable[Any], stages: Sequence[Stage]) -> Iterator[Any]:
