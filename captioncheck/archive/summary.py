@@ -71,12 +71,13 @@ def render(rows: Iterable[dict[str, Any]], title: str = "captioncheck audit") ->
         reasons.update(r.get("reasons") or [])
         sites.setdefault(r["site"] or "(no address)", Counter())[r["verdict"]] += 1
         if r["verdict"] in ("suspicious", "inconsistent"):
-            item = (ORDER[r["verdict"]], int(r.get("points") or 0), -n, r)
+            item = (ORDER.get(r["verdict"], 0), int(r.get("points") or 0), -n, r)
             if len(worst) < WORST:
                 heapq.heappush(worst, item)
             else:
                 heapq.heappushpop(worst, item)
-    order = ["inconsistent", "suspicious", "consistent", "unknown"]
+    known = ["inconsistent", "suspicious", "consistent", "unknown"]
+    order = known + sorted(v for v in verdicts if v not in known)  # labels added by later verdict rules too
     top_sites = sorted(sites.items(), key=lambda kv: (-kv[1]["inconsistent"], -kv[1]["suspicious"], kv[0]))[:MAX_SITES]
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style></head><body>",
              f"<h1>{_e(title)}</h1><p>{len(pages)} page(s), {sum(verdicts.values())} image(s), {errors} page(s) not read</p>",
