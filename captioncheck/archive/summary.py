@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from captioncheck.verdict import VERDICT_ORDER
+
 WORST = 30
-ORDER = {"unknown": 0, "consistent": 1, "suspicious": 2, "inconsistent": 3}
 MAX_SITES = 50
 
 CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -71,7 +72,7 @@ def render(rows: Iterable[dict[str, Any]], title: str = "captioncheck audit") ->
         reasons.update(r.get("reasons") or [])
         sites.setdefault(r["site"] or "(no address)", Counter())[r["verdict"]] += 1
         if r["verdict"] in ("suspicious", "inconsistent"):
-            item = (ORDER.get(r["verdict"], 0), int(r.get("points") or 0), -n, r)
+            item = (VERDICT_ORDER.get(r["verdict"], 0), int(r.get("points") or 0), -n, r)
             if len(worst) < WORST:
                 heapq.heappush(worst, item)
             else:
