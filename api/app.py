@@ -1,7 +1,7 @@
 """The captioncheck HTTP API: `create_app(settings)` builds the FastAPI application.
 
     POST /v1/check          page URL (server fetches) or HTML + images from the extension -> CheckReport
-    GET  /v1/health         liveness
+    GET  /v1/health         liveness, and the index generation and lag of this worker
     GET  /v1/info           version, model (loaded?), index size, limits
     POST /v1/index/search   image upload -> matches in the known-photo index
     POST /v1/index/photos   add a known photo with its metadata (API key required)
@@ -69,8 +69,9 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
 
 def _routes(app: FastAPI, settings: ApiSettings) -> None:
     @app.get("/v1/health", response_model=HealthResponse)
-    async def health() -> HealthResponse:
-        return HealthResponse()
+    async def health(request: Request) -> HealthResponse:
+        freshness = await asyncio.to_thread(request.app.state.service.index_freshness)
+        return HealthResponse(index=freshness)
 
     @app.get("/v1/info", response_model=InfoResponse)
     async def info(request: Request) -> InfoResponse:

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
               help="Checks that may wait for a worker before 503 + Retry-After [env CAPTIONCHECK_API_QUEUE, default 8].")
 @click.option("--timeout", "timeout_s", default=None, type=click.FloatRange(1, 3600),
               help="Seconds one request may take before 504 [env CAPTIONCHECK_API_TIMEOUT, default 90].")
-@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Known-photo index (SQLite) [default: the data dir's index.sqlite].")
+@click.option("--index", "index_path", default=None, metavar="FILE|URL",
+              help="Known-photo index: a SQLite file or a postgresql:// URL shared by several servers "
+                   "[env CAPTIONCHECK_INDEX; default: the data dir's index.sqlite].")
 @click.option("--model", default=None, help="CLIP model spec or preset [env CAPTIONCHECK_MODEL].")
 @click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
@@ -52,11 +53,12 @@ def serve(host: str, port: int, log_level: str, **options: Any) -> None:
 def _settings(options: dict[str, Any]) -> ApiSettings:
     """Command-line options over environment over defaults."""
     from api.settings import ApiSettings
+    from captioncheck.config import index_spec
     from captioncheck.netfetch import parse_networks
 
     settings = ApiSettings()
     check = settings.check
-    check.index_path = options["index_path"] or check.index_path
+    check.index_path = index_spec(options["index_path"]) or check.index_path
     check.model = options["model"] or check.model
     check.use_clip, check.use_ocr = not options["no_clip"], not options["no_ocr"]
     check.remember = not options["no_remember"]
