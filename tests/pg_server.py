@@ -5,7 +5,7 @@ scripts/setup.sh). Listens on 127.0.0.1 only, on a free port, with trust authent
 local user; runs as the `postgres` user when started as root (PostgreSQL refuses to run as root).
 Fast and unsafe settings (fsync off): the data is thrown away at the end.
 
-    with PgServer.start(tmpdir) as server:
+    with PgServer.start() as server:           # in a new temp dir, removed by stop()
         url = server.create_database("test1")   # postgresql://postgres@127.0.0.1:PORT/test1
 """
 
@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +47,13 @@ class PgServer:
     as_postgres: bool
 
     @classmethod
-    def start(cls, workdir: Path, *, bindir: Path | None = None) -> PgServer:
+    def start(cls, *, bindir: Path | None = None) -> PgServer:
         bindir = bindir or find_bindir()
         if bindir is None:
             raise RuntimeError("PostgreSQL binaries not found; install Debian's postgresql package (scripts/setup.sh)")
         as_postgres = os.geteuid() == 0
-        workdir = Path(workdir)
-        workdir.mkdir(parents=True, exist_ok=True)
+        # its own folder directly under the temp dir: the `postgres` user cannot enter pytest's (0700, root)
+        workdir = Path(tempfile.mkdtemp(prefix="captioncheck-pg-"))
         datadir = workdir / "pgdata"
         user = "postgres" if as_postgres else os.environ.get("USER", "postgres")
         server = cls(bindir, datadir, free_port(), user, as_postgres)
@@ -92,6 +93,7 @@ class PgServer:
                 self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "-t", "60", "stop")
             except (RuntimeError, subprocess.TimeoutExpired):
                 pass
+        shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
     def __enter__(self) -> PgServer:
         return self
