@@ -160,7 +160,7 @@ class PhotoIndex:
         return self.add_hashed(digest, len(data), img.size, H.index_hashes(img), meta, commit=commit, origin=origin)
 
     def add_hashed(self, digest: str, size: int, dims: tuple[int, int], rows: list[H.HashRow], meta: PhotoMeta, *,
-                   commit: bool = True, origin: str = "curated") -> int:
+                   commit: bool = True, origin: str = "curated", added_at: str = "") -> int:
         """Add a photo whose hashes were computed elsewhere (parallel ingest, import).
 
         The same bytes added again are merged: curated metadata fills the empty fields of a
@@ -177,7 +177,7 @@ class PhotoIndex:
         if not rows:
             raise ValueError("a new photo needs its hashes")
         record = PhotoRecord(id=0, sha256=digest, size=size, width=dims[0], height=dims[1], origin=origin,
-                             added_at=utcnow(), **asdict(meta))
+                             added_at=added_at or utcnow(), **asdict(meta))
         self._fresh.dirty = True
         return self.store.add_photo(record, rows, commit=commit)
 

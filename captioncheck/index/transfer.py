@@ -65,7 +65,7 @@ def import_lines(index: PhotoIndex, lines: Iterable[str], *, name: str = "input"
             origin = "seen" if obj.get("origin") == "seen" else "curated"
             pid = index.add_hashed(str(obj["sha256"]), int(obj.get("size") or 0),  # type: ignore[call-overload]
                                    (int(obj.get("width") or 0), int(obj.get("height") or 0)), obj["rows"],  # type: ignore[arg-type]
-                                   meta, commit=False, origin=origin)
+                                   meta, commit=False, origin=origin, added_at=str(obj.get("added_at") or ""))
             for s in obj.get("sightings") or []:  # type: ignore[union-attr]
                 index.store.add_sighting(pid, Sighting.model_validate(s), commit=False)  # idempotent per (photo, page)
             merged += existed

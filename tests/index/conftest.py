@@ -123,11 +123,15 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
     close_pools()
 
 
-def make_spec(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str | Path:
-    if backend == "sqlite":
-        return tmp_path / "i.sqlite"
-    server: PgServer = request.getfixturevalue("pg_server")
-    return server.create_database(f"t{next(_DB_NUMBERS)}")
+@pytest.fixture(scope="session")
+def new_index(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[[str], str | Path]:
+    """Makes an empty index of a backend: a SQLite file path, or a fresh database's URL."""
+    def make(backend: str) -> str | Path:
+        if backend == "sqlite":
+            return tmp_path_factory.mktemp("index") / "i.sqlite"
+        server: PgServer = request.getfixturevalue("pg_server")
+        return server.create_database(f"t{next(_DB_NUMBERS)}")
+    return make
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -136,9 +140,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def index_spec(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | Path]:
+def index_spec(backend: str, new_index: Callable[[str], str | Path]) -> Iterator[str | Path]:
     """An empty index: a SQLite file, or a fresh database on the session's PostgreSQL server."""
-    yield make_spec(backend, tmp_path, request)
+    yield new_index(backend)
     if backend == "postgresql":
         from captioncheck.index.store_postgres import close_pools
 
@@ -146,6 +150,6 @@ def index_spec(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
 
 
 @pytest.fixture
-def other_spec(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str | Path:
+def other_spec(backend: str, new_index: Callable[[str], str | Path]) -> str | Path:
     """A second empty index of the same backend."""
-    return make_spec(backend, tmp_path / "other", request)
+    return new_index(backend)
