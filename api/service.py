@@ -43,6 +43,7 @@ class Service:
                 from captioncheck.index import open_index
 
                 self.index = open_index(check.resolved_index_spec(), create=True)
+                self.index.sync(force=True)  # every hash loaded once, before the first request
             except CaptionCheckError as exc:
                 self.index_error = str(exc)
         if check.use_clip:

@@ -1,9 +1,16 @@
-"""`captioncheck serve`: run the HTTP API (api/app.py) with uvicorn."""
+"""`captioncheck serve`: run the HTTP API (api/app.py) with uvicorn, in one process or several.
+
+With `--processes N` uvicorn starts N worker processes; each builds the API from the same settings
+(handed over as JSON in CAPTIONCHECK_SERVE_SETTINGS) and holds its own in-memory searcher over
+the shared index (a SQLite file on this machine, or a PostgreSQL database for several machines),
+loaded once at start-up and refreshed incrementally (CAPTIONCHECK_INDEX_REFRESH seconds).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,7 +25,9 @@ if TYPE_CHECKING:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Checks run at once, in threads of one process sharing one model and index [env CAPTIONCHECK_API_WORKERS, default 2].")
+              help="Checks run at once per process, in threads sharing one model and index [env CAPTIONCHECK_API_WORKERS, default 2].")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (uvicorn workers), each with --workers threads; all share the index.")
 @click.option("--queue", "queue_size", default=None, type=click.IntRange(0, 10_000),
               help="Checks that may wait for a worker before 503 + Retry-After [env CAPTIONCHECK_API_QUEUE, default 8].")
 @click.option("--timeout", "timeout_s", default=None, type=click.FloatRange(1, 3600),
@@ -35,7 +44,7 @@ if TYPE_CHECKING:
 @click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="CIDR",
               help="Let the fetcher reach this network although it is private/loopback; for tests only (repeatable) [env CAPTIONCHECK_FETCH_ALLOW].")
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"]))
-def serve(host: str, port: int, log_level: str, **options: Any) -> None:
+def serve(host: str, port: int, log_level: str, processes: int, **options: Any) -> None:
     """Serve the HTTP API (POST /v1/check, /v1/index/*, OpenAPI at /docs) for the browser extension and other clients."""
     settings = _settings(options)
     try:
@@ -46,8 +55,50 @@ def serve(host: str, port: int, log_level: str, **options: Any) -> None:
     except ImportError as exc:
         raise DependencyError(f"the API needs extra packages ({exc.name}): pip install 'captioncheck[api]'") from exc
     configure_json_logging(log_level)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False,
-                log_level=log_level, timeout_graceful_shutdown=5)
+    common: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False, "log_level": log_level,
+                              "timeout_graceful_shutdown": 5}
+    if processes == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    os.environ[SETTINGS_ENV] = encode_settings(settings)  # inherited by the worker processes
+    os.environ["CAPTIONCHECK_LOG_LEVEL"] = log_level
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=processes, **common)
+
+
+SETTINGS_ENV = "CAPTIONCHECK_SERVE_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The app of one `--processes` worker, built from the settings the parent resolved."""
+    from api.app import create_app
+    from api.logs import configure_json_logging
+
+    settings = decode_settings(os.environ[SETTINGS_ENV])
+    configure_json_logging(os.environ.get("CAPTIONCHECK_LOG_LEVEL", "info"))
+    return create_app(settings)
+
+
+def encode_settings(settings: ApiSettings) -> str:
+    def plain(value: object) -> object:
+        if isinstance(value, (frozenset, set)):
+            return sorted(value)  # type: ignore[type-var]
+        return str(value)  # paths, networks
+
+    return json.dumps(dataclasses.asdict(settings), default=plain)
+
+
+def decode_settings(text: str) -> ApiSettings:
+    from api.settings import ApiSettings
+    from captioncheck.config import Settings, index_spec
+    from captioncheck.netfetch import FetchLimits, parse_networks
+
+    data = json.loads(text)
+    check = data.pop("check")
+    check["index_path"] = index_spec(check["index_path"])
+    fetch = data.pop("fetch")
+    fetch["allow"] = parse_networks(",".join(fetch["allow"]))
+    return ApiSettings(check=Settings(**check), fetch=FetchLimits(**fetch), api_keys=frozenset(data.pop("api_keys")),
+                       cors_origins=tuple(data.pop("cors_origins")), **data)
 
 
 def _settings(options: dict[str, Any]) -> ApiSettings:
