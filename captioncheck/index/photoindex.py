@@ -207,7 +207,11 @@ class PhotoIndex:
     def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
         """Known photos that look like `image`, best first (at most k)."""
         img = H.decode(image)
-        queries = [q for q in H.query_hashes(img) if q.quality >= MIN_QUERY_QUALITY]
+        return self.search_hashes(H.query_hashes(img), k, exclude_page_url=exclude_page_url)
+
+    def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
+        """`search` for an image already hashed (H.query_hashes)."""
+        queries = [q for q in queries if q.quality >= MIN_QUERY_QUALITY]
         if not queries:
             return []
         self.sync()

@@ -315,15 +315,18 @@ class PostgresStore:
             last = ids[-1]
 
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]:
-        """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id."""
-        rows = self._query(
-            "SELECT h.id, h.photo_id, h.variant, h.bits, h.quality, a.bits FROM hashes h "
-            "LEFT JOIN LATERAL (SELECT x.bits FROM hashes x WHERE x.photo_id = h.photo_id AND x.kind = 'aux' "
-            "                   AND x.variant = h.variant LIMIT 1) a ON true "
-            "WHERE h.kind = %s AND h.id > %s ORDER BY h.id LIMIT %s",
-            (kind, after_id, limit), binary=True,
-        )
-        return [(int(r[0]), int(r[1]), r[2], bytes(r[3]), r[4], bytes(r[5]) if r[5] is not None else None) for r in rows]
+        """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id.
+
+        Two index scans joined here (by photo and variant), not a correlated subquery: its plan was a
+        sequential scan per row on a table not analysed yet (minutes for 50k rows)."""
+        with self._lock:  # one snapshot for both reads where a write transaction is open; else each on its own
+            rows = self._query("SELECT id, photo_id, variant, bits, quality FROM hashes WHERE kind = %s AND id > %s "
+                               "ORDER BY id LIMIT %s", (kind, after_id, limit), binary=True)
+            photo_ids = sorted({int(r[1]) for r in rows})
+            aux = {(int(p), v): bytes(b) for p, v, b in self._query(
+                "SELECT photo_id, variant, bits FROM hashes WHERE photo_id = ANY(%s) AND kind = 'aux'", (photo_ids,),
+                binary=True)} if rows else {}
+        return [(int(r[0]), int(r[1]), r[2], bytes(r[3]), r[4], aux.get((int(r[1]), r[2]))) for r in rows]
 
     def latest_hash_id(self, kind: str = "pdq") -> int:
         """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
