@@ -187,91 +187,104 @@ def _photo_rows(rng: np.random.Generator, n: int) -> list[list[object]]:
     return out
 
 
-def _fill(index: object, first: int, n: int, rng: np.random.Generator, batch: int = 500) -> tuple[float, list[list[object]]]:
-    """Add photos first..first+n-1 in committed batches; (seconds, the full-image (pdq, aux) of a sample)."""
+def _add_batch(index: object, start: int, rows: list[list[object]]) -> float:
+    """Add photos start.. (one committed batch); seconds taken."""
     from captioncheck.index.photoindex import PhotoMeta
 
-    secs, sample = 0.0, []
+    t = time.perf_counter()
+    for i, r in enumerate(rows):
+        index.add_hashed(f"{start + i:064x}", 100_000, (1200, 800), r, PhotoMeta(caption=f"photo {start + i}"),  # type: ignore[attr-defined]
+                         commit=False)
+    index.commit()  # type: ignore[attr-defined]
+    return time.perf_counter() - t
+
+
+def _grow(writers: dict[str, object], first: int, n: int, rng: np.random.Generator, batch: int = 500
+          ) -> tuple[dict[str, float], list[tuple[bytes, bytes]]]:
+    """Add the same photos first..first+n-1 to every store, batch by batch in turn (both see the same load
+    on a shared machine); (seconds per store, the full-image (pdq, aux) hashes of a sample)."""
+    secs = dict.fromkeys(writers, 0.0)
+    sample: list[tuple[bytes, bytes]] = []
     for start in range(first, first + n, batch):
-        m = min(batch, first + n - start)
-        rows = _photo_rows(rng, m)
-        t = time.perf_counter()
-        for i, r in enumerate(rows):
-            index.add_hashed(f"{start + i:064x}", 100_000, (1200, 800), r, PhotoMeta(caption=f"photo {start + i}"),  # type: ignore[attr-defined]
-                             commit=False)
-        index.commit()  # type: ignore[attr-defined]
-        secs += time.perf_counter() - t
-        if len(sample) < 2000:
-            sample += [(r[0].bits, r[1].bits) for r in rows[:: max(1, m // 50)]]  # type: ignore[attr-defined]
+        rows = _photo_rows(rng, min(batch, first + n - start))
+        for name, index in writers.items():
+            secs[name] += _add_batch(index, start, rows)
+        sample += [(r[0].bits, r[1].bits) for r in rows[:: max(1, len(rows) // 25)]]  # type: ignore[attr-defined]
     return secs, sample
 
 
-def _lookups(index: object, sample: list[tuple[bytes, bytes]], n: int, rng: np.random.Generator) -> dict[str, object]:
+def _query(rng: np.random.Generator, sample: list[tuple[bytes, bytes]], kind: str) -> list[object]:
+    """6 query hashes of an image: one near a stored photo's (or unrelated), the other regions unrelated."""
     from captioncheck.index.hashes import QueryHash
 
-    def query(pdq: bytes, aux: bytes) -> list[QueryHash]:
-        qs = [QueryHash("full", "", pdq, 100, aux)]
-        qs += [QueryHash("trim" if i < 3 else "block", "mirror" if i % 2 else "", rng.integers(0, 256, 32, np.uint8).tobytes(),
-                         100, rng.integers(0, 256, 16, np.uint8).tobytes()) for i in range(QUERY_HASHES - 1)]
-        return qs
-
-    out: dict[str, object] = {}
-    for kind in ("near", "random"):
-        times, hits = [], 0
-        for _ in range(n):
-            if kind == "near":
-                pdq, aux = sample[int(rng.integers(0, len(sample)))]
-                pdq = near(rng, np.frombuffer(pdq, np.uint8), int(rng.integers(0, 30))).tobytes()
-            else:
-                pdq, aux = rng.integers(0, 256, 32, np.uint8).tobytes(), rng.integers(0, 256, 16, np.uint8).tobytes()
-            qs = query(pdq, aux)
-            t = time.perf_counter()
-            found = index.search_hashes(qs)  # type: ignore[attr-defined]
-            times.append(time.perf_counter() - t)
-            hits += bool(found)
-        out[kind] = {"p50_ms": pct(times, 50), "p99_ms": pct(times, 99), "found": round(hits / n, 3)}
-    return out
+    if kind == "near":
+        pdq, aux = sample[int(rng.integers(0, len(sample)))]
+        pdq = near(rng, np.frombuffer(pdq, np.uint8), int(rng.integers(0, 30))).tobytes()
+    else:
+        pdq, aux = rng.integers(0, 256, 32, np.uint8).tobytes(), rng.integers(0, 256, 16, np.uint8).tobytes()
+    qs: list[object] = [QueryHash("full", "", pdq, 100, aux)]
+    qs += [QueryHash("trim" if i < 3 else "block", "mirror" if i % 2 else "", rng.integers(0, 256, 32, np.uint8).tobytes(),
+                     100, rng.integers(0, 256, 16, np.uint8).tobytes()) for i in range(QUERY_HASHES - 1)]
+    return qs
 
 
-def backend_speed(backend: str, spec: str | Path, sizes: list[int], n_queries: int, refresh_rows: int) -> list[dict[str, object]]:
-    """Insert rate, first load, look-up p50/p99 and refresh cost of one store at growing sizes (in photos)."""
+def compare_stores(specs: dict[str, str | Path], sizes: list[int], n_queries: int, refresh_rows: int) -> dict[str, list[dict[str, object]]]:
+    """Insert rate, first load, look-up p50/p99 and refresh cost of each store at growing sizes (in photos).
+    Inserts alternate between the stores batch by batch and look-ups query by query, so that both
+    are timed under the same load."""
     from captioncheck.index import open_index
     from captioncheck.index.search import HashSearcher
 
     rng = np.random.default_rng(7)
-    results = []
+    writers = {name: open_index(spec, refresh_s=3600) for name, spec in specs.items()}
+    out: dict[str, list[dict[str, object]]] = {name: [] for name in specs}
     have = 0
-    writer = open_index(spec, refresh_s=3600)
+    per_photo = len(VARIANTS)
     for size in sizes:
-        secs, sample = _fill(writer, have, size - have, rng)
-        added = size - have
-        have = size
-        reader = open_index(spec, readonly=True, refresh_s=3600)
-        reader.searcher = HashSearcher()  # a new process's searcher: loads every hash once
-        reader._fresh = type(reader._fresh)(3600)
-        t = time.perf_counter()
-        reader.sync(force=True)
-        load = time.perf_counter() - t
-        looks = _lookups(reader, sample, n_queries, rng)
-        per_photo = len(VARIANTS)
+        secs, sample = _grow(writers, have, size - have, rng)
+        added, have = size - have, size
+        readers, load = {}, {}
+        for name, spec in specs.items():
+            reader = open_index(spec, readonly=True, refresh_s=3600)
+            reader.searcher = HashSearcher()  # as in a new process: every hash loaded once
+            reader._fresh = type(reader._fresh)(3600)
+            t = time.perf_counter()
+            reader.sync(force=True)
+            load[name] = time.perf_counter() - t
+            readers[name] = reader
+        times: dict[tuple[str, str], list[float]] = {}
+        found: dict[tuple[str, str], int] = {}
+        for i in range(2 * n_queries):
+            kind = "near" if i % 2 == 0 else "random"
+            qs = _query(rng, sample, kind)
+            for name, reader in readers.items():
+                t = time.perf_counter()
+                hits = reader.search_hashes(qs)  # type: ignore[arg-type]
+                times.setdefault((name, kind), []).append(time.perf_counter() - t)
+                found[(name, kind)] = found.get((name, kind), 0) + bool(hits)
         new_photos = max(1, refresh_rows // per_photo)
-        _fill(writer, have, new_photos, rng)  # "another process" adds ~10k PDQ rows
+        _grow(writers, have, new_photos, rng)  # "another process" adds ~10k PDQ rows
         have += new_photos
-        t = time.perf_counter()
-        reader.sync(force=True)
-        refresh = time.perf_counter() - t
-        reader.close()
-        r = {"backend": backend, "photos": size, "hash_rows": size * (2 * per_photo + 3),
-             "insert_photos_per_s": round(added / secs, 1), "insert_rows_per_s": round(added * (2 * per_photo + 3) / secs),
-             "first_load_s": round(load, 2), "searchable_hashes": len(reader.searcher), **looks,
-             "refresh_rows": new_photos * per_photo, "refresh_ms": round(refresh * 1000, 1)}
-        print(f"{backend:>10} {size:>9,} photos: insert {r['insert_photos_per_s']} photos/s ({r['insert_rows_per_s']:,} rows/s)"
-              f" | first load {r['first_load_s']} s | look-up near p50 {looks['near']['p50_ms']} ms p99 "  # type: ignore[index]
-              f"{looks['near']['p99_ms']} ms, unrelated p50 {looks['random']['p50_ms']} ms p99 {looks['random']['p99_ms']} ms"  # type: ignore[index]
-              f" | refresh of {r['refresh_rows']:,} new PDQ rows {r['refresh_ms']} ms", flush=True)
-        results.append(r)
-    writer.close()
-    return results
+        for name, reader in readers.items():
+            t = time.perf_counter()
+            reader.sync(force=True)
+            refresh = time.perf_counter() - t
+            looks = {kind: {"p50_ms": pct(times[(name, kind)], 50), "p99_ms": pct(times[(name, kind)], 99),
+                            "found": round(found[(name, kind)] / n_queries, 3)} for kind in ("near", "random")}
+            r = {"backend": name, "photos": size, "hash_rows": size * (2 * per_photo + 3),
+                 "insert_photos_per_s": round(added / secs[name], 1),
+                 "insert_rows_per_s": round(added * (2 * per_photo + 3) / secs[name]),
+                 "first_load_s": round(load[name], 2), "searchable_hashes": len(reader.searcher), **looks,
+                 "refresh_rows": new_photos * per_photo, "refresh_ms": round(refresh * 1000, 1)}
+            reader.close()
+            print(f"{name:>10} {size:>9,} photos: insert {r['insert_photos_per_s']} photos/s ({r['insert_rows_per_s']:,} rows/s)"
+                  f" | first load {r['first_load_s']} s | look-up near p50 {looks['near']['p50_ms']} ms p99 "
+                  f"{looks['near']['p99_ms']} ms, unrelated p50 {looks['random']['p50_ms']} ms p99 {looks['random']['p99_ms']} ms"
+                  f" | refresh of {r['refresh_rows']:,} new PDQ rows {r['refresh_ms']} ms", flush=True)
+            out[name].append(r)
+    for w in writers.values():
+        w.close()
+    return out
 
 
 def compare_backends(args: argparse.Namespace) -> None:
@@ -292,17 +305,18 @@ def compare_backends(args: argparse.Namespace) -> None:
 
             with psycopg.connect(url) as conn:
                 pg_version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-            out = {"sqlite": backend_speed("sqlite", Path(tmp) / "bench.sqlite", sizes, args.queries, args.refresh_rows),
-                   "postgresql": backend_speed("postgresql", url, sizes, args.queries, args.refresh_rows)}
+            out = compare_stores({"sqlite": Path(tmp) / "bench.sqlite", "postgresql": url}, sizes, args.queries,
+                                 args.refresh_rows)
         finally:
             if server is not None:
                 server.stop()
-    ratios = [{"photos": s["photos"], "insert_pg_over_sqlite": round(p["insert_photos_per_s"] / s["insert_photos_per_s"], 2),
+    ratios = [{"photos": s["photos"], "insert_pg_over_sqlite": round(p["insert_photos_per_s"] / s["insert_photos_per_s"], 2),  # type: ignore[operator]
+               "first_load_pg_over_sqlite": round(p["first_load_s"] / s["first_load_s"], 2),  # type: ignore[operator]
                "lookup_p50_pg_over_sqlite": round(p["near"]["p50_ms"] / s["near"]["p50_ms"], 2)}  # type: ignore[index]
               for s, p in zip(out["sqlite"], out["postgresql"])]
     for r in ratios:
-        print(f"{r['photos']:>9,} photos: PostgreSQL/SQLite insert rate x{r['insert_pg_over_sqlite']}, "
-              f"near look-up p50 x{r['lookup_p50_pg_over_sqlite']}")
+        print(f"{r['photos']:>9,} photos, PostgreSQL/SQLite: insert rate x{r['insert_pg_over_sqlite']}, first load time "
+              f"x{r['first_load_pg_over_sqlite']}, near look-up p50 x{r['lookup_p50_pg_over_sqlite']}")
     print(json.dumps({"bench": "index_backends", "postgresql": redact(url) if args.pg_url else f"throw-away {pg_version}",
                       "batch": 500, "results": out, "ratios": ratios}))
 

@@ -81,7 +81,7 @@ def _pool(url: str) -> Any:
             size = max(2, int(os.environ.get("CAPTIONCHECK_PG_POOL", "8") or 8))
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=size, open=True, name="captioncheck",
                                                kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
-                                               timeout=60)
+                                               timeout=15)
             _POOLS[key] = pool
         return pool
 
