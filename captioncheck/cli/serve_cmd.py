@@ -97,8 +97,9 @@ def decode_settings(text: str) -> ApiSettings:
     check["index_path"] = index_spec(check["index_path"])
     fetch = data.pop("fetch")
     fetch["allow"] = parse_networks(",".join(fetch["allow"]))
-    return ApiSettings(check=Settings(**check), fetch=FetchLimits(**fetch), api_keys=frozenset(data.pop("api_keys")),
-                       cors_origins=tuple(data.pop("cors_origins")), **data)
+    api_keys = frozenset(data.pop("api_keys"))
+    rest = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}  # JSON lists were tuples
+    return ApiSettings(check=Settings(**check), fetch=FetchLimits(**fetch), api_keys=api_keys, **rest)
 
 
 def _settings(options: dict[str, Any]) -> ApiSettings:

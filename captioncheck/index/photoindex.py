@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from captioncheck._exceptions import InputError
 from captioncheck._types import Match, Sighting
 from captioncheck.index import hashes as H
-from captioncheck._exceptions import InputError
 from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
@@ -112,6 +112,19 @@ class PhotoMeta:
     def from_dict(cls, data: dict[str, Any]) -> PhotoMeta:
         names = {f.name for f in fields(cls)}
         return cls(**{k: str(v) for k, v in data.items() if k in names and v is not None})
+
+
+def is_iso_date(value: str) -> bool:
+    """Whether a photo's `date` is empty or ISO 8601 (2019-03-08, 2019-03-08T14:02:00Z): one rule for CLI, API, import."""
+    if not value:
+        return True
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def score(distance: float) -> float:
@@ -321,4 +334,4 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
     return PhotoIndex(store, shared(key), refresh_s=refresh_s)
 
 
-__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index", "score"]
+__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "is_iso_date", "open_index", "score"]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from captioncheck._exceptions import CaptionCheckError, InputError
+from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
 from captioncheck._types import Match, Sighting
 from captioncheck.config import Settings, default_index_spec, index_spec, is_index_url
 from captioncheck.signals.base import Evidence, PageBatch
@@ -75,10 +75,12 @@ class IndexMatchSignal:
                 reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
                 return [Evidence.unavailable(NAME, reason) for _ in batch.items]
             indexes = [_open(p, readonly=True) for p in paths]
-        except InputError:
+        except InputError:  # a missing or damaged index file: the check stops and says so (never dropped silently)
             raise
         except (CaptionCheckError, ImportError, OSError) as exc:
-            return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
+            if batch.settings.index_path is not None:  # the index the user asked for must be used or fail
+                raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
+            return [Evidence.unavailable(NAME, str(exc)) for _ in batch.items]
         try:
             return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
         finally:
@@ -91,6 +93,8 @@ class IndexMatchSignal:
         try:
             for idx in indexes:  # this very page, indexed or remembered earlier, is no evidence about it
                 found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None))
+        except IndexUnreadable:  # a damaged index: the check stops and says which file
+            raise
         except Exception as exc:  # a hashing failure on one image must not stop the page
             return Evidence.error(NAME, f"index lookup failed ({type(exc).__name__}): {exc}")
         return Evidence(signal=NAME, value=_dedupe(found))
