@@ -55,9 +55,13 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
         if settings.preload:
             await asyncio.to_thread(service.load_index)
         app.state.service = service
+        preload = ("torch", "open_clip") if settings.check.use_clip else ()
+        if settings.preload and settings.check.use_index:  # the fork server loads the index once for every worker
+            os.environ[PRELOAD_INDEX_ENV] = "\n".join(str(p) for p in _lookup_specs(settings))
+            preload += ("api.prewarm_index",)
         app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s,
                                   initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()),
-                                  preload=("torch", "open_clip") if settings.check.use_clip else ())
+                                  preload=preload)
         if settings.preload:  # start the worker processes now (they load the model), not on the first check
             service.model = await app.state.runner.warm(worker.model_info, timeout_s=WARM_UP_TIMEOUT_S)
         yield
@@ -76,6 +80,20 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
                            allow_headers=["Content-Type", "X-API-Key", "Authorization"], max_age=600)
     _routes(app, settings)
     return app
+
+
+PRELOAD_INDEX_ENV = "CAPTIONCHECK_PRELOAD_INDEX"  # read by api/prewarm_index.py in the fork server
+
+
+def _lookup_specs(settings: ApiSettings) -> list[object]:
+    """The indexes a check searches (index_match.lookup_paths); none when the explicit one is missing."""
+    from captioncheck._exceptions import CaptionCheckError
+    from captioncheck.signals.index_match import lookup_paths
+
+    try:
+        return list(lookup_paths(settings.check))
+    except CaptionCheckError:
+        return []
 
 
 def captioncheck_environment() -> dict[str, str]:

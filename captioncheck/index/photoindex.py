@@ -144,6 +144,12 @@ def describe(region: str, transform: str, variant: str) -> str:
     return "+".join(parts)
 
 
+def loaded_generations() -> list[int]:
+    """The generation (highest hash row id loaded) of every searcher this process holds, without loading."""
+    with _FRESHNESS_LOCK:
+        return sorted(searcher.last_row_id for searcher in list(_FRESHNESS.keys()))
+
+
 class PhotoIndex:
     """Known photos in a store plus the in-memory hash searcher shared by this process.
 
@@ -334,4 +340,4 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
     return PhotoIndex(store, shared(key), refresh_s=refresh_s)
 
 
-__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "is_iso_date", "open_index", "score"]
+__all__ = ["FULL_THRESHOLD", "loaded_generations", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "is_iso_date", "open_index", "score"]

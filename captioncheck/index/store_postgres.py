@@ -17,7 +17,9 @@ same `PhotoStore` protocol as `SQLiteStore`, with the same tables, named migrati
   commits, move past it and lose 100). So a transaction's hashes are written at `commit()` only,
   under a transaction-level advisory lock held until the commit: hash ids are allocated and
   committed one writer at a time (the lock is held for a bulk COPY and the commit, milliseconds),
-  while photo rows, merges and sightings are written concurrently.
+  while photo rows, merges and sightings are written concurrently. A large transaction (an
+  `index import` is one) parks its hashes in a temporary table of its session beyond SPILL_ROWS
+  rows, so memory stays bounded; they are moved into `hashes` at commit, under the same lock.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ from captioncheck.index.store import (
 )
 
 HASH_LOCK = 0x68617368  # pg_advisory_xact_lock key ("hash") serialising hash-id allocation with the commit
+SPILL_ROWS = 50_000  # hash rows held in memory per open transaction; beyond, parked in a temporary table
 CONNECT_TIMEOUT_S = 10
+HASH_COLUMNS = "photo_id, kind, variant, bits, quality"
+SPILL_TABLE = "captioncheck_pending_hashes"
 
 
 def redact(url: str) -> str:
@@ -111,6 +116,7 @@ class PostgresStore:
         self._lock = threading.RLock()
         self._tx: Any = None  # the connection holding the open write transaction
         self._pending_hashes: list[tuple[int, str, str, bytes, int | None]] = []
+        self._spilled = False  # some of this transaction's hashes are in the temporary table
         self._prepare(create)
         self.pool = _pool(url)
 
@@ -167,26 +173,39 @@ class PostgresStore:
                 return
             conn = self._tx
             try:
-                if self._pending_hashes:
+                if self._pending_hashes or self._spilled:
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (HASH_LOCK,))  # held until COMMIT
-                    with conn.cursor(binary=True) as cur, cur.copy(
-                        "COPY hashes (photo_id, kind, variant, bits, quality) FROM STDIN (FORMAT BINARY)"
-                    ) as copy:
-                        copy.set_types(["int8", "text", "text", "bytea", "int4"])
-                        for row in self._pending_hashes:
-                            copy.write_row(row)
-                conn.execute("COMMIT")
+                    if self._spilled:
+                        conn.execute(f"INSERT INTO hashes ({HASH_COLUMNS}) SELECT {HASH_COLUMNS} FROM {SPILL_TABLE} ORDER BY seq")
+                    self._copy_pending("hashes")
+                conn.execute("COMMIT")  # the temporary table empties itself (ON COMMIT DELETE ROWS)
             except psycopg.Error as exc:
                 self.rollback()
                 raise self._error(exc, "commit to") from exc
             self._pending_hashes = []
+            self._spilled = False
             self._tx = None
             self.pool.putconn(conn)
+
+    def _copy_pending(self, table: str) -> None:
+        with self._tx.cursor(binary=True) as cur, cur.copy(f"COPY {table} ({HASH_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "text", "text", "bytea", "int4"])
+            for row in self._pending_hashes:
+                copy.write_row(row)
+        self._pending_hashes = []
+
+    def _spill(self) -> None:
+        """Park the hashes held in memory in this session's temporary table (same transaction)."""
+        self._tx.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {SPILL_TABLE} (seq BIGSERIAL, photo_id BIGINT, kind TEXT, "
+                         "variant TEXT, bits BYTEA, quality INTEGER) ON COMMIT DELETE ROWS")
+        self._copy_pending(SPILL_TABLE)
+        self._spilled = True
 
     def rollback(self) -> None:
         with self._lock:
             conn, self._tx = self._tx, None
             self._pending_hashes = []
+            self._spilled = False
             if conn is not None:
                 try:
                     conn.execute("ROLLBACK")
@@ -213,6 +232,7 @@ class PostgresStore:
         return int(rows[0][0]) if rows else None
 
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int:
+        psycopg, _ = _psycopg()
         cols = [c for c in PHOTO_COLUMNS if c != "id"]
         with self._lock:
             row = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
@@ -220,6 +240,12 @@ class PostgresStore:
             if row is not None:
                 photo_id = int(row[0])
                 self._pending_hashes.extend((photo_id, h.kind, h.variant, h.bits, h.quality) for h in hashes)
+                if len(self._pending_hashes) >= SPILL_ROWS and not commit:
+                    try:
+                        self._spill()
+                    except psycopg.Error as exc:
+                        self.rollback()
+                        raise self._error(exc, "write to") from exc
             else:  # another writer added the same bytes meanwhile: merge into its photo, as PhotoIndex does
                 photo_id = self.find_sha256(record.sha256) or 0
                 if record.origin == "curated":
@@ -265,6 +291,8 @@ class PostgresStore:
             n = self._write("DELETE FROM photos WHERE id = ANY(%s)", (wanted,)).rowcount if wanted else 0
             gone = set(wanted)
             self._pending_hashes = [h for h in self._pending_hashes if h[0] not in gone]
+            if self._spilled and wanted:
+                self._write(f"DELETE FROM {SPILL_TABLE} WHERE photo_id = ANY(%s)", (wanted,))
             if commit:
                 self.commit()
             return int(n)

@@ -16,7 +16,7 @@ import pytest
 
 from captioncheck.index import PhotoMeta, open_index
 
-pytestmark = pytest.mark.slow
+
 REFRESH_S = 1.0
 
 
@@ -39,6 +39,7 @@ def _found_by_every_request(base: str, image: bytes, caption: str, deadline_s: f
     return time.monotonic() - start
 
 
+@pytest.mark.slow
 def test_workers_share_one_postgresql_index(pg_url: str, tmp_path: Path, make_photo, make_jpeg) -> None:
     with open_index(pg_url) as idx:
         idx.add_photo(make_jpeg(make_photo(60)), PhotoMeta(caption="before start"))
@@ -79,3 +80,33 @@ def test_workers_share_one_postgresql_index(pg_url: str, tmp_path: Path, make_ph
         proc.terminate()
         proc.wait(30)
         log.close()
+
+
+PRELOAD_SCRIPT = """
+import functools, json, sys
+from fastapi.testclient import TestClient
+from api import worker
+from api.app import create_app
+from api.settings import ApiSettings
+from captioncheck.config import Settings, index_spec
+
+check = Settings(index_path=index_spec(sys.argv[1]), use_clip=False, use_ocr=False, remember=False)
+with TestClient(create_app(ApiSettings(check=check, workers=1, queue_size=1))) as client:
+    runner = client.app.state.runner
+    print(json.dumps(client.portal.call(functools.partial(runner.run_isolated, worker.index_generations, timeout_s=120))))
+"""
+
+
+def test_check_workers_start_with_the_index_loaded(index_spec, tmp_path: Path, make_photo, make_jpeg) -> None:
+    """The fork server the check workers come from loads the index once: a worker that has run no check
+    yet already holds every hash (shared copy-on-write), instead of each worker reading them all."""
+    with open_index(index_spec) as idx:
+        for seed in (70, 71):
+            idx.add_photo(make_jpeg(make_photo(seed, (240, 180))), PhotoMeta(caption=str(seed)))
+        latest = idx.store.latest_hash_id()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "CAPTIONCHECK_DATADIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", PRELOAD_SCRIPT, str(index_spec)], capture_output=True, text=True,
+                          timeout=240, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [latest]
