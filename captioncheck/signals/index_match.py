@@ -80,7 +80,7 @@ class IndexMatchSignal:
             except InputError:  # a damaged index file: the check stops and says so (never dropped silently)
                 raise
             except (CaptionCheckError, ImportError, OSError) as exc:
-                if batch.settings.index_path is not None and path == Path(batch.settings.index_path):
+                if path == index_spec(batch.settings.index_path):  # the --index given (a file or a URL)
                     raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
                 problems.append(str(exc))  # the first-seen registry: its lookups are lost, the check goes on
         if not indexes:
