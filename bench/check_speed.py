@@ -123,7 +123,8 @@ for page in pages:
         total = time.perf_counter() - start
         if best is None or total < best["total_s"]:
             best = {"total_s": round(total, 3), "images": len(report.images),
-                    "signals_s": {k: round(v, 3) for k, v in sorted(times.items())}}
+                    "signals_s": {k: round(v, 3) for k, v in sorted(times.items())},
+                    "unavailable": {k: sum(k in r.signals_unavailable for r in report.images) for k in sorted(times)}}
     out[page] = best
 print(json.dumps(out))
 """
@@ -181,8 +182,11 @@ def main() -> None:
             b, a = rows["before"]["total_s"], rows["after"]["total_s"]
             shares = ", ".join(f"{k} {v:.2f} s ({v / a:.0%})" for k, v in rows["after"]["signals_s"].items())
             before_shares = ", ".join(f"{k} {v:.2f} s" for k, v in rows["before"]["signals_s"].items())
+            gaps = {name: {k: v for k, v in rows[name]["unavailable"].items() if v} for name in trees}
             print(f"warm API {page.name} ({rows['after']['images']} images): before {b:.2f} s  after {a:.2f} s  x{b / a:.2f}\n"
-                  f"    after:  {shares}\n    before: {before_shares}", flush=True)
+                  f"    after:  {shares}\n    before: {before_shares}\n"
+                  f"    images a signal could not read (time-outs...): before {gaps['before'] or 'none'}, after {gaps['after'] or 'none'}",
+                  flush=True)
             summary["api"][page.name] = rows
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(summary))
