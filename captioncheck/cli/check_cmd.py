@@ -18,7 +18,8 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
 @click.option("--url", default=None, help="Original address of the page (else read from the saved page).")
 @click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Known-photo index to search (default: the one under the data dir).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mediareview"]), default="text", show_default=True,
+              help="mediareview: schema.org MediaReview JSON-LD per image, a draft for a fact-check CMS.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to FILE.")
 @click.option("--model", default=None, help="CLIP model spec or preset (see `captioncheck models list`).")
 @click.option("--no-clip", is_flag=True, help="Skip CLIP scoring.")
@@ -103,6 +104,10 @@ def _emit(report: Any, fmt: str, out: Path | None) -> None:
         from captioncheck.report.jsonfmt import to_json
 
         _write(to_json(report) + "\n", out)
+    elif fmt == "mediareview":
+        from captioncheck.report.mediareview import to_mediareview
+
+        _write(to_mediareview(report) + "\n", out)
     elif out is not None:
         from rich.console import Console
 

@@ -84,7 +84,34 @@ def find_places(text: str) -> list[Place]:
             start = tokens[i][1]
             found.append(Place(place.name, place.country, place.kind, text[start: tokens[i + n - 1][1] + len(tokens[i + n - 1][0])], start))
         i += n
-    return found
+    return _drop_common_words(text, found)
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”)]\s*$|^\s*$")
+
+
+def _drop_common_words(text: str, found: list[Place]) -> list[Place]:
+    """Single-word city names that are ordinary words of the text's language are not places:
+    a word the text also writes in lower case ("Nice"/"nice", Finnish "Paras"/"paras" = "best")
+    counts only where it locates something ("in Nice"); another language's name for a city
+    ("Paras" for Paris), named once and only capitalised because it opens a sentence, does not."""
+    if not found:
+        return found
+    lower_words = {w for w in re.findall(r"(?<![\w'’-])[^\W\d_][\w'’-]*", text) if w[0].islower()}
+    counts = Counter(_fold(p.mention) for p in found)
+    kept = []
+    for p in found:
+        if p.kind == "city" and " " not in p.mention and not p.mention.isupper():
+            word = _fold(p.mention)
+            exonym = word != _fold(p.name)
+            sentence_start = bool(_SENTENCE_END.search(text[:p.start]))
+            if word in lower_words and not is_locative(text, p):
+                continue
+            if (exonym and sentence_start and counts[word] == 1 and p.mention.isascii()
+                    and re.match(r"\s+[^\W\d_]*[a-z]", text[p.start + len(p.mention):])):
+                continue
+        kept.append(p)
+    return kept
 
 
 def _tokens(text: str) -> list[tuple[str, int]]:
