@@ -57,7 +57,8 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
         app.state.service = service
         app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s,
                                   initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()),
-                                  preload=("torch", "open_clip") if settings.check.use_clip else ())
+                                  preload=("torch", "open_clip") if settings.check.use_clip else (),
+                                  light_workers=settings.light_workers)
         if settings.preload:  # start the worker processes now (they load the model), not on the first check
             service.model = await app.state.runner.warm(worker.model_info, timeout_s=WARM_UP_TIMEOUT_S)
         yield
@@ -76,6 +77,18 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
                            allow_headers=["Content-Type", "X-API-Key", "Authorization"], max_age=600)
     _routes(app, settings)
     return app
+
+
+LIGHT_BYTES = 256 * 1024
+LIGHT_BUDGET_S = 3.0  # a light check still running after this goes on in the main pool (its worker is replaced)
+
+
+def is_light(body: CheckRequest) -> bool:
+    """A check that is quick by construction: a small page sent with every image's bytes, nothing to fetch
+    (every step of a check is linear in its input, so a small input is a fast check)."""
+    if body.html is None or any(image.data is None for image in body.images):
+        return False
+    return len(body.html) + sum(len(image.data or "") for image in body.images) <= LIGHT_BYTES
 
 
 def captioncheck_environment() -> dict[str, str]:
@@ -101,8 +114,17 @@ def _routes(app: FastAPI, settings: ApiSettings) -> None:
         check_key(request, settings.api_keys, required=False)
         remember = bool(settings.api_keys) or settings.remember_anonymous  # with keys, check_key let only valid ones in
         deadline = time.monotonic() + settings.request_timeout_s
-        text = await request.app.state.runner.run_isolated(worker.check, body, deadline, remember,
-                                                           timeout_s=settings.request_timeout_s)
+        runner: Runner = request.app.state.runner
+        if is_light(body):  # the light lane first, briefly: a light request cannot hold it for long
+            try:
+                text = await runner.run_isolated(worker.check, body, deadline, remember,
+                                                 timeout_s=min(LIGHT_BUDGET_S, settings.request_timeout_s), light=True)
+                return Response(content=text, media_type="application/json")
+            except ApiError as exc:
+                if exc.code != "timeout" or deadline - time.monotonic() < 0.5:
+                    raise
+        text = await runner.run_isolated(worker.check, body, deadline, remember,
+                                         timeout_s=max(0.5, deadline - time.monotonic()))
         return Response(content=text, media_type="application/json")
 
     @app.post("/v1/index/search", response_model=SearchResponse, responses=_ERRORS)

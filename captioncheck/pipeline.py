@@ -30,11 +30,11 @@ from urllib.parse import urljoin
 from PIL import Image, ImageOps
 
 from captioncheck._exceptions import CaptionCheckError, InputError
-from captioncheck._types import ImageInContext, PageInfo
+from captioncheck._types import ImageInContext, PageInfo, Reason
 from captioncheck.config import Settings
 from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
 from captioncheck.report.schema import CheckReport, ImageReport
-from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
+from captioncheck.signals import BUILTIN_SIGNALS, Evidence, ImageItem, PageBatch, plugin_signals, registry
 from captioncheck.signals.index_match import remember
 from captioncheck.signals.metadata import has_content
 from captioncheck.verdict import ImageEvidence, judge, summarize
@@ -75,8 +75,11 @@ def _decode(data: bytes, max_side: int) -> tuple[Image.Image, tuple[int, int]]:
             if min(w, h) < MIN_SIDE:
                 raise InputError(f"image of {w}x{h} pixels is too small to check")
             turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientations that swap the sides
-            upright = ImageOps.exif_transpose(_downscaled(img, max_side)).convert("RGB")  # upright for every signal alike
-            return upright, ((h, w) if turned else (w, h))
+            small = _downscaled(img, max_side)
+            if small is not img:
+                img.close()  # frees the full-size pixels now, not when this function returns
+            ImageOps.exif_transpose(small, in_place=True)  # upright for every signal alike (no copy)
+            return (small if small.mode == "RGB" else small.convert("RGB")), ((h, w) if turned else (w, h))
         except InputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -95,11 +98,23 @@ def _downscaled(img: Image.Image, max_side: int) -> Image.Image:
         img.draft("RGB", (max_side, max_side))  # picks the smallest scale still >= max_side
     img.load()
     factor = max(img.size) // max_side
+    if img.mode not in _REDUCIBLE:  # palette, bilevel, 16-bit...: convert first (one full-size copy)
+        img = img.convert("RGBA" if img.mode in ("P", "PA") and "transparency" in img.info else "RGB")
     if factor >= 2:
-        img = img.reduce(factor)
+        reduced = img.reduce(factor)
+        reduced.info, reduced.format = img.info, img.format
+        img = reduced
     if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+        img = img.resize(_fit(img.size, max_side), Image.Resampling.BILINEAR)
     return img
+
+
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    scale = side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _data_uri(url: str) -> bytes | None:
@@ -181,7 +196,7 @@ def _load(source: object, url: str | None) -> object:
 
 def _signal_names(settings: Settings) -> list[str]:
     wanted = {"embedded_metadata": True, "index_match": settings.use_index, "ocr": settings.use_ocr, "clip": settings.use_clip}
-    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]]
+    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]] + list(plugin_signals()[0])
 
 
 def _collect(signal: object, batch: PageBatch) -> list[Evidence]:
@@ -225,8 +240,11 @@ def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
+        embedded=values.get("embedded_metadata"),
         unavailable=unavailable, page_url=page.url, decoded=item is not None,
     )
+    plugins = {name: value for name, value in values.items() if name not in BUILTIN_SIGNALS}
+    ev.extra_reasons = [r for v in plugins.values() for r in (v if isinstance(v, list) else [v]) if isinstance(r, Reason)]
     judged = judge(ev)
     return ImageReport(
         **image.model_dump(), verdict=judged.verdict, points=judged.points, reasons=judged.reasons,
@@ -234,7 +252,16 @@ def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int
         checks=checks, signals_unavailable=unavailable, signal_notes=notes, error=error,
         image_sha256=item.sha256 if item else "",
         image_size=list(size or item.pil.size) if item else [],
+        plugins={name: _plain(value) for name, value in plugins.items()},
     )
+
+
+def _plain(value: object) -> object:
+    """A plugin's evidence as JSON-able data (pydantic models dumped)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value
 
 
 def check_page(source: object, settings: Settings, url: str | None = None, progress: Progress | None = None,
@@ -254,6 +281,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     facts = article_facts(result.page, images)
     contexts = candidate_contexts(facts, images)
     names = _signal_names(settings)
+    notices.extend(plugin_signals()[1])
     budget = _PixelBudget(MAX_PAGE_PIXELS)
     reports: list[ImageReport] = []
     for start in range(0, len(images), CHUNK):  # decoded images of one chunk at a time, then dropped

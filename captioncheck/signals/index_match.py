@@ -60,18 +60,26 @@ class IndexMatchSignal:
     def collect(self, batch: PageBatch) -> list[Evidence]:
         if not batch.items:
             return []
-        try:
-            paths = lookup_paths(batch.settings)
-            if not paths:
-                reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
-                return [Evidence.unavailable(NAME, reason) for _ in batch.items]
-            indexes = [_open(p, readonly=True) for p in paths]
-        except InputError:  # a missing or damaged index file: the check stops and says so (never dropped silently)
-            raise
-        except (CaptionCheckError, ImportError, OSError) as exc:
-            if batch.settings.index_path is not None:  # the index the user asked for must be used or fail
-                raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
-            return [Evidence.unavailable(NAME, str(exc)) for _ in batch.items]
+        paths = lookup_paths(batch.settings)  # an explicit --index that is missing raises InputError
+        if not paths:
+            reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
+            return [Evidence.unavailable(NAME, reason) for _ in batch.items]
+        indexes, problems = [], []
+        for path in paths:
+            try:
+                indexes.append(_open(path, readonly=True))
+            except InputError:  # a damaged index file: the check stops and says so (never dropped silently)
+                raise
+            except (CaptionCheckError, ImportError, OSError) as exc:
+                if batch.settings.index_path is not None and path == Path(batch.settings.index_path):
+                    raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
+                problems.append(str(exc))  # the first-seen registry: its lookups are lost, the check goes on
+        if not indexes:
+            return [Evidence.unavailable(NAME, problems[0]) for _ in batch.items]
+        for problem in problems:
+            note = f"first-seen registry not searched: {problem}"
+            if note not in batch.notices:
+                batch.notices.append(note)
         try:
             return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
         finally:
