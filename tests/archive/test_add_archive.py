@@ -57,15 +57,6 @@ def test_later_page_lists_the_earlier_page(kind: str, demo_warc: Path, demo_wacz
     assert all(s.page_url != LATE_URL for s in match.sightings)  # the checked page is never its own earlier use
 
 
-def _verdict_knows_earlier_use() -> bool:
-    import captioncheck.crosscheck
-    import captioncheck.verdict
-
-    return any("earlier_use" in Path(m.__file__).read_text() for m in (captioncheck.verdict, captioncheck.crosscheck))
-
-
-@pytest.mark.xfail(not _verdict_knows_earlier_use(), strict=False,
-                   reason="EARLIER_USE: the verdict work (reason earlier_use, issue 13) is not merged on this branch yet")
 def test_later_page_is_flagged_earlier_use(demo_warc: Path, demo_copy: bytes, tmp_path: Path) -> None:
     """Contract with the verdict work (issue 13): an earlier sighting whose caption's place and
     date disagree with the page (Washington 2019 vs Tehran 2021) is reason `earlier_use`."""
