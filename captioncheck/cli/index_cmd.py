@@ -250,3 +250,8 @@ def import_(source: Any, skip_bad: bool, index_path: str | None) -> None:
         err(f"skipped {problem}")
     skipped = f", skipped {result.bad_count} bad line(s)" if result.bad_count else ""
     click.echo(f"imported {result.added} photo(s), merged {result.merged}{skipped}")
+
+
+from captioncheck.cli.archive_cmd import add_archive  # noqa: E402  (its own module; registered here)
+
+index.add_command(add_archive)
