@@ -67,11 +67,11 @@ def load_chunk(job: AuditJob) -> AuditJob:
 
 def check_chunk(job: AuditJob) -> list[tuple[str, list[dict[str, Any]]]]:
     """Stage 2: the full check of each loaded page -> (page key, rows)."""
-    from captioncheck.config import Settings
+    from captioncheck.config import Settings, index_spec
     from captioncheck.pipeline import check_page
 
     o = job.options
-    settings = Settings(index_path=Path(o.index_path) if o.index_path else None, use_clip=o.use_clip, use_ocr=o.use_ocr,
+    settings = Settings(index_path=index_spec(o.index_path), use_clip=o.use_clip, use_ocr=o.use_ocr,
                         remember=False)
     if o.model:
         settings.model = o.model
@@ -139,7 +139,7 @@ def _thumbs(page: OpenedPage, report: Any, options: AuditOptions) -> tuple[dict[
     flagged = [img for img in report.images if img.verdict in FLAGGED]
     if not flagged:
         return {}, {}
-    from captioncheck.config import default_index_path
+    from captioncheck.config import data_dir, default_index_spec, index_spec, is_index_url
     from captioncheck.report.assets import original_thumbnails, thumbnail
 
     thumbs: dict[int, str] = {}
@@ -148,10 +148,12 @@ def _thumbs(page: OpenedPage, report: Any, options: AuditOptions) -> tuple[dict[
         small = thumbnail(data, THUMB_SIDE) if data else None
         if small:
             thumbs[img.position] = base64.b64encode(small).decode("ascii")
-    index_path = Path(options.index_path) if options.index_path else default_index_path()
-    folder = Path(options.originals) if options.originals else index_path.parent / "originals"
+    index_path = index_spec(options.index_path) or default_index_spec()
+    beside = data_dir() if is_index_url(index_path) else Path(index_path).parent
+    folder = Path(options.originals) if options.originals else beside / "originals"
     try:
-        found = original_thumbnails(report, index_path if index_path.is_file() else None, folder)
+        found = original_thumbnails(report, index_path if is_index_url(index_path) or Path(index_path).is_file() else None,
+                                    folder)
     except CaptionCheckError:
         found = {}
     return thumbs, {pid: base64.b64encode(b).decode("ascii") for pid, b in found.items()}

@@ -9,16 +9,17 @@ from typing import Any
 import click
 
 from captioncheck.cli.progress import engine_options, live_progress, workdir_for
-from captioncheck.config import default_index_path
+from captioncheck.config import data_dir, default_index_spec, index_spec, is_index_url
 
 
 @click.command("add-archive")
 @click.argument("archives", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @engine_options
-@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Index file (default: index.sqlite under the data dir, env CAPTIONCHECK_DATADIR).")
+@click.option("--index", "index_path", default=None, metavar="FILE|URL",
+              help="Index: a SQLite file or a postgresql:// URL [env CAPTIONCHECK_INDEX; default: index.sqlite under "
+                   "the data dir].")
 def add_archive(archives: tuple[Path, ...], engine: str, address: str | None, workers: int | None,
-                index_path: Path | None) -> None:
+                index_path: str | None) -> None:
     """Index every article image of the HTML pages in WARC/WACZ ARCHIVES as sightings.
 
     Each photo is stored with the page URL, capture time (WARC-Date), the page's publication date,
@@ -30,9 +31,12 @@ def add_archive(archives: tuple[Path, ...], engine: str, address: str | None, wo
     from captioncheck.index import open_index
     from captioncheck.sources import plan_inputs
 
-    path = index_path or default_index_path()
+    from captioncheck.index.backends import display
+
+    path = index_spec(index_path) or default_index_spec()
+    cache_next_to = data_dir() / "index" if is_index_url(path) else Path(path)  # a database: under the data dir
     with live_progress("scanning") as bar:
-        plan = plan_inputs(list(archives), workdir_for(path), urls_allowed=False, progress=bar.scanned)
+        plan = plan_inputs(list(archives), workdir_for(cache_next_to), urls_allowed=False, progress=bar.scanned)
     runner = make_engine(engine, workers=workers, address=address)
     index = open_index(path)
     try:
@@ -42,10 +46,10 @@ def add_archive(archives: tuple[Path, ...], engine: str, address: str | None, wo
     finally:
         index.close()
         runner.close()
-    _report(totals, photos, path)
+    _report(totals, photos, display(path))
 
 
-def _report(totals: Any, photos: int, path: Path) -> None:
+def _report(totals: Any, photos: int, path: str) -> None:
     warn = lambda m: click.secho(m, fg="yellow", err=True)  # noqa: E731
     for archive, member, offset, error in totals.damaged:
         where = f"{archive}" + (f" [{member}]" if member else "")

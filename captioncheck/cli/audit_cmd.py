@@ -19,8 +19,8 @@ EXIT_FLAGGED = 4
               help="Rows, one per image: FILE.jsonl (JSON Lines) or FILE.parquet.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write a summary page: counts by verdict, site and reason, and the worst cases.")
-@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Known-photo index to search (default: the one under the data dir).")
+@click.option("--index", "index_path", default=None, metavar="FILE|URL",
+              help="Known-photo index to search: a SQLite file or a postgresql:// URL [env CAPTIONCHECK_INDEX].")
 @click.option("--model", default=None, help="CLIP model spec or preset.")
 @click.option("--no-clip", is_flag=True, help="Skip CLIP scoring.")
 @click.option("--no-ocr", is_flag=True, help="Skip OCR.")
@@ -31,7 +31,7 @@ EXIT_FLAGGED = 4
 @click.option("--fail-on", type=click.Choice(["suspicious", "inconsistent"]), default=None,
               help=f"Exit with status {EXIT_FLAGGED} when an image is at least this bad.")
 @engine_options
-def audit(inputs: tuple[Path, ...], out: Path, html_out: Path | None, index_path: Path | None, model: str | None,
+def audit(inputs: tuple[Path, ...], out: Path, html_out: Path | None, index_path: str | None, model: str | None,
           no_clip: bool, no_ocr: bool, fetch: bool, originals: Path | None, gpus: float, fail_on: str | None,
           engine: str, address: str | None, workers: int | None) -> None:
     """Check every page of INPUTS: WARC/WACZ archives, folders of saved pages, files of URLs.

@@ -185,3 +185,14 @@ def test_stats_json_after_add(demo_warc: Path, tmp_path: Path) -> None:
     add(demo_warc, index)
     result = CliRunner().invoke(cli, ["index", "stats", "--format", "json", "--index", str(index)])
     assert json.loads(result.output)["photos"] == 2
+
+
+def test_add_archive_to_a_postgresql_index_resumes(demo_warc: Path, demo_copy: bytes, pg_url: str) -> None:
+    """The shared index: sightings and resume records go to PostgreSQL; a re-run stores nothing twice."""
+    out = CliRunner().invoke(cli, ["index", "add-archive", str(demo_warc), "--index", pg_url, "--workers", "1"])
+    assert out.exit_code == 0, out.output
+    assert "2 page(s) read" in out.output and "2 new sighting(s)" in out.output and "postgresql://" in out.output
+    again = CliRunner().invoke(cli, ["index", "add-archive", str(demo_warc), "--index", pg_url, "--workers", "1"])
+    assert again.exit_code == 0 and "(2 done before)" in again.output and "0 new sighting(s)" in again.output, again.output
+    image = check_late(pg_url, demo_copy).images[0]  # type: ignore[arg-type]
+    assert any(s.page_url == EARLY_URL and s.source == "archive" for m in image.matches for s in m.sightings)

@@ -96,31 +96,9 @@ def photo_dir(tmp_path: Path) -> Path:
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from tests.pg_server import PgServer, find_bindir  # noqa: E402
+from tests.pg_server import PgServer  # noqa: E402
 
 _DB_NUMBERS = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """One real PostgreSQL cluster for the session (initdb + pg_ctl in a temp dir, 127.0.0.1 only)."""
-    if find_bindir() is None:
-        pytest.skip("PostgreSQL server binaries not installed (Debian package postgresql; scripts/setup.sh installs it)")
-    server = PgServer.start()
-    yield server
-    from captioncheck.index.store_postgres import close_pools
-
-    close_pools()
-    server.stop()
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """A fresh, empty database on the session's server; its pooled connections are closed afterwards."""
-    yield pg_server.create_database(f"t{next(_DB_NUMBERS)}")
-    from captioncheck.index.store_postgres import close_pools
-
-    close_pools()
 
 
 @pytest.fixture(scope="session")
