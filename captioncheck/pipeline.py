@@ -75,8 +75,11 @@ def _decode(data: bytes, max_side: int) -> tuple[Image.Image, tuple[int, int]]:
             if min(w, h) < MIN_SIDE:
                 raise InputError(f"image of {w}x{h} pixels is too small to check")
             turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientations that swap the sides
-            upright = ImageOps.exif_transpose(_downscaled(img, max_side)).convert("RGB")  # upright for every signal alike
-            return upright, ((h, w) if turned else (w, h))
+            small = _downscaled(img, max_side)
+            if small is not img:
+                img.close()  # frees the full-size pixels now, not when this function returns
+            ImageOps.exif_transpose(small, in_place=True)  # upright for every signal alike (no copy)
+            return (small if small.mode == "RGB" else small.convert("RGB")), ((h, w) if turned else (w, h))
         except InputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -95,11 +98,23 @@ def _downscaled(img: Image.Image, max_side: int) -> Image.Image:
         img.draft("RGB", (max_side, max_side))  # picks the smallest scale still >= max_side
     img.load()
     factor = max(img.size) // max_side
+    if img.mode not in _REDUCIBLE:  # palette, bilevel, 16-bit...: convert first (one full-size copy)
+        img = img.convert("RGBA" if img.mode in ("P", "PA") and "transparency" in img.info else "RGB")
     if factor >= 2:
-        img = img.reduce(factor)
+        reduced = img.reduce(factor)
+        reduced.info, reduced.format = img.info, img.format
+        img = reduced
     if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+        img = img.resize(_fit(img.size, max_side), Image.Resampling.BILINEAR)
     return img
+
+
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    scale = side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _data_uri(url: str) -> bytes | None:
