@@ -128,14 +128,45 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
     return res
 
 
+def legacy_hash_image(data: bytes):  # type: ignore[no-untyped-def]
+    """The hashing `index add` used before (baseline, same outputs as rows): decode at 512 px, then per
+    window a PIL crop, pdqhash.compute and imagehash dHash + pHash of a 64x64 thumbnail; small hashes at 512."""
+    import imagehash
+    import pdqhash
+    from PIL import Image
+
+    from captioncheck.index import hashes as H
+
+    img = H.decode(data)
+
+    def bits(h):  # type: ignore[no-untyped-def]
+        return np.packbits(h.hash.flatten().astype(np.uint8)).tobytes()
+
+    rows = []
+    for name, x, y, w, h in (("full", 0.0, 0.0, 1.0, 1.0), *CROP_WINDOWS):
+        part = img if name == "full" else H.window(img, x, y, w, h)
+        vec, q = pdqhash.compute(np.ascontiguousarray(np.asarray(part, dtype=np.uint8)))
+        grey = part.convert("L").resize((64, 64), Image.Resampling.BILINEAR)
+        rows += [H.HashRow("pdq", name, np.packbits(vec.astype(np.uint8)).tobytes(), int(q)),
+                 H.HashRow("aux", name, bits(imagehash.dhash(grey)) + bits(imagehash.phash(grey)))]
+    grey = img.convert("L")
+    rows += [H.HashRow(k, "full", bits(f(grey))) for k, f in
+             (("phash", imagehash.phash), ("dhash", imagehash.dhash), ("whash", imagehash.whash))]
+    return H.ImageHashes(H.sha256(data), len(data), img.width, img.height, rows)
+
+
 def ingest_rate(n: int) -> dict[str, object]:
+    """`index add`'s code path (plan + ingest, parallel workers, SQLite batches) over n generated
+    1200x800 JPEG photos: today's hashing and, in the same run, the previous one (legacy_hash_image)."""
     from PIL import Image, ImageDraw
 
     from captioncheck.index import open_index
+    from captioncheck.index.hashes import hash_image
     from captioncheck.index.ingest import ingest, plan
     from captioncheck.index.photoindex import PhotoMeta
 
     rng = np.random.default_rng(5)
+    out: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "photos"
         folder.mkdir()
@@ -149,14 +180,16 @@ def ingest_rate(n: int) -> dict[str, object]:
             buf = io.BytesIO()
             img.save(buf, "JPEG", quality=88)
             (folder / f"{i:05d}.jpg").write_bytes(buf.getvalue())
-        idx = open_index(Path(tmp) / "i.sqlite")
         workers = min(4, os.cpu_count() or 1)
-        t = time.perf_counter()
-        report = ingest(idx, plan([folder], PhotoMeta(caption="bench")), workers=workers)
-        secs = time.perf_counter() - t
-        idx.close()
-    return {"images": report.added, "workers": workers, "seconds": round(secs, 1),
-            "images_per_s": round(report.added / secs, 1)}
+        for name, hasher in (("previous", legacy_hash_image), ("current", hash_image)):
+            idx = open_index(Path(tmp) / f"{name}.sqlite")
+            t = time.perf_counter()
+            report = ingest(idx, plan([folder], PhotoMeta(caption="bench")), workers=workers, hasher=hasher)
+            secs = time.perf_counter() - t
+            idx.close()
+            out[name] = {"images": report.added, "seconds": round(secs, 2), "images_per_s": round(report.added / secs, 1)}
+    return {"workers": workers, **out,
+            "speedup": round(out["current"]["images_per_s"] / out["previous"]["images_per_s"], 1)}  # type: ignore[index]
 
 
 def main() -> None:
@@ -164,7 +197,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000,10000000")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--linear", type=int, default=10, help="look-ups also answered by the linear scan, per size")
-    ap.add_argument("--ingest", type=int, default=120, help="photos to ingest (0: skip)")
+    ap.add_argument("--ingest", type=int, default=240, help="photos to ingest (0: skip)")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     sizes = []
@@ -181,8 +214,11 @@ def main() -> None:
               f"{r['near_2']['p50_ms']} ms p99 {r['near_2']['p99_ms']} ms", flush=True)  # type: ignore[index]
     ing = ingest_rate(args.ingest) if args.ingest else {}
     if ing:
-        print(f"ingest: {ing['images']} photos of 1200x800 in {ing['seconds']}s with {ing['workers']} workers = "
-              f"{ing['images_per_s']} images/s")
+        for name in ("previous", "current"):
+            r = ing[name]
+            print(f"ingest ({name} hashing): {r['images']} photos of 1200x800 in {r['seconds']}s with "  # type: ignore[index]
+                  f"{ing['workers']} workers = {r['images_per_s']} images/s")  # type: ignore[index]
+        print(f"ingest speed-up: x{ing['speedup']}")
     print(json.dumps({"bench": "index_speed", "radius": MATCH_THRESHOLD, "query_hashes_per_lookup": QUERY_HASHES,
                       "sizes": sizes, "ingest": ing}))
 
