@@ -73,13 +73,15 @@ class HashRow:
 
 @dataclass(frozen=True)
 class QueryHash:
-    """One PDQ hash of a query region; transform is "" or "mirror"."""
+    """One hash of a query region: transform "", "mirror", "rot90/180/270" or "tilt+-5"; kind "pdq" (PDQ +
+    aux) or "smooth" (layout + colour, see `smooth`; only for images of low PDQ quality)."""
 
     region: str
     transform: str
     bits: bytes
-    quality: int
-    aux: bytes = b""  # dHash + pHash of the region (see `aux`)
+    quality: int  # PDQ quality of the region
+    aux: bytes = b""  # dHash + pHash of the region (see `aux`), or the colour half of a smooth hash
+    kind: str = "pdq"
 
 
 def sha256(data: bytes) -> str:
@@ -300,7 +302,39 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
     for i, name in enumerate(names):
         rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
     rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
+    if h.quality[0] < SMOOTH_QUALITY:
+        layout, colour = smooth(img)
+        rows += [HashRow("pdq", "smooth", layout, int(h.quality[0])), HashRow("aux", "smooth", colour)]
     return rows
+
+
+SMOOTH_QUALITY = 50  # PDQ quality under which a photo also gets a smooth hash (PDQ's own gate)
+_COLOUR_LEVELS = 256 * np.arange(1, 11) / 11  # thermometer code: one bit per level a mean colour exceeds
+
+
+def smooth(img: Image.Image) -> tuple[bytes, bytes]:
+    """The hash of an image with little texture (sky, fog, a gradient, a dark scene), where PDQ's
+    bits are mostly noise (its median threshold falls among near-zero frequencies).
+
+    256 layout bits: which cells of a 16x16 area-averaged luma grid are brighter than its mean
+    (stable under re-encoding, resizing and any brightness/contrast change); 128 colour bits: the
+    mean Y, Cb and Cr of each quarter, each as a 10-level thermometer code (Hamming distance grows
+    with the colour difference, one bit per 23 levels; 8 bits unused), which tells apart two
+    gradients running the same way in different colours. Stored next to PDQ as variant "smooth".
+    """
+    return _smooth_bits(_smooth_grid(img))
+
+
+def _smooth_grid(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("YCbCr").resize((16, 16), Image.Resampling.BOX), np.float32)
+
+
+def _smooth_bits(grid: np.ndarray) -> tuple[bytes, bytes]:
+    y = grid[..., 0]
+    layout = np.packbits(y > y.mean()).tobytes()
+    quarters = grid.reshape(2, 8, 2, 8, 3).mean(axis=(1, 3)).reshape(12)
+    colour = np.packbits(np.concatenate([(quarters[:, None] > _COLOUR_LEVELS).ravel(), np.zeros(8, bool)])).tobytes()
+    return layout, colour
 
 
 @dataclass(frozen=True)
@@ -324,12 +358,14 @@ def hash_image(data: bytes) -> ImageHashes:
 
 
 def query_hashes(img: Image.Image) -> list[QueryHash]:
-    """Hashes of a query: each region (duplicates skipped) as is and mirrored; the whole image also
-    turned by 90, 180 and 270 degrees and straightened by +-TILT degrees (inner rectangle kept)."""
+    """Hashes of a query: PDQ + aux of each region (duplicates skipped) as is and mirrored, the whole
+    image also turned by 90, 180 and 270 degrees and straightened by +-TILT degrees (inner rectangle
+    kept); and the smooth hash of the same regions, mirrored and turned."""
     lum = luma(img)
     views: list[tuple[str, str, np.ndarray]] = []
     seen: set[tuple[int, int, int, int]] = set()
-    for region, (x0, y0, x1, y1) in query_regions(img).items():
+    boxes = query_regions(img)
+    for region, (x0, y0, x1, y1) in boxes.items():
         if (x0, y0, x1, y1) in seen:
             continue
         seen.add((x0, y0, x1, y1))
@@ -340,7 +376,20 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
             views += [(region, f"tilt{a:+g}", _straighten(part, a)) for a in (TILT, -TILT)]
     bufs = np.stack([pdq_buffers(np.ascontiguousarray(v), [(0, 0, v.shape[1], v.shape[0])])[0] for _, _, v in views])
     h = hash_buffers(bufs)
-    return [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes()) for i, (r, t, _) in enumerate(views)]
+    out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes()) for i, (r, t, _) in enumerate(views)]
+    # smooth hashes of each region (as is, mirrored; the whole image also turned), for stored photos of low quality
+    regions = {q.region: q.quality for q in out if not q.transform}
+    for region, box in boxes.items():
+        if region not in regions:
+            continue
+        grid = _smooth_grid(img.crop(box))
+        turns = [("", grid), ("mirror", grid[:, ::-1])]
+        if region == "full":
+            turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
+        for transform, g in turns:
+            layout, colour = _smooth_bits(np.ascontiguousarray(g))
+            out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
+    return out
 
 
 TILT = 5.0  # degrees: a photo turned slightly (and cropped or filled at the corners) is turned back by this
@@ -429,7 +478,7 @@ def hamming(a: bytes, b: bytes) -> int:
 
 
 __all__ = [
-    "AUX_BYTES", "CROP_WINDOWS", "INDEX_SIDE", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
+    "AUX_BYTES", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_QUALITY", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
     "aux", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
-    "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes",
+    "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes", "smooth",
 ]

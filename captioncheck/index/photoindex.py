@@ -40,6 +40,7 @@ THRESHOLDS = {
     "window": 108,  # ... against one of its 48 crop windows (more windows, more coincidences)
     "low_full": 60,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise, so stricter
     "low_window": 40,
+    "smooth": 40,  # smooth hashes (layout + colour) of two low-quality images
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
@@ -91,7 +92,7 @@ def describe(region: str, transform: str, variant: str) -> str:
     """How the query relates to the stored photo, e.g. "mirror+crop", "rotate90", "tilt+crop"."""
     parts = [{"rot90": "rotate90", "rot180": "rotate180", "rot270": "rotate270"}.get(transform, transform.rstrip("+-0123456789."))] \
         if transform else []
-    if variant != "full":
+    if variant not in ("full", "smooth"):
         parts.append("crop")
     if region == "trim":
         parts.append("borders")
@@ -212,14 +213,19 @@ class PhotoIndex:
         self.store.close()
 
 
-def pair_class(transform: str, query_quality: int, variant: str, stored_quality: int) -> str | None:
+def pair_class(transform: str, query_quality: int, variant: str, stored_quality: int, query_kind: str = "pdq") -> str | None:
     """Which threshold of THRESHOLDS applies to a (query hash, stored hash) pair; None: not compared.
 
     A query turned by 90/180/270 degrees is compared with whole photos only, a straightened one
     (tilt+-5) with the centred windows only (its corners are cut); a pair where either hash has low
     PDQ quality (smooth gradients, flat graphics, dark copies) gets the stricter low_* thresholds,
-    and only as is or mirrored.
+    and only as is or mirrored. Smooth hashes are compared with the smooth hashes that photos of low
+    PDQ quality have.
     """
+    if (query_kind == "smooth") != (variant == "smooth"):
+        return None
+    if variant == "smooth":  # only photos of low quality have one; a query of any quality (text over a sky...)
+        return "smooth" if stored_quality < H.SMOOTH_QUALITY and not transform.startswith("tilt") else None
     window = variant != "full"
     if (transform.startswith("rot") and window) or (transform.startswith("tilt") and variant not in CENTRE_WINDOWS):
         return None
@@ -236,7 +242,7 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
     best: dict[int, Hit] = {}
     for hit in hits:
         q = queries[hit.query]
-        cls = pair_class(q.transform, q.quality, hit.variant, hit.quality)
+        cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
         if cls is None or hit.distance > thresholds[cls]:
             continue
         cur = best.get(hit.photo_id)
@@ -248,7 +254,7 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
     """Smaller is better: distance, then the plainest explanation (whole image, no mirror, no crop)."""
     q = queries[hit.query]
-    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant != "full")
+    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant not in ("full", "smooth"))
 
 
 def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash | None) -> Match:

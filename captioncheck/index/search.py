@@ -14,8 +14,10 @@ fail differently: a crop or a burnt-in caption that changes a few bits in every 
 leaves an aux substring intact, and vice versa. Every candidate is then verified with its exact
 combined distance (XOR + popcount) against the radius of its variant.
 
-Rows without an aux hash (imported from an index written before it existed) are not in the aux
-tables; a query without aux hashes probes the PDQ tables within one bit instead (every row within
+Each row also carries the PDQ quality of its stored hash, reported in every hit, so that the index
+can apply a stricter threshold to low-quality hashes (photoindex.pair_class); the searcher itself
+only finds candidates within a radius. Rows without an aux hash (imported from an index written
+before it existed) are not in the aux tables; a query without aux hashes probes the PDQ tables within one bit instead (every row within
 PDQ distance 31 is found).
 
 Inserts go to a small delta that is scanned linearly and merged into the sorted tables when it
