@@ -232,7 +232,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
         reports.append(_image_report(image, item, errors.get(pos, ""), per_image, facts, result.page))
     notices.extend(_notices(reports))
     if settings.use_index and settings.remember:
-        note = remember(batch, result.page.url)
+        note = remember(batch, result.page.url, facts.countries)
         if note:
             notices.append(note)
     return CheckReport(page=result.page, images=reports, summary=summarize([r.verdict for r in reports]), notices=notices,

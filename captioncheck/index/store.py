@@ -12,6 +12,7 @@ by implementing the same protocol. `SQLiteStore` keeps one database file in WAL 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,10 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from captioncheck._exceptions import IndexStoreError
+from captioncheck._types import Sighting
 from captioncheck.index import migrations
 from captioncheck.index.hashes import HashRow
 
 META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date", "place", "license")
+SIGHTING_COLUMNS = ("page_url", "seen_at", "published", "caption", "credit", "alt", "lang", "countries", "source")
 PHOTO_COLUMNS = ("id", "sha256", "size", "width", "height", *META_FIELDS, "origin", "added_at")
 
 
@@ -53,7 +56,7 @@ class PhotoRecord:
     added_at: str = ""
     seen_at: str = ""  # first sighting, for origin=seen
     hashes: list[HashRow] = field(default_factory=list)
-    sightings: list[dict[str, str]] = field(default_factory=list)
+    sightings: list[Sighting] = field(default_factory=list)
 
 
 class PhotoStore(Protocol):
@@ -62,8 +65,9 @@ class PhotoStore(Protocol):
     def find_sha256(self, sha256: str) -> int | None: ...
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
     def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None: ...
-    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None: ...
+    def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
+    def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def index_id(self) -> str: ...
@@ -94,6 +98,11 @@ class SQLiteStore:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
             if self.readonly:
+                if _has_table(conn, "_migrations") and migrations.pending(conn, readonly=True) and os.access(self.path, os.W_OK):
+                    conn.close()  # an index written by an older captioncheck: upgrade its schema once, then read
+                    _upgrade(self.path)
+                    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+                    conn.execute("PRAGMA busy_timeout = 30000")
                 if not _has_table(conn, "_migrations") or migrations.pending(conn, readonly=True):
                     raise IndexStoreError(f"index {self.path} is empty or older; open it once without read-only mode")
                 migrations.ensure_known(conn, str(self.path), readonly=True)
@@ -164,14 +173,27 @@ class SQLiteStore:
             if commit:
                 self.commit()
 
-    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None:
+    def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool:
+        """Record one appearance of a photo; returns False when this (photo, page) was already known.
+
+        A page seen again keeps one row: the earliest time it was seen, and any context (publication
+        date, caption, ...) the earlier row lacked.
+        """
+        values = sighting_row(sighting)
+        fill = ", ".join(f"{c} = CASE WHEN {c} = '' THEN excluded.{c} ELSE {c} END"
+                         for c in SIGHTING_COLUMNS if c not in ("page_url", "seen_at", "source"))
         with self._lock:
+            known = self.conn.execute("SELECT 1 FROM sightings WHERE photo_id = ? AND page_url = ?",
+                                      (photo_id, sighting.page_url)).fetchone() is not None
             self._write(
-                "INSERT INTO sightings (photo_id, page_url, caption, credit, seen_at) VALUES (?, ?, ?, ?, ?)",
-                (photo_id, page_url, caption, credit, seen_at),
+                f"INSERT INTO sightings (photo_id, {', '.join(SIGHTING_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(SIGHTING_COLUMNS))}) "
+                f"ON CONFLICT (photo_id, page_url) DO UPDATE SET seen_at = min(seen_at, excluded.seen_at), {fill}",
+                (photo_id, *values),
             )
             if commit:
                 self.commit()
+            return not known
 
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int:
         with self._lock:
@@ -213,13 +235,26 @@ class SQLiteStore:
                         f"SELECT photo_id, kind, variant, bits, quality FROM hashes WHERE photo_id IN ({marks}) ORDER BY id", ids
                     ):
                         recs[pid].hashes.append(HashRow(kind, variant, bytes(bits), q))
-                    for pid, url, cap, cred, at in self.conn.execute(
-                        f"SELECT photo_id, page_url, caption, credit, seen_at FROM sightings WHERE photo_id IN ({marks}) ORDER BY id",
-                        ids,
-                    ):
-                        recs[pid].sightings.append({"page_url": url, "caption": cap, "credit": cred, "seen_at": at})
+                for pid, found in self.sightings(ids).items():
+                    recs[pid].sightings = found
             yield from (recs[i] for i in ids if i in recs)
             last = ids[-1]
+
+    def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]:
+        """Every sighting of these photos, oldest first (by the page's own date, else when seen)."""
+        wanted = sorted({int(i) for i in ids})
+        out: dict[int, list[Sighting]] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                for row in self.conn.execute(
+                    f"SELECT photo_id, {', '.join(SIGHTING_COLUMNS)} FROM sightings "
+                    f"WHERE photo_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
+                ):
+                    out.setdefault(row[0], []).append(sighting_from_row(row[1:]))
+        for found in out.values():
+            found.sort(key=lambda s: s.when)
+        return out
 
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]:
         """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id."""
@@ -261,8 +296,31 @@ class SQLiteStore:
                 self.conn.close()
 
 
+def sighting_row(sighting: Sighting) -> tuple[str, ...]:
+    """A sighting as stored: SIGHTING_COLUMNS in order, countries as "FR,IR"."""
+    data = sighting.model_dump()
+    data["countries"] = ",".join(sighting.countries)
+    return tuple(str(data[c] or "") for c in SIGHTING_COLUMNS)
+
+
+def sighting_from_row(row: Iterable[Any]) -> Sighting:
+    data = dict(zip(SIGHTING_COLUMNS, row))
+    data["countries"] = [c for c in str(data["countries"] or "").split(",") if c]
+    return Sighting(**data)
+
+
+def _upgrade(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        migrations.migrate(conn, str(path))
+    finally:
+        conn.close()
+
+
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
-__all__ = ["META_FIELDS", "PhotoRecord", "PhotoStore", "SQLiteStore", "utcnow"]
+__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "sighting_from_row", "sighting_row",
+           "utcnow"]

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 from captioncheck._exceptions import InputError
+from captioncheck._types import Sighting
 from captioncheck.index.hashes import AUX_BYTES, PDQ_BYTES, SMALL_BYTES, SMALL_KINDS, HashRow
 from captioncheck.index.photoindex import PhotoIndex, PhotoMeta
 from captioncheck.index.store import META_FIELDS
@@ -21,7 +22,8 @@ HASH_BYTES = {"pdq": PDQ_BYTES, "aux": AUX_BYTES, **{k: SMALL_BYTES for k in SMA
 
 def export_lines(index: PhotoIndex) -> Iterator[str]:
     for rec in index.store.iter_photos(with_hashes=True):
-        obj = {k: v for k, v in asdict(rec).items() if k not in ("hashes", "seen_at")}
+        obj = {k: v for k, v in asdict(rec).items() if k not in ("hashes", "seen_at", "sightings")}
+        obj["sightings"] = [s.model_dump(exclude={"site"}) for s in rec.sightings]
         obj["format"] = FORMAT
         obj["hashes"] = [{"kind": h.kind, "variant": h.variant, "bits": h.bits.hex(), "quality": h.quality} for h in rec.hashes]
         yield json.dumps(obj, ensure_ascii=False)
@@ -65,9 +67,7 @@ def import_lines(index: PhotoIndex, lines: Iterable[str], *, name: str = "input"
                                    (int(obj.get("width") or 0), int(obj.get("height") or 0)), obj["rows"],  # type: ignore[arg-type]
                                    meta, commit=False, origin=origin)
             for s in obj.get("sightings") or []:  # type: ignore[union-attr]
-                if not existed:
-                    index.store.add_sighting(pid, s.get("page_url", ""), s.get("caption", ""), s.get("credit", ""),
-                                             s.get("seen_at", ""), commit=False)
+                index.store.add_sighting(pid, Sighting.model_validate(s), commit=False)  # idempotent per (photo, page)
             merged += existed
             added += not existed
             if (added + merged) % batch == 0:

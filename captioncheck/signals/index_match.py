@@ -10,12 +10,13 @@ Two stores, one interface (`captioncheck.index.open_index`):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from captioncheck._exceptions import CaptionCheckError, InputError
-from captioncheck._types import Match
+from captioncheck._types import Match, Sighting
 from captioncheck.config import Settings, default_index_path
 from captioncheck.signals.base import Evidence, PageBatch
 
@@ -86,8 +87,9 @@ class IndexMatchSignal:
         return Evidence(signal=NAME, value=_dedupe(found))
 
 
-def remember(batch: PageBatch, page_url: str) -> str:
-    """Record every image of the batch in the first-seen registry; returns a notice or ""."""
+def remember(batch: PageBatch, page_url: str, countries: Iterable[str] = ()) -> str:
+    """Record every image of the batch in the first-seen registry, with the page's own context
+    (publication date, language, the countries the article is about); returns a notice or ""."""
     if not batch.items or not batch.settings.remember:
         return ""
     seen_at = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -98,10 +100,13 @@ def remember(batch: PageBatch, page_url: str) -> str:
     except (CaptionCheckError, ImportError, OSError) as exc:
         return f"images not remembered: {exc}"
     try:
+        page = batch.page
         for item in batch.items:
-            idx.remember_seen(
-                item.data, page_url=page_url, caption=item.image.caption, credit=item.image.credit, seen_at=seen_at
-            )
+            idx.remember_seen(item.data, Sighting(
+                page_url=page_url, seen_at=seen_at, published=page.published, caption=item.image.caption,
+                credit=item.image.credit, alt=item.image.alt, lang=page.language, countries=sorted(countries),
+                source="check",
+            ))
     except CaptionCheckError as exc:
         return f"images not remembered: {exc}"
     finally:
