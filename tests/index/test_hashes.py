@@ -71,9 +71,10 @@ def test_hash_image_rejects_garbage_with_a_clear_error() -> None:
 def test_query_hashes_cover_mirror_rotations_and_tilts(make_photo) -> None:
     img = make_photo(8, (480, 320))
     qs = H.query_hashes(img)
-    transforms = [q.transform for q in qs if q.region == "full"]
+    transforms = [q.transform for q in qs if q.region == "full" and q.kind == "pdq"]
     assert transforms == ["", "mirror", "rot90", "rot180", "rot270", f"tilt{H.TILT:+g}", f"tilt{-H.TILT:+g}"]
-    by = {q.transform: q for q in qs}
+    assert [q.transform for q in qs if q.kind == "smooth"] == ["", "mirror", "rot90", "rot180", "rot270"]
+    by = {q.transform: q for q in qs if q.kind == "pdq"}
     assert by["mirror"].bits == H.pdq(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))[0]
     assert by["rot90"].bits == H.pdq(img.transpose(Image.Transpose.ROTATE_90))[0]
 
@@ -87,3 +88,15 @@ def test_pair_classes() -> None:
     assert pair_class("tilt+5", 80, "full", 90) is None
     assert pair_class("", 10, "full", 90) == "low_full" and pair_class("", 80, "c90_00", 20) == "low_window"
     assert pair_class("rot180", 10, "full", 90) is None
+
+
+def test_smooth_hash_is_stored_for_low_quality_photos_only(make_photo, make_jpeg) -> None:
+    sky = Image.fromarray(np.tile(np.linspace(90, 200, 300, dtype=np.float32)[:, None, None], (1, 400, 3)).astype(np.uint8))
+    assert [r.variant for r in H.hash_image(make_jpeg(sky)).rows if r.variant == "smooth"] == ["smooth", "smooth"]
+    assert not [r for r in H.hash_image(make_jpeg(make_photo(9))).rows if r.variant == "smooth"]
+    layout, colour = H.smooth(sky)
+    darker = Image.fromarray((np.asarray(sky) * 0.8).astype(np.uint8))
+    assert H.smooth(darker)[0] == layout  # the layout ignores brightness
+    assert 0 < H.hamming(H.smooth(darker)[1], colour) <= 12  # the colour moves a little
+    turned = H.smooth(sky.transpose(Image.Transpose.ROTATE_90))[0]
+    assert H.hamming(turned, layout) > 100
