@@ -1,26 +1,29 @@
 """Recall of the photo matcher under the transforms a reused news photo goes through.
 
-    python bench/hash_robustness.py [--negatives 10000] [--workers 2] [--fresh]
+    python bench/hash_robustness.py [--negatives 10000] [--filler 1000] [--quick] [--workers 2] [--fresh]
 
 Originals are real, freely licensed photos installed on this machine: scikit-image's bundled
 photos, scikit-learn's china.jpg / flower.jpg, and the Debian packages `mate-backgrounds` and
-`plasma-workspace-wallpapers` (apt-get install them). Sources are de-duplicated and split by
-file into three disjoint pools:
+`plasma-workspace-wallpapers` (apt-get install them); and generated low-texture images
+(synthetic_low: gradients, out-of-focus blobs, flat charts, fog). Sources are de-duplicated and
+split by file into three disjoint pools, photos and low-quality sources (PDQ quality < 50) each:
 
-  A  originals: indexed, then queried under every transform (positives)
-  B1 filler: many distinct tiles indexed next to the originals, so the index is not tiny
-  B2 distractors: >= 10,000 distinct tiles (and transforms of them) queried; none is in the index
+  A  originals: indexed, then queried under every transform (positives), with 16 generated low-texture ones
+  B1 filler: many distinct tiles indexed next to the originals (1 in 5 a generated low-texture image)
+  B2 distractors: >= 10,000 distinct tiles (and transforms of them) queried, none in the index
+     (1 in 5 a generated low-texture image, with seeds disjoint from A and B1)
 
-For each matcher (combined = the index's own: PDQ + 2 x (dHash + pHash) of query regions x mirror
-against the whole photo and its crop windows; PDQ-alone and pHash-alone of the whole image, with
-PDQ's published quality gate of 50) the threshold is the largest distance at which <= 0.1% of distractor
-queries match anything, and recall per transform is measured at that threshold. Hashes of the
-generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
-combined_at_scale is the combined matcher through the index's own searcher forced onto its
-multi-index tables (what an index above 65,536 stored hashes does). Measured (cache v7): combined
-0.977 overall; at scale 0.973 (text 0.983, 20% crops 0.966, rotation 0.655), where the previous
-PDQ-only tables gave 0.945 (text 0.966, 20% crops 0.897, rotation 0.362). docs/index.md has the table.
-The last line printed is one JSON object.
+The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirror, turned and
+straightened variants, against the whole photo, its crop windows and, for low-quality photos, its
+smooth hash) has one threshold per class of pair (photoindex.THRESHOLDS / pair_class); they are
+chosen on the distractors only: greedily, the class whose next step gains the most positives per
+distractor false match, while at most 0.1% of distractor queries match anything; then each is
+raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
+published quality gate of 50) get the single largest threshold with <= 0.1% false matches. Hashes
+of the generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
+combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
+above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+Figures: docs/index.md. The last line printed is one JSON object.
 """
 
 from __future__ import annotations

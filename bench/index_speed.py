@@ -5,14 +5,15 @@
 For each size, random 256-bit PDQ hashes (each with a random 128-bit aux hash) are loaded into the
 index's own searcher (captioncheck.index.search.HashSearcher: multi-index hashing over the PDQ
 and aux bits, added in 1M batches as inserts would arrive). Two kinds of look-up are timed, each the way
-PhotoIndex.search runs it: one search for all 6 query hashes of an image (3 regions x mirror) at
+PhotoIndex.search runs it: one search for all 20 query hashes of an image (3 regions x mirror, the
+whole image turned 90/180/270 and straightened +-5 degrees: 11 PDQ + aux; 9 smooth hashes) at
 the matching radius (combined distance PDQ + 2 x aux):
 
-  near-duplicate: one of the 6 query hashes is a stored hash with 0..76 PDQ bits flipped (and a
+  near-duplicate: one of the 20 query hashes is a stored hash with 0..76 PDQ bits flipped (and a
                   proportional share of its aux bits); recall = share of the planted near-duplicates
                   within their radius that are found, by PDQ distance
-  random: 6 hashes unrelated to anything stored (the common case: a photo not in the index)
-  near_2 / random_2: the same with 2 query hashes, a photo without borders (whole + mirror)
+  random: 20 hashes unrelated to anything stored (the common case: a photo not in the index)
+  near_12 / random_12: the same with 12 query hashes, a photo without borders (7 PDQ + 5 smooth)
 
 In the same run, a linear numpy scan (the same combined distance, XOR + popcount over all stored
 hashes) answers the same look-ups; the speed-up is the ratio of medians. A stored hash whose PDQ
@@ -48,7 +49,8 @@ from captioncheck.index.hashes import CROP_WINDOWS  # noqa: E402
 from captioncheck.index.photoindex import FULL_THRESHOLD, MATCH_THRESHOLD, WINDOW_THRESHOLD  # noqa: E402
 from captioncheck.index.search import HashSearcher  # noqa: E402
 
-QUERY_HASHES = 6
+QUERY_HASHES = 20  # a screenshot-like query: 11 PDQ + aux, 9 smooth
+SMALL_QUERY = 12  # a photo without borders: 7 PDQ + aux, 5 smooth
 VARIANTS = ["full"] + [w[0] for w in CROP_WINDOWS]  # stored rows: as in the index, 1 whole photo per 49 hashes
 RADII = {w[0]: WINDOW_THRESHOLD for w in CROP_WINDOWS}
 
@@ -97,9 +99,9 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
         targets.append(target)
         looks["random"].append((rng.integers(0, 256, (QUERY_HASHES, 32), dtype=np.uint8),
                                 rng.integers(0, 256, (QUERY_HASHES, 16), dtype=np.uint8)))
-    # a photo without borders has one region: 2 query hashes (as is, mirrored)
-    looks["near_2"] = [(qs[:2], qa[:2]) for qs, qa in looks["near"]]
-    looks["random_2"] = [(qs[:2], qa[:2]) for qs, qa in looks["random"]]
+    # a photo without borders has one region
+    looks["near_12"] = [(qs[:SMALL_QUERY], qa[:SMALL_QUERY]) for qs, qa in looks["near"]]
+    looks["random_12"] = [(qs[:SMALL_QUERY], qa[:SMALL_QUERY]) for qs, qa in looks["random"]]
     res: dict[str, object] = {"hashes": n, "searcher": s.kind, "build_s": round(build, 1)}
     db64, aux64 = db.view(np.uint64), aux.view(np.uint64)
     limit = np.where(np.arange(n) % len(VARIANTS) == 0, FULL_THRESHOLD, WINDOW_THRESHOLD).astype(np.uint16)
@@ -226,8 +228,8 @@ def main() -> None:
               f"p99 {near_['p99_ms']} ms | random p50 {rand['p50_ms']} ms p99 {rand['p99_ms']} ms | "  # type: ignore[index]
               f"linear p50 {near_['linear_p50_ms']} ms -> x{near_['speedup_p50']} | recall by PDQ distance "  # type: ignore[index]
               f"0-15 {r['recall_pdq_d_0_15']}, 16-31 {r['recall_pdq_d_16_31']}, 32-47 {r['recall_pdq_d_32_47']}, 48+ {r['recall_pdq_d_48_' + str(radius)]}"
-              f" | 2-hash look-up p50 "
-              f"{r['near_2']['p50_ms']} ms p99 {r['near_2']['p99_ms']} ms", flush=True)  # type: ignore[index]
+              f" | {SMALL_QUERY}-hash look-up p50 "
+              f"{r['near_12']['p50_ms']} ms p99 {r['near_12']['p99_ms']} ms", flush=True)  # type: ignore[index]
     ing = ingest_rate(args.ingest) if args.ingest else {}
     if ing:
         for name in ("previous", "current"):
