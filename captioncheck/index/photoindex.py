@@ -167,11 +167,15 @@ class PhotoIndex:
         self.store.commit()
 
     # -- reads
-    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
+    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None,
+               sha256: str | None = None) -> list[Match]:
         """Known photos that look like `image`, best first (at most k).
 
-        Bytes identical to a stored photo's (sha256) are an exact match, whatever their hashes."""
-        exact = self.store.find_sha256(H.sha256(bytes(image))) if isinstance(image, (bytes, bytearray)) else None
+        Bytes identical to a stored photo's (sha256 of `image` when bytes, else the `sha256` given for
+        the decoded image's file) are an exact match, whatever their hashes."""
+        if isinstance(image, (bytes, bytearray)):
+            sha256 = H.sha256(bytes(image))
+        exact = self.store.find_sha256(sha256) if sha256 else None
         try:
             img = H.decode(image)
         except InputError:

@@ -71,17 +71,17 @@ class IndexMatchSignal:
         except (CaptionCheckError, ImportError, OSError) as exc:
             return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
         try:
-            return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
+            return [self._one(indexes, item.pil, batch.page.url, item.sha256) for item in batch.items]
         finally:
             for idx in indexes:
                 idx.close()
 
     @staticmethod
-    def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
+    def _one(indexes: list[Any], pil: Any, page_url: str, sha256: str = "") -> Evidence:
         found: list[Match] = []
         try:
             for idx in indexes:  # this very page, indexed or remembered earlier, is no evidence about it
-                found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None))
+                found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None, sha256=sha256 or None))
         except Exception as exc:  # a hashing failure on one image must not stop the page
             return Evidence.error(NAME, f"index lookup failed ({type(exc).__name__}): {exc}")
         return Evidence(signal=NAME, value=_dedupe(found))

@@ -115,6 +115,9 @@ def test_exact_bytes_match_even_a_flat_image(tmp_path, make_photo, make_jpeg) ->
     [m] = idx.search(flat)
     assert (m.photo_id, m.algorithm, m.distance, m.score, m.transform) == (pid, "sha256", 0.0, 1.0, "")
     assert idx.search(_jpeg(Image.new("RGB", (300, 200), (30, 30, 200)))) == []  # another flat image: nothing
+    # a caller that decoded the image itself (check's pipeline) passes the file's digest
+    [m] = idx.search(H.decode(flat), sha256=H.sha256(flat))
+    assert (m.photo_id, m.algorithm) == (pid, "sha256")
     idx.close()
 
 
