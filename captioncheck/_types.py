@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 ImageRole = Literal[
     "lead", "inline", "slideshow", "chart",  # article images
@@ -139,7 +139,7 @@ class Reason(_Model):
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-Verdict = Literal["consistent", "suspicious", "inconsistent", "unknown"]
+Verdict = Literal["consistent", "no_findings", "suspicious", "inconsistent", "unknown"]
 
 __all__ = [
     "ARTICLE_ROLES",

@@ -114,6 +114,9 @@ def migrate(conn: sqlite3.Connection, path: str = "") -> list[str]:
             continue
         conn.execute("BEGIN IMMEDIATE")  # one transaction per migration, DDL included: all or nothing
         try:
+            if migration.__name__ in applied(conn, readonly=True):  # another process applied it while we waited
+                conn.execute("ROLLBACK")
+                continue
             migration(conn)
             conn.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",

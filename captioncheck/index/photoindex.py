@@ -83,6 +83,19 @@ class PhotoMeta:
         return cls(**{k: str(v) for k, v in data.items() if k in names and v is not None})
 
 
+def is_iso_date(value: str) -> bool:
+    """Whether a photo's `date` is empty or ISO 8601 (2019-03-08, 2019-03-08T14:02:00Z): one rule for CLI, API, import."""
+    if not value:
+        return True
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def score(distance: float) -> float:
     """Similarity in [0, 1]: 1 for identical hashes, 0 at the distance of unrelated photos."""
     return round(max(0.0, min(1.0, 1.0 - distance / UNRELATED_DISTANCE)), 4)
@@ -300,5 +313,5 @@ def open_index(path: str | Path, *, create: bool = True, readonly: bool = False)
 
 __all__ = [
     "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
-    "accepted", "open_index", "pair_class", "score",
+    "accepted", "is_iso_date", "open_index", "pair_class", "score",
 ]

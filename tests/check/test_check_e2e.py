@@ -34,12 +34,14 @@ def test_seed_lead_is_inconsistent_without_clip_weights() -> None:
     report = json.loads(out)
     lead = report["images"][0]
     assert lead["verdict"] == "inconsistent"
-    assert {"reused_photo", "place_mismatch", "date_mismatch", "language_mismatch"} <= {r["code"] for r in lead["reasons"]}
+    assert {"reused_photo", "place_mismatch", "date_mismatch", "language_mismatch", "people_not_in_article"} <= {r["code"] for r in lead["reasons"]}
+    people = next(r for r in lead["reasons"] if r["code"] == "people_not_in_article")
+    assert set(people["evidence"]["names"]) == {"Ilhan Omar", "Nancy Pelosi"}
     assert "clip" in lead["signals_unavailable"]
     clip_notes = [n for n in report["notices"] if n.startswith("CLIP unavailable")]
     assert len(clip_notes) == 1 and "\n" not in clip_notes[0] and "captioncheck models" in clip_notes[0]
     assert report["summary"]["verdict"] == "inconsistent"
-    assert [img["verdict"] for img in report["images"][1:]] == ["consistent", "consistent"]
+    assert [img["verdict"] for img in report["images"][1:]] == ["no_findings", "no_findings"]  # nothing corroborates them
     assert time.monotonic() - started < 120
 
 

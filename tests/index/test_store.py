@@ -56,7 +56,7 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
 def test_not_a_database_and_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(IndexStoreError, match="cannot open index"):
+    with pytest.raises(IndexStoreError, match="damaged or not a captioncheck index"):
         open_index(bad)
     with pytest.raises(IndexStoreError, match="no index at"):
         open_index(tmp_path / "absent.sqlite", readonly=True)
