@@ -1,7 +1,7 @@
 """The captioncheck HTTP API: `create_app(settings)` builds the FastAPI application.
 
     POST /v1/check          page URL (server fetches) or HTML + images from the extension -> CheckReport
-    GET  /v1/health         liveness
+    GET  /v1/health         liveness, and the index generation and lag of this worker
     GET  /v1/info           version, model (loaded?), index size, limits
     POST /v1/index/search   image upload -> matches in the known-photo index
     POST /v1/index/photos   add a known photo with its metadata (API key required)
@@ -55,10 +55,13 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
         if settings.preload:
             await asyncio.to_thread(service.load_index)
         app.state.service = service
+        preload = ("torch", "open_clip") if settings.check.use_clip else ()
+        if settings.preload and settings.check.use_index:  # the fork server loads the index once for every worker
+            os.environ[PRELOAD_INDEX_ENV] = "\n".join(str(p) for p in _lookup_specs(settings))
+            preload += ("api.prewarm_index",)
         app.state.runner = Runner(settings.workers, settings.queue_size, settings.retry_after_s,
                                   initializer=worker.start, initargs=(settings, resolver, captioncheck_environment()),
-                                  preload=("torch", "open_clip") if settings.check.use_clip else (),
-                                  light_workers=settings.light_workers)
+                                  preload=preload, light_workers=settings.light_workers)
         if settings.preload:  # start the worker processes now (they load the model), not on the first check
             service.model = await app.state.runner.warm(worker.model_info, timeout_s=WARM_UP_TIMEOUT_S)
         yield
@@ -79,6 +82,20 @@ def create_app(settings: ApiSettings | None = None, *, resolver: Resolver | None
     return app
 
 
+PRELOAD_INDEX_ENV = "CAPTIONCHECK_PRELOAD_INDEX"  # read by api/prewarm_index.py in the fork server
+
+
+def _lookup_specs(settings: ApiSettings) -> list[object]:
+    """The indexes a check searches (index_match.lookup_paths); none when the explicit one is missing."""
+    from captioncheck._exceptions import CaptionCheckError
+    from captioncheck.signals.index_match import lookup_paths
+
+    try:
+        return list(lookup_paths(settings.check))
+    except CaptionCheckError:
+        return []
+
+
 LIGHT_BYTES = 256 * 1024
 LIGHT_BUDGET_S = 3.0  # a light check still running after this goes on in the main pool (its worker is replaced)
 
@@ -97,8 +114,9 @@ def captioncheck_environment() -> dict[str, str]:
 
 def _routes(app: FastAPI, settings: ApiSettings) -> None:
     @app.get("/v1/health", response_model=HealthResponse)
-    async def health() -> HealthResponse:
-        return HealthResponse()
+    async def health(request: Request) -> HealthResponse:
+        freshness = await asyncio.to_thread(request.app.state.service.index_freshness)
+        return HealthResponse(index=freshness)
 
     @app.get("/v1/info", response_model=InfoResponse)
     async def info(request: Request) -> InfoResponse:

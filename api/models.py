@@ -77,8 +77,18 @@ class InfoResponse(_Body):
     queue_size: int
 
 
+class IndexFreshness(_Body):
+    """How current this worker's in-memory index is: hash row ids loaded vs. stored, and the lag."""
+
+    generation: int
+    latest_generation: int
+    lag_s: float | None = None  # 0 when up to date, else the age of the last refresh
+    refresh_s: float
+
+
 class HealthResponse(_Body):
     status: str = "ok"
+    index: IndexFreshness | None = None
 
 
 class SearchResponse(_Body):

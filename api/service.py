@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from api.errors import ApiError
-from api.models import CheckRequest, ImagePayload, IndexInfo, ModelInfo
+from api.models import CheckRequest, ImagePayload, IndexFreshness, IndexInfo, ModelInfo
 from api.settings import ApiSettings
 from captioncheck._exceptions import CaptionCheckError, FetchRefused
 from captioncheck.netfetch import Resolver, SafeFetcher, check_image
@@ -44,7 +44,8 @@ class Service:
             try:
                 from captioncheck.index import open_index
 
-                self.index = open_index(check.resolved_index_path(), create=True)
+                self.index = open_index(check.resolved_index_spec(), create=True)
+                self.index.sync(force=True)  # every hash loaded once, before the first request
             except CaptionCheckError as exc:
                 self.index_error = str(exc)
         log.info("index opened", extra={"event": "startup", "index_error": self.index_error})
@@ -72,13 +73,24 @@ class Service:
 
     def index_info(self) -> IndexInfo:
         check = self.settings.check
-        info = IndexInfo(path=str(check.resolved_index_path()), enabled=check.use_index, error=self.index_error)
+        from captioncheck.index.backends import display
+
+        info = IndexInfo(path=display(check.resolved_index_spec()), enabled=check.use_index, error=self.index_error)
         if self.index is not None:
             with self._index_lock:
                 info.stats = dict(self.index.stats())
             photos = info.stats.get("photos")
             info.photos = photos if isinstance(photos, int) else None
         return info
+
+    def index_freshness(self) -> IndexFreshness | None:
+        """The generation and lag of this process's searcher; None without an index (or when it fails)."""
+        if self.index is None:
+            return None
+        try:
+            return IndexFreshness(**self.index.freshness())
+        except CaptionCheckError:
+            return None
 
     def check(self, request: CheckRequest, deadline: float, *, remember: bool = False) -> str:
         """Run one check and return the report as JSON text (the CLI's `--format json` output).

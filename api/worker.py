@@ -50,4 +50,11 @@ def model_info() -> ModelInfo:
     return service.model
 
 
-__all__ = ["check", "model_info", "start"]
+def index_generations() -> list[int]:
+    """What this worker holds in memory: the generation of each index searcher (see api/prewarm_index.py)."""
+    from captioncheck.index.photoindex import loaded_generations
+
+    return loaded_generations()
+
+
+__all__ = ["check", "index_generations", "model_info", "start"]

@@ -2,6 +2,8 @@
 
 Environment variables (all optional):
   CAPTIONCHECK_DATADIR   where the default index and caches live (default: the user data dir)
+  CAPTIONCHECK_INDEX     the default index: a SQLite file or a postgresql:// URL shared by a team
+                         (default: index.sqlite under the data dir)
   CAPTIONCHECK_MODEL     CLIP model spec or preset name (default: "multilingual")
   CAPTIONCHECK_THREADS   torch CPU threads (default: number of cores)
   CAPTIONCHECK_DEVICE    "auto" | "cpu" | "cuda" (default: auto)
@@ -38,11 +40,28 @@ def default_index_path() -> Path:
     return data_dir() / "index.sqlite"
 
 
+def is_index_url(value: object) -> bool:
+    """A PostgreSQL index (postgresql://...) rather than a file path."""
+    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
+
+
+def index_spec(value: str | Path | None) -> str | Path | None:
+    """An --index value as given: URLs stay strings (a Path would fold their '//'), the rest are paths."""
+    if value is None or str(value) == "":
+        return None
+    return str(value) if is_index_url(str(value)) else Path(value)
+
+
+def default_index_spec() -> str | Path:
+    """The default index (and first-seen registry): CAPTIONCHECK_INDEX, else index.sqlite under the data dir."""
+    return index_spec(os.environ.get("CAPTIONCHECK_INDEX")) or default_index_path()
+
+
 @dataclass
 class Settings:
     """Everything a check needs to know; one object passed down the pipeline."""
 
-    index_path: Path | None = None  # None: the default index under data_dir()
+    index_path: Path | str | None = None  # a file or a postgresql:// URL; None: default_index_spec()
     model: str = field(default_factory=lambda: os.environ.get("CAPTIONCHECK_MODEL", "multilingual"))
     device: str = field(default_factory=lambda: os.environ.get("CAPTIONCHECK_DEVICE", "auto"))
     threads: int | None = field(
@@ -56,5 +75,5 @@ class Settings:
     ocr_timeout_s: float = 15.0
     max_images: int = 100
 
-    def resolved_index_path(self) -> Path:
-        return Path(self.index_path) if self.index_path else default_index_path()
+    def resolved_index_spec(self) -> Path | str:
+        return index_spec(self.index_path) or default_index_spec()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything captioncheck needs on a fresh Debian machine (run as root or with sudo):
 #   system: tesseract-ocr + language packs (eng fra deu spa rus ara fas chi_sim), chromium for the
-#           extension end-to-end test;
+#           extension end-to-end test; postgresql (server binaries: the tests start a throw-away
+#           cluster for the shared-index backend);
 #   python: this package with all extras (torch==2.14.1 / torchvision==0.29.1 pinned in pyproject).
 # Idempotent: re-running it only installs what is missing.
 set -euo pipefail
@@ -12,7 +13,7 @@ if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 
 DEBS=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa
       tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-fas tesseract-ocr-chi-sim
-      chromium fonts-dejavu-core)
+      chromium fonts-dejavu-core postgresql)
 missing=()
 for p in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,8 +16,9 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
 @click.command()
 @click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", default=None, help="Original address of the page (else read from the saved page).")
-@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Known-photo index to search (default: the one under the data dir).")
+@click.option("--index", "index_path", default=None, metavar="FILE|URL",
+              help="Known-photo index to search: a SQLite file or a postgresql:// URL [env CAPTIONCHECK_INDEX; "
+                   "default: the one under the data dir].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mediareview"]), default="text", show_default=True,
               help="mediareview: schema.org MediaReview JSON-LD per image, a draft for a fact-check CMS.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to FILE.")
@@ -31,14 +32,14 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
               help="Folder of original photos shown beside matches in the HTML report (default: originals/ next to the index).")
 @click.option("--fail-on", type=click.Choice(["suspicious", "inconsistent"]), default=None,
               help=f"Exit with status {EXIT_FLAGGED} when an image is at least this bad.")
-def check(page: Path, url: str | None, index_path: Path | None, fmt: str, out: Path | None, model: str | None,
+def check(page: Path, url: str | None, index_path: str | None, fmt: str, out: Path | None, model: str | None,
           no_clip: bool, no_ocr: bool, no_remember: bool, fetch: bool, all_images: bool, originals: Path | None,
           fail_on: str | None) -> None:
     """Check every article image of a saved PAGE (.html, Webpage Complete, .mhtml)."""
-    from captioncheck.config import Settings
+    from captioncheck.config import Settings, index_spec
     from captioncheck.load import load_page
 
-    settings = Settings(index_path=index_path, use_clip=not no_clip, use_ocr=not no_ocr, remember=not no_remember,
+    settings = Settings(index_path=index_spec(index_path), use_clip=not no_clip, use_ocr=not no_ocr, remember=not no_remember,
                         all_images=all_images)
     if model:
         settings.model = model
@@ -124,12 +125,12 @@ def _emit(report: Any, fmt: str, out: Path | None) -> None:
 
 
 def _html(report: Any, source: Any, settings: Any, originals: Path | None) -> str:
-    from captioncheck.config import default_index_path
+    from captioncheck.config import data_dir, is_index_url
     from captioncheck.report.assets import original_thumbnails, page_thumbnails
     from captioncheck.report.html import to_html
 
-    index_path = settings.index_path or default_index_path()
-    folder = originals or Path(index_path).parent / "originals"
+    index_path = settings.resolved_index_spec()
+    folder = originals or (data_dir() if is_index_url(index_path) else Path(index_path).parent) / "originals"
     from captioncheck.pipeline import image_data
 
     def saved_copy(image: Any) -> bytes | None:  # never the network: only what was saved with the page
@@ -140,7 +141,8 @@ def _html(report: Any, source: Any, settings: Any, originals: Path | None) -> st
 
     thumbs = page_thumbnails(report, saved_copy)
     try:
-        origs = original_thumbnails(report, index_path if Path(index_path).is_file() else None, folder)
+        origs = original_thumbnails(report, index_path if is_index_url(index_path) or Path(index_path).is_file() else None,
+                                    folder)
     except CaptionCheckError:
         origs = {}
     return to_html(report, thumbs, origs)

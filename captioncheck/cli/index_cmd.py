@@ -12,20 +12,26 @@ from typing import Any
 import click
 
 from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
-from captioncheck.config import default_index_path
-
+from captioncheck.config import default_index_spec, index_spec
 
 
 def index_option(f: Any) -> Any:
-    return click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Index file (default: index.sqlite under the data dir, env CAPTIONCHECK_DATADIR).")(f)
+    return click.option("--index", "index_path", default=None, metavar="FILE|URL",
+                        help="Index: a SQLite file or a postgresql://user:pw@host/db URL shared by a team "
+                             "[env CAPTIONCHECK_INDEX; default: index.sqlite under the data dir].")(f)
+
+
+def shown(index_path: str | None) -> str:
+    from captioncheck.index.backends import display
+
+    return display(index_spec(index_path) or default_index_spec())
 
 
 @contextmanager
-def opened(index_path: Path | None, *, readonly: bool = False) -> Iterator[Any]:
+def opened(index_path: str | None, *, readonly: bool = False) -> Iterator[Any]:
     from captioncheck.index import open_index
 
-    index = open_index(index_path or default_index_path(), create=not readonly, readonly=readonly)
+    index = open_index(index_spec(index_path) or default_index_spec(), create=not readonly, readonly=readonly)
     try:
         yield index
     finally:
@@ -56,7 +62,7 @@ def index() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Hashing processes (default: cores, max 4).")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=64, show_default=True, help="Photos per transaction.")
 @index_option
-def add(paths: tuple[Path, ...], sidecar: Path | None, workers: int | None, batch: int, index_path: Path | None,
+def add(paths: tuple[Path, ...], sidecar: Path | None, workers: int | None, batch: int, index_path: str | None,
         license_: str, **meta: str) -> None:
     """Add photo files or folders (recursive) with their original context.
 
@@ -78,7 +84,7 @@ def add(paths: tuple[Path, ...], sidecar: Path | None, workers: int | None, batc
     for path, why in report.failed:
         err(f"skipped {path}: {why}")
     click.echo(f"added {report.added} photo(s), merged {report.merged} duplicate(s), skipped {len(report.failed)}; "
-               f"{total} photo(s) in {index_path or default_index_path()}")
+               f"{total} photo(s) in {shown(index_path)}")
     if report.failed and not report.photo_ids:
         sys.exit(2)
 
@@ -113,7 +119,7 @@ def _progress(total: int) -> Iterator[Any]:
 @click.option("--url", default=None, help="Address of the saved page (else read from the page).")
 @click.option("--all-images", is_flag=True, help="Also index images that are not article images (ads, logos...).")
 @index_option
-def add_page(page: Path, url: str | None, all_images: bool, index_path: Path | None) -> None:
+def add_page(page: Path, url: str | None, all_images: bool, index_path: str | None) -> None:
     """Index the article images of a saved page with their captions and the page's date."""
     from captioncheck.index.pages import add_page_images
 
@@ -131,7 +137,7 @@ def add_page(page: Path, url: str | None, all_images: bool, index_path: Path | N
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
 @click.option("-k", "--top", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per image.")
 @index_option
-def search(images: tuple[Path, ...], fmt: str, k: int, index_path: Path | None) -> None:
+def search(images: tuple[Path, ...], fmt: str, k: int, index_path: str | None) -> None:
     """Look images up; JSON Lines: one {"query": PATH, "matches": [...]} per image."""
     failed = 0
     with opened(index_path, readonly=True) as idx:
@@ -175,7 +181,7 @@ def _print_text(query: str, matches: list[Any]) -> None:
 @index.command("stats")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
 @index_option
-def stats(fmt: str, index_path: Path | None) -> None:
+def stats(fmt: str, index_path: str | None) -> None:
     """Counts of photos, hashes and sightings in the index."""
     with opened(index_path, readonly=True) as idx:
         data = idx.stats()
@@ -190,7 +196,7 @@ def stats(fmt: str, index_path: Path | None) -> None:
 @click.argument("photo_ids", nargs=-1, type=int)
 @click.option("--sha256", "digests", multiple=True, help="Remove the photo with these content hashes.")
 @index_option
-def remove(photo_ids: tuple[int, ...], digests: tuple[str, ...], index_path: Path | None) -> None:
+def remove(photo_ids: tuple[int, ...], digests: tuple[str, ...], index_path: str | None) -> None:
     """Remove photos by id (as `index search` prints them) or by --sha256."""
     if not photo_ids and not digests:
         raise InputError("nothing to remove: give photo ids or --sha256 HEX")
@@ -216,7 +222,7 @@ def remove(photo_ids: tuple[int, ...], digests: tuple[str, ...], index_path: Pat
 @index.command("export")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSONL file (default stdout).")
 @index_option
-def export(output: Any, index_path: Path | None) -> None:
+def export(output: Any, index_path: str | None) -> None:
     """Write every photo with its metadata, hashes and sightings as JSON Lines."""
     from captioncheck.index.transfer import export_lines
 
@@ -230,7 +236,7 @@ def export(output: Any, index_path: Path | None) -> None:
 @click.option("--skip-bad", is_flag=True, help="Import the valid lines and skip (and count) bad ones; "
               "without it one bad line imports nothing.")
 @index_option
-def import_(source: Any, skip_bad: bool, index_path: Path | None) -> None:
+def import_(source: Any, skip_bad: bool, index_path: str | None) -> None:
     """Read JSON Lines written by `index export` (photos already present are merged); all or nothing."""
     from captioncheck.index.transfer import import_lines
 
@@ -244,3 +250,8 @@ def import_(source: Any, skip_bad: bool, index_path: Path | None) -> None:
         err(f"skipped {problem}")
     skipped = f", skipped {result.bad_count} bad line(s)" if result.bad_count else ""
     click.echo(f"imported {result.added} photo(s), merged {result.merged}{skipped}")
+
+
+from captioncheck.cli.archive_cmd import add_archive  # noqa: E402  (its own module; registered here)
+
+index.add_command(add_archive)

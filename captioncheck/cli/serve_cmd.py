@@ -1,9 +1,16 @@
-"""`captioncheck serve`: run the HTTP API (api/app.py) with uvicorn."""
+"""`captioncheck serve`: run the HTTP API (api/app.py) with uvicorn, in one process or several.
+
+With `--processes N` uvicorn starts N worker processes; each builds the API from the same settings
+(handed over as JSON in CAPTIONCHECK_SERVE_SETTINGS) and holds its own in-memory searcher over
+the shared index (a SQLite file on this machine, or a PostgreSQL database for several machines),
+loaded once at start-up and refreshed incrementally (CAPTIONCHECK_INDEX_REFRESH seconds).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,12 +30,15 @@ if TYPE_CHECKING:
 @click.option("--light-workers", default=None, type=click.IntRange(0, 64),
               help="More worker processes only for light checks (small page with its images), so these answer at once "
                    "while the others are busy [env CAPTIONCHECK_API_LIGHT_WORKERS, default 1].")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (uvicorn workers) on one port, each with its own worker processes; all share the index.")
 @click.option("--queue", "queue_size", default=None, type=click.IntRange(0, 10_000),
               help="Checks that may wait for a worker before 503 + Retry-After [env CAPTIONCHECK_API_QUEUE, default 8].")
 @click.option("--timeout", "timeout_s", default=None, type=click.FloatRange(1, 3600),
               help="Seconds one request may take before 504 [env CAPTIONCHECK_API_TIMEOUT, default 90].")
-@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Known-photo index (SQLite) [default: the data dir's index.sqlite].")
+@click.option("--index", "index_path", default=None, metavar="FILE|URL",
+              help="Known-photo index: a SQLite file or a postgresql:// URL shared by several servers "
+                   "[env CAPTIONCHECK_INDEX; default: the data dir's index.sqlite].")
 @click.option("--model", default=None, help="CLIP model spec or preset [env CAPTIONCHECK_MODEL].")
 @click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
@@ -44,7 +54,7 @@ if TYPE_CHECKING:
 @click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="CIDR",
               help="Let the fetcher reach this network although it is private/loopback; for tests only (repeatable) [env CAPTIONCHECK_FETCH_ALLOW].")
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"]))
-def serve(host: str, port: int, log_level: str, **options: Any) -> None:
+def serve(host: str, port: int, log_level: str, processes: int, **options: Any) -> None:
     """Serve the HTTP API (POST /v1/check, /v1/index/*, OpenAPI at /docs) for the browser extension and other clients."""
     settings = _settings(options)
     try:
@@ -55,18 +65,62 @@ def serve(host: str, port: int, log_level: str, **options: Any) -> None:
     except ImportError as exc:
         raise DependencyError(f"the API needs extra packages ({exc.name}): pip install 'captioncheck[api]'") from exc
     configure_json_logging(log_level)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False,
-                log_level=log_level, timeout_graceful_shutdown=5)
+    common: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False, "log_level": log_level,
+                              "timeout_graceful_shutdown": 5}
+    if processes == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    os.environ[SETTINGS_ENV] = encode_settings(settings)  # inherited by the worker processes
+    os.environ["CAPTIONCHECK_LOG_LEVEL"] = log_level
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=processes, **common)
+
+
+SETTINGS_ENV = "CAPTIONCHECK_SERVE_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The app of one `--processes` worker, built from the settings the parent resolved."""
+    from api.app import create_app
+    from api.logs import configure_json_logging
+
+    settings = decode_settings(os.environ[SETTINGS_ENV])
+    configure_json_logging(os.environ.get("CAPTIONCHECK_LOG_LEVEL", "info"))
+    return create_app(settings)
+
+
+def encode_settings(settings: ApiSettings) -> str:
+    def plain(value: object) -> object:
+        if isinstance(value, (frozenset, set)):
+            return sorted(value)  # type: ignore[type-var]
+        return str(value)  # paths, networks
+
+    return json.dumps(dataclasses.asdict(settings), default=plain)
+
+
+def decode_settings(text: str) -> ApiSettings:
+    from api.settings import ApiSettings
+    from captioncheck.config import Settings, index_spec
+    from captioncheck.netfetch import FetchLimits, parse_networks
+
+    data = json.loads(text)
+    check = data.pop("check")
+    check["index_path"] = index_spec(check["index_path"])
+    fetch = data.pop("fetch")
+    fetch["allow"] = parse_networks(",".join(fetch["allow"]))
+    api_keys = frozenset(data.pop("api_keys"))
+    rest = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}  # JSON lists were tuples
+    return ApiSettings(check=Settings(**check), fetch=FetchLimits(**fetch), api_keys=api_keys, **rest)
 
 
 def _settings(options: dict[str, Any]) -> ApiSettings:
     """Command-line options over environment over defaults."""
     from api.settings import ApiSettings
+    from captioncheck.config import index_spec
     from captioncheck.netfetch import parse_networks
 
     settings = ApiSettings()
     check = settings.check
-    check.index_path = options["index_path"] or check.index_path
+    check.index_path = index_spec(options["index_path"]) or check.index_path
     check.model = options["model"] or check.model
     check.use_clip, check.use_ocr = not options["no_clip"], not options["no_ocr"]
     check.remember = not options["no_remember"]

@@ -268,7 +268,12 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
         )
     embedded_caption = str(getattr(embedded, "caption", "") or "") if embedded is not None else ""
     original_claim = next((c for c in claims if c.source == "original"), None)
-    comparison = compare_captions(caption_claim, original_claim, "original") if caption_claim and original_claim and original_claim.text else None
+    comparison = None
+    if caption_claim and original_claim and original_claim.text:
+        # the caption is compared with what the original caption itself says; its record date only when it names none
+        own = find_dates(original_claim.text, "en")
+        said = original_claim.model_copy(update={"dates": _date_refs(own)}) if own else original_claim
+        comparison = compare_captions(caption_claim, said, "original")
     return CrossChecks(
         page_language=facts.language,
         page_date=facts.published.start.isoformat() if facts.published else "",

@@ -3,7 +3,7 @@ appearances (sightings) compared with this page.
 
 Aspects: people/organisations named (`names.names_in`), places located (claims' places, by
 country), dates (claims' periods, within DATE_AGREE_DAYS), numbers (2+ digits, not years; they
-only back up another aspect). A comparison records which aspects agree and which differ;
+only back up another aspect), and wording (half the words shared: the same caption, agreeing). A comparison records which aspects agree and which differ;
 `verdict` decides what that means.
 """
 
@@ -24,6 +24,7 @@ from captioncheck.crosscheck.models import (
 from captioncheck.crosscheck.names import names_in, same_person
 
 DATE_AGREE_DAYS = 30
+SAME_WORDING = 0.5  # word overlap from which two captions tell the same story in the same words
 EARLIER_DAYS = 30  # a sighting this much older than the page is an earlier use
 _NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")
 _YEARISH = re.compile(r"(?:19|20)\d{2}")
@@ -74,6 +75,8 @@ def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str) 
         gap = min(_period_gap(a, b) for a in mine for b in theirs)
         (cmp.agrees if gap <= DATE_AGREE_DAYS else cmp.differs).append("date")
         cmp.details["date"] = f"{', '.join(d.mention for d in mine[:2])} vs {', '.join(d.mention for d in theirs[:2])}"
+    if cmp.word_overlap >= SAME_WORDING:
+        cmp.agrees.append("wording")
     nums, other_nums = _numbers(caption.text), _numbers(other.text)
     if nums and other_nums:
         if nums & other_nums:

@@ -89,7 +89,7 @@ def load_identifier() -> Any:
         folder = cache_dir()
         if (folder / "classes.json").is_file():
             return _read(folder)
-    except (OSError, ValueError, KeyError):
+    except Exception:  # noqa: BLE001 - a damaged cache or another py3langid layout: its own loader below
         folder = None
     model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     if folder is not None:

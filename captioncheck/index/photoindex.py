@@ -19,8 +19,11 @@ not used.
 
 from __future__ import annotations
 
+import os
 import threading
-from dataclasses import asdict, dataclass, fields, replace
+import time
+import weakref
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +33,9 @@ from PIL import Image
 from captioncheck._exceptions import InputError
 from captioncheck._types import Match, Sighting
 from captioncheck.index import hashes as H
+from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
-from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
+from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 
 # Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash)
 # pair; chosen by bench/hash_robustness.py for <= 0.1% false matches (docs/index.md).
@@ -49,6 +53,43 @@ MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published def
 # the windows centred on the photo: a straightened (tilted back) query is compared with these only
 CENTRE_WINDOWS = frozenset(name for name, x, y, w, h in H.CROP_WINDOWS if abs(x + w / 2 - 0.5) < 1e-6 and abs(y + h / 2 - 0.5) < 1e-6)
 UNRELATED_DISTANCE = 256.0  # expected combined distance between unrelated photos: score 0
+DEFAULT_REFRESH_S = 1.0  # a photo added by another process is searchable here within this many seconds
+
+
+def refresh_interval() -> float:
+    """Seconds between loads of other processes' new hashes [env CAPTIONCHECK_INDEX_REFRESH, default 1]."""
+    text = os.environ.get("CAPTIONCHECK_INDEX_REFRESH", "")
+    try:
+        value = float(text) if text else DEFAULT_REFRESH_S
+    except ValueError as exc:
+        raise InputError(f"CAPTIONCHECK_INDEX_REFRESH={text!r} is not a number of seconds; fix or unset it") from exc
+    if value < 0:
+        raise InputError("CAPTIONCHECK_INDEX_REFRESH must be >= 0 seconds")
+    return value
+
+
+@dataclass
+class Freshness:
+    """When a process's searcher last loaded new hashes from its store (one per shared searcher)."""
+
+    interval_s: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    synced_at: float = 0.0  # time.monotonic() when the last load started (0: never)
+    dirty: bool = True  # this process wrote: load at the next search whatever the interval
+
+
+_FRESHNESS: weakref.WeakKeyDictionary[HashSearcher, Freshness] = weakref.WeakKeyDictionary()
+_FRESHNESS_LOCK = threading.Lock()
+
+
+def _freshness(searcher: HashSearcher, interval_s: float | None) -> Freshness:
+    with _FRESHNESS_LOCK:
+        state = _FRESHNESS.get(searcher)
+        if state is None:
+            state = _FRESHNESS[searcher] = Freshness(refresh_interval() if interval_s is None else interval_s)
+        elif interval_s is not None:
+            state.interval_s = interval_s
+        return state
 
 
 @dataclass
@@ -114,13 +155,24 @@ def describe(region: str, transform: str, variant: str) -> str:
     return "+".join(parts)
 
 
-class PhotoIndex:
-    """Known photos in a store plus the in-memory hash searcher shared by this process."""
+def loaded_generations() -> list[int]:
+    """The generation (highest hash row id loaded) of every searcher this process holds, without loading."""
+    with _FRESHNESS_LOCK:
+        return sorted(searcher.last_row_id for searcher in list(_FRESHNESS.keys()))
 
-    def __init__(self, store: SQLiteStore, searcher: HashSearcher) -> None:
+
+class PhotoIndex:
+    """Known photos in a store plus the in-memory hash searcher shared by this process.
+
+    The searcher loads the hashes other processes added (rows with a higher id) at most every
+    `refresh_s` seconds before a search, at once after a write through this process, or on demand
+    (`sync(force=True)`); `freshness()` tells how far behind the store it may be.
+    """
+
+    def __init__(self, store: PhotoStore, searcher: HashSearcher, *, refresh_s: float | None = None) -> None:
         self.store = store
         self.searcher = searcher
-        self._sync_lock = threading.Lock()
+        self._fresh = _freshness(searcher, refresh_s)
 
     def __enter__(self) -> PhotoIndex:
         return self
@@ -138,7 +190,7 @@ class PhotoIndex:
         return self.add_hashed(digest, len(data), (h.width, h.height), h.rows, meta, commit=commit, origin=origin)
 
     def add_hashed(self, digest: str, size: int, dims: tuple[int, int], rows: list[H.HashRow], meta: PhotoMeta, *,
-                   commit: bool = True, origin: str = "curated") -> int:
+                   commit: bool = True, origin: str = "curated", added_at: str = "") -> int:
         """Add a photo whose hashes were computed elsewhere (parallel ingest, import).
 
         The same bytes added again are merged: curated metadata fills the empty fields of a
@@ -155,7 +207,8 @@ class PhotoIndex:
         if not rows:
             raise ValueError("a new photo needs its hashes")
         record = PhotoRecord(id=0, sha256=digest, size=size, width=dims[0], height=dims[1], origin=origin,
-                             added_at=utcnow(), **asdict(meta))
+                             added_at=added_at or utcnow(), **asdict(meta))
+        self._fresh.dirty = True
         return self.store.add_photo(record, rows, commit=commit)
 
     def remember_seen(self, data: bytes, sighting: Sighting, *, commit: bool = True) -> bool:
@@ -170,7 +223,7 @@ class PhotoIndex:
         photo_id = self.add_photo(data, meta, commit=False, origin="seen")
         added = self.store.add_sighting(photo_id, sighting, commit=False)
         if commit:
-            self.store.commit()
+            self.commit()
         return added
 
     def remove(self, photo_ids: list[int]) -> int:
@@ -178,6 +231,7 @@ class PhotoIndex:
 
     def commit(self) -> None:
         self.store.commit()
+        self._fresh.dirty = True
 
     # -- reads
     def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None,
@@ -196,6 +250,13 @@ class PhotoIndex:
                 raise
             img = None
         queries = H.query_hashes(img) if img is not None else []
+        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact)
+
+    def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None,
+                      exact: int | None = None) -> list[Match]:
+        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes."""
+        if not queries and exact is None:
+            return []
         self.sync()
         best: dict[int, Hit] = {}
         if queries:
@@ -218,24 +279,50 @@ class PhotoIndex:
             out.append(_match(rec, hit, queries[hit.query] if hit.query >= 0 else None, others))
         return out[:k]
 
-    def sync(self) -> None:
-        """Load hashes added since the searcher last looked (by this or another process)."""
-        with self._sync_lock:
-            while True:
-                rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
-                if not rows:
-                    return
-                bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
-                self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
-                                  last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
+    def sync(self, *, force: bool = False) -> None:
+        """Load hashes added since the searcher last looked (by this or another process): when forced,
+        after a write through this process, or when the last load is older than the refresh interval."""
+        fresh = self._fresh
+        with fresh.lock:
+            started = time.monotonic()
+            if not (force or fresh.dirty or not fresh.synced_at or started - fresh.synced_at >= fresh.interval_s):
+                return
+            fresh.dirty = False
+            try:
+                self._load()
+            except BaseException:
+                fresh.dirty = True
+                raise
+            fresh.synced_at = started
+
+    def _load(self) -> None:
+        """Every stored PDQ (and smooth) hash with its aux hash and quality; low quality ones too (pair_class
+        gives them stricter thresholds)."""
+        while True:
+            rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
+            if not rows:
+                return
+            bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
+            self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
+                              last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)
 
+    def freshness(self) -> dict[str, Any]:
+        """The searcher's generation (highest hash row id loaded), the store's, and the lag in seconds:
+        0 when up to date, else the age of the last load (anything older than that is searchable)."""
+        latest = self.store.latest_hash_id("pdq")
+        generation = self.searcher.last_row_id
+        age = time.monotonic() - self._fresh.synced_at if self._fresh.synced_at else None
+        lag = 0.0 if latest <= generation else round(age, 3) if age is not None else None
+        return {"generation": generation, "latest_generation": latest, "lag_s": lag,
+                "refresh_s": self._fresh.interval_s}
+
     def stats(self) -> dict[str, Any]:
-        self.sync()
-        return {**self.store.stats(), "search": self.searcher.kind, "searchable_hashes": len(self.searcher),
-                "thresholds": dict(THRESHOLDS)}
+        self.sync(force=True)
+        return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
+                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), **self.freshness()}
 
     def close(self) -> None:
         self.store.close()
@@ -300,18 +387,23 @@ def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash | None, sightings: lis
     )
 
 
-def open_index(path: str | Path, *, create: bool = True, readonly: bool = False) -> PhotoIndex:
-    """Open (or create) the index at `path`; its searcher is shared by every open of it in this process.
+def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, refresh_s: float | None = None) -> PhotoIndex:
+    """Open (or create) the index at `spec`: a SQLite file path or a `postgresql://` URL. Its searcher is
+    shared by every open of it in this process.
 
-    The searcher is keyed by path and by the random id the database was created with, so a file
-    deleted and built again at the same path gets a fresh searcher.
+    The searcher is keyed by path (or database) and by the random id the database was created with,
+    so a file deleted and built again at the same path gets a fresh searcher.
     """
-    store = SQLiteStore(path, create=create, readonly=readonly)
-    key = f"{Path(path).resolve()}#{store.index_id()}"
-    return PhotoIndex(store, shared(key))
+    store = open_store(spec, create=create, readonly=readonly)
+    try:
+        key = store_key(spec, store)
+    except BaseException:
+        store.close()
+        raise
+    return PhotoIndex(store, shared(key), refresh_s=refresh_s)
 
 
 __all__ = [
     "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
-    "accepted", "is_iso_date", "open_index", "pair_class", "score",
+    "accepted", "is_iso_date", "loaded_generations", "open_index", "pair_class", "score",
 ]

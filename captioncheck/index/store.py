@@ -104,6 +104,7 @@ class PhotoStore(Protocol):
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
+    def latest_hash_id(self, kind: str = "pdq") -> int: ...
     def index_id(self) -> str: ...
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int: ...
     def stats(self) -> dict[str, Any]: ...
@@ -113,6 +114,8 @@ class PhotoStore(Protocol):
 
 class SQLiteStore:
     """The default backend: one SQLite file in WAL mode."""
+
+    backend = "sqlite"
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = Path(path)
@@ -358,6 +361,12 @@ class SQLiteStore:
                 (kind, after_id, limit),
             ).fetchall()
         return [(r[0], r[1], r[2], bytes(r[3]), r[4], bytes(r[5]) if r[5] is not None else None) for r in rows]
+
+    @_reads
+    def latest_hash_id(self, kind: str = "pdq") -> int:
+        """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
+        with self._lock:
+            return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM hashes WHERE kind = ?", (kind,)).fetchone()[0])
 
     @_reads
     def index_id(self) -> str:

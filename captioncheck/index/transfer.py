@@ -93,6 +93,7 @@ class ExportLine(_Strict):
     place: str = Field(default="", max_length=TEXT)
     license: str = Field(default="", max_length=TEXT)
     origin: Literal["curated", "seen"] = "curated"
+    added_at: str = Field(default="", max_length=64)  # kept: moving an index keeps when each photo was added
     hashes: list[HashLine] = Field(max_length=1000)
     sightings: list[SightingLine] = Field(default_factory=list, max_length=100_000)
 
@@ -173,7 +174,7 @@ def import_lines(index: PhotoIndex, lines: Iterable[str], *, name: str = "input"
 def _add(index: PhotoIndex, obj: ExportLine, result: ImportResult) -> None:
     existed = index.store.find_sha256(obj.sha256) is not None
     pid = index.add_hashed(obj.sha256, obj.size, (obj.width or 0, obj.height or 0), [h.row() for h in obj.hashes],
-                           obj.meta(), commit=False, origin=obj.origin)
+                           obj.meta(), commit=False, origin=obj.origin, added_at=obj.added_at)
     for s in obj.sightings:  # idempotent per (photo, page): a merged photo gains the pages it lacked
         index.store.add_sighting(pid, s.sighting(), commit=False)
     result.merged += existed

@@ -53,7 +53,7 @@ def page_thumbnails(report: CheckReport, reader: Callable[[ImageReport], bytes |
     return thumbs
 
 
-def original_thumbnails(report: CheckReport, index_path: Path | None, folder: Path | None) -> dict[int, bytes]:
+def original_thumbnails(report: CheckReport, index_path: Path | str | None, folder: Path | None) -> dict[int, bytes]:
     """photo_id -> thumbnail of the matched original, for files found in `folder` by SHA-256."""
     ids = {m.photo_id for img in report.images for m in img.matches if m.origin != "seen"}
     if not ids or index_path is None or folder is None or not folder.is_dir():

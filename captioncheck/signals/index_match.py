@@ -4,8 +4,9 @@ first-seen registry, and (separately, after the check) remember the images seen 
 Two stores, one interface (`captioncheck.index.open_index`):
 - the *lookup index*: `settings.index_path` (e.g. `--index testdata/index.sqlite`), opened
   read-only so a check never modifies a curated index;
-- the *first-seen registry*: the default index under the data dir, which also holds the user's
-  own curated photos. When no `--index` is given both are the same file.
+- the *first-seen registry*: the default index (CAPTIONCHECK_INDEX, else index.sqlite under the
+  data dir), which also holds the user's own curated photos. When no `--index` is given both are
+  the same index. Either may be a SQLite file or a shared PostgreSQL database (postgresql://...).
 """
 
 from __future__ import annotations
@@ -17,28 +18,36 @@ from typing import Any
 
 from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
 from captioncheck._types import Match, Sighting
-from captioncheck.config import Settings, default_index_path
+from captioncheck.config import Settings, default_index_spec, index_spec, is_index_url
 from captioncheck.signals.base import Evidence, PageBatch
 
 NAME = "index_match"
 TOP_K = 5
 
 
-def lookup_paths(settings: Settings) -> list[Path]:
-    """The index files to search, existing ones only; an explicit missing --index is an error."""
-    paths: list[Path] = []
-    if settings.index_path is not None:
-        explicit = Path(settings.index_path)
-        if not explicit.is_file():
+def lookup_paths(settings: Settings) -> list[Path | str]:
+    """The indexes to search: existing files and PostgreSQL URLs; an explicit missing --index file is an error."""
+    paths: list[Path | str] = []
+    explicit = index_spec(settings.index_path)
+    if explicit is not None:
+        if not is_index_url(explicit) and not Path(explicit).is_file():
             raise InputError(f"index file not found: {explicit}; build one with `captioncheck index add` or drop --index")
         paths.append(explicit)
-    registry = default_index_path()
-    if registry.is_file() and registry.resolve() not in {p.resolve() for p in paths}:
+    registry = default_index_spec()
+    if _worth_adding(registry, paths):
         paths.append(registry)
     return paths
 
 
-def _open(path: Path, readonly: bool) -> Any:
+def _worth_adding(registry: Path | str, paths: list[Path | str]) -> bool:
+    """Whether the registry is worth searching too: it exists and is not already in `paths`."""
+    if is_index_url(registry):
+        return registry not in paths
+    known = {Path(p).resolve() for p in paths if not is_index_url(p)}
+    return Path(registry).is_file() and Path(registry).resolve() not in known
+
+
+def _open(path: Path | str, readonly: bool) -> Any:
     """A connection per check is cheap: the hash searcher is shared per index file by open_index."""
     from captioncheck.index import open_index
 
@@ -71,7 +80,7 @@ class IndexMatchSignal:
             except InputError:  # a damaged index file: the check stops and says so (never dropped silently)
                 raise
             except (CaptionCheckError, ImportError, OSError) as exc:
-                if batch.settings.index_path is not None and path == Path(batch.settings.index_path):
+                if path == index_spec(batch.settings.index_path):  # the --index given (a file or a URL)
                     raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
                 problems.append(str(exc))  # the first-seen registry: its lookups are lost, the check goes on
         if not indexes:
@@ -106,8 +115,9 @@ def remember(batch: PageBatch, page_url: str, countries: Iterable[str] = ()) -> 
         return ""
     seen_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     try:
-        registry = default_index_path()
-        registry.parent.mkdir(parents=True, exist_ok=True)
+        registry = default_index_spec()
+        if not is_index_url(registry):
+            Path(registry).parent.mkdir(parents=True, exist_ok=True)
         idx = _open(registry, readonly=False)
     except (CaptionCheckError, ImportError, OSError) as exc:
         return f"images not remembered: {exc}"

@@ -338,7 +338,11 @@ class OcrSignal:
         if len(group) > 1:
             try:
                 return [Evidence(signal=NAME, value=r) for r in read_images(images, languages, timeout_s)]
-            except Exception:  # one image broke the group: read them one by one below
+            except RuntimeError as exc:
+                if "timeout" in str(exc).lower():  # the group's time is spent: reading again would double it
+                    reason = f"OCR gave up after {timeout_s:g} s per image ({len(group)} images read together)"
+                    return [Evidence.unavailable(NAME, reason) for _ in group]
+            except Exception:  # noqa: BLE001, S110 - one image broke the group: read them one by one below
                 pass
         return [self._one(img, languages, timeout_s, deadline) for img in images]
 

@@ -51,7 +51,9 @@ def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-u
 
 
 def test_health_info_and_openapi(client: TestClient) -> None:
-    assert client.get("/v1/health").json() == {"status": "ok"}
+    health = client.get("/v1/health").json()
+    assert health["status"] == "ok" and health["index"]["generation"] == health["index"]["latest_generation"] == 0
+    assert health["index"]["lag_s"] == 0.0 and health["index"]["refresh_s"] > 0
     info = client.get("/v1/info").json()
     assert info["model"] == {"spec": info["model"]["spec"], "enabled": False, "loaded": False, "error": ""}
     assert info["index"]["enabled"] and info["index"]["photos"] == 0

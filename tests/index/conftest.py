@@ -1,9 +1,12 @@
-"""Real photo files for the index tests: JPEGs written with genuine EXIF, IPTC (APP13) and XMP blocks."""
+"""Real photo files for the index tests: JPEGs written with genuine EXIF, IPTC (APP13) and XMP blocks;
+and both index backends: a SQLite file, a database on a real throw-away PostgreSQL server."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import itertools
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +90,44 @@ def photo_dir(tmp_path: Path) -> Path:
         target.write_bytes(jpeg_bytes(photo(i)))
     (root / "notes.txt").write_text("not an image")
     return root
+
+
+# -- the two backends: every test taking `index_spec` runs on a SQLite file and on a PostgreSQL database
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from tests.pg_server import PgServer  # noqa: E402
+
+_DB_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def new_index(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[[str], str | Path]:
+    """Makes an empty index of a backend: a SQLite file path, or a fresh database's URL."""
+    def make(backend: str) -> str | Path:
+        if backend == "sqlite":
+            return tmp_path_factory.mktemp("index") / "i.sqlite"
+        server: PgServer = request.getfixturevalue("pg_server")
+        return server.create_database(f"t{next(_DB_NUMBERS)}")
+    return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def index_spec(backend: str, new_index: Callable[[str], str | Path]) -> Iterator[str | Path]:
+    """An empty index: a SQLite file, or a fresh database on the session's PostgreSQL server."""
+    yield new_index(backend)
+    if backend == "postgresql":
+        from captioncheck.index.store_postgres import close_pools
+
+        close_pools()
+
+
+@pytest.fixture
+def other_spec(backend: str, new_index: Callable[[str], str | Path]) -> str | Path:
+    """A second empty index of the same backend."""
+    return new_index(backend)

@@ -1,4 +1,4 @@
-"""Look-ups of transformed copies: mirror, crops, borders, a screenshot; and unrelated photos."""
+"""Look-ups of transformed copies: mirror, crops, borders, a screenshot; and unrelated photos (on both backends)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from captioncheck.index import hashes as H
 from captioncheck.index.photoindex import score
 
 
-@pytest.fixture(scope="module")
-def index_of_10(tmp_path_factory: pytest.TempPathFactory, make_photo, make_jpeg):
-    idx = open_index(tmp_path_factory.mktemp("idx") / "i.sqlite")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def index_of_10(request: pytest.FixtureRequest, new_index, make_photo, make_jpeg):
+    idx = open_index(new_index(request.param))
     ids = [idx.add_photo(make_jpeg(make_photo(s)), PhotoMeta(caption=f"photo {s}")) for s in range(10)]
     yield idx, ids
     idx.close()

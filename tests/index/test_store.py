@@ -1,8 +1,10 @@
-"""Store, migrations and the PhotoIndex API on real SQLite files."""
+"""Store, migrations and the PhotoIndex API on real SQLite files and real PostgreSQL databases
+(`index_spec`: each test taking it runs on both backends)."""
 
 from __future__ import annotations
 
 import os
+import time
 import sqlite3
 from pathlib import Path
 
@@ -62,9 +64,9 @@ def test_not_a_database_and_missing_file(tmp_path: Path) -> None:
         open_index(tmp_path / "absent.sqlite", readonly=True)
 
 
-def test_duplicates_merge_by_sha256(tmp_path: Path, make_photo, make_jpeg) -> None:
+def test_duplicates_merge_by_sha256(index_spec, make_photo, make_jpeg) -> None:
     data = make_jpeg(make_photo(1))
-    with open_index(tmp_path / "i.sqlite") as idx:
+    with open_index(index_spec) as idx:
         a = idx.add_photo(data, PhotoMeta(caption="first caption"))
         b = idx.add_photo(data, PhotoMeta(caption="ignored: caption already set", credit="AFP"))
         assert a == b
@@ -73,9 +75,9 @@ def test_duplicates_merge_by_sha256(tmp_path: Path, make_photo, make_jpeg) -> No
         assert idx.stats()["photos"] == 1
 
 
-def test_seen_then_curated_and_sightings(tmp_path: Path, make_photo, make_jpeg) -> None:
+def test_seen_then_curated_and_sightings(index_spec, make_photo, make_jpeg) -> None:
     data = make_jpeg(make_photo(2))
-    with open_index(tmp_path / "i.sqlite") as idx:
+    with open_index(index_spec) as idx:
         assert idx.remember_seen(data, Sighting(page_url="https://a.example/1", caption="Tehran, 2019", seen_at="2019-12-11T10:00:00+00:00",
                                                 published="2019-12-11", lang="fr", countries=["IR"]))
         assert idx.remember_seen(data, Sighting(page_url="https://www.b.example/2", caption="Other", seen_at="2020-01-01T00:00:00+00:00"))
@@ -94,9 +96,9 @@ def test_seen_then_curated_and_sightings(tmp_path: Path, make_photo, make_jpeg) 
         assert idx.stats()["sightings"] == 2
 
 
-def test_a_page_seen_again_is_one_sighting_keeping_the_earliest(tmp_path: Path, make_photo, make_jpeg) -> None:
+def test_a_page_seen_again_is_one_sighting_keeping_the_earliest(index_spec, make_photo, make_jpeg) -> None:
     data = make_jpeg(make_photo(6))
-    with open_index(tmp_path / "i.sqlite") as idx:
+    with open_index(index_spec) as idx:
         assert idx.remember_seen(data, Sighting(page_url="https://a.example/1", seen_at="2021-05-01T00:00:00+00:00"))
         assert not idx.remember_seen(data, Sighting(page_url="https://a.example/1", seen_at="2020-05-01T00:00:00+00:00",
                                                     caption="late context", published="2020-04-30"))
@@ -123,8 +125,8 @@ def test_sightings_migrate_from_schema_2(tmp_path: Path, make_photo, make_jpeg) 
         assert [(s.page_url, s.caption, s.seen_at) for s in found] == [("https://a.example/1", "first", "2020"), ("https://b.example/", "b", "2022")]
 
 
-def test_remove_and_search_updates_incrementally(tmp_path: Path, make_photo, make_jpeg) -> None:
-    path = tmp_path / "i.sqlite"
+def test_remove_and_search_updates_incrementally(index_spec, make_photo, make_jpeg) -> None:
+    path = index_spec
     with open_index(path) as idx:
         a = idx.add_photo(make_jpeg(make_photo(3)), PhotoMeta(caption="a"))
         assert [m.photo_id for m in idx.search(make_photo(3))] == [a]
@@ -146,9 +148,46 @@ def test_rebuilt_file_gets_a_fresh_searcher(tmp_path: Path, make_photo, make_jpe
         assert idx.search(make_photo(5)) == []
 
 
-def test_bad_image_is_an_input_error(tmp_path: Path) -> None:
-    with open_index(tmp_path / "i.sqlite") as idx:
+def test_bad_image_is_an_input_error(index_spec) -> None:
+    with open_index(index_spec) as idx:
         with pytest.raises(InputError, match="cannot decode image"):
             idx.add_photo(b"\x89PNG not really", PhotoMeta())
         with pytest.raises(InputError):
             idx.search(b"")
+
+
+def test_refresh_at_most_every_interval_or_on_demand(index_spec, make_photo, make_jpeg) -> None:
+    """Another process's photo (written to the store directly, not through this process's index) is
+    searchable after the refresh interval or a forced sync; this process's own writes at once."""
+    from captioncheck.index import hashes as H
+    from captioncheck.index.store import PhotoRecord, utcnow
+
+    with open_index(index_spec, refresh_s=0.5) as idx:
+        own = idx.add_photo(make_jpeg(make_photo(10)), PhotoMeta(caption="own"))
+        assert [m.photo_id for m in idx.search(make_photo(10))] == [own]  # own write: no wait
+        data = make_jpeg(make_photo(11))
+        rows = H.index_hashes(H.decode(data))
+        idx.sync(force=True)
+        other = idx.store.add_photo(PhotoRecord(id=0, sha256=H.sha256(data), size=len(data), added_at=utcnow()), rows)
+        fresh = idx.freshness()
+        assert fresh["latest_generation"] > fresh["generation"] and fresh["lag_s"] is not None and fresh["refresh_s"] == 0.5
+        assert idx.search(make_photo(11)) == []  # loaded less than 0.5 s ago: not yet
+        time.sleep(0.6)
+        assert [m.photo_id for m in idx.search(make_photo(11))] == [other]
+        assert idx.freshness()["lag_s"] == 0.0
+    with open_index(index_spec, refresh_s=3600) as idx:
+        data = make_jpeg(make_photo(12))
+        third = idx.store.add_photo(PhotoRecord(id=0, sha256=H.sha256(data), size=len(data), added_at=utcnow()),
+                                    H.index_hashes(H.decode(data)))
+        assert idx.search(make_photo(12)) == []
+        idx.sync(force=True)  # on demand
+        assert [m.photo_id for m in idx.search(make_photo(12))] == [third]
+
+
+def test_stats_name_the_backend_and_generation(index_spec, make_photo, make_jpeg) -> None:
+    with open_index(index_spec) as idx:
+        idx.add_photo(make_jpeg(make_photo(13)), PhotoMeta(caption="s"))
+        st = idx.stats()
+    assert st["backend"] == ("postgresql" if isinstance(index_spec, str) else "sqlite")
+    assert st["photos"] == 1 and st["hashes"] > 49 and st["generation"] == st["latest_generation"] > 0
+    assert st["schema"] == migrations.MIGRATIONS[-1].__name__ and st["size_bytes"] > 0

@@ -176,3 +176,20 @@ def test_one_process_reads_many_images_and_a_broken_group_falls_back(monkeypatch
     evs = registry.create(["ocr"])[0].collect(batch(*imgs))
     assert calls[0] == 2  # both images in one process first ...
     assert [e.value.watermarks for e in evs] == [["Reuters"], ["Shutterstock"]]  # ... then one by one
+
+
+@needs_tesseract
+def test_a_group_that_times_out_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from captioncheck.signals import ocr
+
+    calls: list[int] = []
+
+    def slow(images: list[Image.Image], *args: object, **kwargs: object) -> list[dict[str, list]]:
+        calls.append(len(images))
+        raise RuntimeError("Tesseract process timeout after 30 s")
+
+    monkeypatch.setattr(ocr, "run_tesseract", slow)
+    monkeypatch.setattr(ocr.os, "cpu_count", lambda: 1)
+    evs = registry.create(["ocr"])[0].collect(batch(render([("REUTERS", 0)], bg=255), render([("AFP", 0)], bg=255)))
+    assert calls == [2]  # the time was spent once, not twice
+    assert [e.status for e in evs] == ["unavailable", "unavailable"] and "gave up" in evs[0].reason
