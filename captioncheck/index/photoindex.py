@@ -40,11 +40,11 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 # Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash)
 # pair; chosen by bench/hash_robustness.py for <= 0.1% false matches (docs/index.md).
 THRESHOLDS = {
-    "full": 152,  # a query hash against a photo's whole-image hash
-    "window": 108,  # ... against one of its 48 crop windows (more windows, more coincidences)
-    "low_full": 60,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise, so stricter
-    "low_window": 40,
-    "smooth": 40,  # smooth hashes (layout + colour) of two low-quality images
+    "full": 137,  # a query hash against a photo's whole-image hash
+    "window": 119,  # ... against one of its 48 crop windows (more windows, more coincidences)
+    "low_full": 113,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
+    "low_window": 93,
+    "smooth": 9,  # smooth hashes (layout + colour): low-texture images look alike, so very strict
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
