@@ -24,7 +24,6 @@ import threading
 import time
 import weakref
 from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
