@@ -1,26 +1,29 @@
 """Recall of the photo matcher under the transforms a reused news photo goes through.
 
-    python bench/hash_robustness.py [--negatives 10000] [--workers 2] [--fresh]
+    python bench/hash_robustness.py [--negatives 10000] [--filler 1000] [--quick] [--workers 2] [--fresh]
 
 Originals are real, freely licensed photos installed on this machine: scikit-image's bundled
 photos, scikit-learn's china.jpg / flower.jpg, and the Debian packages `mate-backgrounds` and
-`plasma-workspace-wallpapers` (apt-get install them). Sources are de-duplicated and split by
-file into three disjoint pools:
+`plasma-workspace-wallpapers` (apt-get install them); and generated low-texture images
+(synthetic_low: gradients, out-of-focus blobs, flat charts, fog). Sources are de-duplicated and
+split by file into three disjoint pools, photos and low-quality sources (PDQ quality < 50) each:
 
-  A  originals: indexed, then queried under every transform (positives)
-  B1 filler: many distinct tiles indexed next to the originals, so the index is not tiny
-  B2 distractors: >= 10,000 distinct tiles (and transforms of them) queried; none is in the index
+  A  originals: indexed, then queried under every transform (positives), with 16 generated low-texture ones
+  B1 filler: many distinct tiles indexed next to the originals (1 in 5 a generated low-texture image)
+  B2 distractors: >= 10,000 distinct tiles (and transforms of them) queried, none in the index
+     (1 in 5 a generated low-texture image, with seeds disjoint from A and B1)
 
-For each matcher (combined = the index's own: PDQ + 2 x (dHash + pHash) of query regions x mirror
-against the whole photo and its crop windows; PDQ-alone and pHash-alone of the whole image, with
-PDQ's published quality gate of 50) the threshold is the largest distance at which <= 0.1% of distractor
-queries match anything, and recall per transform is measured at that threshold. Hashes of the
-generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
-combined_at_scale is the combined matcher through the index's own searcher forced onto its
-multi-index tables (what an index above 65,536 stored hashes does). Measured (cache v7): combined
-0.977 overall; at scale 0.973 (text 0.983, 20% crops 0.966, rotation 0.655), where the previous
-PDQ-only tables gave 0.945 (text 0.966, 20% crops 0.897, rotation 0.362). docs/index.md has the table.
-The last line printed is one JSON object.
+The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirror, turned and
+straightened variants, against the whole photo, its crop windows and, for low-quality photos, its
+smooth hash) has one threshold per class of pair (photoindex.THRESHOLDS / pair_class); they are
+chosen on the distractors only: greedily, the class whose next step gains the most positives per
+distractor false match, while at most 0.1% of distractor queries match anything; then each is
+raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
+published quality gate of 50) get the single largest threshold with <= 0.1% false matches. Hashes
+of the generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
+combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
+above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+Figures: docs/index.md. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ from captioncheck.index import hashes as H  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE_SIDE = 1600  # sources are reduced to this before anything (what a publisher would serve)
 FPR_TARGET = 0.001
-CACHE_VERSION = "v7"
+CACHE_VERSION = "v9"
+SYNTHETIC = "synthetic:"  # a source named synthetic:<seed> is a generated low-texture image (see synthetic_low)
+N_SYNTHETIC = 16  # generated low-texture originals; fillers and distractors use other seeds
 
 TRANSFORMS: dict[str, str] = {  # name -> category
     "resize_0.3": "resize", "resize_0.5": "resize", "resize_0.75": "resize", "resize_1.5": "resize", "resize_2": "resize",
@@ -53,7 +58,8 @@ TRANSFORMS: dict[str, str] = {  # name -> category
     "crop_5": "crop_5", "crop_10": "crop_10", "crop_20": "crop_20",
     "pad": "pad", "letterbox": "pad",
     "mirror": "mirror",
-    "rotate_+5": "rotate", "rotate_-5": "rotate",
+    "rotate_+5": "rotate", "rotate_-5": "rotate", "rotate_90": "rotate_90s", "rotate_180": "rotate_90s",
+    "rotate_270": "rotate_90s",
     "logo": "watermark", "watermark": "watermark",
     "caption_text": "text", "meme_text": "text",
     "brightness_0.7": "colour", "brightness_1.3": "colour", "contrast_0.7": "colour", "contrast_1.4": "colour",
@@ -91,7 +97,70 @@ def find_sources() -> list[str]:
     return paths
 
 
+def synthetic_low(seed: int, side: int = SOURCE_SIDE) -> Image.Image:
+    """A low-texture image (PDQ quality mostly < 50), different for every seed: a linear or radial
+    gradient of 2-3 colours, soft out-of-focus blobs, a flat chart or graphic with a label, or a
+    low-contrast (foggy) scene; with or without sensor grain."""
+    rng = np.random.default_rng(seed)
+    w = int(rng.integers(side // 2, side + 1))
+    h = int(w * rng.uniform(0.55, 1.0))
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    x, y = x / w, y / h
+    colours = rng.uniform(0, 255, (3, 3)).astype(np.float32)
+    kind = seed % 5
+    if kind in (0, 1, 2):
+        if kind == 0:  # linear gradient at any angle
+            a = rng.uniform(0, 2 * np.pi)
+            t = (x - 0.5) * np.cos(a) + (y - 0.5) * np.sin(a)
+        else:  # radial: sky, vignette, spotlight
+            cx, cy = rng.uniform(0, 1, 2)
+            t = np.hypot(x - cx, (y - cy) * h / w)
+        t = (t - t.min()) / (np.ptp(t) + 1e-6)
+        mid = rng.uniform(0.3, 0.7)
+        arr = np.where(t[..., None] < mid, colours[0] + (colours[1] - colours[0]) * (t / mid)[..., None],
+                       colours[1] + (colours[2] - colours[1]) * ((t - mid) / (1 - mid))[..., None])
+        if kind == 2:  # soft blobs: an out-of-focus background
+            for _ in range(int(rng.integers(3, 8))):
+                bx, by, r = rng.uniform(0, 1), rng.uniform(0, 1), rng.uniform(0.08, 0.3)
+                m = np.exp(-((x - bx) ** 2 + ((y - by) * h / w) ** 2) / (2 * r * r))[..., None]
+                arr = arr * (1 - 0.6 * m) + rng.uniform(0, 255, 3) * 0.6 * m
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    elif kind == 3:  # flat graphic: a bar chart or a few flat shapes on a plain background, with a label
+        img = Image.new("RGB", (w, h), tuple(int(c) for c in rng.integers(180, 256, 3)))
+        d = ImageDraw.Draw(img)
+        n = int(rng.integers(2, 7))
+        if rng.random() < 0.5:
+            base = int(h * 0.85)
+            for i in range(n):
+                bh = int(h * rng.uniform(0.1, 0.7))
+                x0 = int(w * (0.1 + 0.8 * i / n))
+                d.rectangle((x0, base - bh, x0 + int(0.6 * w / n), base), fill=tuple(int(c) for c in colours[i % 3]))
+            d.line((int(0.08 * w), base, int(0.95 * w), base), fill=(60, 60, 60), width=max(1, w // 400))
+        else:
+            for _ in range(n):
+                x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+                s = int(rng.integers(w // 10, w // 3))
+                (d.ellipse if rng.random() < 0.5 else d.rectangle)((x0, y0, x0 + s, y0 + s), fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
+        d.text((int(0.08 * w), int(0.04 * h)), f"Figure {seed % 97}: share by region", font=font(max(10, h // 25)), fill=(30, 30, 30))
+    else:  # fog: a scene of shapes at 10-20% of its contrast
+        img = Image.new("RGB", (w, h), tuple(int(c) for c in colours[0]))
+        d = ImageDraw.Draw(img)
+        for _ in range(25):
+            x0, y0 = int(rng.integers(-w // 4, w)), int(rng.integers(-h // 4, h))
+            d.ellipse((x0, y0, x0 + int(rng.integers(w // 10, w // 2)), y0 + int(rng.integers(h // 10, h // 2))),
+                      fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
+        k = rng.uniform(0.1, 0.2)
+        arr = np.asarray(img, np.float32) * k + rng.uniform(100, 230) * (1 - k)
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if rng.random() < 0.5:  # sensor grain
+        arr = np.asarray(img, np.float32) + rng.normal(0, rng.uniform(1, 3), (h, w, 1))
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    return img
+
+
 def load_source(path: str) -> Image.Image:
+    if path.startswith(SYNTHETIC):
+        return synthetic_low(int(path[len(SYNTHETIC):]))
     img = Image.open(path)
     img.draft("RGB", (SOURCE_SIDE, SOURCE_SIDE))
     img = H._flatten(img)
@@ -105,7 +174,7 @@ def dedupe(paths: list[str]) -> list[str]:
     for p in paths:
         img = H.decode(load_source(p))
         rows = [r.bits for r in H.index_hashes(img) if r.kind == "pdq"]
-        q = [h.bits for h in H.query_hashes(img)]
+        q = [h.bits for h in H.query_hashes(img) if h.kind == "pdq" and h.transform in ("", "mirror")]
         if any(min(H.hamming(a, b) for a in q for b in other) <= 90 for _, other in kept):
             continue
         kept.append((p, rows))
@@ -140,7 +209,8 @@ def apply(img: Image.Image, name: str, rng: random.Random) -> bytes:
     if name == "mirror":
         return jpeg(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
     if name.startswith("rotate_"):
-        return jpeg(img.rotate(float(name.split("_")[1]), resample=Image.Resampling.BICUBIC, expand=False))
+        angle = float(name.split("_")[1])
+        return jpeg(img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=abs(angle) >= 90))
     if name == "greyscale":
         return jpeg(ImageOps.grayscale(img).convert("RGB"))
     for prefix, enh in (("brightness_", ImageEnhance.Brightness), ("contrast_", ImageEnhance.Contrast),
@@ -224,6 +294,8 @@ def _source(path: str) -> Image.Image:
 def tile(path: str, seed: int) -> Image.Image:
     """A distinct random window of a source: 20-60% of each side, served at 300-900 px."""
     rng = random.Random(seed)
+    if path == SYNTHETIC:  # a fresh generated low-texture image, served at 300-900 px
+        return synthetic_low(seed, rng.randint(300, 900))
     src = _source(path)
     w, h = src.size
     s = rng.uniform(0.2, 0.6)
@@ -239,7 +311,7 @@ def tile(path: str, seed: int) -> Image.Image:
 def hash_query(data: bytes) -> dict[str, object]:
     img = H.decode(data)
     return {
-        "q": [(h.bits + h.aux * 2, h.quality, h.region, h.transform) for h in H.query_hashes(img)],
+        "q": [(h.bits + h.aux * 2, h.quality, h.region, h.transform, h.kind) for h in H.query_hashes(img)],
         "pdq": H.pdq(img),
         "phash": phash(img),
     }
@@ -255,10 +327,12 @@ def job_index(item: tuple[str, int | None]) -> dict[str, object]:
     """The hashes the index stores for one photo (the library's own index_hashes)."""
     path, seed = item
     img = _source(path) if seed is None else tile(path, seed)
-    rows = H.index_hashes(H.decode(jpeg(img)))
+    rows = H.hash_image(jpeg(img)).rows  # index add's own path (reduced JPEG decode)
     aux = {r.variant: r.bits for r in rows if r.kind == "aux"}
     pdq = [(r.variant, r.bits, r.quality) for r in rows if r.kind == "pdq"]
     combined = [(v, b + aux[v] * 2, q) for v, b, q in pdq]  # PDQ + 2 x (dHash + pHash): the index's distance
+    if "smooth" not in aux:  # only low-quality photos have one: the others get a row that is never compared
+        combined.append(("smooth", NOTHING, 100))
     return {"pdq_all": combined, "pdq": (pdq[0][1], pdq[0][2]), "phash": next(r.bits for r in rows if r.kind == "phash")}
 
 
@@ -283,21 +357,69 @@ def bits_pm1(rows: list[bytes]) -> np.ndarray:
     return arr.astype(np.float32) * 2 - 1
 
 
-def min_dist_per_photo(queries: list[list[bytes]], index: list[list[bytes]]) -> np.ndarray:
-    """(n_queries, n_photos) smallest Hamming distance between any query hash and any photo hash."""
-    per = len(index[0])
-    if any(len(r) != per for r in index):
-        raise ValueError("every photo must have the same number of stored hashes")
-    nbits = len(index[0][0]) * 8
-    idx = bits_pm1([b for rows in index for b in rows])
-    flat = [b for q in queries for b in q]
-    starts = np.cumsum([0] + [len(q) for q in queries[:-1]])
-    out = np.empty((len(flat), len(index)), np.int16)
-    for i in range(0, len(flat), 4096):
-        dots = bits_pm1(flat[i:i + 4096]) @ idx.T
-        d = np.rint((nbits - dots) / 2).astype(np.int16)
-        out[i:i + 4096] = d.reshape(len(d), len(index), per).min(axis=2)
-    return np.minimum.reduceat(out, starts, axis=0)
+BIG = 10_000  # "no pair of this class"
+CLASSES = ("full", "window", "low_full", "low_window", "smooth")  # photoindex.THRESHOLDS
+
+
+Q_QUALITIES = (100, 40, 10)  # representatives of the query quality buckets (>= 50, 30..49, < 30)
+
+
+def class_table() -> np.ndarray:
+    """(query code, stored code) -> class number in CLASSES or -1, from photoindex.pair_class.
+    Query code: kind (plain, rot, tilt, smooth) x 3 + quality bucket; stored: (full, centre window, other
+    window, smooth) x 2 + low quality."""
+    from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY, pair_class
+
+    table = np.full((12, 8), -1, np.int8)
+    centre = sorted(CENTRE_WINDOWS)[0]
+    other = next(w[0] for w in H.CROP_WINDOWS if w[0] not in CENTRE_WINDOWS)
+    for qi, (transform, kind) in enumerate((("", "pdq"), ("rot90", "pdq"), ("tilt+5", "pdq"), ("", "smooth"))):
+        for qb, qq in enumerate(Q_QUALITIES):
+            for si, variant in enumerate(("full", centre, other, "smooth")):
+                for sl in (0, 1):
+                    c = pair_class(transform, qq, variant, MIN_STORED_QUALITY - 1 if sl else 100, kind)
+                    table[3 * qi + qb, 2 * si + sl] = -1 if c is None else CLASSES.index(c)
+    return table
+
+
+def query_code(transform: str, quality: int, kind: str) -> int:
+    k = 3 if kind == "smooth" else 1 if transform.startswith("rot") else 2 if transform.startswith("tilt") else 0
+    return 3 * k + (0 if quality >= 50 else 1 if quality >= 30 else 2)
+
+
+def stored_code(variant: str, quality: int) -> int:
+    from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY
+
+    kind = 0 if variant == "full" else 3 if variant == "smooth" else 1 if variant in CENTRE_WINDOWS else 2
+    return 2 * kind + int(quality < MIN_STORED_QUALITY)
+
+
+def class_distances(queries: list[dict[str, object]], idx: list[dict[str, object]], per_photo: bool) -> np.ndarray:
+    """Smallest combined distance per query, per class of pair (CLASSES) and, if per_photo, per stored photo:
+    (n_queries, n_classes, n_photos) or (n_queries, n_classes); BIG where no pair of that class exists."""
+    table = class_table()
+    per = len(idx[0]["pdq_all"])  # type: ignore[arg-type]
+    stored = [(b, stored_code(v, q)) for r in idx for v, b, q in r["pdq_all"]]  # type: ignore[attr-defined]
+    s_bits = bits_pm1([b for b, _ in stored])
+    s_code = np.array([c for _, c in stored])
+    flat = [(b, query_code(t, q, kind)) for qu in queries for b, q, _, t, kind in qu["q"]]  # type: ignore[attr-defined]
+    counts = [len(qu["q"]) for qu in queries]  # type: ignore[arg-type]
+    owner = np.repeat(np.arange(len(queries)), counts)
+    n_photos = len(idx)
+    out = np.full((len(queries), len(CLASSES), n_photos) if per_photo else (len(queries), len(CLASSES)), BIG, np.int16)
+    nbits = s_bits.shape[1]
+    for i in range(0, len(flat), 1024):
+        chunk = flat[i:i + 1024]
+        d = np.rint((nbits - bits_pm1([b for b, _ in chunk]) @ s_bits.T) / 2).astype(np.int16)
+        cls = table[np.array([c for _, c in chunk])][:, s_code]  # (chunk, stored)
+        who, starts = np.unique(owner[i:i + len(chunk)], return_index=True)
+        for k in range(len(CLASSES)):
+            dk = np.minimum.reduceat(np.where(cls == k, d, BIG).reshape(len(chunk), n_photos, per).min(axis=2), starts, axis=0)
+            if per_photo:
+                out[who, k, :] = np.minimum(out[who, k, :], dk)
+            else:
+                out[who, k] = np.minimum(out[who, k], dk.min(axis=1))
+    return out
 
 
 def threshold_at(neg_best: np.ndarray, fpr: float) -> int:
@@ -320,76 +442,90 @@ def evaluate(name: str, pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cat
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
 
-def evaluate_combined(full: tuple[np.ndarray, np.ndarray], win: tuple[np.ndarray, np.ndarray], truth: np.ndarray,
-                      cats: list[str]) -> dict[str, object]:
-    """Two thresholds (whole-image hash, crop windows): the pair with the best recall at <= 0.1% false matches."""
-    rows = np.arange(len(truth))
-    best: tuple[float, int, int, float, np.ndarray] | None = None
-    nf, nw = full[1].min(axis=1), win[1].min(axis=1)
-    pos = np.minimum(full[0], win[0])
-    top = pos.argmin(axis=1) == truth
-    pf, pw = full[0][rows, truth], win[0][rows, truth]
-    for tf in range(20, 220, 2):
-        for tw in range(20, tf + 1, 2):
-            fm = float(((nf <= tf) | (nw <= tw)).mean())
-            if fm > FPR_TARGET:
+def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """One threshold per class: greedy (best recall gained per false match added) under the
+    false-match budget, then each raised as far as it goes without another false match.
+    pos_truth: (n_pos, n_classes) distance to the right photo; neg: (n_neg, n_classes) to the nearest photo."""
+    budget = int(np.floor(FPR_TARGET * len(neg)))
+    t = np.full(neg.shape[1], -1)
+
+    def state(th: np.ndarray) -> tuple[int, int]:
+        return int((pos_truth <= th).any(axis=1).sum()), int((neg <= th).any(axis=1).sum())
+
+    ok, fp = state(t)
+    while True:
+        best: tuple[float, int, np.ndarray] | None = None
+        for k in range(len(t)):
+            for v in np.unique(pos_truth[:, k][(pos_truth[:, k] > t[k]) & (pos_truth[:, k] < BIG)])[:40]:
+                th = t.copy()
+                th[k] = v
+                ok2, fp2 = state(th)
+                if fp2 > budget:
+                    break
+                if ok2 > ok and (best is None or (ok2 - ok) / (fp2 - fp + 0.5) > best[0]):
+                    best = ((ok2 - ok) / (fp2 - fp + 0.5), ok2, th)
+        if best is None:
+            break
+        t = best[2]
+        ok, fp = state(t)
+    for k in range(len(t)):  # free slack: the most permissive thresholds at the same false matches
+        while t[k] < 400:
+            th = t.copy()
+            th[k] += 1
+            if state(th)[1] > fp:
                 break
-            ok = top & ((pf <= tf) | (pw <= tw))
-            if best is None or ok.mean() > best[0]:
-                best = (float(ok.mean()), tf, tw, fm, ok)
-    assert best is not None
-    r, tf, tw, fm, ok = best
-    return {"matcher": "combined", "threshold": f"{tf}/{tw}", "false_match_rate": round(fm, 5), "recall": recall(ok, cats),
-            "recall_all": round(r, 4)}
+            t = th
+    return t
+
+
+def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: list[str]) -> dict[str, object]:
+    """The index's matcher: per-class thresholds chosen on the distractors; a query is right when the
+    original is accepted and no other photo is accepted closer."""
+    rows = np.arange(len(truth))
+    t = choose_thresholds(pos[rows, :, truth], neg)
+    acc = np.where(pos <= t[None, :, None], pos, BIG).min(axis=1)  # (n_pos, n_photos)
+    ok = (acc[rows, truth] < BIG) & (acc[rows, truth] <= acc.min(axis=1))
+    fm = float((neg <= t).any(axis=1).mean())
+    return {"matcher": "combined", "threshold": "/".join(str(int(x)) for x in t), "thresholds": dict(zip(CLASSES, map(int, t))),
+            "false_match_rate": round(fm, 5), "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4), "ok": ok}
 
 
 def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: np.ndarray, cats: list[str],
-             thresholds: str) -> dict[str, object]:
+             thresholds: dict[str, int]) -> dict[str, object]:
     """Recall of the combined matcher once the index uses multi-index hashing (above 65,536 stored
     hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
-    its tables, looks up every positive; it is right when the original is found and no other photo is
-    closer."""
+    its tables, looks up every positive and the index's own policy (photoindex.accepted) keeps the
+    hits; it is right when the original is found and no other photo is closer."""
+    from captioncheck.index.photoindex import accepted
     from captioncheck.index.search import HashSearcher
 
-    tf, tw = (int(x) for x in thresholds.split("/"))
     s = HashSearcher(delta_min=0)
-    rows = [(i, v, b) for i, r in enumerate(idx) for v, b, q in r["pdq_all"] if q >= 50]  # type: ignore[attr-defined]
-    s.add(np.array([i for i, _, _ in rows]), [v for _, v, _ in rows],
-          np.frombuffer(b"".join(b[:32] for _, _, b in rows), np.uint8).reshape(-1, 32), aux=[b[32:48] for _, _, b in rows])
+    rows = [(i, v, b, q) for i, r in enumerate(idx) for v, b, q in r["pdq_all"]]  # type: ignore[attr-defined]
+    s.add(np.array([r[0] for r in rows]), [r[1] for r in rows],
+          np.frombuffer(b"".join(r[2][:32] for r in rows), np.uint8).reshape(-1, 32), aux=[r[2][32:48] for r in rows],
+          quality=[r[3] for r in rows])
     assert s._n_tabled == len(s), "every stored hash must be in the multi-index tables"
-    radii = {v: tw for _, v, _ in rows if v != "full"}
+    radius = max(thresholds.values())
     ok = []
     for q, t in zip(pos, truth):
-        qs = [b for b, qual, _, _ in q["q"] if qual >= 30]  # type: ignore[attr-defined]
-        best: dict[int, int] = {}
-        if qs:
-            hits = s.search(np.frombuffer(b"".join(b[:32] for b in qs), np.uint8).reshape(-1, 32), tf,
-                            np.frombuffer(b"".join(b[32:48] for b in qs), np.uint8).reshape(-1, 16), radii)
-            for h in hits:
-                best[h.photo_id] = min(best.get(h.photo_id, 10**6), h.distance)
+        qs = [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind) for b, qual, reg, tr, kind in q["q"]]  # type: ignore[attr-defined]
+        hits = s.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), radius,
+                        np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16))
+        best = {p: h.distance for p, h in accepted(qs, hits, thresholds).items()}
         ok.append(int(t) in best and best[int(t)] <= min(best.values()))
     arr = np.array(ok)
-    return {"matcher": "combined_at_scale", "threshold": thresholds, "false_match_rate": None,
+    return {"matcher": "combined_at_scale", "threshold": "same", "false_match_rate": None,
             "recall": recall(arr, cats), "recall_all": round(float(arr.mean()), 4)}
-
-
-def gated(q: dict[str, object], regions: tuple[str, ...], mirror: bool, min_q: int) -> list[bytes]:
-    out = [b for b, qual, reg, tr in q["q"] if qual >= min_q and reg in regions and (mirror or not tr)]  # type: ignore[attr-defined]
-    return out or [NOWHERE]
 
 
 NOWHERE = bytes(range(64))  # stands for "no usable query hash": about half its bits from any real hash
 NOTHING = bytes(255 - b for b in NOWHERE)  # "no usable stored hash": every bit differs from NOWHERE
 
 
-def stored(idx: list[dict[str, object]], which: str) -> list[list[bytes]]:
-    """Stored hashes per photo, those under PDQ quality 50 replaced by NOTHING (as the index skips them)."""
-    out = []
-    for r in idx:
-        rows = [(v, b, q) for v, b, q in r["pdq_all"]]  # type: ignore[attr-defined]
-        sel = [b if q >= 50 else NOTHING for v, b, q in rows if (v == "full") == (which == "full")]
-        out.append(sel)
-    return out
+def min_dist_per_photo(queries: list[list[bytes]], index: list[list[bytes]]) -> np.ndarray:
+    """(n_queries, n_photos) Hamming distance between each query's hash and each photo's (baselines)."""
+    q, i = bits_pm1([b for b, *_ in queries]), bits_pm1([b for b, *_ in index])
+    return np.rint((q.shape[1] - q @ i.T) / 2).astype(np.int16)
 
 
 def run_jobs(fn, items, workers: int, label: str) -> list[dict[str, object]]:
@@ -400,23 +536,35 @@ def run_jobs(fn, items, workers: int, label: str) -> list[dict[str, object]]:
     return res
 
 
+def split(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Half originals, a sixth filler, a third distractor sources (shuffled, disjoint)."""
+    paths = list(paths)
+    random.Random(1).shuffle(paths)
+    n = len(paths)
+    return paths[: n // 2], paths[n // 2: n // 2 + n // 6], paths[n // 2 + n // 6:]
+
+
 def build_dataset(args: argparse.Namespace) -> dict[str, object]:
     cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}.npz"
     if cache.exists() and not args.fresh:
         print(f"using cached hashes {cache} (--fresh to recompute)", file=sys.stderr)
         return dict(np.load(cache, allow_pickle=True))["data"].item()
-    sources = [p for p in dedupe(find_sources()) if H.pdq(H.decode(load_source(p)))[1] >= 50]  # photos, not flat graphics
-    rng = random.Random(1)
-    rng.shuffle(sources)
-    n = len(sources)
-    pool_a, pool_b1, pool_b2 = sources[: n // 2], sources[n // 2: n // 2 + n // 6], sources[n // 2 + n // 6:]
-    print(f"{n} distinct source photos: {len(pool_a)} originals, {len(pool_b1)} filler, {len(pool_b2)} distractor sources",
-          file=sys.stderr)
-    index_items = [(p, None) for p in pool_a] + [(pool_b1[i % len(pool_b1)], 1000 + i) for i in range(args.filler)]
+    sources = dedupe(find_sources())
+    low = [p for p in sources if H.pdq(H.decode(load_source(p)))[1] < 50]  # smooth wallpapers, flat graphics
+    photos = [p for p in sources if p not in low]
+    (pa, pb1, pb2), (la, lb1, lb2) = split(photos), split(low)
+    pool_a = pa + la + [f"{SYNTHETIC}{i}" for i in range(N_SYNTHETIC)]
+    pool_b1, pool_b2 = pb1 + lb1, pb2 + lb2
+    print(f"{len(sources)} distinct source images ({len(low)} of PDQ quality < 50) + {N_SYNTHETIC} generated low-texture: "
+          f"{len(pool_a)} originals, {len(pool_b1)} filler, {len(pool_b2)} distractor sources; 1 in 5 filler and "
+          f"distractor images is a generated low-texture one", file=sys.stderr)
+    index_items = [(pool_a[i], None) for i in range(len(pool_a))]
+    index_items += [(SYNTHETIC if i % 5 == 4 else pool_b1[i % len(pool_b1)], 1000 + i) for i in range(args.filler)]
     pos_items = [(p, t, 17 * i + j) for i, p in enumerate(pool_a) for j, t in enumerate(TRANSFORMS)]
-    neg_items = [(pool_b2[i % len(pool_b2)], 50_000 + i) for i in range(args.negatives)]
+    neg_items = [(SYNTHETIC if i % 5 == 4 else pool_b2[i % len(pool_b2)], 50_000 + i) for i in range(args.negatives)]
     data = {
-        "n_sources": n, "originals": pool_a,
+        "n_sources": len(sources), "originals": pool_a,
+        "low_texture": [i for i, p in enumerate(pool_a) if p in la or p.startswith(SYNTHETIC)],
         "index": run_jobs(job_index, index_items, args.workers, "index"),
         "pos": run_jobs(job_positive, pos_items, args.workers, "positives"),
         "pos_meta": [(pool_a.index(p), t) for p, t, _ in pos_items],
@@ -431,21 +579,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--negatives", type=int, default=10_000)
     ap.add_argument("--filler", type=int, default=1_000, help="distinct non-original tiles indexed too")
+    ap.add_argument("--quick", action="store_true", help="2,000 distractors and 300 filler (a smaller, noisier run)")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
+    if args.quick:
+        args.negatives, args.filler = 2_000, 300
     t0 = time.time()
     data = build_dataset(args)
     idx, pos, neg = data["index"], data["pos"], data["neg"]
     truth = np.array([a for a, _ in data["pos_meta"]])
     cats = [TRANSFORMS[t] for _, t in data["pos_meta"]]
-    regions = ("full", "trim", "block")
-    qp = [gated(q, regions, True, 30) for q in pos]
-    qn = [gated(q, regions, True, 30) for q in neg]
-    results = [evaluate_combined(
-        (min_dist_per_photo(qp, stored(idx, "full")), min_dist_per_photo(qn, stored(idx, "full"))),
-        (min_dist_per_photo(qp, stored(idx, "window")), min_dist_per_photo(qn, stored(idx, "window"))), truth, cats)]
-    results.append(at_scale(idx, pos, truth, cats, str(results[0]["threshold"])))
+    combined = evaluate_combined(class_distances(pos, idx, True), class_distances(neg, idx, False), truth, cats)
+    low = np.isin(truth, data["low_texture"])
+    ok = combined.pop("ok")
+    low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
+                   "recall": recall(ok[low], list(np.array(cats)[low])), "recall_all": round(float(ok[low].mean()), 4)}
+    results = [combined, low_texture, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -461,16 +611,18 @@ def main() -> None:
 
 def report(results: list[dict[str, object]], data: dict[str, object], n_index: int, n_neg: int, secs: float) -> None:
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
-    print(f"\nindex: {n_index} photos ({len(data['originals'])} originals); distractor queries: {n_neg}; "
-          f"positive queries: {len(data['pos'])}")
-    print(f"{'transform':<12}" + "".join(f"{r['matcher'][:17]:>18}" for r in results))
+    print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
+          f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
+    names = ["combined", "low-texture only", "combined at scale", "pdq_alone", "phash_alone"]
+    print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:
-        print(f"{c:<12}" + "".join(f"{r['recall'][c]:>18.3f}" for r in results))  # type: ignore[index]
+        print(f"{c:<12}" + "".join(f"{r['recall'].get(c, float('nan')):>18.3f}" for r in results))  # type: ignore[union-attr]
     print(f"{'ALL':<12}" + "".join(f"{r['recall_all']:>18.3f}" for r in results))
     print(f"{'threshold':<12}" + "".join(f"{r['threshold']:>18}" for r in results))
     print(f"{'false match':<12}" + "".join(f"{r['false_match_rate']:>18.5f}" if r["false_match_rate"] is not None
                                              else f"{'<= combined':>18}" for r in results))
-    print("combined_at_scale: the combined matcher once the index holds more than 65,536 hashes and looks them "
+    print("thresholds: " + ", ".join(f"{k} {v}" for k, v in results[0]["thresholds"].items()))  # type: ignore[union-attr]
+    print("combined at scale: the combined matcher once the index holds more than 65,536 hashes and looks them "
           "up by multi-index hashing (its false matches can only be fewer)")
     print(json.dumps({"bench": "hash_robustness", "fpr_target": FPR_TARGET, "n_index": n_index, "n_distractors": n_neg,
                       "n_positives": len(data["pos"]), "seconds": round(secs), "results": results}))

@@ -5,14 +5,15 @@
 For each size, random 256-bit PDQ hashes (each with a random 128-bit aux hash) are loaded into the
 index's own searcher (captioncheck.index.search.HashSearcher: multi-index hashing over the PDQ
 and aux bits, added in 1M batches as inserts would arrive). Two kinds of look-up are timed, each the way
-PhotoIndex.search runs it: one search for all 6 query hashes of an image (3 regions x mirror) at
+PhotoIndex.search runs it: one search for all 20 query hashes of an image (3 regions x mirror, the
+whole image turned 90/180/270 and straightened +-5 degrees: 11 PDQ + aux; 9 smooth hashes) at
 the matching radius (combined distance PDQ + 2 x aux):
 
-  near-duplicate: one of the 6 query hashes is a stored hash with 0..76 PDQ bits flipped (and a
+  near-duplicate: one of the 20 query hashes is a stored hash with 0..76 PDQ bits flipped (and a
                   proportional share of its aux bits); recall = share of the planted near-duplicates
                   within their radius that are found, by PDQ distance
-  random: 6 hashes unrelated to anything stored (the common case: a photo not in the index)
-  near_2 / random_2: the same with 2 query hashes, a photo without borders (whole + mirror)
+  random: 20 hashes unrelated to anything stored (the common case: a photo not in the index)
+  near_12 / random_12: the same with 12 query hashes, a photo without borders (7 PDQ + 5 smooth)
 
 In the same run, a linear numpy scan (the same combined distance, XOR + popcount over all stored
 hashes) answers the same look-ups; the speed-up is the ratio of medians. A stored hash whose PDQ
@@ -22,7 +23,11 @@ recall is probabilistic, and high here because the planted aux distance is only 
 of the PDQ distance (bench/hash_robustness.py measures real transformed photos through the tables).
 Measured (shared 2-core machine): 6-hash p50 0.31 / 0.85 / 8.0 ms at 100k / 1M / 10M (linear
 scan x88 / x382 / x574 slower); the previous PDQ-only tables, same session: 1.30 ms at 1M, 13.5 ms at 10M.
-Ingest rate is measured by adding generated 1200x800 JPEG photos with `index add`'s code path.
+Ingest rate is measured by adding generated 1200x800 JPEG photos with `index add`'s code path
+(plan + ingest: worker processes hash, this process writes SQLite batches), with today's hashing
+(hashes.hash_image: JPEG draft decode, 49 windows from one luma array, vectorised) and, in the same
+run, the previous one (legacy_hash_image: a PIL crop + pdqhash + imagehash per window); besides
+wall-clock images/s it reports CPU ms per image over all processes, i.e. the rate on free cores.
 
     python bench/index_speed.py --backend postgresql [--photos 10000,100000] [--pg-url URL]
 
@@ -30,7 +35,7 @@ compares the two stores in the same run (a throw-away PostgreSQL server is start
 --pg-url is given), per size of index in *photos* (each stored as in the index: 49 PDQ + 49 aux +
 3 small hashes, random bits): the insert rate (photos/s through PhotoIndex.add_hashed, committed
 in batches of 500 as `index import` does), the first load of every hash into a process's searcher,
-the look-up p50/p99 of a hashed image (PhotoIndex.search_hashes: 6 query hashes, the searcher,
+the look-up p50/p99 of a hashed image (PhotoIndex.search_hashes: QUERY_HASHES query hashes, the searcher,
 then the matched photos' records and sightings from the store; near-duplicates of stored photos
 and unrelated hashes), and the cost of a refresh that brings in 10k new PDQ rows written by
 another process.
@@ -55,7 +60,8 @@ from captioncheck.index.hashes import CROP_WINDOWS  # noqa: E402
 from captioncheck.index.photoindex import FULL_THRESHOLD, MATCH_THRESHOLD, WINDOW_THRESHOLD  # noqa: E402
 from captioncheck.index.search import HashSearcher  # noqa: E402
 
-QUERY_HASHES = 6
+QUERY_HASHES = 20  # a screenshot-like query: 11 PDQ + aux, 9 smooth
+SMALL_QUERY = 12  # a photo without borders: 7 PDQ + aux, 5 smooth
 VARIANTS = ["full"] + [w[0] for w in CROP_WINDOWS]  # stored rows: as in the index, 1 whole photo per 49 hashes
 RADII = {w[0]: WINDOW_THRESHOLD for w in CROP_WINDOWS}
 
@@ -104,9 +110,9 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
         targets.append(target)
         looks["random"].append((rng.integers(0, 256, (QUERY_HASHES, 32), dtype=np.uint8),
                                 rng.integers(0, 256, (QUERY_HASHES, 16), dtype=np.uint8)))
-    # a photo without borders has one region: 2 query hashes (as is, mirrored)
-    looks["near_2"] = [(qs[:2], qa[:2]) for qs, qa in looks["near"]]
-    looks["random_2"] = [(qs[:2], qa[:2]) for qs, qa in looks["random"]]
+    # a photo without borders has one region
+    looks["near_12"] = [(qs[:SMALL_QUERY], qa[:SMALL_QUERY]) for qs, qa in looks["near"]]
+    looks["random_12"] = [(qs[:SMALL_QUERY], qa[:SMALL_QUERY]) for qs, qa in looks["random"]]
     res: dict[str, object] = {"hashes": n, "searcher": s.kind, "build_s": round(build, 1)}
     db64, aux64 = db.view(np.uint64), aux.view(np.uint64)
     limit = np.where(np.arange(n) % len(VARIANTS) == 0, FULL_THRESHOLD, WINDOW_THRESHOLD).astype(np.uint16)
@@ -139,14 +145,53 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
     return res
 
 
+def legacy_hash_image(data: bytes):  # type: ignore[no-untyped-def]
+    """The hashing `index add` used before (baseline, same outputs as rows): decode at 512 px, then per
+    window a PIL crop, pdqhash.compute and imagehash dHash + pHash of a 64x64 thumbnail; small hashes at 512."""
+    import imagehash
+    import pdqhash
+    from PIL import Image
+
+    from captioncheck.index import hashes as H
+
+    img = H.decode(data)
+
+    def bits(h):  # type: ignore[no-untyped-def]
+        return np.packbits(h.hash.flatten().astype(np.uint8)).tobytes()
+
+    rows = []
+    for name, x, y, w, h in (("full", 0.0, 0.0, 1.0, 1.0), *CROP_WINDOWS):
+        part = img if name == "full" else H.window(img, x, y, w, h)
+        vec, q = pdqhash.compute(np.ascontiguousarray(np.asarray(part, dtype=np.uint8)))
+        grey = part.convert("L").resize((64, 64), Image.Resampling.BILINEAR)
+        rows += [H.HashRow("pdq", name, np.packbits(vec.astype(np.uint8)).tobytes(), int(q)),
+                 H.HashRow("aux", name, bits(imagehash.dhash(grey)) + bits(imagehash.phash(grey)))]
+    grey = img.convert("L")
+    rows += [H.HashRow(k, "full", bits(f(grey))) for k, f in
+             (("phash", imagehash.phash), ("dhash", imagehash.dhash), ("whash", imagehash.whash))]
+    return H.ImageHashes(H.sha256(data), len(data), img.width, img.height, rows)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes (user + system)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def ingest_rate(n: int) -> dict[str, object]:
+    """`index add`'s code path (plan + ingest, parallel workers, SQLite batches) over n generated
+    1200x800 JPEG photos: today's hashing and, in the same run, the previous one (legacy_hash_image)."""
     from PIL import Image, ImageDraw
 
     from captioncheck.index import open_index
+    from captioncheck.index.hashes import hash_image
     from captioncheck.index.ingest import ingest, plan
     from captioncheck.index.photoindex import PhotoMeta
 
     rng = np.random.default_rng(5)
+    out: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "photos"
         folder.mkdir()
@@ -160,14 +205,20 @@ def ingest_rate(n: int) -> dict[str, object]:
             buf = io.BytesIO()
             img.save(buf, "JPEG", quality=88)
             (folder / f"{i:05d}.jpg").write_bytes(buf.getvalue())
-        idx = open_index(Path(tmp) / "i.sqlite")
         workers = min(4, os.cpu_count() or 1)
-        t = time.perf_counter()
-        report = ingest(idx, plan([folder], PhotoMeta(caption="bench")), workers=workers)
-        secs = time.perf_counter() - t
-        idx.close()
-    return {"images": report.added, "workers": workers, "seconds": round(secs, 1),
-            "images_per_s": round(report.added / secs, 1)}
+        for name, hasher in (("previous", legacy_hash_image), ("current", hash_image)):
+            idx = open_index(Path(tmp) / f"{name}.sqlite")
+            cpu0 = _cpu_seconds()
+            t = time.perf_counter()
+            report = ingest(idx, plan([folder], PhotoMeta(caption="bench")), workers=workers, hasher=hasher)
+            secs = time.perf_counter() - t
+            cpu = _cpu_seconds() - cpu0
+            idx.close()
+            out[name] = {"images": report.added, "seconds": round(secs, 2), "images_per_s": round(report.added / secs, 1),
+                         "cpu_ms_per_image": round(1000 * cpu / report.added, 1),
+                         "images_per_s_on_free_cores": round(workers * report.added / cpu, 1)}
+    return {"workers": workers, **out,
+            "speedup": round(out["current"]["images_per_s"] / out["previous"]["images_per_s"], 1)}  # type: ignore[index]
 
 
 def _photo_rows(rng: np.random.Generator, n: int) -> list[list[object]]:
@@ -326,7 +377,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000,10000000")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--linear", type=int, default=10, help="look-ups also answered by the linear scan, per size")
-    ap.add_argument("--ingest", type=int, default=120, help="photos to ingest (0: skip)")
+    ap.add_argument("--ingest", type=int, default=240, help="photos to ingest (0: skip)")
     ap.add_argument("--backend", choices=["memory", "postgresql"], default="memory",
                     help="memory: the searcher alone (above); postgresql: the stores, SQLite next to PostgreSQL")
     ap.add_argument("--photos", default="10000,100000", help="with --backend postgresql: index sizes in photos")
@@ -347,12 +398,16 @@ def main() -> None:
               f"p99 {near_['p99_ms']} ms | random p50 {rand['p50_ms']} ms p99 {rand['p99_ms']} ms | "  # type: ignore[index]
               f"linear p50 {near_['linear_p50_ms']} ms -> x{near_['speedup_p50']} | recall by PDQ distance "  # type: ignore[index]
               f"0-15 {r['recall_pdq_d_0_15']}, 16-31 {r['recall_pdq_d_16_31']}, 32-47 {r['recall_pdq_d_32_47']}, 48+ {r['recall_pdq_d_48_' + str(radius)]}"
-              f" | 2-hash look-up p50 "
-              f"{r['near_2']['p50_ms']} ms p99 {r['near_2']['p99_ms']} ms", flush=True)  # type: ignore[index]
+              f" | {SMALL_QUERY}-hash look-up p50 "
+              f"{r['near_12']['p50_ms']} ms p99 {r['near_12']['p99_ms']} ms", flush=True)  # type: ignore[index]
     ing = ingest_rate(args.ingest) if args.ingest else {}
     if ing:
-        print(f"ingest: {ing['images']} photos of 1200x800 in {ing['seconds']}s with {ing['workers']} workers = "
-              f"{ing['images_per_s']} images/s")
+        for name in ("previous", "current"):
+            r = ing[name]
+            print(f"ingest ({name} hashing): {r['images']} photos of 1200x800 in {r['seconds']}s with "  # type: ignore[index]
+                  f"{ing['workers']} workers = {r['images_per_s']} images/s; {r['cpu_ms_per_image']} ms CPU per image "  # type: ignore[index]
+                  f"(all processes) = {r['images_per_s_on_free_cores']} images/s on {ing['workers']} free cores")  # type: ignore[index]
+        print(f"ingest speed-up: x{ing['speedup']}")
     print(json.dumps({"bench": "index_speed", "radius": MATCH_THRESHOLD, "query_hashes_per_lookup": QUERY_HASHES,
                       "sizes": sizes, "ingest": ing}))
 

@@ -23,16 +23,20 @@ Images are reduced to at most WORK_SIDE pixels before hashing (PDQ downsamples t
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from captioncheck._exceptions import InputError
 
-WORK_SIDE = 512
+WORK_SIDE = 512  # queries: a photo inside a screenshot keeps enough pixels
+INDEX_SIDE = 256  # stored photos: the smallest crop window still has 200 px for PDQ's 64x64 buffer
 MAX_PIXELS = 120_000_000
 PDQ_BYTES = 32
 SMALL_BYTES = 8
@@ -69,13 +73,15 @@ class HashRow:
 
 @dataclass(frozen=True)
 class QueryHash:
-    """One PDQ hash of a query region; transform is "" or "mirror"."""
+    """One hash of a query region: transform "", "mirror", "rot90/180/270" or "tilt+-5"; kind "pdq" (PDQ +
+    aux) or "smooth" (layout + colour, see `smooth`; only for images of low PDQ quality)."""
 
     region: str
     transform: str
     bits: bytes
-    quality: int
-    aux: bytes = b""  # dHash + pHash of the region (see `aux`)
+    quality: int  # PDQ quality of the region
+    aux: bytes = b""  # dHash + pHash of the region (see `aux`), or the colour half of a smooth hash
+    kind: str = "pdq"
 
 
 def sha256(data: bytes) -> str:
@@ -84,26 +90,41 @@ def sha256(data: bytes) -> str:
 
 def decode(data: bytes | Image.Image) -> Image.Image:
     """Decode bytes (or take a PIL image) into an upright RGB image at most WORK_SIDE on a side."""
+    return decode_sized(data, WORK_SIDE)[0]
+
+
+def decode_sized(data: bytes | Image.Image, side: int, slack: float = 1.0) -> tuple[Image.Image, tuple[int, int]]:
+    """An upright RGB image at most `side` x `slack` pixels on a side, and the upright size of the original.
+
+    JPEGs are decoded at reduced scale (draft) when the result still has `side` pixels on its long side.
+    """
     if isinstance(data, Image.Image):
-        img = data
+        img, orientation = data, 1
+        size = img.size
     else:
         try:
             img = Image.open(io.BytesIO(data))
-            if img.width * img.height > MAX_PIXELS:
-                raise InputError(f"image too large ({img.width}x{img.height}); resize it below {MAX_PIXELS} pixels")
-            img.draft("RGB", (WORK_SIDE, WORK_SIDE))
+            size = img.size
+            if size[0] * size[1] > MAX_PIXELS:
+                raise InputError(f"image too large ({size[0]}x{size[1]}); resize it below {MAX_PIXELS} pixels")
+            w, h = size
+            img.draft("RGB", (max(1, side * w // max(w, h)), max(1, side * h // max(w, h))))
             img.load()
+            orientation = img.getexif().get(0x0112, 1)
         except InputError:
             raise
         except Exception as exc:  # PIL raises many types on bad data
             raise InputError(f"cannot decode image ({exc.__class__.__name__}: {exc}); give a JPEG/PNG/WebP/GIF file") from exc
-    img = ImageOps.exif_transpose(img) if not isinstance(data, Image.Image) else img
+    if orientation != 1:
+        img = ImageOps.exif_transpose(img)
+        if orientation in (5, 6, 7, 8):
+            size = (size[1], size[0])
     if img.mode != "RGB":
         img = _flatten(img)
-    if max(img.size) > WORK_SIDE:
+    if max(img.size) > side * slack:
         img = img.copy()
-        img.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return img
+        img.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return img, size
 
 
 def _flatten(img: Image.Image) -> Image.Image:
@@ -116,65 +137,274 @@ def _flatten(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def pdq(img: Image.Image) -> tuple[bytes, int]:
-    """PDQ hash (32 bytes, big-endian bit order) and quality (0..100) of an RGB image."""
-    import pdqhash
+def luma(img: Image.Image) -> np.ndarray:
+    """PDQ's luminance (0.299 R + 0.587 G + 0.114 B) of an RGB image, float32."""
+    rgb = np.asarray(img, dtype=np.float32)
+    return np.ascontiguousarray(rgb @ _LUMA)
 
-    vec, quality = pdqhash.compute(np.ascontiguousarray(np.asarray(img, dtype=np.uint8)))
-    return np.packbits(vec.astype(np.uint8)).tobytes(), int(quality)
+
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+# PDQ's DCT: frequencies 1..16 of 64 samples (the constant term is left out)
+_DCT16 = np.cos(np.pi / 128 * np.outer(np.arange(1, 17), 2 * np.arange(64) + 1)).astype(np.float32)
+# aux: dHash compares neighbours of a 9x8 area average; pHash thresholds the 8x8 lowest DCT-II frequencies of a
+# 32x32 area average at their median (imagehash's definitions), both computed from PDQ's 64x64 buffer
+
+
+@functools.lru_cache(maxsize=1024)
+def _axis_op(n: int) -> np.ndarray:
+    """PDQ's downsampling of one axis of length n to 64 samples, as a (64, n) matrix.
+
+    The reference (ThreatExchange pdqhashing) runs two passes of a box filter of ceil(n/128)
+    samples (Jarosz: a tent filter) and keeps samples int((i + 0.5) n / 64); being linear and
+    separable, that is one matrix per axis, so a window of any image is M_h @ luma @ M_w.T.
+    """
+    w = (n + 127) // 128
+    half = (w + 2) // 2
+    k = np.arange(n)
+    lo, hi = np.maximum(0, k - (w - half)), np.minimum(n, k + half)
+    box = ((k[None, :] >= lo[:, None]) & (k[None, :] < hi[:, None])) / (hi - lo)[:, None]
+    keep = ((np.arange(64) + 0.5) * n / 64).astype(np.int64)
+    return np.ascontiguousarray((box[keep] @ box).astype(np.float32))
+
+
+@functools.lru_cache(maxsize=1)
+def _aux_ops() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def area(m: int) -> np.ndarray:  # (m, 64): average of the 64 samples falling in each of m cells
+        edges = np.linspace(0, 64, m + 1)
+        x = np.arange(65)
+        cover = np.clip(np.minimum(x[1:], edges[1:, None]) - np.maximum(x[:-1], edges[:-1, None]), 0, None)
+        return (cover / cover.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    dct32 = np.cos(np.pi / 64 * np.outer(np.arange(8), 2 * np.arange(32) + 1))  # DCT-II, frequencies 0..7 of 32
+    return area(8), area(9), (dct32 @ area(32)).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """BLAS on one thread: these products are small, and OpenBLAS's threads made them 4-5x slower on a
+    busy 2-core machine (measured: 49 windows 24 ms -> 3 ms); parallelism comes from processes instead."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
+def pdq_buffers(lum: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """PDQ's 64x64 downsampled buffer of each box (left, top, right, bottom) of a luma array: (k, 64, 64).
+
+    Windows sharing rows share the first product, so 49 windows cost about 15 row products.
+    """
+    with one_blas_thread():
+        return _pdq_buffers(lum, boxes)
+
+
+def _pdq_buffers(lum: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    out = np.empty((len(boxes), 64, 64), np.float32)
+    rows: dict[tuple[int, int], np.ndarray] = {}
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        r = rows.get((y0, y1))
+        if r is None:
+            r = rows[(y0, y1)] = _axis_op(y1 - y0) @ lum[y0:y1]
+        out[i] = r[:, x0:x1] @ _axis_op(x1 - x0).T
+    return out
+
+
+@dataclass(frozen=True)
+class Hashed64:
+    """PDQ bits (k, 32), quality (k,) and aux bits (k, 16) of k 64x64 buffers."""
+
+    pdq: np.ndarray
+    quality: np.ndarray
+    aux: np.ndarray
+
+
+def hash_buffers(buf: np.ndarray) -> Hashed64:
+    """PDQ (bit-exact with the reference on the same buffer) and the aux hash of each 64x64 buffer, vectorised."""
+    with one_blas_thread():
+        return _hash_buffers(buf)
+
+
+def _hash_buffers(buf: np.ndarray) -> Hashed64:
+    k = len(buf)
+    q_rows = np.abs(np.trunc((buf[:, :-1] - buf[:, 1:]) * (100 / 255))).sum(axis=(1, 2))
+    q_cols = np.abs(np.trunc((buf[:, :, :-1] - buf[:, :, 1:]) * (100 / 255))).sum(axis=(1, 2))
+    quality = np.minimum(100, (q_rows + q_cols).astype(np.int64) // 90)
+    coef = (_DCT16 @ buf @ _DCT16.T).reshape(k, 256)
+    median = np.partition(coef, 127, axis=1)[:, 127:128]  # the lower median, as PDQ's Torben median
+    pdq_bits = np.packbits((coef > median)[:, ::-1], axis=1)  # bit 255 first: pdqhash's order
+    a8, a9, p8 = _aux_ops()
+    small = a8 @ buf @ a9.T  # (k, 8, 9)
+    d_bits = (small[:, :, 1:] > small[:, :, :-1]).reshape(k, 64)
+    low = (p8 @ buf @ p8.T).reshape(k, 64)
+    p_bits = low > np.median(low, axis=1, keepdims=True)
+    aux_bits = np.packbits(np.hstack([d_bits, p_bits]), axis=1)
+    return Hashed64(pdq_bits, quality, aux_bits)
+
+
+def pdq(img: Image.Image) -> tuple[bytes, int]:
+    """PDQ hash (32 bytes, big-endian bit order, as pdqhash) and quality (0..100) of an RGB image."""
+    lum = luma(img)
+    h = hash_buffers(pdq_buffers(lum, [(0, 0, lum.shape[1], lum.shape[0])]))
+    return h.pdq[0].tobytes(), int(h.quality[0])
 
 
 def small_hashes(img: Image.Image) -> dict[str, bytes]:
-    """pHash, dHash and wHash (64 bits each) of the whole image."""
-    import imagehash
+    """pHash, dHash and wHash (64 bits each) of the whole image, for export and baselines."""
+    lum = luma(img)
+    buf = pdq_buffers(lum, [(0, 0, lum.shape[1], lum.shape[0])])
+    return _small(buf[0], hash_buffers(buf).aux[0].tobytes())
 
-    grey = img.convert("L")
-    funcs = {"phash": imagehash.phash, "dhash": imagehash.dhash, "whash": imagehash.whash}
-    return {k: np.packbits(funcs[k](grey).hash.flatten().astype(np.uint8)).tobytes() for k in SMALL_KINDS}
+
+def _small(buf: np.ndarray, aux_bits: bytes) -> dict[str, bytes]:
+    """dHash and pHash as imagehash defines them (the halves of the aux hash) and wHash: imagehash's
+    default Haar wHash with the image mean removed reduces to 8x8 block means against their median."""
+    a8 = _aux_ops()[0]
+    blocks = (a8 @ buf @ a8.T).ravel()
+    whash = np.packbits(blocks > np.median(blocks)).tobytes()
+    return {"phash": aux_bits[8:], "dhash": aux_bits[:8], "whash": whash}
 
 
 def aux(img: Image.Image) -> bytes:
-    """The verification hash of a region: dHash then pHash (64 bits each) of its 64x64 grey thumbnail.
+    """The verification hash of a region: dHash then pHash (64 bits each) of its PDQ 64x64 buffer.
 
     Gradients (dHash) and low frequencies (pHash) fail differently from PDQ, so requiring all
     three to agree removes most coincidental PDQ matches (measured: bench/hash_robustness.py).
     """
-    import imagehash
+    lum = luma(img)
+    return hash_buffers(pdq_buffers(lum, [(0, 0, lum.shape[1], lum.shape[0])])).aux[0].tobytes()
 
-    grey = img.convert("L").resize((64, 64), Image.Resampling.BILINEAR)
-    return b"".join(np.packbits(f(grey).hash.flatten().astype(np.uint8)).tobytes() for f in (imagehash.dhash, imagehash.phash))
+
+def window_box(size: tuple[int, int], left: float, top: float, width: float, height: float) -> tuple[int, int, int, int]:
+    w, h = size
+    return round(left * w), round(top * h), round((left + width) * w), round((top + height) * h)
 
 
 def window(img: Image.Image, left: float, top: float, width: float, height: float) -> Image.Image:
-    w, h = img.size
-    box = (round(left * w), round(top * h), round((left + width) * w), round((top + height) * h))
-    return img.crop(box)
+    return img.crop(window_box(img.size, left, top, width, height))
 
 
 def index_hashes(img: Image.Image) -> list[HashRow]:
-    """Every hash stored for a photo: PDQ of the whole and of each crop window, plus small hashes."""
+    """Every hash stored for a photo: PDQ + aux of the whole and of each crop window, plus small hashes.
+
+    All 49 regions are cut from one luma array at most INDEX_SIDE on a side and hashed together.
+    """
+    if max(img.size) > INDEX_SIDE * 3 // 2:  # PDQ's filter adapts to any size: only much larger images are reduced
+        img = img.copy()
+        img.thumbnail((INDEX_SIDE, INDEX_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    names = ["full", *(w[0] for w in CROP_WINDOWS)]
+    boxes = [(0, 0, *img.size), *(window_box(img.size, *w[1:]) for w in CROP_WINDOWS)]
+    bufs = pdq_buffers(luma(img), boxes)
+    h = hash_buffers(bufs)
     rows = []
-    for name, x, y, w, h in (("full", 0.0, 0.0, 1.0, 1.0), *CROP_WINDOWS):
-        part = img if name == "full" else window(img, x, y, w, h)
-        bits, q = pdq(part)
-        rows += [HashRow("pdq", name, bits, q), HashRow("aux", name, aux(part))]
-    rows.extend(HashRow(kind, "full", bits) for kind, bits in small_hashes(img).items())
+    for i, name in enumerate(names):
+        rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
+    rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
+    if h.quality[0] < SMOOTH_QUALITY:
+        layout, colour = smooth(img)
+        rows += [HashRow("pdq", "smooth", layout, int(h.quality[0])), HashRow("aux", "smooth", colour)]
     return rows
 
 
+SMOOTH_QUALITY = 50  # PDQ quality under which a photo also gets a smooth hash (PDQ's own gate)
+_COLOUR_LEVELS = 256 * np.arange(1, 11) / 11  # thermometer code: one bit per level a mean colour exceeds
+
+
+def smooth(img: Image.Image) -> tuple[bytes, bytes]:
+    """The hash of an image with little texture (sky, fog, a gradient, a dark scene), where PDQ's
+    bits are mostly noise (its median threshold falls among near-zero frequencies).
+
+    256 layout bits: which cells of a 16x16 area-averaged luma grid are brighter than its mean
+    (stable under re-encoding, resizing and any brightness/contrast change); 128 colour bits: the
+    mean Y, Cb and Cr of each quarter, each as a 10-level thermometer code (Hamming distance grows
+    with the colour difference, one bit per 23 levels; 8 bits unused), which tells apart two
+    gradients running the same way in different colours. Stored next to PDQ as variant "smooth".
+    """
+    return _smooth_bits(_smooth_grid(img))
+
+
+def _smooth_grid(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("YCbCr").resize((16, 16), Image.Resampling.BOX), np.float32)
+
+
+def _smooth_bits(grid: np.ndarray) -> tuple[bytes, bytes]:
+    y = grid[..., 0]
+    layout = np.packbits(y > y.mean()).tobytes()
+    quarters = grid.reshape(2, 8, 2, 8, 3).mean(axis=(1, 3)).reshape(12)
+    colour = np.packbits(np.concatenate([(quarters[:, None] > _COLOUR_LEVELS).ravel(), np.zeros(8, bool)])).tobytes()
+    return layout, colour
+
+
+@dataclass(frozen=True)
+class ImageHashes:
+    """What the index stores for one image's bytes."""
+
+    sha256: str
+    size: int  # bytes
+    width: int  # pixels, upright
+    height: int
+    rows: list[HashRow]
+
+
+def hash_image(data: bytes) -> ImageHashes:
+    """Decode one image's bytes at the size hashing needs (JPEG draft) and compute every stored hash.
+
+    The fast path for ingest (index add, archive ingestion): raises InputError on undecodable data.
+    """
+    img, (width, height) = decode_sized(data, INDEX_SIDE, 1.5)
+    return ImageHashes(sha256(data), len(data), width, height, index_hashes(img))
+
+
 def query_hashes(img: Image.Image) -> list[QueryHash]:
-    """PDQ of each query region and of its mirror image (duplicate regions skipped)."""
-    out: list[QueryHash] = []
+    """Hashes of a query: PDQ + aux of each region (duplicates skipped) as is and mirrored, the whole
+    image also turned by 90, 180 and 270 degrees and straightened by +-TILT degrees (inner rectangle
+    kept); and the smooth hash of the same regions, mirrored and turned."""
+    lum = luma(img)
+    views: list[tuple[str, str, np.ndarray]] = []
     seen: set[tuple[int, int, int, int]] = set()
-    for region, box in query_regions(img).items():
-        if box in seen:
+    boxes = query_regions(img)
+    for region, (x0, y0, x1, y1) in boxes.items():
+        if (x0, y0, x1, y1) in seen:
             continue
-        seen.add(box)
-        part = img.crop(box)
-        for transform, im in (("", part), ("mirror", part.transpose(Image.Transpose.FLIP_LEFT_RIGHT))):
-            bits, quality = pdq(im)
-            out.append(QueryHash(region, transform, bits, quality, aux(im)))
+        seen.add((x0, y0, x1, y1))
+        part = lum[y0:y1, x0:x1]
+        views += [(region, "", part), (region, "mirror", part[:, ::-1])]
+        if region == "full":
+            views += [(region, f"rot{90 * k}", np.rot90(part, k)) for k in (1, 2, 3)]
+            views += [(region, f"tilt{a:+g}", _straighten(part, a)) for a in (TILT, -TILT)]
+    bufs = np.stack([pdq_buffers(np.ascontiguousarray(v), [(0, 0, v.shape[1], v.shape[0])])[0] for _, _, v in views])
+    h = hash_buffers(bufs)
+    out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes()) for i, (r, t, _) in enumerate(views)]
+    # smooth hashes of each region (as is, mirrored; the whole image also turned), for stored photos of low quality
+    regions = {q.region: q.quality for q in out if not q.transform}
+    for region, box in boxes.items():
+        if region not in regions:
+            continue
+        grid = _smooth_grid(img.crop(box))
+        turns = [("", grid), ("mirror", grid[:, ::-1])]
+        if region == "full":
+            turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
+        for transform, g in turns:
+            layout, colour = _smooth_bits(np.ascontiguousarray(g))
+            out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
     return out
+
+
+TILT = 5.0  # degrees: a photo turned slightly (and cropped or filled at the corners) is turned back by this
+
+
+def _straighten(lum: np.ndarray, angle: float) -> np.ndarray:
+    """Luma turned by `angle` degrees, cut to the largest centred rectangle of the same shape that
+    holds no corner filled by the turn (what a photo tilted by -angle looks like upright)."""
+    h, w = lum.shape
+    t = np.radians(abs(angle))
+    s = min(w / (w * np.cos(t) + h * np.sin(t)), h / (w * np.sin(t) + h * np.cos(t)))
+    cw, ch = max(1, round(w * s)), max(1, round(h * s))
+    x0, y0 = (w - cw) // 2, (h - ch) // 2
+    turned = Image.fromarray(lum, "F").rotate(angle, resample=Image.Resampling.BILINEAR)
+    return np.asarray(turned.crop((x0, y0, x0 + cw, y0 + ch)), np.float32)
 
 
 def query_regions(img: Image.Image) -> dict[str, tuple[int, int, int, int]]:
@@ -248,6 +478,7 @@ def hamming(a: bytes, b: bytes) -> int:
 
 
 __all__ = [
-    "AUX_BYTES", "CROP_WINDOWS", "HashRow", "aux", "QueryHash", "decode", "hamming", "index_hashes", "pdq",
-    "query_hashes", "query_regions", "sha256", "small_hashes",
+    "AUX_BYTES", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_QUALITY", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
+    "aux", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
+    "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes", "smooth",
 ]

@@ -7,6 +7,7 @@ what is embedded in the file. Files with the same bytes (sha256) are merged into
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -89,13 +90,13 @@ def read_sidecar(path: str | Path) -> list[Item]:
     return items
 
 
-def hash_file(item: Item) -> Hashed:
+def hash_file(item: Item, hasher: Callable[[bytes], H.ImageHashes] = H.hash_image) -> Hashed:
     """Worker: read, hash and read the embedded metadata of one file; errors become data."""
     out = Hashed(item.path)
     try:
         data = item.path.read_bytes()
-        img = H.decode(data)
-        out.sha256, out.size, out.dims, out.rows = H.sha256(data), len(data), img.size, H.index_hashes(img)
+        h = hasher(data)
+        out.sha256, out.size, out.dims, out.rows = h.sha256, h.size, (h.width, h.height), h.rows
         out.embedded = PhotoMeta.from_embedded(data)
     except CaptionCheckError as exc:
         out.error = str(exc)
@@ -104,23 +105,28 @@ def hash_file(item: Item) -> Hashed:
     return out
 
 
-def _hashed(items: list[Item], workers: int) -> Iterator[Hashed]:
+def _hashed(items: list[Item], workers: int, hasher: Callable[[bytes], H.ImageHashes]) -> Iterator[Hashed]:
+    work = functools.partial(hash_file, hasher=hasher)
     if workers <= 1 or len(items) < 4:
-        yield from map(hash_file, items)
+        yield from map(work, items)
         return
     with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(hash_file, items, chunksize=4)
+        yield from pool.map(work, items, chunksize=8)
 
 
 def ingest(index: PhotoIndex, items: list[Item], *, workers: int | None = None, batch: int = BATCH,
-           progress: Callable[[Hashed], None] | None = None) -> IngestReport:
-    """Add every item; commits every `batch` photos or BATCH_SECONDS, and at the end."""
+           progress: Callable[[Hashed], None] | None = None,
+           hasher: Callable[[bytes], H.ImageHashes] = H.hash_image) -> IngestReport:
+    """Add every item; commits every `batch` photos or BATCH_SECONDS, and at the end.
+
+    Files are hashed by `workers` processes (default: cores, at most 4) with `hasher` (a picklable
+    function of the file's bytes; H.hash_image) while this process writes."""
     report = IngestReport()
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     metas = {i.path: i.meta for i in items}
     pending, last = 0, time.monotonic()
     try:
-        for h in _hashed(items, workers):
+        for h in _hashed(items, workers, hasher):
             if h.error:
                 report.failed.append((str(h.path), h.error))
             else:

@@ -24,7 +24,6 @@ import threading
 import time
 import weakref
 from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,11 +36,21 @@ from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 
-FULL_THRESHOLD = 152  # combined distance (PDQ + 2 x aux bits, 0..512); see docs/index.md
-WINDOW_THRESHOLD = 108
-MATCH_THRESHOLD = max(FULL_THRESHOLD, WINDOW_THRESHOLD)  # the largest search radius
-MIN_QUERY_QUALITY = 30  # a darkened or low-contrast copy loses PDQ quality: be lenient on queries
-MIN_STORED_QUALITY = 50
+# Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash)
+# pair; chosen by bench/hash_robustness.py for <= 0.1% false matches (docs/index.md).
+THRESHOLDS = {
+    "full": 137,  # a query hash against a photo's whole-image hash
+    "window": 119,  # ... against one of its 48 crop windows (more windows, more coincidences)
+    "low_full": 113,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
+    "low_window": 93,
+    "smooth": 9,  # smooth hashes (layout + colour): low-texture images look alike, so very strict
+}
+FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
+MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
+MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
+MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
+# the windows centred on the photo: a straightened (tilted back) query is compared with these only
+CENTRE_WINDOWS = frozenset(name for name, x, y, w, h in H.CROP_WINDOWS if abs(x + w / 2 - 0.5) < 1e-6 and abs(y + h / 2 - 0.5) < 1e-6)
 UNRELATED_DISTANCE = 256.0  # expected combined distance between unrelated photos: score 0
 DEFAULT_REFRESH_S = 1.0  # a photo added by another process is searchable here within this many seconds
 
@@ -133,9 +142,10 @@ def score(distance: float) -> float:
 
 
 def describe(region: str, transform: str, variant: str) -> str:
-    """How the query relates to the stored photo, e.g. "mirror+crop"."""
-    parts = [transform] if transform else []
-    if variant != "full":
+    """How the query relates to the stored photo, e.g. "mirror+crop", "rotate90", "tilt+crop"."""
+    parts = [{"rot90": "rotate90", "rot180": "rotate180", "rot270": "rotate270"}.get(transform, transform.rstrip("+-0123456789."))] \
+        if transform else []
+    if variant not in ("full", "smooth"):
         parts.append("crop")
     if region == "trim":
         parts.append("borders")
@@ -175,8 +185,8 @@ class PhotoIndex:
         digest = H.sha256(data)
         if self.store.find_sha256(digest) is not None:
             return self.add_hashed(digest, len(data), (0, 0), [], meta, commit=commit, origin=origin)
-        img = H.decode(data)
-        return self.add_hashed(digest, len(data), img.size, H.index_hashes(img), meta, commit=commit, origin=origin)
+        h = H.hash_image(data)
+        return self.add_hashed(digest, len(data), (h.width, h.height), h.rows, meta, commit=commit, origin=origin)
 
     def add_hashed(self, digest: str, size: int, dims: tuple[int, int], rows: list[H.HashRow], meta: PhotoMeta, *,
                    commit: bool = True, origin: str = "curated", added_at: str = "") -> int:
@@ -223,28 +233,41 @@ class PhotoIndex:
         self._fresh.dirty = True
 
     # -- reads
-    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
-        """Known photos that look like `image`, best first (at most k)."""
-        img = H.decode(image)
-        return self.search_hashes(H.query_hashes(img), k, exclude_page_url=exclude_page_url)
+    def search(self, image: Image.Image | bytes, k: int = 5, *, exclude_page_url: str | None = None,
+               sha256: str | None = None) -> list[Match]:
+        """Known photos that look like `image`, best first (at most k).
 
-    def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None) -> list[Match]:
-        """`search` for an image already hashed (H.query_hashes)."""
-        queries = [q for q in queries if q.quality >= MIN_QUERY_QUALITY]
-        if not queries:
+        Bytes identical to a stored photo's (sha256 of `image` when bytes, else the `sha256` given for
+        the decoded image's file) are an exact match, whatever their hashes."""
+        if isinstance(image, (bytes, bytearray)):
+            sha256 = H.sha256(bytes(image))
+        exact = self.store.find_sha256(sha256) if sha256 else None
+        try:
+            img = H.decode(image)
+        except InputError:
+            if exact is None:
+                raise
+            img = None
+        queries = H.query_hashes(img) if img is not None else []
+        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact)
+
+    def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None,
+                      exact: int | None = None) -> list[Match]:
+        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes."""
+        if not queries and exact is None:
             return []
         self.sync()
-        bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
-        aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
         best: dict[int, Hit] = {}
-        radii = {v[0]: WINDOW_THRESHOLD for v in H.CROP_WINDOWS}
-        for hit in self.searcher.search(bits, FULL_THRESHOLD, aux, radii):
-            cur = best.get(hit.photo_id)
-            if cur is None or _rank(hit, queries) < _rank(cur, queries):
-                best[hit.photo_id] = hit
+        if queries:
+            bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
+            aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
+            window_radius = max(THRESHOLDS["window"], THRESHOLDS["low_window"])
+            best = accepted(queries, self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: window_radius for v in H.CROP_WINDOWS}))
+        if exact is not None:
+            best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
         sightings = self.store.sightings(best)
-        ranked = sorted((h for h in best.values() if h.photo_id in records), key=lambda h: (h.distance, h.photo_id))
+        ranked = sorted((h for h in best.values() if h.photo_id in records), key=lambda h: (h.distance, h.query != -1, h.photo_id))
         out = []
         for hit in ranked:
             rec = records[hit.photo_id]
@@ -252,7 +275,7 @@ class PhotoIndex:
             others = [s for s in seen if not exclude_page_url or s.page_url != exclude_page_url]
             if exclude_page_url and (rec.page_url == exclude_page_url if rec.origin == "curated" or not seen else not others):
                 continue  # known only from the page being checked: no evidence about that page
-            out.append(_match(rec, hit, queries[hit.query], others))
+            out.append(_match(rec, hit, queries[hit.query] if hit.query >= 0 else None, others))
         return out[:k]
 
     def sync(self, *, force: bool = False) -> None:
@@ -272,15 +295,15 @@ class PhotoIndex:
             fresh.synced_at = started
 
     def _load(self) -> None:
+        """Every stored PDQ (and smooth) hash with its aux hash and quality; low quality ones too (pair_class
+        gives them stricter thresholds)."""
         while True:
             rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
             if not rows:
                 return
-            last = rows[-1][0]
-            rows = [r for r in rows if (r[4] or 0) >= MIN_STORED_QUALITY]
             bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
-            self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits, last_row_id=last,
-                              aux=[r[5] for r in rows])
+            self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
+                              last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)
@@ -298,20 +321,58 @@ class PhotoIndex:
     def stats(self) -> dict[str, Any]:
         self.sync(force=True)
         return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
-                "searchable_hashes": len(self.searcher), "thresholds": {"full": FULL_THRESHOLD, "window": WINDOW_THRESHOLD},
-                **self.freshness()}
+                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), **self.freshness()}
 
     def close(self) -> None:
         self.store.close()
 
 
+def pair_class(transform: str, query_quality: int, variant: str, stored_quality: int, query_kind: str = "pdq") -> str | None:
+    """Which threshold of THRESHOLDS applies to a (query hash, stored hash) pair; None: not compared.
+
+    A query turned by 90/180/270 degrees is compared with whole photos only, a straightened one
+    (tilt+-5) with the centred windows only (its corners are cut); a pair where either hash has low
+    PDQ quality (smooth gradients, flat graphics, dark copies) gets the stricter low_* thresholds,
+    and only as is or mirrored. Smooth hashes are compared with the smooth hashes that photos of low
+    PDQ quality have.
+    """
+    if (query_kind == "smooth") != (variant == "smooth"):
+        return None
+    if variant == "smooth":  # only photos of low quality have one; a query of any quality (text over a sky...)
+        return "smooth" if stored_quality < H.SMOOTH_QUALITY and not transform.startswith("tilt") else None
+    window = variant != "full"
+    if (transform.startswith("rot") and window) or (transform.startswith("tilt") and variant not in CENTRE_WINDOWS):
+        return None
+    if query_quality < MIN_QUERY_QUALITY or stored_quality < MIN_STORED_QUALITY:
+        if transform not in ("", "mirror"):
+            return None
+        return "low_window" if window else "low_full"
+    return "window" if window else "full"
+
+
+def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS) -> dict[int, Hit]:
+    """The best accepted hit per photo: within the threshold of its pair's class, ranked by distance,
+    then by the plainest explanation."""
+    best: dict[int, Hit] = {}
+    for hit in hits:
+        q = queries[hit.query]
+        cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
+        if cls is None or hit.distance > thresholds[cls]:
+            continue
+        cur = best.get(hit.photo_id)
+        if cur is None or _rank(hit, queries) < _rank(cur, queries):
+            best[hit.photo_id] = hit
+    return best
+
+
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
     """Smaller is better: distance, then the plainest explanation (whole image, no mirror, no crop)."""
     q = queries[hit.query]
-    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant != "full")
+    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant not in ("full", "smooth"))
 
 
-def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash, sightings: list[Sighting]) -> Match:
+def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash | None, sightings: list[Sighting]) -> Match:
+    """A Match for a hit; query None: the same bytes (sha256)."""
     if rec.origin == "seen" and sightings:  # what a merely seen photo "says" is its earliest other appearance
         first = sightings[0]
         rec = replace(rec, caption=first.caption, credit=first.credit, page_url=first.page_url,
@@ -319,8 +380,9 @@ def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash, sightings: list[Sight
     return Match(
         photo_id=rec.id, caption=rec.caption, credit=rec.credit, creator=rec.creator, source_url=rec.source_url,
         page_url=rec.page_url, date=rec.date, place=rec.place, license=rec.license, origin=rec.origin,
-        algorithm="pdq+dhash+phash", distance=float(hit.distance), score=score(hit.distance), seen_at=rec.seen_at,
-        transform=describe(query.region, query.transform, hit.variant), sightings=sightings,
+        algorithm="sha256" if query is None else "pdq+dhash+phash", distance=float(hit.distance), score=score(hit.distance),
+        seen_at=rec.seen_at, transform="" if query is None else describe(query.region, query.transform, hit.variant),
+        sightings=sightings,
     )
 
 
@@ -340,4 +402,7 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
     return PhotoIndex(store, shared(key), refresh_s=refresh_s)
 
 
-__all__ = ["FULL_THRESHOLD", "loaded_generations", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "is_iso_date", "open_index", "score"]
+__all__ = [
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "accepted", "is_iso_date", "loaded_generations", "open_index", "pair_class", "score",
+]

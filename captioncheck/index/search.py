@@ -14,8 +14,10 @@ fail differently: a crop or a burnt-in caption that changes a few bits in every 
 leaves an aux substring intact, and vice versa. Every candidate is then verified with its exact
 combined distance (XOR + popcount) against the radius of its variant.
 
-Rows without an aux hash (imported from an index written before it existed) are not in the aux
-tables; a query without aux hashes probes the PDQ tables within one bit instead (every row within
+Each row also carries the PDQ quality of its stored hash, reported in every hit, so that the index
+can apply a stricter threshold to low-quality hashes (photoindex.pair_class); the searcher itself
+only finds candidates within a radius. Rows without an aux hash (imported from an index written
+before it existed) are not in the aux tables; a query without aux hashes probes the PDQ tables within one bit instead (every row within
 PDQ distance 31 is found).
 
 Inserts go to a small delta that is scanned linearly and merged into the sorted tables when it
@@ -54,6 +56,7 @@ class Hit:
     query: int  # index into the query hashes
     distance: int  # combined: PDQ + AUX_WEIGHT x aux (or 2 x PDQ where the row has no aux hash)
     pdq_distance: int = 0
+    quality: int = 100  # PDQ quality of the stored hash (0..100)
 
 
 def _keys(codes: np.ndarray) -> np.ndarray:
@@ -76,6 +79,7 @@ class HashSearcher:
         self._buf_photo = np.zeros(1024, np.int64)
         self._buf_variant = np.zeros(1024, np.int16)
         self._buf_has_aux = np.zeros(1024, bool)
+        self._buf_quality = np.zeros(1024, np.int8)
         self._variants: list[str] = []
         self._n_tabled = 0  # rows[:n_tabled] are in the tables, the rest is the delta
         self._order = np.zeros(0, np.int32)  # the tables one after another: row numbers sorted by key
@@ -84,11 +88,12 @@ class HashSearcher:
     def __len__(self) -> int:
         return self._n
 
-    def _append(self, rows: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, has_aux: np.ndarray) -> None:
+    def _append(self, rows: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, has_aux: np.ndarray,
+                quality: np.ndarray) -> None:
         need = self._n + len(rows)
         if need > len(self._buf_rows):
             cap = max(need, 2 * len(self._buf_rows))
-            for name in ("_buf_rows", "_buf_photo", "_buf_variant", "_buf_has_aux"):
+            for name in ("_buf_rows", "_buf_photo", "_buf_variant", "_buf_has_aux", "_buf_quality"):
                 old = getattr(self, name)
                 new = np.zeros((cap, *old.shape[1:]), old.dtype)
                 new[: self._n] = old[: self._n]
@@ -97,6 +102,7 @@ class HashSearcher:
         self._buf_photo[self._n:need] = photo_ids
         self._buf_variant[self._n:need] = variants
         self._buf_has_aux[self._n:need] = has_aux
+        self._buf_quality[self._n:need] = quality
         self._n = need
 
     @property
@@ -104,8 +110,9 @@ class HashSearcher:
         return "multi-index hashing" if self._n_tabled else "linear"
 
     def add(self, photo_ids: np.ndarray, variants: list[str], bits: np.ndarray, last_row_id: int = 0,
-            aux: list[bytes | None] | None = None) -> None:
-        """Append hashes (bits: uint8 array of shape (n, 32); aux: 16-byte verification hash per row or None)."""
+            aux: list[bytes | None] | None = None, quality: np.ndarray | list[int | None] | None = None) -> None:
+        """Append hashes (bits: uint8 array of shape (n, 32); aux: 16-byte verification hash per row or None;
+        quality: PDQ quality per row, None for unknown = 100; hits report it)."""
         bits = np.ascontiguousarray(bits, dtype=np.uint8).reshape(-1, 32)
         aux = aux if aux is not None else [None] * len(bits)
         has_aux = np.array([a is not None and len(a) == 16 for a in aux], bool)
@@ -117,7 +124,9 @@ class HashSearcher:
                 if v not in self._variants:
                     self._variants.append(v)
             codes = np.array([self._variants.index(v) for v in variants], np.int16)
-            self._append(np.hstack([bits, aux_arr]), np.asarray(photo_ids, np.int64), codes, has_aux)
+            qual = np.array([100 if q is None else q for q in quality], np.int8) if quality is not None \
+                else np.full(len(bits), 100, np.int8)
+            self._append(np.hstack([bits, aux_arr]), np.asarray(photo_ids, np.int64), codes, has_aux, qual)
             delta = self._n - self._n_tabled
             if delta > max(self.delta_min, self._n_tabled // 100):
                 self._build_tables()
@@ -192,14 +201,14 @@ class HashSearcher:
             rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
             keep = dist <= radii[self._buf_variant[rows]]
             rows, qidx, pdq, dist = rows[keep], qidx[keep], pdq[keep], dist[keep]
-            photo, variant = self._buf_photo[rows], self._buf_variant[rows]
+            photo, variant, qual = self._buf_photo[rows], self._buf_variant[rows], self._buf_quality[rows]
         seen: set[tuple[int, int]] = set()
         hits = []
-        for r, q, d, p, v, pd in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist(),
-                                     pdq.tolist()):
+        for r, q, d, p, v, pd, ql in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist(),
+                                         pdq.tolist(), qual.tolist()):
             if (r, q) not in seen:  # a row found through several tables is reported once
                 seen.add((r, q))
-                hits.append(Hit(p, self._variants[v], q, d, pd))
+                hits.append(Hit(p, self._variants[v], q, d, pd, ql))
         return hits
 
     def _verify(self, rows: np.ndarray, queries: np.ndarray, qidx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -90,17 +90,17 @@ class IndexMatchSignal:
             if note not in batch.notices:
                 batch.notices.append(note)
         try:
-            return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
+            return [self._one(indexes, item.pil, batch.page.url, item.sha256) for item in batch.items]
         finally:
             for idx in indexes:
                 idx.close()
 
     @staticmethod
-    def _one(indexes: list[Any], pil: Any, page_url: str) -> Evidence:
+    def _one(indexes: list[Any], pil: Any, page_url: str, sha256: str = "") -> Evidence:
         found: list[Match] = []
         try:
             for idx in indexes:  # this very page, indexed or remembered earlier, is no evidence about it
-                found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None))
+                found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None, sha256=sha256 or None))
         except IndexUnreadable:  # a damaged index: the check stops and says which file
             raise
         except Exception as exc:  # a hashing failure on one image must not stop the page

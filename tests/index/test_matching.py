@@ -91,3 +91,56 @@ def test_decode_limits_and_modes(make_photo) -> None:
     rgba.save(buf, "PNG")
     img = H.decode(buf.getvalue())
     assert img.mode == "RGB" and max(img.size) <= H.WORK_SIDE
+
+
+def _gradient(seed: int, size: tuple[int, int] = (640, 420)) -> Image.Image:
+    """A smooth two-colour gradient (PDQ quality well under 50): sky, a studio backdrop."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
+    a = rng.uniform(0, 2 * np.pi)
+    t = (x - 0.5) * np.cos(a) + (y - 0.5) * np.sin(a)
+    t = ((t - t.min()) / np.ptp(t))[..., None]
+    c0, c1 = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
+    return Image.fromarray((c0 + (c1 - c0) * t).astype(np.uint8))
+
+
+def test_exact_bytes_match_even_a_flat_image(tmp_path, make_photo, make_jpeg) -> None:
+    idx = open_index(tmp_path / "i.sqlite")
+    flat = _jpeg(Image.new("RGB", (300, 200), (200, 30, 30)))
+    pid = idx.add_photo(flat, PhotoMeta(caption="red card"))
+    idx.add_photo(make_jpeg(make_photo(1)), PhotoMeta(caption="other"))
+    [m] = idx.search(flat)
+    assert (m.photo_id, m.algorithm, m.distance, m.score, m.transform) == (pid, "sha256", 0.0, 1.0, "")
+    assert idx.search(_jpeg(Image.new("RGB", (300, 200), (30, 30, 200)))) == []  # another flat image: nothing
+    # a caller that decoded the image itself (check's pipeline) passes the file's digest
+    [m] = idx.search(H.decode(flat), sha256=H.sha256(flat))
+    assert (m.photo_id, m.algorithm) == (pid, "sha256")
+    idx.close()
+
+
+def test_low_quality_photos_are_found_from_re_encodings_not_from_other_gradients(tmp_path) -> None:
+    idx = open_index(tmp_path / "i.sqlite")
+    ids = [idx.add_photo(_jpeg(_gradient(s), 92), PhotoMeta(caption=f"sky {s}")) for s in range(6)]
+    assert max(H.pdq(_gradient(s))[1] for s in range(6)) < 50
+    own = []
+    for s in range(6):
+        assert [m.photo_id for m in idx.search(_jpeg(_gradient(s), 92))][:1] == [ids[s]]  # its own bytes
+        for copy in (_jpeg(_gradient(s), 60), _jpeg(_gradient(s).resize((400, 262)), 80)):
+            found = idx.search(copy)  # pure two-colour gradients: not always (docs/index.md), never another first
+            assert [m.photo_id for m in found][:1] in ([], [ids[s]]), s
+            own += [m.distance for m in found[:1]]
+    # two-colour gradients carry little information: another one may come close, never as close as a copy
+    others = [m.distance for s in range(100, 106) for m in idx.search(_jpeg(_gradient(s), 80))]
+    assert own and min(others, default=999) > max(own)
+    idx.close()
+
+
+@pytest.mark.parametrize("angle,expand", [(5, False), (-5, False), (90, True), (180, True), (270, True)])
+def test_rotations_match(index_of_10, make_photo, angle, expand) -> None:
+    idx, ids = index_of_10
+    img = make_photo(4).rotate(angle, resample=Image.Resampling.BICUBIC, expand=expand)
+    [m, *_] = idx.search(_jpeg(img))
+    assert m.photo_id == ids[4] and ("rotate" in m.transform or "tilt" in m.transform)
