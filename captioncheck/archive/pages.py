@@ -76,8 +76,8 @@ def _hashed(data: bytes, index_path: str = "") -> tuple[str, tuple[int, int], li
         return digest, (0, 0), []  # the writer merges it into the stored photo: no hashes needed
     hit = _cache.get(digest)
     if hit is None:
-        img = H.decode(data)
-        hit = (img.size, H.index_hashes(img))
+        hashed = H.hash_image(data)  # decoded at the size hashing needs (JPEG draft), like `index add`
+        hit = ((hashed.width, hashed.height), hashed.rows)
         _cache[digest] = hit
         if len(_cache) > HASH_CACHE:
             _cache.popitem(last=False)
