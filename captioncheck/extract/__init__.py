@@ -43,7 +43,7 @@ def _base_url(doc: Doc, page_url: str) -> str:
 def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
     for p in doc.css("p"):
         idx = doc.index(p)
-        if idx >= zones_main_start and len((p.text(deep=True) or "").strip()) >= 80:
+        if idx >= zones_main_start and doc.text_length(p) >= 80:
             return idx
     return 10**9
 
@@ -53,7 +53,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     """Every article image of a page (all images with `all_images`) with caption, credit and context."""
     page = _source(source, url)
     doc = Doc.parse(page.html)
-    info = page_info(doc, page.html, page.url, page.charset, with_text=with_text)
+    info = page_info(doc, doc.html, page.url, page.charset, with_text=with_text)
     base = _base_url(doc, page.url)
     found = _pictures(doc, base, page)
     _add_page_image(found, info)
@@ -129,7 +129,7 @@ def _data_credit(f: imgs.Found) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
     from captioncheck.extract.dom import ancestors, collapse
 
-    for node in [f.node, *list(ancestors(f.node))[:4]]:
+    for node in [f.node, *ancestors(f.node, 4)]:
         for name in ("data-credit", "data-copyright", "data-photographer", "data-attrib"):
             if attr(node, name):
                 return collapse(attr(node, name))

@@ -14,11 +14,14 @@ else from the caption text itself (see `credits.split_credit`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit
 from captioncheck.extract.dom import (
+    MAX_CLIMB,
     Doc,
     Node,
     ancestors,
@@ -52,6 +55,8 @@ _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
 MAX_WALK = 80
+MAX_PARTS = 200
+MAX_ROOTS = 40
 
 
 @dataclass
@@ -79,26 +84,32 @@ def kind(node: Node) -> str:
     return ""
 
 
+def _short_text(node: Node, limit: int = 120) -> str:
+    """The element's visible text, read up to about `limit` characters (enough to tell it is short)."""
+    return visible_text(node, limit=limit)
+
+
 def _is_junk(node: Node) -> bool:
-    text = collapse(node.text(deep=True) or "")
     if node.tag in ("button", "svg", "script", "style", "ul", "ol", "nav") and not kind(node):
         return True
-    if re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
+    text = _short_text(node)
+    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
         return True
     return bool(_JUNK.search(tokens(node))) and not kind(node) and len(text) < 40
 
 
-def read_roots(roots: list[Node]) -> CaptionHit:
+def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
     """Caption and credit text of a run of caption/credit elements."""
     captions: list[str] = []
     credits: list[str] = []
     for root in roots:
-        credit_nodes, junk = _inner_parts(root)
+        # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
+        credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
         if kind(root) == "credit" and not credit_nodes:
             credits.append(visible_text(root, first_line=True, exclude=junk))
             continue
         exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
-        text = visible_text(root, exclude=exclude)
+        text = visible_text(root, exclude=exclude, limit=2 * MAX_CAPTION)
         if text:
             captions.append(text)
         credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
@@ -135,9 +146,9 @@ def _inside(node: Node, outer: Node) -> bool:
     return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
-def _is_prose(el: Node) -> bool:
+def _is_prose(el: Node, doc: Doc) -> bool:
     """Several paragraphs or a long text: article body, not a caption."""
-    return len(el.css("p")) >= 2 or len(visible_text(el)) > MAX_CAPTION // 2
+    return doc.has_tags(el, "p", 2) or len(visible_text(el, limit=MAX_CAPTION)) > MAX_CAPTION // 2
 
 
 class CaptionFinder:
@@ -146,13 +157,15 @@ class CaptionFinder:
     def __init__(self, doc: Doc, picture_nodes: list[Node]) -> None:
         self.doc = doc
         self.pictures = {n.mem_id for n in picture_nodes}
+        self._img_at = sorted(doc.index(n) for n in picture_nodes if n.tag == "img")
+        self._named: dict[int, list[Node]] = {}
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
         if figure is not None:
             roots = self._roots_in(figure, node)
             if roots:
-                hit = read_roots(roots)
+                hit = read_roots(roots, self.doc)
                 hit.how = "figure"
                 if hit.caption or hit.credit:
                     return hit
@@ -172,11 +185,18 @@ class CaptionFinder:
                 return anc
         return None
 
+    def _named_in(self, container: Node) -> list[Node]:
+        """Caption/credit-named elements of one figure (listed once per figure)."""
+        if container.mem_id not in self._named:
+            self._named[container.mem_id] = [
+                el for el in container.css("*")
+                if el.mem_id != container.mem_id and el.tag not in ("img", "picture", "source") and kind(el)
+                and not is_hidden(el)][:MAX_ROOTS]
+        return self._named[container.mem_id]
+
     def _roots_in(self, container: Node, node: Node) -> list[Node]:
         roots: list[Node] = []
-        for el in container.css("*"):
-            if el.mem_id == container.mem_id or el.tag in ("img", "picture", "source") or not kind(el) or is_hidden(el):
-                continue
+        for el in self._named_in(container):
             if self.doc.contains(el, node) or any(self.doc.contains(r, el) for r in roots):
                 continue
             if self._other_picture_inside(el, node):
@@ -185,7 +205,13 @@ class CaptionFinder:
         return roots
 
     def _other_picture_inside(self, el: Node, node: Node) -> bool:
-        return any(d.mem_id in self.pictures and d.mem_id != node.mem_id for d in el.css("img"))
+        """Does `el` hold a picture <img> other than `node`?"""
+        start = self.doc.index(el)
+        end = self.doc.end.get(el.mem_id, start)
+        count = bisect.bisect_right(self._img_at, end) - bisect.bisect_left(self._img_at, start + 1)
+        if node.tag == "img" and node.mem_id in self.pictures and start < self.doc.index(node) <= end:
+            count -= 1
+        return count > 0
 
     def _walk_after(self, start: Node) -> CaptionHit:
         doc = self.doc
@@ -204,13 +230,13 @@ class CaptionFinder:
             if el.tag in ("script", "style", "noscript", "template", "svg") or is_hidden(el) or (_is_junk(el) and not roots):
                 i = end + 1
                 continue
-            if _OVERLAY.search(tokens(el)) and len(visible_text(el)) < 60:
-                if looks_like_credit(visible_text(el)):  # a credit printed over the picture
+            if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:
+                if looks_like_credit(_short_text(el)):  # a credit printed over the picture
                     roots.append(el)
                 i = end + 1
                 continue
-            if kind(el) and visible_text(el):
-                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el)):
+            if kind(el) and _short_text(el, 20):
+                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el, self.doc)):
                     break
                 if self._other_picture_inside(el, start):
                     i += 1
@@ -222,30 +248,33 @@ class CaptionFinder:
                 if not roots:
                     block = self._caption_like_block(el, start)
                     if block is not None:
-                        hit = read_roots([block])
+                        hit = read_roots([block], self.doc)
                         hit.how = "next-paragraph"
                         return hit
                 break
             i += 1
         if not roots:
             return CaptionHit()
-        hit = read_roots(roots)
+        hit = read_roots(roots, self.doc)
         hit.how = "after"
         return hit
 
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
         block = el
-        while block.tag not in ("p", "div", "td", "center") and block.parent is not None:
+        for _ in range(MAX_CLIMB):
+            if block.tag in ("p", "div", "td", "center") or block.parent is None:
+                break
             block = block.parent
-        if self.doc.contains(block, start) or block.tag == "div" and block.css("p"):
+        if self.doc.contains(block, start) or block.tag == "div" and self.doc.has_tags(block, "p", 1):
             return None
-        text = visible_text(block)
+        text = visible_text(block, limit=400)
         if not text or len(text) > 300:
             return None
         if block.tag == "center" or attr(block, "align").lower() == "center" or _CENTER.search(attr(block, "style")):
             return block
-        children = [c for c in block.iter(include_text=True) if c.tag != "-text" or (c.text_content or "").strip()]
+        children = list(itertools.islice(
+            (c for c in block.iter(include_text=True) if c.tag != "-text" or (c.text_content or "").strip()), 2))
         if len(children) == 1 and children[0].tag in _STYLE_WRAPPERS:
             return block
         return None

@@ -35,20 +35,23 @@ def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
         raw = (script.text(deep=True) or "").strip()
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than the decoder goes
             continue
         objs.extend(_flatten(data))
     return objs
 
 
 def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
+    """The objects of a JSON-LD document: top-level lists and `@graph`s opened (no recursion)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            if "@graph" in item:
+                stack.append(item["@graph"])
 
 
 def _types(obj: dict[str, Any]) -> list[str]:

@@ -8,10 +8,11 @@ of its ancestors, its declared size, its URL, and whether it links to another ar
 
 from __future__ import annotations
 
+import bisect
 import re
 from urllib.parse import urlsplit
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, tokens
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder
 from captioncheck.extract.zones import Zones
@@ -46,16 +47,6 @@ _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 
 
-def _names_chain(node: Node, stop: Node | None) -> list[tuple[str, str]]:
-    """(tag, names) of the node and its ancestors up to (not incl.) `stop`."""
-    out = [(node.tag or "", tokens(node))]
-    for anc in ancestors(node):
-        if stop is not None and anc.mem_id == stop.mem_id:
-            break
-        out.append((anc.tag or "", tokens(anc)))
-    return out
-
-
 def _declared_small(f: Found) -> str:
     w, h = f.width, f.height
     if (w is not None and w <= 2) or (h is not None and h <= 2):
@@ -78,16 +69,9 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
         return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
-        if _same_link_with_headline(link, attr(link, "href")) or (_caption_in_link(f) and _link_text(link)):
+        if _same_link_with_headline(link, attr(link, "href"), doc) or (_caption_in_link(f) and _link_text(link, doc)):
             return "teaser"
     return ""
-
-
-def _holds_main(node: Node, depth: int, zones: Zones, doc: Doc) -> bool:
-    if zones.main is None or depth == 0:
-        return False
-    anc = list(ancestors(node))[depth - 1]
-    return doc.contains(anc, zones.main)
 
 
 def _url_role(f: Found, best: str, small: str) -> str:
@@ -97,7 +81,7 @@ def _url_role(f: Found, best: str, small: str) -> str:
     role = _url_furniture(best)
     if role:
         return role
-    if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
+    if any(_VIDEO.search(tokens(a)) for a in ancestors(f.node, 3)):
         return "decoration"
     if _url_small(best):
         return "teaser"
@@ -111,8 +95,10 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
     main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
-    for depth, (tag, names) in enumerate(_names_chain(f.node, None)):
-        if tag in ("body", "html") or depth >= main_depth or _holds_main(f.node, depth, zones, doc):
+    for depth, node in enumerate([f.node, *ancestors(f.node)]):
+        tag, names = node.tag or "", tokens(node)
+        if tag in ("body", "html") or depth >= main_depth or (
+                depth and zones.main is not None and doc.contains(node, zones.main)):
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"
@@ -168,7 +154,9 @@ def _depth_to(node: Node, outer: Node) -> int:
 def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     if tag != "header":
         return False
-    header = next(a for a in ancestors(f.node) if a.tag == "header")
+    header = next((a for a in ancestors(f.node) if a.tag == "header"), None)
+    if header is None:
+        return False
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
@@ -177,11 +165,15 @@ def _caption_in_link(f: Found) -> bool:
     if not f.caption_nodes:
         return True
     link = _link_of(f)
-    return link is not None and all(any(a.mem_id == link.mem_id for a in ancestors(n)) for n in f.caption_nodes)
+    return link is not None and all(_inside(n, link) for n in f.caption_nodes)
+
+
+def _inside(node: Node, outer: Node) -> bool:
+    return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
 def _link_of(f: Found) -> Node | None:
-    return next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+    return next((a for a in [f.node, *ancestors(f.node, 4)] if a.tag == "a"), None)
 
 
 def _is_article_link(link: Node, page_url: str) -> bool:
@@ -198,11 +190,12 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.IGNORECASE)
 
 
-def _link_text(link: Node) -> bool:
+def _link_text(link: Node, doc: Doc) -> bool:
     """The link (or its box) carries a headline."""
     container = link.parent if link.parent is not None and link.parent.tag != "p" else link
-    text = collapse(container.text(deep=True) or "")
-    return len(text) >= 15 or bool(container.css("h2, h3, h4, h5"))
+    if doc.text_length(container) >= 15:
+        return True
+    return doc.size(container) <= 500 and container.css_first("h2, h3, h4, h5") is not None
 
 
 def _element_siblings(node: Node) -> list[Node]:
@@ -217,8 +210,26 @@ def _element_siblings(node: Node) -> list[Node]:
     return out
 
 
-def _same_link_with_headline(link: Node, href: str) -> bool:
+def _links_by_href(doc: Doc) -> dict[str, list[int]]:
+    """href -> document indices (ascending) of the links with a headline-long text (built once)."""
+    table = doc.memo.get("links")
+    if not isinstance(table, dict):
+        table = {}
+        for a in doc.css("a[href]"):
+            if doc.text_length(a) >= 15:
+                table.setdefault(attr(a, "href"), []).append(doc.index(a))
+        doc.memo["links"] = table
+    return table
+
+
+def _same_link_with_headline(link: Node, href: str, doc: Doc) -> bool:
     """Teaser lists link the picture and, separately, the headline to the same article."""
+    others = _links_by_href(doc).get(href, [])
+    me = doc.index(link)
+    j = bisect.bisect_left(others, me)
+    mine = j < len(others) and others[j] == me  # the picture's own link has a headline too
+    if len(others) <= mine:
+        return False
     node = link
     for _ in range(4):
         parent = node.parent
@@ -226,9 +237,10 @@ def _same_link_with_headline(link: Node, href: str) -> bool:
             return False
         scope = [parent] if parent.tag not in ("main", "article") else _element_siblings(node)
         for box in scope:
-            for other in box.css("a[href]"):
-                if other.mem_id != link.mem_id and attr(other, "href") == href and len(collapse(other.text(deep=True) or "")) >= 15:
-                    return True
+            start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+            inside = bisect.bisect_right(others, end) - bisect.bisect_left(others, start)
+            if inside - (start <= me <= end and mine) > 0:
+                return True
         if parent.tag in ("main", "article"):
             return False
         node = parent
@@ -237,7 +249,7 @@ def _same_link_with_headline(link: Node, href: str) -> bool:
 
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
     """lead / inline / slideshow / chart for a picture already known to belong to the article."""
-    names = " ".join(tokens(a) for a in list(ancestors(f.node))[:6]) + " " + tokens(f.node)
+    names = " ".join(tokens(a) for a in ancestors(f.node, 6)) + " " + tokens(f.node)
     if _GALLERY.search(names):
         return "slideshow"
     if _CHART.search(names + " " + f.alt):
