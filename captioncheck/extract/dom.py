@@ -70,7 +70,8 @@ def max_depth(html: str) -> int:
 
 
 def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
-    """Drop the start and end tags of elements nested deeper than `max_nesting` (their text stays).
+    """Flatten nesting deeper than `max_nesting`: the tags of the middle levels are dropped (their
+    text stays), the outer and the innermost `max_nesting // 2` levels are kept.
 
     HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
     so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
@@ -92,7 +93,10 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
         steps.append(-1 if m.group(2) else 1)
     step = np.array(steps, dtype=np.int64)
     after = _depths(step)
-    cut = np.flatnonzero(np.where(step > 0, after > max_nesting, after >= max_nesting))
+    level = np.where(step > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
+    keep_outer, keep_inner = max_nesting // 2, int(level.max()) - max_nesting // 2
+    cut = np.flatnonzero((level > keep_outer) & (level <= keep_inner))
     parts: list[str] = []
     last = 0
     for i in cut.tolist():

@@ -79,11 +79,11 @@ def _url_role(f: Found, best: str, small: str) -> str:
     if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
         return "tracking"
     role = _url_furniture(best)
-    if role:
+    if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role
     if any(_VIDEO.search(tokens(a)) for a in ancestors(f.node, 3)):
         return "decoration"
-    if _url_small(best):
+    if _url_small(best) and not _captioned_photo(f):
         return "teaser"
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
@@ -113,6 +113,11 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
         if _TEASER.search(names) and not f.caption:
             return "teaser"
     return ""
+
+
+def _captioned_photo(f: Found) -> bool:
+    """Markup says it is a photo: its own <figure> gives it a caption or a credit."""
+    return bool(f.caption or f.credit) and "caption: figure" in f.notes
 
 
 def _url_furniture(url: str) -> str:

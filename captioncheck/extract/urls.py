@@ -17,9 +17,12 @@ from urllib.parse import urljoin, urlsplit
 from captioncheck.extract.dom import Node, attr
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
+# a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
+# "loading2.svg", "1x1.png"); a photo whose name merely starts with such a word ("grey-wolf.jpg") is not one
 _PLACEHOLDER = re.compile(
-    r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?\w*|loader|loading|lazy\w*|"
-    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image)[_.-]?\w{0,6}\.(gif|png|svg|jpe?g|webp)$"
+    r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?|loader|loading|lazy(-?load)?|"
+    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image|default-image|img-placeholder)"
+    r"([_.-]?(\d+(x\d+)?|px|img|image|gif|white|black|bg|small|big|square|wide|\d+-\d+))?\.(gif|png|svg|jpe?g|webp)$"
     r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
     re.IGNORECASE,
 )
