@@ -25,6 +25,7 @@ from captioncheck.extract.dom import (
     Doc,
     Node,
     ancestors,
+    is_image_tag,
     attr,
     collapse,
     is_hidden,
@@ -57,6 +58,7 @@ MAX_CAPTION = 1200
 MAX_WALK = 80
 MAX_PARTS = 200
 MAX_ROOTS = 40
+MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
 
 @dataclass
@@ -89,13 +91,16 @@ def _short_text(node: Node, limit: int = 120) -> str:
     return visible_text(node, limit=limit)
 
 
-def _is_junk(node: Node) -> bool:
+def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     if node.tag in ("button", "svg", "script", "style", "ul", "ol", "nav") and not kind(node):
         return True
+    junk_name = bool(_JUNK.search(tokens(node))) and not kind(node)
+    if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
+        return False  # too long for a slide counter or a toolbar (known without reading the text)
     text = _short_text(node)
     if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
         return True
-    return bool(_JUNK.search(tokens(node))) and not kind(node) and len(text) < 40
+    return junk_name and len(text) < 40
 
 
 def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
@@ -157,7 +162,7 @@ class CaptionFinder:
     def __init__(self, doc: Doc, picture_nodes: list[Node]) -> None:
         self.doc = doc
         self.pictures = {n.mem_id for n in picture_nodes}
-        self._img_at = sorted(doc.index(n) for n in picture_nodes if n.tag == "img")
+        self._img_at = sorted(doc.index(n) for n in picture_nodes if is_image_tag(n.tag))
         self._named: dict[int, list[Node]] = {}
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
@@ -190,7 +195,7 @@ class CaptionFinder:
         if container.mem_id not in self._named:
             self._named[container.mem_id] = [
                 el for el in container.css("*")
-                if el.mem_id != container.mem_id and el.tag not in ("img", "picture", "source") and kind(el)
+                if el.mem_id != container.mem_id and not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
                 and not is_hidden(el)][:MAX_ROOTS]
         return self._named[container.mem_id]
 
@@ -209,7 +214,7 @@ class CaptionFinder:
         start = self.doc.index(el)
         end = self.doc.end.get(el.mem_id, start)
         count = bisect.bisect_right(self._img_at, end) - bisect.bisect_left(self._img_at, start + 1)
-        if node.tag == "img" and node.mem_id in self.pictures and start < self.doc.index(node) <= end:
+        if is_image_tag(node.tag) and node.mem_id in self.pictures and start < self.doc.index(node) <= end:
             count -= 1
         return count > 0
 
@@ -217,17 +222,24 @@ class CaptionFinder:
         doc = self.doc
         i = doc.end.get(start.mem_id, doc.index(start)) + 1
         roots: list[Node] = []
-        steps = 0
+        steps = passed = 0
         while i < len(doc.nodes) and steps < MAX_WALK:
             el = doc.nodes[i]
             steps += 1
             end = doc.end.get(el.mem_id, i)
             if el.mem_id in self.pictures:
-                if roots:
+                passed += 1
+                if roots or passed > MAX_GROUP:
                     break
                 i += 1
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or is_hidden(el) or (_is_junk(el) and not roots):
+            if not doc.text_len[i] and doc.image_at and not self._other_picture_inside(el, start):
+                i = end + 1  # no text and no picture inside: nothing to read here
+                continue
+            if not doc.text_len[i]:
+                i += 1
+                continue
+            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (not roots and _is_junk(el, doc)):
                 i = end + 1
                 continue
             if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:

@@ -140,6 +140,11 @@ def leading_text(node: Node) -> str:
     return collapse("".join(parts))
 
 
+def is_image_tag(tag: str | None) -> bool:
+    """<img> and the custom elements that stand for one (<amp-img>, <amp-anim>, <a-img>, <x-image>...)."""
+    return tag == "img" or tag == "amp-anim" or (tag is not None and "-" in tag and tag.endswith(("-img", "-image")))
+
+
 def ancestors(node: Node, limit: int = MAX_CLIMB) -> Iterator[Node]:
     """The element's ancestors, nearest first, at most `limit` of them (below <html>)."""
     parent = node.parent
@@ -257,7 +262,7 @@ class Doc:
             self.in_link.append((up and self.in_link[parent]) or tag == "a")
             self.text_len.append(0)
             self.link_len.append(0)
-            if tag == "img":
+            if is_image_tag(tag):
                 self.image_at.append(idx)
             stack.append((node, parent, True))
             children: list[tuple[Node, int, bool]] = []
@@ -279,7 +284,7 @@ class Doc:
 
     @property
     def images(self) -> list[Node]:
-        """Every <img>, in document order."""
+        """Every <img> (and <amp-img>-like element), in document order."""
         return [self.nodes[i] for i in self.image_at]
 
     def size(self, node: Node) -> int:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, is_image_tag
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,
@@ -135,7 +135,7 @@ def collect(doc: Doc, base: str) -> list[Found]:
 def _backgrounds(doc: Doc, base: str) -> list[Found]:
     out: list[Found] = []
     for node in doc.css("[style*=background]"):
-        if node.tag == "img" or not _BG_NAMES.search(attr(node, "class").lower()):
+        if is_image_tag(node.tag) or not _BG_NAMES.search(attr(node, "class").lower()):
             continue
         cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
         cands = [c for c in cands if not is_placeholder(c.url)]

@@ -119,13 +119,21 @@ def _published(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> str:
     return ""
 
 
-def main_text(html: str, url: str) -> str:
-    """Main article text by trafilatura (paragraphs separated by blank lines)."""
+FAST_TEXT_ELEMENTS = 15_000  # above this, trafilatura's fallback extractors (quadratic in siblings) are skipped
+
+
+def main_text(html: str, url: str, elements: int = 0) -> str:
+    """Main article text by trafilatura (paragraphs separated by blank lines).
+
+    Pages of more than FAST_TEXT_ELEMENTS elements use trafilatura's own extractor only: its
+    readability/justext fallbacks take minutes on a page of thousands of sibling pictures.
+    """
     try:
         import trafilatura
 
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
-                                   include_images=False, deduplicate=False, favor_recall=True)
+                                   include_images=False, deduplicate=False, favor_recall=True,
+                                   fast=elements > FAST_TEXT_ELEMENTS)
     except Exception as exc:  # noqa: BLE001  trafilatura raises assorted errors on odd markup; text is optional
         log.debug("trafilatura failed: %s", exc)
         return ""
@@ -138,7 +146,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     article = _article(objs)
     title_node = doc.tree.css_first("title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
-    text = main_text(html, url) if with_text else ""
+    text = main_text(html, url, len(doc.nodes)) if with_text else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     return PageInfo(
