@@ -15,7 +15,7 @@ from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
 from captioncheck.extract.metadata import page_info
-from captioncheck.extract.roles import article_role, furniture_role, in_article
+from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones
 from captioncheck.load import PageSource, load_page
@@ -107,15 +107,16 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
     for f in found:
-        if not f.hidden and not f.in_noscript:
+        slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
+        if (slide or not f.hidden) and not f.in_noscript:
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
                 f.notes.append(f"caption: {hit.how}")
         role = furniture_role(f, doc, zones, page_url)
-        if not role and (f.hidden or not in_article(f, doc, zones, og_keys)):
+        if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
-        f.role = role or article_role(f, doc, zones, og_keys, first_para)
+        f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
         if not og_keys & set(f.urls()):

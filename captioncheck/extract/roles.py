@@ -264,6 +264,18 @@ def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para
     return "inline"
 
 
+_GALLERY_TAGS = frozenset({"amp-carousel", "amp-lightbox", "amp-lightbox-gallery", "amp-story"})
+
+
+def in_gallery(node: Node) -> bool:
+    """Inside a gallery, carousel, slideshow or lightbox (by tag, name or ARIA role)."""
+    for anc in ancestors(node, 12):
+        if anc.tag in _GALLERY_TAGS or _GALLERY.search(tokens(anc)) or re.search(
+                r"carousel|slide|gallery", attr(anc, "aria-roledescription") + " " + attr(anc, "role"), re.IGNORECASE):
+            return True
+    return False
+
+
 def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
     """Does the picture sit where the article is (body, or between title and body), or is it the og:image?"""
     if zones.in_body(f.index):
@@ -292,4 +304,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["article_role", "furniture_role", "in_article"]
+__all__ = ["article_role", "furniture_role", "in_article", "in_gallery"]
