@@ -140,11 +140,24 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
             continue
         k = kind(node)
         text = visible_text(node)
-        if k == "credit" or (k == "caption" and text and looks_like_credit(text) and len(text) < 80 and kind(root) == "caption"):
+        short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
+        # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
+        last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
+                      and _last_child(root) == node.mem_id)
+        if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
             if not any(kind(d) == "credit" for d in node.css("*") if d.mem_id != node.mem_id):
                 credit_nodes.append(node)
     credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
     return credit_nodes, frozenset(junk)
+
+
+_CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
+
+
+def _last_child(root: Node) -> int | None:
+    """mem_id of the last child element holding text, when the root has more than one such child."""
+    with_text = [c for c in itertools.islice(root.iter(include_text=False), 12) if (c.text(deep=True) or "").strip()]
+    return with_text[-1].mem_id if len(with_text) > 1 else None
 
 
 def _inside(node: Node, outer: Node) -> bool:
