@@ -12,6 +12,7 @@ from pathlib import Path
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
+from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
 from captioncheck.extract.metadata import page_info
@@ -113,6 +114,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
                 f.notes.append(f"caption: {hit.how}")
+            if not f.caption and f.alt and "picture named by attributes only" in f.notes:
+                f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
         role = furniture_role(f, doc, zones, page_url)
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"

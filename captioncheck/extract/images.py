@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, is_image_tag
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_image_tag
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,
@@ -129,7 +129,38 @@ def collect(doc: Doc, base: str) -> list[Found]:
             hidden=doc.is_hidden(img), in_noscript=in_noscript,
         ))
     found += _backgrounds(doc, base)
+    found += _data_pictures(doc, base)
     return sorted(found, key=lambda f: f.index)
+
+
+_NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
+                           "form", "body", "html", "head", "picture"})
+_DATA_CAPTION = ("data-caption", "data-description", "data-desc", "data-alt", "data-title")
+
+
+def _data_pictures(doc: Doc, base: str) -> list[Found]:
+    """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
+    `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
+    out: list[Found] = []
+    for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
+                        "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
+        if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
+            continue
+        cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
+        itemid = attr(node, "itemid")
+        if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
+            cands.append(Candidate(itemid, "meta"))
+        cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
+        if not cands:
+            continue
+        inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
+        target = inner if inner is not None else node  # inside the figure, so its <figcaption> is found
+        caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
+                        and not IMAGE_EXT.search(attr(node, n))), "")
+        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
+                         hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
+                         notes=["picture named by attributes only"]))
+    return out
 
 
 def _backgrounds(doc: Doc, base: str) -> list[Found]:

@@ -33,7 +33,7 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
                      r"latest\w*|stream\w*|slider-?news|more-?from|"
                      r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
-_GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
+_GALLERY = re.compile(r"gallery|galleri|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(
     r"logo|sprite|icon|button|(^|[_-])btn|avatar|profil|arrow|qr-?code|banner|^ad[-_]|ad_creative|"

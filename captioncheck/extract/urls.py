@@ -28,7 +28,7 @@ _PLACEHOLDER = re.compile(
 )
 _BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.IGNORECASE)
-_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|retina|set|large|full|\d+x?))*$", re.IGNORECASE)
+_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|big-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|big|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|path|retina|set|large|big|full|\d+x?))*$", re.IGNORECASE)
 
 # ranking of where a URL came from: higher is more likely the full-size picture
 RANK = {"lazy": 6, "noscript": 5, "meta": 4, "template": 5, "srcset": 4, "source": 3, "src": 3, "link": 2, "background": 2}
