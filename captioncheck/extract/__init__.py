@@ -7,6 +7,7 @@ furniture (roles) -> merge copies -> context and selectors (context). No torch, 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
@@ -15,11 +16,15 @@ from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
-from captioncheck.extract.metadata import page_info
+from captioncheck.extract.metadata import MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones
 from captioncheck.load import PageSource, load_page
+
+
+MAX_PICTURES = 3000
+log = logging.getLogger(__name__)
 
 
 def _source(source: PageSource | str | Path, url: str | None) -> PageSource:
@@ -64,6 +69,8 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = text_blocks(doc, zones.main, skip)
+    if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
+        info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
     out: list[ImageInContext] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -75,6 +82,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     found = imgs.collect(doc, base)
+    if len(found) > MAX_PICTURES:  # no article has this many: keep the first ones, say so in the log
+        log.warning("page names %d pictures: only the first %d are extracted", len(found), MAX_PICTURES)
+        found = found[:MAX_PICTURES]
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)
     for f in found:

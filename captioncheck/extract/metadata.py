@@ -119,6 +119,7 @@ def _published(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> str:
     return ""
 
 
+MAX_TEXT_ELEMENTS = 40_000  # above this, trafilatura (superlinear there) is skipped: `extract` joins its own blocks
 FAST_TEXT_ELEMENTS = 15_000  # above this, trafilatura's fallback extractors (quadratic in siblings) are skipped
 
 
@@ -146,7 +147,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     article = _article(objs)
     title_node = doc.tree.css_first("title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
-    text = main_text(html, url, len(doc.nodes)) if with_text else ""
+    text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     return PageInfo(
