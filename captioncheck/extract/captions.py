@@ -71,11 +71,11 @@ class CaptionHit:
 
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
-    itemprop = attr(node, "itemprop").lower()
+    itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
-    if itemprop in _CAPTION_ITEMPROPS:
+    if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
-    if node.tag == "cite" or itemprop in _CREDIT_ITEMPROPS:
+    if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
         return "credit"
     if node.tag == "figcaption":
         return "credit" if re.search(r"credit|copyright", names) else "caption"
@@ -199,8 +199,9 @@ class CaptionFinder:
         for depth, anc in enumerate(ancestors(node)):
             if depth > 6 or anc.tag in ("article", "main", "body"):
                 return None
-            if anc.tag == "figure" or "wp-caption" in attr(anc, "class"):
-                return anc
+            if anc.tag == "figure" or "wp-caption" in attr(anc, "class") or (
+                    "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1):
+                return anc  # the picture's own box: a figure, or a schema.org ImageObject around one picture
         return None
 
     def _named_in(self, container: Node) -> list[Node]:

@@ -130,3 +130,10 @@ def test_pictures_named_only_by_attributes() -> None:
     assert one.role == two.role == "slideshow"
     assert store.url == "https://media.example.com/2014/store-front-articleLarge.jpg"  # ImageObject itemid, no <img>
     assert (store.caption, store.credit) == ("The store on Main Street, where the robbery took place.", "Jane Roe for Local News")
+
+
+def test_imageobject_box_is_the_pictures_own_figure() -> None:
+    first, second = _images("imageobject-slides.html")
+    assert (first.caption, first.credit) == (
+        "It is designed to look like last year's model, but it is a big upgrade on it.", "Image credit: www.example.com")
+    assert second.caption == "The screen puts it in the smaller size category."  # not the slide heading
