@@ -145,7 +145,8 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
                       and _last_child(root) == node.mem_id)
         if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
-            if not any(kind(d) == "credit" for d in node.css("*") if d.mem_id != node.mem_id):
+            if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
+                       for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
                 credit_nodes.append(node)
     credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
     return credit_nodes, frozenset(junk)
