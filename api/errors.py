@@ -22,7 +22,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "upstream_error": 502, "too_many_redirects": 502,
     "busy": 503, "dependency_missing": 503,
     "fetch_timeout": 504, "timeout": 504,
-    "index_error": 500, "error": 500, "internal_error": 500,
+    "index_error": 500, "error": 500, "internal_error": 500, "worker_died": 500,
 }
 _CODE_BY_STATUS = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                    413: "payload_too_large", 415: "not_image", 422: "validation_error", 503: "busy", 504: "timeout"}
@@ -36,6 +36,9 @@ class ApiError(Exception):
         self.code = code
         self.status = STATUS_BY_CODE.get(code, 400)
         self.headers = headers or {}
+
+    def __reduce__(self) -> tuple[type[ApiError], tuple[str, str, dict[str, str]]]:  # raised in worker processes
+        return (type(self), (self.code, str(self), self.headers))
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -30,9 +30,17 @@ class ImagePayload(_Body):
 class CheckRequest(_Body):
     """Either just `url` (the server fetches the page and its images) or `html` + `url` (+ `images`)."""
 
-    url: str = Field(default="", max_length=MAX_URL_CHARS)
-    html: str | None = Field(default=None, max_length=MAX_HTML_CHARS)
-    images: list[ImagePayload] = Field(default_factory=list)
+    # the either-or rule of `_one_mode`, stated in the OpenAPI schema too
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "anyOf": [{"required": ["url"]}, {"required": ["html"]}],
+        "dependentRequired": {"images": ["html"]},
+    })
+
+    url: str = Field(default="", max_length=MAX_URL_CHARS,
+                     description="The page's address. Alone: the server fetches page and images. With `html`: where the page came from.")
+    html: str | None = Field(default=None, max_length=MAX_HTML_CHARS,
+                             description="The page's HTML as the browser has it (the extension); then `url` names the page.")
+    images: list[ImagePayload] = Field(default_factory=list, description="Only with `html`: image bytes the client could read.")
     all_images: bool = False  # also check logos, ads, teasers ...
 
     @model_validator(mode="after")

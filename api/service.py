@@ -1,6 +1,8 @@
-"""What the endpoints do, as plain sync code run in the worker pool: fetch, decode, check.
+"""What the endpoints do, as plain sync code: fetch, decode, check.
 
-Model and index are loaded once (`Service.load`, at start-up); every fetch goes through the safe
+The server process opens the index once (`load_index`: /v1/info, search, adding photos); each
+check worker process loads the CLIP model once (`load_model`, api/worker.py) and runs `check`.
+Every fetch goes through the safe
 fetcher (the page here, images through the pipeline's `fetch` hook); a bad or unreachable image
 is reported and skipped, the rest of the page is still checked.
 """
@@ -35,8 +37,8 @@ class Service:
 
     # ------------------------------------------------------------------ start-up / shutdown
 
-    def load(self) -> None:
-        """Load the CLIP model and open the index once; failures are kept for /v1/info, not raised."""
+    def load_index(self) -> None:
+        """Open the index once (server process); a failure is kept for /v1/info, not raised."""
         check = self.settings.check
         if check.use_index:
             try:
@@ -45,6 +47,11 @@ class Service:
                 self.index = open_index(check.resolved_index_path(), create=True)
             except CaptionCheckError as exc:
                 self.index_error = str(exc)
+        log.info("index opened", extra={"event": "startup", "index_error": self.index_error})
+
+    def load_model(self) -> None:
+        """Load the CLIP model once (check worker process); a failure is kept for /v1/info, not raised."""
+        check = self.settings.check
         if check.use_clip:
             try:
                 from captioncheck.signals.clip import get_scorer
@@ -53,8 +60,8 @@ class Service:
                 self.model.loaded = True
             except CaptionCheckError as exc:
                 self.model.error = str(exc)
-        log.info("service loaded", extra={"event": "startup", "model_loaded": self.model.loaded,
-                                          "model_error": self.model.error, "index_error": self.index_error})
+        log.info("model loaded", extra={"event": "startup", "model_loaded": self.model.loaded,
+                                        "model_error": self.model.error})
 
     def close(self) -> None:
         self.fetcher.close()
@@ -73,8 +80,11 @@ class Service:
             info.photos = photos if isinstance(photos, int) else None
         return info
 
-    def check(self, request: CheckRequest, deadline: float) -> str:
-        """Run one check and return the report as JSON text (the CLI's `--format json` output)."""
+    def check(self, request: CheckRequest, deadline: float, *, remember: bool = False) -> str:
+        """Run one check and return the report as JSON text (the CLI's `--format json` output).
+
+        `remember`: record the page's images in the first-seen registry (the caller decides:
+        only authenticated requests, or every one where the operator allows it)."""
         from captioncheck.load import page_from_html
         from captioncheck.pipeline import check_page
         from captioncheck.report.jsonfmt import to_json
@@ -88,6 +98,7 @@ class Service:
             html, url = request.html, request.url
         given = decode_images(request.images, self.settings, notices)
         settings = dataclasses.replace(self.settings.check, all_images=request.all_images,
+                                       remember=self.settings.check.remember and remember,
                                        max_images=min(self.settings.check.max_images, self.settings.fetch.max_images))
 
         def fetch(image_url: str) -> bytes:  # the pipeline's hook for images the client did not send

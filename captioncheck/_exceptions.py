@@ -4,6 +4,7 @@
     ├── InputError               bad page, file, URL or option: fix the input
     ├── DependencyError          missing weights, tesseract or network: install or download something
     ├── IndexStoreError          the photo index cannot be opened/read/written: repair or point elsewhere
+    │   └── IndexUnreadable      (also an InputError) the index file given is damaged or not an index
     └── FetchRefused             a URL or response refused by the safe fetcher (SSRF, size, type)
 
 Every message is one line and says what to do next.
@@ -40,6 +41,13 @@ class IndexStoreError(CaptionCheckError):
     code = "index_error"
 
 
+class IndexUnreadable(IndexStoreError, InputError):
+    """The index file is damaged, not an index, or cannot be read at all: exit 2, never skipped silently."""
+
+    exit_code = 2
+    code = "index_error"
+
+
 class FetchRefused(InputError):
     """The safe fetcher refused a URL or a response (private address, too large, wrong type)."""
 
@@ -49,5 +57,8 @@ class FetchRefused(InputError):
         super().__init__(message)
         self.code = code
 
+    def __reduce__(self) -> tuple[type[FetchRefused], tuple[str, str]]:  # keeps `code` across processes
+        return (type(self), (str(self), self.code))
 
-__all__ = ["CaptionCheckError", "DependencyError", "FetchRefused", "IndexStoreError", "InputError"]
+
+__all__ = ["CaptionCheckError", "DependencyError", "FetchRefused", "IndexStoreError", "IndexUnreadable", "InputError"]

@@ -8,10 +8,11 @@ describe it in docs/schema.md.
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 ImageRole = Literal[
     "lead", "inline", "slideshow", "chart",  # article images
@@ -76,6 +77,35 @@ class ExtractResult(_Model):
     images: list[ImageInContext]
 
 
+class Sighting(_Model):
+    """One page an indexed photo appeared on: a checked page (first-seen registry), an archived
+    capture (`index add-archive`), an added page (`index add-page`) or an imported record."""
+
+    model_config = ConfigDict(extra="ignore")  # `site` is computed: a dumped sighting reads back
+
+    page_url: str = ""
+    seen_at: str = ""  # when the page was captured or checked (ISO 8601, UTC)
+    published: str = ""  # the page's own publication date (ISO 8601), "" when it states none
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+    lang: str = ""  # the page's language ("fr")
+    countries: list[str] = Field(default_factory=list)  # ISO 3166 alpha-2 codes the article is about
+    source: str = "check"  # check | archive | page | import
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def site(self) -> str:
+        """The page's host without a leading "www." ("" for a saved page without URL)."""
+        host = (urlsplit(self.page_url).hostname or "") if "//" in self.page_url else ""
+        return host[4:] if host.startswith("www.") else host
+
+    @property
+    def when(self) -> str:
+        """The best date of this appearance: the page's own publication date, else when it was seen."""
+        return self.published or self.seen_at
+
+
 class Match(_Model):
     """A known photo from the index that looks like this image."""
 
@@ -94,6 +124,7 @@ class Match(_Model):
     score: float = 0.0  # [0,1], 1 = certainly the same photo
     seen_at: str = ""  # for origin=seen: when it was seen
     transform: str = ""  # e.g. "mirror", "crop" when a variant matched
+    sightings: list[Sighting] = Field(default_factory=list)  # other pages it appeared on, oldest first
 
 
 Severity = Literal["info", "low", "medium", "high"]
@@ -108,7 +139,7 @@ class Reason(_Model):
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-Verdict = Literal["consistent", "suspicious", "inconsistent", "unknown"]
+Verdict = Literal["consistent", "no_findings", "suspicious", "inconsistent", "unknown"]
 
 __all__ = [
     "ARTICLE_ROLES",
@@ -121,5 +152,6 @@ __all__ = [
     "PageInfo",
     "Reason",
     "Severity",
+    "Sighting",
     "Verdict",
 ]

@@ -34,16 +34,53 @@ NS = {
     "exif": "http://ns.adobe.com/exif/1.0/",
     "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
 }
 XMP_PROPS = ("dc:description", "dc:creator", "dc:rights", "dc:title", "photoshop:Credit", "photoshop:Source",
              "photoshop:DateCreated", "photoshop:City", "photoshop:State", "photoshop:Country", "photoshop:Headline",
-             "Iptc4xmpCore:Location", "Iptc4xmpCore:CountryCode", "xmp:CreatorTool", "exif:DateTimeOriginal")
+             "Iptc4xmpCore:Location", "Iptc4xmpCore:CountryCode", "xmp:CreatorTool", "exif:DateTimeOriginal",
+             "Iptc4xmpExt:DigitalSourceType")
+# IPTC Digital Source Type codes (https://cv.iptc.org/newscodes/digitalsourcetype/) that mean generative AI made the pixels
+AI_SOURCE_TYPES = frozenset({"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "algorithmicMedia",
+                             "compositeSynthetic"})
 IPTC = {(2, 5): "object_name", (2, 55): "date_created", (2, 60): "time_created", (2, 80): "by_line",
         (2, 90): "city", (2, 92): "sublocation", (2, 95): "province", (2, 101): "country", (2, 105): "headline",
         (2, 110): "credit", (2, 115): "source", (2, 116): "copyright", (2, 120): "caption"}
 EXIF_MAIN = {0x010E: "ImageDescription", 0x010F: "Make", 0x0110: "Model", 0x0131: "Software", 0x013B: "Artist",
              0x8298: "Copyright", 0x0132: "DateTime"}
 EXIF_IFD = {0x9003: "DateTimeOriginal", 0x9011: "OffsetTimeOriginal"}
+
+
+class C2paAction(BaseModel):
+    action: str  # "c2pa.created", "c2pa.edited", ...
+    when: str = ""
+    software: str = ""
+    digital_source_type: str = ""  # IPTC code, last part of the URI
+
+
+class ContentCredentials(BaseModel):
+    """A C2PA manifest store's active manifest, as c2pa-python reads and validates it."""
+
+    read: bool = False  # False: present but not readable here (see note)
+    valid: bool | None = None  # False: tampered or broken (validation errors); None: not validated
+    trusted: bool = False  # the signer's certificate chains to a trust list c2pa-python knows
+    validation_state: str = ""  # c2pa-python's "Valid" / "Trusted" / "Invalid"
+    errors: list[str] = Field(default_factory=list)  # failure codes with explanations
+    signer: str = ""  # certificate issuer (organisation) and common name
+    signed_at: str = ""
+    claim_generator: str = ""
+    title: str = ""
+    author: str = ""
+    actions: list[C2paAction] = Field(default_factory=list)
+    ingredients: list[str] = Field(default_factory=list)  # titles of the files it was made from
+    place: str = ""  # from the manifest's IPTC/EXIF assertions: location, city, state, country
+    gps: dict[str, float] | None = None  # {"lat": .., "lon": ..} from a stds.exif assertion
+    description: str = ""  # dc:description / caption in the manifest's IPTC assertion
+    note: str = ""
+
+    @property
+    def ai_source_type(self) -> str:
+        return next((a.digital_source_type for a in self.actions if a.digital_source_type in AI_SOURCE_TYPES), "")
 
 
 class EmbeddedMetadata(BaseModel):
@@ -60,6 +97,8 @@ class EmbeddedMetadata(BaseModel):
     camera: str = ""
     software: str = ""
     c2pa: bool | None = None
+    digital_source_type: str = ""  # IPTC code, e.g. "trainedAlgorithmicMedia" (XMP Iptc4xmpExt:DigitalSourceType)
+    content_credentials: ContentCredentials | None = None  # read by the embedded-metadata signal when c2pa is True
     raw: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
 
@@ -174,6 +213,12 @@ def _merge(meta: EmbeddedMetadata) -> None:
         meta.gps = {"lat": float(r["exif:GPSLatitude"]), "lon": float(r["exif:GPSLongitude"])}
     meta.camera = " ".join(dict.fromkeys(p for p in (r.get("exif:Make", ""), r.get("exif:Model", "")) if p))
     meta.software = first("exif:Software", "xmp:xmp:CreatorTool")
+    meta.digital_source_type = source_type_code(first("xmp:Iptc4xmpExt:DigitalSourceType"))
+
+
+def source_type_code(uri: str) -> str:
+    """"http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia" -> "trainedAlgorithmicMedia"."""
+    return uri.strip().rstrip("/").rsplit("/", 1)[-1] if uri else ""
 
 
 def _exif_date(value: str, offset: str) -> str:
@@ -211,4 +256,4 @@ def _has_c2pa(data: bytes) -> bool | None:
     return None
 
 
-__all__ = ["EmbeddedMetadata", "read_embedded"]
+__all__ = ["AI_SOURCE_TYPES", "C2paAction", "ContentCredentials", "EmbeddedMetadata", "read_embedded", "source_type_code"]

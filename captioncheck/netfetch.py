@@ -21,6 +21,7 @@ host names other than `localhost` are not even looked up.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import os
 import socket
@@ -228,6 +229,44 @@ def _is_localhost(host: str) -> bool:
     return host == "localhost" or host.endswith(".localhost")
 
 
+# The deadline of the fetch running on this thread/context: every socket read and write is bounded by
+# it, so a peer that trickles headers or body one byte at a time cannot outlive the fetch's total time.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("captioncheck_fetch_deadline", default=None)
+
+
+def _bounded(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise httpcore.ReadTimeout("the fetch's total time is spent")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read/write waits at most until the current fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Network backend that connects only to addresses the guard checked, resolving exactly once."""
 
@@ -239,7 +278,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for address in self._guard.checked_addresses(host, port):
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, _bounded(timeout), local_address, socket_options)
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         raise last if last else httpcore.ConnectError(f"cannot connect to {host}")
@@ -266,13 +306,26 @@ def normalise_url(url: str) -> str:
         raise FetchRefused(f"only http and https URLs are fetched, not {parts.scheme or 'a relative URL'!r}", code="bad_url")
     if parts.username or parts.password:
         raise FetchRefused("URLs with user:password@ are not fetched; remove the credentials", code="bad_url")
-    host = parts.hostname or ""
+    host = _idna_host(parts.hostname or "", url)
     if not host:
         raise FetchRefused(f"URL has no host: {url[:200]!r}", code="bad_url")
     ip = literal_ip(host)
     host_text = (f"[{ip}]" if ip.version == 6 else str(ip)) if ip else host
     netloc = host_text + (f":{port}" if port is not None else "")
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def _idna_host(host: str, url: str) -> str:
+    """The host as a browser would look it up (UTS #46 mapping: `①②⑦.0.0.1` is 127.0.0.1); raises bad_url."""
+    if host.isascii() or literal_ip(host) is not None:
+        return host
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError) as exc:
+        raise FetchRefused(f"URL host is not a valid international domain name: {url[:200]!r} ({exc})",
+                           code="bad_url") from exc
 
 
 def sniff_image(data: bytes) -> ImageMime | None:
@@ -383,11 +436,15 @@ class SafeFetcher:
         own = time.monotonic() + self.limits.total_timeout_s
         deadline = min(own, deadline) if deadline else own
         current = normalise_url(url)
-        for _ in range(self.limits.max_redirects + 1):
-            location, data = self._one_request(current, max_bytes, what, deadline)
-            if location is None:
-                return Fetched(url=current, data=data, mime="")
-            current = normalise_url(urljoin(current, location))
+        token = _DEADLINE.set(deadline)
+        try:
+            for _ in range(self.limits.max_redirects + 1):
+                location, data = self._one_request(current, max_bytes, what, deadline)
+                if location is None:
+                    return Fetched(url=current, data=data, mime="")
+                current = normalise_url(urljoin(current, location))
+        finally:
+            _DEADLINE.reset(token)
         raise FetchRefused(f"{url[:200]} redirects more than {self.limits.max_redirects} times", code="too_many_redirects")
 
     def _one_request(self, url: str, max_bytes: int, what: str, deadline: float) -> tuple[str | None, bytes]:
@@ -402,6 +459,8 @@ class SafeFetcher:
                 return None, _read_capped(response, max_bytes, what, url, deadline)
         except httpx.TimeoutException as exc:
             raise FetchRefused(f"{url[:200]} took too long to answer", code="fetch_timeout") from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:  # IDNAError is a UnicodeError
+            raise FetchRefused(f"not a valid URL: {url[:200]!r} ({exc})", code="bad_url") from exc
         except httpx.HTTPError as exc:
             raise FetchRefused(f"could not fetch {url[:200]} ({type(exc).__name__}: {exc})", code="upstream_error") from exc
 
@@ -412,7 +471,7 @@ def _read_capped(response: httpx.Response, max_bytes: int, what: str, url: str, 
         raise FetchRefused(f"{what} {url[:200]} is {int(declared):,} bytes, over the limit of {max_bytes:,}", code="too_large")
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(chunk_size=65536):
+    for chunk in response.iter_bytes():  # each network read as it comes: the deadline is checked after every one
         size += len(chunk)
         if size > max_bytes:
             raise FetchRefused(f"{what} {url[:200]} is over the limit of {max_bytes:,} bytes", code="too_large")

@@ -8,6 +8,11 @@ Nothing here touches the network by itself: remote images are only fetched throu
 `fetch` callable a caller passes in (the API passes captioncheck.netfetch's safe fetcher; the
 CLI passes none unless asked). A bad image is reported and skipped; the rest of the page is
 still checked.
+
+Memory does not grow with the number of images: images are read, decoded, run through the
+signals and remembered CHUNK at a time, each decoded image is downscaled while it is decoded
+(JPEG draft mode, then `Image.reduce`) to at most MAX_DECODED_SIDE on a side, and a page may
+decode at most MAX_PAGE_PIXELS source pixels in all (the rest is reported as skipped).
 """
 
 from __future__ import annotations
@@ -25,11 +30,11 @@ from urllib.parse import urljoin
 from PIL import Image, ImageOps
 
 from captioncheck._exceptions import CaptionCheckError, InputError
-from captioncheck._types import ImageInContext, PageInfo
+from captioncheck._types import ImageInContext, PageInfo, Reason
 from captioncheck.config import Settings
 from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
 from captioncheck.report.schema import CheckReport, ImageReport
-from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
+from captioncheck.signals import BUILTIN_SIGNALS, Evidence, ImageItem, PageBatch, plugin_signals, registry
 from captioncheck.signals.index_match import remember
 from captioncheck.signals.metadata import has_content
 from captioncheck.verdict import ImageEvidence, judge, summarize
@@ -37,6 +42,9 @@ from captioncheck.verdict import ImageEvidence, judge, summarize
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # decompression-bomb guard (Pillow's own limit is ~89 MP)
 MIN_SIDE = 16  # smaller images are icons/pixels, not photos
+MAX_DECODED_SIDE = 2560  # signals never need more (OCR reads <= 2400, hashes 512, CLIP 224-384)
+MAX_PAGE_PIXELS = 400_000_000  # source pixels decoded per check, all images together
+CHUNK = 8  # images decoded and run through the signals at a time (CLIP's batch size)
 
 Progress = Callable[[str, int, int], None]
 Fetch = Callable[[str], bytes]
@@ -47,8 +55,14 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def decode_image(data: bytes) -> Image.Image:
-    """Decode image bytes safely (size, pixel and format checks); raises InputError."""
+def decode_image(data: bytes, max_side: int = MAX_DECODED_SIDE) -> Image.Image:
+    """Decode image bytes safely (size, pixel and format checks), upright, RGB, downscaled while
+    decoding to at most `max_side` on a side; raises InputError."""
+    return _decode(data, max_side)[0]
+
+
+def _decode(data: bytes, max_side: int) -> tuple[Image.Image, tuple[int, int]]:
+    """(decoded image, its upright size in the file) -- the report gives the file's size."""
     if len(data) > MAX_IMAGE_BYTES:
         raise InputError(f"image is larger than {MAX_IMAGE_BYTES // 2**20} MiB")
     with warnings.catch_warnings():
@@ -60,13 +74,47 @@ def decode_image(data: bytes) -> Image.Image:
                 raise InputError(f"image of {w}x{h} pixels exceeds the {MAX_PIXELS // 1_000_000} MP limit")
             if min(w, h) < MIN_SIDE:
                 raise InputError(f"image of {w}x{h} pixels is too small to check")
-            return ImageOps.exif_transpose(img).convert("RGB")  # upright for every signal alike
+            turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientations that swap the sides
+            small = _downscaled(img, max_side)
+            if small is not img:
+                img.close()  # frees the full-size pixels now, not when this function returns
+            ImageOps.exif_transpose(small, in_place=True)  # upright for every signal alike (no copy)
+            return (small if small.mode == "RGB" else small.convert("RGB")), ((h, w) if turned else (w, h))
         except InputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise InputError(f"image refused as a decompression bomb: {exc}") from exc
         except Exception as exc:  # UnidentifiedImageError, truncated files, codec errors
             raise InputError(f"not a readable image ({type(exc).__name__})") from exc
+
+
+def _downscaled(img: Image.Image, max_side: int) -> Image.Image:
+    """Decode at most about max_side on a side: JPEG decodes at 1/2, 1/4, 1/8 scale (draft), others
+    are reduced by an integer factor right after decoding (one full-size image at a time)."""
+    if max(img.size) <= max_side:
+        img.load()
+        return img
+    if img.format == "JPEG":
+        img.draft("RGB", (max_side, max_side))  # picks the smallest scale still >= max_side
+    img.load()
+    factor = max(img.size) // max_side
+    if img.mode not in _REDUCIBLE:  # palette, bilevel, 16-bit...: convert first (one full-size copy)
+        img = img.convert("RGBA" if img.mode in ("P", "PA") and "transparency" in img.info else "RGB")
+    if factor >= 2:
+        reduced = img.reduce(factor)
+        reduced.info, reduced.format = img.info, img.format
+        img = reduced
+    if max(img.size) > max_side:
+        img = img.resize(_fit(img.size, max_side), Image.Resampling.BILINEAR)
+    return img
+
+
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    scale = side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _data_uri(url: str) -> bytes | None:
@@ -148,7 +196,7 @@ def _load(source: object, url: str | None) -> object:
 
 def _signal_names(settings: Settings) -> list[str]:
     wanted = {"embedded_metadata": True, "index_match": settings.use_index, "ocr": settings.use_ocr, "clip": settings.use_clip}
-    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]]
+    return [n for n in ("embedded_metadata", "index_match", "ocr", "clip") if wanted[n]] + list(plugin_signals()[0])
 
 
 def _collect(signal: object, batch: PageBatch) -> list[Evidence]:
@@ -182,8 +230,8 @@ def _notices(reports: list[ImageReport]) -> list[str]:
     return [f"{SIGNAL_LABELS.get(n, n)} unavailable: {note}" for n, note in seen.items()]
 
 
-def _image_report(image: ImageInContext, item: ImageItem | None, error: str, evidence: dict[str, Evidence], facts: object,
-                  page: PageInfo) -> ImageReport:
+def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int, int] | None, error: str,
+                  evidence: dict[str, Evidence], facts: object, page: PageInfo) -> ImageReport:
     values = {name: ev.value for name, ev in evidence.items() if ev.ok}
     notes = {name: ev.reason for name, ev in evidence.items() if not ev.ok}
     unavailable = sorted(notes) if item else sorted(SIGNAL_LABELS)
@@ -192,16 +240,28 @@ def _image_report(image: ImageInContext, item: ImageItem | None, error: str, evi
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
+        embedded=values.get("embedded_metadata"),
         unavailable=unavailable, page_url=page.url, decoded=item is not None,
     )
+    plugins = {name: value for name, value in values.items() if name not in BUILTIN_SIGNALS}
+    ev.extra_reasons = [r for v in plugins.values() for r in (v if isinstance(v, list) else [v]) if isinstance(r, Reason)]
     judged = judge(ev)
     return ImageReport(
         **image.model_dump(), verdict=judged.verdict, points=judged.points, reasons=judged.reasons,
         scores=values.get("clip"), matches=matches, ocr=values.get("ocr"), embedded=values.get("embedded_metadata"),
         checks=checks, signals_unavailable=unavailable, signal_notes=notes, error=error,
         image_sha256=item.sha256 if item else "",
-        image_size=list(item.pil.size) if item else [],
+        image_size=list(size or item.pil.size) if item else [],
+        plugins={name: _plain(value) for name, value in plugins.items()},
     )
+
+
+def _plain(value: object) -> object:
+    """A plugin's evidence as JSON-able data (pydantic models dumped)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value
 
 
 def check_page(source: object, settings: Settings, url: str | None = None, progress: Progress | None = None,
@@ -218,39 +278,69 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     if len(images) > settings.max_images:
         notices.append(f"only the first {settings.max_images} of {len(images)} images were checked (settings.max_images)")
         images = images[: settings.max_images]
-    items, errors = _decode_all(page_source, images, fetch, progress)
     facts = article_facts(result.page, images)
-    batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices,
-                      contexts=candidate_contexts(facts, images))
+    contexts = candidate_contexts(facts, images)
     names = _signal_names(settings)
-    evidence = _run_signals(batch, names, progress)
-    reports = []
-    batch_row = {pos: k for k, pos in enumerate(items)}  # image position -> row of the signals' output
-    for pos, image in enumerate(images):
-        item = items.get(pos)
-        per_image = {name: evs[batch_row[pos]] for name, evs in evidence.items()} if item else {}
-        reports.append(_image_report(image, item, errors.get(pos, ""), per_image, facts, result.page))
-    notices.extend(_notices(reports))
-    if settings.use_index and settings.remember:
-        note = remember(batch, result.page.url)
-        if note:
-            notices.append(note)
+    notices.extend(plugin_signals()[1])
+    budget = _PixelBudget(MAX_PAGE_PIXELS)
+    reports: list[ImageReport] = []
+    for start in range(0, len(images), CHUNK):  # decoded images of one chunk at a time, then dropped
+        positions = range(start, min(start + CHUNK, len(images)))
+        items, sizes, errors = _decode_chunk(page_source, images, positions, fetch, progress, budget)
+        batch = PageBatch(page=result.page, items=list(items.values()), settings=settings, notices=notices,
+                          contexts=contexts)
+        evidence = _run_signals(batch, names, progress) if batch.items else {}
+        batch_row = {pos: k for k, pos in enumerate(items)}  # image position -> row of the signals' output
+        for pos in positions:
+            item = items.get(pos)
+            per_image = {name: evs[batch_row[pos]] for name, evs in evidence.items()} if item else {}
+            reports.append(_image_report(images[pos], item, sizes.get(pos), errors.get(pos, ""), per_image, facts,
+                                         result.page))
+        if settings.use_index and settings.remember and batch.items:
+            note = remember(batch, result.page.url, facts.countries)
+            if note:
+                notices.append(note)
+        del items, batch, evidence
+    notices[:] = list(dict.fromkeys([*notices, *_notices(reports)]))
     return CheckReport(page=result.page, images=reports, summary=summarize([r.verdict for r in reports]), notices=notices,
                        signals=names, elapsed_s=round(time.monotonic() - started, 2))
 
 
-def _decode_all(source: object, images: list[ImageInContext], fetch: Fetch | None,
-                progress: Progress) -> tuple[dict[int, ImageItem], dict[int, str]]:
+class _PixelBudget:
+    """Source pixels a check may still decode; an image over what is left is skipped, not decoded."""
+
+    def __init__(self, pixels: int) -> None:
+        self.left = pixels
+
+    def take(self, data: bytes) -> None:
+        try:
+            with Image.open(io.BytesIO(data)) as img:  # the header only
+                pixels = img.size[0] * img.size[1]
+        except Exception:  # noqa: BLE001 - unreadable: decode_image says why
+            return
+        if pixels > self.left:
+            raise InputError(f"skipped: the page's budget of {MAX_PAGE_PIXELS // 1_000_000} MP of image pixels "
+                             "is spent (the page has many very large images)")
+        self.left -= pixels
+
+
+def _decode_chunk(source: object, images: list[ImageInContext], positions: range, fetch: Fetch | None,
+                  progress: Progress, budget: _PixelBudget
+                  ) -> tuple[dict[int, ImageItem], dict[int, tuple[int, int]], dict[int, str]]:
     items: dict[int, ImageItem] = {}
+    sizes: dict[int, tuple[int, int]] = {}
     errors: dict[int, str] = {}
-    for pos, image in enumerate(images):
+    for pos in positions:
         progress("loading images", pos, len(images))
         try:
-            data = image_data(source, image, fetch)
-            items[pos] = ImageItem(image=image, data=data, pil=decode_image(data))
+            data = image_data(source, images[pos], fetch)
+            budget.take(data)
+            pil, sizes[pos] = _decode(data, MAX_DECODED_SIDE)
+            items[pos] = ImageItem(image=images[pos], data=data, pil=pil)
         except InputError as exc:
             errors[pos] = str(exc)
-    return items, errors
+    return items, sizes, errors
 
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_PIXELS", "check_page", "decode_image", "image_data"]
+__all__ = ["CHUNK", "MAX_DECODED_SIDE", "MAX_IMAGE_BYTES", "MAX_PAGE_PIXELS", "MAX_PIXELS", "check_page", "decode_image",
+           "image_data"]

@@ -1,6 +1,9 @@
 // captioncheck content script: collects the page (HTML, URL, readable image bytes), hands it to the
 // service worker for the backend, then draws one badge per checked image with a popover of reasons.
 // Page-derived text is only ever set with textContent (never as HTML).
+// The UI lives in a *closed* shadow root whose host and root are held only in this closure: the
+// page's scripts cannot read the verdicts and matched captions, rewrite a badge, or decoy us with an
+// element of a known id (we never look anything of ours up in the page's DOM).
 (() => {
   "use strict";
   if (window.__captioncheckLoaded) return;
@@ -11,7 +14,8 @@
   const MAX_TOTAL_BYTES = 40000000;
   const MIN_SIDE = 48;                 // icons and tracking pixels are not worth sending
   const VERDICTS = {
-    consistent: { color: "#1e8e3e", mark: "\u2713", label: "consistent" },
+    consistent: { color: "#1e8e3e", mark: "\u2713", label: "consistent (corroborated)" },
+    no_findings: { color: "#5f6368", mark: "\u2013", label: "no findings" },
     suspicious: { color: "#e37400", mark: "!", label: "suspicious" },
     inconsistent: { color: "#d93025", mark: "\u2715", label: "inconsistent" },
     unknown: { color: "#80868b", mark: "?", label: "unknown" },
@@ -123,23 +127,25 @@
 
   // ---------------------------------------------------------------- drawing
 
+  let uiHost = null;    // our host element: never looked up by id or selector
+  let uiShadow = null;  // its closed shadow root: reachable only through this variable
+
   function removeRoot() {
-    const old = document.getElementById("captioncheck-root");
-    if (old) old.remove();
+    if (uiHost) uiHost.remove();
+    uiHost = null;
+    uiShadow = null;
   }
 
   function root() {
-    let host = document.getElementById("captioncheck-root");
-    if (!host) {
-      host = document.createElement("div");
-      host.id = "captioncheck-root";
-      const shadow = host.attachShadow({ mode: "open" });
+    if (!uiHost || !uiHost.isConnected) {  // the page may have removed it: draw a new one
+      uiHost = document.createElement("div");  // a built-in element: no page-defined custom element runs
+      uiShadow = uiHost.attachShadow({ mode: "closed" });
       const style = document.createElement("style");
       style.textContent = STYLE;
-      shadow.appendChild(style);
-      document.documentElement.appendChild(host);
+      uiShadow.appendChild(style);
+      document.documentElement.appendChild(uiHost);
     }
-    return host.shadowRoot;
+    return uiShadow;
   }
 
   function findElement(image) {

@@ -19,6 +19,7 @@ from captioncheck._exceptions import CaptionCheckError
 # command name -> ("module:attribute", one-line help); each module owns one command or group.
 # The help lines are here so that `captioncheck --help` imports none of the command modules.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("captioncheck.cli.audit_cmd:audit", "Check every page of web archives, saved-page folders or URL lists."),
     "check": ("captioncheck.cli.check_cmd:check", "Check every image of a page: scores, matches, reasons, verdict."),
     "extract": ("captioncheck.cli.extract_cmd:extract", "List a page's article images with caption, credit and context."),
     "index": ("captioncheck.cli.index_cmd:index", "Manage the local index of known photos (add, search, stats...)."),

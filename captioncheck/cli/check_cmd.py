@@ -18,7 +18,8 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
 @click.option("--url", default=None, help="Original address of the page (else read from the saved page).")
 @click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Known-photo index to search (default: the one under the data dir).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "mediareview"]), default="text", show_default=True,
+              help="mediareview: schema.org MediaReview JSON-LD per image, a draft for a fact-check CMS.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to FILE.")
 @click.option("--model", default=None, help="CLIP model spec or preset (see `captioncheck models list`).")
 @click.option("--no-clip", is_flag=True, help="Skip CLIP scoring.")
@@ -54,6 +55,20 @@ def check(page: Path, url: str | None, index_path: Path | None, fmt: str, out: P
 
 
 def _run(source: Any, settings: Any, fetch: bool) -> Any:
+    from captioncheck.pipeline import check_page
+
+    fetcher = _fetcher() if fetch else None
+    fetch_image = fetcher.fetch_image if fetcher else None
+    try:
+        if not sys.stderr.isatty():  # no progress bar to draw: rich is not even imported
+            return check_page(source, settings, fetch=fetch_image)
+        return _run_with_progress(source, settings, fetch_image)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _run_with_progress(source: Any, settings: Any, fetch_image: Any) -> Any:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -66,19 +81,14 @@ def _run(source: Any, settings: Any, fetch: bool) -> Any:
     from captioncheck.pipeline import check_page
 
     console = Console(stderr=True)
-    fetcher = _fetcher() if fetch else None
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=not console.is_terminal) as bar:
-            task = bar.add_task("checking", total=None)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("checking", total=None)
 
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.update(task, description=stage, completed=done, total=total or None)
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
 
-            return check_page(source, settings, progress=progress, fetch=fetcher.fetch_image if fetcher else None)
-    finally:
-        if fetcher is not None:
-            fetcher.close()
+        return check_page(source, settings, progress=progress, fetch=fetch_image)
 
 
 def _fetcher() -> Any:
@@ -94,6 +104,10 @@ def _emit(report: Any, fmt: str, out: Path | None) -> None:
         from captioncheck.report.jsonfmt import to_json
 
         _write(to_json(report) + "\n", out)
+    elif fmt == "mediareview":
+        from captioncheck.report.mediareview import to_mediareview
+
+        _write(to_mediareview(report) + "\n", out)
     elif out is not None:
         from rich.console import Console
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from captioncheck._exceptions import CaptionCheckError, InputError
+from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
 from captioncheck.config import default_index_path
 
 
@@ -84,14 +84,10 @@ def add(paths: tuple[Path, ...], sidecar: Path | None, workers: int | None, batc
 
 
 def _check_date(value: str) -> None:
-    if not value:
-        return
-    from datetime import datetime
+    from captioncheck.index.photoindex import is_iso_date
 
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InputError(f"--date {value!r} is not ISO 8601; write e.g. 2019-03-08 or 2019-03-08T14:02:00Z") from exc
+    if not is_iso_date(value):
+        raise InputError(f"--date {value!r} is not ISO 8601; write e.g. 2019-03-08 or 2019-03-08T14:02:00Z")
 
 
 @contextmanager
@@ -142,6 +138,8 @@ def search(images: tuple[Path, ...], fmt: str, k: int, index_path: Path | None) 
         for path in images:
             try:
                 matches = idx.search(_read(path), k=k)
+            except IndexUnreadable:  # the index, not this image: stop with one line
+                raise
             except CaptionCheckError as exc:
                 failed += 1
                 err(f"skipped {path}: {exc}")
@@ -228,12 +226,26 @@ def export(output: Any, index_path: Path | None) -> None:
 
 
 @index.command("import")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="strict"))
+@click.option("--skip-bad", is_flag=True, help="Import the valid lines and skip (and count) bad ones; "
+              "without it one bad line imports nothing.")
 @index_option
-def import_(source: Any, index_path: Path | None) -> None:
-    """Read JSON Lines written by `index export` (photos already present are merged)."""
+def import_(source: Any, skip_bad: bool, index_path: Path | None) -> None:
+    """Read JSON Lines written by `index export` (photos already present are merged); all or nothing."""
     from captioncheck.index.transfer import import_lines
 
     with opened(index_path) as idx:
-        added, merged = import_lines(idx, source, name=getattr(source, "name", "input"))
-    click.echo(f"imported {added} photo(s), merged {merged}")
+        try:
+            result = import_lines(idx, source, name=getattr(source, "name", "input"), skip_bad=skip_bad)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{getattr(source, 'name', 'input')} is not UTF-8 text ({exc.reason}); give a file "
+                             "written by `captioncheck index export`; nothing was imported") from exc
+    for problem in result.bad:
+        err(f"skipped {problem}")
+    skipped = f", skipped {result.bad_count} bad line(s)" if result.bad_count else ""
+    click.echo(f"imported {result.added} photo(s), merged {result.merged}{skipped}")
+
+
+from captioncheck.cli.archive_cmd import add_archive  # noqa: E402  (its own module; registered here)
+
+index.add_command(add_archive)

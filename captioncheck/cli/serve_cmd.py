@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Checks run at once, in threads of one process sharing one model and index [env CAPTIONCHECK_API_WORKERS, default 2].")
+              help="Checks run at once, each in a worker process with its own copy of the model, killed and replaced "
+                   "past its time budget [env CAPTIONCHECK_API_WORKERS, default 2].")
+@click.option("--light-workers", default=None, type=click.IntRange(0, 64),
+              help="More worker processes only for light checks (small page with its images), so these answer at once "
+                   "while the others are busy [env CAPTIONCHECK_API_LIGHT_WORKERS, default 1].")
 @click.option("--queue", "queue_size", default=None, type=click.IntRange(0, 10_000),
               help="Checks that may wait for a worker before 503 + Retry-After [env CAPTIONCHECK_API_QUEUE, default 8].")
 @click.option("--timeout", "timeout_s", default=None, type=click.FloatRange(1, 3600),
@@ -29,6 +33,12 @@ if TYPE_CHECKING:
 @click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
 @click.option("--no-remember", is_flag=True, help="Do not record checked images in the first-seen registry.")
+@click.option("--remember-anonymous", is_flag=True,
+              help="Also record images of checks sent without an API key (default: only checks with a valid key write "
+                   "to the registry) [env CAPTIONCHECK_API_REMEMBER_ANONYMOUS=1].")
+@click.option("--trusted-origin", "trusted_origins", multiple=True,
+              help="Browser origin allowed to POST (repeatable; default any extension, chrome-extension://*; other web "
+                   "pages are refused) [env CAPTIONCHECK_TRUSTED_ORIGINS].")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Origin allowed by CORS, e.g. chrome-extension://<id> (repeatable) [env CAPTIONCHECK_CORS_ORIGINS].")
 @click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="CIDR",
@@ -67,6 +77,9 @@ def _settings(options: dict[str, Any]) -> ApiSettings:
             raise InputError(f"--allow-fetch: {exc}; give networks like 127.0.0.1/32") from exc
         settings.fetch = dataclasses.replace(settings.fetch, allow=settings.fetch.allow + extra)
     settings.workers = options["workers"] or settings.workers
+    settings.light_workers = settings.light_workers if options["light_workers"] is None else options["light_workers"]
+    settings.remember_anonymous = options["remember_anonymous"] or settings.remember_anonymous
+    settings.trusted_origins = options["trusted_origins"] or settings.trusted_origins
     settings.queue_size = settings.queue_size if options["queue_size"] is None else options["queue_size"]
     settings.request_timeout_s = options["timeout_s"] or settings.request_timeout_s
     settings.cors_origins = options["cors_origins"] or settings.cors_origins

@@ -8,13 +8,15 @@ itself or its known history says (embedded metadata, OCR text, index matches).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from captioncheck._types import ImageInContext, Match, PageInfo
+from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
+from captioncheck.crosscheck.compare import compare_captions, sighting_finding, site_of
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
+from captioncheck.crosscheck.geo import nearest_place
 from captioncheck.crosscheck.language import base_language, identify
 from captioncheck.crosscheck.models import (
     CreditFinding,
@@ -25,7 +27,9 @@ from captioncheck.crosscheck.models import (
     PhotoClaim,
     PlaceFinding,
     PlaceRef,
+    SightingFinding,
 )
+from captioncheck.crosscheck.names import mentioned_in, people_in, text_words
 from captioncheck.crosscheck.places import (
     Place,
     find_places,
@@ -53,6 +57,7 @@ class ArticleFacts:
     places: list[Place] = field(default_factory=list)
     countries: set[str] = field(default_factory=set)
     page_url: str = ""
+    words: frozenset[str] = frozenset()  # folded words of title, description and text (captions removed)
 
 
 def _strip_captions(text: str, images: list[ImageInContext]) -> str:
@@ -76,6 +81,7 @@ def article_facts(page: PageInfo, images: list[ImageInContext]) -> ArticleFacts:
         places=places,
         countries=main_countries(places, title_places),
         page_url=page.url,
+        words=text_words("\n".join([page.title, body])),
     )
 
 
@@ -130,6 +136,7 @@ def collect_claims(facts: ArticleFacts, image: ImageInContext, matches: list[Mat
         claims.append(_claim("alt", image.alt, facts.language, agencies_text=image.credit))
     if embedded is not None:
         claims.append(_embedded_claim(embedded, facts.language))
+        claims.extend(_gps_claim(embedded) + _c2pa_claim(embedded, facts.language))
     original = best_original(matches)
     if original is not None:
         d = parse_iso(original.date)
@@ -151,6 +158,35 @@ def _embedded_claim(meta: Any, language: str) -> PhotoClaim:
                    dates=([d] if d else []) + caption_dates,
                    agencies_text=" ".join([get("credit"), get("source"), get("copyright"), get("creator")]))
     return claim
+
+
+def _gps_claim(meta: Any, source: str = "gps") -> list[PhotoClaim]:
+    """A GPS position (EXIF, or a C2PA manifest's EXIF assertion) as the nearest gazetteer city."""
+    gps = getattr(meta, "gps", None)
+    if not gps:
+        return []
+    near = nearest_place(float(gps.get("lat", 0.0)), float(gps.get("lon", 0.0)))
+    if near is None:
+        return []
+    where = f"GPS {gps['lat']:.5f}, {gps['lon']:.5f}"
+    ref = PlaceRef(name=near.name, country=near.country, kind="city", mention=f"{where} ({near.distance_km:g} km from {near.name})")
+    return [PhotoClaim(source=source, text=where, places=[ref])]  # type: ignore[arg-type]
+
+
+def _c2pa_claim(meta: Any, language: str) -> list[PhotoClaim]:
+    """What a valid C2PA manifest says: when the photo was created, where (IPTC location, GPS), and
+    who signed or authored it."""
+    creds = getattr(meta, "content_credentials", None)
+    if creds is None or not creds.valid:
+        return []
+    created = [d for a in creds.actions if a.action == "c2pa.created" and (d := parse_iso(a.when)) is not None]
+    claim = _claim("c2pa", creds.description, language, extra_places=creds.place,
+                   dates=created + find_dates(creds.description, language),
+                   agencies_text=f"{creds.signer} {creds.author}")
+    gps = _gps_claim(creds, "c2pa")
+    if gps:
+        claim.places.extend(gps[0].places)
+    return [claim]
 
 
 def best_original(matches: list[Match]) -> Match | None:
@@ -205,7 +241,7 @@ def _credit_findings(image: ImageInContext, claims: list[PhotoClaim], ocr: Any) 
     visible = find_agencies(" ".join([image.credit, image.caption if not image.credit else ""]))
     if not visible:
         return []
-    others = [(c.source, c.agencies) for c in claims if c.source in ("embedded", "original") and c.agencies]
+    others = [(c.source, c.agencies) for c in claims if c.source in ("embedded", "original", "c2pa") and c.agencies]
     if ocr is not None and getattr(ocr, "watermarks", None):
         others.append(("ocr", list(ocr.watermarks)))
     return [CreditFinding(source=src, visible=visible, other=ag, agrees=_compatible(visible, ag)) for src, ag in others]
@@ -231,6 +267,8 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
             differs=caption_claim.language != facts.language,
         )
     embedded_caption = str(getattr(embedded, "caption", "") or "") if embedded is not None else ""
+    original_claim = next((c for c in claims if c.source == "original"), None)
+    comparison = compare_captions(caption_claim, original_claim, "original") if caption_claim and original_claim and original_claim.text else None
     return CrossChecks(
         page_language=facts.language,
         page_date=facts.published.start.isoformat() if facts.published else "",
@@ -242,7 +280,38 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
         credits=_credit_findings(image, claims, ocr),
         embedded_caption=embedded_caption,
         embedded_caption_similarity=_word_overlap(embedded_caption, image.caption) if embedded_caption and image.caption else None,
+        original_comparison=comparison,
+        sightings=_sightings(facts, caption_claim, matches, archive),
+        names_not_in_article=_names_not_in_article(facts, caption_claim),
+        page_site=site_of(facts.page_url),
     )
+
+
+MIN_ARTICLE_WORDS = 40  # distinct words; a shorter article text cannot tell who it is about
+
+
+def _names_not_in_article(facts: ArticleFacts, caption: PhotoClaim | None) -> list[str]:
+    if caption is None or len(facts.words) < MIN_ARTICLE_WORDS:
+        return []
+    return [n for n in people_in(caption.text) if not mentioned_in(n, facts.words)]
+
+
+MAX_SIGHTINGS = 10
+
+
+def _sightings(facts: ArticleFacts, caption: PhotoClaim | None, matches: list[Match], archive: bool) -> list[SightingFinding]:
+    """The photo's other appearances (every match's sightings, one per page), oldest first."""
+    page_day = facts.published.start if facts.published else None
+    seen: dict[str, Sighting] = {}
+    for m in matches:
+        if m.score < ORIGINAL_MIN_SCORE:
+            continue
+        for s in m.sightings:
+            if s.page_url and s.page_url != facts.page_url:
+                seen.setdefault(s.page_url, s)
+    ordered = sorted(seen.values(), key=lambda s: s.when or "9999")[:MAX_SIGHTINGS]
+    return [sighting_finding(s, caption, _claim("seen", s.caption or s.alt, s.lang or "en"), page_day,
+                             site_of(facts.page_url), facts.countries, archive) for s in ordered]
 
 
 __all__ = ["ArticleFacts", "article_facts", "best_original", "candidate_contexts", "collect_claims", "cross_check"]

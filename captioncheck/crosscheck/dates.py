@@ -12,10 +12,10 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+
+from captioncheck.crosscheck.months import MONTH_LOCALES, month_words, quick_date  # noqa: F401 (MONTH_LOCALES: kept importable here)
 
 _MONTHY = r"[^\W\d_]{3,}\.?"
-MONTH_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "pl", "uk", "sv", "id")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day", re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")),
     ("day", re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}\b")),
@@ -54,6 +54,9 @@ def _period(d: date, precision: str) -> tuple[date, date]:
 
 
 def _parse(span: str, languages: list[str] | None) -> date | None:
+    quick = quick_date(span, languages)  # the common written forms, without importing dateparser
+    if quick is not None:
+        return quick
     import dateparser
 
     settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"], "RETURN_AS_TIMEZONE_AWARE": False}
@@ -64,21 +67,6 @@ def _parse(span: str, languages: list[str] | None) -> date | None:
         except Exception:
             return None
     return parsed.date() if parsed else None
-
-
-@lru_cache(maxsize=1)
-def month_words() -> frozenset[str]:
-    """Month names and abbreviations (folded, without dots) in MONTH_LOCALES, from Babel's CLDR data."""
-    from babel import Locale
-
-    words: set[str] = set()
-    for loc in MONTH_LOCALES:
-        months = Locale(loc).months
-        for ctx in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                words.update(str(v).casefold().rstrip(".") for v in months[ctx][width].values())
-    words.update({"sept", "febr"})
-    return frozenset(words)
 
 
 def _names_a_month(span: str) -> bool:

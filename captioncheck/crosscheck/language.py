@@ -18,9 +18,9 @@ class LanguageGuess:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from captioncheck.crosscheck.langid_model import load_identifier  # decompressed once, then memory-mapped
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def base_language(code: str) -> str:

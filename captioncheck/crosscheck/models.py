@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ClaimSource = Literal["caption", "alt", "embedded", "original", "seen", "ocr"]
+ClaimSource = Literal["caption", "alt", "embedded", "original", "seen", "ocr", "gps", "c2pa"]
 
 
 class PlaceRef(BaseModel):
@@ -70,6 +70,43 @@ class CreditFinding(BaseModel):
     agrees: bool
 
 
+class CaptionComparison(BaseModel):
+    """The page's caption compared with another caption of the same photo (its original record,
+    an earlier page's caption, a C2PA or embedded description), aspect by aspect."""
+
+    other_source: str  # "original" | "sighting" | "embedded" | "c2pa"
+    other_caption: str = ""
+    names: list[str] = Field(default_factory=list)  # people/organisations the page's caption names
+    other_names: list[str] = Field(default_factory=list)
+    agrees: list[str] = Field(default_factory=list)  # aspects that agree: "people", "place", "date", "numbers"
+    differs: list[str] = Field(default_factory=list)  # aspects that disagree
+    details: dict[str, str] = Field(default_factory=dict)  # aspect -> "caption says X, other says Y"
+    word_overlap: float = 0.0
+    text_similarity: float | None = None  # CLIP caption<->other caption cosine, when weights are present
+
+    @property
+    def contradicts(self) -> bool:
+        """A clear disagreement: some aspect differs and none agrees."""
+        return bool(self.differs) and not self.agrees
+
+
+class SightingFinding(BaseModel):
+    """One other page the photo appeared on, compared with this page."""
+
+    page_url: str
+    site: str = ""
+    published: str = ""  # that page's own date
+    seen_at: str = ""
+    caption: str = ""
+    source: str = ""  # check | archive | page | import
+    countries: list[str] = Field(default_factory=list)
+    days_before: int | None = None  # this page's date minus that page's date
+    earlier: bool = False  # > EARLIER_DAYS before this page, or on another site (and not later)
+    comparison: CaptionComparison | None = None
+    differs: list[str] = Field(default_factory=list)  # place / date / people / event
+    agrees: list[str] = Field(default_factory=list)
+
+
 class CrossChecks(BaseModel):
     page_language: str = ""
     page_date: str = ""
@@ -81,9 +118,14 @@ class CrossChecks(BaseModel):
     credits: list[CreditFinding] = Field(default_factory=list)
     embedded_caption: str = ""
     embedded_caption_similarity: float | None = None  # word overlap with the visible caption
+    original_comparison: CaptionComparison | None = None  # the caption vs the best original's caption
+    sightings: list[SightingFinding] = Field(default_factory=list)  # other appearances, oldest first
+    names_not_in_article: list[str] = Field(default_factory=list)  # people the caption names, the article never
+    page_site: str = ""
 
 
 __all__ = [
+    "CaptionComparison",
     "ClaimSource",
     "CreditFinding",
     "CrossChecks",
@@ -93,4 +135,5 @@ __all__ = [
     "PhotoClaim",
     "PlaceFinding",
     "PlaceRef",
+    "SightingFinding",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from captioncheck._types import JsonLdImage, PageInfo
 from captioncheck.extract.dom import Doc, attr, collapse
+from captioncheck.extract.pagedate import page_date
 from captioncheck.extract.urls import absolutize
 
 log = logging.getLogger(__name__)
@@ -106,17 +107,17 @@ def _language(doc: Doc, meta: dict[str, str], article: dict[str, Any], text: str
     return ""
 
 
-def _published(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> str:
+def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Iterator[str]:
+    """The page's own publication-date values, most specific source first."""
     for key in ("datePublished", "dateCreated"):
         if article.get(key):
-            return str(article[key])
+            yield str(article[key])
     for key in _DATE_META:
         if meta.get(key.lower()):
-            return meta[key.lower()]
+            yield meta[key.lower()]
     for t in doc.css("time[datetime]"):
         if attr(t, "datetime"):
-            return attr(t, "datetime")
-    return ""
+            yield attr(t, "datetime")
 
 
 MAX_TEXT_ELEMENTS = 40_000  # above this, trafilatura (superlinear there) is skipped: `extract` joins its own blocks
@@ -154,7 +155,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
         url=url,
         title=collapse(title),
         language=_language(doc, meta, article, text),
-        published=_published(doc, meta, article),
+        published=page_date(_date_values(doc, meta, article), html, url, text),
         site_name=collapse(meta.get("og:site_name") or _name(publisher)),
         description=collapse(meta.get("og:description") or meta.get("description") or ""),
         authors=[a for a in (collapse(x) for x in _name(article.get("author")).split(", ")) if a]

@@ -66,7 +66,22 @@ def m002_sightings(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX sightings_photo ON sightings(photo_id, seen_at)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings]
+def m003_sighting_context(conn: sqlite3.Connection) -> None:
+    """Each sighting keeps the page's own context (publication date, alt, language, countries, source)
+    and is stored once per (photo, page): a page checked or archived again adds nothing."""
+    for column in ("published", "alt", "lang", "countries"):
+        conn.execute(f"ALTER TABLE sightings ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE sightings ADD COLUMN source TEXT NOT NULL DEFAULT 'check'")
+    conn.execute(  # keep the earliest sighting of each (photo, page)
+        "DELETE FROM sightings WHERE id NOT IN ("
+        " SELECT (SELECT s2.id FROM sightings s2 WHERE s2.photo_id = s.photo_id AND s2.page_url = s.page_url"
+        "         ORDER BY s2.seen_at, s2.id LIMIT 1)"
+        " FROM sightings s GROUP BY s.photo_id, s.page_url)"
+    )
+    conn.execute("CREATE UNIQUE INDEX sightings_photo_page ON sightings(photo_id, page_url)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context]
 
 
 def applied(conn: sqlite3.Connection, *, readonly: bool = False) -> list[str]:
@@ -99,6 +114,9 @@ def migrate(conn: sqlite3.Connection, path: str = "") -> list[str]:
             continue
         conn.execute("BEGIN IMMEDIATE")  # one transaction per migration, DDL included: all or nothing
         try:
+            if migration.__name__ in applied(conn, readonly=True):  # another process applied it while we waited
+                conn.execute("ROLLBACK")
+                continue
             migration(conn)
             conn.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",

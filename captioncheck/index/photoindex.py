@@ -20,14 +20,14 @@ not used.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from captioncheck._types import Match
+from captioncheck._types import Match, Sighting
 from captioncheck.index import hashes as H
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, SQLiteStore, utcnow
@@ -70,6 +70,19 @@ class PhotoMeta:
     def from_dict(cls, data: dict[str, Any]) -> PhotoMeta:
         names = {f.name for f in fields(cls)}
         return cls(**{k: str(v) for k, v in data.items() if k in names and v is not None})
+
+
+def is_iso_date(value: str) -> bool:
+    """Whether a photo's `date` is empty or ISO 8601 (2019-03-08, 2019-03-08T14:02:00Z): one rule for CLI, API, import."""
+    if not value:
+        return True
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def score(distance: float) -> float:
@@ -133,12 +146,20 @@ class PhotoIndex:
                              added_at=utcnow(), **asdict(meta))
         return self.store.add_photo(record, rows, commit=commit)
 
-    def remember_seen(self, data: bytes, *, page_url: str, caption: str, credit: str, seen_at: str) -> None:
-        """Record that this image was seen on a page (first-seen registry, origin="seen")."""
-        seen_at = seen_at or utcnow()
-        photo_id = self.add_photo(data, PhotoMeta(caption=caption, credit=credit, page_url=page_url, date=seen_at),
-                                  commit=False, origin="seen")
-        self.store.add_sighting(photo_id, page_url, caption, credit, seen_at, commit=True)
+    def remember_seen(self, data: bytes, sighting: Sighting, *, commit: bool = True) -> bool:
+        """Record that this image appeared on a page (first-seen registry, archives; origin="seen").
+
+        Returns False when this photo was already known on this page (nothing new stored).
+        """
+        if not sighting.seen_at:
+            sighting = sighting.model_copy(update={"seen_at": utcnow()})
+        meta = PhotoMeta(caption=sighting.caption, credit=sighting.credit, page_url=sighting.page_url,
+                         date=sighting.published or sighting.seen_at)
+        photo_id = self.add_photo(data, meta, commit=False, origin="seen")
+        added = self.store.add_sighting(photo_id, sighting, commit=False)
+        if commit:
+            self.store.commit()
+        return added
 
     def remove(self, photo_ids: list[int]) -> int:
         return self.store.remove(photo_ids)
@@ -163,13 +184,16 @@ class PhotoIndex:
             if cur is None or _rank(hit, queries) < _rank(cur, queries):
                 best[hit.photo_id] = hit
         records = self.store.photos(best)
+        sightings = self.store.sightings(best)
         ranked = sorted((h for h in best.values() if h.photo_id in records), key=lambda h: (h.distance, h.photo_id))
         out = []
         for hit in ranked:
             rec = records[hit.photo_id]
-            if exclude_page_url and rec.page_url == exclude_page_url:
-                continue
-            out.append(_match(rec, hit, queries[hit.query]))
+            seen = sightings.get(hit.photo_id, [])
+            others = [s for s in seen if not exclude_page_url or s.page_url != exclude_page_url]
+            if exclude_page_url and (rec.page_url == exclude_page_url if rec.origin == "curated" or not seen else not others):
+                continue  # known only from the page being checked: no evidence about that page
+            out.append(_match(rec, hit, queries[hit.query], others))
         return out[:k]
 
     def sync(self) -> None:
@@ -203,12 +227,16 @@ def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
     return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant != "full")
 
 
-def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash) -> Match:
+def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash, sightings: list[Sighting]) -> Match:
+    if rec.origin == "seen" and sightings:  # what a merely seen photo "says" is its earliest other appearance
+        first = sightings[0]
+        rec = replace(rec, caption=first.caption, credit=first.credit, page_url=first.page_url,
+                      date=first.published or first.seen_at, seen_at=first.seen_at)
     return Match(
         photo_id=rec.id, caption=rec.caption, credit=rec.credit, creator=rec.creator, source_url=rec.source_url,
         page_url=rec.page_url, date=rec.date, place=rec.place, license=rec.license, origin=rec.origin,
         algorithm="pdq+dhash+phash", distance=float(hit.distance), score=score(hit.distance), seen_at=rec.seen_at,
-        transform=describe(query.region, query.transform, hit.variant),
+        transform=describe(query.region, query.transform, hit.variant), sightings=sightings,
     )
 
 
@@ -223,4 +251,4 @@ def open_index(path: str | Path, *, create: bool = True, readonly: bool = False)
     return PhotoIndex(store, shared(key))
 
 
-__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "open_index", "score"]
+__all__ = ["FULL_THRESHOLD", "MATCH_THRESHOLD", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta", "is_iso_date", "open_index", "score"]

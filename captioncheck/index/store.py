@@ -7,25 +7,62 @@ by implementing the same protocol. `SQLiteStore` keeps one database file in WAL 
   a transaction is all or nothing, so killing the process loses at most the open batch and the
   file always opens again (WAL with synchronous=NORMAL is durable against process crashes);
 * readers do not block the writer and the writer does not block readers (several processes);
-* one connection per store, guarded by a lock, so a store can be shared by a threadpool.
+* one connection per store, guarded by a lock, so a store can be shared by a threadpool;
+* several processes may write at once: inserts of the same photo are idempotent (the second
+  merges), migrations run under the write lock and skip what another process just applied, and a
+  locked database is waited for (busy timeout) and the set-up retried;
+* a read-only index is opened `mode=ro`; where SQLite cannot (WAL mode with no writable `-shm`
+  file: a read-only directory or file system) and no unmerged `-wal` is left, it is opened
+  `immutable=1`, which is safe because nobody can be writing what we cannot write;
+* a damaged file raises IndexUnreadable (one line, exit 2) wherever it is noticed, on open or
+  on any later read.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from captioncheck._exceptions import IndexStoreError
+from captioncheck._exceptions import IndexStoreError, IndexUnreadable
+from captioncheck._types import Sighting
 from captioncheck.index import migrations
 from captioncheck.index.hashes import HashRow
 
 META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date", "place", "license")
+SIGHTING_COLUMNS = ("page_url", "seen_at", "published", "caption", "credit", "alt", "lang", "countries", "source")
 PHOTO_COLUMNS = ("id", "sha256", "size", "width", "height", *META_FIELDS, "origin", "added_at")
+BUSY_TIMEOUT_S = 30.0
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def damaged(path: Path, exc: Exception) -> IndexStoreError:
+    """The one-line error for a database failure met while reading or opening the index."""
+    text = " ".join(str(exc).split())
+    if "locked" in text or "busy" in text:
+        return IndexStoreError(f"index {path} is locked by another process ({text}); retry when it is done")
+    return IndexUnreadable(f"index {path} is damaged or not a captioncheck index ({text}); restore it from a "
+                           "backup (`captioncheck index export`/`import`) or pass another --index")
+
+
+def _reads(method: F) -> F:
+    """Turn a database failure of a read into the index's one-line error."""
+
+    @functools.wraps(method)
+    def wrapper(self: SQLiteStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
 def utcnow() -> str:
@@ -53,7 +90,7 @@ class PhotoRecord:
     added_at: str = ""
     seen_at: str = ""  # first sighting, for origin=seen
     hashes: list[HashRow] = field(default_factory=list)
-    sightings: list[dict[str, str]] = field(default_factory=list)
+    sightings: list[Sighting] = field(default_factory=list)
 
 
 class PhotoStore(Protocol):
@@ -62,8 +99,9 @@ class PhotoStore(Protocol):
     def find_sha256(self, sha256: str) -> int | None: ...
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
     def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None: ...
-    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None: ...
+    def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
+    def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def index_id(self) -> str: ...
@@ -86,24 +124,66 @@ class SQLiteStore:
     def _connect(self, create: bool) -> sqlite3.Connection:
         if not self.path.exists() and (not create or self.readonly):
             raise IndexStoreError(f"no index at {self.path}; build one with `captioncheck index add PHOTOS...` or pass --index")
-        try:
-            if not self.readonly:
+        if not self.readonly:
+            try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            uri = f"file:{self.path}?mode=ro" if self.readonly else f"file:{self.path}"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 30000")
-            if self.readonly:
-                if not _has_table(conn, "_migrations") or migrations.pending(conn, readonly=True):
-                    raise IndexStoreError(f"index {self.path} is empty or older; open it once without read-only mode")
-                migrations.ensure_known(conn, str(self.path), readonly=True)
-            else:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                migrations.migrate(conn, str(self.path))
-            return conn
-        except sqlite3.DatabaseError as exc:
-            raise IndexStoreError(f"cannot open index {self.path} ({exc}); is it a captioncheck index? pass another --index") from exc
+            except OSError as exc:
+                raise IndexStoreError(f"cannot create the folder of index {self.path} ({exc.strerror}); pass another --index") from exc
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:  # several processes creating or migrating one index: wait for the lock, then retry
+            try:
+                return self._open_readonly() if self.readonly else self._open_writable()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise damaged(self.path, exc) from exc
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise damaged(self.path, exc) from exc
+
+    def _sqlite(self, query: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.path}{query}", uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_S)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        return conn
+
+    def _open_writable(self) -> sqlite3.Connection:
+        conn = self._sqlite("")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrations.migrate(conn, str(self.path))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        if os.access(self.path, os.W_OK):  # an index written by an older captioncheck: upgrade its schema once, then read
+            _upgrade_if_older(self.path)
+        conn = self._sqlite("?mode=ro")
+        try:
+            self._check_readable(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                raise
+            wal = Path(f"{self.path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise IndexStoreError(f"index {self.path} is read-only here and has changes not yet merged into it "
+                                      f"({wal.name}); open it once where it is writable, or copy the three files "
+                                      "somewhere writable") from exc
+            conn = self._sqlite("?mode=ro&immutable=1")  # nobody can write it: reading it as immutable is safe
+            self._check_readable(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _check_readable(self, conn: sqlite3.Connection) -> None:
+        if not _has_table(conn, "_migrations") or migrations.pending(conn, readonly=True):
+            raise IndexStoreError(f"index {self.path} is empty or older; open it once without read-only mode")
+        migrations.ensure_known(conn, str(self.path), readonly=True)
 
     # -- transactions
     def _begin(self) -> None:
@@ -129,10 +209,13 @@ class SQLiteStore:
         try:
             self._begin()
             return self.conn.execute(sql, tuple(params))
-        except sqlite3.Error as exc:
+        except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc) or "not a database" in str(exc):
+                raise damaged(self.path, exc) from exc
             raise IndexStoreError(f"cannot write to index {self.path} ({exc}); check disk space and permissions") from exc
 
     # -- writes
+    @_reads
     def find_sha256(self, sha256: str) -> int | None:
         with self._lock:
             row = self.conn.execute("SELECT id FROM photos WHERE sha256 = ?", (sha256,)).fetchone()
@@ -142,7 +225,16 @@ class SQLiteStore:
         cols = [c for c in PHOTO_COLUMNS if c != "id"]
         values = [getattr(record, c) for c in cols]
         with self._lock:
-            cur = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values)
+            # ON CONFLICT: another process added the same bytes since we looked; merge instead of failing
+            cur = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                              "ON CONFLICT(sha256) DO NOTHING", values)
+            if cur.rowcount == 0:
+                existing = self.find_sha256(record.sha256)
+                if existing is None:
+                    raise IndexStoreError(f"cannot write to index {self.path}: photo {record.sha256[:12]} vanished; retry")
+                if record.origin == "curated":  # as PhotoIndex.add_hashed: a sighting never changes a photo
+                    self.merge_meta(existing, {k: getattr(record, k) for k in META_FIELDS}, commit=commit)
+                return existing
             photo_id = int(cur.lastrowid or 0)
             self.conn.executemany(
                 "INSERT INTO hashes (photo_id, kind, variant, bits, quality) VALUES (?, ?, ?, ?, ?)",
@@ -164,14 +256,27 @@ class SQLiteStore:
             if commit:
                 self.commit()
 
-    def add_sighting(self, photo_id: int, page_url: str, caption: str, credit: str, seen_at: str, *, commit: bool = True) -> None:
+    def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool:
+        """Record one appearance of a photo; returns False when this (photo, page) was already known.
+
+        A page seen again keeps one row: the earliest time it was seen, and any context (publication
+        date, caption, ...) the earlier row lacked.
+        """
+        values = sighting_row(sighting)
+        fill = ", ".join(f"{c} = CASE WHEN {c} = '' THEN excluded.{c} ELSE {c} END"
+                         for c in SIGHTING_COLUMNS if c not in ("page_url", "seen_at", "source"))
         with self._lock:
+            known = self.conn.execute("SELECT 1 FROM sightings WHERE photo_id = ? AND page_url = ?",
+                                      (photo_id, sighting.page_url)).fetchone() is not None
             self._write(
-                "INSERT INTO sightings (photo_id, page_url, caption, credit, seen_at) VALUES (?, ?, ?, ?, ?)",
-                (photo_id, page_url, caption, credit, seen_at),
+                f"INSERT INTO sightings (photo_id, {', '.join(SIGHTING_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(SIGHTING_COLUMNS))}) "
+                f"ON CONFLICT (photo_id, page_url) DO UPDATE SET seen_at = min(seen_at, excluded.seen_at), {fill}",
+                (photo_id, *values),
             )
             if commit:
                 self.commit()
+            return not known
 
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int:
         with self._lock:
@@ -183,6 +288,7 @@ class SQLiteStore:
             return n
 
     # -- reads
+    @_reads
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]:
         wanted = sorted({int(i) for i in ids})
         out: dict[int, PhotoRecord] = {}
@@ -199,6 +305,12 @@ class SQLiteStore:
         return out
 
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]:
+        try:
+            yield from self._iter_photos(with_hashes)
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from exc
+
+    def _iter_photos(self, with_hashes: bool) -> Iterator[PhotoRecord]:
         last = 0
         while True:
             with self._lock:
@@ -213,14 +325,29 @@ class SQLiteStore:
                         f"SELECT photo_id, kind, variant, bits, quality FROM hashes WHERE photo_id IN ({marks}) ORDER BY id", ids
                     ):
                         recs[pid].hashes.append(HashRow(kind, variant, bytes(bits), q))
-                    for pid, url, cap, cred, at in self.conn.execute(
-                        f"SELECT photo_id, page_url, caption, credit, seen_at FROM sightings WHERE photo_id IN ({marks}) ORDER BY id",
-                        ids,
-                    ):
-                        recs[pid].sightings.append({"page_url": url, "caption": cap, "credit": cred, "seen_at": at})
+                for pid, found in self.sightings(ids).items():
+                    recs[pid].sightings = found
             yield from (recs[i] for i in ids if i in recs)
             last = ids[-1]
 
+    @_reads
+    def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]:
+        """Every sighting of these photos, oldest first (by the page's own date, else when seen)."""
+        wanted = sorted({int(i) for i in ids})
+        out: dict[int, list[Sighting]] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                for row in self.conn.execute(
+                    f"SELECT photo_id, {', '.join(SIGHTING_COLUMNS)} FROM sightings "
+                    f"WHERE photo_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
+                ):
+                    out.setdefault(row[0], []).append(sighting_from_row(row[1:]))
+        for found in out.values():
+            found.sort(key=lambda s: s.when)
+        return out
+
+    @_reads
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]:
         """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id."""
         with self._lock:
@@ -232,11 +359,16 @@ class SQLiteStore:
             ).fetchall()
         return [(r[0], r[1], r[2], bytes(r[3]), r[4], bytes(r[5]) if r[5] is not None else None) for r in rows]
 
+    @_reads
     def index_id(self) -> str:
         """A random id made with the database: tells a rebuilt file from the one cached in memory."""
         with self._lock:
-            return str(self.conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+            if row is None:
+                raise sqlite3.DatabaseError("its meta table has no index_id")
+            return str(row[0])
 
+    @_reads
     def stats(self) -> dict[str, Any]:
         with self._lock:
             q = self.conn.execute
@@ -261,8 +393,32 @@ class SQLiteStore:
                 self.conn.close()
 
 
+def sighting_row(sighting: Sighting) -> tuple[str, ...]:
+    """A sighting as stored: SIGHTING_COLUMNS in order, countries as "FR,IR"."""
+    data = sighting.model_dump()
+    data["countries"] = ",".join(sighting.countries)
+    return tuple(str(data[c] or "") for c in SIGHTING_COLUMNS)
+
+
+def sighting_from_row(row: Iterable[Any]) -> Sighting:
+    data = dict(zip(SIGHTING_COLUMNS, row))
+    data["countries"] = [c for c in str(data["countries"] or "").split(",") if c]
+    return Sighting(**data)
+
+
+def _upgrade_if_older(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if _has_table(conn, "_migrations") and migrations.pending(conn, readonly=True):
+            migrations.migrate(conn, str(path))
+    finally:
+        conn.close()
+
+
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
-__all__ = ["META_FIELDS", "PhotoRecord", "PhotoStore", "SQLiteStore", "utcnow"]
+__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "sighting_from_row", "sighting_row",
+           "utcnow"]

@@ -2,7 +2,9 @@
 
 Pages are hostile: every page-derived string is escaped with `html.escape(quote=True)`, no URL
 from the page becomes a link or a resource, and a Content-Security-Policy forbids scripts and
-any network load (only inline styles and data: images).
+any network load (only inline styles and data: images). The one kind of outgoing link is the
+reverse-image-search links (a fixed search host with the image's address as a parameter), which
+open only when the user clicks, without a referrer.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from captioncheck._types import Match, Reason
 from captioncheck.report.schema import CheckReport, ImageReport
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-COLOURS = {"consistent": "#1a7f37", "suspicious": "#b58100", "inconsistent": "#c62828", "unknown": "#6b7280"}
+COLOURS = {"consistent": "#1a7f37", "no_findings": "#57606a", "suspicious": "#b58100", "inconsistent": "#c62828", "unknown": "#9ca3af"}
 SEVERITY = {"high": "#c62828", "medium": "#b58100", "low": "#1f6feb", "info": "#6b7280"}
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1f2328}
@@ -102,6 +104,28 @@ def _details(image: ImageReport) -> str:
     return f"<details><summary>Evidence details</summary>{''.join(parts)}</details>"
 
 
+def _timeline(image: ImageReport) -> str:
+    """The photo's other appearances, oldest first (page addresses shown as text, never as links)."""
+    found = image.checks.sightings if image.checks is not None else []
+    if not found:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e((f.published or f.seen_at)[:10])}{'' if f.published else ' (seen)'}</td><td>{_e(f.site)}<br>"
+        f'<span class="muted">{_e(f.page_url)}</span></td><td>{_e(f.caption)}</td>'
+        f"<td>{_e(', '.join(f.differs) or '—')}</td><td>{_e(', '.join(f.agrees) or '—')}</td></tr>"
+        for f in found)
+    return ("<p><b>Other appearances of this photo</b> (oldest first)</p><table><tr><th>date</th><th>page</th><th>caption</th>"
+            f"<th>differs</th><th>agrees</th></tr>{rows}</table>")
+
+
+def _search_links(image: ImageReport) -> str:
+    if not image.search_links:
+        return ""
+    links = " · ".join(f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(name)}</a>'
+                       for name, url in image.search_links.items())
+    return f'<p class="muted">Search the web for this image (opens the search site; nothing is sent unless you click): {links}</p>'
+
+
 def _card(image: ImageReport, thumb: bytes | None, originals: dict[int, bytes]) -> str:
     colour = COLOURS.get(image.verdict, "#6b7280")
     best = next((m for m in image.matches if m.origin != "seen"), image.matches[0] if image.matches else None)
@@ -113,7 +137,7 @@ def _card(image: ImageReport, thumb: bytes | None, originals: dict[int, bytes]) 
             f'<div class="pair"><div class="side"><h3>On this page</h3>{_img(thumb, shown)}'
             f'<p class="cap">{_e(shown) or "<i>no caption</i>"}</p><p class="credit">{_e(image.credit)}</p></div>'
             f'{_original(best, originals.get(best.photo_id) if best else None)}</div>'
-            f'<ul class="reasons">{reasons}</ul>{_details(image)}</section>')
+            f'<ul class="reasons">{reasons}</ul>{_timeline(image)}{_search_links(image)}{_details(image)}</section>')
 
 
 def to_html(report: CheckReport, thumbnails: dict[int, bytes] | None = None, originals: dict[int, bytes] | None = None) -> str:
@@ -126,6 +150,7 @@ def to_html(report: CheckReport, thumbnails: dict[int, bytes] | None = None, ori
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>captioncheck: {_e(page.title)}</title><style>{CSS}</style></head>
 <body><main>

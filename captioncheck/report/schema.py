@@ -7,7 +7,9 @@ SCHEMA_VERSION; documented in docs/schema.md ("check report").
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from captioncheck._types import (
     SCHEMA_VERSION,
@@ -19,6 +21,7 @@ from captioncheck._types import (
 )
 from captioncheck.crosscheck.models import CrossChecks
 from captioncheck.imagemeta import EmbeddedMetadata
+from captioncheck.report.links import reverse_search_links
 from captioncheck.signals.clip.schema import ClipScores
 from captioncheck.signals.ocr import OcrResult
 from captioncheck.verdict import PageSummary
@@ -40,6 +43,14 @@ class ImageReport(ImageInContext):
     error: str = ""  # why the image itself could not be checked (unreadable, too large, not fetched)
     image_sha256: str = ""
     image_size: list[int] = Field(default_factory=list)  # [width, height] of the decoded image
+    search_links: dict[str, str] = Field(default_factory=dict)  # reverse image search, opened by the user only
+    plugins: dict[str, Any] = Field(default_factory=dict)  # evidence of third-party signals, by signal name
+
+    @model_validator(mode="after")
+    def _links(self) -> ImageReport:
+        if not self.search_links:
+            self.search_links = reverse_search_links(self.url)
+        return self
 
 
 class CheckReport(BaseModel):

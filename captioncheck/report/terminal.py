@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from captioncheck.report.schema import CheckReport, ImageReport
 
-VERDICT_STYLE = {"consistent": "green", "suspicious": "yellow", "inconsistent": "bold red", "unknown": "grey50"}
+VERDICT_STYLE = {"consistent": "green", "no_findings": "white", "suspicious": "yellow", "inconsistent": "bold red", "unknown": "grey50"}
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "grey50"}
 
 
@@ -46,10 +47,20 @@ def _facts(image: ImageReport) -> Table:
         rows.append(("in image", "; ".join(filter(None, [", ".join(image.ocr.watermarks), image.ocr.burnt_in_caption]))))
     if image.embedded is not None and image.embedded.caption:
         rows.append(("embedded", image.embedded.caption[:200]))
+    for f in (image.checks.sightings if image.checks is not None else [])[:5]:
+        when = (f.published or f.seen_at)[:10] + ("" if f.published else " (seen)")
+        tail = f" — differs: {', '.join(f.differs)}" if f.differs else ""
+        rows.append(("seen on", f"{when} {f.page_url}: {f.caption[:120]}{tail}"))
     if image.signals_unavailable:
         rows.append(("not run", ", ".join(image.signals_unavailable)))
     for key, value in rows:
         table.add_row(key, Text(value))
+    if image.search_links:
+        links = Text()
+        for n, (name, url) in enumerate(image.search_links.items()):
+            links.append(" · " if n else "")
+            links.append(name, style=Style(link=url, underline=True))
+        table.add_row("search", links)
     return table
 
 

@@ -1,6 +1,9 @@
 """Signals: independent sources of evidence about each image of a page.
 
-Plugin authors import from here: `Signal`, `Evidence`, `PageBatch`, `ImageItem`, `registry`.
+Plugin authors import from here: `Signal`, `Evidence`, `PageBatch`, `ImageItem`, `Reason`, `registry`.
+A plugin is a zero-argument factory named by an entry point in the `captioncheck.signals` group;
+its evidence values appear under `plugins` in the report, and values that are `Reason`s (or lists
+of them) count in the verdict like the built-in findings.
 Built-in signals are registered by name below through lazy factories, so importing this package
 never imports torch or pytesseract:
 
@@ -12,6 +15,9 @@ never imports torch or pytesseract:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from captioncheck._types import Reason
 from captioncheck.signals.base import (
     ENTRY_POINT_GROUP,
     Evidence,
@@ -54,13 +60,23 @@ registry.register("ocr", _ocr)
 
 BUILTIN_SIGNALS: tuple[str, ...] = ("clip", "embedded_metadata", "index_match", "ocr")
 
+
+@lru_cache(maxsize=1)
+def plugin_signals() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Third-party signals from the `captioncheck.signals` entry points, loaded once per process:
+    (names, one-line problems)."""
+    names, problems = registry.load_entry_points()
+    return tuple(names), tuple(problems)
+
 __all__ = [
     "BUILTIN_SIGNALS",
     "ENTRY_POINT_GROUP",
     "Evidence",
     "ImageItem",
     "PageBatch",
+    "Reason",
     "Signal",
     "SignalRegistry",
+    "plugin_signals",
     "registry",
 ]

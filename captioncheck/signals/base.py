@@ -116,11 +116,23 @@ class SignalRegistry:
             raise ValueError(f"unknown signal(s): {', '.join(unknown)}")
         return [self._factories[n]() for n in wanted]
 
-    def load_entry_points(self) -> None:
-        """Register third-party signals declared under the `captioncheck.signals` group."""
+    def load_entry_points(self) -> tuple[list[str], list[str]]:
+        """Register third-party signals declared under the `captioncheck.signals` group.
+
+        Returns (names registered, one-line problems): a plugin that fails to import, has a bad
+        name or clashes with a registered one is reported and skipped, never fatal."""
+        added: list[str] = []
+        problems: list[str] = []
         for ep in entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name not in self._factories:
+            if ep.name in self._factories:
+                continue
+            try:
                 self.register(ep.name, ep.load())
+            except Exception as exc:  # a broken plugin must not stop captioncheck
+                problems.append(_one_line(f"signal plugin {ep.name!r} ({ep.value}) not loaded: {type(exc).__name__}: {exc}"))
+                continue
+            added.append(ep.name)
+        return added, problems
 
 
 __all__ = ["ENTRY_POINT_GROUP", "Evidence", "EvidenceStatus", "ImageItem", "PageBatch", "Signal", "SignalRegistry"]

@@ -10,12 +10,13 @@ Two stores, one interface (`captioncheck.index.open_index`):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from captioncheck._exceptions import CaptionCheckError, InputError
-from captioncheck._types import Match
+from captioncheck._exceptions import CaptionCheckError, IndexUnreadable, InputError
+from captioncheck._types import Match, Sighting
 from captioncheck.config import Settings, default_index_path
 from captioncheck.signals.base import Evidence, PageBatch
 
@@ -59,16 +60,26 @@ class IndexMatchSignal:
     def collect(self, batch: PageBatch) -> list[Evidence]:
         if not batch.items:
             return []
-        try:
-            paths = lookup_paths(batch.settings)
-            if not paths:
-                reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
-                return [Evidence.unavailable(NAME, reason) for _ in batch.items]
-            indexes = [_open(p, readonly=True) for p in paths]
-        except InputError:
-            raise
-        except (CaptionCheckError, ImportError, OSError) as exc:
-            return [Evidence.unavailable(NAME, f"photo index unavailable: {exc}") for _ in batch.items]
+        paths = lookup_paths(batch.settings)  # an explicit --index that is missing raises InputError
+        if not paths:
+            reason = "no photo index yet: add known photos with `captioncheck index add` or pass --index"
+            return [Evidence.unavailable(NAME, reason) for _ in batch.items]
+        indexes, problems = [], []
+        for path in paths:
+            try:
+                indexes.append(_open(path, readonly=True))
+            except InputError:  # a damaged index file: the check stops and says so (never dropped silently)
+                raise
+            except (CaptionCheckError, ImportError, OSError) as exc:
+                if batch.settings.index_path is not None and path == Path(batch.settings.index_path):
+                    raise IndexUnreadable(f"the photo index given cannot be used: {exc}") from exc
+                problems.append(str(exc))  # the first-seen registry: its lookups are lost, the check goes on
+        if not indexes:
+            return [Evidence.unavailable(NAME, problems[0]) for _ in batch.items]
+        for problem in problems:
+            note = f"first-seen registry not searched: {problem}"
+            if note not in batch.notices:
+                batch.notices.append(note)
         try:
             return [self._one(indexes, item.pil, batch.page.url) for item in batch.items]
         finally:
@@ -81,13 +92,16 @@ class IndexMatchSignal:
         try:
             for idx in indexes:  # this very page, indexed or remembered earlier, is no evidence about it
                 found.extend(idx.search(pil, k=TOP_K, exclude_page_url=page_url or None))
+        except IndexUnreadable:  # a damaged index: the check stops and says which file
+            raise
         except Exception as exc:  # a hashing failure on one image must not stop the page
             return Evidence.error(NAME, f"index lookup failed ({type(exc).__name__}): {exc}")
         return Evidence(signal=NAME, value=_dedupe(found))
 
 
-def remember(batch: PageBatch, page_url: str) -> str:
-    """Record every image of the batch in the first-seen registry; returns a notice or ""."""
+def remember(batch: PageBatch, page_url: str, countries: Iterable[str] = ()) -> str:
+    """Record every image of the batch in the first-seen registry, with the page's own context
+    (publication date, language, the countries the article is about); returns a notice or ""."""
     if not batch.items or not batch.settings.remember:
         return ""
     seen_at = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -98,10 +112,13 @@ def remember(batch: PageBatch, page_url: str) -> str:
     except (CaptionCheckError, ImportError, OSError) as exc:
         return f"images not remembered: {exc}"
     try:
+        page = batch.page
         for item in batch.items:
-            idx.remember_seen(
-                item.data, page_url=page_url, caption=item.image.caption, credit=item.image.credit, seen_at=seen_at
-            )
+            idx.remember_seen(item.data, Sighting(
+                page_url=page_url, seen_at=seen_at, published=page.published, caption=item.image.caption,
+                credit=item.image.credit, alt=item.image.alt, lang=page.language, countries=sorted(countries),
+                source="check",
+            ))
     except CaptionCheckError as exc:
         return f"images not remembered: {exc}"
     finally:

@@ -314,12 +314,16 @@ def test_bad_image_is_reported_and_the_rest_still_checked(tmp_path: Path) -> Non
     assert [image["error"] for image in report["images"] if image is not lead] == ["", ""]
 
 
-def test_curl_style_body_without_json_content_type_is_read_as_json(tmp_path: Path) -> None:
+def test_form_and_text_bodies_are_refused_not_read_as_json(tmp_path: Path) -> None:
+    """A foreign page can POST a form or text/plain body without a CORS preflight (CSRF): never parse it."""
     with TestClient(create_app(make_settings(tmp_path, fetch=FetchLimits()))) as client:
-        response = client.post("/v1/check", content=b'{"url": "http://[::1]:8000/"}',
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
-    error = assert_error(response, 403, "forbidden_address")
-    assert error["message"].startswith("refusing ::1: ::1 is a loopback address")
+        for content_type in ("application/x-www-form-urlencoded", "text/plain", "multipart/mixed"):
+            response = client.post("/v1/check", content=b'{"url": "http://[::1]:8000/"}', headers={"Content-Type": content_type})
+            assert "application/json" in assert_error(response, 415, "unsupported_media_type")["message"]
+        response = client.post("/v1/check", content=b'{"url": "http://[::1]:8000/"}', headers={"Content-Type": ""})
+        assert_error(response, 415, "unsupported_media_type")
+        json_body = client.post("/v1/check", json={"url": "http://[::1]:8000/"})
+    assert assert_error(json_body, 403, "forbidden_address")["message"].startswith("refusing ::1: ::1 is a loopback address")
 
 
 def test_model_is_loaded_at_start_up_and_used_by_checks(seed_settings: ApiSettings, tmp_path: Path) -> None:
@@ -330,6 +334,7 @@ def test_model_is_loaded_at_start_up_and_used_by_checks(seed_settings: ApiSettin
     folder = write_random_model(tmp_path / "tiny-clip", TINY_CLIP, weights_name="open_clip_pytorch_model.bin")
     seed_settings.check.use_clip = True
     seed_settings.check.model = f"local-dir:{folder}"
+    seed_settings.workers = 1  # each worker process loads the model
     base = "https://french.presstv.ir/Detail/2019/12/11/613482"
     body = {"url": f"{base}/page.html", "html": SEED.read_text(encoding="utf-8"), "images": seed_images(base)}
     reset_scorers()

@@ -176,7 +176,7 @@ def test_clip_alone_never_makes_an_image_inconsistent() -> None:
     scores = ClipScores(model="test", image_caption=pair("low"), image_article=pair("low"))
     assert judge(evidence(scores=scores)).verdict == "suspicious"
     one_low = ClipScores(model="test", image_caption=pair("low"), image_article=pair("high"))
-    assert judge(evidence(scores=one_low)).verdict == "consistent"
+    assert judge(evidence(scores=one_low)).verdict == "no_findings"  # a low CLIP score alone is no finding; image_caption is the low one
     # CLIP plus one medium finding: still not inconsistent (no corroboration)
     checks = CrossChecks(claims=[CAPTION], places=[place("caption", False)])
     assert judge(evidence(checks=checks, scores=scores)).verdict == "suspicious"
@@ -186,7 +186,7 @@ def test_unknown_when_evidence_is_thin() -> None:
     bare = ImageEvidence(checks=CrossChecks(), unavailable=["clip", "index_match", "ocr"])
     assert judge(bare).verdict == "unknown"
     with_caption = ImageEvidence(checks=CrossChecks(claims=[CAPTION]), unavailable=["clip"])
-    assert judge(with_caption).verdict == "consistent"
+    assert judge(with_caption).verdict == "no_findings"  # checked, nothing found either way
 
 
 def test_undecodable_image_is_flagged_and_caption_still_counts() -> None:

@@ -79,25 +79,97 @@ def test_extension_badges_the_seed_page(browser, page_server: str, api_server: s
     assert summary["ok"], summary
     assert summary["placed"] == len(summary["verdicts"]) >= 3
 
-    badges = page.locator("#captioncheck-root .badge")
-    sync_api.expect(badges).to_have_count(summary["placed"])
-    lead = page.locator('#captioncheck-root .badge[data-position="0"]')
-    assert lead.get_attribute("data-verdict") == "inconsistent"
-    assert "inconsistent" in lead.inner_text()
+    ui = ClosedUi(browser, page)
+    badges = ui.find("badge")
+    assert len(badges) == summary["placed"]
+    lead = next(b for b in badges if b.attrs.get("data-position") == "0")
+    assert lead.attrs["data-verdict"] == "inconsistent"
+    assert "inconsistent" in lead.text
 
     # the badge sits on the lead image
-    lead_box = lead.bounding_box()
+    lead_box = ui.box(lead)
     image_box = page.locator("img.img-responsive").bounding_box()
-    assert lead_box and image_box
+    assert image_box
     assert image_box["x"] <= lead_box["x"] <= image_box["x"] + image_box["width"]
     assert image_box["y"] <= lead_box["y"] <= image_box["y"] + image_box["height"]
 
     # its popover lists the reasons and the matched original
-    lead.click()
-    popover = page.locator('#captioncheck-root .popover[data-position="0"]')
-    sync_api.expect(popover).to_be_visible()
-    text = popover.inner_text()
-    assert "Verdict: inconsistent" in text
-    assert "Matched original" in text and "2019" in text
-    assert popover.locator(".reasons li").count() >= 2
+    page.mouse.click(lead_box["x"] + 5, lead_box["y"] + 5)
+    popover = next(p for p in ui.find("popover") if p.attrs.get("data-position") == "0")
+    assert "hidden" not in popover.attrs
+    assert "Verdict: inconsistent" in popover.text
+    assert "Matched original" in popover.text and "2019" in popover.text
+    assert popover.html.count("<li>") >= 2
     assert outside == []
+
+
+def test_page_scripts_cannot_read_or_forge_the_verdicts(browser, page_server: str, api_server: str) -> None:  # type: ignore[no-untyped-def]
+    """A hostile page: a decoy element with the UI's old id, and scripts that look for the badges."""
+    worker = service_worker(browser)
+    worker.evaluate("async (url) => await chrome.storage.local.set({backendUrl: url})", api_server)
+    page = browser.new_page()
+    page.goto(page_server + SEED)
+    page.evaluate("""() => {
+        const decoy = document.createElement('div');
+        decoy.id = 'captioncheck-root';
+        decoy.attachShadow({mode: 'open'});
+        document.body.appendChild(decoy);
+    }""")
+    tab_id = worker.evaluate("async (url) => (await chrome.tabs.query({url}))[0].id", page_server + SEED)
+    summary = worker.evaluate("async (tabId) => await self.captioncheck.checkTab(tabId)", tab_id)
+    assert summary["ok"] and summary["placed"] >= 3, summary  # the decoy does not stop the badges
+    seen_by_page = page.evaluate("""() => {
+        const found = [];
+        const walk = (root) => root.querySelectorAll('*').forEach((el) => {
+            if (el.dataset && el.dataset.verdict) found.push(el.dataset.verdict);
+            if (el.shadowRoot) walk(el.shadowRoot);
+        });
+        walk(document);
+        return {found, text: document.documentElement.innerText.includes('Matched original'),
+                decoyEmpty: document.getElementById('captioncheck-root').shadowRoot.childElementCount === 0};
+    }""")
+    assert seen_by_page == {"found": [], "text": False, "decoyEmpty": True}
+    ui = ClosedUi(browser, page)
+    assert len(ui.find("badge")) == summary["placed"]  # drawn, in a closed root the page cannot open
+
+
+class Node:
+    def __init__(self, node: dict, session) -> None:  # type: ignore[no-untyped-def]
+        self.node = node
+        attrs = node.get("attributes", [])
+        self.attrs = dict(zip(attrs[::2], attrs[1::2]))
+        self.html = session.send("DOM.getOuterHTML", {"backendNodeId": node["backendNodeId"]})["outerHTML"]
+        self.text = " ".join(self.html.replace(">", "> ").split())
+
+
+class ClosedUi:
+    """The extension's UI read through the DevTools protocol, which sees closed shadow roots (the page cannot)."""
+
+    def __init__(self, browser, page) -> None:  # type: ignore[no-untyped-def]
+        self.session = browser.new_cdp_session(page)
+        self.session.send("DOM.enable")
+
+    def _closed_roots(self, node: dict) -> list[dict]:
+        roots = [r for r in node.get("shadowRoots", []) if r.get("shadowRootType") == "closed"]
+        for child in node.get("children", []) + node.get("shadowRoots", []):
+            roots += self._closed_roots(child)
+        return roots
+
+    def find(self, class_name: str) -> list[Node]:
+        found: list[Node] = []
+
+        def walk(node: dict) -> None:
+            attrs = node.get("attributes", [])
+            if class_name in dict(zip(attrs[::2], attrs[1::2])).get("class", "").split():
+                found.append(Node(node, self.session))
+            for child in node.get("children", []):
+                walk(child)
+
+        document = self.session.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]  # as it is now
+        for root in self._closed_roots(document):
+            walk(root)
+        return found
+
+    def box(self, node: Node) -> dict:
+        quad = self.session.send("DOM.getBoxModel", {"backendNodeId": node.node["backendNodeId"]})["model"]["border"]
+        return {"x": min(quad[0::2]), "y": min(quad[1::2])}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from captioncheck._exceptions import IndexStoreError, InputError
+from captioncheck._types import Sighting
 from captioncheck.index import PhotoMeta, migrations, open_index
 
 
@@ -29,10 +31,13 @@ def test_missing_migration_is_applied_on_open(tmp_path: Path) -> None:
     conn.execute("INSERT INTO _migrations VALUES ('m001_photos_and_hashes', 'x')")
     conn.execute("COMMIT")
     conn.close()
-    with pytest.raises(IndexStoreError, match="open it once without read-only"):
-        open_index(path, readonly=True)
-    idx = open_index(path)
-    assert idx.stats()["schema"] == "m002_sightings"
+    path.chmod(0o444)  # read-only and older: cannot be upgraded, say what to do
+    if not os.access(path, os.W_OK):  # (root can write anyway)
+        with pytest.raises(IndexStoreError, match="open it once without read-only"):
+            open_index(path, readonly=True)
+    path.chmod(0o644)
+    idx = open_index(path, readonly=True)  # writable: upgraded once, then read
+    assert idx.stats()["schema"] == "m003_sighting_context"
     idx.close()
 
 
@@ -51,7 +56,7 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
 def test_not_a_database_and_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(IndexStoreError, match="cannot open index"):
+    with pytest.raises(IndexStoreError, match="damaged or not a captioncheck index"):
         open_index(bad)
     with pytest.raises(IndexStoreError, match="no index at"):
         open_index(tmp_path / "absent.sqlite", readonly=True)
@@ -71,15 +76,51 @@ def test_duplicates_merge_by_sha256(tmp_path: Path, make_photo, make_jpeg) -> No
 def test_seen_then_curated_and_sightings(tmp_path: Path, make_photo, make_jpeg) -> None:
     data = make_jpeg(make_photo(2))
     with open_index(tmp_path / "i.sqlite") as idx:
-        idx.remember_seen(data, page_url="https://a.example/1", caption="Tehran, 2019", credit="", seen_at="2019-12-11T10:00:00+00:00")
-        idx.remember_seen(data, page_url="https://b.example/2", caption="Other", credit="", seen_at="2020-01-01T00:00:00+00:00")
+        assert idx.remember_seen(data, Sighting(page_url="https://a.example/1", caption="Tehran, 2019", seen_at="2019-12-11T10:00:00+00:00",
+                                                published="2019-12-11", lang="fr", countries=["IR"]))
+        assert idx.remember_seen(data, Sighting(page_url="https://www.b.example/2", caption="Other", seen_at="2020-01-01T00:00:00+00:00"))
         [m] = idx.search(data)
-        assert (m.origin, m.page_url, m.seen_at, m.caption) == ("seen", "https://a.example/1", "2019-12-11T10:00:00+00:00", "Tehran, 2019")
-        assert idx.search(data, exclude_page_url="https://a.example/1") == []
+        assert (m.origin, m.page_url, m.seen_at, m.caption, m.date) == (
+            "seen", "https://a.example/1", "2019-12-11T10:00:00+00:00", "Tehran, 2019", "2019-12-11")
+        assert [(s.site, s.published, s.lang, s.countries) for s in m.sightings] == [
+            ("a.example", "2019-12-11", "fr", ["IR"]), ("b.example", "", "", [])]
+        # checking page a again: its own sighting is no evidence, the one on b still is
+        [m] = idx.search(data, exclude_page_url="https://a.example/1")
+        assert (m.page_url, m.caption, [s.page_url for s in m.sightings]) == ("https://www.b.example/2", "Other", ["https://www.b.example/2"])
         pid = idx.add_photo(data, PhotoMeta(caption="Capitol, 8 March 2019", credit="AFP"))
         [m] = idx.search(data)
         assert (m.photo_id, m.origin, m.caption, m.credit) == (pid, "curated", "Capitol, 8 March 2019", "AFP")
+        assert len(m.sightings) == 2
         assert idx.stats()["sightings"] == 2
+
+
+def test_a_page_seen_again_is_one_sighting_keeping_the_earliest(tmp_path: Path, make_photo, make_jpeg) -> None:
+    data = make_jpeg(make_photo(6))
+    with open_index(tmp_path / "i.sqlite") as idx:
+        assert idx.remember_seen(data, Sighting(page_url="https://a.example/1", seen_at="2021-05-01T00:00:00+00:00"))
+        assert not idx.remember_seen(data, Sighting(page_url="https://a.example/1", seen_at="2020-05-01T00:00:00+00:00",
+                                                    caption="late context", published="2020-04-30"))
+        assert idx.search(data, exclude_page_url="https://a.example/1") == []  # only ever seen on the page checked
+        [m] = idx.search(data)
+        [s] = m.sightings
+        assert (s.seen_at, s.caption, s.published) == ("2020-05-01T00:00:00+00:00", "late context", "2020-04-30")
+        assert idx.stats()["sightings"] == 1
+
+
+def test_sightings_migrate_from_schema_2(tmp_path: Path, make_photo, make_jpeg) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for m in migrations.MIGRATIONS[:2]:
+        m(conn)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    conn.executemany("INSERT INTO _migrations VALUES (?, 'x')", [(m.__name__,) for m in migrations.MIGRATIONS[:2]])
+    conn.execute("INSERT INTO photos (sha256, size, origin, added_at) VALUES ('ab', 1, 'seen', 'x')")
+    conn.executemany("INSERT INTO sightings (photo_id, page_url, caption, seen_at) VALUES (1, ?, ?, ?)",
+                     [("https://a.example/1", "later", "2021"), ("https://a.example/1", "first", "2020"), ("https://b.example/", "b", "2022")])
+    conn.close()
+    with open_index(path) as idx:
+        found = idx.store.sightings([1])[1]
+        assert [(s.page_url, s.caption, s.seen_at) for s in found] == [("https://a.example/1", "first", "2020"), ("https://b.example/", "b", "2022")]
 
 
 def test_remove_and_search_updates_incrementally(tmp_path: Path, make_photo, make_jpeg) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -11,8 +13,11 @@ from captioncheck._types import ImageInContext, PageInfo
 from captioncheck.config import Settings
 from captioncheck.signals import ImageItem, PageBatch, registry
 from captioncheck.signals.ocr import (
+    GAP,
     installed_languages,
+    mosaic,
     preprocess,
+    regions,
     tesseract_languages,
 )
 
@@ -100,3 +105,74 @@ def test_page_time_budget_skips_remaining_images(monkeypatch: pytest.MonkeyPatch
     evs = registry.create(["ocr"])[0].collect(b)
     assert [e.status for e in evs] == ["unavailable", "unavailable"]
     assert "budget" in evs[0].reason
+
+
+OCR_SET = Path(__file__).resolve().parents[2] / "testdata" / "ocr"
+
+
+def _set_batch(files: list[str]) -> PageBatch:
+    images = [Image.open(OCR_SET / f).convert("RGB") for f in files]
+    return batch(*images)
+
+
+@needs_tesseract
+def test_marked_photos_are_found_and_plain_ones_stay_clean() -> None:
+    """Real photos (testdata/ocr): burnt-in captions and readable credits found, nothing invented
+    on unmarked photos. The full set with precision/recall: bench/ocr_marks.py."""
+    labels = json.loads((OCR_SET / "labels.json").read_text(encoding="utf-8"))
+    files = ["chelsea-plain.jpg", "gravel-plain.jpg", "rocket-plain.jpg", "astronaut-caption.jpg",
+             "chelsea-caption.jpg", "astronaut-corner.jpg", "chelsea-corner.jpg"]
+    evs = registry.create(["ocr"])[0].collect(_set_batch(files))
+    found = dict(zip(files, evs, strict=True))
+    for f in files:
+        assert found[f].status == "ok", found[f].reason
+        assert set(found[f].value.watermarks) <= set(labels[f]["watermarks"]), f  # no invented marks
+        assert bool(found[f].value.burnt_in_caption) <= bool(labels[f]["caption"]), f
+    for f in ("astronaut-caption.jpg", "chelsea-caption.jpg"):
+        words = set(labels[f]["caption"].split())
+        assert len(words & set(found[f].value.burnt_in_caption.split())) >= len(words) / 2, f
+    assert found["astronaut-corner.jpg"].value.watermarks == ["AFP"]
+    assert found["chelsea-corner.jpg"].value.watermarks == labels["chelsea-corner.jpg"]["watermarks"]
+
+
+def test_bands_and_middle_make_one_sheet() -> None:
+    photo = Image.new("RGB", (1200, 800), (90, 120, 150))
+    parts = regions(photo)
+    assert len(parts) == 3  # top band, bottom band, middle
+    assert parts[0].height > 0.2 * 800 and parts[2].width <= 640  # bands upscaled, middle downscaled
+    sheet = mosaic(parts)
+    assert sheet.mode == "L" and sheet.height == sum(p.height for p in parts) + 2 * GAP
+    assert len(regions(Image.new("RGB", (500, 300)))) == 1  # small: read whole
+
+
+@needs_tesseract
+def test_tiny_images_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from captioncheck.signals import ocr
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tesseract ran on an image too small to carry text")
+
+    monkeypatch.setattr(ocr, "run_tesseract", refuse)
+    (ev,) = registry.create(["ocr"])[0].collect(batch(Image.new("RGB", (40, 40), (255, 255, 255))))
+    assert ev.status == "ok" and ev.value.text == ""
+
+
+@needs_tesseract
+def test_one_process_reads_many_images_and_a_broken_group_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from captioncheck.signals import ocr
+
+    calls: list[int] = []
+    real = ocr.run_tesseract
+
+    def counting(images: list[Image.Image], *args: object, **kwargs: object) -> list[dict[str, list]]:
+        calls.append(len(images))
+        if len(images) > 1 and len(calls) == 1:
+            raise RuntimeError("tesseract crashed")
+        return real(images, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ocr, "run_tesseract", counting)
+    monkeypatch.setattr(ocr.os, "cpu_count", lambda: 1)
+    imgs = [render([("REUTERS", 0)], bg=255), render([("Shutterstock", 0)], bg=255)]
+    evs = registry.create(["ocr"])[0].collect(batch(*imgs))
+    assert calls[0] == 2  # both images in one process first ...
+    assert [e.value.watermarks for e in evs] == [["Reuters"], ["Shutterstock"]]  # ... then one by one

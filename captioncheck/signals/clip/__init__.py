@@ -1,6 +1,7 @@
 """CLIP consistency scores (image<->caption, image<->article, caption<->article, contexts).
 
-Importing this package does not import torch: the model is loaded on first `get_scorer` call.
+Importing this package imports neither torch nor numpy: the names below are resolved on first
+use (the report schema needs only `ClipScores`), and the model is loaded on first `get_scorer`.
 
     from captioncheck.signals.clip import get_scorer
     scorer = get_scorer(settings)            # DependencyError with a one-line remedy if unusable
@@ -9,10 +10,34 @@ Importing this package does not import torch: the model is loaded on first `get_
 
 from __future__ import annotations
 
-from captioncheck.signals.clip.calibrate import HIGH_FROM, LOW_BELOW
-from captioncheck.signals.clip.schema import ClipScores, ContextScore, PairScore, PassageScore
-from captioncheck.signals.clip.scorer import ClipScorer, get_scorer, reset_scorers
-from captioncheck.signals.clip.spec import DEFAULT_PRESET, PRESETS, ModelSpec, parse_spec
+import importlib
+from typing import Any
+
+_WHERE: dict[str, str] = {
+    "DEFAULT_PRESET": "spec",
+    "HIGH_FROM": "calibrate",
+    "LOW_BELOW": "calibrate",
+    "PRESETS": "spec",
+    "ClipScorer": "scorer",
+    "ClipScores": "schema",
+    "ContextScore": "schema",
+    "ModelSpec": "spec",
+    "PairScore": "schema",
+    "PassageScore": "schema",
+    "get_scorer": "scorer",
+    "parse_spec": "spec",
+    "reset_scorers": "scorer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_PRESET",

@@ -1,8 +1,15 @@
 """Batched, cached image and text encoding around a loaded open_clip model.
 
 Images are preprocessed in a small thread pool while the model runs the previous batch; texts
-are de-duplicated, looked up in the embedding cache and in a per-process memo, and only the
-missing ones go through the text tower. Vectors come back L2-normalised as float32 numpy rows.
+are de-duplicated, looked up in a per-process memo keyed by text (one encoder per model, so the
+constant contrast captions and prompt templates are encoded once per process) and in the embedding
+cache, and only the missing ones go through the text tower, sorted by token length and batched.
+
+Text towers that are causal and pool at the end-of-text token (OpenAI-style CLIP: the `fast`
+preset) read only the tokens up to the longest end-of-text token of the batch: what follows it is
+padding that cannot change the result, and captions are far shorter than the 77-token context.
+Towers that attend both ways (SigLIP: the `multilingual` preset) always get the full padded
+context. Vectors come back L2-normalised as float32 numpy rows.
 """
 
 from __future__ import annotations
@@ -149,6 +156,7 @@ class Encoder:
             hits = self.cache.get_many(self.loaded.model_id, "text", list(keys))
             found.update({keys[k]: v for k, v in hits.items()})
             missing = [t for t in missing if t not in found]
+        missing = self._by_length(missing)
         for start in range(0, len(missing), self.text_batch):
             chunk = missing[start : start + self.text_batch]
             vecs = self._forward_texts(chunk)
@@ -166,9 +174,17 @@ class Encoder:
         import torch
 
         tokens = self.loaded.tokenizer(texts).to(self.loaded.device)
+        model = self.loaded.model
         with self.loaded.forward_lock, torch.inference_mode():
-            feats = self.loaded.model.encode_text(tokens, normalize=True)
+            if trimmable(model):
+                feats = encode_text_trimmed(model, tokens)
+            else:
+                feats = model.encode_text(tokens, normalize=True)
         return feats.float().cpu().numpy()
+
+    def _by_length(self, texts: list[str]) -> list[str]:
+        """Texts in order of length, so that a batch holds texts of similar token counts."""
+        return sorted(texts, key=len) if trimmable(self.loaded.model) else texts
 
     def _memo_get(self, texts: list[str]) -> dict[str, np.ndarray]:
         with self._memo_lock:
@@ -194,4 +210,33 @@ class Encoder:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-__all__ = ["Encoder", "ImageBatchResult", "pixel_key"]
+def trimmable(model: Any) -> bool:
+    """True for open_clip's CLIP text tower with a causal mask and end-of-text (argmax) pooling."""
+    return (
+        getattr(model, "text_pool_type", None) == "argmax"
+        and getattr(model, "attn_mask", None) is not None
+        and all(hasattr(model, name) for name in ("token_embedding", "positional_embedding", "transformer", "ln_final"))
+    )
+
+
+def encode_text_trimmed(model: Any, tokens: Any) -> Any:
+    """open_clip's CLIP.encode_text(tokens, normalize=True) on the tokens up to the batch's last
+    end-of-text token (the highest token id of each row): same result, less work."""
+    import torch
+    import torch.nn.functional as F  # noqa: N812
+
+    eot = tokens.argmax(dim=-1)
+    n = int(eot.max()) + 1
+    text = tokens[:, :n]
+    cast_dtype = model.transformer.get_cast_dtype()
+    x = model.token_embedding(text).to(cast_dtype)
+    x = x + model.positional_embedding[:n].to(cast_dtype)
+    x = model.transformer(x, attn_mask=model.attn_mask[:n, :n])
+    x = model.ln_final(x)
+    x = x[torch.arange(x.shape[0], device=x.device), eot]
+    if model.text_projection is not None:
+        x = model.text_projection(x) if isinstance(model.text_projection, torch.nn.Linear) else x @ model.text_projection
+    return F.normalize(x, dim=-1)
+
+
+__all__ = ["Encoder", "ImageBatchResult", "encode_text_trimmed", "pixel_key", "trimmable"]

@@ -17,7 +17,7 @@ PassageKind = Literal["title", "lead", "body"]
 WEIGHTS: dict[str, float] = {"title": 2.0, "lead": 1.5, "body": 1.0}
 MAX_CHARS = 240
 MIN_CHARS = 20
-MAX_PASSAGES = 48
+MAX_PASSAGES = 16  # title, lead and the first body windows (news puts the essentials first); each costs a text-tower pass
 _SENTENCE_END = re.compile(r"(?<=[.!?…»\"])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"“(])")
 
 

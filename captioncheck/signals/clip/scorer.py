@@ -113,7 +113,7 @@ class ClipScorer:
         passages = article_passages(page)
         names = clean_contexts(contexts)
         prompts = [p for name in names for p in prompts_for(name)]
-        own = [t for m in metas for t in (m.caption.strip(), m.alt.strip()) if t]
+        own = [t for m in metas for t in (m.caption.strip(), _own_alt(m)) if t]
         everything = own + [p.text for p in passages] + list(calibrate.CONTRAST_TEXTS) + prompts
         vecs = self.encoder.encode_texts(everything)
         table = dict(zip(everything, vecs, strict=True))
@@ -199,6 +199,12 @@ def skip_reason(meta: ImageInContext, image: Image.Image) -> str:
     if min(width, height) < MIN_SIDE:
         return f"image too small to score ({width}x{height} px)"
     return ""
+
+
+def _own_alt(meta: ImageInContext) -> str:
+    """The alt text when it is scored (not a copy of the caption): only those are encoded."""
+    alt = meta.alt.strip()
+    return alt if alt and alt.casefold() != meta.caption.strip().casefold() else ""
 
 
 def _rows(table: dict[str, np.ndarray], texts: list[str], dim: int) -> np.ndarray:

@@ -1,0 +1,138 @@
+"""The page's own publication date, from its most specific trustworthy source.
+
+Order: the article's JSON-LD (`datePublished`, `dateCreated`), then publication `<meta>` tags and
+`<time datetime>`, each value parsed whatever its format (ISO 8601, RFC 1123 "Wed, 04 May 2022
+00:25:56 GMT", JavaScript "Tue Nov 19 2019 03:05:46 GMT+0000 (…)", free text); impossible values
+("0001-01-01", dates before the web or in the future) are rejected and the next source is tried.
+When the page's own metadata names no usable date, htmldate (metadata it knows, then visible
+dates and the URL) decides; a visible East Asian date ("2019年4月4日") is read directly, as
+htmldate keeps only its year.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import warnings
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+EARLIEST = date(1995, 1, 1)  # no news page is older than the web it is on
+FUTURE_DAYS = 2  # time zones, scheduled posts
+_JS_DATE = re.compile(
+    r"^(?:[A-Z][a-z]{2}\s+)?([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:GMT|UTC)?\s*([+-]\d{4})?")
+_CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def plausible(d: date, today: date | None = None) -> bool:
+    """A date a news page can have been published on."""
+    today = today or datetime.now(UTC).date()
+    return EARLIEST <= d <= today + timedelta(days=FUTURE_DAYS)
+
+
+def parse_date_value(value: str) -> datetime | date | None:
+    """One metadata value as a date or date-time, None when unreadable or impossible."""
+    value = " ".join(str(value or "").split())
+    if not value or len(value) > 80:
+        return None
+    parsed = _iso(value) or _javascript(value) or _rfc1123(value) or _free_text(value)
+    if parsed is None:
+        return None
+    day = parsed.date() if isinstance(parsed, datetime) else parsed
+    return parsed if plausible(day) else None
+
+
+def _iso(value: str) -> datetime | date | None:
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _rfc1123(value: str) -> datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _javascript(value: str) -> datetime | None:
+    m = _JS_DATE.match(value)
+    if not m or m.group(1).lower() not in _MONTHS:
+        return None
+    mon, day, year, hh, mm, ss, tz = m.groups()
+    try:
+        text = f"{year}-{_MONTHS[mon.lower()]:02d}-{int(day):02d}T{int(hh):02d}:{mm}:{ss or '00'}"
+        if tz:
+            text += f"{tz[:3]}:{tz[3:]}"
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _free_text(value: str) -> datetime | None:
+    if not re.search(r"\d{4}", value):
+        return None
+    import dateparser
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})  # type: ignore[no-any-return]
+        except Exception:  # dateparser raises assorted errors on odd input
+            return None
+
+
+def _iso_text(parsed: datetime | date) -> str:
+    if isinstance(parsed, datetime):
+        if parsed.time() == datetime.min.time() and parsed.tzinfo is None:
+            return parsed.date().isoformat()
+        return parsed.isoformat()
+    return parsed.isoformat()
+
+
+def visible_cjk_date(text: str) -> str:
+    """The first plausible "2019年4月4日" in a text, as an ISO date ("" when none)."""
+    for m in _CJK_DATE.finditer(text or ""):
+        try:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        if plausible(d):
+            return d.isoformat()
+    return ""
+
+
+def _htmldate(html: str, url: str, extensive: bool) -> str:
+    try:
+        from htmldate import find_date
+
+        with warnings.catch_warnings():  # dateutil warns about time-zone names it does not know
+            warnings.simplefilter("ignore")
+            found = find_date(html, url=url or None, original_date=True, extensive_search=extensive,
+                              min_date=EARLIEST.isoformat(),
+                              max_date=(datetime.now(UTC).date() + timedelta(days=FUTURE_DAYS)).isoformat())
+    except Exception:  # htmldate raises on odd markup; a date is optional
+        return ""
+    return str(found or "")
+
+
+def page_date(own_values: Iterable[str], html: str, url: str = "", visible_text: str = "") -> str:
+    """The page's publication date (ISO 8601, with time when the source has one), or ""."""
+    for value in own_values:
+        parsed = parse_date_value(value)
+        if parsed is not None:  # an ISO value is kept as the page wrote it
+            return " ".join(value.split()) if _iso(" ".join(value.split())) else _iso_text(parsed)
+    found = _htmldate(html, url, extensive=False)
+    if found:
+        return found
+    cjk = visible_cjk_date(visible_text or html)
+    if cjk:
+        return cjk
+    return _htmldate(html, url, extensive=True)
+
+
+__all__ = ["page_date", "parse_date_value", "plausible", "visible_cjk_date"]

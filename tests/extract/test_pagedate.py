@@ -1,0 +1,64 @@
+"""The page's own publication date: every format the issue names, impossible values rejected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from captioncheck.crosscheck.places import find_places
+from captioncheck.extract import extract
+from captioncheck.extract.pagedate import page_date, parse_date_value
+from captioncheck.load import page_from_html
+
+
+def _page(jsonld_date: str = "", body: str = "<p>Text of the article.</p>", url: str = "https://news.example/a") -> str:
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A story",
+                     **({"datePublished": jsonld_date} if jsonld_date else {})})
+    return (f'<html><head><title>A story</title><script type="application/ld+json">{ld}</script></head>'
+            f"<body><article><h1>A story</h1>{body}</article></body></html>")
+
+
+def published(html: str, url: str = "https://news.example/a") -> str:
+    return extract(page_from_html(html, url)).page.published
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    ("Wed, 04 May 2022 00:25:56 GMT", "2022-05-04"),
+    ("Tue Nov 19 2019 03:05:46 GMT+0000 (Coordinated Universal Time)", "2019-11-19"),
+    ("Tue Nov 19 2019 03:05:46 GMT+0000", "2019-11-19"),
+    ("2019-12-11T18:42:00+03:30", "2019-12-11"),
+])
+def test_jsonld_date_formats_are_read(value: str, day: str) -> None:
+    assert published(_page(value))[:10] == day
+
+
+def test_iso_values_are_kept_as_written() -> None:
+    assert published(_page("2023-03-01T08:00:00Z")) == "2023-03-01T08:00:00Z"
+
+
+def test_impossible_metadata_date_falls_back_to_the_visible_date() -> None:
+    html = _page("0001-01-01T00:00:00", body="<p class='date'>Published 3 May 2018</p><p>Text.</p>")
+    assert published(html)[:10] == "2018-05-03"
+    assert parse_date_value("0001-01-01") is None
+    assert parse_date_value("2999-01-01") is None
+
+
+def test_visible_cjk_date_only() -> None:
+    html = _page(body="<p>发布时间：2019年4月4日 10:20</p><p>正文。</p>")
+    assert published(html)[:10] == "2019-04-04"
+
+
+def test_url_date_when_nothing_else() -> None:
+    assert published(_page(), url="https://news.example/2019/12/11/story-name")[:10] == "2019-12-11"
+
+
+def test_first_trustworthy_source_wins() -> None:
+    assert page_date(["garbage", "0001-01-01", "Wed, 04 May 2022 00:25:56 GMT"], "")[:10] == "2022-05-04"
+
+
+def test_common_word_is_not_a_place() -> None:
+    finnish = "Paras tapa auttaa on lahjoittaa. Se on paras ratkaisu kaikille."
+    assert find_places(finnish) == []
+    assert [p.name for p in find_places("Mielenosoitus Pariisissa. Protesters in Paris on Tuesday.")] == ["Paris"]
+    assert [p.name for p in find_places("Il pleut à Nice, une nice journée")] == ["Nice"]

@@ -1,0 +1,99 @@
+"""Property test of image decoding (issue 10): any size, mode, format, truncation or corruption
+either decodes to a bounded upright RGB image or raises the project's own error, in bounded time."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import time
+import zlib
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from captioncheck._exceptions import CaptionCheckError, FetchRefused
+from captioncheck.netfetch import FetchLimits, check_image
+from captioncheck.pipeline import MAX_DECODED_SIDE, decode_image
+
+MODES = ["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F", "YCbCr"]
+FORMATS = ["PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF"]
+TIME_LIMIT_S = 5.0  # generous: the machine is shared; a decompression bomb would take far longer
+
+
+def encode(mode: str, size: tuple[int, int], fmt: str, seed: int) -> bytes | None:
+    pixels = random.Random(seed).randbytes(size[0] * size[1] * 3)  # deterministic per example
+    img = Image.frombytes("RGB", size, pixels).convert(mode) if mode != "F" else Image.new("F", size, seed)
+    buf = io.BytesIO()
+    try:
+        img.save(buf, fmt)
+    except (OSError, ValueError, KeyError):
+        return None  # this format cannot store this mode: nothing to test
+    return buf.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 512)) + chunk(b"IEND", b"")
+
+
+@st.composite
+def image_bytes(draw: st.DrawFn) -> bytes:
+    kind = draw(st.sampled_from(["encoded", "encoded", "encoded", "large", "declared", "noise"]))
+    if kind == "large":  # over MAX_DECODED_SIDE: the downscaling path, in every mode
+        side = (draw(st.integers(MAX_DECODED_SIDE + 1, 3 * MAX_DECODED_SIDE)), draw(st.integers(16, 600)))
+        mode = draw(st.sampled_from(MODES))
+        img = Image.new(mode, side if draw(st.booleans()) else side[::-1])
+        buf = io.BytesIO()
+        try:
+            img.save(buf, draw(st.sampled_from(["PNG", "JPEG", "TIFF", "GIF"])))
+        except (OSError, ValueError, KeyError):
+            return png_declaring(*side)
+        return buf.getvalue()
+    if kind == "declared":  # a header that claims any size, without the pixels
+        return png_declaring(draw(st.integers(1, 200_000)), draw(st.integers(1, 200_000)))
+    if kind == "noise":
+        return draw(st.sampled_from([b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBP", b"BM",
+                                     b"II*\x00", b""])) + draw(st.binary(max_size=2048))
+    size = (draw(st.integers(1, 320)), draw(st.integers(1, 320)))
+    data = encode(draw(st.sampled_from(MODES)), size, draw(st.sampled_from(FORMATS)), draw(st.integers(0, 999)))
+    if data is None:
+        return png_declaring(*size)
+    cut = draw(st.sampled_from(["whole", "truncated", "flipped"]))
+    if cut == "truncated":
+        return data[: draw(st.integers(0, len(data)))]
+    if cut == "flipped":
+        at = draw(st.integers(0, len(data) - 1))
+        return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(image_bytes())
+def test_decode_image_never_raises_foreign_errors(data: bytes) -> None:
+    start = time.monotonic()
+    try:
+        img = decode_image(data)
+    except CaptionCheckError:
+        pass
+    else:
+        assert img.mode == "RGB" and max(img.size) <= MAX_DECODED_SIDE and min(img.size) >= 1
+    assert time.monotonic() - start < TIME_LIMIT_S
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(image_bytes())
+def test_check_image_refuses_cleanly(data: bytes) -> None:
+    start = time.monotonic()
+    limits = FetchLimits(max_image_pixels=40_000_000)
+    try:
+        info = check_image(data, limits)
+    except FetchRefused as exc:
+        assert exc.code in {"not_image", "too_many_pixels"}
+    else:
+        assert info.width * info.height <= limits.max_image_pixels
+    assert time.monotonic() - start < TIME_LIMIT_S
