@@ -56,8 +56,9 @@ _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
 MAX_WALK = 80
-MAX_PARTS = 200
+MAX_PARTS = 60
 MAX_ROOTS = 40
+MAX_FIGURE = 400  # elements of a figure searched for its caption
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
 
@@ -139,7 +140,7 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
             junk.add(node.mem_id)
             continue
         k = kind(node)
-        text = visible_text(node)
+        text = visible_text(node, limit=160)
         short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
         last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
@@ -208,9 +209,11 @@ class CaptionFinder:
     def _named_in(self, container: Node) -> list[Node]:
         """Caption/credit-named elements of one figure (listed once per figure)."""
         if container.mem_id not in self._named:
+            start = self.doc.index(container)
+            end = min(self.doc.end.get(container.mem_id, start), start + MAX_FIGURE)  # a figure is small
             self._named[container.mem_id] = [
-                el for el in container.css("*")
-                if el.mem_id != container.mem_id and not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
+                el for el in self.doc.nodes[start + 1:end + 1]
+                if not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
                 and not is_hidden(el)][:MAX_ROOTS]
         return self._named[container.mem_id]
 
