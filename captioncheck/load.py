@@ -132,13 +132,46 @@ def _codec(name: str | None) -> str | None:
 
 
 def _detect(raw: bytes) -> tuple[str, str]:
+    """Undeclared, not UTF-8: windows-1252 for Latin-script text, else what charset-normalizer finds.
+
+    Short pages fool statistical detection (a French page comes out as cp775, cp857 or cp1250), so
+    a page whose bytes read as windows-1252 words is taken as windows-1252, as browsers in Western
+    locales do; Central European text (ř, ł, ą...) and other scripts are left to the detector.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:200_000]).best()
+    sample = raw[:200_000]
+    best = from_bytes(sample).best()
     codec = best.encoding if best is not None else "cp1252"
-    if codec in _LATIN_GUESSES:
-        codec = "cp1252"  # one Latin code page is hard to tell from another: browsers default to windows-1252
+    if codec in _LATIN_GUESSES or (codec not in _OTHER_SCRIPTS and _reads_as_western(sample)):
+        codec = "cp1252"
     return raw.decode(codec, errors="replace"), codec
+
+
+# detector answers trusted as they are: code pages of other scripts and of Central Europe
+_OTHER_SCRIPTS = frozenset({"cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp1253", "iso8859_7",
+                            "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp874", "tis_620", "shift_jis", "cp932",
+                            "euc_jp", "iso2022_jp", "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp949", "euc_kr",
+                            "utf_16", "utf_16_le", "utf_16_be", "utf_32", "cp1258"})
+_WESTERN = frozenset("àâäçèéêëîïôöùûüÿœæßñõãåøÀÂÄÇÈÉÊËÎÏÔÖÙÛÜŒÆÑÕÃÅØ")
+_CENTRAL = frozenset("ąćęłńśźżčěřšžůťďňőűĺľŕĄĆĘŁŃŚŹŻČĚŘŠŽŮŤĎŇŐŰĹĽŔ")
+
+
+def _reads_as_western(raw: bytes) -> bool:
+    """The non-ASCII bytes read as windows-1252 letters inside Latin words, better than as Central European."""
+    try:
+        western = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    high = [c for c in western if ord(c) > 127 and c.isalpha()]  # typographic quotes and dashes say nothing
+    if not high:
+        return True
+    letters = sum(c in _WESTERN for c in high)
+    central = sum(c in _CENTRAL for c in raw.decode("cp1250", errors="replace") if ord(c) > 127)
+    words = re.findall(r"[^\W\d_]+", western)
+    mixed = [w for w in words if not w.isascii()]
+    ascii_share = sum(sum(c.isascii() for c in w) for w in mixed) / max(sum(map(len, mixed)), 1)
+    return letters >= 0.6 * len(high) and letters > central and ascii_share >= 0.5
 
 
 def page_url_from_html(html: str) -> str:
@@ -190,7 +223,7 @@ def load_page(path: str | Path, url: str | None = None) -> PageSource:
     if path.suffix.lower() in {".mhtml", ".mht"} or _looks_like_mhtml(raw):
         return _load_mhtml(raw, path, url)
     html, charset = decode_html(raw)
-    if not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.IGNORECASE):
+    if _binary(html) or not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.IGNORECASE):
         raise InputError(f"{path} does not look like an HTML page: give a saved .html or .mhtml file")
     page_url = url or page_url_from_html(html)
     source = PageSource(html=html, url=page_url, path=path, charset=charset)
@@ -213,20 +246,38 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
     return local
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _binary(text: str) -> bool:
+    """Decoded text with control characters or undecodable bytes in it is not a page (an image, an archive)."""
+    head = text[:65536]
+    return len(_CONTROL.findall(head)) > max(8, len(head) // 100)
+
+
 def _looks_like_mhtml(raw: bytes) -> bool:
     head = raw[:2000].lower()
     return b"mime-version:" in head and b"multipart/related" in head
 
 
+MAX_MHTML_NESTING = 32  # browsers save one multipart/related level; archives nest a few at most
+
+
 def _load_mhtml(raw: bytes, path: Path, url: str | None) -> PageSource:
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    nesting = len(re.findall(rb"(?im)^content-type:\s*multipart/", raw[:MAX_PAGE_BYTES]))
+    if nesting > MAX_MHTML_NESTING:
+        raise InputError(f"{path} holds {nesting} multipart sections (a saved page has a few): "
+                         "save the page again as .mhtml from the browser")
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        parts = [part for part in msg.walk() if not part.is_multipart()]
+    except RecursionError:
+        raise InputError(f"{path} is nested too deeply to be a saved page: save it again as .mhtml") from None
     if not msg.is_multipart():
         raise InputError(f"{path} is not a multipart MHTML archive: save the page again as .mhtml")
     html_part: Message | None = None
     resources: dict[str, bytes | Path] = {}
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    for part in parts:
         location = (part.get("Content-Location") or "").strip()
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):

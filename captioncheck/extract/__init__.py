@@ -7,18 +7,24 @@ furniture (roles) -> merge copies -> context and selectors (context). No torch, 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
+from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
-from captioncheck.extract.metadata import page_info
-from captioncheck.extract.roles import article_role, furniture_role, in_article
+from captioncheck.extract.metadata import MAX_TEXT_ELEMENTS, page_info
+from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones
 from captioncheck.load import PageSource, load_page
+
+
+MAX_PICTURES = 3000
+log = logging.getLogger(__name__)
 
 
 def _source(source: PageSource | str | Path, url: str | None) -> PageSource:
@@ -43,7 +49,7 @@ def _base_url(doc: Doc, page_url: str) -> str:
 def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
     for p in doc.css("p"):
         idx = doc.index(p)
-        if idx >= zones_main_start and len((p.text(deep=True) or "").strip()) >= 80:
+        if idx >= zones_main_start and doc.text_length(p) >= 80:
             return idx
     return 10**9
 
@@ -53,7 +59,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     """Every article image of a page (all images with `all_images`) with caption, credit and context."""
     page = _source(source, url)
     doc = Doc.parse(page.html)
-    info = page_info(doc, page.html, page.url, page.charset, with_text=with_text)
+    info = page_info(doc, doc.html, page.url, page.charset, with_text=with_text)
     base = _base_url(doc, page.url)
     found = _pictures(doc, base, page)
     _add_page_image(found, info)
@@ -63,6 +69,8 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = text_blocks(doc, zones.main, skip)
+    if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
+        info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
     out: list[ImageInContext] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -74,6 +82,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     found = imgs.collect(doc, base)
+    if len(found) > MAX_PICTURES:  # no article has this many: keep the first ones, say so in the log
+        log.warning("page names %d pictures: only the first %d are extracted", len(found), MAX_PICTURES)
+        found = found[:MAX_PICTURES]
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)
     for f in found:
@@ -107,15 +118,18 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
     for f in found:
-        if not f.hidden and not f.in_noscript:
+        slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
+        if (slide or not f.hidden) and not f.in_noscript:
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
                 f.notes.append(f"caption: {hit.how}")
+            if not f.caption and f.alt and "picture named by attributes only" in f.notes:
+                f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
         role = furniture_role(f, doc, zones, page_url)
-        if not role and (f.hidden or not in_article(f, doc, zones, og_keys)):
+        if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
-        f.role = role or article_role(f, doc, zones, og_keys, first_para)
+        f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
         if not og_keys & set(f.urls()):
@@ -129,7 +143,7 @@ def _data_credit(f: imgs.Found) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
     from captioncheck.extract.dom import ancestors, collapse
 
-    for node in [f.node, *list(ancestors(f.node))[:4]]:
+    for node in [f.node, *ancestors(f.node, 4)]:
         for name in ("data-credit", "data-copyright", "data-photographer", "data-attrib"):
             if attr(node, name):
                 return collapse(attr(node, name))

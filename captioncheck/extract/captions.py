@@ -14,14 +14,18 @@ else from the caption text itself (see `credits.split_credit`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit
 from captioncheck.extract.dom import (
+    MAX_CLIMB,
     Doc,
     Node,
     ancestors,
+    is_image_tag,
     attr,
     collapse,
     is_hidden,
@@ -52,6 +56,10 @@ _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
 MAX_WALK = 80
+MAX_PARTS = 60
+MAX_ROOTS = 40
+MAX_FIGURE = 400  # elements of a figure searched for its caption
+MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
 
 @dataclass
@@ -64,11 +72,11 @@ class CaptionHit:
 
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
-    itemprop = attr(node, "itemprop").lower()
+    itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
-    if itemprop in _CAPTION_ITEMPROPS:
+    if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
-    if node.tag == "cite" or itemprop in _CREDIT_ITEMPROPS:
+    if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
         return "credit"
     if node.tag == "figcaption":
         return "credit" if re.search(r"credit|copyright", names) else "caption"
@@ -79,26 +87,35 @@ def kind(node: Node) -> str:
     return ""
 
 
-def _is_junk(node: Node) -> bool:
-    text = collapse(node.text(deep=True) or "")
+def _short_text(node: Node, limit: int = 120) -> str:
+    """The element's visible text, read up to about `limit` characters (enough to tell it is short)."""
+    return visible_text(node, limit=limit)
+
+
+def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     if node.tag in ("button", "svg", "script", "style", "ul", "ol", "nav") and not kind(node):
         return True
-    if re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
+    junk_name = bool(_JUNK.search(tokens(node))) and not kind(node)
+    if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
+        return False  # too long for a slide counter or a toolbar (known without reading the text)
+    text = _short_text(node)
+    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
         return True
-    return bool(_JUNK.search(tokens(node))) and not kind(node) and len(text) < 40
+    return junk_name and len(text) < 40
 
 
-def read_roots(roots: list[Node]) -> CaptionHit:
+def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
     """Caption and credit text of a run of caption/credit elements."""
     captions: list[str] = []
     credits: list[str] = []
     for root in roots:
-        credit_nodes, junk = _inner_parts(root)
+        # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
+        credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
         if kind(root) == "credit" and not credit_nodes:
             credits.append(visible_text(root, first_line=True, exclude=junk))
             continue
         exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
-        text = visible_text(root, exclude=exclude)
+        text = visible_text(root, exclude=exclude, limit=2 * MAX_CAPTION)
         if text:
             captions.append(text)
         credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
@@ -123,21 +140,35 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
             junk.add(node.mem_id)
             continue
         k = kind(node)
-        text = visible_text(node)
-        if k == "credit" or (k == "caption" and text and looks_like_credit(text) and len(text) < 80 and kind(root) == "caption"):
-            if not any(kind(d) == "credit" for d in node.css("*") if d.mem_id != node.mem_id):
+        text = visible_text(node, limit=160)
+        short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
+        # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
+        last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
+                      and _last_child(root) == node.mem_id)
+        if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
+            if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
+                       for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
                 credit_nodes.append(node)
     credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
     return credit_nodes, frozenset(junk)
+
+
+_CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
+
+
+def _last_child(root: Node) -> int | None:
+    """mem_id of the last child element holding text, when the root has more than one such child."""
+    with_text = [c for c in itertools.islice(root.iter(include_text=False), 12) if (c.text(deep=True) or "").strip()]
+    return with_text[-1].mem_id if len(with_text) > 1 else None
 
 
 def _inside(node: Node, outer: Node) -> bool:
     return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
-def _is_prose(el: Node) -> bool:
+def _is_prose(el: Node, doc: Doc) -> bool:
     """Several paragraphs or a long text: article body, not a caption."""
-    return len(el.css("p")) >= 2 or len(visible_text(el)) > MAX_CAPTION // 2
+    return doc.has_tags(el, "p", 2) or len(visible_text(el, limit=MAX_CAPTION)) > MAX_CAPTION // 2
 
 
 class CaptionFinder:
@@ -146,13 +177,15 @@ class CaptionFinder:
     def __init__(self, doc: Doc, picture_nodes: list[Node]) -> None:
         self.doc = doc
         self.pictures = {n.mem_id for n in picture_nodes}
+        self._img_at = sorted(doc.index(n) for n in picture_nodes if is_image_tag(n.tag))
+        self._named: dict[int, list[Node]] = {}
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
         if figure is not None:
             roots = self._roots_in(figure, node)
             if roots:
-                hit = read_roots(roots)
+                hit = read_roots(roots, self.doc)
                 hit.how = "figure"
                 if hit.caption or hit.credit:
                     return hit
@@ -168,15 +201,25 @@ class CaptionFinder:
         for depth, anc in enumerate(ancestors(node)):
             if depth > 6 or anc.tag in ("article", "main", "body"):
                 return None
-            if anc.tag == "figure" or "wp-caption" in attr(anc, "class"):
-                return anc
+            if anc.tag == "figure" or "wp-caption" in attr(anc, "class") or (
+                    "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1):
+                return anc  # the picture's own box: a figure, or a schema.org ImageObject around one picture
         return None
+
+    def _named_in(self, container: Node) -> list[Node]:
+        """Caption/credit-named elements of one figure (listed once per figure)."""
+        if container.mem_id not in self._named:
+            start = self.doc.index(container)
+            end = min(self.doc.end.get(container.mem_id, start), start + MAX_FIGURE)  # a figure is small
+            self._named[container.mem_id] = [
+                el for el in self.doc.nodes[start + 1:end + 1]
+                if not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
+                and not is_hidden(el)][:MAX_ROOTS]
+        return self._named[container.mem_id]
 
     def _roots_in(self, container: Node, node: Node) -> list[Node]:
         roots: list[Node] = []
-        for el in container.css("*"):
-            if el.mem_id == container.mem_id or el.tag in ("img", "picture", "source") or not kind(el) or is_hidden(el):
-                continue
+        for el in self._named_in(container):
             if self.doc.contains(el, node) or any(self.doc.contains(r, el) for r in roots):
                 continue
             if self._other_picture_inside(el, node):
@@ -185,32 +228,45 @@ class CaptionFinder:
         return roots
 
     def _other_picture_inside(self, el: Node, node: Node) -> bool:
-        return any(d.mem_id in self.pictures and d.mem_id != node.mem_id for d in el.css("img"))
+        """Does `el` hold a picture <img> other than `node`?"""
+        start = self.doc.index(el)
+        end = self.doc.end.get(el.mem_id, start)
+        count = bisect.bisect_right(self._img_at, end) - bisect.bisect_left(self._img_at, start + 1)
+        if is_image_tag(node.tag) and node.mem_id in self.pictures and start < self.doc.index(node) <= end:
+            count -= 1
+        return count > 0
 
     def _walk_after(self, start: Node) -> CaptionHit:
         doc = self.doc
         i = doc.end.get(start.mem_id, doc.index(start)) + 1
         roots: list[Node] = []
-        steps = 0
+        steps = passed = 0
         while i < len(doc.nodes) and steps < MAX_WALK:
             el = doc.nodes[i]
             steps += 1
             end = doc.end.get(el.mem_id, i)
             if el.mem_id in self.pictures:
-                if roots:
+                passed += 1
+                if roots or passed > MAX_GROUP:
                     break
                 i += 1
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or is_hidden(el) or (_is_junk(el) and not roots):
+            if not doc.text_len[i] and doc.image_at and not self._other_picture_inside(el, start):
+                i = end + 1  # no text and no picture inside: nothing to read here
+                continue
+            if not doc.text_len[i]:
+                i += 1
+                continue
+            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (not roots and _is_junk(el, doc)):
                 i = end + 1
                 continue
-            if _OVERLAY.search(tokens(el)) and len(visible_text(el)) < 60:
-                if looks_like_credit(visible_text(el)):  # a credit printed over the picture
+            if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:
+                if looks_like_credit(_short_text(el)):  # a credit printed over the picture
                     roots.append(el)
                 i = end + 1
                 continue
-            if kind(el) and visible_text(el):
-                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el)):
+            if kind(el) and _short_text(el, 20):
+                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el, self.doc)):
                     break
                 if self._other_picture_inside(el, start):
                     i += 1
@@ -222,30 +278,33 @@ class CaptionFinder:
                 if not roots:
                     block = self._caption_like_block(el, start)
                     if block is not None:
-                        hit = read_roots([block])
+                        hit = read_roots([block], self.doc)
                         hit.how = "next-paragraph"
                         return hit
                 break
             i += 1
         if not roots:
             return CaptionHit()
-        hit = read_roots(roots)
+        hit = read_roots(roots, self.doc)
         hit.how = "after"
         return hit
 
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
         block = el
-        while block.tag not in ("p", "div", "td", "center") and block.parent is not None:
+        for _ in range(MAX_CLIMB):
+            if block.tag in ("p", "div", "td", "center") or block.parent is None:
+                break
             block = block.parent
-        if self.doc.contains(block, start) or block.tag == "div" and block.css("p"):
+        if self.doc.contains(block, start) or block.tag == "div" and self.doc.has_tags(block, "p", 1):
             return None
-        text = visible_text(block)
+        text = visible_text(block, limit=400)
         if not text or len(text) > 300:
             return None
         if block.tag == "center" or attr(block, "align").lower() == "center" or _CENTER.search(attr(block, "style")):
             return block
-        children = [c for c in block.iter(include_text=True) if c.tag != "-text" or (c.text_content or "").strip()]
+        children = list(itertools.islice(
+            (c for c in block.iter(include_text=True) if c.tag != "-text" or (c.text_content or "").strip()), 2))
         if len(children) == 1 and children[0].tag in _STYLE_WRAPPERS:
             return block
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, visible_text
+from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, ancestors, attr, visible_text
 
 CONTEXT_CHARS = 300
 _BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
@@ -65,7 +65,7 @@ def css_selector(node: Node, cache: dict[int, dict[int, int]] | None = None) -> 
     cache = {} if cache is None else cache
     parts: list[str] = []
     current: Node | None = node
-    while current is not None and current.tag not in ("html", "-undef", "#document", None):
+    while current is not None and current.tag not in ("html", "-undef", "#document", None) and len(parts) < MAX_CLIMB:
         ident = attr(current, "id")
         if ident and _plain_ident(ident):
             parts.insert(0, f"{current.tag}#{ident}")

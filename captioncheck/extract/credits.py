@@ -14,7 +14,7 @@ import re
 from captioncheck.extract.dom import collapse
 
 LABELS = (
-    r"photo(?:graph(?:er)?|s)?(?:\s+(?:by|courtesy(?:\s+of)?))?|pictures?|pic|images?|credits?|mandatory\s+credit|"
+    r"(?:image|photo|picture|foto)\s+(?:credits?|courtesy)|photo(?:graph(?:er)?|s)?(?:\s+(?:by|courtesy(?:\s+of)?))?|pictures?|pic|images?|credits?|mandatory\s+credit|"
     r"crédits?(?:\s+photo)?|créditos?|fotos?(?:grafía|grafia|grafo|grafie)?|fotógrafo|bild(?:er)?|"
     r"quelle|fuente|fonte|source|ilustración|ilustracion|illustration|grafik|infografía|"
     r"фото(?:графия)?|источник|снимок|صورة|عکس|写真|照片|图片|圖片|사진|zdroj|zdjęcie|kuva|φωτογραφία"

@@ -3,19 +3,25 @@
 Lexbor (via selectolax) is a conforming HTML5 parser: `<img>` after `<source>` stays inside
 `<picture>`, and `<noscript>` content is parsed as elements (scripting off), so lazy-load copies
 are visible. `Doc` numbers elements in document order once, so "is X inside Y" and "does X come
-before Y" are integer comparisons.
+before Y" are integer comparisons, and computes in the same single pass what later steps would
+otherwise climb or re-read for every element (hidden, inside <noscript>/<a>, text lengths).
+Every walk here is iterative and every climb is bounded: a page nested 200 000 levels deep costs
+what a flat page of the same size costs.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 Node = LexborNode
 
+MAX_CLIMB = 48  # how far up a per-element question looks (real article markup nests far less)
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "textarea", "button"})
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure",
@@ -24,8 +30,81 @@ BLOCK_TAGS = frozenset({
 })
 _HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|offscreen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none|hide)($|[\s_-])|__visually-hidden", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# a CSS pre-filter for `is_hidden` (it decides): every element it can call hidden matches this
+_MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="only" i], [class*="hid" i], '
+                 '[class*="reader" i], [class*="a11y" i], [class*="offscreen" i], [class*="none" i], [class*="hide" i]')
 _WS = re.compile(r"\s+")
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
+_NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
+MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr", "keygen", "basefont", "bgsound", "frame", "image", "isindex", "menuitem"})
+# closed by the parser when the next one starts: they never nest by themselves
+_SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+                           "rb", "rt", "rp", "rtc", "colgroup", "caption", "html", "head", "body"})
+_RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
+_NAMES = "|".join(sorted(_VOID | _SELF_CLOSING))
+# what does not change the nesting depth: comments, raw-text elements, void and self-closing tags
+# (all these run on lower-cased text: case-insensitive alternations are several times slower)
+_UNCOUNTED = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|</?(?:{_NAMES})(?=[\s/>])[^>]*>", re.S)
+_END_TAG = re.compile(r"</[a-z][^>]*>")
+_START_TAG = re.compile(r"<[a-z][^>]*>")
+_NOT_PAREN = re.compile(r"[^()]+")
+_TOKEN = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)[^>]*>", re.S)
+
+
+def _depths(steps: np.ndarray) -> np.ndarray:
+    """Running depth after each +1/-1 step, never below zero (a stray end tag closes nothing)."""
+    total = np.cumsum(steps, dtype=np.int64)
+    return total - np.minimum.accumulate(np.minimum(total, 0))
+
+
+def max_depth(html: str) -> int:
+    """How deep the page's elements nest, counted on the tags (C-speed passes, no Python loop)."""
+    marks = _UNCOUNTED.sub("", html.lower().replace("(", "").replace(")", ""))
+    marks = _NOT_PAREN.sub("", _START_TAG.sub("(", _END_TAG.sub(")", marks)))
+    if not marks:
+        return 0
+    steps = 81 - 2 * np.frombuffer(marks.encode("ascii"), dtype=np.uint8).astype(np.int64)  # "(" +1, ")" -1
+    return int(_depths(steps).max())
+
+
+def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
+    """Flatten nesting deeper than `max_nesting`: the tags of the middle levels are dropped (their
+    text stays), the outer and the innermost `max_nesting // 2` levels are kept.
+
+    HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
+    so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
+    too. A page that never nests that deep is returned unchanged after a few regex passes.
+    """
+    if html.count("<") <= max_nesting or max_depth(html) <= max_nesting:
+        return html
+    skip = _VOID | _SELF_CLOSING
+    lower = html.lower()
+    if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
+    spans: list[tuple[int, int]] = []
+    steps: list[int] = []
+    for m in _TOKEN.finditer(lower):
+        name = m.group(3)
+        if name is None or name in skip:
+            continue
+        spans.append(m.span())
+        steps.append(-1 if m.group(2) else 1)
+    step = np.array(steps, dtype=np.int64)
+    after = _depths(step)
+    level = np.where(step > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
+    keep_outer, keep_inner = max_nesting // 2, int(level.max()) - max_nesting // 2
+    cut = np.flatnonzero((level > keep_outer) & (level <= keep_inner))
+    parts: list[str] = []
+    last = 0
+    for i in cut.tolist():
+        start, end = spans[i]
+        parts.append(html[last:start])
+        last = end
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 def collapse(text: str) -> str:
@@ -61,21 +140,28 @@ def leading_text(node: Node) -> str:
     return collapse("".join(parts))
 
 
-def ancestors(node: Node) -> Iterator[Node]:
+def is_image_tag(tag: str | None) -> bool:
+    """<img> and the custom elements that stand for one (<amp-img>, <amp-anim>, <a-img>, <x-image>...)."""
+    return tag == "img" or tag == "amp-anim" or (tag is not None and "-" in tag and tag.endswith(("-img", "-image")))
+
+
+def ancestors(node: Node, limit: int = MAX_CLIMB) -> Iterator[Node]:
+    """The element's ancestors, nearest first, at most `limit` of them (below <html>)."""
     parent = node.parent
-    while parent is not None and parent.tag not in ("html", "-undef", "#document"):
+    while limit > 0 and parent is not None and parent.tag not in ("html", "-undef", "#document"):
         yield parent
         parent = parent.parent
+        limit -= 1
 
 
-def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int] = frozenset()) -> str:
+def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int] = frozenset(),
+                 limit: int = 20_000) -> str:
     """Text a reader sees: hidden parts skipped, blocks and classed elements never run together.
 
-    `exclude` holds mem_ids of descendants to leave out (e.g. the credit inside a caption).
+    `exclude` holds mem_ids of descendants to leave out (e.g. the credit inside a caption);
+    reading stops after about `limit` characters (a caption or a paragraph never needs more).
     """
-    parts: list[str] = []
-    _collect(node, parts, exclude)
-    text = "".join(parts)
+    text = _collect(node, exclude, limit)
     if first_line:
         lines = [line for line in text.split("\n") if line.strip()]
         text = lines[0] if lines else ""
@@ -86,52 +172,108 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
     return collapse(text)
 
 
-def _collect(node: Node, parts: list[str], exclude: frozenset[int] = frozenset()) -> None:
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag == "-text":
-            parts.append(child.text_content or "")
+def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
+    """Iterative walk (no recursion: hostile pages nest deeper than Python's stack)."""
+    parts: list[str] = []
+    size = 0
+    budget = 4 * limit + 2000  # elements visited: empty wrappers count too
+    stack: list[Node | str] = [node]
+    first = True
+    while stack and size < limit and budget > 0:
+        item = stack.pop()
+        budget -= 1
+        if isinstance(item, str):
+            parts.append(item)
             continue
-        if tag in SKIP_TAGS or tag == "-comment" or is_hidden(child) or child.mem_id in exclude:
-            continue
-        if tag == "br":
-            parts.append("\n")
-            continue
-        sep = "\n" if tag in BLOCK_TAGS else (" " if child.attributes.get("class") or tag in {"cite", "small"} else "")
-        parts.append(sep)
-        _collect(child, parts, exclude)
-        parts.append(sep)
+        if not first:
+            tag = item.tag
+            if tag == "-text":
+                text = item.text_content or ""
+                parts.append(text)
+                size += len(text.strip())
+                continue
+            if tag in SKIP_TAGS or tag == "-comment" or is_hidden(item) or item.mem_id in exclude:
+                continue
+            if tag == "br":
+                parts.append("\n")
+                continue
+        first = False
+        sep = "\n" if item.tag in BLOCK_TAGS else (" " if item.attributes.get("class") or item.tag in {"cite", "small"} else "")
+        children = list(item.iter(include_text=True))
+        if item is not node:
+            parts.append(sep)
+            stack.append(sep)
+        stack.extend(reversed(children))
+    return "".join(parts)
 
 
 @dataclass
 class Doc:
-    """A parsed page with its elements numbered in document order."""
+    """A parsed page with its elements numbered in document order.
+
+    Per element index: `parents` (index of the parent element, -1 at the root), `hidden` (it or an
+    ancestor is hidden), `noscript` / `in_link` (inside a <noscript> / an <a>), `text_len` (length
+    of its text, whitespace collapsed) and `link_len` (of that, the text inside links).
+    """
 
     tree: LexborHTMLParser
+    html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
     end: dict[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     nodes: list[Node] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    hidden: list[bool] = field(default_factory=list)
+    noscript: list[bool] = field(default_factory=list)
+    in_link: list[bool] = field(default_factory=list)
+    text_len: list[int] = field(default_factory=list)
+    link_len: list[int] = field(default_factory=list)
+    image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
+    memo: dict[str, object] = field(default_factory=dict)  # per-page tables later steps build once
 
     @classmethod
     def parse(cls, html: str) -> Doc:
-        doc = cls(LexborHTMLParser(html))
+        html = cap_nesting(html)
+        doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
-            doc._number(root)
+            hidden = {n.mem_id for n in doc.tree.css(_MAYBE_HIDDEN) if is_hidden(n)}
+            doc._number(root, hidden)
         return doc
 
-    def _number(self, root: Node) -> None:
-        stack: list[tuple[Node, bool]] = [(root, False)]
+    def _number(self, root: Node, hidden: set[int]) -> None:
+        stack: list[tuple[Node, int, bool]] = [(root, -1, False)]
         while stack:
-            node, done = stack.pop()
+            node, parent, done = stack.pop()
             if done:
+                idx = self.order[node.mem_id]
                 self.end[node.mem_id] = len(self.nodes) - 1
+                if parent >= 0:
+                    self.text_len[parent] += self.text_len[idx]
+                    self.link_len[parent] += self.text_len[idx] if node.tag == "a" else self.link_len[idx]
                 continue
-            self.order[node.mem_id] = len(self.nodes)
+            idx = len(self.nodes)
+            self.order[node.mem_id] = idx
             self.nodes.append(node)
-            stack.append((node, True))
-            children = [c for c in node.iter(include_text=False)]
-            stack.extend((c, False) for c in reversed(children))
+            self.parents.append(parent)
+            up = parent >= 0
+            tag = node.tag
+            self.hidden.append((up and self.hidden[parent]) or node.mem_id in hidden)
+            self.noscript.append((up and self.noscript[parent]) or tag == "noscript")
+            self.in_link.append((up and self.in_link[parent]) or tag == "a")
+            self.text_len.append(0)
+            self.link_len.append(0)
+            if is_image_tag(tag):
+                self.image_at.append(idx)
+            stack.append((node, parent, True))
+            children: list[tuple[Node, int, bool]] = []
+            own = 0
+            for child in node.iter(include_text=True):
+                if child.tag == "-text":
+                    own += len(" ".join((child.text_content or "").split()))
+                elif child.tag != "-comment":
+                    children.append((child, idx, False))
+            self.text_len[idx] = own if tag not in SKIP_TAGS else 0
+            stack.extend(reversed(children))
 
     def index(self, node: Node) -> int:
         return self.order.get(node.mem_id, -1)
@@ -139,6 +281,58 @@ class Doc:
     def contains(self, outer: Node, inner: Node) -> bool:
         start, idx = self.index(outer), self.index(inner)
         return start <= idx <= self.end.get(outer.mem_id, -1)
+
+    @property
+    def images(self) -> list[Node]:
+        """Every <img> (and <amp-img>-like element), in document order."""
+        return [self.nodes[i] for i in self.image_at]
+
+    def size(self, node: Node) -> int:
+        """Number of elements in the element's subtree (itself included)."""
+        start = self.index(node)
+        return self.end.get(node.mem_id, start) - start + 1 if start >= 0 else 1
+
+    def has_tags(self, node: Node, tag: str, at_least: int, budget: int = 5000) -> bool:
+        """Does the element hold `at_least` <tag> descendants (looking at most `budget` elements)?"""
+        start = self.index(node)
+        if start < 0:
+            return len(node.css(tag)) >= at_least
+        end = min(self.end.get(node.mem_id, start), start + budget)
+        found = 0
+        for other in self.nodes[start + 1:end + 1]:
+            found += other.tag == tag
+            if found >= at_least:
+                return True
+        return False
+
+    def count_images(self, node: Node) -> int:
+        """How many <img> the element holds (itself included)."""
+        start = self.index(node)
+        if start < 0:
+            return len(node.css("img")) + (node.tag == "img")
+        end = self.end.get(node.mem_id, start)
+        return bisect.bisect_right(self.image_at, end) - bisect.bisect_left(self.image_at, start)
+
+    def is_hidden(self, node: Node) -> bool:
+        idx = self.index(node)
+        return self.hidden[idx] if idx >= 0 else is_hidden(node)
+
+    def in_noscript(self, node: Node) -> bool:
+        idx = self.index(node)
+        return idx >= 0 and self.noscript[idx]
+
+    def inside_link(self, node: Node) -> bool:
+        """Inside an <a> (not counting the element itself)."""
+        parent = self.parents[self.index(node)] if self.index(node) >= 0 else -1
+        return parent >= 0 and self.in_link[parent]
+
+    def text_length(self, node: Node) -> int:
+        idx = self.index(node)
+        return self.text_len[idx] if idx >= 0 else len(collapse(node.text(deep=True) or ""))
+
+    def link_length(self, node: Node) -> int:
+        idx = self.index(node)
+        return self.link_len[idx] if idx >= 0 else 0
 
     @property
     def body(self) -> Node | None:

@@ -8,11 +8,12 @@ a mobile-only duplicate) are merged: same URL, or same long file name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, is_hidden
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_image_tag
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,
@@ -66,14 +67,14 @@ def _int(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def anchor_of(img: Node) -> Node:
+def anchor_of(img: Node, doc: Doc) -> Node:
     """Climb through <picture>, a link or span that wraps only this picture."""
     node = img
-    while node.parent is not None and node.parent.tag in _WRAPPERS:
+    for _ in range(6):
         parent = node.parent
-        if len(parent.css("img")) > 1 and parent.tag != "picture":
+        if parent is None or parent.tag not in _WRAPPERS:
             break
-        if parent.tag != "picture" and (parent.text(deep=True) or "").strip():
+        if parent.tag != "picture" and (doc.count_images(parent) > 1 or doc.text_length(parent)):
             break
         node = parent
     return node
@@ -86,7 +87,7 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
         for source in picture.css("source"):
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width)
                       for c in element_candidates(source)]
-    for node in [img, *list(ancestors(img))[:3]]:
+    for node in [img, *ancestors(img, 3)]:
         if node.tag == "a":
             href = attr(node, "href")
             if IMAGE_EXT.search(href) and not href.startswith("#"):
@@ -95,14 +96,14 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     return cands
 
 
-def _meta_candidates(img: Node) -> list[Candidate]:
+def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     """itemprop=contentUrl / url next to the image inside its own ImageObject / figure."""
-    for anc in list(ancestors(img))[:4]:
+    for anc in ancestors(img, 4):
         own = anc.tag == "figure" or "imageobject" in attr(anc, "itemtype").lower() or \
             attr(anc, "itemprop").lower() in {"image", "associatedmedia", "primaryimageofpage"}
         if not own:
             continue
-        if len(anc.css("img")) > 1:
+        if doc.count_images(anc) > 1:
             return []
         metas = [m for m in anc.css("meta[itemprop], link[itemprop]")
                  if attr(m, "itemprop").lower() in {"contenturl", "url", "image", "thumbnailurl", "thumbnail"}]
@@ -113,10 +114,10 @@ def _meta_candidates(img: Node) -> list[Candidate]:
 
 def collect(doc: Doc, base: str) -> list[Found]:
     found: list[Found] = []
-    for img in doc.css("img"):
-        anchor = anchor_of(img)
-        in_noscript = any(a.tag == "noscript" for a in ancestors(img))
-        cands = _img_candidates(img, anchor) + _meta_candidates(img)
+    for img in doc.images:
+        anchor = anchor_of(img, doc)
+        in_noscript = doc.in_noscript(img)
+        cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
         for c in cands:
             c.url = absolutize(c.url, base)
             if in_noscript:
@@ -125,16 +126,47 @@ def collect(doc: Doc, base: str) -> list[Found]:
             node=img, anchor=anchor, index=doc.index(img), cands=cands,
             alt=attr(img, "alt"), title=attr(img, "title"),
             width=_int(attr(img, "width")), height=_int(attr(img, "height")),
-            hidden=any(is_hidden(a) for a in [img, *ancestors(img)]), in_noscript=in_noscript,
+            hidden=doc.is_hidden(img), in_noscript=in_noscript,
         ))
     found += _backgrounds(doc, base)
-    return found
+    found += _data_pictures(doc, base)
+    return sorted(found, key=lambda f: f.index)
+
+
+_NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
+                           "form", "body", "html", "head", "picture"})
+_DATA_CAPTION = ("data-caption", "data-description", "data-desc", "data-alt", "data-title")
+
+
+def _data_pictures(doc: Doc, base: str) -> list[Found]:
+    """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
+    `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
+    out: list[Found] = []
+    for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
+                        "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
+        if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
+            continue
+        cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
+        itemid = attr(node, "itemid")
+        if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
+            cands.append(Candidate(itemid, "meta"))
+        cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
+        if not cands:
+            continue
+        inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
+        target = inner if inner is not None else node  # inside the figure, so its <figcaption> is found
+        caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
+                        and not IMAGE_EXT.search(attr(node, n))), "")
+        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
+                         hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
+                         notes=["picture named by attributes only"]))
+    return out
 
 
 def _backgrounds(doc: Doc, base: str) -> list[Found]:
     out: list[Found] = []
     for node in doc.css("[style*=background]"):
-        if node.tag == "img" or not _BG_NAMES.search(attr(node, "class").lower()):
+        if is_image_tag(node.tag) or not _BG_NAMES.search(attr(node, "class").lower()):
             continue
         cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
         cands = [c for c in cands if not is_placeholder(c.url)]
@@ -168,28 +200,31 @@ def file_key(url: str) -> str:
 def attach_noscript(found: list[Found], doc: Doc) -> list[Found]:
     """A <noscript> image belongs to the scripted image just before it in the same container."""
     kept: list[Found] = []
+    positions: list[int] = []  # document positions of `kept`, ascending (`found` is in document order)
     for f in found:
-        if not f.in_noscript:
-            kept.append(f)
-            continue
-        noscript = next(a for a in ancestors(f.node) if a.tag == "noscript")
-        twin = _twin_before(noscript, kept, doc)
+        noscript = next((a for a in ancestors(f.node) if a.tag == "noscript"), None) if f.in_noscript else None
+        twin = _twin_before(noscript, kept, positions, doc) if noscript is not None else None
         if twin is not None:
             twin.cands += f.cands
             twin.copies.append(f.node)
         else:
             kept.append(f)
+            positions.append(f.index)
     return kept
 
 
-def _twin_before(noscript: Node, kept: list[Found], doc: Doc) -> Found | None:
+def _twin_before(noscript: Node, kept: list[Found], positions: list[int], doc: Doc) -> Found | None:
+    """The last kept picture before the <noscript>, inside its parent (or up to two levels higher)."""
+    at = doc.index(noscript)
+    last = bisect.bisect_left(positions, at) - 1
+    if last < 0:
+        return None
     container = noscript.parent
     for _ in range(3):
         if container is None:
             return None
-        inside = [k for k in kept if doc.contains(container, k.node) and k.index < doc.index(noscript)]
-        if inside:
-            return inside[-1]
+        if doc.index(container) <= positions[last]:
+            return kept[last]
         container = container.parent
     return None
 

@@ -36,20 +36,23 @@ def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
         raw = (script.text(deep=True) or "").strip()
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than the decoder goes
             continue
         objs.extend(_flatten(data))
     return objs
 
 
 def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
+    """The objects of a JSON-LD document: top-level lists and `@graph`s opened (no recursion)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            if "@graph" in item:
+                stack.append(item["@graph"])
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
@@ -117,13 +120,22 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
             yield attr(t, "datetime")
 
 
-def main_text(html: str, url: str) -> str:
-    """Main article text by trafilatura (paragraphs separated by blank lines)."""
+MAX_TEXT_ELEMENTS = 40_000  # above this, trafilatura (superlinear there) is skipped: `extract` joins its own blocks
+FAST_TEXT_ELEMENTS = 15_000  # above this, trafilatura's fallback extractors (quadratic in siblings) are skipped
+
+
+def main_text(html: str, url: str, elements: int = 0) -> str:
+    """Main article text by trafilatura (paragraphs separated by blank lines).
+
+    Pages of more than FAST_TEXT_ELEMENTS elements use trafilatura's own extractor only: its
+    readability/justext fallbacks take minutes on a page of thousands of sibling pictures.
+    """
     try:
         import trafilatura
 
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
-                                   include_images=False, deduplicate=False, favor_recall=True)
+                                   include_images=False, deduplicate=False, favor_recall=True,
+                                   fast=elements > FAST_TEXT_ELEMENTS)
     except Exception as exc:  # noqa: BLE001  trafilatura raises assorted errors on odd markup; text is optional
         log.debug("trafilatura failed: %s", exc)
         return ""
@@ -136,7 +148,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     article = _article(objs)
     title_node = doc.tree.css_first("title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
-    text = main_text(html, url) if with_text else ""
+    text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     return PageInfo(

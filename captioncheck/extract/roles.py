@@ -8,10 +8,11 @@ of its ancestors, its declared size, its URL, and whether it links to another ar
 
 from __future__ import annotations
 
+import bisect
 import re
 from urllib.parse import urlsplit
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, tokens
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder
 from captioncheck.extract.zones import Zones
@@ -32,7 +33,7 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
                      r"latest\w*|stream\w*|slider-?news|more-?from|"
                      r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
-_GALLERY = re.compile(r"gallery|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
+_GALLERY = re.compile(r"gallery|galleri|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(
     r"logo|sprite|icon|button|(^|[_-])btn|avatar|profil|arrow|qr-?code|banner|^ad[-_]|ad_creative|"
@@ -44,16 +45,6 @@ _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
-
-
-def _names_chain(node: Node, stop: Node | None) -> list[tuple[str, str]]:
-    """(tag, names) of the node and its ancestors up to (not incl.) `stop`."""
-    out = [(node.tag or "", tokens(node))]
-    for anc in ancestors(node):
-        if stop is not None and anc.mem_id == stop.mem_id:
-            break
-        out.append((anc.tag or "", tokens(anc)))
-    return out
 
 
 def _declared_small(f: Found) -> str:
@@ -78,16 +69,9 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
         return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
-        if _same_link_with_headline(link, attr(link, "href")) or (_caption_in_link(f) and _link_text(link)):
+        if _same_link_with_headline(link, attr(link, "href"), doc) or (_caption_in_link(f) and _link_text(link, doc)):
             return "teaser"
     return ""
-
-
-def _holds_main(node: Node, depth: int, zones: Zones, doc: Doc) -> bool:
-    if zones.main is None or depth == 0:
-        return False
-    anc = list(ancestors(node))[depth - 1]
-    return doc.contains(anc, zones.main)
 
 
 def _url_role(f: Found, best: str, small: str) -> str:
@@ -95,11 +79,11 @@ def _url_role(f: Found, best: str, small: str) -> str:
     if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
         return "tracking"
     role = _url_furniture(best)
-    if role:
+    if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role
-    if any(_VIDEO.search(tokens(a)) for a in list(ancestors(f.node))[:3]):
+    if any(_VIDEO.search(tokens(a)) for a in ancestors(f.node, 3)):
         return "decoration"
-    if _url_small(best):
+    if _url_small(best) and not _captioned_photo(f):
         return "teaser"
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
@@ -111,8 +95,10 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
     main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
-    for depth, (tag, names) in enumerate(_names_chain(f.node, None)):
-        if tag in ("body", "html") or depth >= main_depth or _holds_main(f.node, depth, zones, doc):
+    for depth, node in enumerate([f.node, *ancestors(f.node)]):
+        tag, names = node.tag or "", tokens(node)
+        if tag in ("body", "html") or depth >= main_depth or (
+                depth and zones.main is not None and doc.contains(node, zones.main)):
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"
@@ -127,6 +113,11 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
         if _TEASER.search(names) and not f.caption:
             return "teaser"
     return ""
+
+
+def _captioned_photo(f: Found) -> bool:
+    """Markup says it is a photo: its own <figure> gives it a caption or a credit."""
+    return bool(f.caption or f.credit) and "caption: figure" in f.notes
 
 
 def _url_furniture(url: str) -> str:
@@ -168,7 +159,9 @@ def _depth_to(node: Node, outer: Node) -> int:
 def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     if tag != "header":
         return False
-    header = next(a for a in ancestors(f.node) if a.tag == "header")
+    header = next((a for a in ancestors(f.node) if a.tag == "header"), None)
+    if header is None:
+        return False
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
@@ -177,11 +170,15 @@ def _caption_in_link(f: Found) -> bool:
     if not f.caption_nodes:
         return True
     link = _link_of(f)
-    return link is not None and all(any(a.mem_id == link.mem_id for a in ancestors(n)) for n in f.caption_nodes)
+    return link is not None and all(_inside(n, link) for n in f.caption_nodes)
+
+
+def _inside(node: Node, outer: Node) -> bool:
+    return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
 def _link_of(f: Found) -> Node | None:
-    return next((a for a in [f.node, *list(ancestors(f.node))[:4]] if a.tag == "a"), None)
+    return next((a for a in [f.node, *ancestors(f.node, 4)] if a.tag == "a"), None)
 
 
 def _is_article_link(link: Node, page_url: str) -> bool:
@@ -198,11 +195,12 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.IGNORECASE)
 
 
-def _link_text(link: Node) -> bool:
+def _link_text(link: Node, doc: Doc) -> bool:
     """The link (or its box) carries a headline."""
     container = link.parent if link.parent is not None and link.parent.tag != "p" else link
-    text = collapse(container.text(deep=True) or "")
-    return len(text) >= 15 or bool(container.css("h2, h3, h4, h5"))
+    if doc.text_length(container) >= 15:
+        return True
+    return doc.size(container) <= 500 and container.css_first("h2, h3, h4, h5") is not None
 
 
 def _element_siblings(node: Node) -> list[Node]:
@@ -217,8 +215,26 @@ def _element_siblings(node: Node) -> list[Node]:
     return out
 
 
-def _same_link_with_headline(link: Node, href: str) -> bool:
+def _links_by_href(doc: Doc) -> dict[str, list[int]]:
+    """href -> document indices (ascending) of the links with a headline-long text (built once)."""
+    table = doc.memo.get("links")
+    if not isinstance(table, dict):
+        table = {}
+        for a in doc.css("a[href]"):
+            if doc.text_length(a) >= 15:
+                table.setdefault(attr(a, "href"), []).append(doc.index(a))
+        doc.memo["links"] = table
+    return table
+
+
+def _same_link_with_headline(link: Node, href: str, doc: Doc) -> bool:
     """Teaser lists link the picture and, separately, the headline to the same article."""
+    others = _links_by_href(doc).get(href, [])
+    me = doc.index(link)
+    j = bisect.bisect_left(others, me)
+    mine = j < len(others) and others[j] == me  # the picture's own link has a headline too
+    if len(others) <= mine:
+        return False
     node = link
     for _ in range(4):
         parent = node.parent
@@ -226,9 +242,10 @@ def _same_link_with_headline(link: Node, href: str) -> bool:
             return False
         scope = [parent] if parent.tag not in ("main", "article") else _element_siblings(node)
         for box in scope:
-            for other in box.css("a[href]"):
-                if other.mem_id != link.mem_id and attr(other, "href") == href and len(collapse(other.text(deep=True) or "")) >= 15:
-                    return True
+            start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+            inside = bisect.bisect_right(others, end) - bisect.bisect_left(others, start)
+            if inside - (start <= me <= end and mine) > 0:
+                return True
         if parent.tag in ("main", "article"):
             return False
         node = parent
@@ -237,7 +254,7 @@ def _same_link_with_headline(link: Node, href: str) -> bool:
 
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
     """lead / inline / slideshow / chart for a picture already known to belong to the article."""
-    names = " ".join(tokens(a) for a in list(ancestors(f.node))[:6]) + " " + tokens(f.node)
+    names = " ".join(tokens(a) for a in ancestors(f.node, 6)) + " " + tokens(f.node)
     if _GALLERY.search(names):
         return "slideshow"
     if _CHART.search(names + " " + f.alt):
@@ -245,6 +262,18 @@ def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para
     if f.index < first_para or og_keys & set(f.urls()):
         return "lead"
     return "inline"
+
+
+_GALLERY_TAGS = frozenset({"amp-carousel", "amp-lightbox", "amp-lightbox-gallery", "amp-story"})
+
+
+def in_gallery(node: Node) -> bool:
+    """Inside a gallery, carousel, slideshow or lightbox (by tag, name or ARIA role)."""
+    for anc in ancestors(node, 12):
+        if anc.tag in _GALLERY_TAGS or _GALLERY.search(tokens(anc)) or re.search(
+                r"carousel|slide|gallery", attr(anc, "aria-roledescription") + " " + attr(anc, "role"), re.IGNORECASE):
+            return True
+    return False
 
 
 def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
@@ -275,4 +304,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["article_role", "furniture_role", "in_article"]
+__all__ = ["article_role", "furniture_role", "in_article", "in_gallery"]

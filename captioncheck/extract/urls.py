@@ -17,15 +17,18 @@ from urllib.parse import urljoin, urlsplit
 from captioncheck.extract.dom import Node, attr
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
+# a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
+# "loading2.svg", "1x1.png"); a photo whose name merely starts with such a word ("grey-wolf.jpg") is not one
 _PLACEHOLDER = re.compile(
-    r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?\w*|loader|loading|lazy\w*|"
-    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image)[_.-]?\w{0,6}\.(gif|png|svg|jpe?g|webp)$"
+    r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?|loader|loading|lazy(-?load)?|"
+    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image|default-image|img-placeholder)"
+    r"([_.-]?(\d+(x\d+)?|px|img|image|gif|white|black|bg|small|big|square|wide|\d+-\d+))?\.(gif|png|svg|jpe?g|webp)$"
     r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
     re.IGNORECASE,
 )
 _BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.IGNORECASE)
-_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|retina|set|large|full|\d+x?))*$", re.IGNORECASE)
+_SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|big-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|big|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|path|retina|set|large|big|full|\d+x?))*$", re.IGNORECASE)
 
 # ranking of where a URL came from: higher is more likely the full-size picture
 RANK = {"lazy": 6, "noscript": 5, "meta": 4, "template": 5, "srcset": 4, "source": 3, "src": 3, "link": 2, "background": 2}

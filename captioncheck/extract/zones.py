@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from captioncheck.extract.dom import Doc, Node, ancestors, collapse, tokens
+from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
@@ -33,36 +33,47 @@ class Zones:
         return any(start <= index <= end for start, end in self.more)
 
 
-def _is_chrome(node: Node) -> bool:
-    for anc in ancestors(node):
-        if anc.tag in _CHROME_TAGS or _CHROME_NAMES.search(tokens(anc)):
-            return True
-    return False
+def chrome_marks(doc: Doc) -> list[bool]:
+    """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    marks: list[bool] = []
+    for idx, node in enumerate(doc.nodes):
+        parent = doc.parents[idx]
+        inherited = parent >= 0 and (marks[parent] or doc.nodes[parent].tag in _CHROME_TAGS
+                                     or bool(_CHROME_NAMES.search(tokens(doc.nodes[parent]))))
+        marks.append(inherited)
+    return marks
 
 
-def _paragraph_weight(node: Node) -> int:
-    text = collapse(node.text(deep=True, separator=" "))
-    if len(text) < MIN_PARAGRAPH:
+def _paragraph_weight(doc: Doc, node: Node) -> int:
+    length = doc.text_length(node)
+    if length < MIN_PARAGRAPH:
         return 0
-    if any(a.tag == "a" for a in ancestors(node)):
+    if doc.inside_link(node):
         return 0  # teaser text inside a link to another page
-    link_text = sum(len(collapse(a.text(deep=True))) for a in node.css("a"))
-    if link_text > 0.5 * len(text):
+    if doc.link_length(node) > 0.5 * length:
         return 0
-    return len(text)
+    return length
 
 
-def _find_main(doc: Doc) -> tuple[Node | None, dict[int, int]]:
+def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int]]:
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
         return None, weights
+    own = [0] * len(doc.nodes)
     for para in doc.css("p, pre, blockquote, div"):
-        w = _paragraph_weight(para) if para.tag != "div" else _direct_text_len(para)
-        if not w or _is_chrome(para):
+        idx = doc.index(para)
+        if idx < 0 or chrome[idx]:
             continue
-        for anc in ancestors(para):
-            weights[anc.mem_id] = weights.get(anc.mem_id, 0) + w
+        own[idx] = _paragraph_weight(doc, para) if para.tag != "div" else _direct_text_len(doc, para)
+    below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
+    for idx in range(len(doc.nodes) - 1, 0, -1):
+        parent = doc.parents[idx]
+        if parent >= 0 and (own[idx] or below[idx]):
+            below[parent] += own[idx] + below[idx]
+    for idx, w in enumerate(below):
+        if w:
+            weights[doc.nodes[idx].mem_id] = w
     node = body
     total = weights.get(body.mem_id, 0)
     if not total:
@@ -75,20 +86,19 @@ def _find_main(doc: Doc) -> tuple[Node | None, dict[int, int]]:
         node = heavy
 
 
-def _direct_text_len(node: Node) -> int:
+def _direct_text_len(doc: Doc, node: Node) -> int:
     n = 0
     for child in node.iter(include_text=True):
         if child.tag == "-text":
             n += len((child.text_content or "").strip())
-        elif child.tag in ("br", "a", "b", "i", "em", "strong", "span", "font"):
-            if child.tag != "br":
-                n += len(collapse(child.text(deep=True))) if child.tag != "a" else 0
+        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
+            n += doc.text_length(child)
     return n if n >= MIN_PARAGRAPH else 0
 
 
 def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
     """The <h1> that names the article (nearest to the body container)."""
-    h1s = [h for h in doc.css("h1") if collapse(h.text(deep=True))]
+    h1s = [h for h in doc.css("h1") if doc.text_length(h)]
     if not h1s:
         return None
     if main is not None:
@@ -99,10 +109,11 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
         if before:
             return before[-1]
     want = collapse(title_text).lower()[:40]
-    return next((h for h in h1s if want and want[:20] in collapse(h.text(deep=True)).lower()), h1s[0])
+    return next((h for h in h1s[:50] if want and want[:20] in visible_text(h, limit=400).lower()), h1s[0])
 
 
-def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> list[tuple[int, int]]:
+def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
+                      chrome: list[bool]) -> list[tuple[int, int]]:
     """Sections beside the body container (or beside its parent) that hold a fair share of prose
     too: articles split into several sections."""
     if main is None:
@@ -117,7 +128,7 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> l
         for sib in parent.iter(include_text=False):
             if sib.mem_id == node.mem_id or weights.get(sib.mem_id, 0) < share:
                 continue
-            if _is_chrome(sib) or _CHROME_NAMES.search(tokens(sib)) or sib.tag in _CHROME_TAGS:
+            if chrome[doc.index(sib)] or _CHROME_NAMES.search(tokens(sib)) or sib.tag in _CHROME_TAGS:
                 continue
             out.append((doc.index(sib), doc.end.get(sib.mem_id, doc.index(sib))))
         node = parent
@@ -125,7 +136,8 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int]) -> l
 
 
 def find_zones(doc: Doc, title_text: str = "") -> Zones:
-    main, weights = _find_main(doc)
+    chrome = chrome_marks(doc)
+    main, weights = _find_main(doc, chrome)
     if main is None:
         main = doc.body  # no prose at all (a picture page, a fragment): the whole body is the article
     title = find_title(doc, main, title_text)
@@ -133,7 +145,7 @@ def find_zones(doc: Doc, title_text: str = "") -> Zones:
     main_end = doc.end.get(main.mem_id, -1) if main is not None else -1
     lead_start = doc.index(title) if title is not None else -1
     return Zones(main=main, title=title, lead_start=lead_start, main_start=main_start, main_end=main_end,
-                 more=_sibling_sections(doc, main, weights))
+                 more=_sibling_sections(doc, main, weights, chrome))
 
 
 __all__ = ["Zones", "find_title", "find_zones"]

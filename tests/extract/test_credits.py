@@ -51,3 +51,18 @@ def test_looks_like_credit() -> None:
 def test_capitalised_label_without_colon() -> None:
     assert split_credit("Buses outside the house. FOTO Archivo Particular") == ("Buses outside the house.", "FOTO Archivo Particular")
     assert split_credit("FOTO OF THE DAY shows a bus") == ("FOTO OF THE DAY shows a bus", "")
+
+
+def test_credit_element_with_its_own_label_and_credit_as_last_block() -> None:
+    from captioncheck.extract.captions import read_roots
+    from captioncheck.extract.dom import Doc
+
+    doc = Doc.parse('<figcaption><span itemprop="caption">Soldiers at the gate</span> <span itemprop="copyrightHolder">'
+                    '<span class="copyright-label">Credit:</span> HARARE HERALD</span></figcaption>')
+    hit = read_roots([doc.tree.css_first("figcaption")], doc)
+    assert (hit.caption, hit.credit) == ("Soldiers at the gate", "HARARE HERALD")
+    doc = Doc.parse("<figcaption><p>Commuters in Milan keep their distance</p><p>AFP via Getty Images</p></figcaption>")
+    hit = read_roots([doc.tree.css_first("figcaption")], doc)
+    assert (hit.caption, hit.credit) == ("Commuters in Milan keep their distance", "AFP via Getty Images")
+    doc = Doc.parse("<figcaption><p>Commuters in Milan.</p><p>Then the agency said more in a long sentence.</p></figcaption>")
+    assert read_roots([doc.tree.css_first("figcaption")], doc).credit == ""

@@ -107,3 +107,33 @@ def test_credit_before_caption_hidden_label_and_jsonld() -> None:
     page = result.page
     assert page.jsonld_images[0].credit == "Getty Images" and page.authors == ["A. Reporter"]
     assert page.published == "2023-03-01T08:00:00Z" and page.site_name == "Example News"
+
+
+def test_amp_gallery_hidden_slides_are_slideshow_images_with_captions_and_credits() -> None:
+    images = _images("amp-gallery.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["metro-station.jpg?width=1368", "island-street.jpg?width=640"]
+    metro, island = images
+    assert "https://img.example.net/2020/05/metro-station.jpg?width=640" in metro.urls  # the preview is the same image
+    assert (metro.caption, metro.credit) == ("Commuters keep their distance at a metro station in Milan", "AFP via Getty Images")
+    assert (island.caption, island.credit) == (
+        "People walk on a street of the island, which reopens to visitors next week", "Reuters")
+    assert {metro.role, island.role} == {"slideshow"}
+    roles = {i.url.rsplit("/", 1)[-1]: i.role for i in _images("amp-gallery.html", all_images=True)}
+    assert roles["site-mark.png"] != "slideshow" and roles["site-mark.png"] not in {"lead", "inline"}
+
+
+def test_pictures_named_only_by_attributes() -> None:
+    one, two, store = _images("data-only-slides.html")
+    assert one.url == "https://media.example.com/pgfull/robbery-suspects-1.png"
+    assert (one.caption, one.credit) == ("Surveillance image of the two men police are looking for.", "Police handout")
+    assert two.caption == "The second man left on foot."  # data-title holds a file name, not a caption
+    assert one.role == two.role == "slideshow"
+    assert store.url == "https://media.example.com/2014/store-front-articleLarge.jpg"  # ImageObject itemid, no <img>
+    assert (store.caption, store.credit) == ("The store on Main Street, where the robbery took place.", "Jane Roe for Local News")
+
+
+def test_imageobject_box_is_the_pictures_own_figure() -> None:
+    first, second = _images("imageobject-slides.html")
+    assert (first.caption, first.credit) == (
+        "It is designed to look like last year's model, but it is a big upgrade on it.", "Image credit: www.example.com")
+    assert second.caption == "The screen puts it in the smaller size category."  # not the slide heading

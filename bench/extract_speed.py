@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""In-process extraction speed over the corpus pages, next to trafilatura's own extract() on the same
+pages in the same run, plus hostile page shapes (deep nesting, thousands of pictures).
+
+    python bench/extract_speed.py [--corpus DIR] [--repeat N] [--no-hostile]
+
+Prints per-run figures and ends with one JSON line. Targets: median <= 0.1 s/page, p95 <= 0.3 s,
+every hostile shape (~2 MB) <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _corpus_default() -> Path:
+    for up in (ROOT.parent, ROOT.parent.parent):
+        if (up / "shared" / "corpus" / "pages").is_dir():
+            return up / "shared" / "corpus"
+    return ROOT.parent / "shared" / "corpus"
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _hostile() -> dict[str, str]:
+    n = 200_000
+    return {
+        "nested_div_200k": "<p>x</p>" + "<div>" * n + "<img src=a.jpg width=640>" + "</div>" * n,
+        "nested_span_200k": "<p>x</p>" + "<span>" * n + "<img src=a.jpg width=640>" + "</span>" * n,
+        "staircase_100k": "<p>x</p>" + "<div><div></div>" * (n // 2) + "<img src=a.jpg width=640>",
+        "pictures_20k": "<p>x</p>" + "".join(
+            f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>Caption {i}</p></div>' for i in range(20_000)),
+        "flat_2mb": "<p>x</p>" + "<div><p>plain text here</p></div>" * 60_000 + "<img src=a.jpg width=640>",
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=_corpus_default())
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--no-hostile", action="store_true")
+    args = ap.parse_args()
+
+    import trafilatura
+
+    from captioncheck.extract import extract
+    from captioncheck.load import load_page, page_from_html
+
+    pages = sorted(p for p in (args.corpus / "pages").rglob("*") if p.suffix in {".html", ".htm", ".mhtml"})
+    if not pages:
+        sys.exit(f"no corpus pages under {args.corpus}/pages: pass --corpus DIR")
+    loaded = [load_page(p) for p in pages]
+    extract(loaded[0])  # imports and first-use tables
+    trafilatura.extract(loaded[0].html)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(args.repeat):
+        for page in loaded:
+            start = time.perf_counter()
+            extract(page)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            trafilatura.extract(page.html, url=page.url or None, include_comments=False, include_tables=False,
+                                deduplicate=False, favor_recall=True)
+            theirs.append(time.perf_counter() - start)
+    result: dict[str, object] = {
+        "pages": len(loaded), "runs": len(ours),
+        "median_s": round(statistics.median(ours), 4), "p95_s": round(_pct(ours, 0.95), 4),
+        "max_s": round(max(ours), 4),
+        "trafilatura_median_s": round(statistics.median(theirs), 4), "trafilatura_p95_s": round(_pct(theirs, 0.95), 4),
+    }
+    result["median_ratio_to_trafilatura"] = round(result["median_s"] / max(result["trafilatura_median_s"], 1e-9), 2)  # type: ignore[operator]
+    print(f"captioncheck extract  median {result['median_s']:.3f} s  p95 {result['p95_s']:.3f} s  max {result['max_s']:.3f} s"
+          f"  ({len(loaded)} pages x {args.repeat})")
+    print(f"trafilatura.extract   median {result['trafilatura_median_s']:.3f} s  p95 {result['trafilatura_p95_s']:.3f} s")
+    if not args.no_hostile:
+        hostile: dict[str, float] = {}
+        for name, html in _hostile().items():
+            start = time.perf_counter()
+            extract(page_from_html(html, "https://bench.example/a"))
+            hostile[name] = round(time.perf_counter() - start, 3)
+            print(f"hostile {name:18} {len(html) / 2**20:5.1f} MiB  {hostile[name]:7.3f} s")
+        result["hostile_s"] = hostile
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

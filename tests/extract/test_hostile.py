@@ -1,0 +1,110 @@
+"""Hostile pages: deep nesting, binary files, nested MHTML, short undeclared pages, hidden photos.
+
+Timings are compared with a plain page of the same size parsed in the same run (machines differ).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from captioncheck._exceptions import InputError
+from captioncheck.extract import extract
+from captioncheck.extract.dom import Doc, cap_nesting, max_depth
+from captioncheck.load import decode_html, load_page, page_from_html
+
+
+def _seconds(html: str) -> float:
+    start = time.perf_counter()
+    extract(page_from_html(html, "https://news.example/a"), with_text=False)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("tag", ["div", "span", "blockquote", "section", "x-box"])
+def test_deep_nesting_costs_what_a_flat_page_costs(tag: str) -> None:
+    depth = 30_000
+    deep = f"<p>x</p>{f'<{tag}>' * depth}<img src=a.jpg width=640>{f'</{tag}>' * depth}"
+    flat = f"<p>x</p>{f'<{tag}></{tag}>' * depth}<img src=a.jpg width=640>"
+    _seconds(flat)  # warm up
+    assert _seconds(deep) < 4 * _seconds(flat) + 0.5
+
+
+def test_nesting_is_capped_like_browsers_do() -> None:
+    html = "<div>" * 2000 + "<p>deep text</p>" + "</div>" * 2000
+    capped = cap_nesting(html)
+    assert max_depth(capped) <= 512 and "deep text" in capped
+    assert cap_nesting("<div><p>a</p></div>") == "<div><p>a</p></div>"  # normal pages untouched
+    assert max_depth("<DIV><Span>a</span><!-- <div><div> --><script>'<div>'</script></DIV>") == 2
+
+
+def test_deep_page_still_yields_its_picture_and_text_reads_do_not_recurse() -> None:
+    html = "<p>x</p>" + "<div>" * 5000 + "<figure><img src=a.jpg width=640><figcaption>Deep harbour</figcaption></figure>" + "</div>" * 5000
+    (image,) = extract(page_from_html(html, "https://news.example/a"), with_text=False).images
+    assert image.url == "https://news.example/a.jpg" and image.caption == "Deep harbour"
+    doc = Doc.parse("<b>" * 3000 + "t" + "</b>" * 3000)
+    assert doc.text_length(doc.body) == 1
+
+
+def test_many_pictures_with_noscript_copies_stay_linear() -> None:
+    one = '<div><img src="data:," data-src="/p{i}.jpg"><noscript><img src="/p{i}.jpg"></noscript><p>caption {i}</p></div>'
+    small = "".join(one.format(i=i) for i in range(300))
+    large = "".join(one.format(i=i) for i in range(1200))
+    _seconds(small)
+    assert _seconds(large) < 8 * _seconds(small) + 0.5  # 4x the pictures, far from 16x the time
+
+
+def test_random_bytes_named_html_are_refused(tmp_path: Path) -> None:
+    for i in range(5):
+        page = tmp_path / f"noise{i}.html"
+        page.write_bytes(os.urandom(65536))
+        with pytest.raises(InputError, match="does not look like an HTML page"):
+            load_page(page)
+
+
+def test_mhtml_nested_thousands_deep_is_an_input_error(tmp_path: Path) -> None:
+    depth = 3000
+    text = 'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b0"\r\n\r\n'
+    for i in range(1, depth):
+        text += f'--b{i - 1}\r\nContent-Type: multipart/related; boundary="b{i}"\r\n\r\n'
+    text += f"--b{depth - 1}\r\nContent-Type: text/html\r\n\r\n<html><body><p>hi</p></body></html>\r\n"
+    text += "".join(f"--b{i}--\r\n" for i in range(depth - 1, -1, -1))
+    page = tmp_path / "deep.mhtml"
+    page.write_text(text)
+    with pytest.raises(InputError, match="multipart"):
+        load_page(page)
+
+
+@pytest.mark.parametrize("text", [
+    "<p>Café à l'été</p>",
+    "<html><body><p>Le café est très chaud. Où êtes-vous ?</p></body></html>",
+    "<html><body><h1>Déclaration</h1><p>Ça coûte 5 €.</p></body></html>",
+    "<p>Une fenêtre sur la forêt — c’est « génial »</p>",
+])
+def test_short_undeclared_western_pages_read_as_windows_1252(text: str) -> None:
+    assert decode_html(text.encode("cp1252")) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("<p>Příliš žluťoučký kůň úpěl ďábelské ódy. Čeština je krásná řeč.</p>", "cp1250"),
+    ("<p>Zażółć gęślą jaźń. Łódź jest piękna.</p>", "cp1250"),
+    ("<p>Привет, как дела? Это русский текст на странице.</p>", "cp1251"),
+])
+def test_other_code_pages_are_still_detected(text: str, codec: str) -> None:
+    assert decode_html(text.encode(codec))[0] == text
+
+
+def test_captioned_photos_are_kept_whatever_their_file_is_called() -> None:
+    """A page cannot hide a photo from the check by naming it like furniture."""
+    names = ["grey-wolf.jpg", "clear-sky.jpg", "loading-dock.jpg", "lazy-river.jpg", "blank-verse.jpg",
+             "spacer-station.jpg", "transparent-wall.jpg", "placeholder-protest.jpg", "share-price-board.jpg",
+             "author-at-rally.jpg", "icon-of-the-revolution.jpg", "banner-drop.jpg", "logo-protest.jpg"]
+    body = "".join(f'<figure><img src="/photos/{n}" width="800" height="500"><figcaption>Scene {i} at the river. '
+                   f'Photo: Jane Roe/AP</figcaption></figure><p>{"Paragraph of article text. " * 8}</p>'
+                   for i, n in enumerate(names))
+    html = f"<html><body><article><h1>Title</h1><p>{'Lead paragraph text. ' * 10}</p>{body}</article></body></html>"
+    images = extract(page_from_html(html, "https://news.example/story"), with_text=False).images
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == names
+    assert all(i.credit == "Photo: Jane Roe/AP" for i in images)
