@@ -37,25 +37,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _baseline import baseline_tree  # noqa: E402
 SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 INDEX = ROOT / "testdata" / "index.sqlite"
 SEED_TEXT = ROOT.parent / "shared" / "seed" / "presstv-fr-2019-12-11.txt"
-BASE_COMMIT = "785dbc2"
 GOALS = {"extract": 0.5, "check_no_clip_no_ocr": 1.0}
 CLI_RUNS = {
     "extract": ["extract", str(SEED)],
     "check_no_clip_no_ocr": ["check", str(SEED), "--index", str(INDEX), "--no-clip", "--no-ocr", "--no-remember", "--format", "json"],
     "check_no_clip": ["check", str(SEED), "--index", str(INDEX), "--no-clip", "--no-remember", "--format", "json"],
 }
-
-
-def baseline_tree(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    tmp = Path(tempfile.mkdtemp(prefix="cc-base-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASE_COMMIT], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
-    return tmp
 
 
 def env_for(tree: Path, datadir: Path) -> dict[str, str]:

@@ -43,8 +43,9 @@ from pathlib import Path
 ARCHS = {"fast": "ViT-B-32", "multilingual": "ViT-B-16-SigLIP-i18n-256"}
 PAGE_GOAL_S = {"fast": 1.5, "multilingual": 3.0}
 PAGE_IMAGES = 10
-BASE_COMMIT = "785dbc2"  # the branch point of the page-cost work
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _baseline import baseline_tree  # noqa: E402
 SEED_TEXT = ROOT.parent / "shared" / "seed" / "presstv-fr-2019-12-11.txt"
 BATCH = 8
 
@@ -247,15 +248,6 @@ for r in range(reps):
     best, cpu = min(best, time.perf_counter() - start), min(cpu, time.process_time() - cpu_start)
 print(json.dumps({"page_s": round(best, 3), "cpu_s": round(cpu, 3), "images": n}))
 """
-
-
-def baseline_tree(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    tmp = Path(tempfile.mkdtemp(prefix="cc-base-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASE_COMMIT], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
-    return tmp
 
 
 def page_figure(name: str, baseline: Path | None, reps: int, rounds: int = 2) -> dict:

@@ -28,8 +28,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _baseline import baseline_tree  # noqa: E402
 SET = ROOT / "testdata" / "ocr"
-BASE_COMMIT = "785dbc2"  # the branch point of the OCR rework
 
 
 def words(text: str) -> set[str]:
@@ -92,15 +93,6 @@ def run_tree(tree: Path, files: list[str], language: str) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"OCR run in {tree} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def baseline_tree(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    tmp = Path(tempfile.mkdtemp(prefix="cc-base-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASE_COMMIT], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
-    return tmp
 
 
 def main() -> None:
