@@ -16,7 +16,7 @@ from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
-from captioncheck.extract.metadata import MAX_TEXT_ELEMENTS, page_info
+from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones
@@ -71,6 +71,8 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     blocks = text_blocks(doc, zones.main, skip)
     if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
         info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
+    if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
+        info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     out: list[ImageInContext] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:

@@ -121,6 +121,7 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
 
 
 MAX_TEXT_ELEMENTS = 40_000  # above this, trafilatura (superlinear there) is skipped: `extract` joins its own blocks
+MAX_ARTICLE_TEXT = 300_000  # characters of article text kept for the cross-checks (a long feature is ~50k)
 FAST_TEXT_ELEMENTS = 15_000  # above this, trafilatura's fallback extractors (quadratic in siblings) are skipped
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 EARLIEST = date(1995, 1, 1)  # no news page is older than the web it is on
 FUTURE_DAYS = 2  # time zones, scheduled posts
+HTMLDATE_MAX_CHARS = 1_000_000  # htmldate reads at most this much of a page
 _JS_DATE = re.compile(
     r"^(?:[A-Z][a-z]{2}\s+)?([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:GMT|UTC)?\s*([+-]\d{4})?")
 _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -107,6 +108,7 @@ def visible_cjk_date(text: str) -> str:
 
 
 def _htmldate(html: str, url: str, extensive: bool) -> str:
+    html = html[:HTMLDATE_MAX_CHARS]  # dates sit in the head and near the top; htmldate is slow on huge pages
     try:
         from htmldate import find_date
 
