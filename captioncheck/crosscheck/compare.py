@@ -60,7 +60,8 @@ def _word_overlap(a: str, b: str) -> float:
 def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str) -> CaptionComparison:
     """How the page's caption (claim) and another caption of the photo agree, aspect by aspect."""
     cmp = CaptionComparison(other_source=other_source, other_caption=other.text,
-                            names=names_in(caption.text), other_names=names_in(other.text),
+                            names=names_in(caption.text, [caption.language] if caption.language else []),
+                            other_names=names_in(other.text, [other.language] if other.language else []),
                             word_overlap=_word_overlap(caption.text, other.text))
     if cmp.names and cmp.other_names:
         shared = any(same_person(a, b) for a in cmp.names for b in cmp.other_names)

@@ -104,3 +104,55 @@ def test_earlier_use_on_the_same_site_within_a_month_is_not_earlier() -> None:
     checks, result = judged(page, "Flooded streets in Derna after the dams collapsed", [_seen(update)])
     assert not checks.sightings[0].earlier
     assert "earlier_use" not in {r.code for r in result.reasons}
+
+
+GERMAN_TEXT = ("Der Bundestag hat am Donnerstag nach langer Debatte das neue Heizungsgesetz beschlossen. Die Abgeordneten stimmten "
+               "mit knapper Mehrheit für den Entwurf, der den Einbau neuer Öl- und Gasheizungen ab dem kommenden Jahr "
+               "einschränkt. Kritiker warnen vor hohen Kosten für Mieter und Eigentümer, Befürworter sprechen von einem "
+               "wichtigen Schritt für den Klimaschutz. Das Gesetz muss noch vom Bundesrat gebilligt werden.")
+
+
+def _people(page: PageInfo, caption: str) -> list[str]:
+    _, result = judged(page, caption, [])
+    reason = next((r for r in result.reasons if r.code == "people_not_in_article"), None)
+    return reason.evidence["names"] if reason else []
+
+
+def test_people_not_in_article_ignores_capitalised_common_nouns_in_german() -> None:
+    page = PageInfo(url="https://zeitung.example/heizung", language="de", published="2023-09-08", text=GERMAN_TEXT)
+    # German capitalises every noun: none of these runs is a person
+    for caption in ("Polizei Regierung Bundeskanzler", "Tausende Menschen demonstrieren vor dem Kanzleramt gegen die Regierung.",
+                    "Einsatzkräfte der Polizei sichern am Montag Abend den Tatort Bahnhof ab.",
+                    "Rotes Kreuz Helfer verteilen Decken an Wohnungslose", "Gesichter der Angelszene am Hafen"):
+        assert _people(page, caption) == [], caption
+    # people are still people, titles and genitives in front dropped
+    assert _people(page, "Frankreichs Präsident Emmanuel Macron und Außenministerin Annalena Baerbock in Paris") == [
+        "Emmanuel Macron", "Annalena Baerbock"]
+    assert _people(page, "Ursula von der Leyen spricht mit Journalisten") == ["Ursula von der Leyen"]
+
+
+def test_people_not_in_article_in_french_finnish_and_english() -> None:
+    fr = PageInfo(url="https://journal.example/budget", language="fr", published="2023-10-01",
+                  text=("Le gouvernement a présenté mercredi son projet de budget pour l'année prochaine, lors d'une conférence "
+                        "de presse au ministère de l'Économie. Les économies prévues touchent surtout les collectivités locales "
+                        "et la santé, tandis que la défense verra ses crédits augmenter. L'opposition dénonce un budget "
+                        "d'austérité et promet de déposer des centaines d'amendements à l'Assemblée, où le débat commencera "
+                        "dans deux semaines, avant un vote final prévu en décembre."))
+    assert _people(fr, "Le Président Emmanuel Macron lors d'une Conférence de Presse à Paris") == ["Emmanuel Macron"]
+    assert _people(fr, "Conférence de Presse du Gouvernement, Mercredi") == []
+    fi = PageInfo(url="https://uutiset.example/budjetti", language="fi", published="2023-10-01",
+                  text=("Hallitus esitteli keskiviikkona ensi vuoden talousarvioesityksensä. Säästöt kohdistuvat erityisesti "
+                        "sosiaaliturvaan ja kuntien rahoitukseen, kun taas puolustusmäärärahat kasvavat. Oppositio arvosteli "
+                        "esitystä ankarasti ja lupasi tehdä siihen lukuisia muutosehdotuksia eduskunnan käsittelyssä. "
+                        "pääministeri vastasi kritiikkiin tiedotustilaisuudessa ja sanoi, että talouden tasapainottaminen on "
+                        "välttämätöntä velkaantumisen pysäyttämiseksi. Eduskunta äänestää esityksestä joulukuussa, ja ammattiliitot "
+                        "ovat jo ilmoittaneet mielenosoituksista useissa kaupungeissa."))
+    assert _people(fi, "Pääministeri Petteri Orpo puhui eduskunnassa tiistaina.") == ["Petteri Orpo"]
+    assert _people(fi, "Eduskunnan Täysistunto Tiistaina") == []
+    en = PageInfo(url="https://news.example/budget", language="en", published="2023-10-01",
+                  text=("The government presented its budget for next year on Wednesday at a press conference in the finance "
+                        "ministry. The planned savings mostly hit local councils and health, while defence spending rises. "
+                        "The opposition called it an austerity budget and promised to table hundreds of amendments when "
+                        "parliament debates it next month, and police officers guarded the scene outside."))
+    assert _people(en, "Police Officers Guard The Scene On Wednesday") == []
+    assert _people(en, "US Rep. Ilhan Omar talks with Speaker Nancy Pelosi") == ["Ilhan Omar", "Nancy Pelosi"]
