@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
-from captioncheck.crosscheck.compare import compare_captions, sighting_finding, site_of
+from captioncheck.crosscheck.compare import TextSimilarityFn, compare_captions, sighting_finding, site_of
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
 from captioncheck.crosscheck.geo import nearest_place
 from captioncheck.crosscheck.language import base_language, identify
@@ -256,8 +256,10 @@ def _word_overlap(a: str, b: str) -> float:
     return round(len(wa & wb) / len(wa | wb), 3) if wa and wb else 0.0
 
 
-def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match], embedded: Any = None, ocr: Any = None) -> CrossChecks:
-    """Compare every source that speaks about the photo with the article."""
+def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match], embedded: Any = None, ocr: Any = None,
+                similarity: TextSimilarityFn | None = None) -> CrossChecks:
+    """Compare every source that speaks about the photo with the article; `similarity`: CLIP's
+    caption<->caption similarity when weights are loaded (compare.compare_captions)."""
     claims = collect_claims(facts, image, matches, embedded, ocr)
     archive = bool(ARCHIVE_MARK.search(" ".join([image.caption, image.credit])))
     caption_claim = next((c for c in claims if c.source in ("caption", "alt")), None)
@@ -276,7 +278,7 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
         # the caption is compared with what the original caption itself says; its record date only when it names none
         own = find_dates(original_claim.text, "en")
         said = original_claim.model_copy(update={"dates": _date_refs(own)}) if own else original_claim
-        comparison = compare_captions(caption_claim, said, "original")
+        comparison = compare_captions(caption_claim, said, "original", similarity)
     return CrossChecks(
         page_language=facts.language,
         page_date=facts.published.start.isoformat() if facts.published else "",

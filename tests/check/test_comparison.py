@@ -156,3 +156,33 @@ def test_people_not_in_article_in_french_finnish_and_english() -> None:
                         "parliament debates it next month, and police officers guarded the scene outside."))
     assert _people(en, "Police Officers Guard The Scene On Wednesday") == []
     assert _people(en, "US Rep. Ilhan Omar talks with Speaker Nancy Pelosi") == ["Ilhan Omar", "Nancy Pelosi"]
+
+
+def _similarity(cosine: float, usable: bool = True):  # type: ignore[no-untyped-def]
+    """What the pipeline passes in: a model's caption<->caption cosine with the thresholds of its probe."""
+    from captioncheck.crosscheck.models import TextSimilarity
+
+    return lambda a, b: TextSimilarity(cosine=cosine, usable=usable, agree_from=0.85, differ_below=0.6, probe_auc=0.98)
+
+
+def test_clip_text_similarity_is_the_subject_aspect_only_for_a_model_that_passed_its_probe() -> None:
+    page = PageInfo(url="https://health.example/duvet-lung", language="en",
+                    text="Doctors warn that feathers in bedding can cause a rare lung condition. " * 8)
+    image = ImageInContext(url="https://health.example/img.jpg", caption="A woman sleeps under a feather duvet at home")
+    original = Match(photo_id=7, score=0.93, credit="NASA", caption="The rocket lander rises during a test flight")
+    facts = article_facts(page, [image])
+    plain = cross_check(facts, image, [original])
+    assert plain.original_comparison is not None and not plain.original_comparison.differs  # nothing to compare without CLIP
+    assert judge(ImageEvidence(checks=plain, matches=[original], page_url=page.url)).verdict == "no_findings"
+    differs = cross_check(facts, image, [original], similarity=_similarity(0.41))
+    cmp = differs.original_comparison
+    assert cmp is not None and cmp.differs == ["subject"] and cmp.text_similarity == 0.41 and "0.41" in cmp.details["subject"]
+    result = judge(ImageEvidence(checks=differs, matches=[original], page_url=page.url))
+    assert result.verdict == "suspicious"
+    assert next(r for r in result.reasons if r.code == "caption_contradicts_original").evidence["text_similarity"] == 0.41
+    agrees = cross_check(facts, image, [original], similarity=_similarity(0.9)).original_comparison
+    assert agrees is not None and agrees.agrees == ["subject"]
+    between = cross_check(facts, image, [original], similarity=_similarity(0.7)).original_comparison
+    assert between is not None and not between.agrees and not between.differs
+    untrusted = cross_check(facts, image, [original], similarity=_similarity(0.1, usable=False)).original_comparison
+    assert untrusted is not None and not untrusted.differs and untrusted.text_similarity == 0.1
