@@ -183,6 +183,11 @@ def run_one(case: str, t: Target, other: Target, original: bytes, decoy: bytes, 
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="ooc-eval-", ignore_cleanup_errors=True) as tmp:  # ~80 MB of indexes
+        _main(Path(tmp))
+
+
+def _main(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=140, help="samples in all (split 56:20:50:14 like the issue)")
     parser.add_argument("--no-ocr", action="store_true")
@@ -191,7 +196,6 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every miss with its evidence")
     args = parser.parse_args()
     only = {int(x) for x in args.only.split(",") if x.strip()}
-    workdir = Path(tempfile.mkdtemp(prefix="ooc-eval-"))
     os.environ["CAPTIONCHECK_DATADIR"] = str(workdir / "data")  # no user registry in the way
     started = time.monotonic()
     pages = targets(200)
