@@ -170,11 +170,27 @@ def run_tesseract(images: list[Image.Image], languages: str, timeout_s: float, p
     """Word boxes of each greyscale image (tesseract's TSV as columns: text, conf, block_num...),
     all read by ONE tesseract process (the language models load once, not once per image).
 
-    The images are written as PGM files to a temporary folder and listed in a file tesseract
-    reads; the child runs with OMP_THREAD_LIMIT=1 so that processes, not threads, share the
-    cores. Raises RuntimeError on time-out (the message says "timeout") or failure,
-    FileNotFoundError without tesseract.
+    A long-lived worker of the process's pool (tesseract_pool: libtesseract with its models kept
+    loaded between calls and pages) reads them when it can run here; else the tesseract command
+    line does (`_run_tesseract_cli`). Raises RuntimeError on time-out (the message says "timeout")
+    or failure, FileNotFoundError without tesseract.
     """
+    from captioncheck.signals.tesseract_pool import shared_pool
+
+    pool = shared_pool()
+    if pool is None:
+        return _run_tesseract_cli(images, languages, timeout_s, psm)
+    texts = pool.read(images, languages, psm, timeout_s)
+    return [_tsv_columns(TSV_HEAD + text) for text in texts]
+
+
+TSV_HEAD = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+
+def _run_tesseract_cli(images: list[Image.Image], languages: str, timeout_s: float, psm: int = 11) -> list[dict[str, list]]:
+    """run_tesseract with the command line: the images are written as PGM files to a temporary
+    folder and listed in a file tesseract reads; the child runs with OMP_THREAD_LIMIT=1 so that
+    processes, not threads, share the cores."""
     import tempfile
 
     import pytesseract
