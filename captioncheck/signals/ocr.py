@@ -260,12 +260,43 @@ def _lines(data: dict[str, list], min_conf: float = MIN_CONFIDENCE) -> list[OcrL
     ]
 
 
+def _faint_words(data: dict[str, list]) -> list[int]:
+    """Words tesseract found but could not read with confidence (maybe a faint mark): indexes."""
+    return [
+        i
+        for i, (word, conf) in enumerate(zip(data.get("text", []), data.get("conf", []), strict=False))
+        if FAINT_HINT_CONFIDENCE <= float(conf) < MIN_CONFIDENCE and sum(ch.isalpha() for ch in (word or "")) >= FAINT_HINT_LETTERS
+    ]
+
+
 def _saw_something_faint(data: dict[str, list]) -> bool:
-    """Words tesseract found but could not read with confidence: maybe a faint mark."""
-    return any(
-        FAINT_HINT_CONFIDENCE <= float(conf) < MIN_CONFIDENCE and sum(ch.isalpha() for ch in (word or "")) >= FAINT_HINT_LETTERS
-        for word, conf in zip(data.get("text", []), data.get("conf", []), strict=False)
-    )
+    return bool(_faint_words(data))
+
+
+def faint_rows(data: dict[str, list], height: int) -> list[tuple[int, int]]:
+    """The bands of rows around the words read without confidence (one word height above and
+    below each, merged), where the faint pass looks again."""
+    spans = []
+    for i in _faint_words(data):
+        top, h = int(data["top"][i]), max(1, int(data["height"][i]))
+        spans.append((max(0, top - h), min(height, top + 2 * h)))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + GAP:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def faint_sheet(sheet: Image.Image, data: dict[str, list], whole: bool) -> Image.Image:
+    """What the faint pass reads: the whole faint-marks sheet for an image with a dominant tone,
+    else only the rows around the first pass's unsure words (a fraction of the pixels)."""
+    marks = faint_marks(sheet)
+    if whole:
+        return marks
+    rows = faint_rows(data, sheet.height)
+    return mosaic([marks.crop((0, a, sheet.width, b)) for a, b in rows]) if rows else marks
 
 
 def dominant_tone(img: Image.Image, delta: int = 8) -> bool:
@@ -286,10 +317,11 @@ def read_images(images: list[Image.Image], languages: str, timeout_s: float) -> 
     sheets = [mosaic(regions(img)) for img in images]
     firsts = run_tesseract(sheets, languages, timeout_s * len(images))
     lines = [_lines(data, MIN_CONFIDENCE) for data in firsts]
-    again = [i for i, data in enumerate(firsts) if _saw_something_faint(data) or dominant_tone(images[i])]
+    tones = [dominant_tone(img) for img in images]
+    again = [i for i, data in enumerate(firsts) if tones[i] or _saw_something_faint(data)]
     if again:
         left = timeout_s * len(images) - (time.monotonic() - started)
-        faint = run_tesseract([faint_marks(sheets[i]) for i in again], languages, left)
+        faint = run_tesseract([faint_sheet(sheets[i], firsts[i], tones[i]) for i in again], languages, left)
         for i, data in zip(again, faint, strict=True):
             known = {ln.text for ln in lines[i]}
             lines[i].extend(ln for ln in _lines(data, FAINT_MIN_CONFIDENCE) if ln.text not in known)
