@@ -52,7 +52,7 @@ class Worker:
             assert self.proc.stdin is not None
             self.proc.stdin.write(head + grey.tobytes())
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
+        except (OSError, ValueError) as exc:  # a broken or closed pipe
             raise WorkerError(f"tesseract worker exited ({exc})") from exc
         answer = self._answer(deadline)
         if "error" in answer:
