@@ -25,12 +25,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _baseline import baseline_tree  # noqa: E402
+from _baseline import baseline_tree
+
 SET = ROOT / "testdata" / "ocr"
 
 
