@@ -7,18 +7,22 @@ load of the language models):
 
 * the top and bottom bands (BAND of the height each, corners included), scaled so that text of
   TEXT_FRACTION of the image height is about BAND_TEXT_PX tall;
-* the middle, downscaled to at most OVERVIEW_SIDE (large marks stay readable, small print in the
+* the middle, downscaled to at most OVERVIEW_SIDE and so that a mark of MARK_FRACTION of the
+  image height is still about BAND_TEXT_PX tall (large marks stay readable, small print in the
   middle of a photo is rarely a mark).
 
 Images of at most WHOLE_AREA pixels are read whole (small ones upscaled). A second pass on
 the "faint marks" version (pixels far from the dominant tone turn black) runs only when the first
-one saw something faint (words it could not read with confidence) or when the image has a
-dominant tone for a faint mark to stand out from (graphics, cards, screenshots). Tesseract reads the page
-language plus English (installed packs only); one tesseract process per core reads its share of
-the page's images (the language models load once per process, which costs as much as reading a
-photo), with its threads pinned to one (OMP_THREAD_LIMIT=1, in the child process only). Images too
-small to carry text are not read. Words under MIN_CONFIDENCE are dropped. When the tesseract
-binary is missing every image gets Evidence "unavailable" with the install command.
+one saw something faint (words it could not read with confidence), and then only on the rows
+around those words, or, on the whole sheet, when the image has a dominant tone for a faint mark to
+stand out from (graphics, cards, screenshots). Tesseract reads the page language plus English
+(installed packs only). Each core has one long-lived tesseract worker (tesseract_pool: libtesseract
+in a child process with OMP_THREAD_LIMIT=1, its language models loaded once and kept between
+images and pages, where the command line reloads them every run, which costs as much as reading a
+photo); each reads its share of the page's images. Without libtesseract the tesseract command
+line reads them, one process per core. Images too small to carry text are not read. Words under
+MIN_CONFIDENCE are dropped. When the tesseract binary is missing every image gets Evidence
+"unavailable" with the install command.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ BAND_TEXT_PX = 22  # ... scaled to this height in pixels (tesseract reads best a
 MAX_BAND_SCALE = 3.0
 MAX_MOSAIC_WIDTH = 2000
 OVERVIEW_SIDE = 640  # the middle of the image is read at most this large
+MARK_FRACTION = 0.05  # ... and scaled so that a mark this tall (fraction of the height) is BAND_TEXT_PX tall
 GAP = 24  # white rows between regions of the mosaic
 BURNT_IN_MIN_WORDS = 4
 PAGE_BUDGET_S = 90.0  # images not started by then are skipped (pages with hundreds of images)
@@ -142,7 +147,8 @@ def regions(img: Image.Image) -> list[Image.Image]:
     out = [_autocontrast(top), _autocontrast(bottom)]
     if h - 2 * band > 0:
         middle = grey.crop((0, band, w, h - band))
-        out.append(_autocontrast(_scaled(middle, min(1.0, OVERVIEW_SIDE / max(w, h - 2 * band)))))
+        fit = min(1.0, OVERVIEW_SIDE / max(w, h - 2 * band), BAND_TEXT_PX / (MARK_FRACTION * h))
+        out.append(_autocontrast(_scaled(middle, fit)))
     return out
 
 
