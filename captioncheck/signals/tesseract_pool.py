@@ -23,6 +23,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from captioncheck.config import env_flag
+
 WORKER = Path(__file__).with_name("tesseract_worker.py")
 START_TIMEOUT_S = 10.0
 
@@ -166,7 +168,7 @@ def shared_pool() -> Pool | None:
     """The process's pool (one worker per core at most), or None when workers cannot run here:
     not POSIX, CAPTIONCHECK_OCR_WORKERS=0, or the first worker found no libtesseract."""
     global _POOL, _UNUSABLE
-    if os.name != "posix" or os.environ.get("CAPTIONCHECK_OCR_WORKERS", "1") == "0":
+    if os.name != "posix" or not env_flag("CAPTIONCHECK_OCR_WORKERS", default=True):
         return None
     with _POOL_LOCK:
         if _UNUSABLE:
