@@ -121,7 +121,7 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     first_para = _first_paragraph(doc, zones.main_start)
     for f in found:
         slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
-        if (slide or not f.hidden) and not f.in_noscript:
+        if slide or not f.hidden:  # a <noscript> picture left here is the only copy: its caption is read too
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
