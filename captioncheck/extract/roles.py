@@ -98,7 +98,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     for depth, node in enumerate([f.node, *ancestors(f.node)]):
         tag, names = node.tag or "", tokens(node)
         if tag in ("body", "html") or depth >= main_depth or (
-                depth and zones.main is not None and doc.contains(node, zones.main)):
+                depth and zones.main is not None and doc.contains(node, zones.main)) or (depth and _holds_prose(node, doc)):
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"
@@ -113,6 +113,16 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
         if _TEASER.search(names) and not f.caption:
             return "teaser"
     return ""
+
+
+PROSE = 1500  # characters of text outside links: an article's worth, more than any rail or teaser list holds
+
+
+def _holds_prose(node: Node, doc: Doc) -> bool:
+    """A layout wrapper around the article text ("lm-grid--with-right-rail", "l-sidebar-fixed"): its
+    names describe the page layout, not the picture."""
+    length = doc.text_length(node)
+    return length >= PROSE and length - doc.link_length(node) >= 0.7 * length
 
 
 def _captioned_photo(f: Found) -> bool:

@@ -15,6 +15,9 @@ from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
+# readability's convention: a chrome-like name that also names the article ("l-sidebar-fixed l-article-body",
+# "main-with-sidebar") is a page layout around the article, not the sidebar itself
+_ARTICLE_NAMES = re.compile(r"(^|[\s_-])(article|body|column|content|main)($|[\s_-])")
 MIN_PARAGRAPH = 40
 
 
@@ -33,13 +36,18 @@ class Zones:
         return any(start <= index <= end for start, end in self.more)
 
 
+def chrome_name(names: str) -> bool:
+    """Do these class/id names mark navigation, sidebar, comments...? Not when they also name the article."""
+    return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
+
+
 def chrome_marks(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     marks: list[bool] = []
     for idx, node in enumerate(doc.nodes):
         parent = doc.parents[idx]
         inherited = parent >= 0 and (marks[parent] or doc.nodes[parent].tag in _CHROME_TAGS
-                                     or bool(_CHROME_NAMES.search(tokens(doc.nodes[parent]))))
+                                     or chrome_name(tokens(doc.nodes[parent])))
         marks.append(inherited)
     return marks
 
@@ -128,7 +136,7 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
         for sib in parent.iter(include_text=False):
             if sib.mem_id == node.mem_id or weights.get(sib.mem_id, 0) < share:
                 continue
-            if chrome[doc.index(sib)] or _CHROME_NAMES.search(tokens(sib)) or sib.tag in _CHROME_TAGS:
+            if chrome[doc.index(sib)] or chrome_name(tokens(sib)) or sib.tag in _CHROME_TAGS:
                 continue
             out.append((doc.index(sib), doc.end.get(sib.mem_id, doc.index(sib))))
         node = parent
