@@ -19,7 +19,7 @@ from captioncheck.extract.zones import Zones
 
 _TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
                        r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
-                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
+                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|(?<![\w-])ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
 _AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
                  r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
 _LOGO = re.compile(r"(^|[\s_-])(logo\w*|masthead|site-?title|sprite)($|[\s_-])")
@@ -76,7 +76,7 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
 
 def _url_role(f: Found, best: str, small: str) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
-    if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
+    if (_tracker(best) and not f.caption) or small == "tracking":
         return "tracking"
     role = _url_furniture(best)
     if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
@@ -88,6 +88,16 @@ def _url_role(f: Found, best: str, small: str) -> str:
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
     return ""
+
+
+def _tracker(url: str) -> bool:
+    """A tracking pixel told by its host or folder, or by an endpoint that is not an image file; the words
+    of a photo's file name never count ("assad-army.jpg", "pixel-3-review.jpg", "beacon-hill.jpg")."""
+    parts = urlsplit(url)
+    folder, _, name = parts.path.rpartition("/")
+    if _TRACKERS.search(f"{parts.netloc}{folder}/"):
+        return True
+    return not IMAGE_EXT.search(name) and bool(_TRACKERS.search(url))
 
 
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
