@@ -182,7 +182,8 @@ class CaptionFinder:
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
-        if figure is not None:
+        start = anchor
+        while figure is not None:  # an ImageObject box inside a <figure>: the figure's caption is the picture's
             roots = self._roots_in(figure, node)
             if roots:
                 hit = read_roots(roots, self.doc)
@@ -190,8 +191,7 @@ class CaptionFinder:
                 if hit.caption or hit.credit:
                     return hit
             start = figure
-        else:
-            start = anchor
+            figure = self._figure(figure) if figure.tag != "figure" else None
         hit = self._walk_after(start)
         if hit.caption or hit.credit:
             return hit

@@ -67,6 +67,25 @@ def _int(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_RATIO_LAYOUTS = frozenset({"responsive", "fill", "flex-item", "fixed-height"})
+
+
+def declared_size(node: Node) -> tuple[int | None, int | None]:
+    """The width and height the markup declares, in pixels, or None where it does not say.
+
+    AMP-style `layout="responsive"` (<amp-img>, <a-img>) gives only the aspect ratio (width="16"
+    height="9"), and a 0 beside a real size means "auto" (`height="0"` under a 570px-wide photo).
+    """
+    if attr(node, "layout").lower() in _RATIO_LAYOUTS:
+        return None, None
+    w, h = _int(attr(node, "width")), _int(attr(node, "height"))
+    if w == 0 and (h or 0) >= 50:
+        w = None
+    if h == 0 and (w or 0) >= 50:
+        h = None
+    return w, h
+
+
 def anchor_of(img: Node, doc: Doc) -> Node:
     """Climb through <picture>, a link or span that wraps only this picture."""
     node = img
@@ -122,10 +141,10 @@ def collect(doc: Doc, base: str) -> list[Found]:
             c.url = absolutize(c.url, base)
             if in_noscript:
                 c.origin = "noscript"
+        width, height = declared_size(img)
         found.append(Found(
             node=img, anchor=anchor, index=doc.index(img), cands=cands,
-            alt=attr(img, "alt"), title=attr(img, "title"),
-            width=_int(attr(img, "width")), height=_int(attr(img, "height")),
+            alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
             hidden=doc.is_hidden(img), in_noscript=in_noscript,
         ))
     found += _backgrounds(doc, base)
