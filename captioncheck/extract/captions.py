@@ -47,7 +47,7 @@ CREDIT_NAMES = re.compile(
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
-_JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
+_JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
@@ -70,10 +70,16 @@ class CaptionHit:
     how: str = ""
 
 
+# a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
+_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)", re.IGNORECASE)
+
+
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
+    if _CAPTION_CONTROL.search(names):
+        return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
     if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:

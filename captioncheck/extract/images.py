@@ -216,6 +216,20 @@ def file_key(url: str) -> str:
     return name
 
 
+# size/quality renditions appended to one picture's name: "-s1200", "-c85", "_w640" (a "-860x484" suffix is
+# left alone: WordPress names each crop so, and two crops of one upload can be two article images)
+_RENDITION = re.compile(r"(?:[-_][swhcq]\d{2,4})+$", re.IGNORECASE)
+
+
+def variant_key(url: str) -> str:
+    """The picture's name without its rendition suffixes and extension, when it is long enough to be
+    unique ("ap_16342669033405-ec3bdb8a…-s1800-c85.webp" and "…-s1200.jpg" are one photo); else ""."""
+    key = file_key(url)
+    stem = re.sub(r"\.[a-z0-9]{2,5}(?:[?#].*)?$", "", key)
+    base = _RENDITION.sub("", stem)
+    return f"~{base}" if base != stem and len(base) >= 16 else ""
+
+
 def attach_noscript(found: list[Found], doc: Doc) -> list[Found]:
     """A <noscript> image belongs to the scripted image just before it in the same container."""
     kept: list[Found] = []
@@ -254,7 +268,7 @@ def merge_copies(found: list[Found]) -> list[Found]:
     out: list[Found] = []
     for f in found:
         keys = {c.url for c in f.cands if not is_placeholder(c.url)}
-        keys |= {k for k in (file_key(c.url) for c in f.cands) if k}
+        keys |= {k for c in f.cands for k in (file_key(c.url), variant_key(c.url)) if k}
         if not keys:
             continue
         target = next((owner[k] for k in keys if k in owner), None)
@@ -281,4 +295,5 @@ def _absorb(target: Found, other: Found) -> None:
     target.title = target.title or other.title
 
 
-__all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies"]
+__all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies",
+           "variant_key"]
