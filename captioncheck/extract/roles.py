@@ -298,6 +298,8 @@ def in_gallery(node: Node) -> bool:
 
 def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
     """Does the picture sit where the article is (body, or between title and body), or is it the og:image?"""
+    if zones.in_other_article(f.index):
+        return False  # a follow-on story of an infinite-scroll page
     if zones.in_body(f.index):
         return True
     if zones.lead_start >= 0 and zones.lead_start <= f.index < max(zones.main_start, zones.lead_start + 1) + 0:
