@@ -126,7 +126,7 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
                 f.notes.append(f"caption: {hit.how}")
-            if not f.caption and f.alt and "picture named by attributes only" in f.notes:
+            if not f.caption and f.alt and "caption in attributes" in f.notes:
                 f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
         role = furniture_role(f, doc, zones, page_url)
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):

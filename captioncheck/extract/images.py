@@ -78,7 +78,7 @@ def declared_size(node: Node) -> tuple[int | None, int | None]:
     """
     if attr(node, "layout").lower() in _RATIO_LAYOUTS:
         return None, None
-    w, h = _int(attr(node, "width")), _int(attr(node, "height"))
+    w, h = _int(attr(node, "width") or attr(node, "data-width")), _int(attr(node, "height") or attr(node, "data-height"))
     if w == 0 and (h or 0) >= 50:
         w = None
     if h == 0 and (w or 0) >= 50:
@@ -154,7 +154,8 @@ def collect(doc: Doc, base: str) -> list[Found]:
 
 _NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
                            "form", "body", "html", "head", "picture"})
-_DATA_CAPTION = ("data-caption", "data-description", "data-desc", "data-alt", "data-title")
+_DATA_CAPTION = ("data-caption", "data-description", "data-desc")  # shown as the slide's caption
+_DATA_ALT = ("data-alt", "data-title")  # alt text for the picture JS will create: not a visible caption
 
 
 def _data_pictures(doc: Doc, base: str) -> list[Found]:
@@ -176,9 +177,11 @@ def _data_pictures(doc: Doc, base: str) -> list[Found]:
         target = inner if inner is not None else node  # inside the figure, so its <figcaption> is found
         caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
                         and not IMAGE_EXT.search(attr(node, n))), "")
-        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
-                         hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
-                         notes=["picture named by attributes only"]))
+        alt = next((collapse(attr(node, n)) for n in _DATA_ALT if attr(node, n) and not IMAGE_EXT.search(attr(node, n))), "")
+        width, height = declared_size(node)
+        notes = ["picture named by attributes only"] + (["caption in attributes"] if caption else [])
+        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption or alt,
+                         hidden=doc.is_hidden(node), width=width, height=height, notes=notes))
     return out
 
 
