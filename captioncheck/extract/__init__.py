@@ -17,7 +17,7 @@ from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
-from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
+from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery, link_card
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones
 from captioncheck.load import PageSource, load_page
@@ -132,6 +132,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
+        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and link_card(f, doc, page_url):
+            f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
         if not og_keys & set(f.urls()):

@@ -74,6 +74,22 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     return ""
 
 
+def link_card(f: Found, doc: Doc, page_url: str) -> bool:
+    """The picture sits in a small card whose only text is a link to another page ("RELATED" cards and
+    "Keep reading" callouts inside the body): a teaser, even when the picture itself is not linked."""
+    if _captioned_photo(f):
+        return False
+    for node in ancestors(f.anchor, 5):
+        length = doc.text_length(node)
+        if not length:
+            continue
+        if length > 300 or doc.count_images(node) > 1 or doc.link_length(node) < 0.8 * length:
+            return False
+        links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
+        return any(_is_article_link(a, page_url) for a in links[:5])
+    return False
+
+
 def _url_role(f: Found, best: str, small: str) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
     if (_tracker(best) and not f.caption) or small == "tracking":
@@ -326,4 +342,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["article_role", "furniture_role", "in_article", "in_gallery"]
+__all__ = ["article_role", "furniture_role", "in_article", "in_gallery", "link_card"]
