@@ -22,6 +22,7 @@ from captioncheck.extract.urls import (
     is_placeholder,
 )
 
+_MEDIA_WIDTH = re.compile(r"(?:min|max)-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
 _WRAPPERS = frozenset({"picture", "a", "span"})
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
 
@@ -104,7 +105,9 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
         for source in picture.css("source"):
-            cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width)
+            media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": used on wide screens
+            hint = int(media.group(1)) if media else 0
+            cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
     for node in [img, *ancestors(img, 3)]:
         if node.tag == "a":
