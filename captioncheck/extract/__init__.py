@@ -100,12 +100,17 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
 
 def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
     """og:image / JSON-LD image name the lead's full-size URL: add it to the picture with that file."""
+    from urllib.parse import unquote
+
     from captioncheck.extract.urls import Candidate
 
     for url in _og_keys(info):
         key = imgs.file_key(url)
+        bare = url.split("://", 1)[-1]  # an image proxy (thumbor, cloudimg) embeds the original in its own URL
         for f in found:
-            if key and any(imgs.file_key(c.url) == key for c in f.cands) and all(c.url != url for c in f.cands):
+            same = any((key and imgs.file_key(c.url) == key) or (len(bare) > 20 and bare in unquote(c.url))
+                       for c in f.cands)
+            if same and all(c.url != url for c in f.cands):
                 f.cands.append(Candidate(url, "meta"))
                 break
 
