@@ -17,9 +17,9 @@ from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.dom import Doc, attr
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
-from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery, link_card
+from captioncheck.extract.roles import HEADLINE_ALT, article_role, furniture_role, in_article, in_gallery, link_card
 from captioncheck.extract.urls import best
-from captioncheck.extract.zones import find_zones
+from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, load_page
 
 
@@ -65,7 +65,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     _add_page_image(found, info)
     zones = find_zones(doc, info.title)
     og_keys = _og_keys(info)
-    _classify(found, doc, zones, page.url, og_keys)
+    _classify(found, doc, zones, page.url, og_keys, info.title)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = text_blocks(doc, zones.main, skip)
@@ -121,7 +121,7 @@ def _og_keys(info: PageInfo) -> set[str]:
     return keys
 
 
-def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str]) -> None:
+def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
     for f in found:
@@ -133,6 +133,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
                 f.notes.append(f"caption: {hit.how}")
             if not f.caption and f.alt and "caption in attributes" in f.notes:
                 f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
+        if f.alt and same_title(f.alt, title):
+            f.notes.append(HEADLINE_ALT)  # the article's own picture: the headline is its alt text
         role = furniture_role(f, doc, zones, page_url)
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"

@@ -121,6 +121,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
     main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
+    named_photo = _captioned_photo(f) or HEADLINE_ALT in f.notes
     for depth, node in enumerate([f.node, *ancestors(f.node)]):
         tag, names = node.tag or "", tokens(node)
         if tag in ("body", "html") or depth >= main_depth or (
@@ -128,7 +129,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"
-        if _AD.search(names):
+        if _AD.search(names) and not named_photo:  # "banner" also names a hero: a captioned photo is no ad
             return "ad"
         if _AVATAR.search(names) and not big:
             return "avatar"
@@ -141,6 +142,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     return ""
 
 
+HEADLINE_ALT = "alt is the headline"  # note set by `extract`: the picture's alt text is the page's own headline
 PROSE = 1500  # characters of text outside links: an article's worth, more than any rail or teaser list holds
 
 
@@ -342,4 +344,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["article_role", "furniture_role", "in_article", "in_gallery", "link_card"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card"]

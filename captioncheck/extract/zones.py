@@ -156,9 +156,10 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
 MAX_ARTICLES = 60
 
 
-def _same_title(heading: str, title: str) -> bool:
+def same_title(heading: str, title: str) -> bool:
+    """Is this heading (or alt text) the page's title? Sites add their name to <title>, so either may hold the other."""
     heading, title = collapse(heading).lower()[:60], collapse(title).lower()
-    return len(heading) >= 10 and (heading in title or title[:60] in heading)
+    return len(heading) >= 10 and len(title) >= 10 and (heading in title or title[:60] in heading)
 
 
 def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
@@ -169,7 +170,7 @@ def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
     stories = [(a, h) for a, h in stories if not any(o is not a and doc.contains(a, o) for o, _ in stories)]
     if len(stories) < 2 or not title_text:
         return main, []
-    own = next((a for a, h in stories if _same_title(visible_text(h, limit=300), title_text)), None)
+    own = next((a for a, h in stories if same_title(visible_text(h, limit=300), title_text)), None)
     if own is None:
         return main, []
     if main is None or not (doc.contains(own, main) or doc.contains(main, own)):
@@ -194,4 +195,4 @@ def find_zones(doc: Doc, title_text: str = "") -> Zones:
                  more=_sibling_sections(doc, main, weights, chrome), others=others)
 
 
-__all__ = ["Zones", "find_title", "find_zones"]
+__all__ = ["Zones", "find_title", "find_zones", "same_title"]
