@@ -52,6 +52,7 @@ _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|t
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
+_CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
@@ -105,8 +106,8 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
         return False  # too long for a slide counter or a toolbar (known without reading the text)
     text = _short_text(node)
-    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
-        return True
+    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}", text):
+        return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
     return junk_name and len(text) < 40
 
 
@@ -282,6 +283,9 @@ class CaptionFinder:
                 continue
             if leading_text(el):
                 if not roots:
+                    credit = self._credit_line(el, start)
+                    if credit is not None:
+                        return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         hit = read_roots([block], self.doc)
@@ -294,6 +298,18 @@ class CaptionFinder:
         hit = read_roots(roots, self.doc)
         hit.how = "after"
         return hit
+
+    def _credit_line(self, el: Node, start: Node) -> Node | None:
+        """The next short paragraph when it is only a labelled credit ("Fot. X / Agency", "© X", "Photo: X")."""
+        block = el
+        for _ in range(4):
+            if block.tag in ("p", "div", "span", "small") or block.parent is None:
+                break
+            block = block.parent
+        if self.doc.contains(block, start) or self.doc.text_length(block) > 120:
+            return None
+        text = visible_text(block, limit=200)
+        return block if _CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""

@@ -137,7 +137,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "icon"
         if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not f.caption:
+        if _TEASER.search(names) and not (f.caption or f.credit):
             return "teaser"
     return ""
 
