@@ -66,6 +66,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     zones = find_zones(doc, info.title)
     og_keys = _og_keys(info)
     _classify(found, doc, zones, page.url, og_keys, info.title)
+    found += _gallery_state(doc, base, found)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = text_blocks(doc, zones.main, skip)
@@ -113,6 +114,23 @@ def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
             if same and all(c.url != url for c in f.cands):
                 f.cands.append(Candidate(url, "meta"))
                 break
+
+
+def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Found]:
+    """Slides named only in a gallery's script state, when the gallery's visible slide is an article image."""
+    from captioncheck.extract.dom import ancestors
+
+    shown = {k: f for f in found if f.role in ARTICLE_ROLES for k in imgs.same_picture_keys(f)}
+    out: list[imgs.Found] = []
+    for group in imgs.script_slides(doc, base):
+        script = group[0].node
+        box = next((a for a in ancestors(script, 3) if a.tag not in ("body", "html")), None)  # the gallery's own box
+        visible = [shown[k] for s in group for k in imgs.same_picture_keys(s) if k in shown]
+        if box is not None and any(doc.contains(box, f.node) for f in visible):
+            for s in group:
+                s.role = "slideshow"
+            out += group
+    return out
 
 
 def _og_keys(info: PageInfo) -> set[str]:

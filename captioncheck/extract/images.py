@@ -273,8 +273,7 @@ def merge_copies(found: list[Found]) -> list[Found]:
     owner: dict[str, Found] = {}
     out: list[Found] = []
     for f in found:
-        keys = {c.url for c in f.cands if not is_placeholder(c.url)}
-        keys |= {k for c in f.cands for k in (file_key(c.url), variant_key(c.url)) if k}
+        keys = same_picture_keys(f)
         if not keys:
             continue
         target = next((owner[k] for k in keys if k in owner), None)
@@ -302,4 +301,68 @@ def _absorb(target: Found, other: Found) -> None:
 
 
 __all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies",
-           "variant_key"]
+           "same_picture_keys", "script_slides", "variant_key"]
+
+
+# --- gallery state in inline scripts -------------------------------------------------------------------------
+_JS_OBJECT = re.compile(r"\{[^{}]{0,3000}\}")
+_JS_PAIR = re.compile(r"""["']?([A-Za-z_][\w-]{0,30})["']?\s*:\s*(?:"((?:\\.|[^"\\]){0,3000})"|'((?:\\.|[^'\\]){0,3000})')""")
+_JS_URL_KEYS = frozenset({"url", "src", "image", "img", "imageurl", "image_url", "imgurl", "path", "large", "full",
+                          "original", "contenturl", "fullsize", "big", "hires", "zoom"})
+_JS_CAPTION_KEYS = frozenset({"caption", "description", "desc", "legend", "imagecaption", "image_caption"})
+_JS_CREDIT_KEYS = frozenset({"credit", "author", "copyright", "photographer", "credittext", "copyrightholder",
+                             "imagecredit", "image_credit"})
+_ANY_IMAGE_NAME = re.compile(r"\.(jpe?g|png|webp|gif|avif)\b", re.IGNORECASE)
+MAX_SCRIPT = 2_000_000  # characters of inline script read per page
+MAX_SLIDES = 200
+
+
+def _js_string(raw: str) -> str:
+    import html
+    import json
+
+    try:
+        text = json.loads(f'"{raw}"')
+    except ValueError:
+        text = raw.replace("\\'", "'").replace("\\/", "/")
+    return collapse(html.unescape(text))
+
+
+def script_slides(doc: Doc, base: str) -> list[list[Found]]:
+    """Slides a gallery keeps only in its inline script state (`images: [{url: …, author: …}, …]`), one
+    list per script. `extract` keeps a list only when one of its pictures is an article image already
+    found in the page (the gallery's visible first slide): the rest are that gallery's hidden slides."""
+    groups: list[list[Found]] = []
+    budget, slides = MAX_SCRIPT, 0
+    for script in doc.css("script:not([src])"):
+        kind = attr(script, "type").lower()
+        if kind and "javascript" not in kind and kind != "application/json":
+            continue  # JSON-LD is read as structured data; templates are not state
+        text = script.text(deep=True) or ""
+        budget -= len(text)
+        if budget < 0 or slides >= MAX_SLIDES:
+            break
+        if not _ANY_IMAGE_NAME.search(text):
+            continue
+        group: list[Found] = []
+        for m in _JS_OBJECT.finditer(text):
+            fields = {k.lower(): _js_string(a or b) for k, a, b in _JS_PAIR.findall(m.group(0))}
+            url = next((v for k, v in fields.items() if k in _JS_URL_KEYS and IMAGE_EXT.search(v)
+                        and not is_placeholder(v)), "")
+            if not url:
+                continue
+            caption = next((v for k, v in fields.items() if k in _JS_CAPTION_KEYS and not IMAGE_EXT.search(v)), "")
+            credit = next((v for k, v in fields.items() if k in _JS_CREDIT_KEYS), "")
+            group.append(Found(node=script, anchor=script, index=doc.index(script),
+                               cands=[Candidate(absolutize(url, base), "meta")], caption=caption, credit=credit,
+                               notes=["slide named in a script's gallery state"]))
+        if len(group) >= 2:
+            groups.append(group[:MAX_SLIDES])
+            slides += len(group)
+    return groups
+
+
+def same_picture_keys(f: Found) -> set[str]:
+    """The keys `merge_copies` joins copies of one picture by (URLs, long file names, rendition stems)."""
+    keys = {c.url for c in f.cands if not is_placeholder(c.url)}
+    return keys | {k for c in f.cands for k in (file_key(c.url), variant_key(c.url)) if k}
