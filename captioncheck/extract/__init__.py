@@ -65,6 +65,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     _add_page_image(found, info)
     zones = find_zones(doc, info.title)
     og_keys = _og_keys(info)
+    _structured_captions(found, info)
     _classify(found, doc, zones, page.url, og_keys, info.title)
     found += _gallery_state(doc, base, found)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
@@ -133,6 +134,26 @@ def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Fo
     return out
 
 
+def _structured_captions(found: list[imgs.Found], info: PageInfo) -> None:
+    """A JSON-LD ImageObject that names a picture of the page (same URL or file name) gives its caption and
+    credit where the page shows none; its URL goes to the picture's `urls`."""
+    from captioncheck.extract.urls import Candidate
+
+    by_key: dict[str, list[imgs.Found]] = {}
+    for f in found:
+        for key in imgs.same_picture_keys(f):
+            by_key.setdefault(key, []).append(f)
+    for image in info.jsonld_images:
+        if not (image.caption or image.credit):
+            continue
+        probe = imgs.Found(node=None, anchor=None, index=-1, cands=[Candidate(image.url, "meta")])  # type: ignore[arg-type]
+        matched = {id(f): f for k in imgs.same_picture_keys(probe) for f in by_key.get(k, [])}
+        for f in matched.values():
+            f.structured = (image.caption, image.credit)
+            if all(c.url != image.url for c in f.cands):
+                f.cands.append(Candidate(image.url, "meta"))
+
+
 def _og_keys(info: PageInfo) -> set[str]:
     keys = {info.og_image} if info.og_image else set()
     keys |= {i.url for i in info.jsonld_images[:1]}
@@ -166,6 +187,12 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     for f in found:
         if not f.credit:
             f.credit = _data_credit(f)
+        caption, credit = f.structured
+        if (caption or credit) and not (f.caption or f.credit):
+            f.caption, f.credit = caption, credit
+            f.notes.append("caption: structured data")
+        elif credit and not f.credit:
+            f.credit = credit
 
 
 def _data_credit(f: imgs.Found) -> str:

@@ -47,6 +47,7 @@ class Found:
     credit: str = ""
     caption_nodes: list[Node] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    structured: tuple[str, str] = ("", "")  # caption and credit a JSON-LD ImageObject gives this picture
 
     @property
     def rank(self) -> tuple[int, int, int]:
