@@ -130,6 +130,8 @@ def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
     credit = collapse(" ".join(dict.fromkeys(credits)))
     if not credit:
         caption, credit = split_credit(caption)
+        if not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
+            caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
     elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
     return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
