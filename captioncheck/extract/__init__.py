@@ -8,14 +8,15 @@ furniture (roles) -> merge copies -> context and selectors (context). No torch, 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
-from captioncheck.extract.credits import split_credit
+from captioncheck.extract.credits import LABELS, split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
-from captioncheck.extract.dom import Doc, attr
+from captioncheck.extract.dom import Doc, attr, visible_lines
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import HEADLINE_ALT, article_role, furniture_role, in_article, in_gallery, link_card
 from captioncheck.extract.urls import best
@@ -75,6 +76,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
         info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
+    _article_credit(found, doc, zones)
     out: list[ImageInContext] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -152,6 +154,32 @@ def _structured_captions(found: list[imgs.Found], info: PageInfo) -> None:
             f.structured = (image.caption, image.credit)
             if all(c.url != image.url for c in f.cands):
                 f.cands.append(Candidate(image.url, "meta"))
+
+
+# one credit line for the whole article, at its end: "[사진=MBC, SBS]", "Photos: AFP", "题图来自 Hater"
+_LEAD_ONLY = r"题图|題圖|头图|頭圖|封面图|(?:header|top|cover|lead)\s+(?:image|photo|picture)"
+_ARTICLE_CREDIT = re.compile(
+    rf"^[\[(（【]?\s*((?:(?P<lead>{_LEAD_ONLY})|{LABELS})\s*(?:[=:：]|来自|來自|提供|\bby\b)\s*[^\[\]()（）【】]{{2,60}}?)"
+    r"\s*[\])）】]?\s*$", re.IGNORECASE)
+MAX_CREDIT_SCAN = 200_000  # characters of the article body read for its closing lines
+
+
+def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
+    """An article-wide credit line among the body's last lines credits every article image without one
+    (a "title image" line only the lead)."""
+    pictures = [f for f in found if f.role in ARTICLE_ROLES and not f.credit]
+    if not pictures or zones.main is None:
+        return
+    lines = visible_lines(zones.main, limit=MAX_CREDIT_SCAN)
+    for line in lines[-6:]:
+        m = _ARTICLE_CREDIT.match(line) if len(line) <= 80 else None
+        if m is None:
+            continue
+        for f in pictures:
+            if not m.group("lead") or f.role == "lead":
+                f.credit = m.group(1).strip()
+                f.notes.append("credit: article-wide line")
+        return
 
 
 def _og_keys(info: PageInfo) -> set[str]:
