@@ -170,7 +170,9 @@ def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
     pictures = [f for f in found if f.role in ARTICLE_ROLES and not f.credit]
     if not pictures or zones.main is None:
         return
-    lines = visible_lines(zones.main, limit=MAX_CREDIT_SCAN)
+    captions = {n.mem_id for f in found for n in f.caption_nodes}
+    captions |= {n.mem_id for n in zones.main.css("figure, figcaption")}  # a picture's own credit is not the article's
+    lines = visible_lines(zones.main, limit=MAX_CREDIT_SCAN, exclude=frozenset(captions))
     for line in lines[-6:]:
         m = _ARTICLE_CREDIT.match(line) if len(line) <= 80 else None
         if m is None:

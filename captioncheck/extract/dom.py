@@ -172,9 +172,9 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
     return collapse(text)
 
 
-def visible_lines(node: Node, limit: int = 20_000) -> list[str]:
+def visible_lines(node: Node, limit: int = 20_000, exclude: frozenset[int] = frozenset()) -> list[str]:
     """The element's visible text as lines (blocks and <br> end a line), whitespace collapsed, empty lines dropped."""
-    return [line for line in (collapse(x) for x in _collect(node, frozenset(), limit).split("\n")) if line]
+    return [line for line in (collapse(x) for x in _collect(node, exclude, limit).split("\n")) if line]
 
 
 def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:

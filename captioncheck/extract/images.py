@@ -22,7 +22,7 @@ from captioncheck.extract.urls import (
     is_placeholder,
 )
 
-_MEDIA_WIDTH = re.compile(r"(?:min|max)-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
+_MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
 _WRAPPERS = frozenset({"picture", "a", "span"})
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
 
@@ -106,7 +106,7 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
         for source in picture.css("source"):
-            media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": used on wide screens
+            media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": the size for wide screens
             hint = int(media.group(1)) if media else 0
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
