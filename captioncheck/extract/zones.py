@@ -173,9 +173,7 @@ def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
     own = next((a for a, h in stories if same_title(visible_text(h, limit=300), title_text)), None)
     if own is None:
         return main, []
-    if main is None or not (doc.contains(own, main) or doc.contains(main, own)):
-        main = _descend(own, weights) if weights.get(own.mem_id) else own
-    elif doc.contains(main, own) and main is not own:
+    if main is None or not doc.contains(own, main):  # the body container lies outside the page's own story
         main = _descend(own, weights) if weights.get(own.mem_id) else own
     others = [(doc.index(a), doc.end.get(a.mem_id, doc.index(a))) for a, _ in stories if a is not own]
     return main, others
