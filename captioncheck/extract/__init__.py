@@ -121,13 +121,11 @@ def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
 
 def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Found]:
     """Slides named only in a gallery's script state, when the gallery's visible slide is an article image."""
-    from captioncheck.extract.dom import ancestors
-
-    shown = {k: f for f in found if f.role in ARTICLE_ROLES for k in imgs.same_picture_keys(f)}
+    article = [f for f in found if f.role in ARTICLE_ROLES]
+    shown = {k: f for f in article for k in imgs.same_picture_keys(f)}
     out: list[imgs.Found] = []
-    for group in imgs.script_slides(doc, base):
-        script = group[0].node
-        box = next((a for a in ancestors(script, 3) if a.tag not in ("body", "html")), None)  # the gallery's own box
+    for group in imgs.script_slides(doc, base, sorted(doc.index(f.node) for f in article)):
+        box = imgs.script_box(group[0].node)  # the gallery's own box
         visible = [shown[k] for s in group for k in imgs.same_picture_keys(s) if k in shown]
         if box is not None and any(doc.contains(box, f.node) for f in visible):
             for s in group:

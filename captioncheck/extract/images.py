@@ -302,7 +302,7 @@ def _absorb(target: Found, other: Found) -> None:
 
 
 __all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies",
-           "same_picture_keys", "script_slides", "variant_key"]
+           "same_picture_keys", "script_box", "script_slides", "variant_key"]
 
 
 # --- gallery state in inline scripts -------------------------------------------------------------------------
@@ -314,6 +314,7 @@ _JS_CAPTION_KEYS = frozenset({"caption", "description", "desc", "legend", "image
 _JS_CREDIT_KEYS = frozenset({"credit", "author", "copyright", "photographer", "credittext", "copyrightholder",
                              "imagecredit", "image_credit"})
 _ANY_IMAGE_NAME = re.compile(r"\.(jpe?g|png|webp|gif|avif)\b", re.IGNORECASE)
+_JS_KEYS = _JS_URL_KEYS | _JS_CAPTION_KEYS | _JS_CREDIT_KEYS
 MAX_SCRIPT = 2_000_000  # characters of inline script read per page
 MAX_SLIDES = 200
 
@@ -329,16 +330,28 @@ def _js_string(raw: str) -> str:
     return collapse(html.unescape(text))
 
 
-def script_slides(doc: Doc, base: str) -> list[list[Found]]:
+def script_box(script: Node) -> Node | None:
+    """The box a gallery script sits in with its gallery: its parent (or grandparent), never <body>/<head>."""
+    return next((a for a in ancestors(script, 3) if a.tag not in ("body", "html", "head")), None)
+
+
+def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
     """Slides a gallery keeps only in its inline script state (`images: [{url: …, author: …}, …]`), one
-    list per script. `extract` keeps a list only when one of its pictures is an article image already
-    found in the page (the gallery's visible first slide): the rest are that gallery's hidden slides."""
+    list per script whose box holds one of the pictures at the document positions `near` (ascending):
+    page-wide app state is never read. `extract` keeps a list only when it also names that picture (the
+    gallery's visible slide): the rest are the gallery's hidden slides."""
     groups: list[list[Found]] = []
     budget, slides = MAX_SCRIPT, 0
     for script in doc.css("script:not([src])"):
         kind = attr(script, "type").lower()
         if kind and "javascript" not in kind and kind != "application/json":
             continue  # JSON-LD is read as structured data; templates are not state
+        box = script_box(script)
+        if box is None:
+            continue
+        start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+        if bisect.bisect_right(near, end) - bisect.bisect_left(near, start) <= 0:
+            continue
         text = script.text(deep=True) or ""
         budget -= len(text)
         if budget < 0 or slides >= MAX_SLIDES:
@@ -347,7 +360,8 @@ def script_slides(doc: Doc, base: str) -> list[list[Found]]:
             continue
         group: list[Found] = []
         for m in _JS_OBJECT.finditer(text):
-            fields = {k.lower(): _js_string(a or b) for k, a, b in _JS_PAIR.findall(m.group(0))}
+            fields = {k.lower(): _js_string(a or b) for k, a, b in _JS_PAIR.findall(m.group(0))
+                      if k.lower() in _JS_KEYS}
             url = next((v for k, v in fields.items() if k in _JS_URL_KEYS and IMAGE_EXT.search(v)
                         and not is_placeholder(v)), "")
             if not url:
