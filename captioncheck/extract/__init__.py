@@ -14,15 +14,21 @@ from pathlib import Path
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
-from captioncheck.extract.credits import LABELS, split_credit
 from captioncheck.extract.context import around, css_selector, text_blocks
+from captioncheck.extract.credits import LABELS, split_credit
 from captioncheck.extract.dom import Doc, attr, visible_lines
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
-from captioncheck.extract.roles import HEADLINE_ALT, article_role, furniture_role, in_article, in_gallery, link_card
+from captioncheck.extract.roles import (
+    HEADLINE_ALT,
+    article_role,
+    furniture_role,
+    in_article,
+    in_gallery,
+    link_card,
+)
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, load_page
-
 
 MAX_PICTURES = 3000
 log = logging.getLogger(__name__)
