@@ -16,7 +16,7 @@ from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import around, css_selector, text_blocks
 from captioncheck.extract.credits import LABELS, split_credit
-from captioncheck.extract.dom import Doc, attr, visible_lines
+from captioncheck.extract.dom import Doc, Node, attr, collapse, visible_lines
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import (
     HEADLINE_ALT,
@@ -128,9 +128,10 @@ def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
 def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Found]:
     """Slides named only in a gallery's script state, when the gallery's visible slide is an article image."""
     article = [f for f in found if f.role in ARTICLE_ROLES]
-    shown = {k: f for f in article for k in imgs.same_picture_keys(f)}
+    groups = imgs.script_slides(doc, base, sorted(doc.index(f.node) for f in article))
+    shown = {k: f for f in article for k in imgs.same_picture_keys(f)} if groups else {}
     out: list[imgs.Found] = []
-    for group in imgs.script_slides(doc, base, sorted(doc.index(f.node) for f in article)):
+    for group in groups:
         box = imgs.script_box(group[0].node)  # the gallery's own box
         visible = [shown[k] for s in group for k in imgs.same_picture_keys(s) if k in shown]
         if box is not None and any(doc.contains(box, f.node) for f in visible):
@@ -145,6 +146,8 @@ def _structured_captions(found: list[imgs.Found], info: PageInfo) -> None:
     credit where the page shows none; its URL goes to the picture's `urls`."""
     from captioncheck.extract.urls import Candidate
 
+    if not any(image.caption or image.credit for image in info.jsonld_images):
+        return
     by_key: dict[str, list[imgs.Found]] = {}
     for f in found:
         for key in imgs.same_picture_keys(f):
@@ -165,7 +168,7 @@ _LEAD_ONLY = r"题图|題圖|头图|頭圖|封面图|(?:header|top|cover|lead)\s
 _ARTICLE_CREDIT = re.compile(
     rf"^[\[(（【]?\s*((?:(?P<lead>{_LEAD_ONLY})|{LABELS})\s*(?:[=:：]|来自|來自|提供|\bby\b)\s*[^\[\]()（）【】]{{2,60}}?)"
     r"\s*[\])）】]?\s*$", re.IGNORECASE)
-MAX_CREDIT_SCAN = 200_000  # characters of the article body read for its closing lines
+MAX_CLOSING_NODES = 200  # nodes of the body read (from its end) for a closing credit line
 
 
 def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
@@ -174,10 +177,8 @@ def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
     pictures = [f for f in found if f.role in ARTICLE_ROLES and not f.credit]
     if not pictures or zones.main is None:
         return
-    captions = {n.mem_id for f in found for n in f.caption_nodes}
-    captions |= {n.mem_id for n in zones.main.css("figure, figcaption")}  # a picture's own credit is not the article's
-    lines = visible_lines(zones.main, limit=MAX_CREDIT_SCAN, exclude=frozenset(captions))
-    for line in lines[-6:]:
+    captions = frozenset(n.mem_id for f in found for n in f.caption_nodes)
+    for line in _closing_lines(doc, zones.main, captions)[-6:]:
         m = _ARTICLE_CREDIT.match(line) if len(line) <= 80 else None
         if m is None:
             continue
@@ -186,6 +187,27 @@ def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
                 f.credit = m.group(1).strip()
                 f.notes.append("credit: article-wide line")
         return
+
+
+def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) -> list[str]:
+    """The last visible lines of the article body, read backwards from its end (a bounded number of
+    nodes, whatever the page's size); figures and captions are left out: their credit is their own."""
+    lines: list[str] = []
+    stack: list[Node] = [main]  # nodes still to read, the one nearest the end on top
+    budget = MAX_CLOSING_NODES
+    while stack and len(lines) < want and budget > 0:
+        node = stack.pop()
+        budget -= 1
+        if node.tag == "-text":
+            text = collapse(node.text_content or "")
+            lines[:0] = [text] if text else []
+        elif node.mem_id in skip or node.tag in ("figure", "figcaption", "script", "style", "noscript", "-comment"):
+            continue
+        elif node is main or doc.text_length(node) > 1000:  # a wrapper: read its children from the end
+            stack.extend([c for c in node.iter(include_text=True)][-MAX_CLOSING_NODES:])
+        else:
+            lines[:0] = visible_lines(node, limit=2000, exclude=skip)
+    return lines
 
 
 def _og_keys(info: PageInfo) -> set[str]:
