@@ -114,12 +114,15 @@ def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
 
     from captioncheck.extract.urls import Candidate
 
-    for url in _og_keys(info):
+    page_urls = _og_keys(info)
+    if not page_urls:
+        return
+    names = [[(imgs.file_key(c.url), unquote(c.url)) for c in f.cands] for f in found]  # once per picture
+    for url in page_urls:
         key = imgs.file_key(url)
         bare = url.split("://", 1)[-1]  # an image proxy (thumbor, cloudimg) embeds the original in its own URL
-        for f in found:
-            same = any((key and imgs.file_key(c.url) == key) or (len(bare) > 20 and bare in unquote(c.url))
-                       for c in f.cands)
+        for f, named in zip(found, names):
+            same = any((key and name == key) or (len(bare) > 20 and bare in plain) for name, plain in named)
             if same and all(c.url != url for c in f.cands):
                 f.cands.append(Candidate(url, "meta"))
                 break
@@ -228,6 +231,10 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
                 f.notes.append(f"caption: {hit.how}")
             if not f.caption and f.alt and "caption in attributes" in f.notes:
                 f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
+            own = attr(f.node, "data-caption") or attr(f.node, "data-description")
+            if not (f.caption or f.credit) and own and not own.startswith(("http", "/")):
+                f.caption, f.credit = split_credit(own)  # a slide whose caption JS shows from its <img>
+                f.notes.append("caption: data-caption")
         if f.alt and same_title(f.alt, title):
             f.notes.append(HEADLINE_ALT)  # the article's own picture: the headline is its alt text
         role = furniture_role(f, doc, zones, page_url)

@@ -154,6 +154,10 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
         last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
                       and _last_child(root) == node.mem_id)
+        # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
+        last_block = last_block or (node.parent is not None and node.parent.mem_id == root.mem_id
+                                    and node.tag in _CREDIT_BLOCKS and _first_child(root) == node.mem_id
+                                    and bool(_CREDIT_LINE.match(text)))
         if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
                        for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
@@ -169,6 +173,13 @@ def _last_child(root: Node) -> int | None:
     """mem_id of the last child element holding text, when the root has more than one such child."""
     with_text = [c for c in itertools.islice(root.iter(include_text=False), 12) if (c.text(deep=True) or "").strip()]
     return with_text[-1].mem_id if len(with_text) > 1 else None
+
+
+def _first_child(root: Node) -> int | None:
+    """mem_id of the root's first child element, when nothing but whitespace comes before it and text follows."""
+    children = [c for c in itertools.islice(root.iter(include_text=True), 24)
+                if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
+    return children[0].mem_id if len(children) > 1 and children[0].tag != "-text" else None
 
 
 def _inside(node: Node, outer: Node) -> bool:

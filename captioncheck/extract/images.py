@@ -228,10 +228,13 @@ def file_key(url: str) -> str:
 _RENDITION = re.compile(r"(?:[-_][swhcq]\d{2,4})+$", re.IGNORECASE)
 
 
-def variant_key(url: str) -> str:
+def variant_key(url: str, key: str | None = None) -> str:
     """The picture's name without its rendition suffixes and extension, when it is long enough to be
-    unique ("ap_16342669033405-ec3bdb8a…-s1800-c85.webp" and "…-s1200.jpg" are one photo); else ""."""
-    key = file_key(url)
+    unique ("ap_16342669033405-ec3bdb8a…-s1800-c85.webp" and "…-s1200.jpg" are one photo); else "".
+    `key` is the URL's `file_key` when the caller has it already."""
+    key = file_key(url) if key is None else key
+    if not key:
+        return ""
     stem = re.sub(r"\.[a-z0-9]{2,5}(?:[?#].*)?$", "", key)
     base = _RENDITION.sub("", stem)
     return f"~{base}" if base != stem and len(base) >= 16 else ""
@@ -380,4 +383,11 @@ def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
 def same_picture_keys(f: Found) -> set[str]:
     """The keys `merge_copies` joins copies of one picture by (URLs, long file names, rendition stems)."""
     keys = {c.url for c in f.cands if not is_placeholder(c.url)}
-    return keys | {k for c in f.cands for k in (file_key(c.url), variant_key(c.url)) if k}
+    for c in f.cands:
+        key = file_key(c.url)
+        if key:
+            keys.add(key)
+            variant = variant_key(c.url, key)
+            if variant:
+                keys.add(variant)
+    return keys

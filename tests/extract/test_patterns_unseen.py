@@ -127,3 +127,11 @@ def test_article_wide_credit_line() -> None:
     # a picture's own credit in its figure never becomes the article's credit line
     bare = next(i for i in _images("sizes-and-names.html", url="https://arabic.example.com/a.html") if "assad" in i.url)
     assert bare.credit == ""
+
+
+def test_credit_as_first_block_and_caption_in_the_img_data_caption() -> None:
+    scooters, boat = _images("credit-first-data-caption.html")
+    assert scooters.credit == "Photo: Adil Boukind Archives Le Journal"
+    assert scooters.caption == "Les entreprises de trottinettes ont enregistré 365 000 déplacements."
+    assert boat.caption == "Wade Bassi stands near his boat at the terminal."
+    assert boat.credit == "Ellen M. Banner / The Times"
