@@ -53,6 +53,8 @@ def _declared_small(f: Found) -> str:
         return "tracking"
     if (w is not None and w < 90) or (h is not None and h < 60):
         return "icon"
+    if w and h and h <= 120 and w >= 3 * h:
+        return "decoration"  # a strip (call-out banner, separator), not a photo
     return ""
 
 
@@ -84,15 +86,23 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
         if not length:
             continue
         if length > 300 or doc.count_images(node) > 1 or doc.link_length(node) < 0.8 * length:
-            return False
-        links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
-        return any(_is_article_link(a, page_url) for a in links[:5])
-    return False
+            break
+        return _links_away(node, doc, page_url)
+    # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
+    card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
+    return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
+            and not card.css_first("h1") and _links_away(card, doc, page_url))
+
+
+def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
+    """Does the box hold a headline-long link to another article?"""
+    links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
+    return any(_is_article_link(a, page_url) for a in links[:5])
 
 
 def _url_role(f: Found, best: str, small: str) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
-    if (_tracker(best) and not f.caption) or small == "tracking":
+    if (_tracker(best) and not f.caption) or small == "tracking" or _beacon(best):
         return "tracking"
     role = _url_furniture(best)
     if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
@@ -104,6 +114,13 @@ def _url_role(f: Found, best: str, small: str) -> str:
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
     return ""
+
+
+def _beacon(url: str) -> bool:
+    """A one- or two-letter GIF that carries its data in the query ("l.gif?a=1.66&d=/2.252"): a beacon,
+    whatever text follows it on the page."""
+    parts = urlsplit(url)
+    return bool(parts.query) and bool(re.fullmatch(r"\w{1,2}\.gif", parts.path.rpartition("/")[2], re.IGNORECASE))
 
 
 def _tracker(url: str) -> bool:
@@ -183,6 +200,9 @@ def _url_small(url: str) -> bool:
             dims = [d for d in (int(m.group(1)), int(m.group(2))) if d]
             if dims and (min(dims) < 60 or max(dims) < 160 or (len(dims) == 2 and min(dims) < 100)):
                 return True
+    m = _URL_SIZES[0].search(url)  # "…_355x100px.png": a strip (call-out banner), not a photo
+    if m and int(m.group(2)) <= 120 and int(m.group(1)) >= 3 * int(m.group(2)):
+        return True
     m = _URL_WIDTH.search(url)
     return bool(m and int(m.group(1)) < 160)
 

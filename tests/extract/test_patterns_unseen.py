@@ -135,3 +135,12 @@ def test_credit_as_first_block_and_caption_in_the_img_data_caption() -> None:
     assert scooters.caption == "Les entreprises de trottinettes ont enregistré 365 000 déplacements."
     assert boat.caption == "Wade Bassi stands near his boat at the terminal."
     assert boat.credit == "Ellen M. Banner / The Times"
+
+
+def test_teaser_module_article_strip_banner_and_beacon_are_furniture() -> None:
+    images = _images("teaser-module-strips-beacons.html", url="https://www.example.de/aktuell/streaming.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["streaming-1200.jpg"]
+    roles = _roles("teaser-module-strips-beacons.html", url="https://www.example.de/aktuell/streaming.html")
+    assert roles["praesident-rede.jpg"] == "teaser"  # a small <article> whose headline links to another story
+    assert roles["assine_topo_noticias_355x100px_A.png"] not in {"lead", "inline"}  # a 355x100 strip
+    assert roles["l.gif?a=1.6604622&d=2.252"] == "tracking"  # whatever text follows it
