@@ -352,9 +352,11 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
-    """A captioned/credited picture just above the body, in the same story container (lead above the title)."""
+    """A captioned/credited (or declared-large) picture just above the body, in the same story container
+    (the lead above the title, a featured image between the headline and the text)."""
     main = zones.main
-    if main is None or not (f.caption or f.credit) or f.index >= zones.main_start:
+    large = (f.width or 0) >= 400 and (f.height or 200) >= 200  # a featured image above the body, uncaptioned
+    if main is None or not (f.caption or f.credit or large) or f.index >= zones.main_start:
         return False
     for depth, story in enumerate(ancestors(main)):
         if depth >= 3 or story.tag in ("body", "html"):

@@ -144,3 +144,9 @@ def test_teaser_module_article_strip_banner_and_beacon_are_furniture() -> None:
     assert roles["praesident-rede.jpg"] == "teaser"  # a small <article> whose headline links to another story
     assert roles["assine_topo_noticias_355x100px_A.png"] not in {"lead", "inline"}  # a 355x100 strip
     assert roles["l.gif?a=1.6604622&d=2.252"] == "tracking"  # whatever text follows it
+
+
+def test_featured_image_above_the_body_in_the_same_story() -> None:
+    images = _images("featured-image.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["cavalieri-990x574-900x400.jpg"]
+    assert images[0].role == "lead"
