@@ -81,7 +81,15 @@ def m003_sighting_context(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX sightings_photo_page ON sightings(photo_id, page_url)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context]
+def m004_removed_photos(conn: sqlite3.Connection) -> None:
+    """A tombstone per removed photo, so that every process's searcher forgets its hashes at its next
+    refresh (rows with a higher id); a photo id is never given again after it was removed."""
+    conn.execute("CREATE TABLE removed_photos (id INTEGER PRIMARY KEY AUTOINCREMENT, photo_id INTEGER NOT NULL, "
+                 "removed_at TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context,
+                                                          m004_removed_photos]
 
 
 def applied(conn: sqlite3.Connection, *, readonly: bool = False) -> list[str]:

@@ -83,7 +83,15 @@ def m003_sighting_context(cur: Any) -> None:
     cur.execute("CREATE UNIQUE INDEX sightings_photo_page ON sightings(photo_id, page_url)")
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context]
+def m004_removed_photos(cur: Any) -> None:
+    """A tombstone per removed photo, read by every searcher's refresh (ids visible in id order: written
+    at commit under the same lock as hashes)."""
+    cur.execute("CREATE TABLE removed_photos (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                "photo_id BIGINT NOT NULL, removed_at TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context,
+                                           m004_removed_photos]
 assert [m.__name__ for m in MIGRATIONS] == [m.__name__ for m in sqlite_migrations.MIGRATIONS], "backends out of step"
 
 

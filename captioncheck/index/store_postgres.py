@@ -43,6 +43,7 @@ from captioncheck.index.store import (
     PhotoRecord,
     sighting_from_row,
     sighting_row,
+    utcnow,
 )
 
 HASH_LOCK = 0x68617368  # pg_advisory_xact_lock key ("hash") serialising hash-id allocation with the commit
@@ -117,6 +118,7 @@ class PostgresStore:
         self._tx: Any = None  # the connection holding the open write transaction
         self._pending_hashes: list[tuple[int, str, str, bytes, int | None]] = []
         self._spilled = False  # some of this transaction's hashes are in the temporary table
+        self._pending_removals: list[int] = []  # photo ids removed in this transaction: tombstones at commit
         self._prepare(create)
         self.pool = _pool(url)
 
@@ -173,16 +175,20 @@ class PostgresStore:
                 return
             conn = self._tx
             try:
-                if self._pending_hashes or self._spilled:
+                if self._pending_hashes or self._spilled or self._pending_removals:
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (HASH_LOCK,))  # held until COMMIT
                     if self._spilled:
                         conn.execute(f"INSERT INTO hashes ({HASH_COLUMNS}) SELECT {HASH_COLUMNS} FROM {SPILL_TABLE} ORDER BY seq")
                     self._copy_pending("hashes")
+                    if self._pending_removals:  # tombstones, visible in id order as hashes are
+                        conn.execute("INSERT INTO removed_photos (photo_id, removed_at) SELECT unnest(%s::bigint[]), %s",
+                                     (self._pending_removals, utcnow()))
                 conn.execute("COMMIT")  # the temporary table empties itself (ON COMMIT DELETE ROWS)
             except psycopg.Error as exc:
                 self.rollback()
                 raise self._error(exc, "commit to") from exc
             self._pending_hashes = []
+            self._pending_removals = []
             self._spilled = False
             self._tx = None
             self.pool.putconn(conn)
@@ -205,6 +211,7 @@ class PostgresStore:
         with self._lock:
             conn, self._tx = self._tx, None
             self._pending_hashes = []
+            self._pending_removals = []
             self._spilled = False
             if conn is not None:
                 try:
@@ -288,7 +295,10 @@ class PostgresStore:
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int:
         wanted = sorted({int(i) for i in ids})
         with self._lock:
-            n = self._write("DELETE FROM photos WHERE id = ANY(%s)", (wanted,)).rowcount if wanted else 0
+            removed = [int(r[0]) for r in self._write("DELETE FROM photos WHERE id = ANY(%s) RETURNING id",
+                                                      (wanted,)).fetchall()] if wanted else []
+            n = len(removed)
+            self._pending_removals.extend(removed)
             gone = set(wanted)
             self._pending_hashes = [h for h in self._pending_hashes if h[0] not in gone]
             if self._spilled and wanted:
@@ -359,6 +369,14 @@ class PostgresStore:
     def latest_hash_id(self, kind: str = "pdq") -> int:
         """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
         return int(self._query("SELECT coalesce(max(id), 0) FROM hashes WHERE kind = %s", (kind,))[0][0])
+
+    def removed_after(self, after_id: int) -> list[tuple[int, int]]:
+        """(tombstone id, photo id) of the photos removed after tombstone `after_id`, oldest first."""
+        return [(int(a), int(b)) for a, b in self._query(
+            "SELECT id, photo_id FROM removed_photos WHERE id > %s ORDER BY id", (after_id,))]
+
+    def latest_removal_id(self) -> int:
+        return int(self._query("SELECT coalesce(max(id), 0) FROM removed_photos")[0][0])
 
     def index_id(self) -> str:
         """A random id made with the database: tells a rebuilt database from the one cached in memory."""

@@ -39,7 +39,7 @@ def test_missing_migration_is_applied_on_open(tmp_path: Path) -> None:
             open_index(path, readonly=True)
     path.chmod(0o644)
     idx = open_index(path, readonly=True)  # writable: upgraded once, then read
-    assert idx.stats()["schema"] == "m003_sighting_context"
+    assert idx.stats()["schema"] == "m004_removed_photos"
     idx.close()
 
 

@@ -40,7 +40,7 @@ def test_older_schema_is_upgraded_and_duplicate_sightings_folded(pg_url: str) ->
                             [("https://a.example/1", "later", "2021"), ("https://a.example/1", "first", "2020"),
                              ("https://b.example/", "b", "2022")])
     with open_index(pg_url, readonly=True) as idx:  # read-only open upgrades once, as with SQLite
-        assert idx.stats()["schema"] == "m003_sighting_context"
+        assert idx.stats()["schema"] == "m004_removed_photos"
         found = idx.store.sightings([1])[1]
     assert [(s.page_url, s.caption, s.seen_at) for s in found] == [("https://a.example/1", "first", "2020"),
                                                                    ("https://b.example/", "b", "2022")]
