@@ -100,7 +100,15 @@ class PhotoStore(Protocol):
 
     def find_sha256(self, sha256: str) -> int | None: ...
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
-    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None: ...
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None:
+        """Fill the empty metadata fields of a photo (or overwrite them with the non-empty values given)."""
+        with self._lock:
+            update = merge_meta_sql(photo_id, meta, overwrite=overwrite, mark="?")
+            if update:
+                self._write(*update)
+            if commit:
+                self.commit()
+
     def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
@@ -436,6 +444,19 @@ class SQLiteStore:
                 self.conn.close()
 
 
+def merge_meta_sql(photo_id: int, meta: dict[str, str], *, overwrite: bool, mark: str) -> tuple[str, tuple[Any, ...]] | None:
+    """The one UPDATE (both backends; `mark`: the driver's placeholder, "?" or "%s") that fills the empty metadata
+    fields of a photo with the non-empty values in `meta` (or overwrites them), and makes it curated where
+    meta["origin"] says so; None when there is nothing to change."""
+    values = [(k, v) for k, v in meta.items() if k in META_FIELDS and v]
+    sets = [f"{k} = {mark}" if overwrite else f"{k} = CASE WHEN {k} = '' THEN {mark} ELSE {k} END" for k, _ in values]
+    if meta.get("origin") == "curated":
+        sets.append("origin = 'curated'")
+    if not sets:
+        return None
+    return f"UPDATE photos SET {', '.join(sets)} WHERE id = {mark}", (*(v for _, v in values), photo_id)
+
+
 def sighting_row(sighting: Sighting) -> tuple[str, ...]:
     """A sighting as stored: SIGHTING_COLUMNS in order, countries as "FR,IR"."""
     data = sighting.model_dump()
@@ -463,5 +484,5 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
-__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "sighting_from_row", "sighting_row",
-           "utcnow"]
+__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "merge_meta_sql", "sighting_from_row",
+           "sighting_row", "utcnow"]
