@@ -167,11 +167,14 @@ def test_refresh_at_most_every_interval_or_on_demand(index_spec, make_photo, mak
         assert [m.photo_id for m in idx.search(make_photo(10))] == [own]  # own write: no wait
         data = make_jpeg(make_photo(11))
         rows = H.index_hashes(H.decode(data))
+        synced = time.monotonic()
         idx.sync(force=True)
         other = idx.store.add_photo(PhotoRecord(id=0, sha256=H.sha256(data), size=len(data), added_at=utcnow()), rows)
         fresh = idx.freshness()
         assert fresh["latest_generation"] > fresh["generation"] and fresh["lag_s"] is not None and fresh["refresh_s"] == 0.5
-        assert idx.search(make_photo(11)) == []  # loaded less than 0.5 s ago: not yet
+        found = idx.search(make_photo(11))
+        if time.monotonic() - synced < 0.5:  # loaded less than 0.5 s ago: not yet (a busy machine may take longer)
+            assert found == []
         time.sleep(0.6)
         assert [m.photo_id for m in idx.search(make_photo(11))] == [other]
         assert idx.freshness()["lag_s"] == 0.0
