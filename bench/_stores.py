@@ -115,6 +115,23 @@ def available_gb() -> float:
     return info["MemAvailable"] / 2**20
 
 
+def report(out: dict[str, list[dict[str, Any]]], common: dict[str, Any], measured: dict[str, Any]) -> None:
+    """Record and print one store's figures at one size as soon as they are measured (a long run cut short keeps
+    what it measured); a JSON line follows the readable one."""
+    import json
+    import os
+
+    r = {**common, **measured, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    if r.get("first_load_s") and r.get("searchable_hashes"):
+        r["first_load_us_per_pdq_row"] = round(1e6 * r["first_load_s"] / r["searchable_hashes"], 1)
+    out[r["backend"]].append(r)
+    text = (f"first load {r['first_load_s']} s | look-up near p50 {r['near']['p50_ms']} ms p99 {r['near']['p99_ms']} ms, "
+            f"unrelated p50 {r['random']['p50_ms']} ms p99 {r['random']['p99_ms']} ms | refresh of "
+            f"{r['refresh_rows']:,} new PDQ rows {r['refresh_ms']} ms") if "near" in r else r.get("skipped", "")
+    print(f"{r['backend']:>10} {r['photos']:>9,} photos: insert {r['insert_photos_per_s']} photos/s | {text}", flush=True)
+    print(json.dumps({"bench": "index_backends_row", **r}), flush=True)
+
+
 def compare_stores(specs: dict[str, Any], sizes: list[int], args: Any) -> dict[str, list[dict[str, Any]]]:
     from captioncheck.index import open_index
 
@@ -135,15 +152,22 @@ def compare_stores(specs: dict[str, Any], sizes: list[int], args: Any) -> dict[s
         added = max(0, size - have)
         secs = grow(writers, have, added)
         have += added
+        common = {name: {"backend": name, "photos": size, "hash_rows": size * ROWS_PER_PHOTO,
+                         "bulk_fill_photos": n_fill, "bulk_fill_s": round(fill_s[name], 1),
+                         "bulk_fill_rows_per_s": round(n_fill * ROWS_PER_PHOTO / fill_s[name]) if n_fill else None,
+                         "insert_sample_photos": added, "insert_photos_per_s": round(added / secs[name], 1) if added else None,
+                         "insert_rows_per_s": round(added * ROWS_PER_PHOTO / secs[name]) if added else None}
+                  for name in specs}
         need_gb = have * len(VARIANTS) * SEARCHER_BYTES_PER_ROW / 2**30
         budget = args.memory_gb or 0.7 * available_gb()
-        groups = [list(specs)] if 2 * need_gb <= budget else [[n] for n in specs]
+        groups = [list(specs)] if 2 * need_gb <= budget else [[n] for n in sorted(specs, key=lambda n: n != "postgresql")]
         new_photos = max(1, args.refresh_rows // len(VARIANTS))
         results: dict[str, dict[str, Any]] = {}
         for group in groups:
             if need_gb > budget:
                 for name in group:
                     results[name] = {"skipped": f"a searcher needs ~{need_gb:.1f} GB, {budget:.1f} GB available"}
+                    report(out, common[name], results[name])
                 continue
             readers, load, baseline_load = {}, {}, {}
             for name in group:
@@ -179,19 +203,10 @@ def compare_stores(specs: dict[str, Any], sizes: list[int], args: Any) -> dict[s
                 if name in baseline_load:
                     results[name]["first_load_s_correlated_subquery"] = round(baseline_load[name], 1)
                 reader.close()
+                report(out, common[name], results[name])
             del readers
             gc.collect()
         have += new_photos
-        for name in specs:
-            r = {"backend": name, "photos": size, "hash_rows": size * ROWS_PER_PHOTO, "bulk_fill_s": round(fill_s[name], 1),
-                 "insert_sample_photos": added, "insert_photos_per_s": round(added / secs[name], 1) if added else None,
-                 "insert_rows_per_s": round(added * ROWS_PER_PHOTO / secs[name]) if added else None, **results[name]}
-            out[name].append(r)
-            print(f"{name:>10} {size:>9,} photos: insert {r['insert_photos_per_s']} photos/s | "
-                  + (f"first load {r['first_load_s']} s | look-up near p50 {r['near']['p50_ms']} ms p99 {r['near']['p99_ms']} ms, "
-                     f"unrelated p50 {r['random']['p50_ms']} ms p99 {r['random']['p99_ms']} ms | refresh of "
-                     f"{r['refresh_rows']:,} new PDQ rows {r['refresh_ms']} ms" if "near" in r else r.get("skipped", "")),
-                  flush=True)
     for w in writers.values():
         w.close()
     return out

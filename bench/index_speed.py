@@ -49,6 +49,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -232,6 +233,7 @@ def ingest_rate(n: int) -> dict[str, object]:
 def compare_backends(args: argparse.Namespace) -> None:
     """SQLite next to PostgreSQL in the same run; the last line is one JSON object."""
     sizes = sorted(int(x) for x in args.photos.split(","))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout`: stop the server and delete the files
     server = None
     with tempfile.TemporaryDirectory() as tmp:
         url = args.pg_url

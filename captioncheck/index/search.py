@@ -126,7 +126,8 @@ class HashSearcher:
             for v in dict.fromkeys(variants):
                 if v not in self._variants:
                     self._variants.append(v)
-            codes = np.array([self._variants.index(v) for v in variants], np.int16)
+            code_of = {v: i for i, v in enumerate(self._variants)}  # (list.index per row: 10% of a first load)
+            codes = np.array([code_of[v] for v in variants], np.int16)
             qual = np.array([100 if q is None else q for q in quality], np.int8) if quality is not None \
                 else np.full(len(bits), 100, np.int8)
             self._append(np.hstack([bits, aux_arr]), np.asarray(photo_ids, np.int64), codes, has_aux, qual)
