@@ -131,6 +131,7 @@ class PostgresStore:
         # the open transaction's writes, replayed after a deadlock (None once too large to keep: spilled)
         self._journal: list[tuple[str, tuple[Any, ...], Any]] | None = []
         self._depth = 0  # > 0 inside a journaled write (its nested writes are part of it)
+        self._new_ids: set[int] = set()  # photos inserted (not merged) by the open transaction
         self.remapped: dict[int, int] = {}  # a photo id given out, merged by a replay into another writer's photo
         self._prepare(create)
         self.pool = _pool(url)
@@ -231,10 +232,11 @@ class PostgresStore:
                                       "run it again (photos already added are merged)") from exc
             time.sleep(min(1.6, 0.05 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5))
             journal, self._journal = self._journal or [], []
+            new_ids, self._new_ids = self._new_ids, set()
             try:
                 for name, args, result in journal:
                     if name == "_add_photo":  # the id given out before, unless the same bytes were added meanwhile
-                        again = self._add_photo(*args, photo_id=result)
+                        again = self._add_photo(*args, photo_id=result if result in new_ids else None)
                         if again != result:
                             self.remapped[result] = again
                     else:
@@ -242,14 +244,14 @@ class PostgresStore:
                     self._journal.append((name, args, result))
                 return
             except _Retry as retry:
-                self._journal = journal
+                self._journal, self._new_ids = journal, new_ids
                 exc, attempt = retry, attempt + 1
 
     def _abort(self) -> None:
         """Roll the open transaction back but keep its journal (to replay it)."""
-        journal = self._journal
+        journal, new_ids = self._journal, self._new_ids
         self.rollback()
-        self._journal = journal
+        self._journal, self._new_ids = journal, new_ids
 
     def commit(self) -> None:
         with self._lock:
@@ -289,6 +291,7 @@ class PostgresStore:
             self._pending_removals = []
             self._spilled = False
             self._journal = []
+            self._new_ids = set()
             self._tx = None
             self.pool.putconn(conn)
 
@@ -314,6 +317,7 @@ class PostgresStore:
             self._pending_removals = []
             self._spilled = False
             self._journal = []
+            self._new_ids = set()
             if conn is not None:
                 try:
                     conn.execute("ROLLBACK")
@@ -356,6 +360,7 @@ class PostgresStore:
                           "ON CONFLICT (sha256) DO NOTHING RETURNING id", values).fetchone()
         if row is not None:
             photo_id = int(row[0])
+            self._new_ids.add(photo_id)
             self._pending_hashes.extend((photo_id, h.kind, h.variant, h.bits, h.quality) for h in hashes)
             if len(self._pending_hashes) >= SPILL_ROWS:
                 try:
