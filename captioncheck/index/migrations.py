@@ -93,6 +93,7 @@ def m004_removed_photos(conn: sqlite3.Connection) -> None:
     refresh (rows with a higher id); a photo id is never given again after it was removed."""
     conn.execute("CREATE TABLE removed_photos (id INTEGER PRIMARY KEY AUTOINCREMENT, photo_id INTEGER NOT NULL, "
                  "removed_at TEXT NOT NULL)")
+    conn.execute("CREATE INDEX removed_photos_photo ON removed_photos(photo_id)")  # max(photo_id) at each insert
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context,
