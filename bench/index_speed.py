@@ -29,16 +29,17 @@ Ingest rate is measured by adding generated 1200x800 JPEG photos with `index add
 run, the previous one (legacy_hash_image: a PIL crop + pdqhash + imagehash per window); besides
 wall-clock images/s it reports CPU ms per image over all processes, i.e. the rate on free cores.
 
-    python bench/index_speed.py --backend postgresql [--photos 10000,100000] [--pg-url URL]
+    python bench/index_speed.py --backend postgresql [--photos 100000,1000000] [--pg-url URL]
 
 compares the two stores in the same run (a throw-away PostgreSQL server is started when no
 --pg-url is given), per size of index in *photos* (each stored as in the index: 49 PDQ + 49 aux +
-3 small hashes, random bits): the insert rate (photos/s through PhotoIndex.add_hashed, committed
-in batches of 500 as `index import` does), the first load of every hash into a process's searcher,
-the look-up p50/p99 of a hashed image (PhotoIndex.search_hashes: QUERY_HASHES query hashes, the searcher,
-then the matched photos' records and sightings from the store; near-duplicates of stored photos
-and unrelated hashes), and the cost of a refresh that brings in 10k new PDQ rows written by
-another process.
+3 small hashes, random bits; filled in bulk by bench/_index_fill.py up to the size less the
+insert sample): the insert rate (photos/s through PhotoIndex.add_hashed on --insert-sample photos
+added on top, committed in batches of 500 as `index import` does), the first load of every hash
+into a new process's searcher, the look-up p50/p99 of a hashed image (PhotoIndex.search_hashes:
+20 query hashes, the searcher, then the matched photos' records and sightings from the store;
+near-duplicates of stored photos and unrelated hashes), and the cost of a refresh that brings in
+10k new PDQ rows written by another process (bench/_stores.py). Progress goes to stderr.
 The last line printed is one JSON object.
 """
 
@@ -48,6 +49,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -56,9 +58,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from captioncheck.index.hashes import CROP_WINDOWS  # noqa: E402
-from captioncheck.index.photoindex import FULL_THRESHOLD, MATCH_THRESHOLD, WINDOW_THRESHOLD  # noqa: E402
-from captioncheck.index.search import HashSearcher  # noqa: E402
+from captioncheck.index.hashes import CROP_WINDOWS
+from captioncheck.index.photoindex import (
+    FULL_THRESHOLD,
+    MATCH_THRESHOLD,
+    WINDOW_THRESHOLD,
+)
+from captioncheck.index.search import HashSearcher
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stores import compare_stores
 
 QUERY_HASHES = 20  # a screenshot-like query: 11 PDQ + aux, 9 smooth
 SMALL_QUERY = 12  # a photo without borders: 7 PDQ + aux, 5 smooth
@@ -221,126 +230,10 @@ def ingest_rate(n: int) -> dict[str, object]:
             "speedup": round(out["current"]["images_per_s"] / out["previous"]["images_per_s"], 1)}  # type: ignore[index]
 
 
-def _photo_rows(rng: np.random.Generator, n: int) -> list[list[object]]:
-    """Hash rows of n random photos, shaped as the index stores them (per photo 49 PDQ + 49 aux + 3 small)."""
-    from captioncheck.index.hashes import SMALL_KINDS, HashRow
-
-    pdq = rng.integers(0, 256, (n, len(VARIANTS), 32), dtype=np.uint8)
-    aux = rng.integers(0, 256, (n, len(VARIANTS), 16), dtype=np.uint8)
-    small = rng.integers(0, 256, (n, len(SMALL_KINDS), 8), dtype=np.uint8)
-    out: list[list[object]] = []
-    for i in range(n):
-        rows: list[object] = []
-        for j, v in enumerate(VARIANTS):
-            rows += [HashRow("pdq", v, pdq[i, j].tobytes(), 100), HashRow("aux", v, aux[i, j].tobytes())]
-        rows += [HashRow(k, "full", small[i, j].tobytes()) for j, k in enumerate(SMALL_KINDS)]
-        out.append(rows)
-    return out
-
-
-def _add_batch(index: object, start: int, rows: list[list[object]]) -> float:
-    """Add photos start.. (one committed batch); seconds taken."""
-    from captioncheck.index.photoindex import PhotoMeta
-
-    t = time.perf_counter()
-    for i, r in enumerate(rows):
-        index.add_hashed(f"{start + i:064x}", 100_000, (1200, 800), r, PhotoMeta(caption=f"photo {start + i}"),  # type: ignore[attr-defined]
-                         commit=False)
-    index.commit()  # type: ignore[attr-defined]
-    return time.perf_counter() - t
-
-
-def _grow(writers: dict[str, object], first: int, n: int, rng: np.random.Generator, batch: int = 500
-          ) -> tuple[dict[str, float], list[tuple[bytes, bytes]]]:
-    """Add the same photos first..first+n-1 to every store, batch by batch in turn (both see the same load
-    on a shared machine); (seconds per store, the full-image (pdq, aux) hashes of a sample)."""
-    secs = dict.fromkeys(writers, 0.0)
-    sample: list[tuple[bytes, bytes]] = []
-    for start in range(first, first + n, batch):
-        rows = _photo_rows(rng, min(batch, first + n - start))
-        for name, index in writers.items():
-            secs[name] += _add_batch(index, start, rows)
-        sample += [(r[0].bits, r[1].bits) for r in rows[:: max(1, len(rows) // 25)]]  # type: ignore[attr-defined]
-    return secs, sample
-
-
-def _query(rng: np.random.Generator, sample: list[tuple[bytes, bytes]], kind: str) -> list[object]:
-    """6 query hashes of an image: one near a stored photo's (or unrelated), the other regions unrelated."""
-    from captioncheck.index.hashes import QueryHash
-
-    if kind == "near":
-        pdq, aux = sample[int(rng.integers(0, len(sample)))]
-        pdq = near(rng, np.frombuffer(pdq, np.uint8), int(rng.integers(0, 30))).tobytes()
-    else:
-        pdq, aux = rng.integers(0, 256, 32, np.uint8).tobytes(), rng.integers(0, 256, 16, np.uint8).tobytes()
-    qs: list[object] = [QueryHash("full", "", pdq, 100, aux)]
-    qs += [QueryHash("trim" if i < 3 else "block", "mirror" if i % 2 else "", rng.integers(0, 256, 32, np.uint8).tobytes(),
-                     100, rng.integers(0, 256, 16, np.uint8).tobytes()) for i in range(QUERY_HASHES - 1)]
-    return qs
-
-
-def compare_stores(specs: dict[str, str | Path], sizes: list[int], n_queries: int, refresh_rows: int) -> dict[str, list[dict[str, object]]]:
-    """Insert rate, first load, look-up p50/p99 and refresh cost of each store at growing sizes (in photos).
-    Inserts alternate between the stores batch by batch and look-ups query by query, so that both
-    are timed under the same load."""
-    from captioncheck.index import open_index
-    from captioncheck.index.search import HashSearcher
-
-    rng = np.random.default_rng(7)
-    writers = {name: open_index(spec, refresh_s=3600) for name, spec in specs.items()}
-    out: dict[str, list[dict[str, object]]] = {name: [] for name in specs}
-    have = 0
-    per_photo = len(VARIANTS)
-    for size in sizes:
-        secs, sample = _grow(writers, have, size - have, rng)
-        added, have = size - have, size
-        readers, load = {}, {}
-        for name, spec in specs.items():
-            reader = open_index(spec, readonly=True, refresh_s=3600)
-            reader.searcher = HashSearcher()  # as in a new process: every hash loaded once
-            reader._fresh = type(reader._fresh)(3600)
-            t = time.perf_counter()
-            reader.sync(force=True)
-            load[name] = time.perf_counter() - t
-            readers[name] = reader
-        times: dict[tuple[str, str], list[float]] = {}
-        found: dict[tuple[str, str], int] = {}
-        for i in range(2 * n_queries):
-            kind = "near" if i % 2 == 0 else "random"
-            qs = _query(rng, sample, kind)
-            for name, reader in readers.items():
-                t = time.perf_counter()
-                hits = reader.search_hashes(qs)  # type: ignore[arg-type]
-                times.setdefault((name, kind), []).append(time.perf_counter() - t)
-                found[(name, kind)] = found.get((name, kind), 0) + bool(hits)
-        new_photos = max(1, refresh_rows // per_photo)
-        _grow(writers, have, new_photos, rng)  # "another process" adds ~10k PDQ rows
-        have += new_photos
-        for name, reader in readers.items():
-            t = time.perf_counter()
-            reader.sync(force=True)
-            refresh = time.perf_counter() - t
-            looks = {kind: {"p50_ms": pct(times[(name, kind)], 50), "p99_ms": pct(times[(name, kind)], 99),
-                            "found": round(found[(name, kind)] / n_queries, 3)} for kind in ("near", "random")}
-            r = {"backend": name, "photos": size, "hash_rows": size * (2 * per_photo + 3),
-                 "insert_photos_per_s": round(added / secs[name], 1),
-                 "insert_rows_per_s": round(added * (2 * per_photo + 3) / secs[name]),
-                 "first_load_s": round(load[name], 2), "searchable_hashes": len(reader.searcher), **looks,
-                 "refresh_rows": new_photos * per_photo, "refresh_ms": round(refresh * 1000, 1)}
-            reader.close()
-            print(f"{name:>10} {size:>9,} photos: insert {r['insert_photos_per_s']} photos/s ({r['insert_rows_per_s']:,} rows/s)"
-                  f" | first load {r['first_load_s']} s | look-up near p50 {looks['near']['p50_ms']} ms p99 "
-                  f"{looks['near']['p99_ms']} ms, unrelated p50 {looks['random']['p50_ms']} ms p99 {looks['random']['p99_ms']} ms"
-                  f" | refresh of {r['refresh_rows']:,} new PDQ rows {r['refresh_ms']} ms", flush=True)
-            out[name].append(r)
-    for w in writers.values():
-        w.close()
-    return out
-
-
 def compare_backends(args: argparse.Namespace) -> None:
     """SQLite next to PostgreSQL in the same run; the last line is one JSON object."""
     sizes = sorted(int(x) for x in args.photos.split(","))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout`: stop the server and delete the files
     server = None
     with tempfile.TemporaryDirectory() as tmp:
         url = args.pg_url
@@ -356,20 +249,19 @@ def compare_backends(args: argparse.Namespace) -> None:
 
             with psycopg.connect(url) as conn:
                 pg_version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-            out = compare_stores({"sqlite": Path(tmp) / "bench.sqlite", "postgresql": url}, sizes, args.queries,
-                                 args.refresh_rows)
+            out = compare_stores({"sqlite": Path(tmp) / "bench.sqlite", "postgresql": url}, sizes, args)
         finally:
             if server is not None:
                 server.stop()
-    ratios = [{"photos": s["photos"], "insert_pg_over_sqlite": round(p["insert_photos_per_s"] / s["insert_photos_per_s"], 2),  # type: ignore[operator]
-               "first_load_pg_over_sqlite": round(p["first_load_s"] / s["first_load_s"], 2),  # type: ignore[operator]
-               "lookup_p50_pg_over_sqlite": round(p["near"]["p50_ms"] / s["near"]["p50_ms"], 2)}  # type: ignore[index]
-              for s, p in zip(out["sqlite"], out["postgresql"])]
+    ratios = [{"photos": s["photos"], "insert_pg_over_sqlite": round(p["insert_photos_per_s"] / s["insert_photos_per_s"], 2),
+               "first_load_pg_over_sqlite": round(p["first_load_s"] / s["first_load_s"], 2),
+               "lookup_p50_pg_over_sqlite": round(p["near"]["p50_ms"] / s["near"]["p50_ms"], 2)}
+              for s, p in zip(out["sqlite"], out["postgresql"]) if "near" in s and "near" in p and s["insert_photos_per_s"]]
     for r in ratios:
         print(f"{r['photos']:>9,} photos, PostgreSQL/SQLite: insert rate x{r['insert_pg_over_sqlite']}, first load time "
               f"x{r['first_load_pg_over_sqlite']}, near look-up p50 x{r['lookup_p50_pg_over_sqlite']}")
     print(json.dumps({"bench": "index_backends", "postgresql": redact(url) if args.pg_url else f"throw-away {pg_version}",
-                      "batch": 500, "results": out, "ratios": ratios}))
+                      "batch": 500, "load_average": os.getloadavg(), "results": out, "ratios": ratios}))
 
 
 def main() -> None:
@@ -380,9 +272,15 @@ def main() -> None:
     ap.add_argument("--ingest", type=int, default=240, help="photos to ingest (0: skip)")
     ap.add_argument("--backend", choices=["memory", "postgresql"], default="memory",
                     help="memory: the searcher alone (above); postgresql: the stores, SQLite next to PostgreSQL")
-    ap.add_argument("--photos", default="10000,100000", help="with --backend postgresql: index sizes in photos")
+    ap.add_argument("--photos", default="100000,1000000", help="with --backend postgresql: index sizes in photos")
     ap.add_argument("--pg-url", default="", help="with --backend postgresql: an empty database (default: a throw-away server)")
     ap.add_argument("--refresh-rows", type=int, default=10_000, help="new PDQ rows loaded by the timed refresh")
+    ap.add_argument("--insert-sample", type=int, default=2000,
+                    help="with --backend postgresql: photos per size added through the real add path (the rest in bulk)")
+    ap.add_argument("--baseline-max", type=int, default=100_000,
+                    help="up to this size, also time SQLite's first load with the correlated sub-query used before")
+    ap.add_argument("--memory-gb", type=float, default=0.0,
+                    help="memory for searchers (default: 70%% of what is available); two readers at once only if both fit")
     args = ap.parse_args()
     if args.backend == "postgresql":
         compare_backends(args)

@@ -7,6 +7,10 @@ Fast and unsafe settings (fsync off): the data is thrown away at the end.
 
     with PgServer.start() as server:           # in a new temp dir, removed by stop()
         url = server.create_database("test1")   # postgresql://postgres@127.0.0.1:PORT/test1
+
+A process killed before stop() (kill -9, a timeout) leaves its server running: each temp dir
+records its owner (pid and start time, `owner.pid`), and start() first stops and deletes the
+servers of owners that are gone (only this module's `captioncheck-pg-` dirs, only with that file).
 """
 
 from __future__ import annotations
@@ -20,6 +24,26 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+PREFIX = "captioncheck-pg-"
+OWNER_FILE = "owner.pid"
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of a process (tells a pid reused by another process), None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name
+
+
+def _owner_gone(workdir: Path) -> bool:
+    try:
+        pid, started = (workdir / OWNER_FILE).read_text().split()
+    except (OSError, ValueError):
+        return False  # no owner recorded (yet, or by an older version): not ours to judge
+    return _start_time(int(pid)) != started
 
 
 def find_bindir() -> Path | None:
@@ -52,8 +76,10 @@ class PgServer:
         if bindir is None:
             raise RuntimeError("PostgreSQL binaries not found; install Debian's postgresql package (scripts/setup.sh)")
         as_postgres = os.geteuid() == 0
+        cls.reap_stale(bindir, as_postgres)
         # its own folder directly under the temp dir: the `postgres` user cannot enter pytest's (0700, root)
-        workdir = Path(tempfile.mkdtemp(prefix="captioncheck-pg-"))
+        workdir = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (workdir / OWNER_FILE).write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")
         datadir = workdir / "pgdata"
         user = "postgres" if as_postgres else os.environ.get("USER", "postgres")
         server = cls(bindir, datadir, free_port(), user, as_postgres)
@@ -68,6 +94,17 @@ class PgServer:
             f.writelines(f"{k} = {v}\n" for k, v in conf.items())
         server._run("pg_ctl", "-D", str(datadir), "-l", str(workdir / "server.log"), "-w", "-t", "60", "start")
         return server
+
+    @classmethod
+    def reap_stale(cls, bindir: Path, as_postgres: bool) -> list[Path]:
+        """Stop and delete the servers left by processes that died without stopping them; the dirs removed."""
+        reaped = []
+        for workdir in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+            if workdir.is_dir() and _owner_gone(workdir):
+                user = "postgres" if as_postgres else os.environ.get("USER", "postgres")
+                cls(bindir, workdir / "pgdata", 0, user, as_postgres).stop()
+                reaped.append(workdir)
+        return reaped
 
     def _run(self, tool: str, *args: str) -> None:
         cmd = [str(self.bindir / tool), *args]

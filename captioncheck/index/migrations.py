@@ -14,15 +14,8 @@ from datetime import UTC, datetime
 
 from captioncheck._exceptions import IndexStoreError
 
-
-def m001_photos_and_hashes(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """CREATE TABLE photos (
-            id INTEGER PRIMARY KEY,
-            sha256 TEXT NOT NULL UNIQUE,
-            size INTEGER NOT NULL,
-            width INTEGER,
-            height INTEGER,
+# the column definitions both backends spell the same way (captioncheck.index.migrations_postgres uses them too)
+PHOTO_FIELDS = """\
             caption TEXT NOT NULL DEFAULT '',
             credit TEXT NOT NULL DEFAULT '',
             creator TEXT NOT NULL DEFAULT '',
@@ -32,7 +25,25 @@ def m001_photos_and_hashes(conn: sqlite3.Connection) -> None:
             place TEXT NOT NULL DEFAULT '',
             license TEXT NOT NULL DEFAULT '',
             origin TEXT NOT NULL DEFAULT 'curated' CHECK (origin IN ('curated', 'seen')),
-            added_at TEXT NOT NULL
+            added_at TEXT NOT NULL"""
+SIGHTING_FIELDS = """\
+            page_url TEXT NOT NULL DEFAULT '',
+            caption TEXT NOT NULL DEFAULT '',
+            credit TEXT NOT NULL DEFAULT '',
+            seen_at TEXT NOT NULL"""
+SIGHTING_CONTEXT = [*(f"ALTER TABLE sightings ADD COLUMN {c} TEXT NOT NULL DEFAULT ''" for c in ("published", "alt", "lang", "countries")),
+                    "ALTER TABLE sightings ADD COLUMN source TEXT NOT NULL DEFAULT 'check'"]
+
+
+def m001_photos_and_hashes(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        f"""CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            width INTEGER,
+            height INTEGER,
+{PHOTO_FIELDS}
         )"""
     )
     conn.execute(
@@ -54,13 +65,10 @@ def m001_photos_and_hashes(conn: sqlite3.Connection) -> None:
 def m002_sightings(conn: sqlite3.Connection) -> None:
     """First-seen registry: every page an image was seen on."""
     conn.execute(
-        """CREATE TABLE sightings (
+        f"""CREATE TABLE sightings (
             id INTEGER PRIMARY KEY,
             photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
-            page_url TEXT NOT NULL DEFAULT '',
-            caption TEXT NOT NULL DEFAULT '',
-            credit TEXT NOT NULL DEFAULT '',
-            seen_at TEXT NOT NULL
+{SIGHTING_FIELDS}
         )"""
     )
     conn.execute("CREATE INDEX sightings_photo ON sightings(photo_id, seen_at)")
@@ -69,9 +77,8 @@ def m002_sightings(conn: sqlite3.Connection) -> None:
 def m003_sighting_context(conn: sqlite3.Connection) -> None:
     """Each sighting keeps the page's own context (publication date, alt, language, countries, source)
     and is stored once per (photo, page): a page checked or archived again adds nothing."""
-    for column in ("published", "alt", "lang", "countries"):
-        conn.execute(f"ALTER TABLE sightings ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-    conn.execute("ALTER TABLE sightings ADD COLUMN source TEXT NOT NULL DEFAULT 'check'")
+    for statement in SIGHTING_CONTEXT:
+        conn.execute(statement)
     conn.execute(  # keep the earliest sighting of each (photo, page)
         "DELETE FROM sightings WHERE id NOT IN ("
         " SELECT (SELECT s2.id FROM sightings s2 WHERE s2.photo_id = s.photo_id AND s2.page_url = s.page_url"
@@ -81,7 +88,16 @@ def m003_sighting_context(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX sightings_photo_page ON sightings(photo_id, page_url)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context]
+def m004_removed_photos(conn: sqlite3.Connection) -> None:
+    """A tombstone per removed photo, so that every process's searcher forgets its hashes at its next
+    refresh (rows with a higher id); a photo id is never given again after it was removed."""
+    conn.execute("CREATE TABLE removed_photos (id INTEGER PRIMARY KEY AUTOINCREMENT, photo_id INTEGER NOT NULL, "
+                 "removed_at TEXT NOT NULL)")
+    conn.execute("CREATE INDEX removed_photos_photo ON removed_photos(photo_id)")  # max(photo_id) at each insert
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_photos_and_hashes, m002_sightings, m003_sighting_context,
+                                                          m004_removed_photos]
 
 
 def applied(conn: sqlite3.Connection, *, readonly: bool = False) -> list[str]:
@@ -92,11 +108,15 @@ def applied(conn: sqlite3.Connection, *, readonly: bool = False) -> list[str]:
 
 def ensure_known(conn: sqlite3.Connection, path: str, *, readonly: bool = False) -> list[str]:
     """The applied migration names; raises when the database is newer than this code."""
-    done = applied(conn, readonly=readonly)
-    unknown = [n for n in done if n not in {m.__name__ for m in MIGRATIONS}]
+    return refuse_unknown(applied(conn, readonly=readonly), MIGRATIONS, path)
+
+
+def refuse_unknown(done: list[str], known: list[Callable[..., None]], where: str) -> list[str]:
+    """`done` (names of applied migrations), unless one is unknown here: a database newer than this code."""
+    unknown = [n for n in done if n not in {m.__name__ for m in known}]
     if unknown:
         raise IndexStoreError(
-            f"index {path} was written by a newer captioncheck (unknown schema migration {unknown[0]}); "
+            f"index {where} was written by a newer captioncheck (unknown schema migration {unknown[0]}); "
             "upgrade captioncheck or use another --index"
         )
     return done

@@ -75,6 +75,7 @@ class Freshness:
     lock: threading.Lock = field(default_factory=threading.Lock)
     synced_at: float = 0.0  # time.monotonic() when the last load started (0: never)
     dirty: bool = True  # this process wrote: load at the next search whatever the interval
+    removal_id: int = 0  # the last tombstone of a removed photo applied to the searcher
 
 
 _FRESHNESS: weakref.WeakKeyDictionary[HashSearcher, Freshness] = weakref.WeakKeyDictionary()
@@ -226,7 +227,10 @@ class PhotoIndex:
         return added
 
     def remove(self, photo_ids: list[int]) -> int:
-        return self.store.remove(photo_ids)
+        """Remove photos; every process's searcher forgets their hashes at its next refresh (tombstones)."""
+        n = self.store.remove(photo_ids)
+        self._fresh.dirty = True
+        return n
 
     def commit(self) -> None:
         self.store.commit()
@@ -295,15 +299,25 @@ class PhotoIndex:
             fresh.synced_at = started
 
     def _load(self) -> None:
-        """Every stored PDQ (and smooth) hash with its aux hash and quality; low quality ones too (pair_class
-        gives them stricter thresholds)."""
-        while True:
-            rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
-            if not rows:
-                return
-            bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
-            self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
-                              last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
+        """Forget the photos removed since the last load (tombstones), then load every stored PDQ (and smooth)
+        hash added since, with its aux hash and quality; low quality ones too (pair_class gives them stricter
+        thresholds). A first load builds the searcher's tables once, at the end."""
+        fresh = self._fresh
+        if not self.searcher.last_row_id:  # nothing loaded yet: removals before now took their hashes with them
+            fresh.removal_id = max(fresh.removal_id, self.store.latest_removal_id())
+        else:
+            gone = self.store.removed_after(fresh.removal_id)
+            if gone:
+                self.searcher.remove(p for _, p in gone)
+                fresh.removal_id = gone[-1][0]
+        with self.searcher.bulk():
+            while True:
+                rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
+                if not rows:
+                    return
+                bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
+                self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
+                                  last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)

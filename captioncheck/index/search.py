@@ -33,6 +33,8 @@ busy 2-core machine; the numpy tables build in seconds and answer in millisecond
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,9 +86,10 @@ class HashSearcher:
         self._n_tabled = 0  # rows[:n_tabled] are in the tables, the rest is the delta
         self._order = np.zeros(0, np.int32)  # the tables one after another: row numbers sorted by key
         self._starts = np.zeros((TABLES, 65537), np.int64)  # per table: slice start of each key in _order
+        self._n_removed = 0  # rows of removed photos still in the buffers (photo id -1), see remove()
 
     def __len__(self) -> int:
-        return self._n
+        return self._n - self._n_removed
 
     def _append(self, rows: np.ndarray, photo_ids: np.ndarray, variants: np.ndarray, has_aux: np.ndarray,
                 quality: np.ndarray) -> None:
@@ -123,7 +126,8 @@ class HashSearcher:
             for v in dict.fromkeys(variants):
                 if v not in self._variants:
                     self._variants.append(v)
-            codes = np.array([self._variants.index(v) for v in variants], np.int16)
+            code_of = {v: i for i, v in enumerate(self._variants)}  # (list.index per row: 10% of a first load)
+            codes = np.array([code_of[v] for v in variants], np.int16)
             qual = np.array([100 if q is None else q for q in quality], np.int8) if quality is not None \
                 else np.full(len(bits), 100, np.int8)
             self._append(np.hstack([bits, aux_arr]), np.asarray(photo_ids, np.int64), codes, has_aux, qual)
@@ -206,6 +210,8 @@ class HashSearcher:
         hits = []
         for r, q, d, p, v, pd, ql in zip(rows.tolist(), qidx.tolist(), dist.tolist(), photo.tolist(), variant.tolist(),
                                          pdq.tolist(), qual.tolist()):
+            if p < 0:  # a removed photo's row
+                continue
             if (r, q) not in seen:  # a row found through several tables is reported once
                 seen.add((r, q))
                 hits.append(Hit(p, self._variants[v], q, d, pd, ql))
@@ -227,6 +233,45 @@ class HashSearcher:
         aux += bc[:, 5]
         return pdq, np.where(self._buf_has_aux[rows], pdq + AUX_WEIGHT * aux, 2 * pdq)
 
+
+    # -- bulk loads and removals (a new process's first load; photos removed by any process)
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Add many rows with one table build at the end, instead of one after every 1% of growth
+        (a first load of 50M rows would otherwise sort the tables a few hundred times)."""
+        saved, self.delta_min = self.delta_min, 1 << 62
+        try:
+            yield
+        finally:
+            self.delta_min = saved
+            with self.lock:
+                if self._n - self._n_tabled > max(saved, self._n_tabled // 100):
+                    self._build_tables()
+
+    def remove(self, photo_ids: Iterable[int]) -> int:
+        """Forget every row of these photos (removed from the store); returns the rows forgotten. Their rows
+        are never returned again and leave memory when they are a quarter of all rows."""
+        ids = np.fromiter((int(i) for i in photo_ids), np.int64)
+        with self.lock:
+            photos = self._buf_photo[: self._n]
+            gone = np.isin(photos, ids[ids >= 0])
+            n = int(gone.sum())
+            photos[gone] = -1
+            self._n_removed += n
+            if self._n_removed > self._n // 4:
+                self._compact()
+        return n
+
+    def _compact(self) -> None:
+        """Drop the rows of removed photos from the buffers and rebuild the tables over the rest."""
+        keep = np.flatnonzero(self._buf_photo[: self._n] >= 0)
+        for name in ("_buf_rows", "_buf_photo", "_buf_variant", "_buf_has_aux", "_buf_quality"):
+            buf = getattr(self, name)
+            buf[: len(keep)] = buf[keep]
+        self._n, self._n_removed, self._n_tabled = len(keep), 0, 0
+        self._order = np.zeros(0, np.int32)
+        if self._n > self.delta_min:
+            self._build_tables()
 
 _SHARED: dict[str, HashSearcher] = {}
 _SHARED_LOCK = threading.Lock()

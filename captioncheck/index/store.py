@@ -40,6 +40,8 @@ META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date",
 SIGHTING_COLUMNS = ("page_url", "seen_at", "published", "caption", "credit", "alt", "lang", "countries", "source")
 PHOTO_COLUMNS = ("id", "sha256", "size", "width", "height", *META_FIELDS, "origin", "added_at")
 BUSY_TIMEOUT_S = 30.0
+NEXT_PHOTO_ID = ("(SELECT max(coalesce((SELECT max(id) FROM photos), 0), "
+                 "coalesce((SELECT max(photo_id) FROM removed_photos), 0)) + 1)")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -98,13 +100,23 @@ class PhotoStore(Protocol):
 
     def find_sha256(self, sha256: str) -> int | None: ...
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int: ...
-    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None: ...
+    def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None:
+        """Fill the empty metadata fields of a photo (or overwrite them with the non-empty values given)."""
+        with self._lock:
+            update = merge_meta_sql(photo_id, meta, overwrite=overwrite, mark="?")
+            if update:
+                self._write(*update)
+            if commit:
+                self.commit()
+
     def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def latest_hash_id(self, kind: str = "pdq") -> int: ...
+    def removed_after(self, after_id: int) -> list[tuple[int, int]]: ...
+    def latest_removal_id(self) -> int: ...
     def index_id(self) -> str: ...
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int: ...
     def stats(self) -> dict[str, Any]: ...
@@ -229,7 +241,9 @@ class SQLiteStore:
         values = [getattr(record, c) for c in cols]
         with self._lock:
             # ON CONFLICT: another process added the same bytes since we looked; merge instead of failing
-            cur = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            # an explicit id past every removed one: a searcher that has not yet forgotten a removed photo's
+            # hashes never takes them for a new photo's
+            cur = self._write(f"INSERT INTO photos (id, {', '.join(cols)}) VALUES ({NEXT_PHOTO_ID}, {', '.join('?' * len(cols))}) "
                               "ON CONFLICT(sha256) DO NOTHING", values)
             if cur.rowcount == 0:
                 existing = self.find_sha256(record.sha256)
@@ -285,7 +299,10 @@ class SQLiteStore:
         with self._lock:
             n = 0
             for pid in ids:
-                n += self._write("DELETE FROM photos WHERE id = ?", (int(pid),)).rowcount
+                gone = self._write("DELETE FROM photos WHERE id = ?", (int(pid),)).rowcount
+                if gone:  # a tombstone: every process's searcher forgets the photo at its next refresh
+                    self._write("INSERT INTO removed_photos (photo_id, removed_at) VALUES (?, ?)", (int(pid), utcnow()))
+                n += gone
             if commit:
                 self.commit()
             return n
@@ -352,21 +369,46 @@ class SQLiteStore:
 
     @_reads
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]:
-        """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id."""
+        """(hash_id, photo_id, variant, bits, quality, aux bits or None) of hashes of one kind with id > after_id.
+
+        Two index scans joined here (by photo and variant), as in the PostgreSQL store: a correlated
+        sub-query per row read every hash row of the photo for each PDQ row (about 100 each)."""
         with self._lock:
-            rows = self.conn.execute(
-                "SELECT h.id, h.photo_id, h.variant, h.bits, h.quality, "
-                "(SELECT a.bits FROM hashes a WHERE a.photo_id = h.photo_id AND a.kind = 'aux' AND a.variant = h.variant) "
-                "FROM hashes h WHERE h.kind = ? AND h.id > ? ORDER BY h.id LIMIT ?",
-                (kind, after_id, limit),
-            ).fetchall()
-        return [(r[0], r[1], r[2], bytes(r[3]), r[4], bytes(r[5]) if r[5] is not None else None) for r in rows]
+            own_tx = not self._in_tx
+            if own_tx:  # one read transaction: both scans see the same snapshot
+                self.conn.execute("BEGIN")
+            try:
+                rows = self.conn.execute("SELECT id, photo_id, variant, bits, quality FROM hashes WHERE kind = ? AND id > ? "
+                                         "ORDER BY id LIMIT ?", (kind, after_id, limit)).fetchall()
+                photo_ids = sorted({r[1] for r in rows})
+                aux: dict[tuple[int, str], bytes] = {}
+                for i in range(0, len(photo_ids), 500):
+                    chunk = photo_ids[i:i + 500]
+                    aux.update(((p, v), bytes(b)) for p, v, b in self.conn.execute(
+                        f"SELECT photo_id, variant, bits FROM hashes WHERE photo_id IN ({','.join('?' * len(chunk))}) "
+                        "AND kind = 'aux'", chunk))
+            finally:
+                if own_tx:
+                    self.conn.execute("COMMIT")
+        return [(r[0], r[1], r[2], bytes(r[3]), r[4], aux.get((r[1], r[2]))) for r in rows]
 
     @_reads
     def latest_hash_id(self, kind: str = "pdq") -> int:
         """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
         with self._lock:
             return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM hashes WHERE kind = ?", (kind,)).fetchone()[0])
+
+    @_reads
+    def removed_after(self, after_id: int) -> list[tuple[int, int]]:
+        """(tombstone id, photo id) of the photos removed after tombstone `after_id`, oldest first."""
+        with self._lock:
+            return [(int(a), int(b)) for a, b in self.conn.execute(
+                "SELECT id, photo_id FROM removed_photos WHERE id > ? ORDER BY id", (after_id,))]
+
+    @_reads
+    def latest_removal_id(self) -> int:
+        with self._lock:
+            return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM removed_photos").fetchone()[0])
 
     @_reads
     def index_id(self) -> str:
@@ -402,6 +444,19 @@ class SQLiteStore:
                 self.conn.close()
 
 
+def merge_meta_sql(photo_id: int, meta: dict[str, str], *, overwrite: bool, mark: str) -> tuple[str, tuple[Any, ...]] | None:
+    """The one UPDATE (both backends; `mark`: the driver's placeholder, "?" or "%s") that fills the empty metadata
+    fields of a photo with the non-empty values in `meta` (or overwrites them), and makes it curated where
+    meta["origin"] says so; None when there is nothing to change."""
+    values = [(k, v) for k, v in meta.items() if k in META_FIELDS and v]
+    sets = [f"{k} = {mark}" if overwrite else f"{k} = CASE WHEN {k} = '' THEN {mark} ELSE {k} END" for k, _ in values]
+    if meta.get("origin") == "curated":
+        sets.append("origin = 'curated'")
+    if not sets:
+        return None
+    return f"UPDATE photos SET {', '.join(sets)} WHERE id = {mark}", (*(v for _, v in values), photo_id)
+
+
 def sighting_row(sighting: Sighting) -> tuple[str, ...]:
     """A sighting as stored: SIGHTING_COLUMNS in order, countries as "FR,IR"."""
     data = sighting.model_dump()
@@ -429,5 +484,5 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
-__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "sighting_from_row", "sighting_row",
-           "utcnow"]
+__all__ = ["META_FIELDS", "SIGHTING_COLUMNS", "PhotoRecord", "PhotoStore", "SQLiteStore", "merge_meta_sql", "sighting_from_row",
+           "sighting_row", "utcnow"]

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import random
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,14 +43,18 @@ from captioncheck.index.store import (
     PHOTO_COLUMNS,
     SIGHTING_COLUMNS,
     PhotoRecord,
+    merge_meta_sql,
     sighting_from_row,
     sighting_row,
+    utcnow,
 )
 
 HASH_LOCK = 0x68617368  # pg_advisory_xact_lock key ("hash") serialising hash-id allocation with the commit
 SPILL_ROWS = 50_000  # hash rows held in memory per open transaction; beyond, parked in a temporary table
 CONNECT_TIMEOUT_S = 10
 HASH_COLUMNS = "photo_id, kind, variant, bits, quality"
+RETRY_SQLSTATES = {"40P01", "40001"}  # deadlock_detected, serialization_failure: the transaction is replayed
+RETRIES = 6  # replays of one transaction before giving up; backoff 0.05 s doubling to 1.6 s, jittered
 SPILL_TABLE = "captioncheck_pending_hashes"
 
 
@@ -104,6 +110,10 @@ def close_pools() -> None:
 atexit.register(close_pools)
 
 
+class _Retry(Exception):
+    """The open transaction was aborted by a deadlock or serialization failure and rolled back: replay it."""
+
+
 class PostgresStore:
     """The shared backend: one PostgreSQL database."""
 
@@ -117,6 +127,12 @@ class PostgresStore:
         self._tx: Any = None  # the connection holding the open write transaction
         self._pending_hashes: list[tuple[int, str, str, bytes, int | None]] = []
         self._spilled = False  # some of this transaction's hashes are in the temporary table
+        self._pending_removals: list[int] = []  # photo ids removed in this transaction: tombstones at commit
+        # the open transaction's writes, replayed after a deadlock (None once too large to keep: spilled)
+        self._journal: list[tuple[str, tuple[Any, ...], Any]] | None = []
+        self._depth = 0  # > 0 inside a journaled write (its nested writes are part of it)
+        self._new_ids: set[int] = set()  # photos inserted (not merged) by the open transaction
+        self.remapped: dict[int, int] = {}  # a photo id given out, merged by a replay into another writer's photo
         self._prepare(create)
         self.pool = _pool(url)
 
@@ -158,32 +174,124 @@ class PostgresStore:
         return self._tx
 
     def _write(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        """Execute one write in the open transaction (a statement from outside the store is journaled alone)."""
+        return self._op("_execute", sql, tuple(params))
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> Any:
         psycopg, _ = _psycopg()
+        try:
+            return self._conn_for_write().execute(sql, params)
+        except psycopg.Error as exc:
+            if getattr(exc, "sqlstate", None) in RETRY_SQLSTATES and self._journal is not None:
+                self._abort()
+                raise _Retry(exc) from exc
+            self.rollback()
+            if getattr(exc, "sqlstate", None) in RETRY_SQLSTATES:
+                raise IndexStoreError(f"a write to PostgreSQL index {self.path} collided with another writer's "
+                                      f"({str(exc).splitlines()[0]}) in a batch too large to replay; its batch was not "
+                                      "written: run it again (photos already added are merged)") from exc
+            raise self._error(exc, "write to") from exc
+
+    # -- deadlocks: two writers adding the same photos in opposite orders lock each other's new rows; PostgreSQL
+    # aborts one transaction, which is replayed from its journal after a jittered, growing pause (the other
+    # has then usually committed, and the replay merges into its photos)
+    def _op(self, name: str, *args: Any) -> Any:
         with self._lock:
+            method = getattr(self, name)
+            if self._depth:  # part of an enclosing write
+                return method(*self._mapped(name, args))
+            self._depth += 1
             try:
-                return self._conn_for_write().execute(sql, tuple(params))
-            except psycopg.Error as exc:
+                for attempt in range(1, RETRIES + 2):
+                    try:
+                        result = method(*self._mapped(name, args))
+                        break
+                    except _Retry as exc:
+                        self._recover(attempt, exc)
+                if self._journal is not None:
+                    self._journal.append((name, args, result))
+                return result
+            finally:
+                self._depth -= 1
+
+    def _mapped(self, name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Arguments with photo ids that a replay merged into another writer's photo replaced."""
+        if not self.remapped or name not in ("_merge_meta", "_add_sighting", "_remove"):
+            return args
+        first = args[0]
+        first = [self.remapped.get(int(i), int(i)) for i in first] if name == "_remove" else self.remapped.get(first, first)
+        return (first, *args[1:])
+
+    def _recover(self, attempt: int, exc: Exception) -> None:
+        """Replay the aborted transaction's journal in a new transaction, retrying a replay that collides too."""
+        while True:
+            if attempt > RETRIES:
                 self.rollback()
-                raise self._error(exc, "write to") from exc
+                raise IndexStoreError(f"a write to PostgreSQL index {self.path} kept colliding with other writers "
+                                      f"({str(exc).splitlines()[0]}, {RETRIES} retries); its batch was not written: "
+                                      "run it again (photos already added are merged)") from exc
+            time.sleep(min(1.6, 0.05 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5))
+            journal, self._journal = self._journal or [], []
+            new_ids, self._new_ids = self._new_ids, set()
+            try:
+                for name, args, result in journal:
+                    if name == "_add_photo":  # the id given out before, unless the same bytes were added meanwhile
+                        again = self._add_photo(*args, photo_id=result if result in new_ids else None)
+                        if again != result:
+                            self.remapped[result] = again
+                    else:
+                        getattr(self, name)(*self._mapped(name, args))
+                    self._journal.append((name, args, result))
+                return
+            except _Retry as retry:
+                self._journal, self._new_ids = journal, new_ids
+                exc, attempt = retry, attempt + 1
+
+    def _abort(self) -> None:
+        """Roll the open transaction back but keep its journal (to replay it)."""
+        journal, new_ids = self._journal, self._new_ids
+        self.rollback()
+        self._journal, self._new_ids = journal, new_ids
 
     def commit(self) -> None:
+        with self._lock:
+            for attempt in range(1, RETRIES + 2):
+                try:
+                    return self._commit()
+                except _Retry as exc:
+                    self._depth += 1
+                    try:
+                        self._recover(attempt, exc)
+                    finally:
+                        self._depth -= 1
+
+    def _commit(self) -> None:
         psycopg, _ = _psycopg()
         with self._lock:
             if self._tx is None:
                 return
             conn = self._tx
             try:
-                if self._pending_hashes or self._spilled:
+                if self._pending_hashes or self._spilled or self._pending_removals:
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (HASH_LOCK,))  # held until COMMIT
                     if self._spilled:
                         conn.execute(f"INSERT INTO hashes ({HASH_COLUMNS}) SELECT {HASH_COLUMNS} FROM {SPILL_TABLE} ORDER BY seq")
                     self._copy_pending("hashes")
+                    if self._pending_removals:  # tombstones, visible in id order as hashes are
+                        conn.execute("INSERT INTO removed_photos (photo_id, removed_at) SELECT unnest(%s::bigint[]), %s",
+                                     (self._pending_removals, utcnow()))
                 conn.execute("COMMIT")  # the temporary table empties itself (ON COMMIT DELETE ROWS)
             except psycopg.Error as exc:
+                if getattr(exc, "sqlstate", None) in RETRY_SQLSTATES and self._journal is not None:
+                    self._abort()
+                    raise _Retry(exc) from exc
                 self.rollback()
                 raise self._error(exc, "commit to") from exc
             self._pending_hashes = []
+            self._pending_removals = []
             self._spilled = False
+            self._journal = []
+            self._new_ids = set()
             self._tx = None
             self.pool.putconn(conn)
 
@@ -200,12 +308,16 @@ class PostgresStore:
                          "variant TEXT, bits BYTEA, quality INTEGER) ON COMMIT DELETE ROWS")
         self._copy_pending(SPILL_TABLE)
         self._spilled = True
+        self._journal = None  # too large to keep for a replay
 
     def rollback(self) -> None:
         with self._lock:
             conn, self._tx = self._tx, None
             self._pending_hashes = []
+            self._pending_removals = []
             self._spilled = False
+            self._journal = []
+            self._new_ids = set()
             if conn is not None:
                 try:
                     conn.execute("ROLLBACK")
@@ -232,70 +344,85 @@ class PostgresStore:
         return int(rows[0][0]) if rows else None
 
     def add_photo(self, record: PhotoRecord, hashes: Iterable[HashRow], *, commit: bool = True) -> int:
+        photo_id = int(self._op("_add_photo", record, list(hashes)))
+        if commit:
+            self.commit()
+        return photo_id
+
+    def _add_photo(self, record: PhotoRecord, hashes: list[HashRow], photo_id: int | None = None) -> int:
+        """Insert a photo (with the id it was given before, when a journal is replayed) or merge into the same bytes'."""
         psycopg, _ = _psycopg()
         cols = [c for c in PHOTO_COLUMNS if c != "id"]
-        with self._lock:
-            row = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
-                              "ON CONFLICT (sha256) DO NOTHING RETURNING id", [getattr(record, c) for c in cols]).fetchone()
-            if row is not None:
-                photo_id = int(row[0])
-                self._pending_hashes.extend((photo_id, h.kind, h.variant, h.bits, h.quality) for h in hashes)
-                if len(self._pending_hashes) >= SPILL_ROWS and not commit:
-                    try:
-                        self._spill()
-                    except psycopg.Error as exc:
-                        self.rollback()
-                        raise self._error(exc, "write to") from exc
-            else:  # another writer added the same bytes meanwhile: merge into its photo, as PhotoIndex does
-                photo_id = self.find_sha256(record.sha256) or 0
-                if record.origin == "curated":
-                    old = self.photos([photo_id])[photo_id]
-                    meta = {k: getattr(record, k) for k in META_FIELDS}
-                    self.merge_meta(photo_id, {**meta, "origin": "curated"}, overwrite=old.origin == "seen", commit=False)
-            if commit:
-                self.commit()
+        values = [getattr(record, c) for c in cols]
+        if photo_id is not None:
+            cols, values = ["id", *cols], [photo_id, *values]
+        row = self._write(f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
+                          "ON CONFLICT (sha256) DO NOTHING RETURNING id", values).fetchone()
+        if row is not None:
+            photo_id = int(row[0])
+            self._new_ids.add(photo_id)
+            self._pending_hashes.extend((photo_id, h.kind, h.variant, h.bits, h.quality) for h in hashes)
+            if len(self._pending_hashes) >= SPILL_ROWS:
+                try:
+                    self._spill()
+                except psycopg.Error as exc:
+                    self.rollback()
+                    raise self._error(exc, "write to") from exc
             return photo_id
+        # another writer added the same bytes meanwhile: merge into its photo, as PhotoIndex does
+        photo_id = self.find_sha256(record.sha256) or 0
+        if record.origin == "curated":
+            old = self.photos([photo_id])[photo_id]
+            meta = {k: getattr(record, k) for k in META_FIELDS}
+            self._merge_meta(photo_id, {**meta, "origin": "curated"}, old.origin == "seen")
+        return photo_id
 
     def merge_meta(self, photo_id: int, meta: dict[str, str], *, overwrite: bool = False, commit: bool = True) -> None:
         """Fill the empty metadata fields of a photo (or overwrite them with the non-empty values given)."""
-        with self._lock:
-            for key, value in meta.items():
-                if key in META_FIELDS and value:
-                    cond = "" if overwrite else f" AND {key} = ''"
-                    self._write(f"UPDATE photos SET {key} = %s WHERE id = %s{cond}", (value, photo_id))
-            if meta.get("origin") == "curated":
-                self._write("UPDATE photos SET origin = 'curated' WHERE id = %s", (photo_id,))
-            if commit:
-                self.commit()
+        self._op("_merge_meta", photo_id, dict(meta), overwrite)
+        if commit:
+            self.commit()
+
+    def _merge_meta(self, photo_id: int, meta: dict[str, str], overwrite: bool) -> None:
+        update = merge_meta_sql(photo_id, meta, overwrite=overwrite, mark="%s")
+        if update:
+            self._write(*update)
 
     def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool:
         """Record one appearance of a photo; False when this (photo, page) was already known (its row then
         keeps the earliest time seen and gains the context it lacked)."""
+        new = bool(self._op("_add_sighting", photo_id, sighting))
+        if commit:
+            self.commit()
+        return new
+
+    def _add_sighting(self, photo_id: int, sighting: Sighting) -> bool:
         fill = ", ".join(f"{c} = CASE WHEN sightings.{c} = '' THEN excluded.{c} ELSE sightings.{c} END"
                          for c in SIGHTING_COLUMNS if c not in ("page_url", "seen_at", "source"))
-        with self._lock:
-            row = self._write(
-                f"INSERT INTO sightings (photo_id, {', '.join(SIGHTING_COLUMNS)}) "
-                f"VALUES (%s, {', '.join(['%s'] * len(SIGHTING_COLUMNS))}) "
-                f"ON CONFLICT (photo_id, page_url) DO UPDATE SET seen_at = LEAST(sightings.seen_at, excluded.seen_at), "
-                f"{fill} RETURNING (xmax = 0)",  # xmax 0: a new row, not an update
-                (photo_id, *sighting_row(sighting)),
-            ).fetchone()
-            if commit:
-                self.commit()
-            return bool(row[0])
+        row = self._write(
+            f"INSERT INTO sightings (photo_id, {', '.join(SIGHTING_COLUMNS)}) "
+            f"VALUES (%s, {', '.join(['%s'] * len(SIGHTING_COLUMNS))}) "
+            f"ON CONFLICT (photo_id, page_url) DO UPDATE SET seen_at = LEAST(sightings.seen_at, excluded.seen_at), "
+            f"{fill} RETURNING (xmax = 0)",  # xmax 0: a new row, not an update
+            (photo_id, *sighting_row(sighting)),
+        ).fetchone()
+        return bool(row[0])
 
     def remove(self, ids: Iterable[int], *, commit: bool = True) -> int:
-        wanted = sorted({int(i) for i in ids})
-        with self._lock:
-            n = self._write("DELETE FROM photos WHERE id = ANY(%s)", (wanted,)).rowcount if wanted else 0
-            gone = set(wanted)
-            self._pending_hashes = [h for h in self._pending_hashes if h[0] not in gone]
-            if self._spilled and wanted:
-                self._write(f"DELETE FROM {SPILL_TABLE} WHERE photo_id = ANY(%s)", (wanted,))
-            if commit:
-                self.commit()
-            return int(n)
+        n = int(self._op("_remove", sorted({int(i) for i in ids})))
+        if commit:
+            self.commit()
+        return n
+
+    def _remove(self, wanted: list[int]) -> int:
+        removed = [int(r[0]) for r in self._write("DELETE FROM photos WHERE id = ANY(%s) RETURNING id",
+                                                  (wanted,)).fetchall()] if wanted else []
+        self._pending_removals.extend(removed)
+        gone = set(wanted)
+        self._pending_hashes = [h for h in self._pending_hashes if h[0] not in gone]
+        if self._spilled and wanted:
+            self._write(f"DELETE FROM {SPILL_TABLE} WHERE photo_id = ANY(%s)", (wanted,))
+        return len(removed)
 
     # -- reads
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]:
@@ -359,6 +486,14 @@ class PostgresStore:
     def latest_hash_id(self, kind: str = "pdq") -> int:
         """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
         return int(self._query("SELECT coalesce(max(id), 0) FROM hashes WHERE kind = %s", (kind,))[0][0])
+
+    def removed_after(self, after_id: int) -> list[tuple[int, int]]:
+        """(tombstone id, photo id) of the photos removed after tombstone `after_id`, oldest first."""
+        return [(int(a), int(b)) for a, b in self._query(
+            "SELECT id, photo_id FROM removed_photos WHERE id > %s ORDER BY id", (after_id,))]
+
+    def latest_removal_id(self) -> int:
+        return int(self._query("SELECT coalesce(max(id), 0) FROM removed_photos")[0][0])
 
     def index_id(self) -> str:
         """A random id made with the database: tells a rebuilt database from the one cached in memory."""

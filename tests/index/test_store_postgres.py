@@ -40,7 +40,7 @@ def test_older_schema_is_upgraded_and_duplicate_sightings_folded(pg_url: str) ->
                             [("https://a.example/1", "later", "2021"), ("https://a.example/1", "first", "2020"),
                              ("https://b.example/", "b", "2022")])
     with open_index(pg_url, readonly=True) as idx:  # read-only open upgrades once, as with SQLite
-        assert idx.stats()["schema"] == "m003_sighting_context"
+        assert idx.stats()["schema"] == "m004_removed_photos"
         found = idx.store.sightings([1])[1]
     assert [(s.page_url, s.caption, s.seen_at) for s in found] == [("https://a.example/1", "first", "2020"),
                                                                    ("https://b.example/", "b", "2022")]
@@ -189,3 +189,93 @@ def test_a_large_transaction_parks_its_hashes_and_commits_them_all(pg_url: str, 
         idx.add_photo(make_jpeg(make_photo(37, (160, 120))), PhotoMeta(), commit=False)
         idx.store.rollback()
         assert idx.stats()["hashes"] == 4 * 101
+
+
+OPPOSITE_WRITER = r"""
+import sys
+from captioncheck.index import open_index, PhotoMeta
+from captioncheck.index.hashes import HashRow
+import numpy as np
+url, order, name = sys.argv[1], [int(x) for x in sys.argv[2].split(",")], sys.argv[3]
+half = len(order) // 2
+
+def rows(seed):
+    rng = np.random.default_rng(seed)
+    return [HashRow("pdq", "full", rng.integers(0, 256, 32, np.uint8).tobytes(), 100),
+            HashRow("aux", "full", rng.integers(0, 256, 16, np.uint8).tobytes())]
+
+idx = open_index(url)
+for s in order[:half]:
+    idx.add_hashed(f"{s:064x}", 10, (1, 1), rows(s), PhotoMeta(caption=f"{name} {s}", credit=name), commit=False)
+print("holding", flush=True)
+sys.stdin.readline()  # both writers hold their first half uncommitted: the second halves cross
+for s in order[half:]:
+    idx.add_hashed(f"{s:064x}", 10, (1, 1), rows(s), PhotoMeta(caption=f"{name} {s}", credit=name), commit=False)
+idx.commit()
+idx.close()
+print("done", flush=True)
+"""
+
+
+def test_writers_adding_the_same_photos_in_opposite_orders_both_finish(pg_url: str) -> None:
+    """Two writer processes add the same photos in opposite orders, each in one transaction, crossing while both
+    hold their first half: PostgreSQL aborts one of them (deadlock); it replays its batch and commits, merged
+    into the other's photos. Nothing is lost, no photo is stored twice, both exit 0."""
+    open_index(pg_url).close()
+    seeds = list(range(1, 9))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{conn.info.dbname}\" SET deadlock_timeout = '200ms'")  # found sooner
+    procs = [subprocess.Popen([sys.executable, "-c", OPPOSITE_WRITER, pg_url, ",".join(map(str, order)), name],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for order, name in ((seeds, "A"), (seeds[::-1], "B"))]
+    try:
+        for p in procs:
+            assert p.stdout.readline().strip() == "holding", p.stderr.read()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outs = [p.communicate(timeout=60) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-800:] for o in outs]
+    with psycopg.connect(pg_url) as conn:
+        photos = conn.execute("SELECT sha256, caption, credit FROM photos ORDER BY sha256").fetchall()
+        per_photo = conn.execute("SELECT photo_id, count(*) FROM hashes GROUP BY photo_id").fetchall()
+    assert [int(p[0], 16) for p in photos] == seeds  # each photo once
+    assert sorted(n for _, n in per_photo) == [2] * len(seeds)  # with its hashes, none twice
+    assert {p[2] for p in photos} <= {"A", "B"} and all(p[1] == f"{p[2]} {int(p[0], 16)}" for p in photos)
+
+
+def test_the_server_of_a_killed_test_process_is_reaped_at_the_next_start(pg_server, tmp_path: Path) -> None:
+    """A test process killed with its throw-away server running: the next start stops and deletes that server
+    (its owner is gone), and leaves alone the servers of live processes (this session's)."""
+    import os
+    import signal
+
+    from tests.pg_server import PgServer, find_bindir
+
+    root = Path(__file__).resolve().parents[2]
+    where = tmp_path / "datadir.txt"
+    script = (f"from tests.pg_server import PgServer; import time, pathlib; s = PgServer.start(); "
+              f"pathlib.Path({str(where)!r}).write_text(str(s.datadir)); time.sleep(300)")
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=root)
+    try:
+        deadline = time.monotonic() + 120
+        while not where.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        datadir = Path(where.read_text())
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    postmaster = int((datadir / "postmaster.pid").read_text().split()[0])
+    assert Path(f"/proc/{postmaster}").exists()  # left running by the killed process
+    reaped = PgServer.reap_stale(find_bindir(), os.geteuid() == 0)
+    assert datadir.parent in reaped and not datadir.parent.exists()
+    assert pg_server.datadir.exists() and pg_server.datadir.parent not in reaped
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{postmaster}").exists() and (Path(f"/proc/{postmaster}/stat").read_text().split()[2] != "Z"):
+        assert time.monotonic() < deadline, "the stale server still runs"
+        time.sleep(0.1)
