@@ -48,7 +48,7 @@ from captioncheck.index import hashes as H  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE_SIDE = 1600  # sources are reduced to this before anything (what a publisher would serve)
 FPR_TARGET = 0.001
-CACHE_VERSION = "v9"
+CACHE_VERSION = "v10"
 SYNTHETIC = "synthetic:"  # a source named synthetic:<seed> is a generated low-texture image (see synthetic_low)
 N_SYNTHETIC = 16  # generated low-texture originals; fillers and distractors use other seeds
 
@@ -66,7 +66,10 @@ TRANSFORMS: dict[str, str] = {  # name -> category
     "saturation_0": "colour", "saturation_1.6": "colour",
     "greyscale": "greyscale",
     "screenshot": "screenshot",
+    "reuse": "reuse",  # bench/ooc_eval.py's page copy: resized 0.6-0.9, cut <= 5% per side, JPEG q70-88, 1 in 5 mirrored
 }
+FORCED_ORIGINALS = ("clock_motion.png",)  # scikit-image's clock: ooc_eval's only misses (verdict2), always an original
+QUICK_PHOTOS = 10  # --quick: photo originals kept (every low-texture original is kept)
 
 
 # ---------------------------------------------------------------- sources
@@ -78,7 +81,8 @@ def find_sources() -> list[str]:
 
         d = Path(skimage.__file__).parent / "data"
         names = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg",
-                 "ihc.png", "retina.jpg", "camera.png", "moon.png", "coins.png", "color.png", "brick.png", "grass.png", "gravel.png"]
+                 "ihc.png", "retina.jpg", "camera.png", "moon.png", "coins.png", "color.png", "brick.png", "grass.png", "gravel.png",
+                 "clock_motion.png"]
         paths += [str(d / n) for n in names if (d / n).exists()]
     except ImportError:
         print("note: scikit-image not installed; skipping its photos", file=sys.stderr)
@@ -208,6 +212,14 @@ def apply(img: Image.Image, name: str, rng: random.Random) -> bytes:
         return jpeg(img.crop((x, y, x + cw, y + ch)))
     if name == "mirror":
         return jpeg(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    if name == "reuse":  # as bench/ooc_eval.py's transformed()
+        f = rng.uniform(0.6, 0.9)
+        img = img.resize((max(64, int(w * f)), max(64, int(h * f))), Image.Resampling.LANCZOS)
+        dx, dy = int(img.width * rng.uniform(0, 0.05)), int(img.height * rng.uniform(0, 0.05))
+        img = img.crop((dx, dy, img.width - dx, img.height - dy))
+        if rng.random() < 0.2:
+            img = ImageOps.mirror(img)
+        return jpeg(img, rng.randint(70, 88))
     if name.startswith("rotate_"):
         angle = float(name.split("_")[1])
         return jpeg(img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=abs(angle) >= 90))
@@ -545,7 +557,7 @@ def split(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 
 def build_dataset(args: argparse.Namespace) -> dict[str, object]:
-    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}.npz"
+    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}.npz"
     if cache.exists() and not args.fresh:
         print(f"using cached hashes {cache} (--fresh to recompute)", file=sys.stderr)
         return dict(np.load(cache, allow_pickle=True))["data"].item()
@@ -553,6 +565,11 @@ def build_dataset(args: argparse.Namespace) -> dict[str, object]:
     low = [p for p in sources if H.pdq(H.decode(load_source(p)))[1] < 50]  # smooth wallpapers, flat graphics
     photos = [p for p in sources if p not in low]
     (pa, pb1, pb2), (la, lb1, lb2) = split(photos), split(low)
+    forced = [p for p in sources if Path(p).name in FORCED_ORIGINALS]
+    pb1, pb2, lb1, lb2 = ([p for p in pool if p not in forced] for pool in (pb1, pb2, lb1, lb2))
+    pa, la = pa + [p for p in forced if p in photos and p not in pa], la + [p for p in forced if p in low and p not in la]
+    if args.quick:  # fewer photo originals; every low-texture original and the forced ones stay
+        pa = [p for p in pa if p not in forced][:QUICK_PHOTOS] + [p for p in pa if p in forced]
     pool_a = pa + la + [f"{SYNTHETIC}{i}" for i in range(N_SYNTHETIC)]
     pool_b1, pool_b2 = pb1 + lb1, pb2 + lb2
     print(f"{len(sources)} distinct source images ({len(low)} of PDQ quality < 50) + {N_SYNTHETIC} generated low-texture: "
@@ -579,7 +596,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--negatives", type=int, default=10_000)
     ap.add_argument("--filler", type=int, default=1_000, help="distinct non-original tiles indexed too")
-    ap.add_argument("--quick", action="store_true", help="2,000 distractors and 300 filler (a smaller, noisier run)")
+    ap.add_argument("--quick", action="store_true", help=f"{QUICK_PHOTOS} photo originals (and every low-texture one), "
+                    "2,000 distractors and 300 filler: the same transforms and metrics, a smaller and noisier run")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
