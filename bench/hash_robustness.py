@@ -48,7 +48,7 @@ from captioncheck.index import hashes as H  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE_SIDE = 1600  # sources are reduced to this before anything (what a publisher would serve)
 FPR_TARGET = 0.001
-CACHE_VERSION = "v10"
+CACHE_VERSION = "v12"
 SYNTHETIC = "synthetic:"  # a source named synthetic:<seed> is a generated low-texture image (see synthetic_low)
 N_SYNTHETIC = 16  # generated low-texture originals; fillers and distractors use other seeds
 
@@ -343,8 +343,9 @@ def job_index(item: tuple[str, int | None]) -> dict[str, object]:
     aux = {r.variant: r.bits for r in rows if r.kind == "aux"}
     pdq = [(r.variant, r.bits, r.quality) for r in rows if r.kind == "pdq"]
     combined = [(v, b + aux[v] * 2, q) for v, b, q in pdq]  # PDQ + 2 x (dHash + pHash): the index's distance
-    if "smooth" not in aux:  # only low-quality photos have one: the others get a row that is never compared
-        combined.append(("smooth", NOTHING, 100))
+    for variant in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE):  # only low-quality, non-blank photos have them: the
+        if variant not in aux:  # others get a row that is never compared (every photo has as many rows)
+            combined.append((variant, NOTHING, 100))
     return {"pdq_all": combined, "pdq": (pdq[0][1], pdq[0][2]), "phash": next(r.bits for r in rows if r.kind == "phash")}
 
 
@@ -374,36 +375,45 @@ CLASSES = ("full", "window", "low_full", "low_window", "smooth")  # photoindex.T
 
 
 Q_QUALITIES = (100, 40, 10)  # representatives of the query quality buckets (>= 50, 30..49, < 30)
+S_QUALITIES = (100, 40)  # ... and of the stored ones (>= 50, < 50)
+Q_KINDS = (("", "pdq"), ("rot90", "pdq"), ("tilt+5", "pdq"), ("", "smooth"), ("tilt+5", "smooth"))  # query_code
+S_KINDS = ("full", "centre", "other", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE)  # stored_code: whole, windows, smooth hashes
 
 
 def class_table() -> np.ndarray:
     """(query code, stored code) -> class number in CLASSES or -1, from photoindex.pair_class.
-    Query code: kind (plain, rot, tilt, smooth) x 3 + quality bucket; stored: (full, centre window, other
-    window, smooth) x 2 + low quality."""
-    from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY, pair_class
+    Query code: kind (Q_KINDS: plain, turned, straightened, smooth, smooth straightened) x 3 + quality bucket;
+    stored: (S_KINDS: whole, centre window, other window, smooth, smooth of the centre) x 2 + low quality."""
+    from captioncheck.index.photoindex import CENTRE_WINDOWS, pair_class
 
-    table = np.full((12, 8), -1, np.int8)
+    nq, ns = len(Q_QUALITIES), len(S_QUALITIES)
+    table = np.full((nq * len(Q_KINDS), ns * len(S_KINDS)), -1, np.int8)
     centre = sorted(CENTRE_WINDOWS)[0]
     other = next(w[0] for w in H.CROP_WINDOWS if w[0] not in CENTRE_WINDOWS)
-    for qi, (transform, kind) in enumerate((("", "pdq"), ("rot90", "pdq"), ("tilt+5", "pdq"), ("", "smooth"))):
+    for qi, (transform, kind) in enumerate(Q_KINDS):
         for qb, qq in enumerate(Q_QUALITIES):
-            for si, variant in enumerate(("full", centre, other, "smooth")):
-                for sl in (0, 1):
-                    c = pair_class(transform, qq, variant, MIN_STORED_QUALITY - 1 if sl else 100, kind)
-                    table[3 * qi + qb, 2 * si + sl] = -1 if c is None else CLASSES.index(c)
+            for si, name in enumerate(S_KINDS):
+                variant = {"centre": centre, "other": other}.get(name, name)
+                for sb, sq in enumerate(S_QUALITIES):
+                    c = pair_class(transform, qq, variant, sq, kind)
+                    table[nq * qi + qb, ns * si + sb] = -1 if c is None else CLASSES.index(c)
     return table
 
 
 def query_code(transform: str, quality: int, kind: str) -> int:
-    k = 3 if kind == "smooth" else 1 if transform.startswith("rot") else 2 if transform.startswith("tilt") else 0
-    return 3 * k + (0 if quality >= 50 else 1 if quality >= 30 else 2)
+    from captioncheck.index.photoindex import MIN_QUERY_QUALITY
+
+    tilt = transform.startswith("tilt")
+    k = (4 if tilt else 3) if kind == "smooth" else 1 if transform.startswith("rot") else 2 if tilt else 0
+    return len(Q_QUALITIES) * k + (0 if quality >= 50 else 1 if quality >= MIN_QUERY_QUALITY else 2)
 
 
 def stored_code(variant: str, quality: int) -> int:
     from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY
 
-    kind = 0 if variant == "full" else 3 if variant == "smooth" else 1 if variant in CENTRE_WINDOWS else 2
-    return 2 * kind + int(quality < MIN_STORED_QUALITY)
+    kind = 0 if variant == "full" else 3 if variant == H.SMOOTH_VARIANT else 4 if variant == H.SMOOTH_CENTRE \
+        else 1 if variant in CENTRE_WINDOWS else 2
+    return len(S_QUALITIES) * kind + int(quality < MIN_STORED_QUALITY)
 
 
 def class_distances(queries: list[dict[str, object]], idx: list[dict[str, object]], per_photo: bool) -> np.ndarray:
@@ -613,7 +623,14 @@ def main() -> None:
     ok = combined.pop("ok")
     low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
                    "recall": recall(ok[low], list(np.array(cats)[low])), "recall_all": round(float(ok[low].mean()), 4)}
-    results = [combined, low_texture, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
+    # blank originals (a white page with a faint shape: H.blank) get no smooth hash, nothing tells them from other blank images
+    blank_ids = [i for i, r in enumerate(idx[:len(data["originals"])])
+                 if r["pdq"][1] < H.SMOOTH_QUALITY and dict((v, b) for v, b, _ in r["pdq_all"])[H.SMOOTH_VARIANT] == NOTHING]
+    some = ~np.isin(truth, blank_ids)
+    not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
+                 "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
+                 "blank_originals": [data["originals"][i] for i in blank_ids]}
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -631,7 +648,7 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
     print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
           f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
-    names = ["combined", "low-texture only", "combined at scale", "pdq_alone", "phash_alone"]
+    names = ["combined", "low-texture only", "without blank", "combined at scale", "pdq_alone", "phash_alone"]
     print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:
         print(f"{c:<12}" + "".join(f"{r['recall'].get(c, float('nan')):>18.3f}" for r in results))  # type: ignore[union-attr]
