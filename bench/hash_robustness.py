@@ -625,7 +625,7 @@ def main() -> None:
                    "recall": recall(ok[low], list(np.array(cats)[low])), "recall_all": round(float(ok[low].mean()), 4)}
     # blank originals (a white page with a faint shape: H.blank) get no smooth hash, nothing tells them from other blank images
     blank_ids = [i for i, r in enumerate(idx[:len(data["originals"])])
-                 if r["pdq"][1] < H.SMOOTH_QUALITY and dict((v, b) for v, b, _ in r["pdq_all"])[H.SMOOTH_VARIANT] == NOTHING]
+                 if r["pdq"][1] < H.SMOOTH_QUALITY and {v: b for v, b, _ in r["pdq_all"]}[H.SMOOTH_VARIANT] == NOTHING]
     some = ~np.isin(truth, blank_ids)
     not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
                  "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),

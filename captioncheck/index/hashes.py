@@ -406,13 +406,17 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
         turns = [("", grid), ("mirror", grid[:, ::-1])]
         if region == "full":
             turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
-            turns += [(f"tilt{a:+g}", _smooth_grid(_straighten_rgb(img, a))) for a in (TILT, -TILT)]
+            small = img.copy()  # a 16x16 grid needs no more than 8 pixels a cell: turning 512 px took 10x longer
+            small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
+            turns += [(f"tilt{a:+g}", _smooth_grid(_straighten_rgb(small, a))) for a in (TILT, -TILT)]
         for transform, g in turns:
             layout, colour = _smooth_bits(np.ascontiguousarray(g))
             out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
     return out
 
 
+SMOOTH_TURN_SIDE = 128  # pixels: the straightened smooth hashes are computed from a copy this size (grids of smooth
+# images within 1 level of those of the 512-px image, measured; 15 ms less per look-up)
 TILT = 5.0  # degrees: a photo turned slightly (and cropped or filled at the corners) is turned back by this
 
 
