@@ -41,9 +41,9 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 THRESHOLDS = {
     "full": 137,  # a query hash against a photo's whole-image hash
     "window": 119,  # ... against one of its 48 crop windows (more windows, more coincidences)
-    "low_full": 113,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
-    "low_window": 93,
-    "smooth": 20,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
+    "low_full": 123,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
+    "low_window": 79,
+    "smooth": 16,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
