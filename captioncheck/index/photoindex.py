@@ -12,9 +12,10 @@ each also mirrored) and any stored hash of a photo, accepted at distance
 <= FULL_THRESHOLD against the photo's whole-image hash and <= WINDOW_THRESHOLD against one of
 its crop windows (more windows, more chances of a coincidence, so a stricter bound). Both were
 measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
-Hashes of flat images match anything flat, so query hashes with PDQ quality below
-MIN_QUERY_QUALITY and stored hashes below MIN_STORED_QUALITY (PDQ's published default, 50) are
-not used.
+Pairs where the query hash has PDQ quality below MIN_QUERY_QUALITY or the stored one below
+MIN_STORED_QUALITY (PDQ's published default, 50) get the stricter low_* thresholds; photos of low
+quality also carry smooth hashes (whole and centre), compared at the "smooth" threshold; blank
+images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
 """
 
 from __future__ import annotations
