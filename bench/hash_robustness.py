@@ -14,8 +14,9 @@ split by file into three disjoint pools, photos and low-quality sources (PDQ qua
      (1 in 5 a generated low-texture image, with seeds disjoint from A and B1)
 
 The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirror, turned and
-straightened variants, against the whole photo, its crop windows and, for low-quality photos, its
-smooth hash) has one threshold per class of pair (photoindex.THRESHOLDS / pair_class); they are
+straightened variants, against the whole photo, its crop windows and, for low-quality photos, the
+smooth hashes of the whole and of the centre, the latter for straightened queries) has one threshold
+per class of pair (photoindex.THRESHOLDS / pair_class); they are
 chosen on the distractors only: greedily, the class whose next step gains the most positives per
 distractor false match, while at most 0.1% of distractor queries match anything; then each is
 raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
@@ -23,6 +24,9 @@ published quality gate of 50) get the single largest threshold with <= 0.1% fals
 of the generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+--quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
+distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
+(hashes.blank: no smooth hash) are also left out of one column, "without blank".
 Figures: docs/index.md. The last line printed is one JSON object.
 """
 
