@@ -14,8 +14,9 @@ split by file into three disjoint pools, photos and low-quality sources (PDQ qua
      (1 in 5 a generated low-texture image, with seeds disjoint from A and B1)
 
 The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirror, turned and
-straightened variants, against the whole photo, its crop windows and, for low-quality photos, its
-smooth hash) has one threshold per class of pair (photoindex.THRESHOLDS / pair_class); they are
+straightened variants, against the whole photo, its crop windows and, for low-quality photos, the
+smooth hashes of the whole and of the centre, the latter for straightened queries) has one threshold
+per class of pair (photoindex.THRESHOLDS / pair_class); they are
 chosen on the distractors only: greedily, the class whose next step gains the most positives per
 distractor false match, while at most 0.1% of distractor queries match anything; then each is
 raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
@@ -23,6 +24,9 @@ published quality gate of 50) get the single largest threshold with <= 0.1% fals
 of the generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+--quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
+distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
+(hashes.blank: no smooth hash) are also left out of one column, "without blank".
 Figures: docs/index.md. The last line printed is one JSON object.
 """
 
@@ -48,7 +52,7 @@ from captioncheck.index import hashes as H  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE_SIDE = 1600  # sources are reduced to this before anything (what a publisher would serve)
 FPR_TARGET = 0.001
-CACHE_VERSION = "v9"
+CACHE_VERSION = "v12"
 SYNTHETIC = "synthetic:"  # a source named synthetic:<seed> is a generated low-texture image (see synthetic_low)
 N_SYNTHETIC = 16  # generated low-texture originals; fillers and distractors use other seeds
 
@@ -66,7 +70,10 @@ TRANSFORMS: dict[str, str] = {  # name -> category
     "saturation_0": "colour", "saturation_1.6": "colour",
     "greyscale": "greyscale",
     "screenshot": "screenshot",
+    "reuse": "reuse",  # bench/ooc_eval.py's page copy: resized 0.6-0.9, cut <= 5% per side, JPEG q70-88, 1 in 5 mirrored
 }
+FORCED_ORIGINALS = ("clock_motion.png",)  # scikit-image's clock: ooc_eval's only misses (verdict2), always an original
+QUICK_PHOTOS = 10  # --quick: photo originals kept (every low-texture original is kept)
 
 
 # ---------------------------------------------------------------- sources
@@ -78,7 +85,8 @@ def find_sources() -> list[str]:
 
         d = Path(skimage.__file__).parent / "data"
         names = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg",
-                 "ihc.png", "retina.jpg", "camera.png", "moon.png", "coins.png", "color.png", "brick.png", "grass.png", "gravel.png"]
+                 "ihc.png", "retina.jpg", "camera.png", "moon.png", "coins.png", "color.png", "brick.png", "grass.png", "gravel.png",
+                 "clock_motion.png"]
         paths += [str(d / n) for n in names if (d / n).exists()]
     except ImportError:
         print("note: scikit-image not installed; skipping its photos", file=sys.stderr)
@@ -208,6 +216,14 @@ def apply(img: Image.Image, name: str, rng: random.Random) -> bytes:
         return jpeg(img.crop((x, y, x + cw, y + ch)))
     if name == "mirror":
         return jpeg(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    if name == "reuse":  # as bench/ooc_eval.py's transformed()
+        f = rng.uniform(0.6, 0.9)
+        img = img.resize((max(64, int(w * f)), max(64, int(h * f))), Image.Resampling.LANCZOS)
+        dx, dy = int(img.width * rng.uniform(0, 0.05)), int(img.height * rng.uniform(0, 0.05))
+        img = img.crop((dx, dy, img.width - dx, img.height - dy))
+        if rng.random() < 0.2:
+            img = ImageOps.mirror(img)
+        return jpeg(img, rng.randint(70, 88))
     if name.startswith("rotate_"):
         angle = float(name.split("_")[1])
         return jpeg(img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=abs(angle) >= 90))
@@ -331,8 +347,9 @@ def job_index(item: tuple[str, int | None]) -> dict[str, object]:
     aux = {r.variant: r.bits for r in rows if r.kind == "aux"}
     pdq = [(r.variant, r.bits, r.quality) for r in rows if r.kind == "pdq"]
     combined = [(v, b + aux[v] * 2, q) for v, b, q in pdq]  # PDQ + 2 x (dHash + pHash): the index's distance
-    if "smooth" not in aux:  # only low-quality photos have one: the others get a row that is never compared
-        combined.append(("smooth", NOTHING, 100))
+    for variant in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE):  # only low-quality, non-blank photos have them: the
+        if variant not in aux:  # others get a row that is never compared (every photo has as many rows)
+            combined.append((variant, NOTHING, 100))
     return {"pdq_all": combined, "pdq": (pdq[0][1], pdq[0][2]), "phash": next(r.bits for r in rows if r.kind == "phash")}
 
 
@@ -362,36 +379,45 @@ CLASSES = ("full", "window", "low_full", "low_window", "smooth")  # photoindex.T
 
 
 Q_QUALITIES = (100, 40, 10)  # representatives of the query quality buckets (>= 50, 30..49, < 30)
+S_QUALITIES = (100, 40)  # ... and of the stored ones (>= 50, < 50)
+Q_KINDS = (("", "pdq"), ("rot90", "pdq"), ("tilt+5", "pdq"), ("", "smooth"), ("tilt+5", "smooth"))  # query_code
+S_KINDS = ("full", "centre", "other", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE)  # stored_code: whole, windows, smooth hashes
 
 
 def class_table() -> np.ndarray:
     """(query code, stored code) -> class number in CLASSES or -1, from photoindex.pair_class.
-    Query code: kind (plain, rot, tilt, smooth) x 3 + quality bucket; stored: (full, centre window, other
-    window, smooth) x 2 + low quality."""
-    from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY, pair_class
+    Query code: kind (Q_KINDS: plain, turned, straightened, smooth, smooth straightened) x 3 + quality bucket;
+    stored: (S_KINDS: whole, centre window, other window, smooth, smooth of the centre) x 2 + low quality."""
+    from captioncheck.index.photoindex import CENTRE_WINDOWS, pair_class
 
-    table = np.full((12, 8), -1, np.int8)
+    nq, ns = len(Q_QUALITIES), len(S_QUALITIES)
+    table = np.full((nq * len(Q_KINDS), ns * len(S_KINDS)), -1, np.int8)
     centre = sorted(CENTRE_WINDOWS)[0]
     other = next(w[0] for w in H.CROP_WINDOWS if w[0] not in CENTRE_WINDOWS)
-    for qi, (transform, kind) in enumerate((("", "pdq"), ("rot90", "pdq"), ("tilt+5", "pdq"), ("", "smooth"))):
+    for qi, (transform, kind) in enumerate(Q_KINDS):
         for qb, qq in enumerate(Q_QUALITIES):
-            for si, variant in enumerate(("full", centre, other, "smooth")):
-                for sl in (0, 1):
-                    c = pair_class(transform, qq, variant, MIN_STORED_QUALITY - 1 if sl else 100, kind)
-                    table[3 * qi + qb, 2 * si + sl] = -1 if c is None else CLASSES.index(c)
+            for si, name in enumerate(S_KINDS):
+                variant = {"centre": centre, "other": other}.get(name, name)
+                for sb, sq in enumerate(S_QUALITIES):
+                    c = pair_class(transform, qq, variant, sq, kind)
+                    table[nq * qi + qb, ns * si + sb] = -1 if c is None else CLASSES.index(c)
     return table
 
 
 def query_code(transform: str, quality: int, kind: str) -> int:
-    k = 3 if kind == "smooth" else 1 if transform.startswith("rot") else 2 if transform.startswith("tilt") else 0
-    return 3 * k + (0 if quality >= 50 else 1 if quality >= 30 else 2)
+    from captioncheck.index.photoindex import MIN_QUERY_QUALITY
+
+    tilt = transform.startswith("tilt")
+    k = (4 if tilt else 3) if kind == "smooth" else 1 if transform.startswith("rot") else 2 if tilt else 0
+    return len(Q_QUALITIES) * k + (0 if quality >= 50 else 1 if quality >= MIN_QUERY_QUALITY else 2)
 
 
 def stored_code(variant: str, quality: int) -> int:
     from captioncheck.index.photoindex import CENTRE_WINDOWS, MIN_STORED_QUALITY
 
-    kind = 0 if variant == "full" else 3 if variant == "smooth" else 1 if variant in CENTRE_WINDOWS else 2
-    return 2 * kind + int(quality < MIN_STORED_QUALITY)
+    kind = 0 if variant == "full" else 3 if variant == H.SMOOTH_VARIANT else 4 if variant == H.SMOOTH_CENTRE \
+        else 1 if variant in CENTRE_WINDOWS else 2
+    return len(S_QUALITIES) * kind + int(quality < MIN_STORED_QUALITY)
 
 
 def class_distances(queries: list[dict[str, object]], idx: list[dict[str, object]], per_photo: bool) -> np.ndarray:
@@ -545,7 +571,7 @@ def split(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 
 def build_dataset(args: argparse.Namespace) -> dict[str, object]:
-    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}.npz"
+    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}.npz"
     if cache.exists() and not args.fresh:
         print(f"using cached hashes {cache} (--fresh to recompute)", file=sys.stderr)
         return dict(np.load(cache, allow_pickle=True))["data"].item()
@@ -553,6 +579,11 @@ def build_dataset(args: argparse.Namespace) -> dict[str, object]:
     low = [p for p in sources if H.pdq(H.decode(load_source(p)))[1] < 50]  # smooth wallpapers, flat graphics
     photos = [p for p in sources if p not in low]
     (pa, pb1, pb2), (la, lb1, lb2) = split(photos), split(low)
+    forced = [p for p in sources if Path(p).name in FORCED_ORIGINALS]
+    pb1, pb2, lb1, lb2 = ([p for p in pool if p not in forced] for pool in (pb1, pb2, lb1, lb2))
+    pa, la = pa + [p for p in forced if p in photos and p not in pa], la + [p for p in forced if p in low and p not in la]
+    if args.quick:  # fewer photo originals; every low-texture original and the forced ones stay
+        pa = [p for p in pa if p not in forced][:QUICK_PHOTOS] + [p for p in pa if p in forced]
     pool_a = pa + la + [f"{SYNTHETIC}{i}" for i in range(N_SYNTHETIC)]
     pool_b1, pool_b2 = pb1 + lb1, pb2 + lb2
     print(f"{len(sources)} distinct source images ({len(low)} of PDQ quality < 50) + {N_SYNTHETIC} generated low-texture: "
@@ -579,7 +610,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--negatives", type=int, default=10_000)
     ap.add_argument("--filler", type=int, default=1_000, help="distinct non-original tiles indexed too")
-    ap.add_argument("--quick", action="store_true", help="2,000 distractors and 300 filler (a smaller, noisier run)")
+    ap.add_argument("--quick", action="store_true", help=f"{QUICK_PHOTOS} photo originals (and every low-texture one), "
+                    "2,000 distractors and 300 filler: the same transforms and metrics, a smaller and noisier run")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
@@ -595,7 +627,14 @@ def main() -> None:
     ok = combined.pop("ok")
     low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
                    "recall": recall(ok[low], list(np.array(cats)[low])), "recall_all": round(float(ok[low].mean()), 4)}
-    results = [combined, low_texture, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
+    # blank originals (a white page with a faint shape: H.blank) get no smooth hash, nothing tells them from other blank images
+    blank_ids = [i for i, r in enumerate(idx[:len(data["originals"])])
+                 if r["pdq"][1] < H.SMOOTH_QUALITY and {v: b for v, b, _ in r["pdq_all"]}[H.SMOOTH_VARIANT] == NOTHING]
+    some = ~np.isin(truth, blank_ids)
+    not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
+                 "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
+                 "blank_originals": [data["originals"][i] for i in blank_ids]}
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -613,7 +652,7 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
     print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
           f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
-    names = ["combined", "low-texture only", "combined at scale", "pdq_alone", "phash_alone"]
+    names = ["combined", "low-texture only", "without blank", "combined at scale", "pdq_alone", "phash_alone"]
     print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:
         print(f"{c:<12}" + "".join(f"{r['recall'].get(c, float('nan')):>18.3f}" for r in results))  # type: ignore[union-attr]

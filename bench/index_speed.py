@@ -287,7 +287,7 @@ def main() -> None:
         return
     rng = np.random.default_rng(0)
     sizes = []
-    for n in (int(x) for x in args.sizes.split(",")):
+    for n in (int(x) for x in args.sizes.split(",") if x.strip()):  # --sizes "": ingest only
         r = bench_size(n, args.queries, args.linear, MATCH_THRESHOLD, rng)
         radius = MATCH_THRESHOLD
         sizes.append(r)

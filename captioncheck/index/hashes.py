@@ -303,12 +303,30 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
         rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
     rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
     if h.quality[0] < SMOOTH_QUALITY:
-        layout, colour = smooth(img)
-        rows += [HashRow("pdq", "smooth", layout, int(h.quality[0])), HashRow("aux", "smooth", colour)]
+        for variant, box in ((SMOOTH_VARIANT, (0, 0, *img.size)), (SMOOTH_CENTRE, window_box(img.size, *CENTRE_90))):
+            grid = _smooth_grid(img.crop(box))
+            if not blank(grid, BLANK_STORED):
+                layout, colour = _smooth_bits(grid)
+                rows += [HashRow("pdq", variant, layout, int(h.quality[0])), HashRow("aux", variant, colour)]
     return rows
 
 
 SMOOTH_QUALITY = 50  # PDQ quality under which a photo also gets a smooth hash (PDQ's own gate)
+SMOOTH_VARIANT = "smooth"  # variant of the smooth hash of the whole photo
+SMOOTH_CENTRE = "smooth_centre"  # variant: the smooth hash of the centred 90% window, for straightened queries
+CENTRE_90 = (0.05, 0.05, 0.9, 0.9)  # what a photo tilted by 5 degrees keeps once straightened (87-92% of each side)
+# A 16x16 YCbCr grid whose spread (root of the summed variances of Y, Cb and Cr, of 255) is below these is
+# *blank*: a white page with a faint mark, a dark sky, an empty backdrop (measured 0.2-4.5; the low-texture photos
+# and gradients of bench/hash_robustness.py 7.6 and up, a colour gradient of even luma 13-30). It looks like every
+# other blank image (such distractors were the nearest of every smooth false match), so it gets no smooth hash and
+# is found by its bytes (or PDQ) only. A query is allowed a little less spread (a lower-contrast copy).
+BLANK_STORED = 5.0
+BLANK_QUERY = 4.0
+
+
+def blank(grid: np.ndarray, min_std: float) -> bool:
+    """Whether a smooth grid (16x16 YCbCr) has too little spread for its layout and colours to tell it from others."""
+    return float(np.sqrt(grid.reshape(-1, 3).var(axis=0).sum())) < min_std
 _COLOUR_LEVELS = 256 * np.arange(1, 11) / 11  # thermometer code: one bit per level a mean colour exceeds
 
 
@@ -360,7 +378,7 @@ def hash_image(data: bytes) -> ImageHashes:
 def query_hashes(img: Image.Image) -> list[QueryHash]:
     """Hashes of a query: PDQ + aux of each region (duplicates skipped) as is and mirrored, the whole
     image also turned by 90, 180 and 270 degrees and straightened by +-TILT degrees (inner rectangle
-    kept); and the smooth hash of the same regions, mirrored and turned."""
+    kept); and the smooth hash of the same regions (none of a blank one), mirrored, turned and straightened."""
     lum = luma(img)
     views: list[tuple[str, str, np.ndarray]] = []
     seen: set[tuple[int, int, int, int]] = set()
@@ -383,15 +401,22 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
         if region not in regions:
             continue
         grid = _smooth_grid(img.crop(box))
+        if blank(grid, BLANK_QUERY):
+            continue
         turns = [("", grid), ("mirror", grid[:, ::-1])]
         if region == "full":
             turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
+            small = img.copy()  # a 16x16 grid needs no more than 8 pixels a cell: turning 512 px took 10x longer
+            small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
+            turns += [(f"tilt{a:+g}", _smooth_grid(_straighten_rgb(small, a))) for a in (TILT, -TILT)]
         for transform, g in turns:
             layout, colour = _smooth_bits(np.ascontiguousarray(g))
             out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
     return out
 
 
+SMOOTH_TURN_SIDE = 128  # pixels: the straightened smooth hashes are computed from a copy this size (grids of smooth
+# images within 1 level of those of the 512-px image, measured; 15 ms less per look-up)
 TILT = 5.0  # degrees: a photo turned slightly (and cropped or filled at the corners) is turned back by this
 
 
@@ -405,6 +430,16 @@ def _straighten(lum: np.ndarray, angle: float) -> np.ndarray:
     x0, y0 = (w - cw) // 2, (h - ch) // 2
     turned = Image.fromarray(lum, "F").rotate(angle, resample=Image.Resampling.BILINEAR)
     return np.asarray(turned.crop((x0, y0, x0 + cw, y0 + ch)), np.float32)
+
+
+def _straighten_rgb(img: Image.Image, angle: float) -> Image.Image:
+    """`_straighten` of an RGB image (for the smooth hash, which needs colour)."""
+    w, h = img.size
+    t = np.radians(abs(angle))
+    s = min(w / (w * np.cos(t) + h * np.sin(t)), h / (w * np.sin(t) + h * np.cos(t)))
+    cw, ch = max(1, round(w * s)), max(1, round(h * s))
+    x0, y0 = (w - cw) // 2, (h - ch) // 2
+    return img.rotate(angle, resample=Image.Resampling.BILINEAR).crop((x0, y0, x0 + cw, y0 + ch))
 
 
 def query_regions(img: Image.Image) -> dict[str, tuple[int, int, int, int]]:
@@ -478,7 +513,7 @@ def hamming(a: bytes, b: bytes) -> int:
 
 
 __all__ = [
-    "AUX_BYTES", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_QUALITY", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
-    "aux", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
+    "AUX_BYTES", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
+    "aux", "blank", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
     "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes", "smooth",
 ]

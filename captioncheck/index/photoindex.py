@@ -12,9 +12,10 @@ each also mirrored) and any stored hash of a photo, accepted at distance
 <= FULL_THRESHOLD against the photo's whole-image hash and <= WINDOW_THRESHOLD against one of
 its crop windows (more windows, more chances of a coincidence, so a stricter bound). Both were
 measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
-Hashes of flat images match anything flat, so query hashes with PDQ quality below
-MIN_QUERY_QUALITY and stored hashes below MIN_STORED_QUALITY (PDQ's published default, 50) are
-not used.
+Pairs where the query hash has PDQ quality below MIN_QUERY_QUALITY or the stored one below
+MIN_STORED_QUALITY (PDQ's published default, 50) get the stricter low_* thresholds; photos of low
+quality also carry smooth hashes (whole and centre), compared at the "smooth" threshold; blank
+images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 THRESHOLDS = {
     "full": 137,  # a query hash against a photo's whole-image hash
     "window": 119,  # ... against one of its 48 crop windows (more windows, more coincidences)
-    "low_full": 113,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
-    "low_window": 93,
-    "smooth": 9,  # smooth hashes (layout + colour): low-texture images look alike, so very strict
+    "low_full": 123,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
+    "low_window": 79,
+    "smooth": 16,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
@@ -146,7 +147,7 @@ def describe(region: str, transform: str, variant: str) -> str:
     """How the query relates to the stored photo, e.g. "mirror+crop", "rotate90", "tilt+crop"."""
     parts = [{"rot90": "rotate90", "rot180": "rotate180", "rot270": "rotate270"}.get(transform, transform.rstrip("+-0123456789."))] \
         if transform else []
-    if variant not in ("full", "smooth"):
+    if variant not in ("full", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE):
         parts.append("crop")
     if region == "trim":
         parts.append("borders")
@@ -350,10 +351,13 @@ def pair_class(transform: str, query_quality: int, variant: str, stored_quality:
     and only as is or mirrored. Smooth hashes are compared with the smooth hashes that photos of low
     PDQ quality have.
     """
-    if (query_kind == "smooth") != (variant == "smooth"):
+    stored_smooth = variant in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE)
+    if (query_kind == "smooth") != stored_smooth:
         return None
-    if variant == "smooth":  # only photos of low quality have one; a query of any quality (text over a sky...)
-        return "smooth" if stored_quality < H.SMOOTH_QUALITY and not transform.startswith("tilt") else None
+    if stored_smooth:  # only photos of low quality have them; a query of any quality (text over a sky...)
+        if stored_quality >= H.SMOOTH_QUALITY or transform.startswith("tilt") != (variant == H.SMOOTH_CENTRE):
+            return None  # a straightened query is compared with the centre's smooth hash only, the others with the whole's
+        return "smooth"
     window = variant != "full"
     if (transform.startswith("rot") and window) or (transform.startswith("tilt") and variant not in CENTRE_WINDOWS):
         return None
@@ -382,7 +386,7 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
     """Smaller is better: distance, then the plainest explanation (whole image, no mirror, no crop)."""
     q = queries[hit.query]
-    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant not in ("full", "smooth"))
+    return hit.distance, int(q.region != "full") + int(bool(q.transform)) + int(hit.variant not in ("full", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE))
 
 
 def _match(rec: PhotoRecord, hit: Hit, query: H.QueryHash | None, sightings: list[Sighting]) -> Match:
