@@ -221,6 +221,7 @@ class Doc:
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
     end: dict[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     nodes: list[Node] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # per element index: its tag name
     parents: list[int] = field(default_factory=list)
     hidden: list[bool] = field(default_factory=list)
     noscript: list[bool] = field(default_factory=list)
@@ -241,39 +242,47 @@ class Doc:
         return doc
 
     def _number(self, root: Node, hidden: set[int]) -> None:
-        stack: list[tuple[Node, int, bool]] = [(root, -1, False)]
-        while stack:
-            node, parent, done = stack.pop()
-            if done:
-                idx = self.order[node.mem_id]
-                self.end[node.mem_id] = len(self.nodes) - 1
-                if parent >= 0:
-                    self.text_len[parent] += self.text_len[idx]
-                    self.link_len[parent] += self.text_len[idx] if node.tag == "a" else self.link_len[idx]
-                continue
-            idx = len(self.nodes)
-            self.order[node.mem_id] = idx
-            self.nodes.append(node)
-            self.parents.append(parent)
-            up = parent >= 0
+        """Number the elements in document order (lexbor's own pre-order walk, one Python step per
+        node), then add up text lengths and subtree ends from the last element back to the first:
+        every descendant of an element comes after it, so each one is complete when it is added."""
+        order, nodes, parents, tags, mem_ids = self.order, self.nodes, self.parents, self.tags, []
+        hidden_of, noscript, in_link, text_len = self.hidden, self.noscript, self.in_link, self.text_len
+        for node in root.traverse(include_text=True):
             tag = node.tag
-            self.hidden.append((up and self.hidden[parent]) or node.mem_id in hidden)
-            self.noscript.append((up and self.noscript[parent]) or tag == "noscript")
-            self.in_link.append((up and self.in_link[parent]) or tag == "a")
-            self.text_len.append(0)
-            self.link_len.append(0)
+            if tag == "-text":
+                parent = order[node.parent.mem_id]
+                if tags[parent] not in SKIP_TAGS:
+                    text_len[parent] += len(" ".join((node.text_content or "").split()))
+                continue
+            if tag == "-comment":
+                continue
+            idx = len(nodes)
+            mem_id = node.mem_id
+            order[mem_id] = idx
+            parent = order[node.parent.mem_id] if idx else -1
+            nodes.append(node)
+            parents.append(parent)
+            tags.append(tag)
+            mem_ids.append(mem_id)
+            up = parent >= 0
+            hidden_of.append((up and hidden_of[parent]) or mem_id in hidden)
+            noscript.append((up and noscript[parent]) or tag == "noscript")
+            in_link.append((up and in_link[parent]) or tag == "a")
+            text_len.append(0)
             if is_image_tag(tag):
                 self.image_at.append(idx)
-            stack.append((node, parent, True))
-            children: list[tuple[Node, int, bool]] = []
-            own = 0
-            for child in node.iter(include_text=True):
-                if child.tag == "-text":
-                    own += len(" ".join((child.text_content or "").split()))
-                elif child.tag != "-comment":
-                    children.append((child, idx, False))
-            self.text_len[idx] = own if tag not in SKIP_TAGS else 0
-            stack.extend(reversed(children))
+        last = list(range(len(nodes)))
+        link_len = [0] * len(nodes)
+        for idx in range(len(nodes) - 1, 0, -1):
+            parent = parents[idx]
+            if parent < 0:
+                continue
+            if last[idx] > last[parent]:
+                last[parent] = last[idx]
+            text_len[parent] += text_len[idx]
+            link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
+        self.link_len = link_len
+        self.end = dict(zip(mem_ids, last))
 
     def index(self, node: Node) -> int:
         return self.order.get(node.mem_id, -1)
