@@ -15,34 +15,67 @@ def text_blocks(doc: Doc, scope: Node | None, skip: set[int]) -> list[tuple[int,
     root = scope if scope is not None else doc.body
     if root is None:
         return []
+    out_of_prose = _left_out(doc, skip)
     out: list[tuple[int, str]] = []
     for block in root.css(_BLOCKS):
-        if block.mem_id in skip or any(a.mem_id in skip or a.tag in ("figure", "figcaption", "nav", "aside") for a in ancestors(block)):
+        idx = doc.index(block)
+        if block.mem_id in skip or (out_of_prose[idx] if idx >= 0 else _left_out_by_climbing(block, skip)):
             continue
-        if block.css_first(_BLOCKS) is not None and block.tag in ("li", "blockquote"):
+        if block.tag in ("li", "blockquote") and block.css_first(_BLOCKS) is not None:
             continue  # the inner blocks speak for themselves
         text = visible_text(block)
         if len(text) >= 2:
-            out.append((doc.index(block), text))
+            out.append((idx, text))
     return out
+
+
+_NOT_PROSE = ("figure", "figcaption", "nav", "aside")
+_TOP = ("html", "-undef", "#document")
+
+
+def _left_out(doc: Doc, skip: set[int]) -> list[bool]:
+    """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
+    (`skip`), a figure, navigation or an aside. One pass in document order: each element's
+    distance to the nearest such ancestor comes from its parent's."""
+    far = MAX_CLIMB + 1
+    distance: list[int] = []
+    tags = doc.tags
+    skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}
+    for parent in doc.parents:
+        if parent < 0 or tags[parent] in _TOP:
+            distance.append(far)
+        elif tags[parent] in _NOT_PROSE or parent in skipped:
+            distance.append(1)
+        else:
+            distance.append(min(distance[parent] + 1, far))
+    return [d <= MAX_CLIMB for d in distance]
+
+
+def _left_out_by_climbing(block: Node, skip: set[int]) -> bool:
+    return any(a.mem_id in skip or a.tag in _NOT_PROSE for a in ancestors(block))
 
 
 def around(blocks: list[tuple[int, str]], index: int) -> tuple[str, str]:
     """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
     cut = bisect.bisect_left([b[0] for b in blocks], index) if len(blocks) < 64 else _bisect(blocks, index)
     before: list[str] = []
-    for _, text in reversed(blocks[:cut]):
-        before.insert(0, text)
-        if sum(map(len, before)) >= CONTEXT_CHARS:
+    size = 0
+    for i in range(cut - 1, -1, -1):  # walk out from the cut: never copy the (possibly long) list
+        before.append(blocks[i][1])
+        size += len(blocks[i][1])
+        if size >= CONTEXT_CHARS:
             break
     after: list[str] = []
-    for pos, text in blocks[cut:]:
+    size = 0
+    for i in range(cut, len(blocks)):
+        pos, text = blocks[i]
         if pos == index:
             continue
         after.append(text)
-        if sum(map(len, after)) >= CONTEXT_CHARS:
+        size += len(text)
+        if size >= CONTEXT_CHARS:
             break
-    b, a = " ".join(before), " ".join(after)
+    b, a = " ".join(reversed(before)), " ".join(after)
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
 
