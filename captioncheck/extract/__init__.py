@@ -83,9 +83,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
 
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
-    found = imgs.collect(doc, base)
+    found = imgs.collect(doc, base, limit=MAX_PICTURES + 1)
     if len(found) > MAX_PICTURES:  # no article has this many: keep the first ones, say so in the log
-        log.warning("page names %d pictures: only the first %d are extracted", len(found), MAX_PICTURES)
+        log.warning("page names more than %d pictures: only the first %d are extracted", MAX_PICTURES, MAX_PICTURES)
         found = found[:MAX_PICTURES]
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)

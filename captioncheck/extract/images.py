@@ -112,25 +112,38 @@ def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     return []
 
 
-def collect(doc: Doc, base: str) -> list[Found]:
+def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
+    """Every picture of the page in document order; with `limit`, only the first `limit` of them
+    (the work per picture is done for those only, so a page naming 20 000 pictures costs what
+    its first `limit` cost)."""
+    named = [(i, _img_found, doc.nodes[i]) for i in doc.image_at]
+    named += [(doc.index(node), _background_found, node) for node in _background_nodes(doc)]
+    named += [(doc.index(_data_target(node)), _data_found, node) for node in _data_nodes(doc)]
+    named.sort(key=lambda item: item[0])  # stable: at one position an <img> comes first, then the others
     found: list[Found] = []
-    for img in doc.images:
-        anchor = anchor_of(img, doc)
-        in_noscript = doc.in_noscript(img)
-        cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
-        for c in cands:
-            c.url = absolutize(c.url, base)
-            if in_noscript:
-                c.origin = "noscript"
-        found.append(Found(
-            node=img, anchor=anchor, index=doc.index(img), cands=cands,
-            alt=attr(img, "alt"), title=attr(img, "title"),
-            width=_int(attr(img, "width")), height=_int(attr(img, "height")),
-            hidden=doc.is_hidden(img), in_noscript=in_noscript,
-        ))
-    found += _backgrounds(doc, base)
-    found += _data_pictures(doc, base)
-    return sorted(found, key=lambda f: f.index)
+    for _, make, node in named:
+        if limit is not None and len(found) >= limit:
+            break
+        picture = make(node, doc, base)
+        if picture is not None:
+            found.append(picture)
+    return found
+
+
+def _img_found(img: Node, doc: Doc, base: str) -> Found:
+    anchor = anchor_of(img, doc)
+    in_noscript = doc.in_noscript(img)
+    cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
+    for c in cands:
+        c.url = absolutize(c.url, base)
+        if in_noscript:
+            c.origin = "noscript"
+    return Found(
+        node=img, anchor=anchor, index=doc.index(img), cands=cands,
+        alt=attr(img, "alt"), title=attr(img, "title"),
+        width=_int(attr(img, "width")), height=_int(attr(img, "height")),
+        hidden=doc.is_hidden(img), in_noscript=in_noscript,
+    )
 
 
 _NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
@@ -138,41 +151,49 @@ _NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "v
 _DATA_CAPTION = ("data-caption", "data-description", "data-desc", "data-alt", "data-title")
 
 
-def _data_pictures(doc: Doc, base: str) -> list[Found]:
+def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
-    out: list[Found] = []
+    out: list[Node] = []
     for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
                         "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
             continue
-        cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
-        itemid = attr(node, "itemid")
-        if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
-            cands.append(Candidate(itemid, "meta"))
-        cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
-        if not cands:
-            continue
-        inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
-        target = inner if inner is not None else node  # inside the figure, so its <figcaption> is found
-        caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
-                        and not IMAGE_EXT.search(attr(node, n))), "")
-        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
-                         hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
-                         notes=["picture named by attributes only"]))
+        out.append(node)
     return out
 
 
-def _backgrounds(doc: Doc, base: str) -> list[Found]:
-    out: list[Found] = []
-    for node in doc.css("[style*=background]"):
-        if is_image_tag(node.tag) or not _BG_NAMES.search(attr(node, "class").lower()):
-            continue
-        cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
-        cands = [c for c in cands if not is_placeholder(c.url)]
-        if cands:
-            out.append(Found(node=node, anchor=node, index=doc.index(node), cands=cands))
-    return out
+def _data_target(node: Node) -> Node:
+    """Where a picture named by attributes sits: inside a <figure>, so its <figcaption> is found."""
+    inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
+    return inner if inner is not None else node
+
+
+def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
+    cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
+    itemid = attr(node, "itemid")
+    if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
+        cands.append(Candidate(itemid, "meta"))
+    cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
+    if not cands:
+        return None
+    target = _data_target(node)
+    caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
+                    and not IMAGE_EXT.search(attr(node, n))), "")
+    return Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
+                 hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
+                 notes=["picture named by attributes only"])
+
+
+def _background_nodes(doc: Doc) -> list[Node]:
+    return [node for node in doc.css("[style*=background]")
+            if not is_image_tag(node.tag) and _BG_NAMES.search(attr(node, "class").lower())]
+
+
+def _background_found(node: Node, doc: Doc, base: str) -> Found | None:
+    cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
+    cands = [c for c in cands if not is_placeholder(c.url)]
+    return Found(node=node, anchor=node, index=doc.index(node), cands=cands) if cands else None
 
 
 def drop_repeated_placeholders(found: list[Found]) -> None:
