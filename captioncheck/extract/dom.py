@@ -275,10 +275,7 @@ class Doc:
         link_len = [0] * len(nodes)
         for idx in range(len(nodes) - 1, 0, -1):
             parent = parents[idx]
-            if parent < 0:
-                continue
-            if last[idx] > last[parent]:
-                last[parent] = last[idx]
+            last[parent] = max(last[parent], last[idx])
             text_len[parent] += text_len[idx]
             link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
         self.link_len = link_len
