@@ -16,6 +16,7 @@ from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
 MIN_PARAGRAPH = 40
+_PROSE_TAGS = frozenset({"p", "pre", "blockquote", "div"})
 
 
 @dataclass
@@ -35,12 +36,13 @@ class Zones:
 
 def chrome_marks(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    chrome = [False] * len(doc.nodes)  # the element itself is chrome
+    for idx in named - {-1}:
+        chrome[idx] = bool(_CHROME_NAMES.search(tokens(doc.nodes[idx])))
     marks: list[bool] = []
-    for idx, node in enumerate(doc.nodes):
-        parent = doc.parents[idx]
-        inherited = parent >= 0 and (marks[parent] or doc.nodes[parent].tag in _CHROME_TAGS
-                                     or bool(_CHROME_NAMES.search(tokens(doc.nodes[parent]))))
-        marks.append(inherited)
+    for idx, parent in enumerate(doc.parents):
+        marks.append(parent >= 0 and (marks[parent] or chrome[parent] or doc.tags[parent] in _CHROME_TAGS))
     return marks
 
 
@@ -61,11 +63,10 @@ def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int
     if body is None:
         return None, weights
     own = [0] * len(doc.nodes)
-    for para in doc.css("p, pre, blockquote, div"):
-        idx = doc.index(para)
-        if idx < 0 or chrome[idx]:
+    for idx, tag in enumerate(doc.tags):  # the p, pre, blockquote and div elements, by the tag table
+        if tag not in _PROSE_TAGS or chrome[idx]:
             continue
-        own[idx] = _paragraph_weight(doc, para) if para.tag != "div" else _direct_text_len(doc, para)
+        own[idx] = _paragraph_weight(doc, doc.nodes[idx]) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
     below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
     for idx in range(len(doc.nodes) - 1, 0, -1):
         parent = doc.parents[idx]
