@@ -45,29 +45,50 @@ class Candidate:
         return RANK.get(self.origin, 1) + min(self.width, 4000) / 1000.0
 
 
-def parse_srcset(value: str) -> list[tuple[str, int]]:
-    """(url, width) pairs of a srcset; x-descriptors become pseudo-widths (2x -> 2000)."""
+MAX_SRCSET = 1000  # candidates read from one srcset (real ones list a dozen; a hostile one, 150 000)
+_SEPARATORS = re.compile(r"[\s,]*")
+_NOT_SPACE = re.compile(r"\S*")
+_DESCRIPTOR_MARK = re.compile(r"[,()]")
+
+
+def parse_srcset(value: str, limit: int = MAX_SRCSET) -> list[tuple[str, int]]:
+    """(url, width) pairs of a srcset; x-descriptors become pseudo-widths (2x -> 2000).
+
+    The WHATWG steps, with each run of characters skipped by one regex (a 3 MB attribute costs a
+    few C-speed scans, not a Python step per character); at most `limit` candidates are read.
+    """
     out: list[tuple[str, int]] = []
     i, n = 0, len(value)
-    while i < n:
-        while i < n and (value[i].isspace() or value[i] == ","):
-            i += 1
+    while i < n and len(out) < limit:
+        i = _SEPARATORS.match(value, i).end()  # type: ignore[union-attr]  # matches the empty string
         start = i
-        while i < n and not value[i].isspace():
-            i += 1
+        i = _NOT_SPACE.match(value, i).end()  # type: ignore[union-attr]
         url = value[start:i]
         descriptor = ""
         if url.endswith(","):
             url = url.rstrip(",")
         else:
-            depth, dstart = 0, i
-            while i < n and (value[i] != "," or depth):
-                depth += {"(": 1, ")": -1}.get(value[i], 0)
-                i += 1
+            dstart = i
+            i = _descriptor_end(value, i)
             descriptor = value[dstart:i].strip()
         if url:
             out.append((url, _descriptor_width(descriptor)))
     return out
+
+
+def _descriptor_end(value: str, i: int) -> int:
+    """Where a descriptor ends: the first comma outside parentheses (or the end)."""
+    depth = 0
+    while True:
+        mark = _DESCRIPTOR_MARK.search(value, i)
+        if mark is None:
+            return len(value)
+        i = mark.start()
+        char = value[i]
+        if char == "," and not depth:
+            return i
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        i += 1
 
 
 def _descriptor_width(descriptor: str) -> int:
