@@ -90,7 +90,7 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)
     for f in found:
-        f.cands = [c for c in f.cands if c.url]
+        f.cands = imgs.strongest([c for c in f.cands if c.url])  # with its <noscript> twins' URLs
         for c in f.cands:  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
             copy = page.local_copy(c.url)
             if isinstance(copy, Path):

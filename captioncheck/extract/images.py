@@ -23,6 +23,8 @@ from captioncheck.extract.urls import (
 )
 
 _WRAPPERS = frozenset({"picture", "a", "span"})
+MAX_CANDIDATES = 200  # URLs kept per picture (the corpus's most is 112, after merging copies)
+MAX_SOURCES = 50  # <source> elements read per <picture> (real ones have a handful)
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
 
 
@@ -84,7 +86,7 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     cands = element_candidates(img)
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
-        for source in picture.css("source"):
+        for source in picture.css("source")[:MAX_SOURCES]:
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width)
                       for c in element_candidates(source)]
     for node in [img, *ancestors(img, 3)]:
@@ -112,6 +114,15 @@ def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     return []
 
 
+def strongest(cands: list[Candidate], limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """At most `limit` candidates: the highest-scoring ones, in their own order (the best one and
+    the first of equally good ones are always kept). Real pictures name a few dozen URLs at most."""
+    if len(cands) <= limit:
+        return cands
+    keep = sorted(sorted(range(len(cands)), key=lambda i: -cands[i].score)[:limit])
+    return [cands[i] for i in keep]
+
+
 def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
     """Every picture of the page in document order; with `limit`, only the first `limit` of them
     (the work per picture is done for those only, so a page naming 20 000 pictures costs what
@@ -135,9 +146,11 @@ def _img_found(img: Node, doc: Doc, base: str) -> Found:
     in_noscript = doc.in_noscript(img)
     cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
     for c in cands:
-        c.url = absolutize(c.url, base)
         if in_noscript:
             c.origin = "noscript"
+    cands = strongest(cands)
+    for c in cands:
+        c.url = absolutize(c.url, base)
     return Found(
         node=img, anchor=anchor, index=doc.index(img), cands=cands,
         alt=attr(img, "alt"), title=attr(img, "title"),
@@ -174,7 +187,7 @@ def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
     itemid = attr(node, "itemid")
     if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
         cands.append(Candidate(itemid, "meta"))
-    cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
+    cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in strongest(cands) if not is_placeholder(c.url)]
     if not cands:
         return None
     target = _data_target(node)
@@ -191,7 +204,8 @@ def _background_nodes(doc: Doc) -> list[Node]:
 
 
 def _background_found(node: Node, doc: Doc, base: str) -> Found | None:
-    cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
+    cands = [Candidate(absolutize(c.url, base), c.origin)
+             for c in strongest([c for c in element_candidates(node) if c.origin == "background"])]
     cands = [c for c in cands if not is_placeholder(c.url)]
     return Found(node=node, anchor=node, index=doc.index(node), cands=cands) if cands else None
 
