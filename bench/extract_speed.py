@@ -34,7 +34,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _hostile() -> dict[str, str]:
+    """Page shapes a hostile (or merely huge) page can take, each about 2 MB."""
     n = 200_000
+    words = "the minister said on Tuesday that the budget would be cut again "
+    jsonld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","image":['
+              + ",".join(f'{{"@type":"ImageObject","url":"/i/{i}.jpg","caption":"Picture {i}"}}' for i in range(25_000))
+              + "]}</script>")
     return {
         "nested_div_200k": "<p>x</p>" + "<div>" * n + "<img src=a.jpg width=640>" + "</div>" * n,
         "nested_span_200k": "<p>x</p>" + "<span>" * n + "<img src=a.jpg width=640>" + "</span>" * n,
@@ -42,6 +47,23 @@ def _hostile() -> dict[str, str]:
         "pictures_20k": "<p>x</p>" + "".join(
             f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>Caption {i}</p></div>' for i in range(20_000)),
         "flat_2mb": "<p>x</p>" + "<div><p>plain text here</p></div>" * 60_000 + "<img src=a.jpg width=640>",
+        "many_attributes": "<p>x</p>" + "".join(
+            "<img " + " ".join(f'data-x{j}="/v/{i}-{j}.jpg"' for j in range(60)) + f' src="/p{i}.jpg">' for i in range(1_300)),
+        "long_attribute": f'<p>x</p><figure><img src="a.jpg" srcset="{", ".join(f"/s/{i}.jpg {i}w" for i in range(150_000))}">'
+                          f'<figcaption class="{"c " * 300_000}">A caption</figcaption></figure>',
+        "many_sources": "<p>x</p><picture>" + "".join(f'<source srcset="/s/{i}.webp {i}w" media="(min-width:{i}px)">'
+                                                      for i in range(40_000)) + '<img src="a.jpg"></picture>',
+        "many_figcaptions": "<p>x</p><figure><img src=a.jpg width=640>" + "<figcaption>Caption text here</figcaption>" * 50_000
+                            + "</figure>",
+        "huge_scripts": "<p>x</p>" + jsonld + "<script>var a = [" + ",".join(str(i) for i in range(250_000)) + "];</script>"
+                        + "<img src=a.jpg width=640>",
+        "many_noscripts": "<p>x</p>" + "".join(f'<div><img data-src="/p{i}.jpg" src="blank.gif"><noscript><img src="/p{i}.jpg">'
+                                               "</noscript></div>" for i in range(20_000)),
+        "text_without_tags": "<p>x</p><img src=a.jpg width=640><p>" + words * 32_000 + "</p>",
+        "many_tables": "<p>x</p>" + "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>" * 27_000
+                       + "<img src=a.jpg width=640>",
+        "many_links": "<p>x</p><ul>" + "".join(f'<li><a href="/a/{i}">Story number {i} here</a></li>' for i in range(45_000))
+                      + "</ul><img src=a.jpg width=640>",
     }
 
 
