@@ -33,7 +33,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # a CSS pre-filter for `is_hidden` (it decides): every element it can call hidden matches this
 _MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="only" i], [class*="hid" i], '
                  '[class*="reader" i], [class*="a11y" i], [class*="offscreen" i], [class*="none" i], [class*="hide" i]')
-_WS = re.compile(r"\s+")
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
@@ -108,8 +107,11 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (incl. NBSP and full-width spaces) to one space, trim."""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "")).strip()
+    """Collapse runs of whitespace (incl. NBSP and full-width spaces) to one space, trim.
+
+    str.split() splits on exactly the characters regex `\\s` matches (both use str.isspace), NBSP
+    and U+3000 among them, and is 2.5x faster than a re.sub on long text."""
+    return " ".join(text.replace("\u200b", "").split())
 
 
 def attr(node: Node, name: str) -> str:
@@ -161,7 +163,9 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
     `exclude` holds mem_ids of descendants to leave out (e.g. the credit inside a caption);
     reading stops after about `limit` characters (a caption or a paragraph never needs more).
     """
-    text = _collect(node, exclude, limit)
+    text = _leaf_text(node, limit)
+    if text is None:
+        text = _collect(node, exclude, limit)
     if first_line:
         lines = [line for line in text.split("\n") if line.strip()]
         text = lines[0] if lines else ""
@@ -170,6 +174,15 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
                 break
             text = f"{text} {more}"
     return collapse(text)
+
+
+def _leaf_text(node: Node, limit: int) -> str | None:
+    """The text of an element without child elements (most paragraphs) in two C calls; None when
+    it has children or is long enough that `_collect` would stop early."""
+    if next(iter(node.iter(include_text=False)), None) is not None:
+        return None
+    text = node.text(deep=False) or ""
+    return text if len(text) < limit else None
 
 
 def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
