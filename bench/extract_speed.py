@@ -84,6 +84,9 @@ def main() -> None:
         sys.exit(f"no corpus pages under {args.corpus}/pages: pass --corpus DIR")
     loaded = [load_page(p) for p in pages]
     extract(loaded[0])  # imports and first-use tables
+    # and the language model, loaded on the first page that does not name its language
+    extract(page_from_html("<article><p>" + "The minister spoke to reporters about the budget. " * 20 + "</p></article>",
+                           "https://bench.example/warm"))
     trafilatura.extract(loaded[0].html)
     ours: list[float] = []
     theirs: list[float] = []
