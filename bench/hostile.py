@@ -39,6 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.hostile.pages import big_png, saved_page  # noqa: E402
+from tests.hostile.peers import TricklePeer
 
 SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 INDEX = ROOT / "testdata" / "index.sqlite"
@@ -136,37 +137,6 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-class Trickle:
-    """A loopback peer answering one byte every 0.2 s (bounded: 300 bytes, then it closes)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                for byte in (b"HTTP/1.1 200 OK\r\nContent-Length: 99999\r\n\r\n<html>" + b"x" * 300)[:300]:
-                    if self.stop.is_set():
-                        return
-                    conn.sendall(bytes([byte]))
-                    time.sleep(0.2)
-            except OSError:
-                return
-
-
 def timed_trivial(client: httpx.Client) -> float:
     start = time.monotonic()
     response = client.post("/v1/check", json=TRIVIAL)
@@ -184,7 +154,7 @@ def api_part(folder: Path) -> dict[str, object]:
     base = f"http://127.0.0.1:{port}"
     samples: list[int] = []
     stop = threading.Event()
-    trickle = Trickle()
+    trickle = TricklePeer(max_bytes=300)  # 60 s of trickling: far past the server's 10 s budget
     try:
         for _ in range(1200):
             try:
@@ -226,7 +196,7 @@ def api_part(folder: Path) -> dict[str, object]:
             after = [timed_trivial(client) for _ in range(5)]
     finally:
         stop.set()
-        trickle.stop.set()
+        trickle.close()
         server.terminate()
         server.wait(20)
         log.close()
