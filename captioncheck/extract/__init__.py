@@ -14,7 +14,7 @@ from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, Pa
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.credits import split_credit
-from captioncheck.extract.context import around, css_selector, text_blocks
+from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.dom import Doc, attr
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
@@ -68,9 +68,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     _classify(found, doc, zones, page.url, og_keys)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
-    blocks = text_blocks(doc, zones.main, skip)
+    blocks = TextBlocks(doc, zones.main, skip)
     if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
-        info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
+        info.text = blocks.joined(MAX_ARTICLE_TEXT + 1)  # huge page: the body's own paragraphs
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     out: list[ImageInContext] = []
@@ -154,7 +154,7 @@ def _data_credit(f: imgs.Found) -> str:
     return ""
 
 
-def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], position: int,
+def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
             positions: dict[int, dict[int, int]]) -> ImageInContext:
     urls = f.urls()
     chosen = best(f.cands)
