@@ -46,13 +46,16 @@ def chrome_marks(doc: Doc) -> list[bool]:
     return marks
 
 
-def _paragraph_weight(doc: Doc, node: Node) -> int:
-    length = doc.text_length(node)
+def _paragraph_weight_at(doc: Doc, idx: int) -> int:
+    """A paragraph's weight (element index `idx`): its text length, unless it is short, inside a
+    link (teaser text) or mostly links."""
+    length = doc.text_len[idx]
     if length < MIN_PARAGRAPH:
         return 0
-    if doc.inside_link(node):
+    parent = doc.parents[idx]
+    if parent >= 0 and doc.in_link[parent]:
         return 0  # teaser text inside a link to another page
-    if doc.link_length(node) > 0.5 * length:
+    if doc.link_len[idx] > 0.5 * length:
         return 0
     return length
 
@@ -66,7 +69,7 @@ def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int
     for idx, tag in enumerate(doc.tags):  # the p, pre, blockquote and div elements, by the tag table
         if tag not in _PROSE_TAGS or chrome[idx]:
             continue
-        own[idx] = _paragraph_weight(doc, doc.nodes[idx]) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
+        own[idx] = _paragraph_weight_at(doc, idx) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
     below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
     for idx in range(len(doc.nodes) - 1, 0, -1):
         parent = doc.parents[idx]
