@@ -50,6 +50,42 @@ _END_TAG = re.compile(r"</[a-z][^>]*>")
 _START_TAG = re.compile(r"<[a-z][^>]*>")
 _NOT_PAREN = re.compile(r"[^()]+")
 _TOKEN = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)[^>]*>", re.S)
+_RAW_OPEN = re.compile(rf"<(?=({_RAW_TEXT})\b[^>]*>)")  # every one, also inside another's brackets
+_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
+
+
+def _scannable(lower: str) -> str:
+    """`lower` made safe for the tag regexes above, which match the same things in it.
+
+    Each failed attempt of `<!--.*?-->`, `<script...>.*?</script>` or `<a[^>]*>` scans to the end
+    of the text, so a page of thousands of unclosed <iframe>s or comments, or of `<a` without any
+    `>`, made them quadratic (a 2 MB page: many minutes). Every match needs a ">": the text is cut
+    after its last one. A raw-text start tag or comment opener with no end after it can never
+    match its alternative: one character is changed ("<iframe" -> "<qframe", "<!--" -> "<%--") so
+    it fails at once and is then treated as before (an ordinary start tag, or nothing). Lengths
+    are kept, so positions still index the original page.
+    """
+    lower = lower[: lower.rfind(">") + 1]
+    last_close: dict[str, int] = {}
+    for m in _RAW_CLOSE.finditer(lower):
+        last_close[m.group(1)] = m.start()
+    last_comment_close = lower.rfind("-->")
+    hopeless = [(m.start() + 1, "q") for m in _RAW_OPEN.finditer(lower)
+                if last_close.get(m.group(1), -1) < lower.index(">", m.start()) + 1]
+    at = lower.find("<!--")
+    while at >= 0:
+        if last_comment_close < at + 4:  # no "-->" after this opener
+            hopeless.append((at + 1, "%"))
+        at = lower.find("<!--", at + 4)
+    if not hopeless:
+        return lower
+    parts: list[str] = []
+    last = 0
+    for at, char in sorted(hopeless):
+        parts += [lower[last:at], char]
+        last = at + 1
+    parts.append(lower[last:])
+    return "".join(parts)
 
 
 def _depths(steps: np.ndarray) -> np.ndarray:
@@ -60,7 +96,7 @@ def _depths(steps: np.ndarray) -> np.ndarray:
 
 def max_depth(html: str) -> int:
     """How deep the page's elements nest, counted on the tags (C-speed passes, no Python loop)."""
-    marks = _UNCOUNTED.sub("", html.lower().replace("(", "").replace(")", ""))
+    marks = _UNCOUNTED.sub("", _scannable(html.lower().replace("(", "").replace(")", "")))
     marks = _NOT_PAREN.sub("", _START_TAG.sub("(", _END_TAG.sub(")", marks)))
     if not marks:
         return 0
@@ -84,7 +120,7 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     spans: list[tuple[int, int]] = []
     steps: list[int] = []
-    for m in _TOKEN.finditer(lower):
+    for m in _TOKEN.finditer(_scannable(lower)):
         name = m.group(3)
         if name is None or name in skip:
             continue
