@@ -26,7 +26,15 @@ _PLACEHOLDER = re.compile(
     r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
     re.IGNORECASE,
 )
+# what `background_urls` finds, as one regex: right, but each failed attempt scans to the next ";" (or
+# the end) and backtracks over every "url(" there, so a long style attribute made it cubic
 _BG_URL = re.compile(r"""background(?:-image)?\s*:[^;]*url\(\s*['"]?([^'")]+)['"]?\s*\)""", re.IGNORECASE)
+_BG_DECLARATION = re.compile(r"background(?:-image)?\s*:", re.IGNORECASE)
+_URL_OPEN = re.compile(r"url\(", re.IGNORECASE)
+_URL_TAIL = re.compile(r"""\s*['"]?([^'")]+)['"]?\s*\)""")
+_URL_STOP = re.compile(r"""['")]""")
+_CLOSE_AFTER_QUOTE = re.compile(r"['\"]\s*\)")
+_SPACES = re.compile(r"\s*")
 _TEMPLATE = re.compile(r"\{\{?\s*(size|width|w)\s*\}?\}|%7B%7Bsize%7D%7D", re.IGNORECASE)
 _SRC_ATTR = re.compile(r"^(data-)?(lazy-?|original-?|hi-?res-?|full-?|large-?|big-?|zoom-?|retina-?)*(src|original|img|image|url|pattern|full|large|big|zoom|hires|retina|fallback|lazy|orig)(-?(src|url|path|retina|set|large|big|full|\d+x?))*$", re.IGNORECASE)
 
@@ -116,6 +124,60 @@ def absolutize(url: str, base: str) -> str:
     return urljoin(base, url) if base else url
 
 
+def background_urls(style: str) -> list[str]:
+    """The URLs of `background` / `background-image` declarations in an inline style: what
+    `_BG_URL.findall(style)` finds, in time linear in the style's length.
+
+    As the regex does, a declaration takes the last "url(" before the next ";" whose URL closes
+    with ")", and the search goes on after that ")"; a declaration without one is skipped with
+    the rest of its ";"-free run, where no later declaration can find one either.
+    """
+    stops = [m.start() for m in _URL_STOP.finditer(style)]
+    closes: dict[int, bool] = {}  # stop position -> a URL ending there can close with ")"
+    out: list[str] = []
+    pos = 0
+    while (decl := _BG_DECLARATION.search(style, pos)) is not None:
+        run_end = style.find(";", decl.end())
+        run_end = len(style) if run_end < 0 else run_end
+        hit = None
+        for opening in reversed([m.start() for m in _URL_OPEN.finditer(style, decl.end(), run_end)]):
+            hit = _url_tail(style, opening + 4, stops, closes)
+            if hit is not None:
+                break
+        if hit is None:
+            pos = run_end + 1
+            continue
+        out.append(hit.group(1))
+        pos = hit.end()
+    return out
+
+
+def _url_tail(style: str, start: int, stops: list[int], closes: dict[int, bool]) -> re.Match[str] | None:
+    """`_URL_TAIL` matched at `start`, run only when it matches, up to where the match can end.
+
+    The URL runs to the first quote or ")" (`stops`) after where it starts: right after "url(" and
+    any spaces, or after an opening quote. It matches when that stop is ")" or a quote followed by
+    spaces and ")"; the match ends there.
+    """
+    import bisect
+
+    ends: list[int] = []
+    opening = _SPACES.match(style, start).end()  # type: ignore[union-attr]  # matches the empty string
+    firsts = [start]
+    if opening < len(style) and style[opening] in "'\"":
+        firsts.append(opening + 1)
+    for first in firsts:
+        at = bisect.bisect_left(stops, first)
+        if at == len(stops) or stops[at] == first:  # no stop, or an empty URL
+            continue
+        stop = stops[at]
+        if stop not in closes:
+            closes[stop] = style[stop] == ")" or _CLOSE_AFTER_QUOTE.match(style, stop) is not None
+        if closes[stop]:
+            ends.append(stop + 1 if style[stop] == ")" else _CLOSE_AFTER_QUOTE.match(style, stop).end())  # type: ignore[union-attr]
+    return _URL_TAIL.match(style, start, max(ends)) if ends else None
+
+
 def _widths(node: Node) -> list[int]:
     for name in ("data-widths", "data-sizes", "data-image-widths"):
         raw = attr(node, name)
@@ -142,7 +204,7 @@ def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
         elif lname == "src":
             found.append(Candidate(value, origin_hint or "src"))
         elif lname == "style":
-            found += [Candidate(u, "background") for u in _BG_URL.findall(value)]
+            found += [Candidate(u, "background") for u in background_urls(value)]
         elif lname.startswith("data-") and _SRC_ATTR.match(lname) and _looks_like_url(value):
             found += _template_or_plain(value, widths, origin_hint or "lazy")
     return [c for c in found if c.url]
@@ -172,4 +234,4 @@ def best(cands: list[Candidate]) -> Candidate | None:
     return max(pool, key=lambda c: c.score) if pool else None
 
 
-__all__ = ["Candidate", "absolutize", "best", "element_candidates", "is_placeholder", "parse_srcset"]
+__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "is_placeholder", "parse_srcset"]
