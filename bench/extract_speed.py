@@ -62,6 +62,9 @@ def _hostile() -> dict[str, str]:
         "text_without_tags": "<p>x</p><img src=a.jpg width=640><p>" + words * 32_000 + "</p>",
         "many_tables": "<p>x</p>" + "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>" * 27_000
                        + "<img src=a.jpg width=640>",
+        "long_style": '<p>x</p><div class="hero" style="' + "background:url(" * 130_000 + '"></div><img src=a.jpg width=640>',
+        "unclosed_iframes": "<p>x</p>" + "<div><iframe src=x>text</div>" * 70_000,
+        "unclosed_comments": "<p>x</p>" + "<div><!-- note </div>" * 90_000,
         "many_links": "<p>x</p><ul>" + "".join(f'<li><a href="/a/{i}">Story number {i} here</a></li>' for i in range(45_000))
                       + "</ul><img src=a.jpg width=640>",
     }
