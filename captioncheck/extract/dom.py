@@ -299,9 +299,12 @@ class Doc:
         for node in root.traverse(include_text=True):
             tag = node.tag
             if tag == "-text":
+                text = node.text_content
+                if not text or text.isspace():  # indentation: no length, no parent to look up
+                    continue
                 parent = order[node.parent.mem_id]
                 if tags[parent] not in SKIP_TAGS:
-                    text_len[parent] += len(" ".join((node.text_content or "").split()))
+                    text_len[parent] += len(" ".join(text.split()))
                 continue
             if tag == "-comment":
                 continue
@@ -318,7 +321,7 @@ class Doc:
             noscript.append((up and noscript[parent]) or tag == "noscript")
             in_link.append((up and in_link[parent]) or tag == "a")
             text_len.append(0)
-            if is_image_tag(tag):
+            if tag == "img" or ("-" in tag and is_image_tag(tag)):
                 self.image_at.append(idx)
         last = list(range(len(nodes)))
         link_len = [0] * len(nodes)
