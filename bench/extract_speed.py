@@ -166,9 +166,11 @@ def main() -> None:
         _one_shape(args.shape)
         return
 
+    # the hostile shapes first: a child's peak RSS counts what it shares with this process before exec
+    hostile = {} if args.no_hostile else _hostile_part(args.limit_s)
     result: dict[str, object] = {} if args.no_corpus else _corpus_part(args)
-    if not args.no_hostile:
-        result["hostile"] = _hostile_part(args.limit_s)
+    if hostile:
+        result["hostile"] = hostile
     print(json.dumps(result))
 
 
