@@ -17,8 +17,9 @@ mirrored) as the page's copy. Each sample has its own fresh photo index holding 
 
 Goals (issue 11): reused flagged >= 0.97 and inconsistent >= 0.90; seen flagged >= 0.95; legit
 falsely inconsistent <= 1 % and suspicious <= 3 %; none never flagged. Flagged = suspicious or
-inconsistent. Prints a table per case and ends with one JSON line. Runs against whatever
-`captioncheck` is importable (PYTHONPATH), so the same command measures before and after.
+inconsistent. Prints a table per case and ends with one JSON line (with the path of the
+`captioncheck` measured). Measures the checkout the script is in, or the one PYTHONPATH names
+(`PYTHONPATH=/other/checkout python bench/ooc_eval.py`), so the same command measures before and after.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ CREDITS = ["AFP", "Reuters", "AP", "Getty Images", "EPA"]
 SKIMAGE = ["astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket", "camera",
            "moon", "coins", "clock"]
 FALLBACK_DAY = date(2018, 6, 1)  # for pages that state no date
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(ROOT))  # this checkout, not an editable install of another one
 
 
 @dataclass
@@ -180,6 +183,11 @@ def run_one(case: str, t: Target, other: Target, original: bytes, decoy: bytes, 
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="ooc-eval-", ignore_cleanup_errors=True) as tmp:  # ~80 MB of indexes
+        _main(Path(tmp))
+
+
+def _main(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=140, help="samples in all (split 56:20:50:14 like the issue)")
     parser.add_argument("--no-ocr", action="store_true")
@@ -188,7 +196,6 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every miss with its evidence")
     args = parser.parse_args()
     only = {int(x) for x in args.only.split(",") if x.strip()}
-    workdir = Path(tempfile.mkdtemp(prefix="ooc-eval-"))
     os.environ["CAPTIONCHECK_DATADIR"] = str(workdir / "data")  # no user registry in the way
     started = time.monotonic()
     pages = targets(200)
@@ -236,7 +243,9 @@ def main() -> None:
              "legit_suspicious": summary["legit"]["suspicious"] <= 0.03, "none_clean": summary["none"]["flagged"] == 0.0}
     print(f"pages with a captioned image: {len(pages)}; photos: {len(pics)}; OCR {'off' if args.no_ocr else 'on'}, CLIP off; "
           f"{elapsed:.0f} s")
-    print(json.dumps({"bench": "ooc_eval", "samples": len(plan), "elapsed_s": round(elapsed, 1), "cases": summary, "goals_met": goals}))
+    import captioncheck
+
+    print(json.dumps({"bench": "ooc_eval", "captioncheck": str(Path(captioncheck.__file__).parent), "samples": len(plan), "elapsed_s": round(elapsed, 1), "cases": summary, "goals_met": goals}))
 
 
 if __name__ == "__main__":

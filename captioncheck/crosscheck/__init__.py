@@ -14,10 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from captioncheck._types import ImageInContext, Match, PageInfo, Sighting
-from captioncheck.crosscheck.compare import compare_captions, sighting_finding, site_of
+from captioncheck.crosscheck.compare import TextSimilarityFn, compare_captions, sighting_finding, site_of
 from captioncheck.crosscheck.dates import NamedDate, find_dates, parse_iso
 from captioncheck.crosscheck.geo import nearest_place
 from captioncheck.crosscheck.language import base_language, identify
+from captioncheck.crosscheck.lexicon import common_words
 from captioncheck.crosscheck.models import (
     CreditFinding,
     CrossChecks,
@@ -58,6 +59,7 @@ class ArticleFacts:
     countries: set[str] = field(default_factory=set)
     page_url: str = ""
     words: frozenset[str] = frozenset()  # folded words of title, description and text (captions removed)
+    common: frozenset[str] = frozenset()  # folded words the article uses as common words (lexicon.common_words)
 
 
 def _strip_captions(text: str, images: list[ImageInContext]) -> str:
@@ -82,6 +84,7 @@ def article_facts(page: PageInfo, images: list[ImageInContext]) -> ArticleFacts:
         countries=main_countries(places, title_places),
         page_url=page.url,
         words=text_words("\n".join([page.title, body])),
+        common=common_words([language], page.title, body),
     )
 
 
@@ -253,8 +256,10 @@ def _word_overlap(a: str, b: str) -> float:
     return round(len(wa & wb) / len(wa | wb), 3) if wa and wb else 0.0
 
 
-def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match], embedded: Any = None, ocr: Any = None) -> CrossChecks:
-    """Compare every source that speaks about the photo with the article."""
+def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match], embedded: Any = None, ocr: Any = None,
+                similarity: TextSimilarityFn | None = None) -> CrossChecks:
+    """Compare every source that speaks about the photo with the article; `similarity`: CLIP's
+    caption<->caption similarity when weights are loaded (compare.compare_captions)."""
     claims = collect_claims(facts, image, matches, embedded, ocr)
     archive = bool(ARCHIVE_MARK.search(" ".join([image.caption, image.credit])))
     caption_claim = next((c for c in claims if c.source in ("caption", "alt")), None)
@@ -273,7 +278,7 @@ def cross_check(facts: ArticleFacts, image: ImageInContext, matches: list[Match]
         # the caption is compared with what the original caption itself says; its record date only when it names none
         own = find_dates(original_claim.text, "en")
         said = original_claim.model_copy(update={"dates": _date_refs(own)}) if own else original_claim
-        comparison = compare_captions(caption_claim, said, "original")
+        comparison = compare_captions(caption_claim, said, "original", similarity)
     return CrossChecks(
         page_language=facts.language,
         page_date=facts.published.start.isoformat() if facts.published else "",
@@ -298,7 +303,14 @@ MIN_ARTICLE_WORDS = 40  # distinct words; a shorter article text cannot tell who
 def _names_not_in_article(facts: ArticleFacts, caption: PhotoClaim | None) -> list[str]:
     if caption is None or len(facts.words) < MIN_ARTICLE_WORDS:
         return []
-    return [n for n in people_in(caption.text) if not mentioned_in(n, facts.words)]
+    languages = _languages(facts, caption)
+    common = facts.common | common_words(languages, caption.text)
+    return [n for n in people_in(caption.text, languages, common) if not mentioned_in(n, facts.words)]
+
+
+def _languages(facts: ArticleFacts, claim: PhotoClaim) -> list[str]:
+    """The languages a claim's text may be in: its own (when identified) and the page's."""
+    return [lang for lang in dict.fromkeys([claim.language, facts.language]) if lang]
 
 
 MAX_SIGHTINGS = 10

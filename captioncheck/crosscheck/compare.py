@@ -10,6 +10,7 @@ only back up another aspect), and wording (half the words shared: the same capti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from captioncheck.crosscheck.models import (
     DateRef,
     PhotoClaim,
     SightingFinding,
+    TextSimilarity,
 )
 from captioncheck.crosscheck.names import names_in, same_person
 
@@ -57,10 +59,18 @@ def _word_overlap(a: str, b: str) -> float:
     return round(len(wa & wb) / len(wa | wb), 3) if wa and wb else 0.0
 
 
-def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str) -> CaptionComparison:
-    """How the page's caption (claim) and another caption of the photo agree, aspect by aspect."""
+TextSimilarityFn = Callable[[str, str], TextSimilarity | None]
+
+
+def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str,
+                     similarity: TextSimilarityFn | None = None) -> CaptionComparison:
+    """How the page's caption (claim) and another caption of the photo agree, aspect by aspect.
+
+    similarity: CLIP's caption<->caption similarity (when weights are loaded); it adds the aspect
+    "subject" only when the model passed its probe (TextSimilarity.usable)."""
     cmp = CaptionComparison(other_source=other_source, other_caption=other.text,
-                            names=names_in(caption.text), other_names=names_in(other.text),
+                            names=names_in(caption.text, [caption.language] if caption.language else []),
+                            other_names=names_in(other.text, [other.language] if other.language else []),
                             word_overlap=_word_overlap(caption.text, other.text))
     if cmp.names and cmp.other_names:
         shared = any(same_person(a, b) for a in cmp.names for b in cmp.other_names)
@@ -77,6 +87,7 @@ def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str) 
         cmp.details["date"] = f"{', '.join(d.mention for d in mine[:2])} vs {', '.join(d.mention for d in theirs[:2])}"
     if cmp.word_overlap >= SAME_WORDING:
         cmp.agrees.append("wording")
+    _subject(cmp, caption.text, other.text, similarity)
     nums, other_nums = _numbers(caption.text), _numbers(other.text)
     if nums and other_nums:
         if nums & other_nums:
@@ -85,6 +96,25 @@ def compare_captions(caption: PhotoClaim, other: PhotoClaim, other_source: str) 
             cmp.differs.append("numbers")
         cmp.details["numbers"] = f"{', '.join(sorted(nums)[:3])} vs {', '.join(sorted(other_nums)[:3])}"
     return cmp
+
+
+def _subject(cmp: CaptionComparison, text: str, other: str, similarity: TextSimilarityFn | None) -> None:
+    """CLIP text similarity as the aspect "subject": agrees from the model's same-story level, differs at
+    or below its other-story level, nothing in between or when the model failed its probe."""
+    sim = similarity(text, other) if similarity is not None and text.strip() and other.strip() else None
+    if sim is None:
+        return
+    cmp.text_similarity, cmp.text_similarity_scale = sim.cosine, sim
+    if not sim.usable:
+        return
+    if sim.cosine >= sim.agree_from:
+        cmp.agrees.append("subject")
+    elif sim.cosine <= sim.differ_below:
+        cmp.differs.append("subject")
+    else:
+        return
+    cmp.details["subject"] = (f"CLIP text similarity {sim.cosine:.2f}; same story from {sim.agree_from:.2f}, "
+                              f"another story at {sim.differ_below:.2f} or less")
 
 
 def _day(value: str) -> date | None:
@@ -120,4 +150,4 @@ def sighting_finding(s: Sighting, caption: PhotoClaim | None, seen_claim: PhotoC
     return finding
 
 
-__all__ = ["DATE_AGREE_DAYS", "EARLIER_DAYS", "compare_captions", "sighting_finding", "site_of"]
+__all__ = ["DATE_AGREE_DAYS", "EARLIER_DAYS", "TextSimilarityFn", "compare_captions", "sighting_finding", "site_of"]

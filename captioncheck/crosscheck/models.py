@@ -70,6 +70,18 @@ class CreditFinding(BaseModel):
     agrees: bool
 
 
+class TextSimilarity(BaseModel):
+    """CLIP caption<->caption cosine and what it means for the model that gave it (its probe:
+    signals/clip/textpair.py): usable only when the model tells same-story from other-story captions."""
+
+    cosine: float
+    usable: bool
+    agree_from: float  # same story from this cosine up
+    differ_below: float  # another story at or below this cosine
+    probe_auc: float = 0.0
+    model: str = ""
+
+
 class CaptionComparison(BaseModel):
     """The page's caption compared with another caption of the same photo (its original record,
     an earlier page's caption, a C2PA or embedded description), aspect by aspect."""
@@ -83,6 +95,7 @@ class CaptionComparison(BaseModel):
     details: dict[str, str] = Field(default_factory=dict)  # aspect -> "caption says X, other says Y"
     word_overlap: float = 0.0
     text_similarity: float | None = None  # CLIP caption<->other caption cosine, when weights are present
+    text_similarity_scale: TextSimilarity | None = None  # the same with the model's thresholds and whether they are usable
 
     @property
     def contradicts(self) -> bool:
@@ -136,4 +149,5 @@ __all__ = [
     "PlaceFinding",
     "PlaceRef",
     "SightingFinding",
+    "TextSimilarity",
 ]

@@ -7,7 +7,11 @@ A name is two or more capitalised words in a row ("Nancy Pelosi", "Sergueï Nary
 "J. K. Rowling", "Mohammed bin Salman"), not a place from the gazetteer, not a month or weekday,
 and without generic words ("Act", "Street", "East"...): those make names of laws, streets and
 buildings, which say nothing about who is in the photo. Titles in front ("President", "Rep.")
-are dropped. Matching across spellings and transliterations ("Naryshkin"/"Narychkine") compares
+are dropped. A run is cut at the words the page's own language uses as common words
+(`lexicon.common_words`: written in lower case in the caption or article, weekday names, titles
+inside the run; in German also nouns after an article, noun-shaped words and words of the language
+from the shipped word table), so "Polizei Regierung" or "Tausende Menschen" are no one, and
+"Frankreichs Präsident Emmanuel Macron" is Emmanuel Macron. Matching across spellings and transliterations ("Naryshkin"/"Narychkine") compares
 ASCII-folded name words by similarity.
 """
 
@@ -18,18 +22,28 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from captioncheck.crosscheck.lexicon import (
+    NOUN_CAPITALISING,
+    common_words,
+    language_words,
+    noun_shaped,
+)
 from captioncheck.crosscheck.places import gazetteer
 
 MIN_WORD = 3
 SIMILAR = 0.8  # difflib ratio from which two name words are spellings of one name
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 PARTICLES = frozenset(["bin", "ibn", "al", "el", "de", "da", "di", "van", "von", "der", "den", "du", "la", "le", "del", "dos", "y"])
-TITLES = frozenset("""
+TITLES_TEXT = """
 mr mrs ms dr prof sir lord lady rep sen gov gen col lt sgt capt adm president vice speaker senator representative governor
 minister premier chancellor secretary king queen prince princess pope sheikh ayatollah general colonel mayor chairman chief
 director ceo judge justice pastor rev father saint st former late deputy foreign prime defence defense interior house state
 us u.s. uk m mme mlle président ministre chef présidente präsident kanzler bundeskanzler
-""".split())
+kanzlerin bundeskanzlerin ministerin bundesminister bundesministerin ministerpräsident ministerpräsidentin präsidentin
+papst herr frau sprecher sprecherin premierminister außenminister außenministerin
+presidente ministro ministra primer primo sindaco alcalde rey reina
+pääministeri presidentti ministeri kansanedustaja puhemies
+"""
 GENERIC = frozenset("""
 act bill law street road avenue square steps east west north south central national international united new old
 house hall building tower bridge park station airport university college school hospital church mosque temple
@@ -47,6 +61,9 @@ def fold(word: str) -> str:
     """Lower-case ASCII form of a word ("Sergueï" -> "serguei")."""
     text = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
     return "".join(c for c in text if not unicodedata.combining(c)).strip(".'-")
+
+
+TITLES = frozenset(fold(w) for w in TITLES_TEXT.split())  # folded like the words compared with them ("präsident")
 
 
 @lru_cache(maxsize=1)
@@ -99,24 +116,51 @@ def _clean(run: list[str]) -> list[str]:
     return run
 
 
-def names_in(text: str) -> list[str]:
-    """People and organisation names in `text`, in order, without duplicates."""
+def _splits_names(word: str, common: frozenset[str], languages: tuple[str, ...]) -> bool:
+    """A capitalised word that is no part of a name: a title, or a common word of the text's language
+    (lexicon.common_words; in noun-capitalising languages also noun-shaped words and words of the language)."""
+    low = fold(word)
+    if _is_initial(word) or low in PARTICLES:
+        return False
+    if low in TITLES or low in common:
+        return True
+    return any(lang in NOUN_CAPITALISING and (noun_shaped(word, lang) or low in language_words(lang)) for lang in languages)
+
+
+def _segments(run: list[str], common: frozenset[str], languages: tuple[str, ...]) -> list[list[str]]:
+    """A run cut at its common words: "Frankreichs Präsident Emmanuel Macron" -> [..., ["Emmanuel", "Macron"]]."""
+    out: list[list[str]] = [[]]
+    for word in run:
+        if _splits_names(word, common, languages):
+            out.append([])
+        else:
+            out[-1].append(word)
+    return [seg for seg in (_clean(s) for s in out) if seg]
+
+
+def names_in(text: str, languages: tuple[str, ...] | list[str] = (), common: frozenset[str] | None = None) -> list[str]:
+    """People and organisation names in `text`, in order, without duplicates.
+
+    languages: the languages the text may be in (the caption's, the page's); common: folded words known
+    to be common words (lexicon.common_words of the page's texts; by default of `text` itself)."""
     if not text:
         return []
+    langs = tuple(dict.fromkeys(languages))
+    common = common_words(langs, text) if common is None else common
     table = gazetteer()
     calendar = _calendar()
     out: list[str] = []
-    for run in _sequences(text):
-        run = _clean(run)
-        words = [w for w in run if not _is_initial(w)]
-        if len(run) < 2 or len(words) < 1 or any(len(fold(w)) < 2 for w in words):
-            continue
-        folded = [fold(w) for w in words]
-        if any(f in GENERIC or f in calendar for f in folded) or " ".join(folded) in table:
-            continue
-        if all(f in table for f in folded if f not in PARTICLES):  # "Paris Berlin": places listed
-            continue
-        out.append(" ".join(run))
+    for whole in _sequences(text):
+        for run in _segments(_clean(whole), common, langs):
+            words = [w for w in run if not _is_initial(w)]
+            if len(run) < 2 or len(words) < 1 or any(len(fold(w)) < 2 for w in words):
+                continue
+            folded = [fold(w) for w in words]
+            if any(f in GENERIC or f in calendar for f in folded) or " ".join(folded) in table:
+                continue
+            if all(f in table for f in folded if f not in PARTICLES):  # "Paris Berlin": places listed
+                continue
+            out.append(" ".join(run))
     return list(dict.fromkeys(out))
 
 
@@ -126,11 +170,11 @@ def _person_like(name: str) -> bool:
     return all(w[:1].isupper() and any(c.islower() for c in w[1:]) for w in words)
 
 
-def people_in(text: str) -> list[str]:
+def people_in(text: str, languages: tuple[str, ...] | list[str] = (), common: frozenset[str] | None = None) -> list[str]:
     """Names in `text` that look like people's, leaving out credits ("REUTERS/Brendan McDermid",
     "Photo: Jane Doe") and organisations written in capitals."""
     out = []
-    for name in names_in(text):
+    for name in names_in(text, languages, common):
         at = text.find(name)
         if at >= 0 and (CREDIT_BEFORE.search(text[:at]) or CREDIT_AFTER.match(text[at + len(name):])):
             continue

@@ -158,6 +158,12 @@ def _longest_at(tokens: list[tuple[str, int]], i: int, table: Mapping[str, Place
 
 _OF_WORDS = frozenset(["of", "de", "du", "des", "d", "di", "del", "della", "von", "der", "the", "le", "la", "les", "l", "el", "los", "las", "il"])
 _DATELINE_END = re.compile(r"^\s*(?:,|\(|[-–—]\s)")
+# English words that may follow a place named with "the" ("in the Hague on Monday", "the Philippines and ...")
+_AFTER_THE_PLACE = frozenset("""
+on in at of and or for to with during after before as by from last this since until over under near amid while when where
+which who that is was are were has had have will would its into onto off via than but nor yet so
+""".split())
+_NEXT_WORD = re.compile(r"^\s+([^\W\d_][\w'’-]*)")
 
 
 def is_locative(text: str, place: Place) -> bool:
@@ -176,9 +182,18 @@ def is_locative(text: str, place: Place) -> bool:
         return False
     if words[-1] in LOCATIVES:
         return True
+    if words[-1] == "the" and _attributive(text, place):
+        return False  # "at the Cardona metro station", "in the Paris agreement": a modifier, not where
     if words[-1] not in _OF_WORDS:
         return False
     return any(w in LOCATIVES for w in words[:-1][-6:])
+
+
+def _attributive(text: str, place: Place) -> bool:
+    """An English noun adjunct: the place right after "the" and followed by a lower-case content word
+    ("the Cardona underground station", "the Berlin wall"), which it qualifies rather than locates."""
+    after = _NEXT_WORD.match(text[place.start + len(place.mention):])
+    return bool(after and after.group(1)[0].islower() and after.group(1).casefold() not in _AFTER_THE_PLACE)
 
 
 @lru_cache(maxsize=512)

@@ -8,20 +8,27 @@ furniture (roles) -> merge copies -> context and selectors (context). No torch, 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
-from captioncheck.extract.credits import split_credit
 from captioncheck.extract.context import TextBlocks, around, css_selector
-from captioncheck.extract.dom import Doc, attr
+from captioncheck.extract.credits import LABELS, split_credit
+from captioncheck.extract.dom import Doc, Node, attr, collapse, visible_lines
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
-from captioncheck.extract.roles import article_role, furniture_role, in_article, in_gallery
+from captioncheck.extract.roles import (
+    HEADLINE_ALT,
+    article_role,
+    furniture_role,
+    in_article,
+    in_gallery,
+    link_card,
+)
 from captioncheck.extract.urls import best
-from captioncheck.extract.zones import find_zones
+from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, load_page
-
 
 MAX_PICTURES = 3000
 log = logging.getLogger(__name__)
@@ -65,7 +72,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     _add_page_image(found, info)
     zones = find_zones(doc, info.title)
     og_keys = _og_keys(info)
-    _classify(found, doc, zones, page.url, og_keys)
+    _structured_captions(found, info)
+    _classify(found, doc, zones, page.url, og_keys, info.title)
+    found += _gallery_state(doc, base, found)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = TextBlocks(doc, zones.main, skip)
@@ -73,6 +82,7 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
         info.text = blocks.joined(MAX_ARTICLE_TEXT + 1)  # huge page: the body's own paragraphs
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
+    _article_credit(found, doc, zones)
     out: list[ImageInContext] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -100,14 +110,107 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
 
 def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
     """og:image / JSON-LD image name the lead's full-size URL: add it to the picture with that file."""
+    from urllib.parse import unquote
+
     from captioncheck.extract.urls import Candidate
 
-    for url in _og_keys(info):
+    page_urls = _og_keys(info)
+    if not page_urls:
+        return
+    names = [[(imgs.file_key(c.url), unquote(c.url)) for c in f.cands] for f in found]  # once per picture
+    for url in page_urls:
         key = imgs.file_key(url)
-        for f in found:
-            if key and any(imgs.file_key(c.url) == key for c in f.cands) and all(c.url != url for c in f.cands):
+        bare = url.split("://", 1)[-1]  # an image proxy (thumbor, cloudimg) embeds the original in its own URL
+        for f, named in zip(found, names):
+            same = any((key and name == key) or (len(bare) > 20 and bare in plain) for name, plain in named)
+            if same and all(c.url != url for c in f.cands):
                 f.cands.append(Candidate(url, "meta"))
                 break
+
+
+def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Found]:
+    """Slides named only in a gallery's script state, when the gallery's visible slide is an article image."""
+    article = [f for f in found if f.role in ARTICLE_ROLES]
+    groups = imgs.script_slides(doc, base, sorted(doc.index(f.node) for f in article))
+    shown = {k: f for f in article for k in imgs.same_picture_keys(f)} if groups else {}
+    out: list[imgs.Found] = []
+    for group in groups:
+        box = imgs.script_box(group[0].node)  # the gallery's own box
+        visible = [shown[k] for s in group for k in imgs.same_picture_keys(s) if k in shown]
+        if box is not None and any(doc.contains(box, f.node) for f in visible):
+            for s in group:
+                s.role = "slideshow"
+            out += group
+    return out
+
+
+def _structured_captions(found: list[imgs.Found], info: PageInfo) -> None:
+    """A JSON-LD ImageObject that names a picture of the page (same URL or file name) gives its caption and
+    credit where the page shows none; its URL goes to the picture's `urls`."""
+    from captioncheck.extract.urls import Candidate
+
+    if not any(image.caption or image.credit for image in info.jsonld_images):
+        return
+    by_key: dict[str, list[imgs.Found]] = {}
+    for f in found:
+        for key in imgs.same_picture_keys(f):
+            by_key.setdefault(key, []).append(f)
+    for image in info.jsonld_images:
+        if not (image.caption or image.credit):
+            continue
+        probe = imgs.Found(node=None, anchor=None, index=-1, cands=[Candidate(image.url, "meta")])  # type: ignore[arg-type]
+        matched = {id(f): f for k in imgs.same_picture_keys(probe) for f in by_key.get(k, [])}
+        for f in matched.values():
+            f.structured = (image.caption, image.credit)
+            if all(c.url != image.url for c in f.cands):
+                f.cands.append(Candidate(image.url, "meta"))
+
+
+# one credit line for the whole article, at its end: "[사진=MBC, SBS]", "Photos: AFP", "题图来自 Hater"
+_LEAD_ONLY = r"题图|題圖|头图|頭圖|封面图|(?:header|top|cover|lead)\s+(?:image|photo|picture)"
+_ARTICLE_CREDIT = re.compile(
+    rf"^[\[(（【]?\s*((?:(?P<lead>{_LEAD_ONLY})|{LABELS})\s*(?:[=:：]|来自|來自|提供|\bby\b)\s*[^\[\]()（）【】]{{2,60}}?)"
+    r"\s*[\])）】]?\s*$", re.IGNORECASE)
+MAX_CLOSING_NODES = 200  # nodes of the body read (from its end) for a closing credit line
+
+
+def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
+    """An article-wide credit line among the body's last lines credits every article image without one
+    (a "title image" line only the lead)."""
+    pictures = [f for f in found if f.role in ARTICLE_ROLES and not f.credit]
+    if not pictures or zones.main is None:
+        return
+    captions = frozenset(n.mem_id for f in found for n in f.caption_nodes)
+    for line in _closing_lines(doc, zones.main, captions)[-6:]:
+        m = _ARTICLE_CREDIT.match(line) if len(line) <= 80 else None
+        if m is None:
+            continue
+        for f in pictures:
+            if not m.group("lead") or f.role == "lead":
+                f.credit = m.group(1).strip()
+                f.notes.append("credit: article-wide line")
+        return
+
+
+def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) -> list[str]:
+    """The last visible lines of the article body, read backwards from its end (a bounded number of
+    nodes, whatever the page's size); figures and captions are left out: their credit is their own."""
+    lines: list[str] = []
+    stack: list[Node] = [main]  # nodes still to read, the one nearest the end on top
+    budget = MAX_CLOSING_NODES
+    while stack and len(lines) < want and budget > 0:
+        node = stack.pop()
+        budget -= 1
+        if node.tag == "-text":
+            text = collapse(node.text_content or "")
+            lines[:0] = [text] if text else []
+        elif node.mem_id in skip or node.tag in ("figure", "figcaption", "script", "style", "noscript", "-comment"):
+            continue
+        elif node is main or doc.text_length(node) > 1000:  # a wrapper: read its children from the end
+            stack.extend([c for c in node.iter(include_text=True)][-MAX_CLOSING_NODES:])
+        else:
+            lines[:0] = visible_lines(node, limit=2000, exclude=skip)
+    return lines
 
 
 def _og_keys(info: PageInfo) -> set[str]:
@@ -116,22 +219,30 @@ def _og_keys(info: PageInfo) -> set[str]:
     return keys
 
 
-def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str]) -> None:
+def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
     for f in found:
         slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
-        if (slide or not f.hidden) and not f.in_noscript:
+        if slide or not f.hidden:  # a <noscript> picture left here is the only copy: its caption is read too
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
             if hit.how:
                 f.notes.append(f"caption: {hit.how}")
-            if not f.caption and f.alt and "picture named by attributes only" in f.notes:
+            if not f.caption and f.alt and "caption in attributes" in f.notes:
                 f.caption = split_credit(f.alt)[0]  # the slide's own data-caption / data-description
+            own = attr(f.node, "data-caption") or attr(f.node, "data-description")
+            if not (f.caption or f.credit) and own and not own.startswith(("http", "/")):
+                f.caption, f.credit = split_credit(own)  # a slide whose caption JS shows from its <img>
+                f.notes.append("caption: data-caption")
+        if f.alt and same_title(f.alt, title):
+            f.notes.append(HEADLINE_ALT)  # the article's own picture: the headline is its alt text
         role = furniture_role(f, doc, zones, page_url)
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
+        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and link_card(f, doc, page_url):
+            f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
         if not og_keys & set(f.urls()):
@@ -139,6 +250,12 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     for f in found:
         if not f.credit:
             f.credit = _data_credit(f)
+        caption, credit = f.structured
+        if (caption or credit) and not (f.caption or f.credit):
+            f.caption, f.credit = caption, credit
+            f.notes.append("caption: structured data")
+        elif credit and not f.credit:
+            f.credit = credit
 
 
 def _data_credit(f: imgs.Found) -> str:

@@ -47,11 +47,12 @@ CREDIT_NAMES = re.compile(
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
-_JUNK = re.compile(r"(^|[\s_-])(counter|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
+_JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
+_CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
@@ -70,10 +71,16 @@ class CaptionHit:
     how: str = ""
 
 
+# a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
+_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)", re.IGNORECASE)
+
+
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
+    if _CAPTION_CONTROL.search(names):
+        return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
     if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
@@ -99,8 +106,8 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
         return False  # too long for a slide counter or a toolbar (known without reading the text)
     text = _short_text(node)
-    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+", text):
-        return True
+    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}", text):
+        return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
     return junk_name and len(text) < 40
 
 
@@ -123,6 +130,8 @@ def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
     credit = collapse(" ".join(dict.fromkeys(credits)))
     if not credit:
         caption, credit = split_credit(caption)
+        if not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
+            caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
     elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
     return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
@@ -145,6 +154,10 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
         last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
                       and _last_child(root) == node.mem_id)
+        # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
+        last_block = last_block or (node.parent is not None and node.parent.mem_id == root.mem_id
+                                    and node.tag in _CREDIT_BLOCKS and _first_child(root) == node.mem_id
+                                    and bool(_CREDIT_LINE.match(text)))
         if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
                        for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
@@ -160,6 +173,13 @@ def _last_child(root: Node) -> int | None:
     """mem_id of the last child element holding text, when the root has more than one such child."""
     with_text = [c for c in itertools.islice(root.iter(include_text=False), 12) if (c.text(deep=True) or "").strip()]
     return with_text[-1].mem_id if len(with_text) > 1 else None
+
+
+def _first_child(root: Node) -> int | None:
+    """mem_id of the root's first child element, when nothing but whitespace comes before it and text follows."""
+    children = [c for c in itertools.islice(root.iter(include_text=True), 24)
+                if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
+    return children[0].mem_id if len(children) > 1 and children[0].tag != "-text" else None
 
 
 def _inside(node: Node, outer: Node) -> bool:
@@ -182,7 +202,8 @@ class CaptionFinder:
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
-        if figure is not None:
+        start = anchor
+        while figure is not None:  # an ImageObject box inside a <figure>: the figure's caption is the picture's
             roots = self._roots_in(figure, node)
             if roots:
                 hit = read_roots(roots, self.doc)
@@ -190,8 +211,7 @@ class CaptionFinder:
                 if hit.caption or hit.credit:
                     return hit
             start = figure
-        else:
-            start = anchor
+            figure = self._figure(figure) if figure.tag != "figure" else None
         hit = self._walk_after(start)
         if hit.caption or hit.credit:
             return hit
@@ -276,6 +296,9 @@ class CaptionFinder:
                 continue
             if leading_text(el):
                 if not roots:
+                    credit = self._credit_line(el, start)
+                    if credit is not None:
+                        return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         hit = read_roots([block], self.doc)
@@ -288,6 +311,18 @@ class CaptionFinder:
         hit = read_roots(roots, self.doc)
         hit.how = "after"
         return hit
+
+    def _credit_line(self, el: Node, start: Node) -> Node | None:
+        """The next short paragraph when it is only a labelled credit ("Fot. X / Agency", "© X", "Photo: X")."""
+        block = el
+        for _ in range(4):
+            if block.tag in ("p", "div", "span", "small") or block.parent is None:
+                break
+            block = block.parent
+        if self.doc.contains(block, start) or self.doc.text_length(block) > 120:
+            return None
+        text = visible_text(block, limit=200)
+        return block if _CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""

@@ -28,11 +28,11 @@ BLOCK_TAGS = frozenset({
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
     "section", "table", "tr", "td", "th", "ul", "caption", "summary", "details", "br",
 })
-_HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|offscreen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none|hide)($|[\s_-])|__visually-hidden", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|off-?screen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none|hide)($|[\s_-])|__visually-hidden", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # a CSS pre-filter for `is_hidden` (it decides): every element it can call hidden matches this
 _MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="only" i], [class*="hid" i], '
-                 '[class*="reader" i], [class*="a11y" i], [class*="offscreen" i], [class*="none" i], [class*="hide" i]')
+                 '[class*="reader" i], [class*="a11y" i], [class*="screen" i], [class*="none" i], [class*="hide" i]')
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
@@ -210,6 +210,11 @@ def visible_text(node: Node, *, first_line: bool = False, exclude: frozenset[int
                 break
             text = f"{text} {more}"
     return collapse(text)
+
+
+def visible_lines(node: Node, limit: int = 20_000, exclude: frozenset[int] = frozenset()) -> list[str]:
+    """The element's visible text as lines (blocks and <br> end a line), whitespace collapsed, empty lines dropped."""
+    return [line for line in (collapse(x) for x in _collect(node, exclude, limit).split("\n")) if line]
 
 
 def _leaf_text(node: Node, limit: int) -> str | None:

@@ -22,6 +22,7 @@ from captioncheck.extract.urls import (
     is_placeholder,
 )
 
+_MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
 _WRAPPERS = frozenset({"picture", "a", "span"})
 MAX_CANDIDATES = 200  # URLs kept per picture (the corpus's most is 112, after merging copies)
 MAX_SOURCES = 50  # <source> elements read per <picture> (real ones have a handful)
@@ -48,6 +49,7 @@ class Found:
     credit: str = ""
     caption_nodes: list[Node] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    structured: tuple[str, str] = ("", "")  # caption and credit a JSON-LD ImageObject gives this picture
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -69,6 +71,25 @@ def _int(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_RATIO_LAYOUTS = frozenset({"responsive", "fill", "flex-item", "fixed-height"})
+
+
+def declared_size(node: Node) -> tuple[int | None, int | None]:
+    """The width and height the markup declares, in pixels, or None where it does not say.
+
+    AMP-style `layout="responsive"` (<amp-img>, <a-img>) gives only the aspect ratio (width="16"
+    height="9"), and a 0 beside a real size means "auto" (`height="0"` under a 570px-wide photo).
+    """
+    if attr(node, "layout").lower() in _RATIO_LAYOUTS:
+        return None, None
+    w, h = _int(attr(node, "width") or attr(node, "data-width")), _int(attr(node, "height") or attr(node, "data-height"))
+    if w == 0 and (h or 0) >= 50:
+        w = None
+    if h == 0 and (w or 0) >= 50:
+        h = None
+    return w, h
+
+
 def anchor_of(img: Node, doc: Doc) -> Node:
     """Climb through <picture>, a link or span that wraps only this picture."""
     node = img
@@ -87,7 +108,9 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
         for source in picture.css("source")[:MAX_SOURCES]:
-            cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width)
+            media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": the size for wide screens
+            hint = int(media.group(1)) if media else 0
+            cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
     for node in [img, *ancestors(img, 3)]:
         if node.tag == "a":
@@ -151,17 +174,18 @@ def _img_found(img: Node, doc: Doc, base: str) -> Found:
     cands = strongest(cands)
     for c in cands:
         c.url = absolutize(c.url, base)
+    width, height = declared_size(img)
     return Found(
         node=img, anchor=anchor, index=doc.index(img), cands=cands,
-        alt=attr(img, "alt"), title=attr(img, "title"),
-        width=_int(attr(img, "width")), height=_int(attr(img, "height")),
+        alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
         hidden=doc.is_hidden(img), in_noscript=in_noscript,
     )
 
 
 _NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
                            "form", "body", "html", "head", "picture"})
-_DATA_CAPTION = ("data-caption", "data-description", "data-desc", "data-alt", "data-title")
+_DATA_CAPTION = ("data-caption", "data-description", "data-desc")  # shown as the slide's caption
+_DATA_ALT = ("data-alt", "data-title")  # alt text for the picture JS will create: not a visible caption
 
 
 def _data_nodes(doc: Doc) -> list[Node]:
@@ -193,9 +217,11 @@ def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
     target = _data_target(node)
     caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
                     and not IMAGE_EXT.search(attr(node, n))), "")
-    return Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption,
-                 hidden=doc.is_hidden(node), width=_int(attr(node, "width")), height=_int(attr(node, "height")),
-                 notes=["picture named by attributes only"])
+    alt = next((collapse(attr(node, n)) for n in _DATA_ALT if attr(node, n) and not IMAGE_EXT.search(attr(node, n))), "")
+    width, height = declared_size(node)
+    notes = ["picture named by attributes only"] + (["caption in attributes"] if caption else [])
+    return Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption or alt,
+                 hidden=doc.is_hidden(node), width=width, height=height, notes=notes)
 
 
 def _background_nodes(doc: Doc) -> list[Node]:
@@ -230,6 +256,23 @@ def file_key(url: str) -> str:
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
         return ""
     return name
+
+
+# size/quality renditions appended to one picture's name: "-s1200", "-c85", "_w640" (a "-860x484" suffix is
+# left alone: WordPress names each crop so, and two crops of one upload can be two article images)
+_RENDITION = re.compile(r"(?:[-_][swhcq]\d{2,4})+$", re.IGNORECASE)
+
+
+def variant_key(url: str, key: str | None = None) -> str:
+    """The picture's name without its rendition suffixes and extension, when it is long enough to be
+    unique ("ap_16342669033405-ec3bdb8a…-s1800-c85.webp" and "…-s1200.jpg" are one photo); else "".
+    `key` is the URL's `file_key` when the caller has it already."""
+    key = file_key(url) if key is None else key
+    if not key:
+        return ""
+    stem = re.sub(r"\.[a-z0-9]{2,5}(?:[?#].*)?$", "", key)
+    base = _RENDITION.sub("", stem)
+    return f"~{base}" if base != stem and len(base) >= 16 else ""
 
 
 def attach_noscript(found: list[Found], doc: Doc) -> list[Found]:
@@ -269,8 +312,7 @@ def merge_copies(found: list[Found]) -> list[Found]:
     owner: dict[str, Found] = {}
     out: list[Found] = []
     for f in found:
-        keys = {c.url for c in f.cands if not is_placeholder(c.url)}
-        keys |= {k for k in (file_key(c.url) for c in f.cands) if k}
+        keys = same_picture_keys(f)
         if not keys:
             continue
         target = next((owner[k] for k in keys if k in owner), None)
@@ -297,4 +339,90 @@ def _absorb(target: Found, other: Found) -> None:
     target.title = target.title or other.title
 
 
-__all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies"]
+__all__ = ["Found", "anchor_of", "attach_noscript", "collect", "drop_repeated_placeholders", "file_key", "merge_copies",
+           "same_picture_keys", "script_box", "script_slides", "variant_key"]
+
+
+# --- gallery state in inline scripts -------------------------------------------------------------------------
+_JS_OBJECT = re.compile(r"\{[^{}]{0,3000}\}")
+_JS_PAIR = re.compile(r"""["']?([A-Za-z_][\w-]{0,30})["']?\s*:\s*(?:"((?:\\.|[^"\\]){0,3000})"|'((?:\\.|[^'\\]){0,3000})')""")
+_JS_URL_KEYS = frozenset({"url", "src", "image", "img", "imageurl", "image_url", "imgurl", "path", "large", "full",
+                          "original", "contenturl", "fullsize", "big", "hires", "zoom"})
+_JS_CAPTION_KEYS = frozenset({"caption", "description", "desc", "legend", "imagecaption", "image_caption"})
+_JS_CREDIT_KEYS = frozenset({"credit", "author", "copyright", "photographer", "credittext", "copyrightholder",
+                             "imagecredit", "image_credit"})
+_ANY_IMAGE_NAME = re.compile(r"\.(jpe?g|png|webp|gif|avif)\b", re.IGNORECASE)
+_JS_KEYS = _JS_URL_KEYS | _JS_CAPTION_KEYS | _JS_CREDIT_KEYS
+MAX_SCRIPT = 2_000_000  # characters of inline script read per page
+MAX_SLIDES = 200
+
+
+def _js_string(raw: str) -> str:
+    import html
+    import json
+
+    try:
+        text = json.loads(f'"{raw}"')
+    except ValueError:
+        text = raw.replace("\\'", "'").replace("\\/", "/")
+    return collapse(html.unescape(text))
+
+
+def script_box(script: Node) -> Node | None:
+    """The box a gallery script sits in with its gallery: its parent (or grandparent), never <body>/<head>."""
+    return next((a for a in ancestors(script, 3) if a.tag not in ("body", "html", "head")), None)
+
+
+def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
+    """Slides a gallery keeps only in its inline script state (`images: [{url: …, author: …}, …]`), one
+    list per script whose box holds one of the pictures at the document positions `near` (ascending):
+    page-wide app state is never read. `extract` keeps a list only when it also names that picture (the
+    gallery's visible slide): the rest are the gallery's hidden slides."""
+    groups: list[list[Found]] = []
+    budget, slides = MAX_SCRIPT, 0
+    for script in doc.css("script:not([src])"):
+        kind = attr(script, "type").lower()
+        if kind and "javascript" not in kind and kind != "application/json":
+            continue  # JSON-LD is read as structured data; templates are not state
+        box = script_box(script)
+        if box is None:
+            continue
+        start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+        if bisect.bisect_right(near, end) - bisect.bisect_left(near, start) <= 0:
+            continue
+        text = script.text(deep=True) or ""
+        budget -= len(text)
+        if budget < 0 or slides >= MAX_SLIDES:
+            break
+        if not _ANY_IMAGE_NAME.search(text):
+            continue
+        group: list[Found] = []
+        for m in _JS_OBJECT.finditer(text):
+            fields = {k.lower(): _js_string(a or b) for k, a, b in _JS_PAIR.findall(m.group(0))
+                      if k.lower() in _JS_KEYS}
+            url = next((v for k, v in fields.items() if k in _JS_URL_KEYS and IMAGE_EXT.search(v)
+                        and not is_placeholder(v)), "")
+            if not url:
+                continue
+            caption = next((v for k, v in fields.items() if k in _JS_CAPTION_KEYS and not IMAGE_EXT.search(v)), "")
+            credit = next((v for k, v in fields.items() if k in _JS_CREDIT_KEYS), "")
+            group.append(Found(node=script, anchor=script, index=doc.index(script),
+                               cands=[Candidate(absolutize(url, base), "meta")], caption=caption, credit=credit,
+                               notes=["slide named in a script's gallery state"]))
+        if len(group) >= 2:
+            groups.append(group[:MAX_SLIDES])
+            slides += len(group)
+    return groups
+
+
+def same_picture_keys(f: Found) -> set[str]:
+    """The keys `merge_copies` joins copies of one picture by (URLs, long file names, rendition stems)."""
+    keys = {c.url for c in f.cands if not is_placeholder(c.url)}
+    for c in f.cands:
+        key = file_key(c.url)
+        if key:
+            keys.add(key)
+            variant = variant_key(c.url, key)
+            if variant:
+                keys.add(variant)
+    return keys

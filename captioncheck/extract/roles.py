@@ -19,7 +19,7 @@ from captioncheck.extract.zones import Zones
 
 _TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
                        r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
-                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
+                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|(?<![\w-])ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
 _AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
                  r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
 _LOGO = re.compile(r"(^|[\s_-])(logo\w*|masthead|site-?title|sprite)($|[\s_-])")
@@ -53,6 +53,8 @@ def _declared_small(f: Found) -> str:
         return "tracking"
     if (w is not None and w < 90) or (h is not None and h < 60):
         return "icon"
+    if w and h and h <= 120 and w >= 3 * h:
+        return "decoration"  # a strip (call-out banner, separator), not a photo
     return ""
 
 
@@ -74,9 +76,33 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     return ""
 
 
+def link_card(f: Found, doc: Doc, page_url: str) -> bool:
+    """The picture sits in a small card whose only text is a link to another page ("RELATED" cards and
+    "Keep reading" callouts inside the body): a teaser, even when the picture itself is not linked."""
+    if _captioned_photo(f):
+        return False
+    for node in ancestors(f.anchor, 5):
+        length = doc.text_length(node)
+        if not length:
+            continue
+        if length > 300 or doc.count_images(node) > 1 or doc.link_length(node) < 0.8 * length:
+            break
+        return _links_away(node, doc, page_url)
+    # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
+    card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
+    return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
+            and not card.css_first("h1") and _links_away(card, doc, page_url))
+
+
+def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
+    """Does the box hold a headline-long link to another article?"""
+    links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
+    return any(_is_article_link(a, page_url) for a in links[:5])
+
+
 def _url_role(f: Found, best: str, small: str) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
-    if (_TRACKERS.search(best) and not f.caption) or small == "tracking":
+    if (_tracker(best) and not f.caption) or small == "tracking" or _beacon(best):
         return "tracking"
     role = _url_furniture(best)
     if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
@@ -90,19 +116,37 @@ def _url_role(f: Found, best: str, small: str) -> str:
     return ""
 
 
+def _beacon(url: str) -> bool:
+    """A one- or two-letter GIF that carries its data in the query ("l.gif?a=1.66&d=/2.252"): a beacon,
+    whatever text follows it on the page."""
+    parts = urlsplit(url)
+    return bool(parts.query) and bool(re.fullmatch(r"\w{1,2}\.gif", parts.path.rpartition("/")[2], re.IGNORECASE))
+
+
+def _tracker(url: str) -> bool:
+    """A tracking pixel told by its host or folder, or by an endpoint that is not an image file; the words
+    of a photo's file name never count ("assad-army.jpg", "pixel-3-review.jpg", "beacon-hill.jpg")."""
+    parts = urlsplit(url)
+    folder, _, name = parts.path.rpartition("/")
+    if _TRACKERS.search(f"{parts.netloc}{folder}/"):
+        return True
+    return not IMAGE_EXT.search(name) and bool(_TRACKERS.search(url))
+
+
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     """Furniture told by the names (class/id/role) and tags of the picture's ancestors."""
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
     main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
+    named_photo = _captioned_photo(f) or HEADLINE_ALT in f.notes
     for depth, node in enumerate([f.node, *ancestors(f.node)]):
         tag, names = node.tag or "", tokens(node)
         if tag in ("body", "html") or depth >= main_depth or (
-                depth and zones.main is not None and doc.contains(node, zones.main)):
+                depth and zones.main is not None and doc.contains(node, zones.main)) or (depth and _holds_prose(node, doc)):
             break  # the body container and what holds it describe the whole article, not this picture
         if _LOGO.search(names) or (depth == 0 and "logo" in f.alt.lower()):
             return "logo"
-        if _AD.search(names):
+        if _AD.search(names) and not named_photo:  # "banner" also names a hero: a captioned photo is no ad
             return "ad"
         if _AVATAR.search(names) and not big:
             return "avatar"
@@ -110,9 +154,20 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "icon"
         if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not f.caption:
+        if _TEASER.search(names) and not (f.caption or f.credit):
             return "teaser"
     return ""
+
+
+HEADLINE_ALT = "alt is the headline"  # note set by `extract`: the picture's alt text is the page's own headline
+PROSE = 1500  # characters of text outside links: an article's worth, more than any rail or teaser list holds
+
+
+def _holds_prose(node: Node, doc: Doc) -> bool:
+    """A layout wrapper around the article text ("lm-grid--with-right-rail", "l-sidebar-fixed"): its
+    names describe the page layout, not the picture."""
+    length = doc.text_length(node)
+    return length >= PROSE and length - doc.link_length(node) >= 0.7 * length
 
 
 def _captioned_photo(f: Found) -> bool:
@@ -145,6 +200,9 @@ def _url_small(url: str) -> bool:
             dims = [d for d in (int(m.group(1)), int(m.group(2))) if d]
             if dims and (min(dims) < 60 or max(dims) < 160 or (len(dims) == 2 and min(dims) < 100)):
                 return True
+    m = _URL_SIZES[0].search(url)  # "…_355x100px.png": a strip (call-out banner), not a photo
+    if m and int(m.group(2)) <= 120 and int(m.group(1)) >= 3 * int(m.group(2)):
+        return True
     m = _URL_WIDTH.search(url)
     return bool(m and int(m.group(1)) < 160)
 
@@ -278,6 +336,8 @@ def in_gallery(node: Node) -> bool:
 
 def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
     """Does the picture sit where the article is (body, or between title and body), or is it the og:image?"""
+    if zones.in_other_article(f.index):
+        return False  # a follow-on story of an infinite-scroll page
     if zones.in_body(f.index):
         return True
     if zones.lead_start >= 0 and zones.lead_start <= f.index < max(zones.main_start, zones.lead_start + 1) + 0:
@@ -292,9 +352,11 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
-    """A captioned/credited picture just above the body, in the same story container (lead above the title)."""
+    """A captioned/credited (or declared-large) picture just above the body, in the same story container
+    (the lead above the title, a featured image between the headline and the text)."""
     main = zones.main
-    if main is None or not (f.caption or f.credit) or f.index >= zones.main_start:
+    large = (f.width or 0) >= 400 and (f.height or 200) >= 200  # a featured image above the body, uncaptioned
+    if main is None or not (f.caption or f.credit or large) or f.index >= zones.main_start:
         return False
     for depth, story in enumerate(ancestors(main)):
         if depth >= 3 or story.tag in ("body", "html"):
@@ -304,4 +366,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["article_role", "furniture_role", "in_article", "in_gallery"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card"]

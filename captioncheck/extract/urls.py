@@ -50,7 +50,18 @@ class Candidate:
 
     @property
     def score(self) -> float:
-        return RANK.get(self.origin, 1) + min(self.width, 4000) / 1000.0
+        width = self.width or url_width(self.url)
+        return RANK.get(self.origin, 1) + min(width, 4000) / 1000.0
+
+
+_NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IGNORECASE)
+
+
+def url_width(url: str) -> int:
+    """The width a file name states ("photo-1340x893.jpg", WordPress-style crops), else 0: it ranks the
+    sizes of one picture when their srcset/<source> give no width descriptor."""
+    m = _NAMED_SIZE.search(url)
+    return int(m.group(1)) if m else 0
 
 
 MAX_SRCSET = 1000  # candidates read from one srcset (real ones list a dozen; a hostile one, 150 000)

@@ -15,6 +15,9 @@ from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
+# readability's convention: a chrome-like name that also names the article ("l-sidebar-fixed l-article-body",
+# "main-with-sidebar") is a page layout around the article, not the sidebar itself
+_ARTICLE_NAMES = re.compile(r"(^|[\s_-])(article|body|column|content|main)($|[\s_-])")
 MIN_PARAGRAPH = 40
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote", "div"})
 
@@ -27,6 +30,10 @@ class Zones:
     main_start: int
     main_end: int
     more: list[tuple[int, int]] = field(default_factory=list)  # sibling sections that also hold prose
+    others: list[tuple[int, int]] = field(default_factory=list)  # follow-on articles (their own headline)
+
+    def in_other_article(self, index: int) -> bool:
+        return any(start <= index <= end for start, end in self.others)
 
     def in_body(self, index: int) -> bool:
         if self.main is not None and self.main_start <= index <= self.main_end:
@@ -34,14 +41,19 @@ class Zones:
         return any(start <= index <= end for start, end in self.more)
 
 
+def chrome_name(names: str) -> bool:
+    """Do these class/id names mark navigation, sidebar, comments...? Not when they also name the article."""
+    return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
+
+
 def chrome_marks(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
     chrome = [False] * len(doc.nodes)  # the element itself is chrome
     for idx in named - {-1}:
-        chrome[idx] = bool(_CHROME_NAMES.search(tokens(doc.nodes[idx])))
+        chrome[idx] = chrome_name(tokens(doc.nodes[idx]))
     marks: list[bool] = []
-    for idx, parent in enumerate(doc.parents):
+    for parent in doc.parents:
         marks.append(parent >= 0 and (marks[parent] or chrome[parent] or doc.tags[parent] in _CHROME_TAGS))
     return marks
 
@@ -82,11 +94,17 @@ def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int
     total = weights.get(body.mem_id, 0)
     if not total:
         return None, weights
+    return _descend(node, weights), weights
+
+
+def _descend(node: Node, weights: dict[int, int]) -> Node:
+    """From `node` down into the child holding most of the prose, while it holds a clear majority."""
+    total = weights.get(node.mem_id, 0)
     while True:
         children = [c for c in node.iter(include_text=False) if weights.get(c.mem_id, 0)]
         heavy = max(children, key=lambda c: weights[c.mem_id], default=None)
         if heavy is None or weights[heavy.mem_id] < 0.6 * total:
-            return node, weights
+            return node
         node = heavy
 
 
@@ -132,16 +150,43 @@ def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
         for sib in parent.iter(include_text=False):
             if sib.mem_id == node.mem_id or weights.get(sib.mem_id, 0) < share:
                 continue
-            if chrome[doc.index(sib)] or _CHROME_NAMES.search(tokens(sib)) or sib.tag in _CHROME_TAGS:
+            if chrome[doc.index(sib)] or chrome_name(tokens(sib)) or sib.tag in _CHROME_TAGS:
                 continue
             out.append((doc.index(sib), doc.end.get(sib.mem_id, doc.index(sib))))
         node = parent
     return out
 
 
+MAX_ARTICLES = 60
+
+
+def same_title(heading: str, title: str) -> bool:
+    """Is this heading (or alt text) the page's title? Sites add their name to <title>, so either may hold the other."""
+    heading, title = collapse(heading).lower()[:60], collapse(title).lower()
+    return len(heading) >= 10 and len(title) >= 10 and (heading in title or title[:60] in heading)
+
+
+def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
+             title_text: str) -> tuple[Node | None, list[tuple[int, int]]]:
+    """Infinite-scroll pages hold the next stories too, each an <article> with its own <h1>. The page's own
+    story is the one whose <h1> is the page title (not the longest one); the others are follow-ons."""
+    stories = [(a, h) for a in doc.css("article")[:MAX_ARTICLES] for h in [a.css_first("h1")] if h is not None]
+    stories = [(a, h) for a, h in stories if not any(o is not a and doc.contains(a, o) for o, _ in stories)]
+    if len(stories) < 2 or not title_text:
+        return main, []
+    own = next((a for a, h in stories if same_title(visible_text(h, limit=300), title_text)), None)
+    if own is None:
+        return main, []
+    if main is None or not doc.contains(own, main):  # the body container lies outside the page's own story
+        main = _descend(own, weights) if weights.get(own.mem_id) else own
+    others = [(doc.index(a), doc.end.get(a.mem_id, doc.index(a))) for a, _ in stories if a is not own]
+    return main, others
+
+
 def find_zones(doc: Doc, title_text: str = "") -> Zones:
     chrome = chrome_marks(doc)
     main, weights = _find_main(doc, chrome)
+    main, others = _stories(doc, main, weights, title_text)
     if main is None:
         main = doc.body  # no prose at all (a picture page, a fragment): the whole body is the article
     title = find_title(doc, main, title_text)
@@ -149,7 +194,7 @@ def find_zones(doc: Doc, title_text: str = "") -> Zones:
     main_end = doc.end.get(main.mem_id, -1) if main is not None else -1
     lead_start = doc.index(title) if title is not None else -1
     return Zones(main=main, title=title, lead_start=lead_start, main_start=main_start, main_end=main_end,
-                 more=_sibling_sections(doc, main, weights, chrome))
+                 more=_sibling_sections(doc, main, weights, chrome), others=others)
 
 
-__all__ = ["Zones", "find_title", "find_zones"]
+__all__ = ["Zones", "find_title", "find_zones", "same_title"]

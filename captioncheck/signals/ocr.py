@@ -7,18 +7,22 @@ load of the language models):
 
 * the top and bottom bands (BAND of the height each, corners included), scaled so that text of
   TEXT_FRACTION of the image height is about BAND_TEXT_PX tall;
-* the middle, downscaled to at most OVERVIEW_SIDE (large marks stay readable, small print in the
+* the middle, downscaled to at most OVERVIEW_SIDE and so that a mark of MARK_FRACTION of the
+  image height is still about BAND_TEXT_PX tall (large marks stay readable, small print in the
   middle of a photo is rarely a mark).
 
 Images of at most WHOLE_AREA pixels are read whole (small ones upscaled). A second pass on
 the "faint marks" version (pixels far from the dominant tone turn black) runs only when the first
-one saw something faint (words it could not read with confidence) or when the image has a
-dominant tone for a faint mark to stand out from (graphics, cards, screenshots). Tesseract reads the page
-language plus English (installed packs only); one tesseract process per core reads its share of
-the page's images (the language models load once per process, which costs as much as reading a
-photo), with its threads pinned to one (OMP_THREAD_LIMIT=1, in the child process only). Images too
-small to carry text are not read. Words under MIN_CONFIDENCE are dropped. When the tesseract
-binary is missing every image gets Evidence "unavailable" with the install command.
+one saw something faint (words it could not read with confidence), and then only on the rows
+around those words, or, on the whole sheet, when the image has a dominant tone for a faint mark to
+stand out from (graphics, cards, screenshots). Tesseract reads the page language plus English
+(installed packs only). Each core has one long-lived tesseract worker (tesseract_pool: libtesseract
+in a child process with OMP_THREAD_LIMIT=1, its language models loaded once and kept between
+images and pages, where the command line reloads them every run, which costs as much as reading a
+photo); each reads its share of the page's images. Without libtesseract the tesseract command
+line reads them, one process per core. Images too small to carry text are not read. Words under
+MIN_CONFIDENCE are dropped. When the tesseract binary is missing every image gets Evidence
+"unavailable" with the install command.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ BAND_TEXT_PX = 22  # ... scaled to this height in pixels (tesseract reads best a
 MAX_BAND_SCALE = 3.0
 MAX_MOSAIC_WIDTH = 2000
 OVERVIEW_SIDE = 640  # the middle of the image is read at most this large
+MARK_FRACTION = 0.05  # ... and scaled so that a mark this tall (fraction of the height) is BAND_TEXT_PX tall
 GAP = 24  # white rows between regions of the mosaic
 BURNT_IN_MIN_WORDS = 4
 PAGE_BUDGET_S = 90.0  # images not started by then are skipped (pages with hundreds of images)
@@ -142,7 +147,8 @@ def regions(img: Image.Image) -> list[Image.Image]:
     out = [_autocontrast(top), _autocontrast(bottom)]
     if h - 2 * band > 0:
         middle = grey.crop((0, band, w, h - band))
-        out.append(_autocontrast(_scaled(middle, min(1.0, OVERVIEW_SIDE / max(w, h - 2 * band)))))
+        fit = min(1.0, OVERVIEW_SIDE / max(w, h - 2 * band), BAND_TEXT_PX / (MARK_FRACTION * h))
+        out.append(_autocontrast(_scaled(middle, fit)))
     return out
 
 
@@ -170,11 +176,27 @@ def run_tesseract(images: list[Image.Image], languages: str, timeout_s: float, p
     """Word boxes of each greyscale image (tesseract's TSV as columns: text, conf, block_num...),
     all read by ONE tesseract process (the language models load once, not once per image).
 
-    The images are written as PGM files to a temporary folder and listed in a file tesseract
-    reads; the child runs with OMP_THREAD_LIMIT=1 so that processes, not threads, share the
-    cores. Raises RuntimeError on time-out (the message says "timeout") or failure,
-    FileNotFoundError without tesseract.
+    A long-lived worker of the process's pool (tesseract_pool: libtesseract with its models kept
+    loaded between calls and pages) reads them when it can run here; else the tesseract command
+    line does (`_run_tesseract_cli`). Raises RuntimeError on time-out (the message says "timeout")
+    or failure, FileNotFoundError without tesseract.
     """
+    from captioncheck.signals.tesseract_pool import shared_pool
+
+    pool = shared_pool()
+    if pool is None:
+        return _run_tesseract_cli(images, languages, timeout_s, psm)
+    texts = pool.read(images, languages, psm, timeout_s)
+    return [_tsv_columns(TSV_HEAD + text) for text in texts]
+
+
+TSV_HEAD = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+
+def _run_tesseract_cli(images: list[Image.Image], languages: str, timeout_s: float, psm: int = 11) -> list[dict[str, list]]:
+    """run_tesseract with the command line: the images are written as PGM files to a temporary
+    folder and listed in a file tesseract reads; the child runs with OMP_THREAD_LIMIT=1 so that
+    processes, not threads, share the cores."""
     import tempfile
 
     import pytesseract
@@ -244,12 +266,43 @@ def _lines(data: dict[str, list], min_conf: float = MIN_CONFIDENCE) -> list[OcrL
     ]
 
 
+def _faint_words(data: dict[str, list]) -> list[int]:
+    """Words tesseract found but could not read with confidence (maybe a faint mark): indexes."""
+    return [
+        i
+        for i, (word, conf) in enumerate(zip(data.get("text", []), data.get("conf", []), strict=False))
+        if FAINT_HINT_CONFIDENCE <= float(conf) < MIN_CONFIDENCE and sum(ch.isalpha() for ch in (word or "")) >= FAINT_HINT_LETTERS
+    ]
+
+
 def _saw_something_faint(data: dict[str, list]) -> bool:
-    """Words tesseract found but could not read with confidence: maybe a faint mark."""
-    return any(
-        FAINT_HINT_CONFIDENCE <= float(conf) < MIN_CONFIDENCE and sum(ch.isalpha() for ch in (word or "")) >= FAINT_HINT_LETTERS
-        for word, conf in zip(data.get("text", []), data.get("conf", []), strict=False)
-    )
+    return bool(_faint_words(data))
+
+
+def faint_rows(data: dict[str, list], height: int) -> list[tuple[int, int]]:
+    """The bands of rows around the words read without confidence (one word height above and
+    below each, merged), where the faint pass looks again."""
+    spans = []
+    for i in _faint_words(data):
+        top, h = int(data["top"][i]), max(1, int(data["height"][i]))
+        spans.append((max(0, top - h), min(height, top + 2 * h)))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + GAP:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def faint_sheet(sheet: Image.Image, data: dict[str, list], whole: bool) -> Image.Image:
+    """What the faint pass reads: the whole faint-marks sheet for an image with a dominant tone,
+    else only the rows around the first pass's unsure words (a fraction of the pixels)."""
+    marks = faint_marks(sheet)
+    if whole:
+        return marks
+    rows = faint_rows(data, sheet.height)
+    return mosaic([marks.crop((0, a, sheet.width, b)) for a, b in rows]) if rows else marks
 
 
 def dominant_tone(img: Image.Image, delta: int = 8) -> bool:
@@ -270,10 +323,11 @@ def read_images(images: list[Image.Image], languages: str, timeout_s: float) -> 
     sheets = [mosaic(regions(img)) for img in images]
     firsts = run_tesseract(sheets, languages, timeout_s * len(images))
     lines = [_lines(data, MIN_CONFIDENCE) for data in firsts]
-    again = [i for i, data in enumerate(firsts) if _saw_something_faint(data) or dominant_tone(images[i])]
+    tones = [dominant_tone(img) for img in images]
+    again = [i for i, data in enumerate(firsts) if tones[i] or _saw_something_faint(data)]
     if again:
         left = timeout_s * len(images) - (time.monotonic() - started)
-        faint = run_tesseract([faint_marks(sheets[i]) for i in again], languages, left)
+        faint = run_tesseract([faint_sheet(sheets[i], firsts[i], tones[i]) for i in again], languages, left)
         for i, data in zip(again, faint, strict=True):
             known = {ln.text for ln in lines[i]}
             lines[i].extend(ln for ln in _lines(data, FAINT_MIN_CONFIDENCE) if ln.text not in known)

@@ -104,3 +104,85 @@ def test_earlier_use_on_the_same_site_within_a_month_is_not_earlier() -> None:
     checks, result = judged(page, "Flooded streets in Derna after the dams collapsed", [_seen(update)])
     assert not checks.sightings[0].earlier
     assert "earlier_use" not in {r.code for r in result.reasons}
+
+
+GERMAN_TEXT = ("Der Bundestag hat am Donnerstag nach langer Debatte das neue Heizungsgesetz beschlossen. Die Abgeordneten stimmten "
+               "mit knapper Mehrheit für den Entwurf, der den Einbau neuer Öl- und Gasheizungen ab dem kommenden Jahr "
+               "einschränkt. Kritiker warnen vor hohen Kosten für Mieter und Eigentümer, Befürworter sprechen von einem "
+               "wichtigen Schritt für den Klimaschutz. Das Gesetz muss noch vom Bundesrat gebilligt werden.")
+
+
+def _people(page: PageInfo, caption: str) -> list[str]:
+    _, result = judged(page, caption, [])
+    reason = next((r for r in result.reasons if r.code == "people_not_in_article"), None)
+    return reason.evidence["names"] if reason else []
+
+
+def test_people_not_in_article_ignores_capitalised_common_nouns_in_german() -> None:
+    page = PageInfo(url="https://zeitung.example/heizung", language="de", published="2023-09-08", text=GERMAN_TEXT)
+    # German capitalises every noun: none of these runs is a person
+    for caption in ("Polizei Regierung Bundeskanzler", "Tausende Menschen demonstrieren vor dem Kanzleramt gegen die Regierung.",
+                    "Einsatzkräfte der Polizei sichern am Montag Abend den Tatort Bahnhof ab.",
+                    "Rotes Kreuz Helfer verteilen Decken an Wohnungslose", "Gesichter der Angelszene am Hafen"):
+        assert _people(page, caption) == [], caption
+    # people are still people, titles and genitives in front dropped
+    assert _people(page, "Frankreichs Präsident Emmanuel Macron und Außenministerin Annalena Baerbock in Paris") == [
+        "Emmanuel Macron", "Annalena Baerbock"]
+    assert _people(page, "Ursula von der Leyen spricht mit Journalisten") == ["Ursula von der Leyen"]
+
+
+def test_people_not_in_article_in_french_finnish_and_english() -> None:
+    fr = PageInfo(url="https://journal.example/budget", language="fr", published="2023-10-01",
+                  text=("Le gouvernement a présenté mercredi son projet de budget pour l'année prochaine, lors d'une conférence "
+                        "de presse au ministère de l'Économie. Les économies prévues touchent surtout les collectivités locales "
+                        "et la santé, tandis que la défense verra ses crédits augmenter. L'opposition dénonce un budget "
+                        "d'austérité et promet de déposer des centaines d'amendements à l'Assemblée, où le débat commencera "
+                        "dans deux semaines, avant un vote final prévu en décembre."))
+    assert _people(fr, "Le Président Emmanuel Macron lors d'une Conférence de Presse à Paris") == ["Emmanuel Macron"]
+    assert _people(fr, "Conférence de Presse du Gouvernement, Mercredi") == []
+    fi = PageInfo(url="https://uutiset.example/budjetti", language="fi", published="2023-10-01",
+                  text=("Hallitus esitteli keskiviikkona ensi vuoden talousarvioesityksensä. Säästöt kohdistuvat erityisesti "
+                        "sosiaaliturvaan ja kuntien rahoitukseen, kun taas puolustusmäärärahat kasvavat. Oppositio arvosteli "
+                        "esitystä ankarasti ja lupasi tehdä siihen lukuisia muutosehdotuksia eduskunnan käsittelyssä. "
+                        "pääministeri vastasi kritiikkiin tiedotustilaisuudessa ja sanoi, että talouden tasapainottaminen on "
+                        "välttämätöntä velkaantumisen pysäyttämiseksi. Eduskunta äänestää esityksestä joulukuussa, ja ammattiliitot "
+                        "ovat jo ilmoittaneet mielenosoituksista useissa kaupungeissa."))
+    assert _people(fi, "Pääministeri Petteri Orpo puhui eduskunnassa tiistaina.") == ["Petteri Orpo"]
+    assert _people(fi, "Eduskunnan Täysistunto Tiistaina") == []
+    en = PageInfo(url="https://news.example/budget", language="en", published="2023-10-01",
+                  text=("The government presented its budget for next year on Wednesday at a press conference in the finance "
+                        "ministry. The planned savings mostly hit local councils and health, while defence spending rises. "
+                        "The opposition called it an austerity budget and promised to table hundreds of amendments when "
+                        "parliament debates it next month, and police officers guarded the scene outside."))
+    assert _people(en, "Police Officers Guard The Scene On Wednesday") == []
+    assert _people(en, "US Rep. Ilhan Omar talks with Speaker Nancy Pelosi") == ["Ilhan Omar", "Nancy Pelosi"]
+
+
+def _similarity(cosine: float, usable: bool = True):  # type: ignore[no-untyped-def]
+    """What the pipeline passes in: a model's caption<->caption cosine with the thresholds of its probe."""
+    from captioncheck.crosscheck.models import TextSimilarity
+
+    return lambda a, b: TextSimilarity(cosine=cosine, usable=usable, agree_from=0.85, differ_below=0.6, probe_auc=0.98)
+
+
+def test_clip_text_similarity_is_the_subject_aspect_only_for_a_model_that_passed_its_probe() -> None:
+    page = PageInfo(url="https://health.example/duvet-lung", language="en",
+                    text="Doctors warn that feathers in bedding can cause a rare lung condition. " * 8)
+    image = ImageInContext(url="https://health.example/img.jpg", caption="A woman sleeps under a feather duvet at home")
+    original = Match(photo_id=7, score=0.93, credit="NASA", caption="The rocket lander rises during a test flight")
+    facts = article_facts(page, [image])
+    plain = cross_check(facts, image, [original])
+    assert plain.original_comparison is not None and not plain.original_comparison.differs  # nothing to compare without CLIP
+    assert judge(ImageEvidence(checks=plain, matches=[original], page_url=page.url)).verdict == "no_findings"
+    differs = cross_check(facts, image, [original], similarity=_similarity(0.41))
+    cmp = differs.original_comparison
+    assert cmp is not None and cmp.differs == ["subject"] and cmp.text_similarity == 0.41 and "0.41" in cmp.details["subject"]
+    result = judge(ImageEvidence(checks=differs, matches=[original], page_url=page.url))
+    assert result.verdict == "suspicious"
+    assert next(r for r in result.reasons if r.code == "caption_contradicts_original").evidence["text_similarity"] == 0.41
+    agrees = cross_check(facts, image, [original], similarity=_similarity(0.9)).original_comparison
+    assert agrees is not None and agrees.agrees == ["subject"]
+    between = cross_check(facts, image, [original], similarity=_similarity(0.7)).original_comparison
+    assert between is not None and not between.agrees and not between.differs
+    untrusted = cross_check(facts, image, [original], similarity=_similarity(0.1, usable=False)).original_comparison
+    assert untrusted is not None and not untrusted.differs and untrusted.text_similarity == 0.1

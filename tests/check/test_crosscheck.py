@@ -110,6 +110,10 @@ def test_free_text_places_count_only_where_they_locate_something() -> None:
     assert located("Marco Odermatt, Ski-Star aus der Schweiz.") == []  # origin, not location
     assert located("le chef du Service des renseignements extérieurs (SVR) de Russie") == []
     assert located("US Rep. Ilhan Omar on the East Steps of the US Capitol in Washington, DC.") == ["US Capitol", "Washington, DC"]
+    # a place qualifying a noun after "the" names the thing, not where it is; "the" + place + function word still locates
+    assert located("Commuters at the Cardona underground metro station, with red circles, in Milan") == ["Milan"]
+    assert located("Delegates at the Paris agreement talks in Bonn") == ["Bonn"]
+    assert located("Talks in the Hague on Monday") == ["Hague"] and located("Troops in the Philippines and Vietnam") == ["Philippines"]
 
 
 def test_caption_dates_after_the_page_are_not_photo_dates() -> None:

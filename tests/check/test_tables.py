@@ -91,3 +91,12 @@ def test_langid_cache_gives_the_same_guesses(monkeypatch: pytest.MonkeyPatch, tm
              "Глава российской разведки прибыл в Тегеран", "رئيس المخابرات الروسية يصل إلى طهران"]
     for text in texts:
         assert first.classify(text) == cached.classify(text) == reference.classify(text)
+
+
+def test_common_word_table_holds_words_of_the_language_not_names() -> None:
+    from captioncheck.crosscheck.lexicon import language_words, table_path
+
+    assert table_path("de").is_file()  # shipped package data (scripts/build_tables.py)
+    words = language_words("de")
+    assert {"polizei", "regierung", "menschen", "tatort", "bahnhof"} <= words
+    assert not {"scholz", "merkel", "olaf", "nancy", "macron", "baerbock", "leyen"} & words

@@ -193,3 +193,26 @@ def test_a_group_that_times_out_is_not_read_again(monkeypatch: pytest.MonkeyPatc
     evs = registry.create(["ocr"])[0].collect(batch(render([("REUTERS", 0)], bg=255), render([("AFP", 0)], bg=255)))
     assert calls == [2]  # the time was spent once, not twice
     assert [e.status for e in evs] == ["unavailable", "unavailable"] and "gave up" in evs[0].reason
+
+
+def test_the_faint_pass_reads_only_the_rows_around_unsure_words() -> None:
+    from captioncheck.signals.ocr import faint_rows, faint_sheet
+
+    sheet = Image.new("L", (800, 900), 200)
+    data = {"text": ["Shutterst", "ok", "xx", "Getty"], "conf": [45.0, 95.0, 40.0, 50.0],
+            "top": [100, 300, 500, 120], "height": [30, 30, 30, 28]}
+    # "Shutterst" and "Getty" are unsure (30 <= conf < 60, >= 4 letters): one merged band of rows;
+    # "ok" is sure and "xx" too short to be a mark
+    assert faint_rows(data, sheet.height) == [(70, 176)]
+    assert faint_sheet(sheet, data, whole=False).size == (800, 106)
+    assert faint_sheet(sheet, data, whole=True).size == sheet.size  # dominant tone: the whole sheet
+
+
+def test_the_middle_is_read_at_the_size_a_large_mark_needs() -> None:
+    from captioncheck.signals.ocr import BAND_TEXT_PX, MARK_FRACTION
+
+    for w, h in ((640, 640), (1024, 681), (3000, 2000)):
+        middle = regions(Image.new("RGB", (w, h), (90, 120, 150)))[2]
+        scale = middle.height / (h - 2 * round(h * 0.2))
+        assert scale * MARK_FRACTION * h <= BAND_TEXT_PX + 1  # a mark of 5 % of the height: ~22 px, not more
+        assert max(middle.size) <= 640

@@ -22,7 +22,18 @@ from captioncheck.signals.clip.encoder import Encoder
 from captioncheck.signals.clip.loader import LoadedModel, get_model
 from captioncheck.signals.clip.passages import Passage, article_passages
 from captioncheck.signals.clip.prompts import clean_contexts, prompts_for
-from captioncheck.signals.clip.schema import ClipScores, ContextScore, PairScore, PassageScore
+from captioncheck.signals.clip.schema import (
+    ClipScores,
+    ContextScore,
+    PairScore,
+    PassageScore,
+)
+from captioncheck.signals.clip.textpair import (
+    PairScale,
+    PairSimilarity,
+    pair_similarity,
+    probe_scale,
+)
 
 MIN_SIDE = 48  # images smaller than this on either side are decorative
 SKIP_ROLES = frozenset({"icon", "logo", "tracking", "avatar", "placeholder", "decoration"})
@@ -71,6 +82,16 @@ class ClipScorer:
     def __init__(self, loaded: LoadedModel, cache: EmbeddingCache | None = None, image_batch: int = 8) -> None:
         self.loaded = loaded
         self.encoder = Encoder(loaded, cache, image_batch=image_batch)
+        self._pair_scale: PairScale | None = None
+        self._pair_lock = threading.Lock()
+
+    def caption_similarity(self, a: str, b: str) -> PairSimilarity:
+        """Cosine of two captions' text embeddings (same model, same embedding cache as the image scores)
+        with what it means for this model (textpair.probe_scale, taken once per scorer)."""
+        with self._pair_lock:
+            if self._pair_scale is None:
+                self._pair_scale = probe_scale(self.encoder.encode_texts)
+        return pair_similarity(self.encoder.encode_texts, self._pair_scale, a.strip(), b.strip())
 
     def score_page(
         self,

@@ -1,0 +1,152 @@
+"""Rules learned from pages the extractor was not written against (issue 9), one pattern page each.
+
+Every page under testdata/pages/patterns/ is hand-written and small; none is a corpus page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from captioncheck.extract import extract
+
+PATTERNS = Path(__file__).resolve().parents[2] / "testdata" / "pages" / "patterns"
+
+
+def _images(name: str, url: str | None = None, all_images: bool = False):
+    return extract(PATTERNS / name, url=url, all_images=all_images).images
+
+
+def _roles(name: str, url: str | None = None) -> dict[str, str]:
+    return {i.url.rsplit("/", 1)[-1]: i.role for i in _images(name, url, all_images=True)}
+
+
+def test_noscript_only_copy_reads_its_figure_caption() -> None:
+    (image,) = _images("noscript-only.html")
+    assert image.url == "https://img.example.de/fm/sapria-2000.jpeg"
+    assert image.caption == "Sapria himalayana | Ein Parasit aus der Familie der Rafflesiaceae."
+    assert image.credit == "© phichak / stock.adobe.com"
+
+
+def test_layout_wrappers_named_like_sidebars_hold_the_article() -> None:
+    images = _images("layout-wrappers.html", all_images=True)
+    roles = {i.url.rsplit("/", 1)[-1]: i.role for i in images}
+    assert roles["hero-phone.jpg"] == "lead"
+    assert roles["inline-screen.jpg"] == "inline"
+    assert roles["other-story.jpg"] == "teaser"  # the real sidebar stays furniture
+    assert images[0].credit == "Photo by Dan Roe / Example"
+
+
+def test_sizes_and_file_names_do_not_demote_photos() -> None:
+    roles = _roles("sizes-and-names.html", url="https://arabic.example.com/2013/08/03/story.html")
+    assert roles["Gal.syria.assad.army.jpg_-1_-1.jpg"] == "inline"  # "assad." is no ad.* tracker host
+    assert roles["twitter-lite.jpg"] == "inline"  # height="0" is auto; caption in the outer <figure>
+    assert roles["audi-battery-700.jpeg"] == "inline"  # layout=responsive 16x9 is a ratio, not an icon
+    assert roles["collect.gif"] == "tracking"
+    twitter = next(i for i in _images("sizes-and-names.html") if "twitter" in i.url)
+    assert (twitter.caption, twitter.credit) == ("Twitter Lite comes to eleven more countries.", "Twitter")
+
+
+def test_caption_controls_are_not_caption_and_lightbox_rendition_is_one_image() -> None:
+    (image,) = _images("caption-controls.html")
+    assert image.caption == "The defendant is escorted from the police station."
+    assert image.credit == "Chuck Roe/AP"
+    assert "https://media.example.org/img/ap_163426-ec3bdb8a57031-s1200.jpg" in image.urls
+
+
+def test_infinite_scroll_follow_on_story_is_not_this_article() -> None:
+    images = _images("infinite-scroll.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["bendicion-760x420.jpg"]
+    assert images[0].role == "lead"
+
+
+def test_attribute_pictures_alt_is_not_a_caption() -> None:
+    roles = _roles("attribute-teasers.html")
+    assert roles["persson.jpg"] == "lead"
+    assert roles["grey_line-nc.png"] not in {"lead", "inline"}  # data-height="2": a separator line
+    assert roles["lyrics-quiz.jpg"] == "teaser"  # data-alt of a teaser is no caption
+    lead = _images("attribute-teasers.html")[0]
+    assert lead.caption == "Eva-Marie Persson said the decision had been taken after interviews."
+    assert lead.credit == "EPA"
+
+
+def test_link_card_inside_body_is_a_teaser() -> None:
+    images = _images("link-card.html", url="https://example.jp/article/helvetica/")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["d7df1ce52223.jpg"]
+    assert images[0].credit == "IMAGE COURTESY OF MONOTYPE"
+
+
+def test_largest_picture_source_wins_without_width_descriptors() -> None:
+    (image,) = _images("picture-sizes.html")
+    assert image.url == "https://example.eu/uploads/2020/03/boltanski-1340x894.jpg"
+    assert image.role == "inline"
+
+
+def test_image_proxy_embedding_the_og_image_is_the_lead() -> None:
+    images = _images("image-proxy.html")
+    assert len(images) == 1 and images[0].role == "lead"
+    assert "/fit-in/960x540/" in images[0].url  # the <img> itself, not the small-screen <source>
+    assert "https://www.example.it/image/contentid/policy:1.384879/image/image.jpeg?f=detail_558&h=720&w=1280" in images[0].urls
+
+
+def test_banner_names_do_not_make_a_hero_an_ad() -> None:
+    roles = _roles("hero-banner.html")
+    assert roles["755923-000_hkg10175905.jpg?width=750"] == "lead"
+    assert roles["summer-sale.jpg"] == "ad"
+    roles = _roles("headline-banner.html")
+    assert roles["20170228Dh4X.png?crop=755x450"] == "lead"  # its alt is the headline
+    assert roles["phone-sale.png"] == "ad"
+
+
+def test_credit_line_paragraph_and_gallery_state_in_script() -> None:
+    images = _images("credit-line.html")
+    names = [i.url.rsplit("/", 1)[-1] for i in images]
+    assert names == ["z27025800IH,Zdjecie-ilustracyjne.jpg", "z27025799IH,Zdjecie-ilustracyjne.jpg",
+                     "z27025801IH,Zdjecie-ilustracyjne.jpg"]  # page-wide script state is not a gallery
+    assert images[0].credit == "Fot. Lukasz Nowak / Agencja Foto" and images[0].caption == ""
+    assert images[1].credit == "Fot. Anna Kowal / Agencja Foto" and images[1].caption == ""  # a title is no caption
+    assert images[2].caption == "Pies przewodnik w pracy"
+    assert all(i.role == "slideshow" for i in images[1:])
+
+
+def test_jsonld_imageobject_gives_caption_and_credit() -> None:
+    (image,) = _images("jsonld-imageobject.html")
+    assert image.caption == "The Redonda tree lizard (Anolis nubilus), one of the reptiles that rebounded."
+    assert image.credit == "Ed Marshall, Restoration Programme"
+    assert "https://static.example.co.uk/files/redonda-tree-lizard.jpg" in image.urls
+
+
+def test_caption_that_is_only_a_credit() -> None:
+    (image,) = _images("credit-only-caption.html")
+    assert (image.caption, image.credit) == ("", "Bloomberg via Getty Images")
+
+
+def test_article_wide_credit_line() -> None:
+    images = _images("article-credit.html", url="http://ent.example.co.kr/news/1")
+    assert len(images) == 2
+    assert all(i.credit == "사진=MBC, SBS" for i in images)
+    # a picture's own credit in its figure never becomes the article's credit line
+    bare = next(i for i in _images("sizes-and-names.html", url="https://arabic.example.com/a.html") if "assad" in i.url)
+    assert bare.credit == ""
+
+
+def test_credit_as_first_block_and_caption_in_the_img_data_caption() -> None:
+    scooters, boat = _images("credit-first-data-caption.html")
+    assert scooters.credit == "Photo: Adil Boukind Archives Le Journal"
+    assert scooters.caption == "Les entreprises de trottinettes ont enregistré 365 000 déplacements."
+    assert boat.caption == "Wade Bassi stands near his boat at the terminal."
+    assert boat.credit == "Ellen M. Banner / The Times"
+
+
+def test_teaser_module_article_strip_banner_and_beacon_are_furniture() -> None:
+    images = _images("teaser-module-strips-beacons.html", url="https://www.example.de/aktuell/streaming.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["streaming-1200.jpg"]
+    roles = _roles("teaser-module-strips-beacons.html", url="https://www.example.de/aktuell/streaming.html")
+    assert roles["praesident-rede.jpg"] == "teaser"  # a small <article> whose headline links to another story
+    assert roles["assine_topo_noticias_355x100px_A.png"] not in {"lead", "inline"}  # a 355x100 strip
+    assert roles["l.gif?a=1.6604622&d=2.252"] == "tracking"  # whatever text follows it
+
+
+def test_featured_image_above_the_body_in_the_same_story() -> None:
+    images = _images("featured-image.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["cavalieri-990x574-900x400.jpg"]
+    assert images[0].role == "lead"
