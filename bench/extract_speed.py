@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """In-process extraction speed over the corpus pages, next to trafilatura's own extract() on the same
-pages in the same run, plus hostile page shapes (deep nesting, thousands of pictures).
+pages in the same run, plus hostile page shapes (deep nesting, thousands of pictures, long and many
+attributes, unclosed raw-text tags...), each in a fresh process next to a small article (the
+baseline): extract time (wall and CPU) and the process's peak RSS.
 
-    python bench/extract_speed.py [--corpus DIR] [--repeat N] [--no-hostile]
+    python bench/extract_speed.py [--corpus DIR] [--repeat N] [--no-hostile] [--limit-s S]
 
 Prints per-run figures and ends with one JSON line. Targets: median <= 0.1 s/page, p95 <= 0.3 s,
 every hostile shape (~2 MB) <= 1 s.
@@ -34,7 +36,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _hostile() -> dict[str, str]:
+    """Page shapes a hostile (or merely huge) page can take, each about 2 MB."""
     n = 200_000
+    words = "the minister said on Tuesday that the budget would be cut again "
+    jsonld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","image":['
+              + ",".join(f'{{"@type":"ImageObject","url":"/i/{i}.jpg","caption":"Picture {i}"}}' for i in range(25_000))
+              + "]}</script>")
     return {
         "nested_div_200k": "<p>x</p>" + "<div>" * n + "<img src=a.jpg width=640>" + "</div>" * n,
         "nested_span_200k": "<p>x</p>" + "<span>" * n + "<img src=a.jpg width=640>" + "</span>" * n,
@@ -42,16 +49,72 @@ def _hostile() -> dict[str, str]:
         "pictures_20k": "<p>x</p>" + "".join(
             f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>Caption {i}</p></div>' for i in range(20_000)),
         "flat_2mb": "<p>x</p>" + "<div><p>plain text here</p></div>" * 60_000 + "<img src=a.jpg width=640>",
+        "many_attributes": "<p>x</p>" + "".join(
+            "<img " + " ".join(f'data-x{j}="/v/{i}-{j}.jpg"' for j in range(60)) + f' src="/p{i}.jpg">' for i in range(1_300)),
+        "long_attribute": f'<p>x</p><figure><img src="a.jpg" srcset="{", ".join(f"/s/{i}.jpg {i}w" for i in range(150_000))}">'
+                          f'<figcaption class="{"c " * 300_000}">A caption</figcaption></figure>',
+        "many_sources": "<p>x</p><picture>" + "".join(f'<source srcset="/s/{i}.webp {i}w" media="(min-width:{i}px)">'
+                                                      for i in range(40_000)) + '<img src="a.jpg"></picture>',
+        "many_figcaptions": "<p>x</p><figure><img src=a.jpg width=640>" + "<figcaption>Caption text here</figcaption>" * 50_000
+                            + "</figure>",
+        "huge_scripts": "<p>x</p>" + jsonld + "<script>var a = [" + ",".join(str(i) for i in range(250_000)) + "];</script>"
+                        + "<img src=a.jpg width=640>",
+        "many_noscripts": "<p>x</p>" + "".join(f'<div><img data-src="/p{i}.jpg" src="blank.gif"><noscript><img src="/p{i}.jpg">'
+                                               "</noscript></div>" for i in range(20_000)),
+        "text_without_tags": "<p>x</p><img src=a.jpg width=640><p>" + words * 32_000 + "</p>",
+        "many_tables": "<p>x</p>" + "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>" * 27_000
+                       + "<img src=a.jpg width=640>",
+        "long_style": '<p>x</p><div class="hero" style="' + "background:url(" * 130_000 + '"></div><img src=a.jpg width=640>',
+        "unclosed_iframes": "<p>x</p>" + "<div><iframe src=x>text</div>" * 70_000,
+        "unclosed_comments": "<p>x</p>" + "<div><!-- note </div>" * 90_000,
+        "many_links": "<p>x</p><ul>" + "".join(f'<li><a href="/a/{i}">Story number {i} here</a></li>' for i in range(45_000))
+                      + "</ul><img src=a.jpg width=640>",
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=_corpus_default())
-    ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--no-hostile", action="store_true")
-    args = ap.parse_args()
+def _one_shape(name: str) -> None:
+    """Child process: warm up, extract one hostile shape ("baseline": a small article), print its times."""
+    from captioncheck.extract import extract
+    from captioncheck.load import page_from_html
 
+    extract(page_from_html(BASELINE, "https://bench.example/warm"))  # imports, tables, the language model
+    html = BASELINE if name == "baseline" else _hostile()[name]
+    wall, cpu = time.perf_counter(), time.process_time()
+    extract(page_from_html(html, "https://bench.example/a"))
+    print(json.dumps({"seconds": round(time.perf_counter() - wall, 3), "cpu_s": round(time.process_time() - cpu, 3)}))
+
+
+def _hostile_part(limit_s: float) -> dict[str, dict[str, object]]:
+    """Each shape in a fresh process (baseline first): its extract time and the process's peak RSS."""
+    import os
+    import subprocess
+    import threading
+
+    out: dict[str, dict[str, object]] = {}
+    for name in ["baseline", *_hostile()]:
+        proc = subprocess.Popen([sys.executable, __file__, "--shape", name], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        timer = threading.Timer(limit_s, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        line = proc.stdout.read().strip().splitlines() if proc.stdout else []
+        row: dict[str, object] = json.loads(line[-1]) if status == 0 and line else {"seconds": None, "cpu_s": None}
+        row["peak_mib"] = round(usage.ru_maxrss / 1024, 1)
+        row["timed_out"] = status != 0
+        out[name] = row
+        shown = f"{row['seconds']:7.3f} s (cpu {row['cpu_s']:.3f} s)" if row["seconds"] is not None else f"  > {limit_s:.0f} s (killed)"
+        print(f"hostile {name:18} {len(_hostile().get(name, BASELINE)) / 2**20:5.2f} MiB  {shown}  peak {row['peak_mib']:7.1f} MiB",
+              flush=True)
+    return out
+
+
+BASELINE = ("<html><body><article><h1>Title</h1>"  # no lang: the warm-up loads the language model
+            + "<p>The minister spoke to reporters about the budget on Tuesday.</p>" * 20
+            + "<figure><img src=a.jpg width=640><figcaption>A caption (Photo: Agency)</figcaption></figure></article></body></html>")
+
+
+def _corpus_part(args: argparse.Namespace) -> dict[str, object]:
     import trafilatura
 
     from captioncheck.extract import extract
@@ -62,6 +125,9 @@ def main() -> None:
         sys.exit(f"no corpus pages under {args.corpus}/pages: pass --corpus DIR")
     loaded = [load_page(p) for p in pages]
     extract(loaded[0])  # imports and first-use tables
+    # and the language model, loaded on the first page that does not name its language
+    extract(page_from_html("<article><p>" + "The minister spoke to reporters about the budget. " * 20 + "</p></article>",
+                           "https://bench.example/warm"))
     trafilatura.extract(loaded[0].html)
     ours: list[float] = []
     theirs: list[float] = []
@@ -84,14 +150,27 @@ def main() -> None:
     print(f"captioncheck extract  median {result['median_s']:.3f} s  p95 {result['p95_s']:.3f} s  max {result['max_s']:.3f} s"
           f"  ({len(loaded)} pages x {args.repeat})")
     print(f"trafilatura.extract   median {result['trafilatura_median_s']:.3f} s  p95 {result['trafilatura_p95_s']:.3f} s")
-    if not args.no_hostile:
-        hostile: dict[str, float] = {}
-        for name, html in _hostile().items():
-            start = time.perf_counter()
-            extract(page_from_html(html, "https://bench.example/a"))
-            hostile[name] = round(time.perf_counter() - start, 3)
-            print(f"hostile {name:18} {len(html) / 2**20:5.1f} MiB  {hostile[name]:7.3f} s")
-        result["hostile_s"] = hostile
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=_corpus_default())
+    ap.add_argument("--limit-s", type=float, default=120.0, help="kill a hostile shape's process after this long")
+    ap.add_argument("--shape", default=None, help=argparse.SUPPRESS)  # internal: one shape in this process
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--no-hostile", action="store_true")
+    ap.add_argument("--no-corpus", action="store_true", help="only the hostile shapes")
+    args = ap.parse_args()
+    if args.shape:
+        _one_shape(args.shape)
+        return
+
+    # the hostile shapes first: a child's peak RSS counts what it shares with this process before exec
+    hostile = {} if args.no_hostile else _hostile_part(args.limit_s)
+    result: dict[str, object] = {} if args.no_corpus else _corpus_part(args)
+    if hostile:
+        result["hostile"] = hostile
     print(json.dumps(result))
 
 

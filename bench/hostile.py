@@ -39,6 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.hostile.pages import big_png, saved_page  # noqa: E402
+from tests.hostile.peers import TricklePeer
 
 SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 INDEX = ROOT / "testdata" / "index.sqlite"
@@ -72,7 +73,7 @@ def many_images(folder: Path, count: int = 2000) -> Path:
 
 
 def measure(cmd: list[str], limit_s: float, datadir: Path) -> dict[str, object]:
-    """Run cmd; its wall time, peak RSS (kernel's maxrss of the child) and exit code."""
+    """Run cmd; its wall and CPU time, peak RSS (kernel's maxrss of the child) and exit code."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "CAPTIONCHECK_DATADIR": str(datadir)})
@@ -83,7 +84,8 @@ def measure(cmd: list[str], limit_s: float, datadir: Path) -> dict[str, object]:
     err = proc.stderr.read().decode(errors="replace").strip().splitlines() if proc.stderr else []
     seconds = time.monotonic() - start
     code = os.waitstatus_to_exitcode(status)
-    return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024, 1), "exit": code,
+    cpu = usage.ru_utime + usage.ru_stime  # what a shared machine inflates far less than wall time
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "peak_mib": round(usage.ru_maxrss / 1024, 1), "exit": code,
             "timed_out": seconds >= limit_s, "error": err[-1][:160] if err and code else ""}
 
 
@@ -100,7 +102,8 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
     for name, args in pages.items():
         results[name] = measure([*base, *args], limit_s, folder / "data")
         r = results[name]
-        print(f"  {name:<20} {r['seconds']:>7.2f} s  {r['peak_mib']:>8.1f} MiB  exit {r['exit']} {r['error']}", flush=True)
+        print(f"  {name:<20} {r['seconds']:>7.2f} s (cpu {r['cpu_s']:>6.2f} s)  {r['peak_mib']:>8.1f} MiB  exit {r['exit']} {r['error']}",
+              flush=True)
     return results
 
 
@@ -136,37 +139,6 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-class Trickle:
-    """A loopback peer answering one byte every 0.2 s (bounded: 300 bytes, then it closes)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                for byte in (b"HTTP/1.1 200 OK\r\nContent-Length: 99999\r\n\r\n<html>" + b"x" * 300)[:300]:
-                    if self.stop.is_set():
-                        return
-                    conn.sendall(bytes([byte]))
-                    time.sleep(0.2)
-            except OSError:
-                return
-
-
 def timed_trivial(client: httpx.Client) -> float:
     start = time.monotonic()
     response = client.post("/v1/check", json=TRIVIAL)
@@ -184,7 +156,7 @@ def api_part(folder: Path) -> dict[str, object]:
     base = f"http://127.0.0.1:{port}"
     samples: list[int] = []
     stop = threading.Event()
-    trickle = Trickle()
+    trickle = TricklePeer(max_bytes=300)  # 60 s of trickling: far past the server's 10 s budget
     try:
         for _ in range(1200):
             try:
@@ -226,7 +198,7 @@ def api_part(folder: Path) -> dict[str, object]:
             after = [timed_trivial(client) for _ in range(5)]
     finally:
         stop.set()
-        trickle.stop.set()
+        trickle.close()
         server.terminate()
         server.wait(20)
         log.close()

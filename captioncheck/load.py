@@ -238,8 +238,12 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
     for ref in set(_REF.findall(html)):
         if ref.startswith(("http:", "https:", "data:", "//", "#", "javascript:", "mailto:")):
             continue
-        file = (folder / unquote(ref.split("?", 1)[0])).resolve()
-        if file.is_file() and folder in file.parents and file.suffix.lower() != ".html":
+        try:
+            file = (folder / unquote(ref.split("?", 1)[0])).resolve()
+            usable = file.is_file() and folder in file.parents and file.suffix.lower() != ".html"
+        except (ValueError, OSError):  # a NUL byte ("%00") or a name too long: no file of this page
+            continue
+        if usable:
             local[file.as_uri()] = file
             if page_url:
                 local[urljoin(page_url, ref)] = file

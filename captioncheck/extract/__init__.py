@@ -14,7 +14,7 @@ from pathlib import Path
 from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
-from captioncheck.extract.context import around, css_selector, text_blocks
+from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.credits import LABELS, split_credit
 from captioncheck.extract.dom import Doc, Node, attr, collapse, visible_lines
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
@@ -77,9 +77,9 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     found += _gallery_state(doc, base, found)
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
-    blocks = text_blocks(doc, zones.main, skip)
+    blocks = TextBlocks(doc, zones.main, skip)
     if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
-        info.text = "\n\n".join(text for _, text in blocks)  # huge page: the body's own paragraphs
+        info.text = blocks.joined(MAX_ARTICLE_TEXT + 1)  # huge page: the body's own paragraphs
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
@@ -93,14 +93,14 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
 
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
-    found = imgs.collect(doc, base)
+    found = imgs.collect(doc, base, limit=MAX_PICTURES + 1)
     if len(found) > MAX_PICTURES:  # no article has this many: keep the first ones, say so in the log
-        log.warning("page names %d pictures: only the first %d are extracted", len(found), MAX_PICTURES)
+        log.warning("page names more than %d pictures: only the first %d are extracted", MAX_PICTURES, MAX_PICTURES)
         found = found[:MAX_PICTURES]
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)
     for f in found:
-        f.cands = [c for c in f.cands if c.url]
+        f.cands = imgs.strongest([c for c in f.cands if c.url])  # with its <noscript> twins' URLs
         for c in f.cands:  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
             copy = page.local_copy(c.url)
             if isinstance(copy, Path):
@@ -271,7 +271,7 @@ def _data_credit(f: imgs.Found) -> str:
     return ""
 
 
-def _record(f: imgs.Found, page: PageSource, blocks: list[tuple[int, str]], position: int,
+def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
             positions: dict[int, dict[int, int]]) -> ImageInContext:
     urls = f.urls()
     chosen = best(f.cands)

@@ -3,58 +3,127 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterator
 
-from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, ancestors, attr, visible_text
+from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
 
 CONTEXT_CHARS = 300
 _BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
+_BLOCK_TAGS = frozenset(tag.strip() for tag in _BLOCKS.split(","))
+
+
+class TextBlocks:
+    """The prose blocks of the article zone in document order, captions and furniture left out.
+
+    Which elements can be blocks is decided for all of them at once (one pass over the tag and
+    parent tables); the text of a block is read only when asked for: the context of each
+    picture needs the few blocks around it, the article text its first MAX_ARTICLE_TEXT characters,
+    so a 30 MB page of 235 000 paragraphs reads a few thousand of them.
+    """
+
+    def __init__(self, doc: Doc, scope: Node | None, skip: set[int]) -> None:
+        root = scope if scope is not None else doc.body
+        self._nodes: list[Node] = []
+        self.positions: list[int] = []  # document index of each candidate, ascending
+        self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
+        if root is None or doc.index(root) < 0:
+            return
+        skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}
+        out_of_prose = _left_out(doc, skipped)
+        tags = doc.tags
+        for idx in range(doc.index(root), doc.end[root.mem_id] + 1):  # what root.css(_BLOCKS) finds, by the tag table
+            if tags[idx] in _BLOCK_TAGS and not out_of_prose[idx] and idx not in skipped:
+                self._nodes.append(doc.nodes[idx])
+                self.positions.append(idx)
+
+    def text(self, k: int) -> str:
+        """The text of candidate `k` ("" when it is no block: too short, or a list item or quote
+        whose inner blocks speak for themselves)."""
+        if k not in self._texts:
+            block = self._nodes[k]
+            text = ""
+            if not (block.tag in ("li", "blockquote") and block.css_first(_BLOCKS) is not None):
+                text = visible_text(block)
+            self._texts[k] = text if len(text) >= 2 else ""
+        return self._texts[k]
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        """(document index, text) of every block."""
+        for k, idx in enumerate(self.positions):
+            text = self.text(k)
+            if text:
+                yield idx, text
+
+    def joined(self, at_least: int) -> str:
+        """The blocks' texts joined by blank lines, read until the result is `at_least` long
+        (the whole join when it is shorter): its first `at_least` characters are the full join's."""
+        parts: list[str] = []
+        size = -2
+        for _, text in self:
+            parts.append(text)
+            size += len(text) + 2
+            if size >= at_least:
+                break
+        return "\n\n".join(parts)
 
 
 def text_blocks(doc: Doc, scope: Node | None, skip: set[int]) -> list[tuple[int, str]]:
     """(document index, text) of the prose blocks in `scope`, captions and furniture left out."""
-    root = scope if scope is not None else doc.body
-    if root is None:
-        return []
-    out: list[tuple[int, str]] = []
-    for block in root.css(_BLOCKS):
-        if block.mem_id in skip or any(a.mem_id in skip or a.tag in ("figure", "figcaption", "nav", "aside") for a in ancestors(block)):
-            continue
-        if block.css_first(_BLOCKS) is not None and block.tag in ("li", "blockquote"):
-            continue  # the inner blocks speak for themselves
-        text = visible_text(block)
-        if len(text) >= 2:
-            out.append((doc.index(block), text))
-    return out
+    return list(TextBlocks(doc, scope, skip))
 
 
-def around(blocks: list[tuple[int, str]], index: int) -> tuple[str, str]:
+_NOT_PROSE = ("figure", "figcaption", "nav", "aside")
+_TOP = ("html", "-undef", "#document")
+
+
+def _left_out(doc: Doc, skipped: set[int]) -> list[bool]:
+    """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
+    (element indices `skipped`), a figure, navigation or an aside. One pass in document order:
+    each element's distance to the nearest such ancestor comes from its parent's."""
+    far = MAX_CLIMB + 1
+    distance: list[int] = []
+    tags = doc.tags
+    for parent in doc.parents:
+        if parent < 0 or tags[parent] in _TOP:
+            distance.append(far)
+        elif tags[parent] in _NOT_PROSE or parent in skipped:
+            distance.append(1)
+        else:
+            distance.append(min(distance[parent] + 1, far))
+    return [d <= MAX_CLIMB for d in distance]
+
+
+def around(blocks: TextBlocks | list[tuple[int, str]], index: int) -> tuple[str, str]:
     """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
-    cut = bisect.bisect_left([b[0] for b in blocks], index) if len(blocks) < 64 else _bisect(blocks, index)
+    if not isinstance(blocks, TextBlocks):
+        return _around([b[0] for b in blocks], lambda k: blocks[k][1], index)
+    return _around(blocks.positions, blocks.text, index)
+
+
+def _around(positions: list[int], text_of: Callable[[int], str], index: int) -> tuple[str, str]:
+    cut = bisect.bisect_left(positions, index)
     before: list[str] = []
-    for _, text in reversed(blocks[:cut]):
-        before.insert(0, text)
-        if sum(map(len, before)) >= CONTEXT_CHARS:
+    size = 0
+    for k in range(cut - 1, -1, -1):  # walk out from the cut: never copy the (possibly long) list
+        text = text_of(k)
+        if not text:
+            continue
+        before.append(text)
+        size += len(text)
+        if size >= CONTEXT_CHARS:
             break
     after: list[str] = []
-    for pos, text in blocks[cut:]:
-        if pos == index:
+    size = 0
+    for k in range(cut, len(positions)):
+        text = text_of(k)
+        if positions[k] == index or not text:
             continue
         after.append(text)
-        if sum(map(len, after)) >= CONTEXT_CHARS:
+        size += len(text)
+        if size >= CONTEXT_CHARS:
             break
-    b, a = " ".join(before), " ".join(after)
+    b, a = " ".join(reversed(before)), " ".join(after)
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
-
-
-def _bisect(blocks: list[tuple[int, str]], index: int) -> int:
-    lo, hi = 0, len(blocks)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if blocks[mid][0] < index:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def css_selector(node: Node, cache: dict[int, dict[int, int]] | None = None) -> str:
@@ -94,4 +163,4 @@ def _nth_of_type(node: Node, cache: dict[int, dict[int, int]]) -> int:
     return cache[parent.mem_id].get(node.mem_id, 1)
 
 
-__all__ = ["around", "css_selector", "text_blocks"]
+__all__ = ["TextBlocks", "around", "css_selector", "text_blocks"]

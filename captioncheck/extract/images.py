@@ -24,6 +24,8 @@ from captioncheck.extract.urls import (
 
 _MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
 _WRAPPERS = frozenset({"picture", "a", "span"})
+MAX_CANDIDATES = 200  # URLs kept per picture (the corpus's most is 112, after merging copies)
+MAX_SOURCES = 50  # <source> elements read per <picture> (real ones have a handful)
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
 
 
@@ -105,7 +107,7 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
     cands = element_candidates(img)
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
-        for source in picture.css("source"):
+        for source in picture.css("source")[:MAX_SOURCES]:
             media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": the size for wide screens
             hint = int(media.group(1)) if media else 0
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
@@ -135,25 +137,49 @@ def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     return []
 
 
-def collect(doc: Doc, base: str) -> list[Found]:
+def strongest(cands: list[Candidate], limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """At most `limit` candidates: the highest-scoring ones, in their own order (the best one and
+    the first of equally good ones are always kept). Real pictures name a few dozen URLs at most."""
+    if len(cands) <= limit:
+        return cands
+    keep = sorted(sorted(range(len(cands)), key=lambda i: -cands[i].score)[:limit])
+    return [cands[i] for i in keep]
+
+
+def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
+    """Every picture of the page in document order; with `limit`, only the first `limit` of them
+    (the work per picture is done for those only, so a page naming 20 000 pictures costs what
+    its first `limit` cost)."""
+    named = [(i, _img_found, doc.nodes[i]) for i in doc.image_at]
+    named += [(doc.index(node), _background_found, node) for node in _background_nodes(doc)]
+    named += [(doc.index(_data_target(node)), _data_found, node) for node in _data_nodes(doc)]
+    named.sort(key=lambda item: item[0])  # stable: at one position an <img> comes first, then the others
     found: list[Found] = []
-    for img in doc.images:
-        anchor = anchor_of(img, doc)
-        in_noscript = doc.in_noscript(img)
-        cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
-        for c in cands:
-            c.url = absolutize(c.url, base)
-            if in_noscript:
-                c.origin = "noscript"
-        width, height = declared_size(img)
-        found.append(Found(
-            node=img, anchor=anchor, index=doc.index(img), cands=cands,
-            alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
-            hidden=doc.is_hidden(img), in_noscript=in_noscript,
-        ))
-    found += _backgrounds(doc, base)
-    found += _data_pictures(doc, base)
-    return sorted(found, key=lambda f: f.index)
+    for _, make, node in named:
+        if limit is not None and len(found) >= limit:
+            break
+        picture = make(node, doc, base)
+        if picture is not None:
+            found.append(picture)
+    return found
+
+
+def _img_found(img: Node, doc: Doc, base: str) -> Found:
+    anchor = anchor_of(img, doc)
+    in_noscript = doc.in_noscript(img)
+    cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
+    for c in cands:
+        if in_noscript:
+            c.origin = "noscript"
+    cands = strongest(cands)
+    for c in cands:
+        c.url = absolutize(c.url, base)
+    width, height = declared_size(img)
+    return Found(
+        node=img, anchor=anchor, index=doc.index(img), cands=cands,
+        alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
+        hidden=doc.is_hidden(img), in_noscript=in_noscript,
+    )
 
 
 _NOT_PICTURES = frozenset({"a", "link", "meta", "source", "script", "iframe", "video", "audio", "input", "button",
@@ -162,43 +188,52 @@ _DATA_CAPTION = ("data-caption", "data-description", "data-desc")  # shown as th
 _DATA_ALT = ("data-alt", "data-title")  # alt text for the picture JS will create: not a visible caption
 
 
-def _data_pictures(doc: Doc, base: str) -> list[Found]:
+def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
-    out: list[Found] = []
+    out: list[Node] = []
     for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
                         "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
             continue
-        cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
-        itemid = attr(node, "itemid")
-        if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
-            cands.append(Candidate(itemid, "meta"))
-        cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in cands if not is_placeholder(c.url)]
-        if not cands:
-            continue
-        inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
-        target = inner if inner is not None else node  # inside the figure, so its <figcaption> is found
-        caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
-                        and not IMAGE_EXT.search(attr(node, n))), "")
-        alt = next((collapse(attr(node, n)) for n in _DATA_ALT if attr(node, n) and not IMAGE_EXT.search(attr(node, n))), "")
-        width, height = declared_size(node)
-        notes = ["picture named by attributes only"] + (["caption in attributes"] if caption else [])
-        out.append(Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption or alt,
-                         hidden=doc.is_hidden(node), width=width, height=height, notes=notes))
+        out.append(node)
     return out
 
 
-def _backgrounds(doc: Doc, base: str) -> list[Found]:
-    out: list[Found] = []
-    for node in doc.css("[style*=background]"):
-        if is_image_tag(node.tag) or not _BG_NAMES.search(attr(node, "class").lower()):
-            continue
-        cands = [Candidate(absolutize(c.url, base), c.origin) for c in element_candidates(node) if c.origin == "background"]
-        cands = [c for c in cands if not is_placeholder(c.url)]
-        if cands:
-            out.append(Found(node=node, anchor=node, index=doc.index(node), cands=cands))
-    return out
+def _data_target(node: Node) -> Node:
+    """Where a picture named by attributes sits: inside a <figure>, so its <figcaption> is found."""
+    inner = next(iter(node.iter(include_text=False)), None) if node.tag == "figure" else None
+    return inner if inner is not None else node
+
+
+def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
+    cands = [c for c in element_candidates(node) if c.origin != "background" and IMAGE_EXT.search(c.url)]
+    itemid = attr(node, "itemid")
+    if itemid and "imageobject" in attr(node, "itemtype").lower() and not is_placeholder(itemid):
+        cands.append(Candidate(itemid, "meta"))
+    cands = [Candidate(absolutize(c.url, base), c.origin, c.width) for c in strongest(cands) if not is_placeholder(c.url)]
+    if not cands:
+        return None
+    target = _data_target(node)
+    caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
+                    and not IMAGE_EXT.search(attr(node, n))), "")
+    alt = next((collapse(attr(node, n)) for n in _DATA_ALT if attr(node, n) and not IMAGE_EXT.search(attr(node, n))), "")
+    width, height = declared_size(node)
+    notes = ["picture named by attributes only"] + (["caption in attributes"] if caption else [])
+    return Found(node=target, anchor=target, index=doc.index(target), cands=cands, alt=caption or alt,
+                 hidden=doc.is_hidden(node), width=width, height=height, notes=notes)
+
+
+def _background_nodes(doc: Doc) -> list[Node]:
+    return [node for node in doc.css("[style*=background]")
+            if not is_image_tag(node.tag) and _BG_NAMES.search(attr(node, "class").lower())]
+
+
+def _background_found(node: Node, doc: Doc, base: str) -> Found | None:
+    cands = [Candidate(absolutize(c.url, base), c.origin)
+             for c in strongest([c for c in element_candidates(node) if c.origin == "background"])]
+    cands = [c for c in cands if not is_placeholder(c.url)]
+    return Found(node=node, anchor=node, index=doc.index(node), cands=cands) if cands else None
 
 
 def drop_repeated_placeholders(found: list[Found]) -> None:

@@ -19,6 +19,7 @@ _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?
 # "main-with-sidebar") is a page layout around the article, not the sidebar itself
 _ARTICLE_NAMES = re.compile(r"(^|[\s_-])(article|body|column|content|main)($|[\s_-])")
 MIN_PARAGRAPH = 40
+_PROSE_TAGS = frozenset({"p", "pre", "blockquote", "div"})
 
 
 @dataclass
@@ -47,22 +48,26 @@ def chrome_name(names: str) -> bool:
 
 def chrome_marks(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    chrome = [False] * len(doc.nodes)  # the element itself is chrome
+    for idx in named - {-1}:
+        chrome[idx] = chrome_name(tokens(doc.nodes[idx]))
     marks: list[bool] = []
-    for idx, node in enumerate(doc.nodes):
-        parent = doc.parents[idx]
-        inherited = parent >= 0 and (marks[parent] or doc.nodes[parent].tag in _CHROME_TAGS
-                                     or chrome_name(tokens(doc.nodes[parent])))
-        marks.append(inherited)
+    for parent in doc.parents:
+        marks.append(parent >= 0 and (marks[parent] or chrome[parent] or doc.tags[parent] in _CHROME_TAGS))
     return marks
 
 
-def _paragraph_weight(doc: Doc, node: Node) -> int:
-    length = doc.text_length(node)
+def _paragraph_weight_at(doc: Doc, idx: int) -> int:
+    """A paragraph's weight (element index `idx`): its text length, unless it is short, inside a
+    link (teaser text) or mostly links."""
+    length = doc.text_len[idx]
     if length < MIN_PARAGRAPH:
         return 0
-    if doc.inside_link(node):
+    parent = doc.parents[idx]
+    if parent >= 0 and doc.in_link[parent]:
         return 0  # teaser text inside a link to another page
-    if doc.link_length(node) > 0.5 * length:
+    if doc.link_len[idx] > 0.5 * length:
         return 0
     return length
 
@@ -73,11 +78,10 @@ def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int
     if body is None:
         return None, weights
     own = [0] * len(doc.nodes)
-    for para in doc.css("p, pre, blockquote, div"):
-        idx = doc.index(para)
-        if idx < 0 or chrome[idx]:
+    for idx, tag in enumerate(doc.tags):  # the p, pre, blockquote and div elements, by the tag table
+        if tag not in _PROSE_TAGS or chrome[idx]:
             continue
-        own[idx] = _paragraph_weight(doc, para) if para.tag != "div" else _direct_text_len(doc, para)
+        own[idx] = _paragraph_weight_at(doc, idx) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
     below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
     for idx in range(len(doc.nodes) - 1, 0, -1):
         parent = doc.parents[idx]

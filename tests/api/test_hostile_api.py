@@ -22,6 +22,7 @@ from api.app import create_app
 from api.runner import Runner
 from api.settings import ApiSettings
 from captioncheck.netfetch import FetchLimits
+from tests.hostile.peers import TricklePeer
 
 from .conftest import PAGE, jpeg_bytes
 from .test_api import KEY, assert_error, make_settings
@@ -29,50 +30,6 @@ from .test_api import KEY, assert_error, make_settings
 LOOPBACK = FetchLimits(allow=(ipaddress.ip_network("127.0.0.1/32"),), allow_public=False, timeout_s=5.0,
                        total_timeout_s=60.0)
 TRIVIAL = {"url": "https://news.example/a", "html": "<html><body><p>Nothing to see.</p></body></html>"}
-
-
-class TricklePeer:
-    """A loopback HTTP peer that sends its answer one byte every `interval_s` (at most `max_bytes`)."""
-
-    def __init__(self, interval_s: float = 0.2, max_bytes: int = 200) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.interval_s, self.max_bytes = interval_s, max_bytes
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html>" + b"x" * 10_000
-        with conn:
-            try:
-                conn.recv(65536)
-                for byte in answer[: self.max_bytes]:
-                    if self.stop.is_set():
-                        return
-                    conn.sendall(bytes([byte]))
-                    time.sleep(self.interval_s)
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
-        self.thread.join(5)
 
 
 @pytest.fixture

@@ -66,3 +66,11 @@ def test_bad_inputs_are_input_errors(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     with pytest.raises(InputError, match="does not look like an HTML page"):
         load_page(binary)
+
+
+def test_image_reference_with_a_nul_byte_or_a_huge_name_is_no_local_file(tmp_path: Path) -> None:
+    """`src="a%00b.jpg"` made Path.resolve raise ValueError (a traceback from load_page); a name
+    longer than the OS allows raised OSError. Neither names a file of the saved page."""
+    page = tmp_path / "page.html"
+    page.write_text('<html><body><img src="a%00b.jpg"><img src="' + "x" * 5000 + '.jpg"></body></html>')
+    assert load_page(page).local_images == {}

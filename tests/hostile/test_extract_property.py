@@ -8,16 +8,20 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from captioncheck._exceptions import CaptionCheckError
 from captioncheck.extract import extract
 from captioncheck.load import load_page
 
-TIME_LIMIT_S = 5.0  # generous for a shared machine: the quadratic cases this guards against took minutes
-MAX_BODY_CHARS = 100_000
-MEMORY_LIMIT = 256 * 2**20  # Python allocations while loading and extracting one page of at most ~1 MB
+MAX_BODY_CHARS = 2_000_000  # the largest generated pages: ~2 MB of repeated siblings
+# CPU seconds (not wall: the machine may be shared) to load and extract a page: the target is 1 s
+# for 2 MB on a quiet machine (bench/extract_speed.py); this allows 4x that, for slow CI machines.
+# The quadratic cases this guards against took minutes.
+CPU_BASE_S, CPU_PER_MB_S = 1.0, 1.5  # the constant: a first use of a rare path (a lazy import)
+MEMORY_LIMIT = 256 * 2**20  # Python allocations while loading and extracting one page of at most ~2 MB
 
 TAGS = ["div", "figure", "figcaption", "p", "span", "a", "picture", "noscript", "section", "article", "li", "ul",
         "amp-img", "a-img", "aside", "header", "table", "td", "script", "style", "template", "svg", "iframe"]
@@ -51,8 +55,8 @@ def page(draw: st.DrawFn) -> tuple[bytes, str]:
     body = "".join(draw(st.lists(element(), min_size=1, max_size=6)))
     depth = draw(st.sampled_from([0, 0, 10, 600, 3000, 20000]))  # deep nesting around a captioned photo
     wrap = draw(st.sampled_from(["div", "span", "figure", "a", "table", "b"]))
-    repeat = draw(st.sampled_from([1, 1, 50, 2000]))  # many siblings
-    repeat = max(1, min(repeat, MAX_BODY_CHARS // max(1, len(body))))  # pages up to ~100 KB (1 MB pages of some shapes take 6 s: issue 10)
+    size = draw(st.sampled_from([0, MAX_BODY_CHARS, 20_000, MAX_BODY_CHARS, 300_000]))  # many siblings: pages up to ~2 MB
+    repeat = max(1, size // max(1, len(body)))
     figure = '<figure><img src="photo.jpg" width="640" height="480"><figcaption>Caption here</figcaption></figure>'
     html = (f"<!DOCTYPE html><html><head><title>{draw(TEXT)}</title></head><body><article>"
             f"{f'<{wrap}>' * depth}{figure}{body * repeat}{f'</{wrap}>' * draw(st.sampled_from([0, depth]))}"
@@ -65,24 +69,46 @@ def page(draw: st.DrawFn) -> tuple[bytes, str]:
     return raw, encoding
 
 
-# derandomize: the same examples on every run, so CI is repeatable
-@settings(max_examples=40, deadline=None, derandomize=True,
+@pytest.fixture(scope="module", autouse=True)
+def _warm(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Imports and first-use tables and models (charset detection, trafilatura, htmldate, the
+    language model) load once, before the timed examples: their cost is per process, not per page."""
+    text = "The minister spoke to reporters about the budget on Tuesday. " * 20
+    pages = [f"<html><body><article><p>{text}</p></article></body></html>",  # the language model
+             "<html><body><figure><img src=a.jpg><figcaption>A caption</figcaption></figure></body></html>"]  # justext
+    for encoding in ENCODINGS:
+        for html in pages:
+            path = tmp_path_factory.mktemp("warm") / "page.html"
+            path.write_bytes(html.encode(encoding))
+            extract(load_page(path, url="https://news.example/w"))
+
+
+# derandomize: the same examples on every run, so CI is repeatable; no shrinking: shrinking a failing
+# 2 MB page takes many minutes, and the failing example is reported as generated (and repeatable)
+@settings(max_examples=40, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(page())
 def test_any_generated_page_loads_and_extracts_or_says_why(tmp_path: Path, case: tuple[bytes, str]) -> None:
     raw, _ = case
     path = tmp_path / "page.html"
     path.write_bytes(raw)
+    started = time.process_time()  # time without tracemalloc, which makes allocation several times slower
+    _load_and_extract(path)
+    elapsed = time.process_time() - started
     tracemalloc.start()
-    started = time.monotonic()
+    try:
+        _load_and_extract(path)
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    limit = CPU_BASE_S + CPU_PER_MB_S * len(raw) / 2**20
+    assert elapsed < limit, f"{len(raw)} bytes took {elapsed:.1f} s of CPU (limit {limit:.1f} s)"
+    assert peak < MEMORY_LIMIT, f"{len(raw)} bytes peaked at {peak / 2**20:.0f} MiB"
+
+
+def _load_and_extract(path: Path) -> None:
     try:
         result = extract(load_page(path, url="https://news.example/a"), all_images=True)
         assert all(img.url for img in result.images)
     except CaptionCheckError:
         pass  # the project's own error: a one-line message for the user (e.g. "not an HTML page")
-    finally:
-        elapsed = time.monotonic() - started
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    assert elapsed < TIME_LIMIT_S, f"{len(raw)} bytes took {elapsed:.1f} s"
-    assert peak < MEMORY_LIMIT, f"{len(raw)} bytes peaked at {peak / 2**20:.0f} MiB"
