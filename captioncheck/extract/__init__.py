@@ -114,7 +114,7 @@ def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
 
     from captioncheck.extract.urls import Candidate
 
-    page_urls = _og_keys(info)
+    page_urls = _page_image_urls(info)  # in order: a set's order would change with the hash seed
     if not page_urls:
         return
     names = [[(imgs.file_key(c.url), unquote(c.url)) for c in f.cands] for f in found]  # once per picture
@@ -213,10 +213,14 @@ def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) ->
     return lines
 
 
+def _page_image_urls(info: PageInfo) -> list[str]:
+    """The lead picture's URLs the page names in its metadata: og:image first, then the first JSON-LD image."""
+    urls = [info.og_image] if info.og_image else []
+    return list(dict.fromkeys(urls + [i.url for i in info.jsonld_images[:1]]))
+
+
 def _og_keys(info: PageInfo) -> set[str]:
-    keys = {info.og_image} if info.og_image else set()
-    keys |= {i.url for i in info.jsonld_images[:1]}
-    return keys
+    return set(_page_image_urls(info))
 
 
 def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:

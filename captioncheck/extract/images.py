@@ -415,14 +415,16 @@ def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
     return groups
 
 
-def same_picture_keys(f: Found) -> set[str]:
-    """The keys `merge_copies` joins copies of one picture by (URLs, long file names, rendition stems)."""
-    keys = {c.url for c in f.cands if not is_placeholder(c.url)}
+def same_picture_keys(f: Found) -> list[str]:
+    """The keys `merge_copies` joins copies of one picture by (URLs, long file names, rendition stems), in the
+    order of the candidates: a list, never a set, so that which copy a picture merges into does not depend on
+    the process's string-hash seed."""
+    keys: dict[str, None] = {c.url: None for c in f.cands if not is_placeholder(c.url)}
     for c in f.cands:
         key = file_key(c.url)
         if key:
-            keys.add(key)
+            keys[key] = None
             variant = variant_key(c.url, key)
             if variant:
-                keys.add(variant)
-    return keys
+                keys[variant] = None
+    return list(keys)
