@@ -70,9 +70,15 @@ def _name(value: Any) -> str:
     return ""
 
 
-def jsonld_images(objs: list[dict[str, Any]], base: str) -> list[JsonLdImage]:
+MAX_JSONLD_IMAGES = 500  # images read from a page's JSON-LD (real pages name a few dozen at most)
+
+
+def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD_IMAGES) -> list[JsonLdImage]:
+    """The images a page's JSON-LD names, in order, at most `limit` (a hostile page names 25 000)."""
     out: list[JsonLdImage] = []
     for obj in objs:
+        if len(out) >= limit:
+            break
         if not any(t.endswith(("Article", "BlogPosting", "WebPage", "Report", "ImageObject")) for t in _types(obj)):
             continue
         images = obj.get("image") if "ImageObject" not in _types(obj) else obj
@@ -84,7 +90,7 @@ def jsonld_images(objs: list[dict[str, Any]], base: str) -> list[JsonLdImage]:
                 out.append(JsonLdImage(url=absolutize(str(img.get("url") or img.get("contentUrl")), base),
                                        caption=collapse(str(img.get("caption") or "")), credit=collapse(credit),
                                        source="jsonld"))
-    return out
+    return out[:limit]
 
 
 def _article(objs: list[dict[str, Any]]) -> dict[str, Any]:

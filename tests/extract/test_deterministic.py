@@ -45,3 +45,4 @@ def test_pattern_pages_extract_the_same_under_any_hash_seed():
     first, second = _dump("1"), _dump("7")
     assert first, "no pattern pages found"
     assert first == second
+

@@ -108,3 +108,13 @@ def test_captioned_photos_are_kept_whatever_their_file_is_called() -> None:
     images = extract(page_from_html(html, "https://news.example/story"), with_text=False).images
     assert [i.url.rsplit("/", 1)[-1] for i in images] == names
     assert all(i.credit == "Photo: Jane Roe/AP" for i in images)
+
+
+def test_jsonld_images_are_capped():
+    from captioncheck.extract.metadata import MAX_JSONLD_IMAGES, jsonld_images
+
+    objs = [{"@type": "NewsArticle", "image": [{"@type": "ImageObject", "url": f"/p/{i}.jpg", "caption": "c"}
+                                               for i in range(MAX_JSONLD_IMAGES * 3)]}]
+    images = jsonld_images(objs, "https://news.example/a")
+    assert len(images) == MAX_JSONLD_IMAGES
+    assert images[0].url == "https://news.example/p/0.jpg"
