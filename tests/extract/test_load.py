@@ -74,3 +74,21 @@ def test_image_reference_with_a_nul_byte_or_a_huge_name_is_no_local_file(tmp_pat
     page = tmp_path / "page.html"
     page.write_text('<html><body><img src="a%00b.jpg"><img src="' + "x" * 5000 + '.jpg"></body></html>')
     assert load_page(page).local_images == {}
+
+
+def test_local_files_stay_inside_the_page_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(b"\xff\xd8secret")
+    page_dir = tmp_path / "saved"
+    files = page_dir / "a_files"
+    files.mkdir(parents=True)
+    (files / "photo.jpg").write_bytes(b"\xff\xd8photo")
+    (files / "escape.jpg").symlink_to(outside)
+    page = page_dir / "a.html"
+    page.write_text('<html><body><img src="a_files/photo.jpg"><img src="a_files/escape.jpg">'
+                    '<img src="../secret.jpg"><img src="a_files/../a_files/./photo.jpg?x=1">'
+                    '<img src="/etc/passwd"><img src="a_files/missing.jpg"></body></html>')
+    local = load_page(page, url="https://news.example/a").local_images
+    files_found = {Path(v).name for v in local.values()}
+    assert files_found == {"photo.jpg"}
+    assert local["https://news.example/a_files/photo.jpg"] == (files / "photo.jpg").resolve()
