@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
 
@@ -67,11 +67,6 @@ class TextBlocks:
         return "\n\n".join(parts)
 
 
-def text_blocks(doc: Doc, scope: Node | None, skip: set[int]) -> list[tuple[int, str]]:
-    """(document index, text) of the prose blocks in `scope`, captions and furniture left out."""
-    return list(TextBlocks(doc, scope, skip))
-
-
 _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _TOP = ("html", "-undef", "#document")
 
@@ -93,14 +88,9 @@ def _left_out(doc: Doc, skipped: set[int]) -> list[bool]:
     return [d <= MAX_CLIMB for d in distance]
 
 
-def around(blocks: TextBlocks | list[tuple[int, str]], index: int) -> tuple[str, str]:
+def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
     """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
-    if not isinstance(blocks, TextBlocks):
-        return _around([b[0] for b in blocks], lambda k: blocks[k][1], index)
-    return _around(blocks.positions, blocks.text, index)
-
-
-def _around(positions: list[int], text_of: Callable[[int], str], index: int) -> tuple[str, str]:
+    positions, text_of = blocks.positions, blocks.text
     cut = bisect.bisect_left(positions, index)
     before: list[str] = []
     size = 0
@@ -163,4 +153,4 @@ def _nth_of_type(node: Node, cache: dict[int, dict[int, int]]) -> int:
     return cache[parent.mem_id].get(node.mem_id, 1)
 
 
-__all__ = ["TextBlocks", "around", "css_selector", "text_blocks"]
+__all__ = ["TextBlocks", "around", "css_selector"]
