@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _baseline import baseline_tree  # noqa: E402
+from _baseline import baseline_tree, child_json  # noqa: E402
 SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 INDEX = ROOT / "testdata" / "index.sqlite"
 SEED_TEXT = ROOT.parent / "shared" / "seed" / "presstv-fr-2019-12-11.txt"
@@ -141,12 +141,9 @@ print(json.dumps(out))
 
 
 def api_once(tree: Path, datadir: Path, model_dir: Path, pages: list[Path], reps: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", API_CHILD, str(tree), str(model_dir), json.dumps([str(p) for p in pages]),
-                           str(reps), str(tree / "testdata" / "index.sqlite")], env=env_for(tree, datadir), capture_output=True, text=True,
-                          timeout=1800, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{tree}: warm API run failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return child_json(API_CHILD, [str(tree), str(model_dir), json.dumps([str(p) for p in pages]), str(reps),
+                                  str(tree / "testdata" / "index.sqlite")],
+                      what=f"{tree}: warm API run", timeout=1800, env=env_for(tree, datadir))
 
 
 def main() -> None:

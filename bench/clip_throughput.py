@@ -45,7 +45,7 @@ PAGE_GOAL_S = {"fast": 1.5, "multilingual": 3.0}
 PAGE_IMAGES = 10
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _baseline import baseline_tree  # noqa: E402
+from _baseline import baseline_tree, child_json  # noqa: E402
 SEED_TEXT = ROOT.parent / "shared" / "seed" / "presstv-fr-2019-12-11.txt"
 BATCH = 8
 
@@ -265,11 +265,8 @@ def page_figure(name: str, baseline: Path | None, reps: int, rounds: int = 2) ->
         cpus: dict[str, list[float]] = {k: [] for k in trees}
         for _ in range(rounds):  # alternate the trees: the machine is shared
             for key, tree in trees.items():
-                proc = subprocess.run([sys.executable, "-c", PAGE_CHILD, str(tree), str(folder), str(text), str(PAGE_IMAGES), str(reps)],
-                                      capture_output=True, text=True, timeout=1200, check=False)
-                if proc.returncode != 0:
-                    raise SystemExit(f"page figure ({name}, {key}) failed:\n{proc.stderr[-2000:]}")
-                found = json.loads(proc.stdout.strip().splitlines()[-1])
+                found = child_json(PAGE_CHILD, [str(tree), str(folder), str(text), str(PAGE_IMAGES), str(reps)],
+                                   what=f"page figure ({name}, {key})", timeout=1200)
                 runs[key].append(found["page_s"])
                 cpus[key].append(found["cpu_s"])
     for key, times in runs.items():

@@ -23,13 +23,12 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _baseline import baseline_tree
+from _baseline import baseline_tree, child_json
 
 SET = ROOT / "testdata" / "ocr"
 
@@ -97,11 +96,7 @@ print(json.dumps({"elapsed_s": elapsed, "cpu_s": cpu_s, "found": out}))
 
 
 def run_tree(tree: Path, files: list[str], language: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(tree), json.dumps(files), language],
-                          capture_output=True, text=True, timeout=3600, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"OCR run in {tree} failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return child_json(CHILD, [str(tree), json.dumps(files), language], what=f"OCR run in {tree}", timeout=3600)
 
 
 def main() -> None:
