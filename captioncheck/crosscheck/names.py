@@ -28,6 +28,7 @@ from captioncheck.crosscheck.lexicon import (
     language_words,
     noun_shaped,
 )
+from captioncheck.crosscheck.lexicon import fold as lexicon_fold
 from captioncheck.crosscheck.places import gazetteer
 
 MIN_WORD = 3
@@ -122,9 +123,13 @@ def _splits_names(word: str, common: frozenset[str], languages: tuple[str, ...])
     low = fold(word)
     if _is_initial(word) or low in PARTICLES:
         return False
-    if low in TITLES or low in common:
+    if low in TITLES:
         return True
-    return any(lang in NOUN_CAPITALISING and (noun_shaped(word, lang) or low in language_words(lang)) for lang in languages)
+    word_form = lexicon_fold(word)  # the lexicon's tables keep accents ("bürger"); `fold` strips them
+    if word_form in common:
+        return True
+    return any(lang in NOUN_CAPITALISING and (noun_shaped(word, lang) or word_form in language_words(lang))
+               for lang in languages)
 
 
 def _segments(run: list[str], common: frozenset[str], languages: tuple[str, ...]) -> list[list[str]]:

@@ -131,6 +131,14 @@ def test_people_not_in_article_ignores_capitalised_common_nouns_in_german() -> N
     assert _people(page, "Ursula von der Leyen spricht mit Journalisten") == ["Ursula von der Leyen"]
 
 
+def test_people_not_in_article_ignores_german_nouns_with_umlauts() -> None:
+    # the word table and the page's own lower-case words keep their accents: "Bürger" is a common word, not "Burger"
+    page = PageInfo(url="https://zeitung.example/heizung", language="de", published="2023-09-08", text=GERMAN_TEXT)
+    assert _people(page, "Wütende Bürger Vor Dem Gebäude Des Rathauses") == []
+    assert _people(page, "Mieter Und Eigentümer Kritiker Befürworter") == []
+    assert _people(page, "Außenministerin Annalena Baerbock Mit Bürgern") == ["Annalena Baerbock"]
+
+
 def test_people_not_in_article_in_french_finnish_and_english() -> None:
     fr = PageInfo(url="https://journal.example/budget", language="fr", published="2023-10-01",
                   text=("Le gouvernement a présenté mercredi son projet de budget pour l'année prochaine, lors d'une conférence "
