@@ -408,7 +408,7 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
             turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
             small = img.copy()  # a 16x16 grid needs no more than 8 pixels a cell: turning 512 px took 10x longer
             small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
-            turns += [(f"tilt{a:+g}", _smooth_grid(_straighten_rgb(small, a))) for a in (TILT, -TILT)]
+            turns += [(f"tilt{a:+g}", _smooth_grid(_straightened(small, a))) for a in (TILT, -TILT)]
         for transform, g in turns:
             layout, colour = _smooth_bits(np.ascontiguousarray(g))
             out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
@@ -421,19 +421,14 @@ TILT = 5.0  # degrees: a photo turned slightly (and cropped or filled at the cor
 
 
 def _straighten(lum: np.ndarray, angle: float) -> np.ndarray:
-    """Luma turned by `angle` degrees, cut to the largest centred rectangle of the same shape that
-    holds no corner filled by the turn (what a photo tilted by -angle looks like upright)."""
-    h, w = lum.shape
-    t = np.radians(abs(angle))
-    s = min(w / (w * np.cos(t) + h * np.sin(t)), h / (w * np.sin(t) + h * np.cos(t)))
-    cw, ch = max(1, round(w * s)), max(1, round(h * s))
-    x0, y0 = (w - cw) // 2, (h - ch) // 2
-    turned = Image.fromarray(lum, "F").rotate(angle, resample=Image.Resampling.BILINEAR)
-    return np.asarray(turned.crop((x0, y0, x0 + cw, y0 + ch)), np.float32)
+    """`_straightened` of a luma array."""
+    return np.asarray(_straightened(Image.fromarray(lum, "F"), angle), np.float32)
 
 
-def _straighten_rgb(img: Image.Image, angle: float) -> Image.Image:
-    """`_straighten` of an RGB image (for the smooth hash, which needs colour)."""
+def _straightened(img: Image.Image, angle: float) -> Image.Image:
+    """The image turned by `angle` degrees, cut to the largest centred rectangle of the same shape that
+    holds no corner filled by the turn (what a photo tilted by -angle looks like upright). Luma for PDQ,
+    RGB for the smooth hash, which needs colour."""
     w, h = img.size
     t = np.radians(abs(angle))
     s = min(w / (w * np.cos(t) + h * np.sin(t)), h / (w * np.sin(t) + h * np.cos(t)))
