@@ -287,13 +287,17 @@ class PostgresStore:
                     raise _Retry(exc) from exc
                 self.rollback()
                 raise self._error(exc, "commit to") from exc
-            self._pending_hashes = []
-            self._pending_removals = []
-            self._spilled = False
-            self._journal = []
-            self._new_ids = set()
+            self._forget_tx()
             self._tx = None
             self.pool.putconn(conn)
+
+    def _forget_tx(self) -> None:
+        """Drop what this store kept of the open transaction (after its COMMIT or ROLLBACK)."""
+        self._pending_hashes = []
+        self._pending_removals = []
+        self._spilled = False
+        self._journal = []
+        self._new_ids = set()
 
     def _copy_pending(self, table: str) -> None:
         with self._tx.cursor(binary=True) as cur, cur.copy(f"COPY {table} ({HASH_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -313,11 +317,7 @@ class PostgresStore:
     def rollback(self) -> None:
         with self._lock:
             conn, self._tx = self._tx, None
-            self._pending_hashes = []
-            self._pending_removals = []
-            self._spilled = False
-            self._journal = []
-            self._new_ids = set()
+            self._forget_tx()
             if conn is not None:
                 try:
                     conn.execute("ROLLBACK")
