@@ -53,9 +53,14 @@ def _declared_small(f: Found) -> str:
         return "tracking"
     if (w is not None and w < 90) or (h is not None and h < 60):
         return "icon"
-    if w and h and h <= 120 and w >= 3 * h:
-        return "decoration"  # a strip (call-out banner, separator), not a photo
+    if w and h and _strip(w, h):
+        return "decoration"
     return ""
+
+
+def _strip(width: int, height: int) -> bool:
+    """A strip (call-out banner, separator), not a photo: at most 120 px high and three times as wide."""
+    return height <= 120 and width >= 3 * height
 
 
 def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
@@ -200,8 +205,8 @@ def _url_small(url: str) -> bool:
             dims = [d for d in (int(m.group(1)), int(m.group(2))) if d]
             if dims and (min(dims) < 60 or max(dims) < 160 or (len(dims) == 2 and min(dims) < 100)):
                 return True
-    m = _URL_SIZES[0].search(url)  # "…_355x100px.png": a strip (call-out banner), not a photo
-    if m and int(m.group(2)) <= 120 and int(m.group(1)) >= 3 * int(m.group(2)):
+    m = _URL_SIZES[0].search(url)  # "…_355x100px.png"
+    if m and _strip(int(m.group(1)), int(m.group(2))):
         return True
     m = _URL_WIDTH.search(url)
     return bool(m and int(m.group(1)) < 160)
