@@ -384,11 +384,6 @@ class Doc:
         idx = self.index(node)
         return idx >= 0 and self.noscript[idx]
 
-    def inside_link(self, node: Node) -> bool:
-        """Inside an <a> (not counting the element itself)."""
-        parent = self.parents[self.index(node)] if self.index(node) >= 0 else -1
-        return parent >= 0 and self.in_link[parent]
-
     def text_length(self, node: Node) -> int:
         idx = self.index(node)
         return self.text_len[idx] if idx >= 0 else len(collapse(node.text(deep=True) or ""))
