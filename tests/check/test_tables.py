@@ -23,6 +23,22 @@ def test_shipped_month_names_are_current() -> None:
     assert months.month_table() == months.build_table(), "run `python scripts/build_tables.py`"
 
 
+def test_shipped_weekday_names_are_current_and_answer_as_babel_does() -> None:
+    from captioncheck.crosscheck import lexicon
+
+    assert lexicon.weekday_table() == lexicon.build_weekday_table(), "run `python scripts/build_tables.py`"
+    for code in ("fr", "en", "de", "ru", "zh", "fr_CA", "pt-BR", "xx", "", "not a code"):
+        assert lexicon.weekdays(code) == lexicon.babel_weekdays(code), code
+    assert {"mercredi", "mer"} <= lexicon.weekdays("fr") and lexicon.weekdays("xx") == frozenset()
+
+
+def test_shipped_language_names_are_current() -> None:
+    from captioncheck.crosscheck import language
+
+    assert language.language_names() == language.build_language_names(), "run `python scripts/build_tables.py`"
+    assert (language.language_name("fr-FR"), language.language_name("en"), language.language_name("qqq")) == ("French", "English", "qqq")
+
+
 def test_lookups_give_places_without_loading_the_table() -> None:
     table = place_table()
     tehran = table.get("téhéran")
