@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,7 +78,7 @@ def as_result(record: ExtractRecord) -> ExtractResult:
     """The plain records as the pydantic models of the public schema (`ExtractResult`)."""
     from captioncheck._types import ExtractResult
 
-    return ExtractResult.model_validate(asdict(record))
+    return ExtractResult.model_validate(record, from_attributes=True)
 
 
 def extract_records(source: PageSource | str | Path, url: str | None = None, all_images: bool = False,
