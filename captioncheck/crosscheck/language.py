@@ -1,9 +1,17 @@
-"""Offline language identification (py3langid) for captions and pages."""
+"""Offline language identification (py3langid) for captions and pages, and English language names.
+
+The names ("fr" -> "French") are Babel's CLDR data shipped as package data
+(`captioncheck/data/language-names-en.json`, built by `python scripts/build_tables.py`): reading
+them from Babel imports babel.dates and the local time zone and parses the English locale file,
+~0.1 s of a `check` whose verdict names a language.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 MIN_CHARS = 25  # shorter texts are not identified reliably
@@ -37,12 +45,44 @@ def identify(text: str) -> LanguageGuess | None:
     return LanguageGuess(str(lang), round(float(prob), 3))
 
 
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "language-names-en.json"
+
+
 @lru_cache(maxsize=256)
 def language_name(code: str) -> str:
     """English name of a language code ("fr" -> "French"); the code itself when unknown."""
+    return str(language_names().get(base_language(code), code))
+
+
+def build_language_names() -> dict[str, str]:
+    """Language code -> English name, from Babel."""
     from babel import Locale
 
-    return str(Locale("en").languages.get(base_language(code), code))
+    return {str(code): str(name) for code, name in sorted(Locale("en").languages.items())}
 
 
-__all__ = ["LanguageGuess", "base_language", "identify", "language_name"]
+@lru_cache(maxsize=1)
+def language_names() -> dict[str, str]:
+    """The package table; Babel itself when the file is missing or unreadable."""
+    try:
+        names = json.loads(NAMES_FILE.read_text(encoding="utf-8"))["languages"]
+        if isinstance(names, dict):
+            return names
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return build_language_names()
+
+
+def write_language_names() -> Path:
+    """Rebuild the package table (scripts/build_tables.py); deterministic output."""
+    from importlib.metadata import version
+
+    payload = {"babel": version("babel"), "languages": build_language_names()}
+    NAMES_FILE.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    language_names.cache_clear()
+    language_name.cache_clear()
+    return NAMES_FILE
+
+
+__all__ = ["LanguageGuess", "base_language", "build_language_names", "identify", "language_name", "language_names",
+           "write_language_names"]

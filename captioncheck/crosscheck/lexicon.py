@@ -17,12 +17,16 @@ to compute, so it is shipped as package data (`captioncheck/data/common-words-de
 and read in a few milliseconds. A word that is such a word but also a German-only surname
 ("Habeck") is lost as a name word: the check then finds fewer names, never more.
 
-Weekday names of every language the text may be in come from Babel's CLDR data.
+Weekday names of every language the text may be in come from Babel's CLDR data, shipped as
+package data too (`captioncheck/data/weekdays.json`, every language Babel knows): reading them
+from Babel imports babel.dates and its local time zone and parses a locale file per language
+(~0.1 s of every `check`); Babel itself answers only for a code the table does not list.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import statistics
 from collections.abc import Iterable
@@ -72,7 +76,13 @@ def after_determiners(languages: Iterable[str], *texts: str) -> frozenset[str]:
 
 @lru_cache(maxsize=32)
 def weekdays(language: str) -> frozenset[str]:
-    """Folded weekday names (wide and abbreviated) of a language, from Babel; empty when unknown."""
+    """Folded weekday names (wide and abbreviated) of a language, from Babel (its package table);
+    empty when unknown."""
+    names = weekday_table().get(language)
+    return frozenset(names) if names is not None else babel_weekdays(language)
+
+
+def babel_weekdays(language: str) -> frozenset[str]:
     try:
         from babel import Locale
 
@@ -82,6 +92,35 @@ def weekdays(language: str) -> frozenset[str]:
     return frozenset(fold(name) for context in days.values() for width in context.values() for name in width.values())
 
 
+def build_weekday_table() -> dict[str, list[str]]:
+    """language -> sorted folded weekday names, for every plain language code Babel knows."""
+    from babel.localedata import locale_identifiers
+
+    return {lang: sorted(babel_weekdays(lang)) for lang in sorted(locale_identifiers()) if "_" not in lang}
+
+
+@lru_cache(maxsize=1)
+def weekday_table() -> dict[str, list[str]]:
+    """The package table (empty when missing or unreadable: Babel then answers for every language)."""
+    try:
+        table = json.loads(WEEKDAYS_FILE.read_text(encoding="utf-8"))["weekdays"]
+        return table if isinstance(table, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_weekday_table() -> Path:
+    """Rebuild `captioncheck/data/weekdays.json` (scripts/build_tables.py); deterministic output."""
+    from importlib.metadata import version
+
+    payload = {"babel": version("babel"), "weekdays": build_weekday_table()}
+    WEEKDAYS_FILE.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                             encoding="utf-8")
+    weekday_table.cache_clear()
+    weekdays.cache_clear()
+    return WEEKDAYS_FILE
+
+
 def noun_shaped(word: str, language: str) -> bool:
     """The word ends in a noun-forming suffix of the language ("Regierung", "Freiheit")."""
     suffix = NOUN_SUFFIX.get(language)
@@ -89,6 +128,7 @@ def noun_shaped(word: str, language: str) -> bool:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "data"
+WEEKDAYS_FILE = PACKAGE_DIR / "weekdays.json"
 TABLE_LANGUAGES = ("de",)  # the noun-capitalising languages wordfreq covers
 
 
@@ -142,5 +182,6 @@ def common_words(languages: Iterable[str], *texts: str) -> frozenset[str]:
     return frozenset(out)
 
 
-__all__ = ["NOUN_CAPITALISING", "after_determiners", "build_language_words", "common_words", "language_words", "lower_case_words",
-           "noun_shaped", "table_path", "weekdays", "write_tables"]
+__all__ = ["NOUN_CAPITALISING", "after_determiners", "babel_weekdays", "build_language_words", "build_weekday_table",
+           "common_words", "language_words", "lower_case_words", "noun_shaped", "table_path", "weekday_table", "weekdays",
+           "write_tables", "write_weekday_table"]

@@ -3,6 +3,9 @@
 Steps, one module each: parse (dom) -> page facts (metadata) -> where the article is (zones) ->
 pictures and their URLs (images, urls) -> captions and credits (captions, credits) -> article or
 furniture (roles) -> merge copies -> context and selectors (context). No torch, no network.
+
+`extract_records` gives plain records (`captioncheck._records`), what `captioncheck extract`
+prints without importing pydantic; `extract` gives the pydantic models of the public schema.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from captioncheck._types import ARTICLE_ROLES, ExtractResult, ImageInContext, PageInfo
+from captioncheck._records import ARTICLE_ROLES, ExtractRecord, ImageRecord, PageRecord
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
@@ -29,6 +33,9 @@ from captioncheck.extract.roles import (
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, load_page
+
+if TYPE_CHECKING:
+    from captioncheck._types import ExtractResult
 
 MAX_PICTURES = 3000
 log = logging.getLogger(__name__)
@@ -64,6 +71,19 @@ def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
 def extract(source: PageSource | str | Path, url: str | None = None, all_images: bool = False,
             with_text: bool = True) -> ExtractResult:
     """Every article image of a page (all images with `all_images`) with caption, credit and context."""
+    return as_result(extract_records(source, url, all_images, with_text))
+
+
+def as_result(record: ExtractRecord) -> ExtractResult:
+    """The plain records as the pydantic models of the public schema (`ExtractResult`)."""
+    from captioncheck._types import ExtractResult
+
+    return ExtractResult.model_validate(record, from_attributes=True)
+
+
+def extract_records(source: PageSource | str | Path, url: str | None = None, all_images: bool = False,
+                    with_text: bool = True) -> ExtractRecord:
+    """What `extract` gives, as plain records (no pydantic: the fast path of `captioncheck extract`)."""
     page = _source(source, url)
     doc = Doc.parse(page.html)
     info = page_info(doc, doc.html, page.url, page.charset, with_text=with_text)
@@ -83,13 +103,13 @@ def extract(source: PageSource | str | Path, url: str | None = None, all_images:
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
-    out: list[ImageInContext] = []
+    out: list[ImageRecord] = []
     positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
         if not all_images and f.role not in ARTICLE_ROLES:
             continue
         out.append(_record(f, page, blocks, len(out), positions))
-    return ExtractResult(page=info, images=out)
+    return ExtractRecord(page=info, images=out)
 
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
@@ -108,7 +128,7 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     return found
 
 
-def _add_page_image(found: list[imgs.Found], info: PageInfo) -> None:
+def _add_page_image(found: list[imgs.Found], info: PageRecord) -> None:
     """og:image / JSON-LD image name the lead's full-size URL: add it to the picture with that file."""
     from urllib.parse import unquote
 
@@ -144,7 +164,7 @@ def _gallery_state(doc: Doc, base: str, found: list[imgs.Found]) -> list[imgs.Fo
     return out
 
 
-def _structured_captions(found: list[imgs.Found], info: PageInfo) -> None:
+def _structured_captions(found: list[imgs.Found], info: PageRecord) -> None:
     """A JSON-LD ImageObject that names a picture of the page (same URL or file name) gives its caption and
     credit where the page shows none; its URL goes to the picture's `urls`."""
     from captioncheck.extract.urls import Candidate
@@ -213,13 +233,13 @@ def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) ->
     return lines
 
 
-def _page_image_urls(info: PageInfo) -> list[str]:
+def _page_image_urls(info: PageRecord) -> list[str]:
     """The lead picture's URLs the page names in its metadata: og:image first, then the first JSON-LD image."""
     urls = [info.og_image] if info.og_image else []
     return list(dict.fromkeys(urls + [i.url for i in info.jsonld_images[:1]]))
 
 
-def _og_keys(info: PageInfo) -> set[str]:
+def _og_keys(info: PageRecord) -> set[str]:
     return set(_page_image_urls(info))
 
 
@@ -276,14 +296,14 @@ def _data_credit(f: imgs.Found) -> str:
 
 
 def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
-            positions: dict[int, dict[int, int]]) -> ImageInContext:
+            positions: dict[int, dict[int, int]]) -> ImageRecord:
     urls = f.urls()
     chosen = best(f.cands)
     url = chosen.url if chosen is not None else (urls[0] if urls else "")
     local = next((u for u in urls if page.local_copy(u) is not None), "")
     before, after = around(blocks, f.index)
     local_path = page.local_copy(local) if local else None
-    return ImageInContext(
+    return ImageRecord(
         url=url, urls=[url] + [u for u in urls if u != url], caption=f.caption, credit=f.credit,
         alt=f.alt, title=f.title, context_before=before, context_after=after,
         selector=css_selector(f.node, positions), role=f.role, position=position, width=f.width, height=f.height,
@@ -291,4 +311,4 @@ def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
     )
 
 
-__all__ = ["extract"]
+__all__ = ["as_result", "extract", "extract_records"]

@@ -54,7 +54,7 @@ class Found:
     @property
     def rank(self) -> tuple[int, int, int]:
         """Which copy of a picture speaks for it: an article image, captioned, visible."""
-        from captioncheck._types import ARTICLE_ROLES
+        from captioncheck._records import ARTICLE_ROLES
 
         return (self.role in ARTICLE_ROLES, bool(self.caption or self.credit), not self.hidden)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
-from captioncheck._types import JsonLdImage, PageInfo
+from captioncheck._records import JsonLdImageRecord, PageRecord
 from captioncheck.extract.dom import Doc, attr, collapse
 from captioncheck.extract.pagedate import page_date
 from captioncheck.extract.urls import absolutize
@@ -73,9 +74,9 @@ def _name(value: Any) -> str:
 MAX_JSONLD_IMAGES = 500  # images read from a page's JSON-LD (real pages name a few dozen at most)
 
 
-def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD_IMAGES) -> list[JsonLdImage]:
+def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD_IMAGES) -> list[JsonLdImageRecord]:
     """The images a page's JSON-LD names, in order, at most `limit` (a hostile page names 25 000)."""
-    out: list[JsonLdImage] = []
+    out: list[JsonLdImageRecord] = []
     for obj in objs:
         if len(out) >= limit:
             break
@@ -84,10 +85,10 @@ def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD
         images = obj.get("image") if "ImageObject" not in _types(obj) else obj
         for img in images if isinstance(images, list) else [images]:
             if isinstance(img, str):
-                out.append(JsonLdImage(url=absolutize(img, base), source="jsonld"))
+                out.append(JsonLdImageRecord(url=absolutize(img, base), source="jsonld"))
             elif isinstance(img, dict) and (img.get("url") or img.get("contentUrl")):
                 credit = _name(img.get("creditText") or img.get("copyrightHolder") or img.get("author") or "")
-                out.append(JsonLdImage(url=absolutize(str(img.get("url") or img.get("contentUrl")), base),
+                out.append(JsonLdImageRecord(url=absolutize(str(img.get("url") or img.get("contentUrl")), base),
                                        caption=collapse(str(img.get("caption") or "")), credit=collapse(credit),
                                        source="jsonld"))
     return out[:limit]
@@ -131,6 +132,24 @@ MAX_ARTICLE_TEXT = 300_000  # characters of article text kept for the cross-chec
 FAST_TEXT_ELEMENTS = 15_000  # above this, trafilatura's fallback extractors (quadratic in siblings) are skipped
 
 
+def import_trafilatura_without_langid() -> None:
+    """Import trafilatura without its optional language identifier, py3langid, which imports numpy
+    (~0.15 s of a cold `captioncheck extract`). trafilatura uses it only to drop pages that are not
+    in a `target_language`, which `main_text` never asks for, so the text is the same. Only for a
+    process that is all ours (the `extract` command): a program that imports captioncheck may use
+    trafilatura's language filter itself. Does nothing once either is imported."""
+    if "trafilatura" in sys.modules or "py3langid" in sys.modules:
+        return
+    sys.modules["py3langid"] = None  # type: ignore[assignment]  # `import py3langid` raises ImportError meanwhile
+    try:
+        import trafilatura  # noqa: F401
+    except Exception as exc:  # noqa: BLE001  main_text imports it again and says why it cannot
+        log.debug("trafilatura cannot be imported: %s", exc)
+    finally:
+        if "py3langid" in sys.modules and sys.modules["py3langid"] is None:
+            del sys.modules["py3langid"]  # our own language guess (pages without a declared language) imports it
+
+
 def main_text(html: str, url: str, elements: int = 0) -> str:
     """Main article text by trafilatura (paragraphs separated by blank lines).
 
@@ -149,7 +168,7 @@ def main_text(html: str, url: str, elements: int = 0) -> str:
     return re.sub(r"\n+", "\n\n", text or "").strip()
 
 
-def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = True) -> PageInfo:
+def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = True) -> PageRecord:
     meta = meta_map(doc)
     objs = jsonld_objects(doc)
     article = _article(objs)
@@ -158,7 +177,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
-    return PageInfo(
+    return PageRecord(
         url=url,
         title=collapse(title),
         language=_language(doc, meta, article, text),
@@ -175,4 +194,4 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     )
 
 
-__all__ = ["jsonld_objects", "main_text", "meta_map", "page_info"]
+__all__ = ["import_trafilatura_without_langid", "jsonld_objects", "main_text", "meta_map", "page_info"]

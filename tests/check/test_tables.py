@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -21,6 +22,22 @@ def test_shipped_gazetteer_is_current_rebuild_with_scripts_build_tables() -> Non
 
 def test_shipped_month_names_are_current() -> None:
     assert months.month_table() == months.build_table(), "run `python scripts/build_tables.py`"
+
+
+def test_shipped_weekday_names_are_current_and_answer_as_babel_does() -> None:
+    from captioncheck.crosscheck import lexicon
+
+    assert lexicon.weekday_table() == lexicon.build_weekday_table(), "run `python scripts/build_tables.py`"
+    for code in ("fr", "en", "de", "ru", "zh", "fr_CA", "pt-BR", "xx", "", "not a code"):
+        assert lexicon.weekdays(code) == lexicon.babel_weekdays(code), code
+    assert {"mercredi", "mer"} <= lexicon.weekdays("fr") and lexicon.weekdays("xx") == frozenset()
+
+
+def test_shipped_language_names_are_current() -> None:
+    from captioncheck.crosscheck import language
+
+    assert language.language_names() == language.build_language_names(), "run `python scripts/build_tables.py`"
+    assert (language.language_name("fr-FR"), language.language_name("en"), language.language_name("qqq")) == ("French", "English", "qqq")
 
 
 def test_lookups_give_places_without_loading_the_table() -> None:
@@ -88,7 +105,9 @@ def test_langid_cache_gives_the_same_guesses(monkeypatch: pytest.MonkeyPatch, tm
     cached = langid_model.load_identifier()  # maps the cache
     reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     texts = ["Le chef du renseignement russe est arrivé à Téhéran", "Speaker Nancy Pelosi at the US Capitol",
-             "Глава российской разведки прибыл в Тегеран", "رئيس المخابرات الروسية يصل إلى طهران"]
+             "Глава российской разведки прибыл в Тегеран", "رئيس المخابرات الروسية يصل إلى طهران", "", "東京で記者会見"]
+    rng = random.Random(3)  # any byte the transition table can meet: the mapped, uncopied tables give the same scores
+    texts += ["".join(chr(rng.randint(1, 0x3000)) for _ in range(rng.randint(1, 200))) for _ in range(200)]
     for text in texts:
         assert first.classify(text) == cached.classify(text) == reference.classify(text)
 

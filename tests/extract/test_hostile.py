@@ -40,6 +40,21 @@ def test_nesting_is_capped_like_browsers_do() -> None:
     assert max_depth("<DIV><Span>a</span><!-- <div><div> --><script>'<div>'</script></DIV>") == 2
 
 
+def test_max_depth_without_numpy_counts_what_numpy_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ordinary pages are measured with itertools (numpy stays unimported), huge ones with numpy: same depths."""
+    import random
+
+    from captioncheck.extract import dom
+
+    rng = random.Random(7)
+    pages = ["</div></div><div><p>a</div>", "<div>" * 700 + "</div>" * 300 + "</span>" * 900 + "<b><i>x"]
+    pages += ["".join(rng.choice(["<div>", "</div>", "<span>", "</span>", "<br>", "<p>", "x"]) for _ in range(rng.randint(1, 400)))
+              for _ in range(200)]
+    itertools_depths = [max_depth(page) for page in pages]
+    monkeypatch.setattr(dom, "NUMPY_TAGS", 0)
+    assert [max_depth(page) for page in pages] == itertools_depths
+    assert itertools_depths[:2] == [1, 700]
+
 def test_deep_page_still_yields_its_picture_and_text_reads_do_not_recurse() -> None:
     html = "<p>x</p>" + "<div>" * 5000 + "<figure><img src=a.jpg width=640><figcaption>Deep harbour</figcaption></figure>" + "</div>" * 5000
     (image,) = extract(page_from_html(html, "https://news.example/a"), with_text=False).images
