@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from captioncheck.extract import jsontext
 from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_image_tag
 from captioncheck.extract.urls import (
     IMAGE_EXT,
@@ -359,10 +360,9 @@ MAX_SLIDES = 200
 
 def _js_string(raw: str) -> str:
     import html
-    import json
 
     try:
-        text = json.loads(f'"{raw}"')
+        text = jsontext.loads(f'"{raw}"', strict=True)
     except ValueError:
         text = raw.replace("\\'", "'").replace("\\/", "/")
     return collapse(html.unescape(text))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -10,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from captioncheck._records import JsonLdImageRecord, PageRecord
+from captioncheck.extract import jsontext
 from captioncheck.extract.dom import Doc, attr, collapse
 from captioncheck.extract.pagedate import page_date
 from captioncheck.extract.urls import absolutize
@@ -36,7 +36,7 @@ def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
     for script in doc.css('script[type="application/ld+json"]'):
         raw = (script.text(deep=True) or "").strip()
         try:
-            data = json.loads(raw, strict=False)
+            data = jsontext.loads(raw)
         except (ValueError, RecursionError):  # broken, or nested deeper than the decoder goes
             continue
         objs.extend(_flatten(data))
