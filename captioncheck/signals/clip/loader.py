@@ -22,11 +22,12 @@ from typing import Any
 from captioncheck._exceptions import DependencyError, InputError
 from captioncheck.config import env_flag
 from captioncheck.signals.clip.locate import Located, folder_weights, locate_builtin_weights, locate_hub
+from captioncheck.signals.clip.precision import cast_image_tower, check_precision, resolve_precision
 from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
 _LOCK = threading.Lock()
 INT8_MIN_AGREEMENT = 0.99
-_LOADED: dict[tuple[str, str, int | None, bool], LoadedModel] = {}
+_LOADED: dict[tuple[str, str, int | None, bool, str], LoadedModel] = {}
 
 
 @dataclass
@@ -43,6 +44,7 @@ class LoadedModel:
     logit_bias: float | None  # set for sigmoid (SigLIP) models
     context_length: int
     load_seconds: float = 0.0
+    precision: str = "fp32"  # what the image tower runs in: fp32, bf16 or fp16 (precision.py)
     forward_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -77,19 +79,44 @@ def int8_requested() -> bool:
     return env_flag("CAPTIONCHECK_CLIP_INT8", default=False)
 
 
-def get_model(spec_text: str, device: str = "auto", threads: int | None = None) -> LoadedModel:
-    """The process-wide model for a spec; loads it on first use (thread-safe, once)."""
+def get_model(
+    spec_text: str, device: str = "auto", threads: int | None = None, precision: str = "auto"
+) -> LoadedModel:
+    """The process-wide model for a spec; loads it on first use (thread-safe, once).
+
+    `precision` ("auto", "fp32", "bf16"; see precision.py) applies to the image tower. int8
+    (CAPTIONCHECK_CLIP_INT8=1) is the alternative where the tower stays fp32.
+    """
     spec = parse_spec(spec_text)
     int8 = int8_requested()
-    key = (spec.canonical, device, threads, int8)
+    precision = check_precision(precision)
+    key = (spec.canonical, device, threads, int8, precision)
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
             loaded = load_model(spec, device=device, threads=threads)
-            if int8:
+            loaded = set_precision(loaded, precision)
+            if int8 and loaded.precision == "fp32":
                 loaded = quantize_image_tower(loaded)
             _LOADED[key] = loaded
         return loaded
+
+
+def set_precision(loaded: LoadedModel, requested: str) -> LoadedModel:
+    """Run the image tower in the precision `requested` resolves to on this device (in place).
+
+    The weights are cast once; the cache id names the precision, so fp32 and bf16 image
+    embeddings never mix.
+    """
+    precision = resolve_precision(requested, loaded.device)
+    if precision == loaded.precision:
+        return loaded
+    if loaded.precision != "fp32":
+        raise ValueError(f"the image tower already runs in {loaded.precision}: load the model again")
+    cast_image_tower(loaded.model, precision)
+    loaded.precision = precision
+    loaded.model_id += f"+{precision}"
+    return loaded
 
 
 def quantize_image_tower(loaded: LoadedModel, min_agreement: float = INT8_MIN_AGREEMENT) -> LoadedModel:
@@ -308,4 +335,5 @@ __all__ = [
     "locate",
     "quantize_image_tower",
     "resolve_device",
+    "set_precision",
 ]
