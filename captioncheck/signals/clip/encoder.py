@@ -28,7 +28,7 @@ from PIL import Image
 
 from captioncheck.signals.clip.cache import EmbeddingCache, text_key
 from captioncheck.signals.clip.loader import LoadedModel
-from captioncheck.signals.clip.precision import autocast
+from captioncheck.signals.clip.precision import torch_dtype
 
 MEMO_SIZE = 4096
 
@@ -143,10 +143,9 @@ class Encoder:
         import torch
         import torch.nn.functional as F
 
-        batch = torch.stack(tensors).to(self.loaded.device)
+        batch = torch.stack(tensors).to(self.loaded.device, torch_dtype(self.loaded.precision))
         with self.loaded.forward_lock, torch.inference_mode():
-            with autocast(self.loaded.device, self.loaded.precision):
-                feats = self.loaded.model.encode_image(batch)
+            feats = self.loaded.model.encode_image(batch)
             feats = F.normalize(feats.float(), dim=-1)
         return feats.cpu().numpy()
 

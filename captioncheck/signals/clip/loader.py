@@ -22,11 +22,12 @@ from typing import Any
 from captioncheck._exceptions import DependencyError, InputError
 from captioncheck.config import env_flag
 from captioncheck.signals.clip.locate import Located, folder_weights, locate_builtin_weights, locate_hub
-from captioncheck.signals.clip.precision import cast_image_tower, check_precision, resolve_precision
+from captioncheck.signals.clip.precision import check_precision, resolve_precision, torch_dtype
 from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
 _LOCK = threading.Lock()
 INT8_MIN_AGREEMENT = 0.99
+LOW_PRECISION_MIN_AGREEMENT = 0.999
 _LOADED: dict[tuple[str, str, int | None, bool, str], LoadedModel] = {}
 
 
@@ -102,18 +103,37 @@ def get_model(
         return loaded
 
 
-def set_precision(loaded: LoadedModel, requested: str) -> LoadedModel:
+def set_precision(
+    loaded: LoadedModel, requested: str, min_agreement: float = LOW_PRECISION_MIN_AGREEMENT
+) -> LoadedModel:
     """Run the image tower in the precision `requested` resolves to on this device (in place).
 
-    The weights are cast once; the cache id names the precision, so fp32 and bf16 image
-    embeddings never mix.
+    The tower is converted once (precision.py says why not autocast) and kept only if its
+    embeddings of the probe pictures keep a cosine >= `min_agreement` with fp32; else fp32 stays
+    and a warning is logged. The cache id names the precision, so fp32 and bf16 embeddings never mix.
     """
     precision = resolve_precision(requested, loaded.device)
     if precision == loaded.precision:
         return loaded
     if loaded.precision != "fp32":
         raise ValueError(f"the image tower already runs in {loaded.precision}: load the model again")
-    cast_image_tower(loaded.model, precision)
+    import copy
+
+    import torch
+
+    dtype = torch_dtype(precision)
+    probe = _probe_batch(loaded)[::3]  # the gradient and the blocks
+    with torch.inference_mode():
+        lowered = copy.deepcopy(loaded.model.visual).to(dtype)
+        reference = torch.nn.functional.normalize(loaded.model.visual(probe).float(), dim=-1)
+        candidate = torch.nn.functional.normalize(lowered(probe.to(dtype)).float(), dim=-1)
+    agreement = float((reference * candidate).sum(dim=-1).min())
+    if agreement < min_agreement:
+        logging.getLogger(__name__).warning(
+            "%s image tower disagrees with fp32 (cosine %.5f < %.3f): keeping fp32", precision, agreement, min_agreement
+        )
+        return loaded
+    loaded.model.visual = lowered
     loaded.precision = precision
     loaded.model_id += f"+{precision}"
     return loaded

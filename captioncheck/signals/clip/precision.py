@@ -6,13 +6,15 @@ CPUs with AMX or AVX512-BF16 (Intel Sapphire Rapids and later, AMD Zen 4 and lat
 and the tower gets slower, not faster. `fp32` forces full precision; `bf16` forces bfloat16 even
 where it is emulated (for testing and comparison).
 
-How it runs: the Linear and convolution weights of the image tower are cast to the low-precision
-type once, at load, and every forward pass runs under `torch.autocast`. Autocast alone would cast
-every weight again on each call (~86 M parameters for ViT-B-16), which costs more than it saves on
-a batch of one or two images; with the weights cast once, the activations between layers
-(residual stream, layer norms, softmax) keep autocast's rules. Embeddings come back as fp32 and are
-normalised in fp32. The text tower stays fp32: on these CPUs bf16 did not make it faster (see
-docs/clip.md, "Speed").
+How it runs: the whole image tower is converted to the low-precision type once, at load (open_clip's
+"pure" bf16/fp16), and images are fed in that type; embeddings come back as fp32 and are normalised
+in fp32. Not torch.autocast: autocast re-casts every weight on every call (~86 M parameters for
+ViT-B-16), which costs more than it saves on a batch of one or two images, and it turns off
+PyTorch's fused attention in nn.MultiheadAttention (OpenAI-style towers such as ViT-B-32), whose
+slow path copies the projection weights for every batch: measured 3x *slower* than fp32 on a
+page of ViT-B-32. A converted tower is kept only if its embeddings of a few synthetic pictures
+keep a cosine >= 0.999 with fp32 (loader.set_precision); otherwise fp32 stays and a warning is
+logged. The text tower stays fp32: bf16 did not make it faster here (docs/clip.md, "Speed").
 
 Choose with `--clip-precision`, `CAPTIONCHECK_CLIP_PRECISION` or `Settings.clip_precision`.
 Embeddings are cached under a model id that names the precision (`...+bf16`), so fp32 and bf16
@@ -21,8 +23,6 @@ vectors never mix.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,34 +85,8 @@ def torch_dtype(precision: str) -> Any:
     return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision, torch.float32)
 
 
-def cast_image_tower(model: Any, precision: str) -> None:
-    """Cast the weights of the image tower's Linear and convolution layers once (in place)."""
-    if precision == "fp32":
-        return
-    import torch
-
-    dtype = torch_dtype(precision)
-    for module in model.visual.modules():
-        if isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)):
-            module.to(dtype)
-
-
-@contextlib.contextmanager
-def autocast(device: str, precision: str) -> Iterator[None]:
-    """torch.autocast for the image tower's forward pass; nothing for fp32."""
-    if precision == "fp32":
-        yield
-        return
-    import torch
-
-    with torch.autocast(device.split(":")[0], dtype=torch_dtype(precision)):
-        yield
-
-
 __all__ = [
     "PRECISIONS",
-    "autocast",
-    "cast_image_tower",
     "check_precision",
     "cpu_has_native_bf16",
     "resolve_precision",

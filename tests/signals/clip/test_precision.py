@@ -87,7 +87,7 @@ def test_bf16_scores_and_labels_match_fp32(siglip_dir: Path, fresh_scorers: None
         assert [c.text for c in a.contexts] == [c.text for c in b.contexts]
 
 
-def test_fp32_really_disables_autocast(clip_dir: Path, fresh_scorers: None) -> None:
+def test_fp32_really_runs_fp32_and_bf16_bf16(clip_dir: Path, fresh_scorers: None) -> None:
     seen: dict[str, list[object]] = {}
     for prec in ("fp32", "bf16"):
         loaded = get_model(f"local-dir:{clip_dir}", device="cpu", precision=prec)
@@ -107,9 +107,22 @@ def test_fp32_really_disables_autocast(clip_dir: Path, fresh_scorers: None) -> N
         seen[prec] = found
         assert loaded.precision == prec
     assert seen["fp32"] and all(f == (torch.float32, False) for f in seen["fp32"])
-    assert seen["bf16"] and all(f == (torch.bfloat16, True) for f in seen["bf16"])
+    assert seen["bf16"] and all(f == (torch.bfloat16, False) for f in seen["bf16"])
     fp32 = get_model(f"local-dir:{clip_dir}", device="cpu", precision="fp32")
     assert all(p.dtype == torch.float32 for p in fp32.model.parameters())
+
+
+def test_a_disagreeing_bf16_tower_is_refused(clip_dir: Path, fresh_scorers: None) -> None:
+    from captioncheck.signals.clip.loader import load_model, set_precision
+    from captioncheck.signals.clip.spec import parse_spec
+
+    loaded = load_model(parse_spec(f"local-dir:{clip_dir}"), device="cpu")
+    visual = loaded.model.visual
+    same = set_precision(loaded, "bf16", min_agreement=1.01)  # an unreachable bar: fp32 stays
+    assert same.precision == "fp32" and same.model.visual is visual and "+bf16" not in same.model_id
+    kept = set_precision(loaded, "bf16")
+    assert kept.precision == "bf16" and kept.model_id.endswith("+bf16")
+    assert all(p.dtype == torch.bfloat16 for p in kept.model.visual.parameters())
 
 
 def test_cache_keeps_fp32_and_bf16_apart(clip_dir: Path, fresh_scorers: None) -> None:
