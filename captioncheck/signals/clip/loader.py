@@ -123,11 +123,15 @@ def set_precision(
 
     dtype = torch_dtype(precision)
     probe = _probe_batch(loaded)[::3]  # the gradient and the blocks
-    with torch.inference_mode():
-        lowered = copy.deepcopy(loaded.model.visual).to(dtype)
-        reference = torch.nn.functional.normalize(loaded.model.visual(probe).float(), dim=-1)
-        candidate = torch.nn.functional.normalize(lowered(probe.to(dtype)).float(), dim=-1)
-    agreement = float((reference * candidate).sum(dim=-1).min())
+    try:
+        with torch.inference_mode():
+            lowered = copy.deepcopy(loaded.model.visual).to(dtype)
+            reference = torch.nn.functional.normalize(loaded.model.visual(probe).float(), dim=-1)
+            candidate = torch.nn.functional.normalize(lowered(probe.to(dtype)).float(), dim=-1)
+        agreement = float((reference * candidate).sum(dim=-1).min())
+    except (RuntimeError, TypeError, ValueError) as exc:  # an op without a kernel for this type on this device
+        logging.getLogger(__name__).warning("%s image tower does not run here (%s): keeping fp32", precision, exc)
+        return loaded
     if agreement < min_agreement:
         logging.getLogger(__name__).warning(
             "%s image tower disagrees with fp32 (cosine %.5f < %.3f): keeping fp32", precision, agreement, min_agreement

@@ -125,6 +125,17 @@ def test_a_disagreeing_bf16_tower_is_refused(clip_dir: Path, fresh_scorers: None
     assert all(p.dtype == torch.bfloat16 for p in kept.model.visual.parameters())
 
 
+def test_a_tower_that_cannot_run_in_low_precision_stays_fp32(
+    clip_dir: Path, fresh_scorers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from captioncheck.signals.clip import loader
+
+    monkeypatch.setattr(loader, "torch_dtype", lambda _p: torch.int8)  # nn.Module.to refuses it: TypeError
+    kept = loader.get_model(f"local-dir:{clip_dir}", device="cpu", precision="bf16")
+    assert kept.precision == "fp32" and "+bf16" not in kept.model_id
+    assert ClipScorer(kept).encoder.encode_images([photo(0)]).errors == [""]
+
+
 def test_cache_keeps_fp32_and_bf16_apart(clip_dir: Path, fresh_scorers: None) -> None:
     cache = EmbeddingCache(data_dir() / "c.sqlite")
     fp32 = get_model(f"local-dir:{clip_dir}", device="cpu", precision="fp32")
