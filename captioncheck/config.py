@@ -7,6 +7,8 @@ Environment variables (all optional):
   CAPTIONCHECK_MODEL     CLIP model spec or preset name (default: "multilingual")
   CAPTIONCHECK_THREADS   torch CPU threads (default: number of cores)
   CAPTIONCHECK_DEVICE    "auto" | "cpu" | "cuda" (default: auto)
+  CAPTIONCHECK_CLIP_PRECISION  "auto" | "fp32" | "bf16": CLIP image tower precision (default: auto,
+                         bf16 on CPUs with native bf16 and on CUDA, else fp32)
   CAPTIONCHECK_OCR_WORKERS  0 to read images with the tesseract command line instead of long-lived
                          libtesseract workers (default: workers where libtesseract loads)
   CAPTIONCHECK_LIBTESSERACT  path of libtesseract for those workers (default: the usual sonames)
@@ -70,6 +72,7 @@ class Settings:
     threads: int | None = field(
         default_factory=lambda: int(os.environ["CAPTIONCHECK_THREADS"]) if os.environ.get("CAPTIONCHECK_THREADS") else None
     )
+    clip_precision: str = field(default_factory=lambda: os.environ.get("CAPTIONCHECK_CLIP_PRECISION", "auto"))
     use_clip: bool = True
     use_ocr: bool = True
     use_index: bool = True

@@ -23,6 +23,9 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
               help="mediareview: schema.org MediaReview JSON-LD per image, a draft for a fact-check CMS.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to FILE.")
 @click.option("--model", default=None, help="CLIP model spec or preset (see `captioncheck models list`).")
+@click.option("--clip-precision", type=click.Choice(["auto", "fp32", "bf16"]), default=None,
+              help="CLIP image tower precision: auto = bf16 where the CPU/GPU has it natively, else fp32 "
+                   "[env CAPTIONCHECK_CLIP_PRECISION; default auto].")
 @click.option("--no-clip", is_flag=True, help="Skip CLIP scoring.")
 @click.option("--no-ocr", is_flag=True, help="Skip OCR.")
 @click.option("--no-remember", is_flag=True, help="Do not record the images in the first-seen registry.")
@@ -33,7 +36,7 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
 @click.option("--fail-on", type=click.Choice(["suspicious", "inconsistent"]), default=None,
               help=f"Exit with status {EXIT_FLAGGED} when an image is at least this bad.")
 def check(page: Path, url: str | None, index_path: str | None, fmt: str, out: Path | None, model: str | None,
-          no_clip: bool, no_ocr: bool, no_remember: bool, fetch: bool, all_images: bool, originals: Path | None,
+          clip_precision: str | None, no_clip: bool, no_ocr: bool, no_remember: bool, fetch: bool, all_images: bool, originals: Path | None,
           fail_on: str | None) -> None:
     """Check every article image of a saved PAGE (.html, Webpage Complete, .mhtml)."""
     from captioncheck.config import Settings, index_spec
@@ -43,6 +46,7 @@ def check(page: Path, url: str | None, index_path: str | None, fmt: str, out: Pa
                         all_images=all_images)
     if model:
         settings.model = model
+    settings.clip_precision = clip_precision or settings.clip_precision
     source = load_page(page, url=url)  # read once: checked, then shown in the HTML report
     report = _run(source, settings, fetch)
     if fmt == "html":

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
               help="Known-photo index: a SQLite file or a postgresql:// URL shared by several servers "
                    "[env CAPTIONCHECK_INDEX; default: the data dir's index.sqlite].")
 @click.option("--model", default=None, help="CLIP model spec or preset [env CAPTIONCHECK_MODEL].")
+@click.option("--clip-precision", type=click.Choice(["auto", "fp32", "bf16"]), default=None,
+              help="CLIP image tower precision: auto = bf16 where the CPU/GPU has it natively, else fp32 "
+                   "[env CAPTIONCHECK_CLIP_PRECISION; default auto].")
 @click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
 @click.option("--no-remember", is_flag=True, help="Do not record checked images in the first-seen registry.")
@@ -122,6 +125,7 @@ def _settings(options: dict[str, Any]) -> ApiSettings:
     check = settings.check
     check.index_path = index_spec(options["index_path"]) or check.index_path
     check.model = options["model"] or check.model
+    check.clip_precision = options["clip_precision"] or check.clip_precision
     check.use_clip, check.use_ocr = not options["no_clip"], not options["no_ocr"]
     check.remember = not options["no_remember"]
     if options["allow_fetch"]:

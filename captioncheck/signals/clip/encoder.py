@@ -28,6 +28,7 @@ from PIL import Image
 
 from captioncheck.signals.clip.cache import EmbeddingCache, text_key
 from captioncheck.signals.clip.loader import LoadedModel
+from captioncheck.signals.clip.precision import torch_dtype
 
 MEMO_SIZE = 4096
 
@@ -138,12 +139,15 @@ class Encoder:
         return self.loaded.preprocess(image)
 
     def _forward_images(self, tensors: list[Any]) -> np.ndarray:
+        """The image tower in the model's precision (precision.py); normalised in fp32."""
         import torch
+        import torch.nn.functional as F
 
-        batch = torch.stack(tensors).to(self.loaded.device)
+        batch = torch.stack(tensors).to(self.loaded.device, torch_dtype(self.loaded.precision))
         with self.loaded.forward_lock, torch.inference_mode():
-            feats = self.loaded.model.encode_image(batch, normalize=True)
-        return feats.float().cpu().numpy()
+            feats = self.loaded.model.encode_image(batch)
+            feats = F.normalize(feats.float(), dim=-1)
+        return feats.cpu().numpy()
 
     # texts ----------------------------------------------------------------------------------
     def encode_texts(self, texts: list[str]) -> np.ndarray:

@@ -22,11 +22,13 @@ from typing import Any
 from captioncheck._exceptions import DependencyError, InputError
 from captioncheck.config import env_flag
 from captioncheck.signals.clip.locate import Located, folder_weights, locate_builtin_weights, locate_hub
+from captioncheck.signals.clip.precision import check_precision, resolve_precision, torch_dtype
 from captioncheck.signals.clip.spec import CONFIG_NAME, ModelSpec, parse_spec
 
 _LOCK = threading.Lock()
 INT8_MIN_AGREEMENT = 0.99
-_LOADED: dict[tuple[str, str, int | None, bool], LoadedModel] = {}
+LOW_PRECISION_MIN_AGREEMENT = 0.999
+_LOADED: dict[tuple[str, str, int | None, bool, str], LoadedModel] = {}
 
 
 @dataclass
@@ -43,6 +45,7 @@ class LoadedModel:
     logit_bias: float | None  # set for sigmoid (SigLIP) models
     context_length: int
     load_seconds: float = 0.0
+    precision: str = "fp32"  # what the image tower runs in: fp32, bf16 or fp16 (precision.py)
     forward_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -77,19 +80,67 @@ def int8_requested() -> bool:
     return env_flag("CAPTIONCHECK_CLIP_INT8", default=False)
 
 
-def get_model(spec_text: str, device: str = "auto", threads: int | None = None) -> LoadedModel:
-    """The process-wide model for a spec; loads it on first use (thread-safe, once)."""
+def get_model(
+    spec_text: str, device: str = "auto", threads: int | None = None, precision: str = "auto"
+) -> LoadedModel:
+    """The process-wide model for a spec; loads it on first use (thread-safe, once).
+
+    `precision` ("auto", "fp32", "bf16"; see precision.py) applies to the image tower. int8
+    (CAPTIONCHECK_CLIP_INT8=1) is the alternative where the tower stays fp32.
+    """
     spec = parse_spec(spec_text)
     int8 = int8_requested()
-    key = (spec.canonical, device, threads, int8)
+    precision = check_precision(precision)
+    key = (spec.canonical, device, threads, int8, precision)
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
             loaded = load_model(spec, device=device, threads=threads)
-            if int8:
+            loaded = set_precision(loaded, precision)
+            if int8 and loaded.precision == "fp32":
                 loaded = quantize_image_tower(loaded)
             _LOADED[key] = loaded
         return loaded
+
+
+def set_precision(
+    loaded: LoadedModel, requested: str, min_agreement: float = LOW_PRECISION_MIN_AGREEMENT
+) -> LoadedModel:
+    """Run the image tower in the precision `requested` resolves to on this device (in place).
+
+    The tower is converted once (precision.py says why not autocast) and kept only if its
+    embeddings of the probe pictures keep a cosine >= `min_agreement` with fp32; else fp32 stays
+    and a warning is logged. The cache id names the precision, so fp32 and bf16 embeddings never mix.
+    """
+    precision = resolve_precision(requested, loaded.device)
+    if precision == loaded.precision:
+        return loaded
+    if loaded.precision != "fp32":
+        raise ValueError(f"the image tower already runs in {loaded.precision}: load the model again")
+    import copy
+
+    import torch
+
+    dtype = torch_dtype(precision)
+    probe = _probe_batch(loaded)[::3]  # the gradient and the blocks
+    try:
+        with torch.inference_mode():
+            lowered = copy.deepcopy(loaded.model.visual).to(dtype)
+            reference = torch.nn.functional.normalize(loaded.model.visual(probe).float(), dim=-1)
+            candidate = torch.nn.functional.normalize(lowered(probe.to(dtype)).float(), dim=-1)
+        agreement = float((reference * candidate).sum(dim=-1).min())
+    except (RuntimeError, TypeError, ValueError) as exc:  # an op without a kernel for this type on this device
+        logging.getLogger(__name__).warning("%s image tower does not run here (%s): keeping fp32", precision, exc)
+        return loaded
+    if agreement < min_agreement:
+        logging.getLogger(__name__).warning(
+            "%s image tower disagrees with fp32 (cosine %.5f < %.3f): keeping fp32", precision, agreement, min_agreement
+        )
+        return loaded
+    loaded.model.visual = lowered
+    loaded.precision = precision
+    loaded.model_id += f"+{precision}"
+    return loaded
 
 
 def quantize_image_tower(loaded: LoadedModel, min_agreement: float = INT8_MIN_AGREEMENT) -> LoadedModel:
@@ -308,4 +359,5 @@ __all__ = [
     "locate",
     "quantize_image_tower",
     "resolve_device",
+    "set_precision",
 ]

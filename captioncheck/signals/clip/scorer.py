@@ -40,7 +40,7 @@ SKIP_ROLES = frozenset({"icon", "logo", "tracking", "avatar", "placeholder", "de
 TOP_PASSAGES = 3
 
 _LOCK = threading.Lock()
-_SCORERS: dict[tuple[str, str, int | None], ClipScorer] = {}
+_SCORERS: dict[tuple[str, str, int | None, str], ClipScorer] = {}
 
 
 def cache_enabled() -> bool:
@@ -48,12 +48,15 @@ def cache_enabled() -> bool:
 
 
 def get_scorer(settings: Settings) -> ClipScorer:
-    """The process-wide scorer for settings.model/device/threads; DependencyError if unusable."""
-    key = (settings.model, settings.device, settings.threads)
+    """The process-wide scorer for settings.model/device/threads/clip_precision; DependencyError if
+    unusable, InputError for an unknown precision."""
+    key = (settings.model, settings.device, settings.threads, settings.clip_precision)
     with _LOCK:
         scorer = _SCORERS.get(key)
         if scorer is None:
-            loaded = get_model(settings.model, device=settings.device, threads=settings.threads)
+            loaded = get_model(
+                settings.model, device=settings.device, threads=settings.threads, precision=settings.clip_precision
+            )
             scorer = ClipScorer(loaded, EmbeddingCache() if cache_enabled() else None)
             _SCORERS[key] = scorer
         return scorer

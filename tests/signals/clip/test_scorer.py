@@ -55,7 +55,7 @@ def test_scores_match_bare_open_clip_and_calibration(
     which: str, siglip_dir: Path, clip_dir: Path, fresh_scorers: None
 ) -> None:
     folder = siglip_dir if which == "siglip" else clip_dir
-    scorer = ClipScorer(get_model(f"local-dir:{folder}"))
+    scorer = ClipScorer(get_model(f"local-dir:{folder}", precision="fp32"))  # bf16 agreement: test_precision.py
     scores = scorer.score_page(PAGE, items(3), contexts=["Tehran", "Washington, DC", "US Capitol"])
     first = scores[0]
     assert first.status == "ok" and first.image_caption is not None
@@ -150,10 +150,10 @@ def test_int8_image_tower_agrees_with_fp32(
     clip_dir: Path, fresh_scorers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     images = [photo(i) for i in range(4)]
-    fp32 = get_model(f"local-dir:{clip_dir}", device="cpu")
+    fp32 = get_model(f"local-dir:{clip_dir}", device="cpu", precision="fp32")
     reference = ClipScorer(fp32).encoder.encode_images(images).vectors
     monkeypatch.setenv("CAPTIONCHECK_CLIP_INT8", "1")
-    int8 = get_model(f"local-dir:{clip_dir}", device="cpu")
+    int8 = get_model(f"local-dir:{clip_dir}", device="cpu", precision="fp32")  # int8 is the fp32 tower's alternative
     assert int8 is not fp32 and int8.model_id.endswith("+int8")
     vectors = ClipScorer(int8).encoder.encode_images(images).vectors
     assert float(np.min(np.sum(reference * vectors, axis=1))) >= 0.99
