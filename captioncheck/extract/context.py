@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
+import numpy as np
+
 from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
 
 CONTEXT_CHARS = 300
@@ -15,7 +17,7 @@ _BLOCK_TAGS = frozenset(tag.strip() for tag in _BLOCKS.split(","))
 class TextBlocks:
     """The prose blocks of the article zone in document order, captions and furniture left out.
 
-    Which elements can be blocks is decided for all of them at once (one pass over the tag and
+    Which elements can be blocks is decided for all of them at once (vectorised over the tag and
     parent tables); the text of a block is read only when asked for: the context of each
     picture needs the few blocks around it, the article text its first MAX_ARTICLE_TEXT characters,
     so a 30 MB page of 235 000 paragraphs reads a few thousand of them.
@@ -28,13 +30,13 @@ class TextBlocks:
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         if root is None or doc.index(root) < 0:
             return
-        skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}
-        out_of_prose = _left_out(doc, skipped)
-        tags = doc.tags
-        for idx in range(doc.index(root), doc.end[root.mem_id] + 1):  # what root.css(_BLOCKS) finds, by the tag table
-            if tags[idx] in _BLOCK_TAGS and not out_of_prose[idx] and idx not in skipped:
-                self._nodes.append(doc.nodes[idx])
-                self.positions.append(idx)
+        skipped = sorted({doc.order[mem_id] for mem_id in skip if mem_id in doc.order})
+        start, end = doc.index(root), doc.end[root.mem_id]
+        # what root.css(_BLOCKS) finds, by the tag table
+        block = doc.tag_mask(_BLOCK_TAGS) & ~_left_out(doc, skipped)
+        block[skipped] = False
+        self.positions = (np.flatnonzero(block[start:end + 1]) + start).tolist()
+        self._nodes = [doc.nodes[idx] for idx in self.positions]
 
     def text(self, k: int) -> str:
         """The text of candidate `k` ("" when it is no block: too short, or a list item or quote
@@ -71,21 +73,20 @@ _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _TOP = ("html", "-undef", "#document")
 
 
-def _left_out(doc: Doc, skipped: set[int]) -> list[bool]:
+def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray:
     """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
-    (element indices `skipped`), a figure, navigation or an aside. One pass in document order:
+    (element indices `skipped`), a figure, navigation or an aside. Level by level from the root:
     each element's distance to the nearest such ancestor comes from its parent's."""
     far = MAX_CLIMB + 1
-    distance: list[int] = []
-    tags = doc.tags
-    for parent in doc.parents:
-        if parent < 0 or tags[parent] in _TOP:
-            distance.append(far)
-        elif tags[parent] in _NOT_PROSE or parent in skipped:
-            distance.append(1)
-        else:
-            distance.append(min(distance[parent] + 1, far))
-    return [d <= MAX_CLIMB for d in distance]
+    stop = doc.tag_mask(_NOT_PROSE)
+    stop[skipped] = True
+    top = doc.tag_mask(_TOP)
+    parent = doc.parent_at
+    distance = np.full(len(doc.nodes), far, dtype=np.int64)
+    for level in doc.depth_levels()[1:]:
+        up = parent[level]
+        distance[level] = np.where(top[up], far, np.where(stop[up], 1, np.minimum(distance[up] + 1, far)))
+    return distance <= MAX_CLIMB
 
 
 def around(blocks: TextBlocks, index: int) -> tuple[str, str]:

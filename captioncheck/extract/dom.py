@@ -12,8 +12,10 @@ what a flat page of the same size costs.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from operator import sub
@@ -196,6 +198,20 @@ def leading_text(node: Node) -> str:
     return collapse("".join(parts))
 
 
+def last_children(node: Node, count: int) -> list[Node]:
+    """The last `count` child nodes (text and comments included) in document order: walked back
+    from the last child, so a wrapper of 45 000 children costs what one of `count` costs."""
+    if node.tag == "template":  # its children live in a content fragment that `iter` reads
+        return list(node.iter(include_text=True))[-count:]
+    out: list[Node] = []
+    child = node.last_child
+    while child is not None and len(out) < count:
+        out.append(child)
+        child = child.prev
+    out.reverse()
+    return out
+
+
 def is_image_tag(tag: str | None) -> bool:
     """<img> and the custom elements that stand for one (<amp-img>, <amp-anim>, <a-img>, <x-image>...)."""
     return tag == "img" or tag == "amp-anim" or (tag is not None and "-" in tag and tag.endswith(("-img", "-image")))
@@ -279,6 +295,94 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
     return "".join(parts)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a page's node objects are created: each collection would
+    walk all of them again (a 2 MB page holds 300 000), and they form no cycles to collect."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class _Lookup:
+    """mem_id -> element index for many mem_ids at once (a sorted search instead of a dict per id)."""
+
+    def __init__(self, mem_ids: list[int]) -> None:
+        self._ids = np.array(mem_ids, dtype=np.uint64)
+        self._sorter = np.argsort(self._ids, kind="stable")
+        self._sorted = self._ids[self._sorter]
+
+    def __call__(self, mem_ids: list[int]) -> np.ndarray:
+        wanted = np.array(mem_ids, dtype=np.uint64)
+        if not len(self._ids) or not len(wanted):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self._ids) - 1)
+        return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
+
+
+class _EndOf(Mapping[int, int]):
+    """mem_id -> index of the element's last descendant, read through the element's own index."""
+
+    def __init__(self, order: dict[int, int], last: list[int]) -> None:
+        self._order, self._last = order, last
+
+    def __getitem__(self, mem_id: int) -> int:
+        return self._last[self._order[mem_id]]
+
+    def get(self, mem_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        at = self._order.get(mem_id)
+        return default if at is None else self._last[at]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _tree_depths(parent: np.ndarray) -> np.ndarray:
+    """Depth of each element (the root's is 0) from its parent's index, by pointer jumping: each
+    round doubles how far every element has looked up, so log2(depth) vectorised rounds."""
+    depth = (parent >= 0).astype(np.int64)
+    up = parent.copy()
+    active = np.flatnonzero(up >= 0)
+    while active.size:
+        above = up[active]
+        depth[active] += depth[above]
+        up[active] = up[above]
+        active = active[up[active] >= 0]
+    return depth
+
+
+def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
+    """Index of each element's last descendant (itself when it has none), from the deepest level up."""
+    last = np.arange(len(parent), dtype=np.int64)
+    for level in reversed(levels[1:]):
+        np.maximum.at(last, parent[level], last[level])
+    return last
+
+
+def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per element: the sum of `values` over its subtree (a contiguous range in document order)."""
+    total = np.concatenate(([0], np.cumsum(values)))
+    return total[last + 1] - total[: len(values)]
+
+
+def _link_lengths(own: np.ndarray, links: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per element: the length of its text that lies inside an <a> below it (`links`: how many <a> are
+    the element or its ancestors; text counts when its own count is higher than the element's)."""
+    out = subtree_sums(np.where(links > 0, own, 0), last)
+    for level in np.unique(links[links > 0]).tolist():  # text inside a link, below another link (rare)
+        at = np.flatnonzero(links == level)
+        out[at] = subtree_sums(np.where(links > level, own, 0), last)[at]
+    return out
+
+
 @dataclass
 class Doc:
     """A parsed page with its elements numbered in document order.
@@ -291,7 +395,7 @@ class Doc:
     tree: LexborHTMLParser
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
-    end: dict[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
+    end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     nodes: list[Node] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per element index: its tag name
     parents: list[int] = field(default_factory=list)
@@ -301,6 +405,11 @@ class Doc:
     text_len: list[int] = field(default_factory=list)
     link_len: list[int] = field(default_factory=list)
     image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
+    # the same tables as numpy arrays, for steps that work on all elements at once
+    parent_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    depth: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    end_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # last descendant
+    direct_text: np.ndarray = field(default_factory=lambda: np.zeros(0))  # length of its own text nodes, each stripped
     memo: dict[str, object] = field(default_factory=dict)  # per-page tables later steps build once
 
     @classmethod
@@ -310,51 +419,88 @@ class Doc:
         root = doc.tree.root
         if root is not None:
             hidden = {n.mem_id for n in doc.tree.css(_MAYBE_HIDDEN) if is_hidden(n)}
-            doc._number(root, hidden)
+            with _gc_paused():
+                doc._number(root, hidden)
         return doc
 
     def _number(self, root: Node, hidden: set[int]) -> None:
-        """Number the elements in document order (lexbor's own pre-order walk, one Python step per
-        node), then add up text lengths and subtree ends from the last element back to the first:
-        every descendant of an element comes after it, so each one is complete when it is added."""
-        order, nodes, parents, tags, mem_ids = self.order, self.nodes, self.parents, self.tags, []
-        hidden_of, noscript, in_link, text_len = self.hidden, self.noscript, self.in_link, self.text_len
-        for node in root.traverse(include_text=True):
-            tag = node.tag
-            if tag == "-text":
-                text = node.text_content
-                if not text or text.isspace():  # indentation: no length, no parent to look up
-                    continue
-                parent = order[node.parent.mem_id]
-                if tags[parent] not in SKIP_TAGS:
-                    text_len[parent] += len(" ".join(text.split()))
-                continue
-            if tag == "-comment":
-                continue
-            idx = len(nodes)
-            mem_id = node.mem_id
-            order[mem_id] = idx
-            parent = order[node.parent.mem_id] if idx else -1
-            nodes.append(node)
-            parents.append(parent)
-            tags.append(tag)
-            mem_ids.append(mem_id)
-            up = parent >= 0
-            hidden_of.append((up and hidden_of[parent]) or mem_id in hidden)
-            noscript.append((up and noscript[parent]) or tag == "noscript")
-            in_link.append((up and in_link[parent]) or tag == "a")
-            text_len.append(0)
-            if tag == "img" or ("-" in tag and is_image_tag(tag)):
-                self.image_at.append(idx)
-        last = list(range(len(nodes)))
-        link_len = [0] * len(nodes)
-        for idx in range(len(nodes) - 1, 0, -1):
-            parent = parents[idx]
-            last[parent] = max(last[parent], last[idx])
-            text_len[parent] += text_len[idx]
-            link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
-        self.link_len = link_len
-        self.end = dict(zip(mem_ids, last))
+        """Number the elements in document order and fill the per-element tables.
+
+        Python touches each node once, in list comprehensions over lexbor's own pre-order walk
+        (tag, mem_id, parent, text); everything that follows the tree's shape (depth, subtree end,
+        "it or an ancestor is...", text lengths added up) is computed on numpy arrays, a few
+        vectorised passes (per depth level for the climbs) instead of a Python step per node.
+        """
+        walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
+        kinds = [node.tag for node in walk]
+        nodes = [node for node, tag in zip(walk, kinds) if tag != "-text" and tag != "-comment"]
+        texts = [node for node, tag in zip(walk, kinds) if tag == "-text"]
+        del walk
+        tags = [tag for tag in kinds if tag != "-text" and tag != "-comment"]
+        mem_ids = [node.mem_id for node in nodes]
+        n = len(nodes)
+        self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
+        # parents by their mem_id, looked up in the sorted mem_ids all at once
+        find = _Lookup(mem_ids)
+        parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
+        self.parent_at, self.parents = parent, parent.tolist()
+        images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
+        self.image_at = np.flatnonzero(self.tag_mask(images)).tolist()
+        self.depth = _tree_depths(parent)
+        self.end_at = last = _subtree_ends(parent, self.depth_levels())
+        self.end = _EndOf(self.order, last.tolist())
+        # the text directly inside each element (whitespace collapsed), none for script, style...
+        text_parent = find([node.parent.mem_id for node in texts])
+        contents = [node.text_content or "" for node in texts]
+        del texts
+        text_size = np.array([len(" ".join(text.split())) for text in contents], dtype=np.int64)
+        found = text_parent >= 0
+        self.direct_text = np.bincount(text_parent[found], minlength=n,  # stripped, per text node
+                                       weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
+        counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
+        own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
+        self.text_len = subtree_sums(own, last).tolist()
+        links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
+        self.in_link = (links > 0).tolist()
+        self.link_len = _link_lengths(own, links, last).tolist()
+        self.noscript = (self.covering(np.flatnonzero(self.tag_mask(("noscript",)))) > 0).tolist()
+        self.hidden = (self.covering(sorted(self.order[m] for m in hidden if m in self.order)) > 0).tolist()
+
+    def depth_levels(self) -> list[np.ndarray]:
+        """Element indices grouped by depth (the root alone at 0), each group ascending."""
+        levels = self.memo.get("levels")
+        if levels is None:
+            by_depth = np.argsort(self.depth, kind="stable")
+            bounds = np.cumsum(np.bincount(self.depth)) if len(self.depth) else np.zeros(0, dtype=np.int64)
+            levels = np.split(by_depth, bounds[:-1])
+            self.memo["levels"] = levels
+        return levels  # type: ignore[return-value]
+
+    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
+        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+        coded = self.memo.get("tag_codes")
+        if coded is None:
+            vocab: dict[str, int] = {}
+            coded = (np.array([vocab.setdefault(tag, len(vocab)) for tag in self.tags], dtype=np.int32), vocab)
+            self.memo["tag_codes"] = coded
+        codes, vocab = coded  # type: ignore[misc]
+        return np.isin(codes, [vocab[name] for name in names if name in vocab])
+
+    def first_with_text(self, tag: str, start: int, min_length: int) -> int:
+        """Index of the first <tag> element at or after `start` whose text is at least `min_length` long, else -1."""
+        if start >= len(self.nodes):
+            return -1
+        found = self.tag_mask((tag,))[start:] & (np.asarray(self.text_len[start:], dtype=np.int64) >= min_length)
+        return int(np.argmax(found)) + start if found.any() else -1
+
+    def covering(self, indices: list[int] | np.ndarray, strict: bool = False) -> np.ndarray:
+        """Per element: how many of the elements `indices` are it or its ancestors (only its ancestors
+        with `strict`). Each one covers its subtree, a contiguous range of document order."""
+        at = np.asarray(indices, dtype=np.int64)
+        steps = np.zeros(len(self.nodes) + 1, dtype=np.int64)
+        np.add.at(steps, at + 1 if strict else at, 1)
+        np.add.at(steps, self.end_at[at] + 1, -1)
+        return np.cumsum(steps[:-1])
 
     def index(self, node: Node) -> int:
         return self.order.get(node.mem_id, -1)

@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
+import numpy as np
+
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    collapse,
+    subtree_sums,
+    tokens,
+    visible_text,
+)
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
@@ -20,6 +29,7 @@ _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?
 _ARTICLE_NAMES = re.compile(r"(^|[\s_-])(article|body|column|content|main)($|[\s_-])")
 MIN_PARAGRAPH = 40
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote", "div"})
+_INLINE_TAGS = frozenset({"b", "i", "em", "strong", "span", "font"})  # a <div>'s own text includes theirs
 
 
 @dataclass
@@ -46,50 +56,47 @@ def chrome_name(names: str) -> bool:
     return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
 
 
-def chrome_marks(doc: Doc) -> list[bool]:
+def chrome_marks(doc: Doc) -> np.ndarray:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
-    chrome = [False] * len(doc.nodes)  # the element itself is chrome
-    for idx in named - {-1}:
-        chrome[idx] = chrome_name(tokens(doc.nodes[idx]))
-    marks: list[bool] = []
-    for parent in doc.parents:
-        marks.append(parent >= 0 and (marks[parent] or chrome[parent] or doc.tags[parent] in _CHROME_TAGS))
-    return marks
+    chrome = [idx for idx in named - {-1} if chrome_name(tokens(doc.nodes[idx]))]  # the element itself is chrome
+    chrome += np.flatnonzero(doc.tag_mask(_CHROME_TAGS)).tolist()
+    return doc.covering(sorted(chrome), strict=True) > 0  # below one of them
 
 
-def _paragraph_weight_at(doc: Doc, idx: int) -> int:
-    """A paragraph's weight (element index `idx`): its text length, unless it is short, inside a
-    link (teaser text) or mostly links."""
-    length = doc.text_len[idx]
-    if length < MIN_PARAGRAPH:
-        return 0
-    parent = doc.parents[idx]
-    if parent >= 0 and doc.in_link[parent]:
-        return 0  # teaser text inside a link to another page
-    if doc.link_len[idx] > 0.5 * length:
-        return 0
-    return length
+def _paragraph_weights(doc: Doc, at: np.ndarray) -> np.ndarray:
+    """The weights of the paragraphs at element indices `at`: their text length, unless it is
+    short, inside a link (teaser text) or mostly links."""
+    length = np.asarray(doc.text_len, dtype=np.int64)[at]
+    parent = doc.parent_at[at]
+    in_link = np.asarray(doc.in_link, dtype=bool)[np.maximum(parent, 0)] & (parent >= 0)  # teaser text in a link
+    mostly_links = np.asarray(doc.link_len, dtype=np.int64)[at] > 0.5 * length
+    return np.where((length >= MIN_PARAGRAPH) & ~in_link & ~mostly_links, length, 0)
 
 
-def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int]]:
+def _direct_text_lengths(doc: Doc, at: np.ndarray) -> np.ndarray:
+    """For the <div>s at `at`: the text directly inside (text nodes, and text of inline b/i/em/strong/
+    span/font children), 0 when shorter than a paragraph."""
+    inline = np.flatnonzero(doc.tag_mask(_INLINE_TAGS))
+    inline_text = np.bincount(doc.parent_at[inline][doc.parent_at[inline] >= 0], minlength=len(doc.nodes),
+                              weights=np.asarray(doc.text_len, dtype=np.float64)[inline][doc.parent_at[inline] >= 0])
+    length = (doc.direct_text[at] + inline_text[at]).astype(np.int64)
+    return np.where(length >= MIN_PARAGRAPH, length, 0)
+
+
+def _find_main(doc: Doc, chrome: np.ndarray) -> tuple[Node | None, dict[int, int]]:
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
         return None, weights
-    own = [0] * len(doc.nodes)
-    for idx, tag in enumerate(doc.tags):  # the p, pre, blockquote and div elements, by the tag table
-        if tag not in _PROSE_TAGS or chrome[idx]:
-            continue
-        own[idx] = _paragraph_weight_at(doc, idx) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
-    below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
-    for idx in range(len(doc.nodes) - 1, 0, -1):
-        parent = doc.parents[idx]
-        if parent >= 0 and (own[idx] or below[idx]):
-            below[parent] += own[idx] + below[idx]
-    for idx, w in enumerate(below):
-        if w:
-            weights[doc.nodes[idx].mem_id] = w
+    own = np.zeros(len(doc.nodes), dtype=np.int64)  # the p, pre, blockquote and div elements, by the tag table
+    divs = doc.tag_mask(("div",)) & ~chrome
+    paragraphs = np.flatnonzero(doc.tag_mask(_PROSE_TAGS - {"div"}) & ~chrome)
+    own[paragraphs] = _paragraph_weights(doc, paragraphs)
+    own[np.flatnonzero(divs)] = _direct_text_lengths(doc, np.flatnonzero(divs))
+    below = subtree_sums(own, doc.end_at) - own  # weight of the paragraphs inside each element (itself excluded)
+    heavy = np.flatnonzero(below)
+    weights = {doc.nodes[idx].mem_id: w for idx, w in zip(heavy.tolist(), below[heavy].tolist())}
     node = body
     total = weights.get(body.mem_id, 0)
     if not total:
@@ -106,16 +113,6 @@ def _descend(node: Node, weights: dict[int, int]) -> Node:
         if heavy is None or weights[heavy.mem_id] < 0.6 * total:
             return node
         node = heavy
-
-
-def _direct_text_len(doc: Doc, node: Node) -> int:
-    n = 0
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            n += len((child.text_content or "").strip())
-        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
-            n += doc.text_length(child)
-    return n if n >= MIN_PARAGRAPH else 0
 
 
 def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
@@ -135,7 +132,7 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
 
 
 def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
-                      chrome: list[bool]) -> list[tuple[int, int]]:
+                      chrome: np.ndarray) -> list[tuple[int, int]]:
     """Sections beside the body container (or beside its parent) that hold a fair share of prose
     too: articles split into several sections."""
     if main is None:

@@ -1,0 +1,161 @@
+"""The per-element tables `Doc` computes with vectorised passes equal a plain climb over each node.
+
+The reference below asks the tree node by node (parents, ancestors, subtree text), the way the
+tables were first written; hypothesis generates the markup (nested links and <svg><a>, hidden and
+screen-reader-only boxes, <noscript>, raw-text elements, non-breaking spaces, images).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from captioncheck.extract.context import _left_out
+from captioncheck.extract.dom import (
+    MAX_CLIMB,
+    SKIP_TAGS,
+    Doc,
+    is_hidden,
+    last_children,
+    tokens,
+)
+from captioncheck.extract.zones import (
+    _CHROME_TAGS,
+    _find_main,
+    chrome_marks,
+    chrome_name,
+    find_zones,
+)
+
+_TAGS = ["div", "p", "a", "span", "b", "noscript", "script", "figure", "nav", "aside", "li", "ul", "section",
+         "article", "blockquote", "font", "td", "h2"]
+_ATTRS = ["", " hidden", ' class="sr-only"', ' class="sidebar"', ' class="article-body"', ' style="display:none"',
+          ' role="navigation"', ' href="/x"']
+_TEXTS = ["", " ", "word", "  two  words ", "\u00a0", "\u00a0x\u00a0", "a fairly long sentence of prose that goes on " * 2]
+
+
+def _element(children: list[str]) -> st.SearchStrategy[str]:
+    return st.builds(lambda tag, at, text, tail: f"<{tag}{at}>{text}{''.join(children)}</{tag}>{tail}",
+                     st.sampled_from(_TAGS), st.sampled_from(_ATTRS), st.sampled_from(_TEXTS), st.sampled_from(_TEXTS))
+
+
+_LEAF = st.one_of(st.sampled_from(_TEXTS), st.just('<img src="a.jpg">'), st.just('<svg><a><text>in svg</text></a></svg>'))
+_MARKUP = st.recursive(_LEAF, lambda kids: st.lists(kids, max_size=4).flatmap(_element), max_leaves=40)
+
+
+def _reference(doc: Doc) -> dict[str, list]:
+    root = doc.tree.root
+    nodes = [n for n in root.traverse(include_text=True) if n.tag not in ("-text", "-comment")]
+    index = {n.mem_id: i for i, n in enumerate(nodes)}
+    parents = [index.get(n.parent.mem_id, -1) if i else -1 for i, n in enumerate(nodes)]
+    hidden_ids = {n.mem_id for n in doc.tree.css("*") if n.mem_id in index and is_hidden(n)}
+
+    def chain(i: int) -> list[int]:  # it and its ancestors
+        out = []
+        while i >= 0:
+            out.append(i)
+            i = parents[i]
+        return out
+
+    own = [0] * len(nodes)
+    for t in root.traverse(include_text=True):
+        if t.tag == "-text":
+            p = index[t.parent.mem_id]
+            if nodes[p].tag not in SKIP_TAGS:
+                own[p] += len(" ".join((t.text_content or "").split()))
+    text_len = [0] * len(nodes)
+    end = list(range(len(nodes)))
+    for i in range(len(nodes)):
+        for a in chain(i):
+            text_len[a] += own[i]
+            end[a] = max(end[a], i)
+    link_len = [0] * len(nodes)
+    for i in range(len(nodes)):
+        for a in chain(i)[1:]:  # text of i counts for ancestor a when an <a> lies on the path below a
+            if any(nodes[b].tag == "a" for b in chain(i)[: chain(i).index(a)]):
+                link_len[a] += own[i]
+    return {
+        "parents": parents,
+        "end": end,
+        "text_len": text_len,
+        "link_len": link_len,
+        "in_link": [any(nodes[a].tag == "a" for a in chain(i)) for i in range(len(nodes))],
+        "noscript": [any(nodes[a].tag == "noscript" for a in chain(i)) for i in range(len(nodes))],
+        "hidden": [any(nodes[a].mem_id in hidden_ids for a in chain(i)) for i in range(len(nodes))],
+        "image_at": [i for i, n in enumerate(nodes) if n.tag == "img"],
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP)
+def test_doc_tables_equal_a_climb_per_node(markup: str) -> None:
+    doc = Doc.parse(f"<html><body>{markup}</body></html>")
+    want = _reference(doc)
+    assert doc.parents == want["parents"]
+    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"] == doc.end_at.tolist()
+    assert doc.text_len == want["text_len"]
+    assert doc.link_len == want["link_len"]
+    assert doc.in_link == want["in_link"]
+    assert doc.noscript == want["noscript"]
+    assert doc.hidden == want["hidden"]
+    assert doc.image_at == want["image_at"]
+    assert doc.depth.tolist() == [len(_chain(doc.parents, i)) - 1 for i in range(len(doc.nodes))]
+
+
+def _chain(parents: list[int], i: int) -> list[int]:
+    out = []
+    while i >= 0:
+        out.append(i)
+        i = parents[i]
+    return out
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP, st.data())
+def test_zone_marks_equal_a_climb_per_node(markup: str, data: st.DataObject) -> None:
+    doc = Doc.parse(f"<html><body>{markup}</body></html>")
+    n = len(doc.nodes)
+    chrome_self = [chrome_name(tokens(node)) for node in doc.nodes]
+    marks = [any(chrome_self[a] or doc.tags[a] in _CHROME_TAGS for a in _chain(doc.parents, i)[1:]) for i in range(n)]
+    assert chrome_marks(doc).tolist() == marks
+    skipped = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=3)))
+    near = []
+    for i in range(n):
+        up = _chain(doc.parents, i)[1:]
+        hit = False
+        for steps, a in enumerate(up, 1):
+            if doc.tags[a] in ("html", "-undef", "#document") or steps > MAX_CLIMB:
+                break
+            if doc.tags[a] in ("figure", "figcaption", "nav", "aside") or a in skipped:
+                hit = True
+                break
+        near.append(hit)
+    assert _left_out(doc, skipped).tolist() == near
+    find_zones(doc, "")  # the whole zone step runs on the generated shape
+
+
+def test_prose_weights_count_a_divs_own_text_and_its_inline_children() -> None:
+    doc = Doc.parse("<body><div id=main><div>" + "Direct text of the div, long enough to count. " + "<b>bold part</b>"
+                    "<p>a paragraph that is inside, not direct</p></div><nav><p>" + "menu text " * 10 + "</p></nav></div>")
+    chrome = chrome_marks(doc)
+    _, weights = _find_main(doc, chrome)
+    inner = doc.css("div")[1]
+    direct = len("Direct text of the div, long enough to count.") + len("bold part")
+    assert inner.mem_id not in weights  # its paragraph is too short to weigh anything
+    outer = doc.css("div")[0]
+    assert weights[outer.mem_id] == direct  # the nav's paragraph is chrome: it weighs nothing
+
+
+def test_last_children_walks_back_from_the_end() -> None:
+    doc = Doc.parse("<div>a<b>1</b><!--c--><i>2</i>tail</div>")
+    div = doc.css("div")[0]
+    assert [c.tag for c in last_children(div, 3)] == [c.tag for c in list(div.iter(include_text=True))[-3:]]
+    assert [c.tag for c in last_children(div, 99)] == [c.tag for c in div.iter(include_text=True)]
+    assert last_children(doc.css("b")[0].child, 5) == []
+
+
+def test_left_out_looks_exactly_max_climb_levels_up() -> None:
+    for depth in (MAX_CLIMB - 2, MAX_CLIMB - 1, MAX_CLIMB, MAX_CLIMB + 1):
+        doc = Doc.parse("<body><figure>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "</figure></body>")
+        p = doc.index(doc.css("p")[0])
+        assert bool(_left_out(doc, [])[p]) == (depth + 1 <= MAX_CLIMB), depth  # the figure is depth + 1 levels up
