@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from captioncheck.extract.dom import Node, attr
@@ -60,6 +61,16 @@ _NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IG
 def url_width(url: str) -> int:
     """The width a file name states ("photo-1340x893.jpg", WordPress-style crops), else 0: it ranks the
     sizes of one picture when their srcset/<source> give no width descriptor."""
+    return _url_width(url) if len(url) <= MAX_CACHED_URL else _url_width.__wrapped__(url)
+
+
+# Each picture's URLs are ranked and checked at every step that lists them (urls(), best(), merging):
+# these pure answers are remembered per URL (a bounded number of short URLs, so a server keeps little).
+MAX_CACHED_URL = 2048
+
+
+@lru_cache(maxsize=16_384)
+def _url_width(url: str) -> int:
     m = _NAMED_SIZE.search(url)
     return int(m.group(1)) if m else 0
 
@@ -119,6 +130,12 @@ def _descriptor_width(descriptor: str) -> int:
 
 
 def is_placeholder(url: str) -> bool:
+    """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
+    return _is_placeholder(url) if len(url) <= MAX_CACHED_URL else _is_placeholder.__wrapped__(url)
+
+
+@lru_cache(maxsize=16_384)
+def _is_placeholder(url: str) -> bool:
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
     path = urlsplit(url).path
