@@ -288,12 +288,12 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
 
 def _data_credit(f: imgs.Found) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
-    from captioncheck.extract.dom import ancestors, collapse
+    from captioncheck.extract.dom import ancestors, attrs, collapse
 
     for node in [f.node, *ancestors(f.node, 4)]:
-        for name in ("data-credit", "data-copyright", "data-photographer", "data-attrib"):
-            if attr(node, name):
-                return collapse(attr(node, name))
+        for value in attrs(node, "data-credit", "data-copyright", "data-photographer", "data-attrib"):
+            if value:
+                return collapse(value)
         if node.tag == "figure":
             break
     return ""

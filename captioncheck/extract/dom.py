@@ -171,20 +171,33 @@ def collapse(text: str) -> str:
 
 
 def attr(node: Node, name: str) -> str:
-    value = node.attributes.get(name)
+    return _stripped(node.attributes.get(name))
+
+
+def _stripped(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+# `node.attributes` builds a dict of all the element's attributes on every call (a hostile <img>
+# carries 60): helpers that read several names of one element read them from one dict.
+def attrs(node: Node, *names: str) -> list[str]:
+    """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
+    found = node.attributes
+    return [_stripped(found.get(name)) for name in names]
 
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    return f"{attr(node, 'id')} {attr(node, 'class')} {attr(node, 'role')}".lower().strip()
+    found = node.attributes
+    return f"{_stripped(found.get('id'))} {_stripped(found.get('class'))} {_stripped(found.get('role'))}".lower().strip()
 
 
 def is_hidden(node: Node) -> bool:
     """Hidden from readers: `hidden`, display:none, screen-reader-only classes."""
-    if "hidden" in node.attributes or _HIDDEN_STYLE.search(attr(node, "style")):
+    found = node.attributes
+    if "hidden" in found or _HIDDEN_STYLE.search(_stripped(found.get("style"))):
         return True
-    return bool(_HIDDEN_CLASS.search(attr(node, "class")))
+    return bool(_HIDDEN_CLASS.search(_stripped(found.get("class"))))
 
 
 def leading_text(node: Node) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from captioncheck.extract import jsontext
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_image_tag
+from captioncheck.extract.dom import Doc, Node, ancestors, attr, attrs, collapse, is_image_tag
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,
@@ -81,9 +81,10 @@ def declared_size(node: Node) -> tuple[int | None, int | None]:
     AMP-style `layout="responsive"` (<amp-img>, <a-img>) gives only the aspect ratio (width="16"
     height="9"), and a 0 beside a real size means "auto" (`height="0"` under a 570px-wide photo).
     """
-    if attr(node, "layout").lower() in _RATIO_LAYOUTS:
+    layout, width, data_width, height, data_height = attrs(node, "layout", "width", "data-width", "height", "data-height")
+    if layout.lower() in _RATIO_LAYOUTS:
         return None, None
-    w, h = _int(attr(node, "width") or attr(node, "data-width")), _int(attr(node, "height") or attr(node, "data-height"))
+    w, h = _int(width or data_width), _int(height or data_height)
     if w == 0 and (h or 0) >= 50:
         w = None
     if h == 0 and (w or 0) >= 50:

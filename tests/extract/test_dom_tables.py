@@ -159,3 +159,16 @@ def test_left_out_looks_exactly_max_climb_levels_up() -> None:
         doc = Doc.parse("<body><figure>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "</figure></body>")
         p = doc.index(doc.css("p")[0])
         assert bool(_left_out(doc, [])[p]) == (depth + 1 <= MAX_CLIMB), depth  # the figure is depth + 1 levels up
+
+
+def test_attribute_helpers_read_one_dict_like_attr() -> None:
+    from captioncheck.extract.dom import attr, attrs, is_hidden
+    from captioncheck.extract.images import declared_size
+
+    doc = Doc.parse('<img id=" Pic " class="Hero x" role=img data-width="640" height="0" data-credit=" AP " '
+                    'style="display: none" src=a.jpg><svg viewBox="0 0 1 1"></svg>')
+    img = doc.css("img")[0]
+    assert attrs(img, "id", "class", "nope", "data-credit") == [attr(img, n) for n in ("id", "class", "nope", "data-credit")]
+    assert tokens(img) == "pic hero x img"
+    assert is_hidden(img)
+    assert declared_size(img) == (640, None)  # data-width stands in for width; height 0 beside it means auto
