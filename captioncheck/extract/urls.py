@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from captioncheck.extract.dom import Node, attr
 
@@ -129,6 +129,15 @@ def _descriptor_width(descriptor: str) -> int:
     return int(number) if m.group(2) == "w" else int(number * 1000)
 
 
+def split_url(url: str) -> SplitResult:
+    """`urlsplit`, remembered per URL: a picture's URLs are split by several rules (placeholder,
+    file name, tracker, beacon, thumbnail size) and the page's own URL by every link rule."""
+    return _split_url(url) if len(url) <= MAX_CACHED_URL else urlsplit(url)
+
+
+_split_url = lru_cache(maxsize=16_384)(urlsplit)
+
+
 def is_placeholder(url: str) -> bool:
     """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
     return _is_placeholder(url) if len(url) <= MAX_CACHED_URL else _is_placeholder.__wrapped__(url)
@@ -138,7 +147,7 @@ def is_placeholder(url: str) -> bool:
 def _is_placeholder(url: str) -> bool:
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
-    path = urlsplit(url).path
+    path = split_url(url).path
     return bool(_PLACEHOLDER.search(path.rsplit("/", 1)[-1] if "/" in path else path))
 
 
@@ -147,7 +156,7 @@ def absolutize(url: str, base: str) -> str:
     if not url or url.startswith(("data:", "javascript:", "about:", "blob:")):
         return url
     if url.startswith("//"):
-        scheme = urlsplit(base).scheme or "https"
+        scheme = split_url(base).scheme or "https"
         return f"{scheme}:{url}"
     return urljoin(base, url) if base else url
 
@@ -262,4 +271,5 @@ def best(cands: list[Candidate]) -> Candidate | None:
     return max(pool, key=lambda c: c.score) if pool else None
 
 
-__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "is_placeholder", "parse_srcset"]
+__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "is_placeholder", "parse_srcset",
+           "split_url"]
