@@ -172,3 +172,14 @@ def test_attribute_helpers_read_one_dict_like_attr() -> None:
     assert tokens(img) == "pic hero x img"
     assert is_hidden(img)
     assert declared_size(img) == (640, None)  # data-width stands in for width; height 0 beside it means auto
+
+
+def test_prefix_alternation_matches_exactly_its_words() -> None:
+    import re
+
+    from captioncheck.extract.dom import _prefix_alternation
+
+    words = frozenset({"p", "param", "pre", "t", "tr", "track", "rt", "rtc", "base", "basefont", "br"})
+    pattern = re.compile(f"(?:{_prefix_alternation(words)})\\Z")
+    probes = {w[:k] for w in words for k in range(len(w) + 1)} | {w + "x" for w in words} | {"", "q", "pa"}
+    assert {w for w in probes if pattern.match(w)} == words
