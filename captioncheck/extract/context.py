@@ -44,7 +44,10 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            if not (block.tag in ("li", "blockquote") and block.css_first(_BLOCKS) is not None):
+            # A list item or quote gives no text of its own: this read `block.css_first(_BLOCKS) is not None`
+            # ("its inner blocks speak for themselves"), but selectolax's css() matches the element itself
+            # too, so it was true for every one; the same answer without a CSS query per block.
+            if block.tag not in ("li", "blockquote"):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]

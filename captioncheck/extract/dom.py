@@ -512,8 +512,8 @@ class Doc:
         """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
         coded = self.memo.get("tag_codes")
         if coded is None:
-            vocab: dict[str, int] = {}
-            coded = (np.array([vocab.setdefault(tag, len(vocab)) for tag in self.tags], dtype=np.int32), vocab)
+            vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
+            coded = (np.fromiter(map(vocab.__getitem__, self.tags), dtype=np.int32, count=len(self.tags)), vocab)
             self.memo["tag_codes"] = coded
         codes, vocab = coded  # type: ignore[misc]
         return np.isin(codes, [vocab[name] for name in names if name in vocab])

@@ -183,3 +183,12 @@ def test_prefix_alternation_matches_exactly_its_words() -> None:
     pattern = re.compile(f"(?:{_prefix_alternation(words)})\\Z")
     probes = {w[:k] for w in words for k in range(len(w) + 1)} | {w + "x" for w in words} | {"", "q", "pa"}
     assert {w for w in probes if pattern.match(w)} == words
+
+
+def test_text_blocks_read_paragraphs_not_list_items_or_quotes() -> None:
+    from captioncheck.extract.context import TextBlocks
+
+    doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item</li><li><p>inner para</p></li>"
+                    "</ul><blockquote>a quote</blockquote><figure><p>in a figure</p></figure></article></body>")
+    blocks = TextBlocks(doc, doc.css("article")[0], set())
+    assert [text for _, text in blocks] == ["A paragraph of the story.", "inner para"]
