@@ -68,6 +68,12 @@ def _base_url(doc: Doc, page_url: str) -> str:
 
 
 def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
+    if not doc.vectorised:
+        for p in doc.css("p"):
+            idx = doc.index(p)
+            if idx >= zones_main_start and doc.text_length(p) >= 80:
+                return idx
+        return 10**9
     idx = doc.first_with_text("p", max(zones_main_start, 0), 80)
     return idx if idx >= 0 else 10**9
 

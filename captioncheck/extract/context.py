@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CONTEXT_CHARS = 300
 _BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
@@ -24,11 +26,16 @@ class TextBlocks:
     """
 
     def __init__(self, doc: Doc, scope: Node | None, skip: set[int]) -> None:
+        import numpy as np
+
         root = scope if scope is not None else doc.body
         self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         if root is None or doc.index(root) < 0:
+            return
+        if not doc.vectorised:
+            self._blocks_loop(doc, root, skip)
             return
         skipped = sorted({doc.order[mem_id] for mem_id in skip if mem_id in doc.order})
         start, end = doc.index(root), doc.end[root.mem_id]
@@ -37,6 +44,16 @@ class TextBlocks:
         block[skipped] = False
         self.positions = (np.flatnonzero(block[start:end + 1]) + start).tolist()
         self._nodes = [doc.nodes[idx] for idx in self.positions]
+
+    def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:
+        """`__init__`'s candidates on an ordinary page (no numpy tables), one Python step per element."""
+        skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}
+        out_of_prose = _left_out_loop(doc, skipped)
+        tags = doc.tags
+        for idx in range(doc.index(root), doc.end[root.mem_id] + 1):  # what root.css(_BLOCKS) finds, by the tag table
+            if tags[idx] in _BLOCK_TAGS and not out_of_prose[idx] and idx not in skipped:
+                self._nodes.append(doc.nodes[idx])
+                self.positions.append(idx)
 
     def text(self, k: int) -> str:
         """The text of candidate `k` ("" when it is no block: too short, or a list item or quote
@@ -76,10 +93,14 @@ _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _TOP = ("html", "-undef", "#document")
 
 
-def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray:
+def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray | list[bool]:
     """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
     (element indices `skipped`), a figure, navigation or an aside. Level by level from the root:
     each element's distance to the nearest such ancestor comes from its parent's."""
+    if not doc.vectorised:
+        return _left_out_loop(doc, set(skipped))
+    import numpy as np
+
     far = MAX_CLIMB + 1
     stop = doc.tag_mask(_NOT_PROSE)
     stop[skipped] = True
@@ -90,6 +111,23 @@ def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray:
         up = parent[level]
         distance[level] = np.where(top[up], far, np.where(stop[up], 1, np.minimum(distance[up] + 1, far)))
     return distance <= MAX_CLIMB
+
+
+def _left_out_loop(doc: Doc, skipped: set[int]) -> list[bool]:
+    """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
+    (element indices `skipped`), a figure, navigation or an aside. One pass in document order:
+    each element's distance to the nearest such ancestor comes from its parent's."""
+    far = MAX_CLIMB + 1
+    distance: list[int] = []
+    tags = doc.tags
+    for parent in doc.parents:
+        if parent < 0 or tags[parent] in _TOP:
+            distance.append(far)
+        elif tags[parent] in _NOT_PROSE or parent in skipped:
+            distance.append(1)
+        else:
+            distance.append(min(distance[parent] + 1, far))
+    return [d <= MAX_CLIMB for d in distance]
 
 
 def around(blocks: TextBlocks, index: int) -> tuple[str, str]:

@@ -349,11 +349,15 @@ class _Lookup:
     """mem_id -> element index for many mem_ids at once (a sorted search instead of a dict per id)."""
 
     def __init__(self, mem_ids: list[int]) -> None:
+        import numpy as np
+
         self._ids = np.array(mem_ids, dtype=np.uint64)
         self._sorter = np.argsort(self._ids, kind="stable")
         self._sorted = self._ids[self._sorter]
 
     def __call__(self, mem_ids: list[int]) -> np.ndarray:
+        import numpy as np
+
         wanted = np.array(mem_ids, dtype=np.uint64)
         if not len(self._ids) or not len(wanted):
             return np.full(len(wanted), -1, dtype=np.int64)
@@ -384,6 +388,8 @@ class _EndOf(Mapping[int, int]):
 def _tree_depths(parent: np.ndarray) -> np.ndarray:
     """Depth of each element (the root's is 0) from its parent's index, by pointer jumping: each
     round doubles how far every element has looked up, so log2(depth) vectorised rounds."""
+    import numpy as np
+
     depth = (parent >= 0).astype(np.int64)
     up = parent.copy()
     active = np.flatnonzero(up >= 0)
@@ -397,6 +403,8 @@ def _tree_depths(parent: np.ndarray) -> np.ndarray:
 
 def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
     """Index of each element's last descendant (itself when it has none), from the deepest level up."""
+    import numpy as np
+
     last = np.arange(len(parent), dtype=np.int64)
     for level in reversed(levels[1:]):
         np.maximum.at(last, parent[level], last[level])
@@ -405,6 +413,8 @@ def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
 
 def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Per element: the sum of `values` over its subtree (a contiguous range in document order)."""
+    import numpy as np
+
     total = np.concatenate(([0], np.cumsum(values)))
     return total[last + 1] - total[: len(values)]
 
@@ -412,6 +422,8 @@ def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
 def _link_lengths(own: np.ndarray, links: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Per element: the length of its text that lies inside an <a> below it (`links`: how many <a> are
     the element or its ancestors; text counts when its own count is higher than the element's)."""
+    import numpy as np
+
     out = subtree_sums(np.where(links > 0, own, 0), last)
     for level in np.unique(links[links > 0]).tolist():  # text inside a link, below another link (rare)
         at = np.flatnonzero(links == level)
@@ -442,22 +454,74 @@ class Doc:
     link_len: list[int] = field(default_factory=list)
     image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
     # the same tables as numpy arrays, for steps that work on all elements at once
-    parent_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    depth: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    end_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # last descendant
-    direct_text: np.ndarray = field(default_factory=lambda: np.zeros(0))  # length of its own text nodes, each stripped
+    # (None on an ordinary page, whose tables are the lists above: `vectorised` says which)
+    parent_at: np.ndarray = None  # type: ignore[assignment]
+    depth: np.ndarray = None  # type: ignore[assignment]
+    end_at: np.ndarray = None  # type: ignore[assignment]  # index of the last descendant
+    direct_text: np.ndarray = None  # type: ignore[assignment]  # length of its own text nodes, each stripped
     memo: dict[str, object] = field(default_factory=dict)  # per-page tables later steps build once
+    vectorised: bool = False  # the numpy tables below are filled (a large page): see `parse`
 
     @classmethod
-    def parse(cls, html: str) -> Doc:
+    def parse(cls, html: str, vectorised: bool | None = None) -> Doc:
+        """Parse and number a page; its tables are numpy arrays from NUMPY_TAGS tags on (`vectorised`
+        forces either way), Python lists below (a cold `extract` of an ordinary page never imports numpy)."""
         html = cap_nesting(html)
         doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
             hidden = {n.mem_id for n in doc.tree.css(_MAYBE_HIDDEN) if is_hidden(n)}
+            doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
+            if not doc.vectorised:
+                doc._number_loop(root, hidden)
+                return doc
             with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():
                 doc._number(root, hidden)
         return doc
+
+    def _number_loop(self, root: Node, hidden: set[int]) -> None:
+        """`_number` for an ordinary page, without numpy (its import costs more than it saves here): one
+        Python step per node in lexbor's pre-order walk, then text lengths and subtree ends added up
+        from the last element back to the first (each descendant comes after its element)."""
+        order, nodes, parents, tags, mem_ids = self.order, self.nodes, self.parents, self.tags, []
+        hidden_of, noscript, in_link, text_len = self.hidden, self.noscript, self.in_link, self.text_len
+        for node in root.traverse(include_text=True):
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if not text or text.isspace():  # indentation: no length, no parent to look up
+                    continue
+                parent = order[node.parent.mem_id]
+                if tags[parent] not in SKIP_TAGS:
+                    text_len[parent] += len(" ".join(text.split()))
+                continue
+            if tag == "-comment":
+                continue
+            idx = len(nodes)
+            mem_id = node.mem_id
+            order[mem_id] = idx
+            parent = order[node.parent.mem_id] if idx else -1
+            nodes.append(node)
+            parents.append(parent)
+            tags.append(tag)
+            mem_ids.append(mem_id)
+            up = parent >= 0
+            hidden_of.append((up and hidden_of[parent]) or mem_id in hidden)
+            noscript.append((up and noscript[parent]) or tag == "noscript")
+            in_link.append((up and in_link[parent]) or tag == "a")
+            text_len.append(0)
+            if tag == "img" or ("-" in tag and is_image_tag(tag)):
+                self.image_at.append(idx)
+        last = list(range(len(nodes)))
+        link_len = [0] * len(nodes)
+        for idx in range(len(nodes) - 1, 0, -1):
+            parent = parents[idx]
+            last[parent] = max(last[parent], last[idx])
+            text_len[parent] += text_len[idx]
+            link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
+        self.link_len = link_len
+        self.end = dict(zip(mem_ids, last))
+
 
     def _number(self, root: Node, hidden: set[int]) -> None:
         """Number the elements in document order and fill the per-element tables.
@@ -467,6 +531,8 @@ class Doc:
         "it or an ancestor is...", text lengths added up) is computed on numpy arrays, a few
         vectorised passes (per depth level for the climbs) instead of a Python step per node.
         """
+        import numpy as np
+
         walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
         kinds = [node.tag for node in walk]
         nodes = [node for node, tag in zip(walk, kinds) if tag != "-text" and tag != "-comment"]
@@ -504,6 +570,8 @@ class Doc:
 
     def depth_levels(self) -> list[np.ndarray]:
         """Element indices grouped by depth (the root alone at 0), each group ascending."""
+        import numpy as np
+
         levels = self.memo.get("levels")
         if levels is None:
             by_depth = np.argsort(self.depth, kind="stable")
@@ -514,6 +582,8 @@ class Doc:
 
     def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
         """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+        import numpy as np
+
         coded = self.memo.get("tag_codes")
         if coded is None:
             vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
@@ -526,6 +596,8 @@ class Doc:
 
     def first_with_text(self, tag: str, start: int, min_length: int) -> int:
         """Index of the first <tag> element at or after `start` whose text is at least `min_length` long, else -1."""
+        import numpy as np
+
         if start >= len(self.nodes):
             return -1
         found = self.tag_mask((tag,))[start:] & (np.asarray(self.text_len[start:], dtype=np.int64) >= min_length)
@@ -534,6 +606,8 @@ class Doc:
     def covering(self, indices: list[int] | np.ndarray, strict: bool = False) -> np.ndarray:
         """Per element: how many of the elements `indices` are it or its ancestors (only its ancestors
         with `strict`). Each one covers its subtree, a contiguous range of document order."""
+        import numpy as np
+
         at = np.asarray(indices, dtype=np.int64)
         steps = np.zeros(len(self.nodes) + 1, dtype=np.int64)
         np.add.at(steps, at + 1 if strict else at, 1)

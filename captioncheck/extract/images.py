@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from captioncheck.extract import jsontext
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, attrs, collapse, is_image_tag
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    ancestors,
+    attr,
+    attrs,
+    collapse,
+    is_image_tag,
+)
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,

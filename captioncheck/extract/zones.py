@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from captioncheck.extract.dom import (
     Doc,
@@ -21,6 +20,9 @@ from captioncheck.extract.dom import (
     tokens,
     visible_text,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
@@ -56,8 +58,12 @@ def chrome_name(names: str) -> bool:
     return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
 
 
-def chrome_marks(doc: Doc) -> np.ndarray:
+def chrome_marks(doc: Doc) -> np.ndarray | list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    if not doc.vectorised:
+        return _chrome_marks_loop(doc)
+    import numpy as np
+
     named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
     chrome = [idx for idx in named - {-1} if chrome_name(tokens(doc.nodes[idx]))]  # the element itself is chrome
     chrome += np.flatnonzero(doc.tag_mask(_CHROME_TAGS)).tolist()
@@ -67,6 +73,8 @@ def chrome_marks(doc: Doc) -> np.ndarray:
 def _paragraph_weights(doc: Doc, at: np.ndarray) -> np.ndarray:
     """The weights of the paragraphs at element indices `at`: their text length, unless it is
     short, inside a link (teaser text) or mostly links."""
+    import numpy as np
+
     length = np.asarray(doc.text_len, dtype=np.int64)[at]
     parent = doc.parent_at[at]
     in_link = np.asarray(doc.in_link, dtype=bool)[np.maximum(parent, 0)] & (parent >= 0)  # teaser text in a link
@@ -77,6 +85,8 @@ def _paragraph_weights(doc: Doc, at: np.ndarray) -> np.ndarray:
 def _direct_text_lengths(doc: Doc, at: np.ndarray) -> np.ndarray:
     """For the <div>s at `at`: the text directly inside (text nodes, and text of inline b/i/em/strong/
     span/font children), 0 when shorter than a paragraph."""
+    import numpy as np
+
     inline = np.flatnonzero(doc.tag_mask(_INLINE_TAGS))
     inline_text = np.bincount(doc.parent_at[inline][doc.parent_at[inline] >= 0], minlength=len(doc.nodes),
                               weights=np.asarray(doc.text_len, dtype=np.float64)[inline][doc.parent_at[inline] >= 0])
@@ -84,7 +94,11 @@ def _direct_text_lengths(doc: Doc, at: np.ndarray) -> np.ndarray:
     return np.where(length >= MIN_PARAGRAPH, length, 0)
 
 
-def _find_main(doc: Doc, chrome: np.ndarray) -> tuple[Node | None, dict[int, int]]:
+def _find_main(doc: Doc, chrome: np.ndarray | list[bool]) -> tuple[Node | None, dict[int, int]]:
+    if not doc.vectorised:
+        return _find_main_loop(doc, chrome)  # type: ignore[arg-type]
+    import numpy as np
+
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
@@ -102,6 +116,68 @@ def _find_main(doc: Doc, chrome: np.ndarray) -> tuple[Node | None, dict[int, int
     if not total:
         return None, weights
     return _descend(node, weights), weights
+
+
+# an ordinary page (no numpy tables): the same answers, one Python step per element
+def _chrome_marks_loop(doc: Doc) -> list[bool]:
+    """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    chrome = [False] * len(doc.nodes)  # the element itself is chrome
+    for idx in named - {-1}:
+        chrome[idx] = chrome_name(tokens(doc.nodes[idx]))
+    marks: list[bool] = []
+    for parent in doc.parents:
+        marks.append(parent >= 0 and (marks[parent] or chrome[parent] or doc.tags[parent] in _CHROME_TAGS))
+    return marks
+
+
+def _paragraph_weight_at(doc: Doc, idx: int) -> int:
+    """A paragraph's weight (element index `idx`): its text length, unless it is short, inside a
+    link (teaser text) or mostly links."""
+    length = doc.text_len[idx]
+    if length < MIN_PARAGRAPH:
+        return 0
+    parent = doc.parents[idx]
+    if parent >= 0 and doc.in_link[parent]:
+        return 0  # teaser text inside a link to another page
+    if doc.link_len[idx] > 0.5 * length:
+        return 0
+    return length
+
+
+def _find_main_loop(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int]]:
+    weights: dict[int, int] = {}
+    body = doc.body
+    if body is None:
+        return None, weights
+    own = [0] * len(doc.nodes)
+    for idx, tag in enumerate(doc.tags):  # the p, pre, blockquote and div elements, by the tag table
+        if tag not in _PROSE_TAGS or chrome[idx]:
+            continue
+        own[idx] = _paragraph_weight_at(doc, idx) if tag != "div" else _direct_text_len(doc, doc.nodes[idx])
+    below = [0] * len(doc.nodes)  # weight of the paragraphs inside each element (itself excluded)
+    for idx in range(len(doc.nodes) - 1, 0, -1):
+        parent = doc.parents[idx]
+        if parent >= 0 and (own[idx] or below[idx]):
+            below[parent] += own[idx] + below[idx]
+    for idx, w in enumerate(below):
+        if w:
+            weights[doc.nodes[idx].mem_id] = w
+    node = body
+    total = weights.get(body.mem_id, 0)
+    if not total:
+        return None, weights
+    return _descend(node, weights), weights
+
+
+def _direct_text_len(doc: Doc, node: Node) -> int:
+    n = 0
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            n += len((child.text_content or "").strip())
+        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
+            n += doc.text_length(child)
+    return n if n >= MIN_PARAGRAPH else 0
 
 
 def _descend(node: Node, weights: dict[int, int]) -> Node:
