@@ -26,8 +26,6 @@ class TextBlocks:
     """
 
     def __init__(self, doc: Doc, scope: Node | None, skip: set[int]) -> None:
-        import numpy as np
-
         root = scope if scope is not None else doc.body
         self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
@@ -37,6 +35,8 @@ class TextBlocks:
         if not doc.vectorised:
             self._blocks_loop(doc, root, skip)
             return
+        import numpy as np
+
         skipped = sorted({doc.order[mem_id] for mem_id in skip if mem_id in doc.order})
         start, end = doc.index(root), doc.end[root.mem_id]
         # what root.css(_BLOCKS) finds, by the tag table
