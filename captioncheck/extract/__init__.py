@@ -20,7 +20,14 @@ from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.credits import LABELS, split_credit
-from captioncheck.extract.dom import Doc, Node, attr, collapse, visible_lines
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    attr,
+    collapse,
+    last_children,
+    visible_lines,
+)
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
 from captioncheck.extract.roles import (
     HEADLINE_ALT,
@@ -61,11 +68,14 @@ def _base_url(doc: Doc, page_url: str) -> str:
 
 
 def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
-    for p in doc.css("p"):
-        idx = doc.index(p)
-        if idx >= zones_main_start and doc.text_length(p) >= 80:
-            return idx
-    return 10**9
+    if not doc.vectorised:
+        for p in doc.css("p"):
+            idx = doc.index(p)
+            if idx >= zones_main_start and doc.text_length(p) >= 80:
+                return idx
+        return 10**9
+    idx = doc.first_with_text("p", max(zones_main_start, 0), 80)
+    return idx if idx >= 0 else 10**9
 
 
 def extract(source: PageSource | str | Path, url: str | None = None, all_images: bool = False,
@@ -227,7 +237,7 @@ def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) ->
         elif node.mem_id in skip or node.tag in ("figure", "figcaption", "script", "style", "noscript", "-comment"):
             continue
         elif node is main or doc.text_length(node) > 1000:  # a wrapper: read its children from the end
-            stack.extend([c for c in node.iter(include_text=True)][-MAX_CLOSING_NODES:])
+            stack.extend(last_children(node, MAX_CLOSING_NODES))
         else:
             lines[:0] = visible_lines(node, limit=2000, exclude=skip)
     return lines
@@ -284,12 +294,12 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
 
 def _data_credit(f: imgs.Found) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
-    from captioncheck.extract.dom import ancestors, collapse
+    from captioncheck.extract.dom import ancestors, attrs, collapse
 
     for node in [f.node, *ancestors(f.node, 4)]:
-        for name in ("data-credit", "data-copyright", "data-photographer", "data-attrib"):
-            if attr(node, name):
-                return collapse(attr(node, name))
+        for value in attrs(node, "data-credit", "data-copyright", "data-photographer", "data-attrib"):
+            if value:
+                return collapse(value)
         if node.tag == "figure":
             break
     return ""

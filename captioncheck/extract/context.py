@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CONTEXT_CHARS = 300
 _BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
@@ -15,7 +19,7 @@ _BLOCK_TAGS = frozenset(tag.strip() for tag in _BLOCKS.split(","))
 class TextBlocks:
     """The prose blocks of the article zone in document order, captions and furniture left out.
 
-    Which elements can be blocks is decided for all of them at once (one pass over the tag and
+    Which elements can be blocks is decided for all of them at once (vectorised over the tag and
     parent tables); the text of a block is read only when asked for: the context of each
     picture needs the few blocks around it, the article text its first MAX_ARTICLE_TEXT characters,
     so a 30 MB page of 235 000 paragraphs reads a few thousand of them.
@@ -28,8 +32,23 @@ class TextBlocks:
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         if root is None or doc.index(root) < 0:
             return
+        if not doc.vectorised:
+            self._blocks_loop(doc, root, skip)
+            return
+        import numpy as np
+
+        skipped = sorted({doc.order[mem_id] for mem_id in skip if mem_id in doc.order})
+        start, end = doc.index(root), doc.end[root.mem_id]
+        # what root.css(_BLOCKS) finds, by the tag table
+        block = doc.tag_mask(_BLOCK_TAGS) & ~_left_out(doc, skipped)
+        block[skipped] = False
+        self.positions = (np.flatnonzero(block[start:end + 1]) + start).tolist()
+        self._nodes = [doc.nodes[idx] for idx in self.positions]
+
+    def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:
+        """`__init__`'s candidates on an ordinary page (no numpy tables), one Python step per element."""
         skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}
-        out_of_prose = _left_out(doc, skipped)
+        out_of_prose = _left_out_loop(doc, skipped)
         tags = doc.tags
         for idx in range(doc.index(root), doc.end[root.mem_id] + 1):  # what root.css(_BLOCKS) finds, by the tag table
             if tags[idx] in _BLOCK_TAGS and not out_of_prose[idx] and idx not in skipped:
@@ -42,7 +61,10 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            if not (block.tag in ("li", "blockquote") and block.css_first(_BLOCKS) is not None):
+            # A list item or quote gives no text of its own: this read `block.css_first(_BLOCKS) is not None`
+            # ("its inner blocks speak for themselves"), but selectolax's css() matches the element itself
+            # too, so it was true for every one; the same answer without a CSS query per block.
+            if block.tag not in ("li", "blockquote"):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
@@ -71,7 +93,27 @@ _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _TOP = ("html", "-undef", "#document")
 
 
-def _left_out(doc: Doc, skipped: set[int]) -> list[bool]:
+def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray | list[bool]:
+    """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
+    (element indices `skipped`), a figure, navigation or an aside. Level by level from the root:
+    each element's distance to the nearest such ancestor comes from its parent's."""
+    if not doc.vectorised:
+        return _left_out_loop(doc, set(skipped))
+    import numpy as np
+
+    far = MAX_CLIMB + 1
+    stop = doc.tag_mask(_NOT_PROSE)
+    stop[skipped] = True
+    top = doc.tag_mask(_TOP)
+    parent = doc.parent_at
+    distance = np.full(len(doc.nodes), far, dtype=np.int64)
+    for level in doc.depth_levels()[1:]:
+        up = parent[level]
+        distance[level] = np.where(top[up], far, np.where(stop[up], 1, np.minimum(distance[up] + 1, far)))
+    return distance <= MAX_CLIMB
+
+
+def _left_out_loop(doc: Doc, skipped: set[int]) -> list[bool]:
     """Per element index: one of its nearest MAX_CLIMB ancestors (below <html>) is a caption
     (element indices `skipped`), a figure, navigation or an aside. One pass in document order:
     each element's distance to the nearest such ancestor comes from its parent's."""

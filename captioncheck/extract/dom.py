@@ -12,8 +12,10 @@ what a flat page of the same size costs.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from operator import sub
@@ -47,7 +49,26 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 _SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
                            "rb", "rt", "rp", "rtc", "colgroup", "caption", "html", "head", "body"})
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
-_NAMES = "|".join(sorted(_VOID | _SELF_CLOSING))
+
+
+def _prefix_alternation(words: frozenset[str]) -> str:
+    """`words` as one regex alternation factored by common prefixes ("p|pre|param" -> "p(?:aram|re)?"):
+    Python's `re` tries the branches of a plain alternation one after another at every "<" of the
+    page. Hand-written (a dozen lines) rather than a dependency for one pattern."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(words):
+        heads.setdefault(word[:1], []).append(word[1:])
+    optional = heads.pop("", None) is not None
+    branches = [re.escape(head) + _prefix_alternation(frozenset(tails)) for head, tails in sorted(heads.items())]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if optional:
+        body = (body if body.startswith("(?:") and len(branches) > 1 else f"(?:{body})") + "?"
+    return body
+
+
+_NAMES = _prefix_alternation(_VOID | _SELF_CLOSING)
 # what does not change the nesting depth: comments, raw-text elements, void and self-closing tags
 # (all these run on lower-cased text: case-insensitive alternations are several times slower)
 _UNCOUNTED = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|</?(?:{_NAMES})(?=[\s/>])[^>]*>", re.S)
@@ -169,20 +190,33 @@ def collapse(text: str) -> str:
 
 
 def attr(node: Node, name: str) -> str:
-    value = node.attributes.get(name)
+    return _stripped(node.attributes.get(name))
+
+
+def _stripped(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+# `node.attributes` builds a dict of all the element's attributes on every call (a hostile <img>
+# carries 60): helpers that read several names of one element read them from one dict.
+def attrs(node: Node, *names: str) -> list[str]:
+    """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
+    found = node.attributes
+    return [_stripped(found.get(name)) for name in names]
 
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    return f"{attr(node, 'id')} {attr(node, 'class')} {attr(node, 'role')}".lower().strip()
+    found = node.attributes
+    return f"{_stripped(found.get('id'))} {_stripped(found.get('class'))} {_stripped(found.get('role'))}".lower().strip()
 
 
 def is_hidden(node: Node) -> bool:
     """Hidden from readers: `hidden`, display:none, screen-reader-only classes."""
-    if "hidden" in node.attributes or _HIDDEN_STYLE.search(attr(node, "style")):
+    found = node.attributes
+    if "hidden" in found or _HIDDEN_STYLE.search(_stripped(found.get("style"))):
         return True
-    return bool(_HIDDEN_CLASS.search(attr(node, "class")))
+    return bool(_HIDDEN_CLASS.search(_stripped(found.get("class"))))
 
 
 def leading_text(node: Node) -> str:
@@ -194,6 +228,20 @@ def leading_text(node: Node) -> str:
         elif child.tag not in ("-comment", "br"):
             break
     return collapse("".join(parts))
+
+
+def last_children(node: Node, count: int) -> list[Node]:
+    """The last `count` child nodes (text and comments included) in document order: walked back
+    from the last child, so a wrapper of 45 000 children costs what one of `count` costs."""
+    if node.tag == "template":  # its children live in a content fragment that `iter` reads
+        return list(node.iter(include_text=True))[-count:]
+    out: list[Node] = []
+    child = node.last_child
+    while child is not None and len(out) < count:
+        out.append(child)
+        child = child.prev
+    out.reverse()
+    return out
 
 
 def is_image_tag(tag: str | None) -> bool:
@@ -279,6 +327,110 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
     return "".join(parts)
 
 
+GC_PAUSE_CHARS = 200_000  # smaller pages create few node objects: no pause (see `_gc_paused`)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a page's node objects are created: each collection would
+    walk all of them again (a 2 MB page holds 300 000), and they form no cycles to collect. On a
+    small page the collection it defers costs more later than it saves (measured: +3 ms)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class _Lookup:
+    """mem_id -> element index for many mem_ids at once (a sorted search instead of a dict per id)."""
+
+    def __init__(self, mem_ids: list[int]) -> None:
+        import numpy as np
+
+        self._ids = np.array(mem_ids, dtype=np.uint64)
+        self._sorter = np.argsort(self._ids, kind="stable")
+        self._sorted = self._ids[self._sorter]
+
+    def __call__(self, mem_ids: list[int]) -> np.ndarray:
+        import numpy as np
+
+        wanted = np.array(mem_ids, dtype=np.uint64)
+        if not len(self._ids) or not len(wanted):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self._ids) - 1)
+        return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
+
+
+class _EndOf(Mapping[int, int]):
+    """mem_id -> index of the element's last descendant, read through the element's own index."""
+
+    def __init__(self, order: dict[int, int], last: list[int]) -> None:
+        self._order, self._last = order, last
+
+    def __getitem__(self, mem_id: int) -> int:
+        return self._last[self._order[mem_id]]
+
+    def get(self, mem_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        at = self._order.get(mem_id)
+        return default if at is None else self._last[at]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _tree_depths(parent: np.ndarray) -> np.ndarray:
+    """Depth of each element (the root's is 0) from its parent's index, by pointer jumping: each
+    round doubles how far every element has looked up, so log2(depth) vectorised rounds."""
+    import numpy as np
+
+    depth = (parent >= 0).astype(np.int64)
+    up = parent.copy()
+    active = np.flatnonzero(up >= 0)
+    while active.size:
+        above = up[active]
+        depth[active] += depth[above]
+        up[active] = up[above]
+        active = active[up[active] >= 0]
+    return depth
+
+
+def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
+    """Index of each element's last descendant (itself when it has none), from the deepest level up."""
+    import numpy as np
+
+    last = np.arange(len(parent), dtype=np.int64)
+    for level in reversed(levels[1:]):
+        np.maximum.at(last, parent[level], last[level])
+    return last
+
+
+def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per element: the sum of `values` over its subtree (a contiguous range in document order)."""
+    import numpy as np
+
+    total = np.concatenate(([0], np.cumsum(values)))
+    return total[last + 1] - total[: len(values)]
+
+
+def _link_lengths(own: np.ndarray, links: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per element: the length of its text that lies inside an <a> below it (`links`: how many <a> are
+    the element or its ancestors; text counts when its own count is higher than the element's)."""
+    import numpy as np
+
+    out = subtree_sums(np.where(links > 0, own, 0), last)
+    for level in np.unique(links[links > 0]).tolist():  # text inside a link, below another link (rare)
+        at = np.flatnonzero(links == level)
+        out[at] = subtree_sums(np.where(links > level, own, 0), last)[at]
+    return out
+
+
 @dataclass
 class Doc:
     """A parsed page with its elements numbered in document order.
@@ -291,7 +443,7 @@ class Doc:
     tree: LexborHTMLParser
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
-    end: dict[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
+    end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     nodes: list[Node] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per element index: its tag name
     parents: list[int] = field(default_factory=list)
@@ -301,22 +453,36 @@ class Doc:
     text_len: list[int] = field(default_factory=list)
     link_len: list[int] = field(default_factory=list)
     image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
+    # the same tables as numpy arrays, for steps that work on all elements at once
+    # (None on an ordinary page, whose tables are the lists above: `vectorised` says which)
+    parent_at: np.ndarray = None  # type: ignore[assignment]
+    depth: np.ndarray = None  # type: ignore[assignment]
+    end_at: np.ndarray = None  # type: ignore[assignment]  # index of the last descendant
+    direct_text: np.ndarray = None  # type: ignore[assignment]  # length of its own text nodes, each stripped
     memo: dict[str, object] = field(default_factory=dict)  # per-page tables later steps build once
+    vectorised: bool = False  # the numpy tables below are filled (a large page): see `parse`
 
     @classmethod
-    def parse(cls, html: str) -> Doc:
+    def parse(cls, html: str, vectorised: bool | None = None) -> Doc:
+        """Parse and number a page; its tables are numpy arrays from NUMPY_TAGS tags on (`vectorised`
+        forces either way), Python lists below (a cold `extract` of an ordinary page never imports numpy)."""
         html = cap_nesting(html)
         doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
             hidden = {n.mem_id for n in doc.tree.css(_MAYBE_HIDDEN) if is_hidden(n)}
-            doc._number(root, hidden)
+            doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
+            if not doc.vectorised:
+                doc._number_loop(root, hidden)
+                return doc
+            with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():
+                doc._number(root, hidden)
         return doc
 
-    def _number(self, root: Node, hidden: set[int]) -> None:
-        """Number the elements in document order (lexbor's own pre-order walk, one Python step per
-        node), then add up text lengths and subtree ends from the last element back to the first:
-        every descendant of an element comes after it, so each one is complete when it is added."""
+    def _number_loop(self, root: Node, hidden: set[int]) -> None:
+        """`_number` for an ordinary page, without numpy (its import costs more than it saves here): one
+        Python step per node in lexbor's pre-order walk, then text lengths and subtree ends added up
+        from the last element back to the first (each descendant comes after its element)."""
         order, nodes, parents, tags, mem_ids = self.order, self.nodes, self.parents, self.tags, []
         hidden_of, noscript, in_link, text_len = self.hidden, self.noscript, self.in_link, self.text_len
         for node in root.traverse(include_text=True):
@@ -355,6 +521,98 @@ class Doc:
             link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
         self.link_len = link_len
         self.end = dict(zip(mem_ids, last))
+
+
+    def _number(self, root: Node, hidden: set[int]) -> None:
+        """Number the elements in document order and fill the per-element tables.
+
+        Python touches each node once, in list comprehensions over lexbor's own pre-order walk
+        (tag, mem_id, parent, text); everything that follows the tree's shape (depth, subtree end,
+        "it or an ancestor is...", text lengths added up) is computed on numpy arrays, a few
+        vectorised passes (per depth level for the climbs) instead of a Python step per node.
+        """
+        import numpy as np
+
+        walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
+        kinds = [node.tag for node in walk]
+        nodes = [node for node, tag in zip(walk, kinds) if tag != "-text" and tag != "-comment"]
+        texts = [node for node, tag in zip(walk, kinds) if tag == "-text"]
+        del walk
+        tags = [tag for tag in kinds if tag != "-text" and tag != "-comment"]
+        mem_ids = [node.mem_id for node in nodes]
+        n = len(nodes)
+        self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
+        # parents by their mem_id, looked up in the sorted mem_ids all at once
+        find = _Lookup(mem_ids)
+        parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
+        self.parent_at, self.parents = parent, parent.tolist()
+        images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
+        self.image_at = np.flatnonzero(self.tag_mask(images)).tolist()
+        self.depth = _tree_depths(parent)
+        self.end_at = last = _subtree_ends(parent, self.depth_levels())
+        self.end = _EndOf(self.order, last.tolist())
+        # the text directly inside each element (whitespace collapsed), none for script, style...
+        text_parent = find([node.parent.mem_id for node in texts])
+        contents = [node.text_content or "" for node in texts]
+        del texts
+        text_size = np.array([len(" ".join(text.split())) for text in contents], dtype=np.int64)
+        found = text_parent >= 0
+        self.direct_text = np.bincount(text_parent[found], minlength=n,  # stripped, per text node
+                                       weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
+        counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
+        own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
+        self.text_len = subtree_sums(own, last).tolist()
+        links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
+        self.in_link = (links > 0).tolist()
+        self.link_len = _link_lengths(own, links, last).tolist()
+        self.noscript = (self.covering(np.flatnonzero(self.tag_mask(("noscript",)))) > 0).tolist()
+        self.hidden = (self.covering(sorted(self.order[m] for m in hidden if m in self.order)) > 0).tolist()
+
+    def depth_levels(self) -> list[np.ndarray]:
+        """Element indices grouped by depth (the root alone at 0), each group ascending."""
+        import numpy as np
+
+        levels = self.memo.get("levels")
+        if levels is None:
+            by_depth = np.argsort(self.depth, kind="stable")
+            bounds = np.cumsum(np.bincount(self.depth)) if len(self.depth) else np.zeros(0, dtype=np.int64)
+            levels = np.split(by_depth, bounds[:-1])
+            self.memo["levels"] = levels
+        return levels  # type: ignore[return-value]
+
+    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
+        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+        import numpy as np
+
+        coded = self.memo.get("tag_codes")
+        if coded is None:
+            vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
+            coded = (np.fromiter(map(vocab.__getitem__, self.tags), dtype=np.int32, count=len(self.tags)), vocab)
+            self.memo["tag_codes"] = coded
+        codes, vocab = coded  # type: ignore[misc]
+        wanted = np.zeros(len(vocab) + 1, dtype=bool)
+        wanted[[vocab[name] for name in names if name in vocab]] = True
+        return wanted[codes]
+
+    def first_with_text(self, tag: str, start: int, min_length: int) -> int:
+        """Index of the first <tag> element at or after `start` whose text is at least `min_length` long, else -1."""
+        import numpy as np
+
+        if start >= len(self.nodes):
+            return -1
+        found = self.tag_mask((tag,))[start:] & (np.asarray(self.text_len[start:], dtype=np.int64) >= min_length)
+        return int(np.argmax(found)) + start if found.any() else -1
+
+    def covering(self, indices: list[int] | np.ndarray, strict: bool = False) -> np.ndarray:
+        """Per element: how many of the elements `indices` are it or its ancestors (only its ancestors
+        with `strict`). Each one covers its subtree, a contiguous range of document order."""
+        import numpy as np
+
+        at = np.asarray(indices, dtype=np.int64)
+        steps = np.zeros(len(self.nodes) + 1, dtype=np.int64)
+        np.add.at(steps, at + 1 if strict else at, 1)
+        np.add.at(steps, self.end_at[at] + 1, -1)
+        return np.cumsum(steps[:-1])
 
     def index(self, node: Node) -> int:
         return self.order.get(node.mem_id, -1)

@@ -11,16 +11,25 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from captioncheck.extract import jsontext
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, collapse, is_image_tag
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    ancestors,
+    attr,
+    attrs,
+    collapse,
+    is_image_tag,
+)
 from captioncheck.extract.urls import (
     IMAGE_EXT,
     Candidate,
     absolutize,
     element_candidates,
     is_placeholder,
+    split_url,
 )
 
 _MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
@@ -51,6 +60,7 @@ class Found:
     caption_nodes: list[Node] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     structured: tuple[str, str] = ("", "")  # caption and credit a JSON-LD ImageObject gives this picture
+    _urls: tuple[list[tuple[str, str, int]], list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -60,11 +70,15 @@ class Found:
         return (self.role in ARTICLE_ROLES, bool(self.caption or self.credit), not self.hidden)
 
     def urls(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for c in sorted(self.cands, key=lambda c: -c.score):
-            if not is_placeholder(c.url):
-                seen.setdefault(c.url, None)
-        return list(seen)
+        """Its URLs, best first, placeholders left out (asked at several steps: answered once per set of candidates)."""
+        key = [(c.url, c.origin, c.width) for c in self.cands]
+        if self._urls is None or self._urls[0] != key:
+            seen: dict[str, None] = {}
+            for c in sorted(self.cands, key=lambda c: -c.score):
+                if not is_placeholder(c.url):
+                    seen.setdefault(c.url, None)
+            self._urls = (key, list(seen))
+        return list(self._urls[1])
 
 
 def _int(value: str) -> int | None:
@@ -81,9 +95,10 @@ def declared_size(node: Node) -> tuple[int | None, int | None]:
     AMP-style `layout="responsive"` (<amp-img>, <a-img>) gives only the aspect ratio (width="16"
     height="9"), and a 0 beside a real size means "auto" (`height="0"` under a 570px-wide photo).
     """
-    if attr(node, "layout").lower() in _RATIO_LAYOUTS:
+    layout, width, data_width, height, data_height = attrs(node, "layout", "width", "data-width", "height", "data-height")
+    if layout.lower() in _RATIO_LAYOUTS:
         return None, None
-    w, h = _int(attr(node, "width") or attr(node, "data-width")), _int(attr(node, "height") or attr(node, "data-height"))
+    w, h = _int(width or data_width), _int(height or data_height)
     if w == 0 and (h or 0) >= 50:
         w = None
     if h == 0 and (w or 0) >= 50:
@@ -251,7 +266,7 @@ def drop_repeated_placeholders(found: list[Found]) -> None:
 
 def file_key(url: str) -> str:
     """The file name that identifies a picture across sizes/copies ("" when too generic)."""
-    path = unquote(urlsplit(url).path).rstrip("/")
+    path = unquote(split_url(url).path).rstrip("/")
     name = path.rsplit("/", 1)[-1].lower()
     stem = re.sub(r"\.(jpe?g|png|gif|webp|avif)$", "", name)
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:

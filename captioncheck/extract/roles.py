@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from urllib.parse import urlsplit
 
 from captioncheck.extract.dom import Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
-from captioncheck.extract.urls import IMAGE_EXT, is_placeholder
+from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
 
 _TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
@@ -124,14 +123,14 @@ def _url_role(f: Found, best: str, small: str) -> str:
 def _beacon(url: str) -> bool:
     """A one- or two-letter GIF that carries its data in the query ("l.gif?a=1.66&d=/2.252"): a beacon,
     whatever text follows it on the page."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     return bool(parts.query) and bool(re.fullmatch(r"\w{1,2}\.gif", parts.path.rpartition("/")[2], re.IGNORECASE))
 
 
 def _tracker(url: str) -> bool:
     """A tracking pixel told by its host or folder, or by an endpoint that is not an image file; the words
     of a photo's file name never count ("assad-army.jpg", "pixel-3-review.jpg", "beacon-hill.jpg")."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     folder, _, name = parts.path.rpartition("/")
     if _TRACKERS.search(f"{parts.netloc}{folder}/"):
         return True
@@ -182,7 +181,7 @@ def _captioned_photo(f: Found) -> bool:
 
 def _url_furniture(url: str) -> str:
     """Furniture named by its file, folder or host name (logo.png, /ads/, ad.example.com, pin_it_button.png)."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
     named = _URL_FURNITURE.search(name) or _URL_FOLDERS.search(folder + "/") or host.startswith(("ad.", "ads.")) \
@@ -252,7 +251,7 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
     if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.IGNORECASE):
         return False  # opens the picture bigger, not another article
-    target, here = urlsplit(href), urlsplit(page_url)
+    target, here = split_url(href), split_url(page_url)
     if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
         return False
     return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.IGNORECASE)

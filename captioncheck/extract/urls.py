@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from captioncheck.extract.dom import Node, attr
 
@@ -60,6 +61,16 @@ _NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IG
 def url_width(url: str) -> int:
     """The width a file name states ("photo-1340x893.jpg", WordPress-style crops), else 0: it ranks the
     sizes of one picture when their srcset/<source> give no width descriptor."""
+    return _url_width(url) if len(url) <= MAX_CACHED_URL else _url_width.__wrapped__(url)
+
+
+# Each picture's URLs are ranked and checked at every step that lists them (urls(), best(), merging):
+# these pure answers are remembered per URL (a bounded number of short URLs, so a server keeps little).
+MAX_CACHED_URL = 2048
+
+
+@lru_cache(maxsize=16_384)
+def _url_width(url: str) -> int:
     m = _NAMED_SIZE.search(url)
     return int(m.group(1)) if m else 0
 
@@ -118,10 +129,25 @@ def _descriptor_width(descriptor: str) -> int:
     return int(number) if m.group(2) == "w" else int(number * 1000)
 
 
+def split_url(url: str) -> SplitResult:
+    """`urlsplit`, remembered per URL: a picture's URLs are split by several rules (placeholder,
+    file name, tracker, beacon, thumbnail size) and the page's own URL by every link rule."""
+    return _split_url(url) if len(url) <= MAX_CACHED_URL else urlsplit(url)
+
+
+_split_url = lru_cache(maxsize=16_384)(urlsplit)
+
+
 def is_placeholder(url: str) -> bool:
+    """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
+    return _is_placeholder(url) if len(url) <= MAX_CACHED_URL else _is_placeholder.__wrapped__(url)
+
+
+@lru_cache(maxsize=16_384)
+def _is_placeholder(url: str) -> bool:
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
-    path = urlsplit(url).path
+    path = split_url(url).path
     return bool(_PLACEHOLDER.search(path.rsplit("/", 1)[-1] if "/" in path else path))
 
 
@@ -130,7 +156,7 @@ def absolutize(url: str, base: str) -> str:
     if not url or url.startswith(("data:", "javascript:", "about:", "blob:")):
         return url
     if url.startswith("//"):
-        scheme = urlsplit(base).scheme or "https"
+        scheme = split_url(base).scheme or "https"
         return f"{scheme}:{url}"
     return urljoin(base, url) if base else url
 
@@ -245,4 +271,5 @@ def best(cands: list[Candidate]) -> Candidate | None:
     return max(pool, key=lambda c: c.score) if pool else None
 
 
-__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "is_placeholder", "parse_srcset"]
+__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "is_placeholder", "parse_srcset",
+           "split_url"]

@@ -10,8 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from captioncheck.extract.dom import Doc, Node, collapse, tokens, visible_text
+from captioncheck.extract.dom import (
+    Doc,
+    Node,
+    collapse,
+    subtree_sums,
+    tokens,
+    visible_text,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?|related|teaser|recommend\w*|most-?read|popular|promo|newsletter|cookie|breadcrumbs?)($|[\s_-])")
@@ -20,6 +31,7 @@ _CHROME_NAMES = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|sidebar|comments?
 _ARTICLE_NAMES = re.compile(r"(^|[\s_-])(article|body|column|content|main)($|[\s_-])")
 MIN_PARAGRAPH = 40
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote", "div"})
+_INLINE_TAGS = frozenset({"b", "i", "em", "strong", "span", "font"})  # a <div>'s own text includes theirs
 
 
 @dataclass
@@ -46,7 +58,68 @@ def chrome_name(names: str) -> bool:
     return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
 
 
-def chrome_marks(doc: Doc) -> list[bool]:
+def chrome_marks(doc: Doc) -> np.ndarray | list[bool]:
+    """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
+    if not doc.vectorised:
+        return _chrome_marks_loop(doc)
+    import numpy as np
+
+    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    chrome = [idx for idx in named - {-1} if chrome_name(tokens(doc.nodes[idx]))]  # the element itself is chrome
+    chrome += np.flatnonzero(doc.tag_mask(_CHROME_TAGS)).tolist()
+    return doc.covering(sorted(chrome), strict=True) > 0  # below one of them
+
+
+def _paragraph_weights(doc: Doc, at: np.ndarray) -> np.ndarray:
+    """The weights of the paragraphs at element indices `at`: their text length, unless it is
+    short, inside a link (teaser text) or mostly links."""
+    import numpy as np
+
+    length = np.asarray(doc.text_len, dtype=np.int64)[at]
+    parent = doc.parent_at[at]
+    in_link = np.asarray(doc.in_link, dtype=bool)[np.maximum(parent, 0)] & (parent >= 0)  # teaser text in a link
+    mostly_links = np.asarray(doc.link_len, dtype=np.int64)[at] > 0.5 * length
+    return np.where((length >= MIN_PARAGRAPH) & ~in_link & ~mostly_links, length, 0)
+
+
+def _direct_text_lengths(doc: Doc, at: np.ndarray) -> np.ndarray:
+    """For the <div>s at `at`: the text directly inside (text nodes, and text of inline b/i/em/strong/
+    span/font children), 0 when shorter than a paragraph."""
+    import numpy as np
+
+    inline = np.flatnonzero(doc.tag_mask(_INLINE_TAGS))
+    inline_text = np.bincount(doc.parent_at[inline][doc.parent_at[inline] >= 0], minlength=len(doc.nodes),
+                              weights=np.asarray(doc.text_len, dtype=np.float64)[inline][doc.parent_at[inline] >= 0])
+    length = (doc.direct_text[at] + inline_text[at]).astype(np.int64)
+    return np.where(length >= MIN_PARAGRAPH, length, 0)
+
+
+def _find_main(doc: Doc, chrome: np.ndarray | list[bool]) -> tuple[Node | None, dict[int, int]]:
+    if not doc.vectorised:
+        return _find_main_loop(doc, chrome)  # type: ignore[arg-type]
+    import numpy as np
+
+    weights: dict[int, int] = {}
+    body = doc.body
+    if body is None:
+        return None, weights
+    own = np.zeros(len(doc.nodes), dtype=np.int64)  # the p, pre, blockquote and div elements, by the tag table
+    divs = doc.tag_mask(("div",)) & ~chrome
+    paragraphs = np.flatnonzero(doc.tag_mask(_PROSE_TAGS - {"div"}) & ~chrome)
+    own[paragraphs] = _paragraph_weights(doc, paragraphs)
+    own[np.flatnonzero(divs)] = _direct_text_lengths(doc, np.flatnonzero(divs))
+    below = subtree_sums(own, doc.end_at) - own  # weight of the paragraphs inside each element (itself excluded)
+    heavy = np.flatnonzero(below)
+    weights = {doc.nodes[idx].mem_id: w for idx, w in zip(heavy.tolist(), below[heavy].tolist())}
+    node = body
+    total = weights.get(body.mem_id, 0)
+    if not total:
+        return None, weights
+    return _descend(node, weights), weights
+
+
+# an ordinary page (no numpy tables): the same answers, one Python step per element
+def _chrome_marks_loop(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
     chrome = [False] * len(doc.nodes)  # the element itself is chrome
@@ -72,7 +145,7 @@ def _paragraph_weight_at(doc: Doc, idx: int) -> int:
     return length
 
 
-def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int]]:
+def _find_main_loop(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int]]:
     weights: dict[int, int] = {}
     body = doc.body
     if body is None:
@@ -97,6 +170,16 @@ def _find_main(doc: Doc, chrome: list[bool]) -> tuple[Node | None, dict[int, int
     return _descend(node, weights), weights
 
 
+def _direct_text_len(doc: Doc, node: Node) -> int:
+    n = 0
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            n += len((child.text_content or "").strip())
+        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
+            n += doc.text_length(child)
+    return n if n >= MIN_PARAGRAPH else 0
+
+
 def _descend(node: Node, weights: dict[int, int]) -> Node:
     """From `node` down into the child holding most of the prose, while it holds a clear majority."""
     total = weights.get(node.mem_id, 0)
@@ -106,16 +189,6 @@ def _descend(node: Node, weights: dict[int, int]) -> Node:
         if heavy is None or weights[heavy.mem_id] < 0.6 * total:
             return node
         node = heavy
-
-
-def _direct_text_len(doc: Doc, node: Node) -> int:
-    n = 0
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            n += len((child.text_content or "").strip())
-        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
-            n += doc.text_length(child)
-    return n if n >= MIN_PARAGRAPH else 0
 
 
 def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
@@ -135,7 +208,7 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
 
 
 def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
-                      chrome: list[bool]) -> list[tuple[int, int]]:
+                      chrome: np.ndarray) -> list[tuple[int, int]]:
     """Sections beside the body container (or beside its parent) that hold a fair share of prose
     too: articles split into several sections."""
     if main is None:

@@ -1,0 +1,216 @@
+"""The per-element tables `Doc` computes (numpy passes on a large page, Python loops on an ordinary one:
+both are run here on every example) equal a plain climb over each node.
+
+The reference below asks the tree node by node (parents, ancestors, subtree text), the way the
+tables were first written; hypothesis generates the markup (nested links and <svg><a>, hidden and
+screen-reader-only boxes, <noscript>, raw-text elements, non-breaking spaces, images).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from captioncheck.extract.context import _left_out
+from captioncheck.extract.dom import (
+    MAX_CLIMB,
+    SKIP_TAGS,
+    Doc,
+    is_hidden,
+    last_children,
+    tokens,
+)
+from captioncheck.extract.zones import (
+    _CHROME_TAGS,
+    _find_main,
+    chrome_marks,
+    chrome_name,
+    find_zones,
+)
+
+_TAGS = ["div", "p", "a", "span", "b", "noscript", "script", "figure", "nav", "aside", "li", "ul", "section",
+         "article", "blockquote", "font", "td", "h2"]
+_ATTRS = ["", " hidden", ' class="sr-only"', ' class="sidebar"', ' class="article-body"', ' style="display:none"',
+          ' role="navigation"', ' href="/x"']
+_TEXTS = ["", " ", "word", "  two  words ", "\u00a0", "\u00a0x\u00a0", "a fairly long sentence of prose that goes on " * 2]
+
+
+def _element(children: list[str]) -> st.SearchStrategy[str]:
+    return st.builds(lambda tag, at, text, tail: f"<{tag}{at}>{text}{''.join(children)}</{tag}>{tail}",
+                     st.sampled_from(_TAGS), st.sampled_from(_ATTRS), st.sampled_from(_TEXTS), st.sampled_from(_TEXTS))
+
+
+_LEAF = st.one_of(st.sampled_from(_TEXTS), st.just('<img src="a.jpg">'), st.just('<svg><a><text>in svg</text></a></svg>'))
+_MARKUP = st.recursive(_LEAF, lambda kids: st.lists(kids, max_size=4).flatmap(_element), max_leaves=40)
+
+
+def _reference(doc: Doc) -> dict[str, list]:
+    root = doc.tree.root
+    nodes = [n for n in root.traverse(include_text=True) if n.tag not in ("-text", "-comment")]
+    index = {n.mem_id: i for i, n in enumerate(nodes)}
+    parents = [index.get(n.parent.mem_id, -1) if i else -1 for i, n in enumerate(nodes)]
+    hidden_ids = {n.mem_id for n in doc.tree.css("*") if n.mem_id in index and is_hidden(n)}
+
+    def chain(i: int) -> list[int]:  # it and its ancestors
+        out = []
+        while i >= 0:
+            out.append(i)
+            i = parents[i]
+        return out
+
+    own = [0] * len(nodes)
+    for t in root.traverse(include_text=True):
+        if t.tag == "-text":
+            p = index[t.parent.mem_id]
+            if nodes[p].tag not in SKIP_TAGS:
+                own[p] += len(" ".join((t.text_content or "").split()))
+    text_len = [0] * len(nodes)
+    end = list(range(len(nodes)))
+    for i in range(len(nodes)):
+        for a in chain(i):
+            text_len[a] += own[i]
+            end[a] = max(end[a], i)
+    link_len = [0] * len(nodes)
+    for i in range(len(nodes)):
+        for a in chain(i)[1:]:  # text of i counts for ancestor a when an <a> lies on the path below a
+            if any(nodes[b].tag == "a" for b in chain(i)[: chain(i).index(a)]):
+                link_len[a] += own[i]
+    return {
+        "parents": parents,
+        "end": end,
+        "text_len": text_len,
+        "link_len": link_len,
+        "in_link": [any(nodes[a].tag == "a" for a in chain(i)) for i in range(len(nodes))],
+        "noscript": [any(nodes[a].tag == "noscript" for a in chain(i)) for i in range(len(nodes))],
+        "hidden": [any(nodes[a].mem_id in hidden_ids for a in chain(i)) for i in range(len(nodes))],
+        "image_at": [i for i, n in enumerate(nodes) if n.tag == "img"],
+    }
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markup=_MARKUP)
+def test_doc_tables_equal_a_climb_per_node(markup: str, vectorised: bool) -> None:
+    doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
+    want = _reference(doc)
+    assert doc.parents == want["parents"]
+    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"]
+    assert doc.text_len == want["text_len"]
+    assert doc.link_len == want["link_len"]
+    assert doc.in_link == want["in_link"]
+    assert doc.noscript == want["noscript"]
+    assert doc.hidden == want["hidden"]
+    assert doc.image_at == want["image_at"]
+    if vectorised:
+        assert doc.end_at.tolist() == want["end"]
+        assert doc.depth.tolist() == [len(_chain(doc.parents, i)) - 1 for i in range(len(doc.nodes))]
+
+
+def _chain(parents: list[int], i: int) -> list[int]:
+    out = []
+    while i >= 0:
+        out.append(i)
+        i = parents[i]
+    return out
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markup=_MARKUP, data=st.data())
+def test_zone_marks_equal_a_climb_per_node(markup: str, data: st.DataObject, vectorised: bool) -> None:
+    doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
+    n = len(doc.nodes)
+    chrome_self = [chrome_name(tokens(node)) for node in doc.nodes]
+    marks = [any(chrome_self[a] or doc.tags[a] in _CHROME_TAGS for a in _chain(doc.parents, i)[1:]) for i in range(n)]
+    assert [bool(m) for m in chrome_marks(doc)] == marks
+    skipped = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=3)))
+    near = []
+    for i in range(n):
+        up = _chain(doc.parents, i)[1:]
+        hit = False
+        for steps, a in enumerate(up, 1):
+            if doc.tags[a] in ("html", "-undef", "#document") or steps > MAX_CLIMB:
+                break
+            if doc.tags[a] in ("figure", "figcaption", "nav", "aside") or a in skipped:
+                hit = True
+                break
+        near.append(hit)
+    assert [bool(m) for m in _left_out(doc, skipped)] == near
+    find_zones(doc, "")  # the whole zone step runs on the generated shape
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_prose_weights_count_a_divs_own_text_and_its_inline_children(vectorised: bool) -> None:
+    doc = Doc.parse("<body><div id=main><div>" + "Direct text of the div, long enough to count. " + "<b>bold part</b>"
+                    "<p>a paragraph that is inside, not direct</p></div><nav><p>" + "menu text " * 10 + "</p></nav></div>",
+                    vectorised=vectorised)
+    chrome = chrome_marks(doc)
+    _, weights = _find_main(doc, chrome)
+    inner = doc.css("div")[1]
+    direct = len("Direct text of the div, long enough to count.") + len("bold part")
+    assert inner.mem_id not in weights  # its paragraph is too short to weigh anything
+    outer = doc.css("div")[0]
+    assert weights[outer.mem_id] == direct  # the nav's paragraph is chrome: it weighs nothing
+
+
+def test_last_children_walks_back_from_the_end() -> None:
+    doc = Doc.parse("<div>a<b>1</b><!--c--><i>2</i>tail</div>")
+    div = doc.css("div")[0]
+    assert [c.tag for c in last_children(div, 3)] == [c.tag for c in list(div.iter(include_text=True))[-3:]]
+    assert [c.tag for c in last_children(div, 99)] == [c.tag for c in div.iter(include_text=True)]
+    assert last_children(doc.css("b")[0].child, 5) == []
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_left_out_looks_exactly_max_climb_levels_up(vectorised: bool) -> None:
+    for depth in (MAX_CLIMB - 2, MAX_CLIMB - 1, MAX_CLIMB, MAX_CLIMB + 1):
+        doc = Doc.parse("<body><figure>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "</figure></body>",
+                        vectorised=vectorised)
+        p = doc.index(doc.css("p")[0])
+        assert bool(_left_out(doc, [])[p]) == (depth + 1 <= MAX_CLIMB), depth  # the figure is depth + 1 levels up
+
+
+def test_attribute_helpers_read_one_dict_like_attr() -> None:
+    from captioncheck.extract.dom import attr, attrs, is_hidden
+    from captioncheck.extract.images import declared_size
+
+    doc = Doc.parse('<img id=" Pic " class="Hero x" role=img data-width="640" height="0" data-credit=" AP " '
+                    'style="display: none" src=a.jpg><svg viewBox="0 0 1 1"></svg>')
+    img = doc.css("img")[0]
+    assert attrs(img, "id", "class", "nope", "data-credit") == [attr(img, n) for n in ("id", "class", "nope", "data-credit")]
+    assert tokens(img) == "pic hero x img"
+    assert is_hidden(img)
+    assert declared_size(img) == (640, None)  # data-width stands in for width; height 0 beside it means auto
+
+
+def test_prefix_alternation_matches_exactly_its_words() -> None:
+    import re
+
+    from captioncheck.extract.dom import _prefix_alternation
+
+    words = frozenset({"p", "param", "pre", "t", "tr", "track", "rt", "rtc", "base", "basefont", "br"})
+    pattern = re.compile(f"(?:{_prefix_alternation(words)})\\Z")
+    probes = {w[:k] for w in words for k in range(len(w) + 1)} | {w + "x" for w in words} | {"", "q", "pa"}
+    assert {w for w in probes if pattern.match(w)} == words
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_text_blocks_read_paragraphs_not_list_items_or_quotes(vectorised: bool) -> None:
+    from captioncheck.extract.context import TextBlocks
+
+    doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item</li><li><p>inner para</p></li>"
+                    "</ul><blockquote>a quote</blockquote><figure><p>in a figure</p></figure></article></body>",
+                    vectorised=vectorised)
+    blocks = TextBlocks(doc, doc.css("article")[0], set())
+    assert [text for _, text in blocks] == ["A paragraph of the story.", "inner para"]
+
+
+def test_an_ordinary_page_is_numbered_without_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from captioncheck.extract.dom import Doc; "
+            "d = Doc.parse('<p>' + 'x<b>y</b>' * 100 + '</p>'); print(d.vectorised, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
