@@ -15,7 +15,8 @@ split by file into three disjoint pools, photos and low-quality sources (PDQ qua
 
 The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirror, turned and
 straightened variants, against the whole photo, its crop windows and, for low-quality photos, the
-smooth hashes of the whole and of the centre, the latter for straightened queries) has one threshold
+smooth hashes of the whole, of the centre (for straightened queries), of 17 crop windows and of the top and
+bottom bands (against the query's own bands)) has one threshold
 per class of pair (photoindex.THRESHOLDS / pair_class); they are
 chosen on half of the distractors only (the other half, held out, gives the reported false-match rate): greedily, the class whose next step gains the most positives per
 distractor false match, while at most 0.1% of distractor queries match anything; then each is

@@ -46,7 +46,7 @@ THRESHOLDS = {
     "low_full": 123,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
     "low_window": 79,
     "smooth": 16,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
-    "smooth_window": 16,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
+    "smooth_window": 5,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
