@@ -128,10 +128,22 @@ def decode_sized(data: bytes | Image.Image, side: int, slack: float = 1.0) -> tu
 
 
 def _flatten(img: Image.Image) -> Image.Image:
-    """Any mode -> RGB, transparent areas on white (how a browser shows them)."""
+    """Any mode -> RGB; transparent areas on white, or on black when what is opaque is light.
+
+    A browser shows a transparent image on the page's colour, usually white; but light content (white
+    shapes, a white logo made for dark pages) flattened on white leaves a blank page that looks like
+    every other blank image, with the picture only in its alpha channel. So the background is the
+    one that contrasts with the opaque content: black when its alpha-weighted mean luma is light
+    (over 127.5), else white; the same rule at index and query time, so a copy of the same
+    transparent file is flattened the same way."""
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
-        bg = Image.new("RGB", rgba.size, (255, 255, 255))
+        small = rgba.copy()
+        small.thumbnail((64, 64), Image.Resampling.BOX)  # the weighted mean needs no more pixels
+        arr = np.asarray(small, np.float32)
+        alpha = arr[..., 3]
+        light = float((arr[..., :3] @ _LUMA * alpha).sum()) > 127.5 * float(alpha.sum()) if alpha.sum() else False
+        bg = Image.new("RGB", rgba.size, (0, 0, 0) if light else (255, 255, 255))
         bg.paste(rgba, mask=rgba.getchannel("A"))
         return bg
     return img.convert("RGB")
@@ -303,9 +315,13 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
         rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
     rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
     if h.quality[0] < SMOOTH_QUALITY:
-        for variant, box in ((SMOOTH_VARIANT, (0, 0, *img.size)), (SMOOTH_CENTRE, window_box(img.size, *CENTRE_90))):
-            grid = _smooth_grid(img.crop(box))
-            if not blank(grid, BLANK_STORED):
+        ycc = img.convert("YCbCr")  # converted once: every smooth grid is a box average of a window of it
+        whole = _smooth_grid(ycc)
+        if not blank(whole, BLANK_STORED):  # a blank photo gets no smooth hash at all, of the whole or of windows
+            for variant, frac in ((SMOOTH_VARIANT, None), (SMOOTH_CENTRE, CENTRE_90), *SMOOTH_WINDOWS):
+                grid = whole if frac is None else _smooth_grid(ycc, window_box(img.size, *frac))
+                if blank(grid, BLANK_STORED):
+                    continue
                 layout, colour = _smooth_bits(grid)
                 rows += [HashRow("pdq", variant, layout, int(h.quality[0])), HashRow("aux", variant, colour)]
     return rows
@@ -315,6 +331,18 @@ SMOOTH_QUALITY = 50  # PDQ quality under which a photo also gets a smooth hash (
 SMOOTH_VARIANT = "smooth"  # variant of the smooth hash of the whole photo
 SMOOTH_CENTRE = "smooth_centre"  # variant: the smooth hash of the centred 90% window, for straightened queries
 CENTRE_90 = (0.05, 0.05, 0.9, 0.9)  # what a photo tilted by 5 degrees keeps once straightened (87-92% of each side)
+# Smooth hashes of sub-rectangles of a low-quality photo, for copies that lost part of it: crops (80% and 90% of
+# each side on a 3x3 grid of offsets; the centred 90% is SMOOTH_CENTRE) and a full-width band at the top or bottom
+# (BAND of the height), which a query compares with its own bands: a caption strip, a ticker or a title burnt
+# across the top or bottom of a sky leaves the other band as it was. Names: smooth_c<size>_<row><column>,
+# smooth_top, smooth_bottom.
+BAND = 0.8
+SMOOTH_BANDS = {"band_top": ("smooth_top", (0.0, 0.0, 1.0, BAND)), "band_bottom": ("smooth_bottom", (0.0, 1 - BAND, 1.0, BAND))}
+SMOOTH_WINDOWS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
+    *((f"smooth_c{round(size * 100)}_{r}{c}", (c * (1 - size) / 2, r * (1 - size) / 2, size, size))
+      for size in (0.9, 0.8) for r in range(3) for c in range(3) if (size, r, c) != (0.9, 1, 1)),
+    *SMOOTH_BANDS.values(),
+)
 # A 16x16 YCbCr grid whose spread (root of the summed variances of Y, Cb and Cr, of 255) is below these is
 # *blank*: a white page with a faint mark, a dark sky, an empty backdrop (measured 0.2-4.5; the low-texture photos
 # and gradients of bench/hash_robustness.py 7.6 and up, a colour gradient of even luma 13-30). It looks like every
@@ -343,8 +371,10 @@ def smooth(img: Image.Image) -> tuple[bytes, bytes]:
     return _smooth_bits(_smooth_grid(img))
 
 
-def _smooth_grid(img: Image.Image) -> np.ndarray:
-    return np.asarray(img.convert("YCbCr").resize((16, 16), Image.Resampling.BOX), np.float32)
+def _smooth_grid(img: Image.Image, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """16x16 YCbCr area averages of an image (or of a box of it)."""
+    ycc = img if img.mode == "YCbCr" else img.convert("YCbCr")
+    return np.asarray(ycc.resize((16, 16), Image.Resampling.BOX, box=box), np.float32)
 
 
 def _smooth_bits(grid: np.ndarray) -> tuple[bytes, bytes]:
@@ -397,15 +427,20 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
     out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes()) for i, (r, t, _) in enumerate(views)]
     # smooth hashes of each region (as is, mirrored; the whole image also turned), for stored photos of low quality
     regions = {q.region: q.quality for q in out if not q.transform}
+    ycc = img.convert("YCbCr")  # once: every grid is a box average of part of it
     for region, box in boxes.items():
         if region not in regions:
             continue
-        grid = _smooth_grid(img.crop(box))
+        grid = _smooth_grid(ycc, box)
         if blank(grid, BLANK_QUERY):
             continue
         turns = [("", grid), ("mirror", grid[:, ::-1])]
         if region == "full":
             turns += [(f"rot{90 * k}", np.rot90(grid, k)) for k in (1, 2, 3)]
+            for transform, (_, frac) in SMOOTH_BANDS.items():  # a strip burnt across the other end is left out
+                band = _smooth_grid(ycc, window_box(img.size, *frac))
+                if not blank(band, BLANK_QUERY):
+                    turns.append((transform, band))
             small = img.copy()  # a 16x16 grid needs no more than 8 pixels a cell: turning 512 px took 10x longer
             small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
             turns += [(f"tilt{a:+g}", _smooth_grid(_straightened(small, a))) for a in (TILT, -TILT)]
@@ -457,13 +492,22 @@ def _flat(lines: np.ndarray, tol: float = 6.0) -> np.ndarray:
 
 
 def _trim_flat_borders(grey: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Box without flat borders (padding, letterbox), or None when there are none worth cutting."""
-    rows = np.flatnonzero(~_flat(grey))
-    cols = np.flatnonzero(~_flat(grey.T))
-    if rows.size == 0 or cols.size == 0:
-        return None
-    box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
-    return _accept(box, grey.shape)
+    """Box without flat borders (padding, letterbox bars), or None when there are none worth cutting.
+
+    A border is a run of flat lines from an edge inwards, all of the colour of the outermost line. Lines that are
+    merely flat do not count: every row (or column) of a smooth gradient is flat, each of another shade."""
+    h, w = grey.shape
+    top, bottom = _border(grey), _border(grey[::-1])
+    left, right = _border(grey.T), _border(grey.T[::-1])
+    if top + bottom >= h - 1 or left + right >= w - 1:
+        return None  # all border: a flat image
+    return _accept((left, top, w - right, h - bottom), grey.shape)
+
+
+def _border(lines: np.ndarray, tol: float = 6.0) -> int:
+    """How many lines (rows of `lines`, from the first) are flat and of the first line's shade."""
+    same = _flat(lines, tol) & (np.abs(lines.mean(axis=1) - lines[0].mean()) <= tol / 2)
+    return int(np.argmin(same)) if not same.all() else len(lines)
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:
@@ -480,15 +524,21 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
 def _content_block(grey: np.ndarray) -> tuple[int, int, int, int] | None:
     """The largest block of textured rows, then of textured columns within it.
 
-    Rows of a photo vary; the page background, margins and the gaps between text lines and
-    toolbars do not. This finds a photo inside a screenshot of a page.
+    Rows of a photo vary, or (a smooth photo) are flat in a shade other than the page's; the page background,
+    margins and the gaps between text lines and toolbars are flat in the page's shade (the median of the image's
+    outermost pixels). This finds a photo inside a screenshot of a page.
     """
-    busy_rows = ~_flat(grey, tol=10.0)
-    top, bottom = _longest_run(busy_rows)
+    ring = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    page = float(np.median(ring))  # the page's shade: what surrounds the photo
+
+    def content(lines: np.ndarray) -> np.ndarray:  # textured, or flat in a shade other than the page's (a smooth photo)
+        return ~_flat(lines, tol=10.0) | (np.abs(lines.mean(axis=1) - page) > 10.0)
+
+    top, bottom = _longest_run(content(grey))
     if bottom - top < 16:
         return None
     band = grey[top:bottom]
-    left, right = _longest_run(~_flat(band.T, tol=10.0))
+    left, right = _longest_run(content(band.T))
     if right - left < 16:
         return None
     return _accept((left, top, right, bottom), grey.shape)
@@ -508,7 +558,7 @@ def hamming(a: bytes, b: bytes) -> int:
 
 
 __all__ = [
-    "AUX_BYTES", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
+    "AUX_BYTES", "BAND", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_BANDS", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "SMOOTH_WINDOWS", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
     "aux", "blank", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
     "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes", "smooth",
 ]

@@ -14,7 +14,8 @@ its crop windows (more windows, more chances of a coincidence, so a stricter bou
 measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
 Pairs where the query hash has PDQ quality below MIN_QUERY_QUALITY or the stored one below
 MIN_STORED_QUALITY (PDQ's published default, 50) get the stricter low_* thresholds; photos of low
-quality also carry smooth hashes (whole and centre), compared at the "smooth" threshold; blank
+quality also carry smooth hashes (whole, centre, crop windows and top/bottom bands), compared at the "smooth"
+and "smooth_window" thresholds; blank
 images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
 """
 
@@ -45,6 +46,7 @@ THRESHOLDS = {
     "low_full": 123,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
     "low_window": 79,
     "smooth": 16,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
+    "smooth_window": 5,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
@@ -145,9 +147,9 @@ def score(distance: float) -> float:
 
 def describe(region: str, transform: str, variant: str) -> str:
     """How the query relates to the stored photo, e.g. "mirror+crop", "rotate90", "tilt+crop"."""
-    parts = [{"rot90": "rotate90", "rot180": "rotate180", "rot270": "rotate270"}.get(transform, transform.rstrip("+-0123456789."))] \
-        if transform else []
-    if variant not in ("full", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE):
+    parts = [{"rot90": "rotate90", "rot180": "rotate180", "rot270": "rotate270", "band_top": "overlay",
+              "band_bottom": "overlay"}.get(transform, transform.rstrip("+-0123456789."))] if transform else []
+    if variant not in ("full", H.SMOOTH_VARIANT, H.SMOOTH_CENTRE) and transform not in H.SMOOTH_BANDS:
         parts.append("crop")
     if region == "trim":
         parts.append("borders")
@@ -351,13 +353,21 @@ def pair_class(transform: str, query_quality: int, variant: str, stored_quality:
     and only as is or mirrored. Smooth hashes are compared with the smooth hashes that photos of low
     PDQ quality have.
     """
-    stored_smooth = variant in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE)
+    stored_smooth = is_smooth(variant)
     if (query_kind == "smooth") != stored_smooth:
         return None
     if stored_smooth:  # only photos of low quality have them; a query of any quality (text over a sky...)
-        if stored_quality >= H.SMOOTH_QUALITY or transform.startswith("tilt") != (variant == H.SMOOTH_CENTRE):
-            return None  # a straightened query is compared with the centre's smooth hash only, the others with the whole's
-        return "smooth"
+        if stored_quality >= H.SMOOTH_QUALITY:
+            return None
+        if transform.startswith("tilt"):  # straightened: its corners are cut, like the centre's
+            return "smooth" if variant == H.SMOOTH_CENTRE else None
+        if transform in H.SMOOTH_BANDS:  # a query's band against the same band of the photo only
+            return "smooth_window" if variant == H.SMOOTH_BANDS[transform][0] else None
+        if variant == H.SMOOTH_VARIANT:
+            return "smooth"
+        if variant in _SMOOTH_BAND_VARIANTS or transform not in ("", "mirror"):
+            return None
+        return "smooth_window"  # a crop (or the centre) of the photo
     window = variant != "full"
     if (transform.startswith("rot") and window) or (transform.startswith("tilt") and variant not in CENTRE_WINDOWS):
         return None
@@ -366,6 +376,14 @@ def pair_class(transform: str, query_quality: int, variant: str, stored_quality:
             return None
         return "low_window" if window else "low_full"
     return "window" if window else "full"
+
+
+_SMOOTH_BAND_VARIANTS = frozenset(v for v, _ in H.SMOOTH_BANDS.values())
+
+
+def is_smooth(variant: str) -> bool:
+    """Whether a stored variant is a smooth hash (of the whole photo, its centre, a window or a band)."""
+    return variant.startswith(H.SMOOTH_VARIANT)
 
 
 def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS) -> dict[int, Hit]:
@@ -422,5 +440,5 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 __all__ = [
     "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
-    "accepted", "is_iso_date", "loaded_generations", "open_index", "pair_class", "score",
+    "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score",
 ]

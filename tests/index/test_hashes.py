@@ -73,8 +73,8 @@ def test_query_hashes_cover_mirror_rotations_and_tilts(make_photo) -> None:
     qs = H.query_hashes(img)
     transforms = [q.transform for q in qs if q.region == "full" and q.kind == "pdq"]
     assert transforms == ["", "mirror", "rot90", "rot180", "rot270", f"tilt{H.TILT:+g}", f"tilt{-H.TILT:+g}"]
-    assert [q.transform for q in qs if q.kind == "smooth"] == ["", "mirror", "rot90", "rot180", "rot270", f"tilt{H.TILT:+g}",
-                                                           f"tilt{-H.TILT:+g}"]
+    assert [q.transform for q in qs if q.kind == "smooth"] == ["", "mirror", "rot90", "rot180", "rot270", "band_top", "band_bottom",
+                                                           f"tilt{H.TILT:+g}", f"tilt{-H.TILT:+g}"]
     by = {q.transform: q for q in qs if q.kind == "pdq"}
     assert by["mirror"].bits == H.pdq(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))[0]
     assert by["rot90"].bits == H.pdq(img.transpose(Image.Transpose.ROTATE_90))[0]
@@ -91,6 +91,37 @@ def test_pair_classes() -> None:
     assert pair_class("rot180", 10, "full", 90) is None
 
 
+def test_pair_classes_of_smooth_hashes() -> None:
+    """Smooth windows answer plain (or mirrored) queries, a band only the query's same band, the whole
+    photo plain and turned queries, the centre straightened ones; photos of high quality have none."""
+    win, top, bottom = "smooth_c80_02", "smooth_top", "smooth_bottom"
+    assert {v for v, _ in H.SMOOTH_WINDOWS} >= {win, top, bottom}
+    assert pair_class("", 80, "smooth", 20, "smooth") == "smooth" and pair_class("rot90", 80, "smooth", 20, "smooth") == "smooth"
+    assert pair_class("", 80, win, 20, "smooth") == "smooth_window" and pair_class("mirror", 80, H.SMOOTH_CENTRE, 20, "smooth") == "smooth_window"
+    assert pair_class("rot90", 80, win, 20, "smooth") is None and pair_class("tilt+5", 80, win, 20, "smooth") is None
+    assert pair_class("tilt+5", 80, H.SMOOTH_CENTRE, 20, "smooth") == "smooth"
+    assert pair_class("band_top", 80, top, 20, "smooth") == "smooth_window"
+    assert pair_class("band_top", 80, bottom, 20, "smooth") is None and pair_class("band_top", 80, "smooth", 20, "smooth") is None
+    assert pair_class("", 80, top, 20, "smooth") is None  # a band is compared with the query's own bands only
+    assert pair_class("", 80, win, 60, "smooth") is None and pair_class("", 80, win, 20, "pdq") is None
+
+
+def test_transparent_images_are_flattened_on_a_contrasting_background() -> None:
+    """Light content on a transparent background would vanish on white: it is flattened on black; dark content on white."""
+    def shapes(colour: tuple[int, int, int]) -> bytes:
+        img = Image.new("RGBA", (300, 200), (*colour, 0))
+        for i, box in enumerate([(20, 20, 120, 90), (150, 60, 280, 180), (60, 120, 110, 190)]):
+            Image.Image.paste(img, Image.new("RGBA", (box[2] - box[0], box[3] - box[1]), (*colour, 255 - 60 * i)), box[:2])
+        buf = io.BytesIO()
+        img.save(buf, "PNG")
+        return buf.getvalue()
+
+    light, dark = H.decode(shapes((250, 250, 250))), H.decode(shapes((10, 10, 10)))
+    assert np.asarray(light)[0, 0].tolist() == [0, 0, 0] and np.asarray(light)[50, 50].min() > 200
+    assert np.asarray(dark)[0, 0].tolist() == [255, 255, 255] and np.asarray(dark)[50, 50].max() < 50
+    assert H.pdq(light)[1] >= 50  # the shapes are there to hash, not a blank page
+
+
 def test_smooth_hash_is_stored_for_low_quality_photos_only(make_photo, make_jpeg) -> None:
     sky = Image.fromarray(np.tile(np.linspace(90, 200, 300, dtype=np.float32)[:, None, None], (1, 400, 3)).astype(np.uint8))
     assert [r.variant for r in H.hash_image(make_jpeg(sky)).rows if r.variant == "smooth"] == ["smooth", "smooth"]
@@ -99,5 +130,7 @@ def test_smooth_hash_is_stored_for_low_quality_photos_only(make_photo, make_jpeg
     darker = Image.fromarray((np.asarray(sky) * 0.8).astype(np.uint8))
     assert H.smooth(darker)[0] == layout  # the layout ignores brightness
     assert 0 < H.hamming(H.smooth(darker)[1], colour) <= 12  # the colour moves a little
+    rows = {r.variant for r in H.hash_image(make_jpeg(sky)).rows if r.kind == "pdq"}
+    assert rows >= {"smooth", H.SMOOTH_CENTRE, *(v for v, _ in H.SMOOTH_WINDOWS)}  # windows and bands too
     turned = H.smooth(sky.transpose(Image.Transpose.ROTATE_90))[0]
     assert H.hamming(turned, layout) > 100

@@ -138,6 +138,43 @@ def test_low_quality_photos_are_found_from_re_encodings_not_from_other_gradients
     idx.close()
 
 
+def _soft(seed: int, size: tuple[int, int] = (640, 420)) -> Image.Image:
+    """Out-of-focus blobs on a gradient (PDQ quality under 50): a low-texture photo with some layout."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
+    arr = np.asarray(_gradient(seed, size), np.float32)
+    for _ in range(5):
+        bx, by, r = rng.uniform(0, 1), rng.uniform(0, 1), rng.uniform(0.1, 0.25)
+        m = np.exp(-((x - bx) ** 2 + (y - by) ** 2) / (2 * r * r))[..., None]
+        arr = arr * (1 - 0.7 * m) + rng.uniform(0, 255, 3) * 0.7 * m
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
+def test_low_texture_photo_cropped_or_captioned_is_found_by_its_smooth_windows_and_bands(tmp_path) -> None:
+    """A 20% crop of a low-texture photo is found through a smooth crop window, one with a caption strip burnt
+    across its bottom through the smooth hash of its top band; never another photo first."""
+    idx = open_index(tmp_path / "i.sqlite")
+    assert max(H.pdq(_soft(s))[1] for s in range(6)) < 50
+    ids = [idx.add_photo(_jpeg(_soft(s), 92), PhotoMeta(caption=f"soft {s}")) for s in range(6)]
+    crops = captions = 0
+    for s in range(6):
+        img = _soft(s)
+        cut = idx.search(_jpeg(img.crop((128, 84, 640, 420)), 85))
+        assert [m.photo_id for m in cut][:1] in ([], [ids[s]]), s
+        crops += bool(cut) and "crop" in cut[0].transform
+        strip = img.copy()
+        ImageDraw.Draw(strip).rectangle((0, 360, 640, 420), fill=(10, 10, 10))
+        ImageDraw.Draw(strip).text((20, 375), "Officials meet in the capital", fill=(255, 255, 255))
+        band = idx.search(_jpeg(strip, 85))
+        assert [m.photo_id for m in band][:1] in ([], [ids[s]]), s
+        captions += bool(band)
+    assert crops >= 5 and captions >= 5
+    idx.close()
+
+
 @pytest.mark.parametrize("angle,expand", [(5, False), (-5, False), (90, True), (180, True), (270, True)])
 def test_rotations_match(index_of_10, make_photo, angle, expand) -> None:
     idx, ids = index_of_10
