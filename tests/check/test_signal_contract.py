@@ -12,8 +12,8 @@ from captioncheck.config import Settings
 from captioncheck.signals import Evidence, ImageItem, PageBatch, registry
 
 
-def item(n: int, data: bytes | None = None) -> ImageItem:
-    img = Image.effect_mandelbrot((320, 240), (-2 + n * 0.1, -1.5, 1, 1.5), 40).convert("RGB")
+def item(n: int, data: bytes | None = None, extent: tuple[float, float, float, float] | None = None) -> ImageItem:
+    img = Image.effect_mandelbrot((320, 240), extent or (-2 + n * 0.1, -1.5, 1, 1.5), 40).convert("RGB")
     out = io.BytesIO()
     img.save(out, "JPEG")
     return ImageItem(image=ImageInContext(url=f"https://x/{n}.jpg", caption=f"photo {n}"),
@@ -65,7 +65,9 @@ class TestIndexMatchContract(SignalContract):
         return Settings(index_path=path, remember=False)
 
     def test_known_photo_is_found(self, tmp_path: object) -> None:
-        evs = registry.create([self.name])[0].collect(self.batch([item(1), item(7)], tmp_path))
+        # not item(7): its view is the right 79 % of item(1)'s, stretched, i.e. a crop of the known photo
+        elsewhere = item(7, extent=(-0.80, 0.05, -0.70, 0.15))  # another part of the set
+        evs = registry.create([self.name])[0].collect(self.batch([item(1), elsewhere], tmp_path))
         assert [len(e.value) for e in evs] == [1, 0]
         assert evs[0].value[0].caption == "known"
 
