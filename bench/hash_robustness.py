@@ -523,12 +523,29 @@ def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats:
     half = np.random.default_rng(0).permutation(len(neg)) < len(neg) // 2  # a random half (not every other one:
     pick, held = neg[half], neg[~half]  # with an even number of sources that would split them by source)
     t = choose_thresholds(pos[rows, :, truth], pick)
-    acc = np.where(pos <= t[None, :, None], pos, BIG).min(axis=1)  # (n_pos, n_photos)
-    ok = (acc[rows, truth] < BIG) & (acc[rows, truth] <= acc.min(axis=1))
+    ok = accepted_right(pos, truth, t)
     fm, fm_pick = float((held <= t).any(axis=1).mean()), float((pick <= t).any(axis=1).mean())
     return {"matcher": "combined", "threshold": "/".join(str(int(x)) for x in t), "thresholds": dict(zip(CLASSES, map(int, t))),
             "false_match_rate": round(fm, 5), "false_match_rate_pick": round(fm_pick, 5), "n_held_out": len(held),
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4), "ok": ok}
+
+
+def accepted_right(pos: np.ndarray, truth: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Per positive query: its original is accepted under thresholds t and no other photo is accepted closer."""
+    rows = np.arange(len(truth))
+    acc = np.where(pos <= t[None, :, None], pos, BIG).min(axis=1)  # (n_pos, n_photos)
+    return (acc[rows, truth] < BIG) & (acc[rows, truth] <= acc.min(axis=1))
+
+
+def evaluate_product(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: list[str]) -> dict[str, object]:
+    """The thresholds the product ships (photoindex.THRESHOLDS), on every distractor: what a user gets today."""
+    from captioncheck.index.photoindex import THRESHOLDS
+
+    t = np.array([THRESHOLDS[c] for c in CLASSES])
+    ok = accepted_right(pos, truth, t)
+    return {"matcher": "product thresholds", "threshold": "/".join(str(int(x)) for x in t),
+            "false_match_rate": round(float((neg <= t).any(axis=1).mean()), 5),
+            "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
 
 def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: np.ndarray, cats: list[str],
@@ -639,7 +656,9 @@ def main() -> None:
     idx, pos, neg = data["index"], data["pos"], data["neg"]
     truth = np.array([a for a, _ in data["pos_meta"]])
     cats = [TRANSFORMS[t] for _, t in data["pos_meta"]]
-    combined = evaluate_combined(class_distances(pos, idx, True), class_distances(neg, idx, False), truth, cats)
+    pos_d, neg_d = class_distances(pos, idx, True), class_distances(neg, idx, False)
+    combined = evaluate_combined(pos_d, neg_d, truth, cats)
+    product = evaluate_product(pos_d, neg_d, truth, cats)
     low = np.isin(truth, data["low_texture"])
     ok = combined.pop("ok")
     low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
@@ -651,7 +670,7 @@ def main() -> None:
     not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
                  "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
                  "blank_originals": [data["originals"][i] for i in blank_ids]}
-    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined["thresholds"])]  # type: ignore[arg-type]
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined["thresholds"]), product]  # type: ignore[arg-type]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -669,7 +688,8 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
     print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
           f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
-    names = ["combined", "low-texture only", "without blank", "combined at scale", "pdq_alone", "phash_alone"]
+    names = ["combined", "low-texture only", "without blank", "combined at scale", "product thresholds", "pdq_alone",
+             "phash_alone"]
     print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:
         print(f"{c:<12}" + "".join(f"{r['recall'].get(c, float('nan')):>18.3f}" for r in results))  # type: ignore[union-attr]
