@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from captioncheck.extract.dom import Node, attr
@@ -55,13 +57,8 @@ class Candidate:
         return RANK.get(self.origin, 1) + min(width, 4000) / 1000.0
 
 
+_T = TypeVar("_T")
 _NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IGNORECASE)
-
-
-def url_width(url: str) -> int:
-    """The width a file name states ("photo-1340x893.jpg", WordPress-style crops), else 0: it ranks the
-    sizes of one picture when their srcset/<source> give no width descriptor."""
-    return _url_width(url) if len(url) <= MAX_CACHED_URL else _url_width.__wrapped__(url)
 
 
 # Each picture's URLs are ranked and checked at every step that lists them (urls(), best(), merging):
@@ -69,8 +66,22 @@ def url_width(url: str) -> int:
 MAX_CACHED_URL = 2048
 
 
-@lru_cache(maxsize=16_384)
-def _url_width(url: str) -> int:
+def _per_url(answer: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`answer`, remembered for the last 16,384 URLs of up to MAX_CACHED_URL characters (the stdlib's
+    own 128-entry caches thrash on a page of thousands of pictures); longer URLs are answered afresh."""
+    cached = lru_cache(maxsize=16_384)(answer)
+
+    @wraps(answer)
+    def remembered(url: str) -> _T:
+        return cached(url) if len(url) <= MAX_CACHED_URL else answer(url)
+
+    return remembered
+
+
+@_per_url
+def url_width(url: str) -> int:
+    """The width a file name states ("photo-1340x893.jpg", WordPress-style crops), else 0: it ranks the
+    sizes of one picture when their srcset/<source> give no width descriptor."""
     m = _NAMED_SIZE.search(url)
     return int(m.group(1)) if m else 0
 
@@ -129,22 +140,16 @@ def _descriptor_width(descriptor: str) -> int:
     return int(number) if m.group(2) == "w" else int(number * 1000)
 
 
+@_per_url
 def split_url(url: str) -> SplitResult:
     """`urlsplit`, remembered per URL: a picture's URLs are split by several rules (placeholder,
     file name, tracker, beacon, thumbnail size) and the page's own URL by every link rule."""
-    return _split_url(url) if len(url) <= MAX_CACHED_URL else urlsplit(url)
+    return urlsplit(url)
 
 
-_split_url = lru_cache(maxsize=16_384)(urlsplit)
-
-
+@_per_url
 def is_placeholder(url: str) -> bool:
     """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
-    return _is_placeholder(url) if len(url) <= MAX_CACHED_URL else _is_placeholder.__wrapped__(url)
-
-
-@lru_cache(maxsize=16_384)
-def _is_placeholder(url: str) -> bool:
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
     path = split_url(url).path
