@@ -175,7 +175,7 @@ def _direct_text_len(doc: Doc, node: Node) -> int:
     for child in node.iter(include_text=True):
         if child.tag == "-text":
             n += len((child.text_content or "").strip())
-        elif child.tag in ("b", "i", "em", "strong", "span", "font"):
+        elif child.tag in _INLINE_TAGS:
             n += doc.text_length(child)
     return n if n >= MIN_PARAGRAPH else 0
 
@@ -208,7 +208,7 @@ def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
 
 
 def _sibling_sections(doc: Doc, main: Node | None, weights: dict[int, int],
-                      chrome: np.ndarray) -> list[tuple[int, int]]:
+                      chrome: np.ndarray | list[bool]) -> list[tuple[int, int]]:
     """Sections beside the body container (or beside its parent) that hold a fair share of prose
     too: articles split into several sections."""
     if main is None:
