@@ -13,6 +13,13 @@ from captioncheck._exceptions import CaptionCheckError
 EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 dependency)
 
 
+# `check` and `serve` (captioncheck.signals.clip.precision.PRECISIONS, not imported: the CLI starts without torch)
+clip_precision_option = click.option(
+    "--clip-precision", type=click.Choice(["auto", "fp32", "bf16"]), default=None,
+    help="CLIP image tower precision: auto = bf16 where the CPU/GPU has it natively, else fp32 "
+         "[env CAPTIONCHECK_CLIP_PRECISION; default auto].")
+
+
 @click.command()
 @click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", default=None, help="Original address of the page (else read from the saved page).")
@@ -23,9 +30,7 @@ EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 depende
               help="mediareview: schema.org MediaReview JSON-LD per image, a draft for a fact-check CMS.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to FILE.")
 @click.option("--model", default=None, help="CLIP model spec or preset (see `captioncheck models list`).")
-@click.option("--clip-precision", type=click.Choice(["auto", "fp32", "bf16"]), default=None,
-              help="CLIP image tower precision: auto = bf16 where the CPU/GPU has it natively, else fp32 "
-                   "[env CAPTIONCHECK_CLIP_PRECISION; default auto].")
+@clip_precision_option
 @click.option("--no-clip", is_flag=True, help="Skip CLIP scoring.")
 @click.option("--no-ocr", is_flag=True, help="Skip OCR.")
 @click.option("--no-remember", is_flag=True, help="Do not record the images in the first-seen registry.")

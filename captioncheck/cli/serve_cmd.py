@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from captioncheck._exceptions import DependencyError, InputError
+from captioncheck.cli.check_cmd import clip_precision_option
 
 if TYPE_CHECKING:
     from api.settings import ApiSettings
@@ -40,9 +41,7 @@ if TYPE_CHECKING:
               help="Known-photo index: a SQLite file or a postgresql:// URL shared by several servers "
                    "[env CAPTIONCHECK_INDEX; default: the data dir's index.sqlite].")
 @click.option("--model", default=None, help="CLIP model spec or preset [env CAPTIONCHECK_MODEL].")
-@click.option("--clip-precision", type=click.Choice(["auto", "fp32", "bf16"]), default=None,
-              help="CLIP image tower precision: auto = bf16 where the CPU/GPU has it natively, else fp32 "
-                   "[env CAPTIONCHECK_CLIP_PRECISION; default auto].")
+@clip_precision_option
 @click.option("--no-clip", is_flag=True, help="Do not load or use CLIP.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR images.")
 @click.option("--no-remember", is_flag=True, help="Do not record checked images in the first-seen registry.")

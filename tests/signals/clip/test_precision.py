@@ -189,3 +189,11 @@ def test_precision_setting_from_env_cli_and_scorer(
 
     result = CliRunner().invoke(cli, ["check", "--clip-precision", "half", "page.html"])
     assert result.exit_code == 2 and "'half' is not one of 'auto', 'fp32', 'bf16'" in result.output
+
+
+def test_cli_option_offers_every_precision():
+    from captioncheck.cli.check_cmd import clip_precision_option
+    from captioncheck.signals.clip.precision import PRECISIONS
+
+    option = clip_precision_option(lambda: None).__click_params__[0]
+    assert tuple(option.type.choices) == PRECISIONS
