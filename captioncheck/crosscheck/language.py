@@ -8,11 +8,12 @@ them from Babel imports babel.dates and the local time zone and parses the Engli
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from captioncheck.crosscheck.babel_tables import DATA_DIR, read_table, write_table
 
 MIN_CHARS = 25  # shorter texts are not identified reliably
 MIN_WORDS = 4
@@ -26,7 +27,9 @@ class LanguageGuess:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from captioncheck.crosscheck.langid_model import load_identifier  # decompressed once, then memory-mapped
+    from captioncheck.crosscheck.langid_model import (
+        load_identifier,  # decompressed once, then memory-mapped
+    )
 
     return load_identifier()
 
@@ -45,7 +48,7 @@ def identify(text: str) -> LanguageGuess | None:
     return LanguageGuess(str(lang), round(float(prob), 3))
 
 
-NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "language-names-en.json"
+NAMES_FILE = DATA_DIR / "language-names-en.json"
 
 
 @lru_cache(maxsize=256)
@@ -64,21 +67,13 @@ def build_language_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def language_names() -> dict[str, str]:
     """The package table; Babel itself when the file is missing or unreadable."""
-    try:
-        names = json.loads(NAMES_FILE.read_text(encoding="utf-8"))["languages"]
-        if isinstance(names, dict):
-            return names
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return build_language_names()
+    names = (read_table(NAMES_FILE) or {}).get("languages")
+    return names if isinstance(names, dict) else build_language_names()
 
 
 def write_language_names() -> Path:
     """Rebuild the package table (scripts/build_tables.py); deterministic output."""
-    from importlib.metadata import version
-
-    payload = {"babel": version("babel"), "languages": build_language_names()}
-    NAMES_FILE.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    write_table(NAMES_FILE, {"languages": build_language_names()})
     language_names.cache_clear()
     language_name.cache_clear()
     return NAMES_FILE

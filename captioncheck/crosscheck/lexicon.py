@@ -26,12 +26,13 @@ from Babel imports babel.dates and its local time zone and parses a locale file 
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import statistics
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from captioncheck.crosscheck.babel_tables import DATA_DIR, read_table, write_table
 
 NOUN_CAPITALISING = frozenset({"de", "lb"})
 COMMON_ZIPF = 3.0  # wordfreq Zipf from which a word is common in its language (about once per million words)
@@ -102,20 +103,13 @@ def build_weekday_table() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def weekday_table() -> dict[str, list[str]]:
     """The package table (empty when missing or unreadable: Babel then answers for every language)."""
-    try:
-        table = json.loads(WEEKDAYS_FILE.read_text(encoding="utf-8"))["weekdays"]
-        return table if isinstance(table, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    table = (read_table(WEEKDAYS_FILE) or {}).get("weekdays")
+    return table if isinstance(table, dict) else {}
 
 
 def write_weekday_table() -> Path:
     """Rebuild `captioncheck/data/weekdays.json` (scripts/build_tables.py); deterministic output."""
-    from importlib.metadata import version
-
-    payload = {"babel": version("babel"), "weekdays": build_weekday_table()}
-    WEEKDAYS_FILE.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-                             encoding="utf-8")
+    write_table(WEEKDAYS_FILE, {"weekdays": build_weekday_table()}, compact=True)
     weekday_table.cache_clear()
     weekdays.cache_clear()
     return WEEKDAYS_FILE
@@ -127,7 +121,7 @@ def noun_shaped(word: str, language: str) -> bool:
     return bool(suffix and len(word) >= 6 and suffix.search(fold(word)))
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent / "data"
+PACKAGE_DIR = DATA_DIR
 WEEKDAYS_FILE = PACKAGE_DIR / "weekdays.json"
 TABLE_LANGUAGES = ("de",)  # the noun-capitalising languages wordfreq covers
 

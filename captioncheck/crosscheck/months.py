@@ -14,15 +14,16 @@ names different months in different languages, and the caller falls back to date
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from captioncheck.crosscheck import babel_tables
+
 MONTH_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "pl", "uk", "sv", "id")
 EXTRA_WORDS = {"en": {"sept": 9, "febr": 2}}  # common abbreviations CLDR does not list
-PACKAGE_FILE = Path(__file__).resolve().parent.parent / "data" / "months.json"
+PACKAGE_FILE = babel_tables.DATA_DIR / "months.json"
 
 _FILLER = frozenset({"de", "of", "the", "del", "st", "nd", "rd", "th", "er", "ème", "e"})
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
@@ -50,19 +51,14 @@ def build_table() -> dict[str, dict[str, int]]:
 
 
 def write_table() -> Path:
-    from importlib.metadata import version
-
-    payload = {"locales": list(MONTH_LOCALES), "babel": version("babel"), "months": build_table()}
-    PACKAGE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    PACKAGE_FILE.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    return PACKAGE_FILE
+    return babel_tables.write_table(PACKAGE_FILE, {"locales": list(MONTH_LOCALES), "months": build_table()})
 
 
 @lru_cache(maxsize=1)
 def month_table() -> dict[str, dict[str, int]]:
     """locale -> word -> month: the package file when built for MONTH_LOCALES, else Babel."""
+    payload = babel_tables.read_table(PACKAGE_FILE) or {}
     try:
-        payload = json.loads(PACKAGE_FILE.read_text(encoding="utf-8"))
         if payload.get("locales") == list(MONTH_LOCALES):
             return {loc: {w: int(n) for w, n in words.items()} for loc, words in payload["months"].items()}
     except (OSError, ValueError, KeyError, AttributeError):
