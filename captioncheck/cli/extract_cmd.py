@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from captioncheck._exceptions import InputError
     from captioncheck._records import ExtractRecord
 
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 @click.option("--all-images", is_flag=True, help="Also list non-article images (ads, logos, teasers...) with their role.")
 def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
     """List the images of a saved PAGE (.html, .htm, .mhtml) with caption, credit and context."""
-    from captioncheck.extract import as_result, extract_records
+    from captioncheck.extract import extract_records
     from captioncheck.extract.metadata import import_trafilatura_without_langid
 
     import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
@@ -32,11 +33,22 @@ def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
     if fmt == "json":
         try:
             text = result.json()
-        except UnicodeEncodeError:  # a lone surrogate: pydantic says why it cannot write it, as it always did
-            text = as_result(result).model_dump_json(indent=2)
+        except UnicodeEncodeError as exc:  # a lone surrogate, which no UTF-8 JSON can carry
+            raise _not_unicode(exc) from exc
         click.echo(text)
     else:
         render_text(result)
+
+
+def _not_unicode(exc: UnicodeEncodeError) -> InputError:
+    """The one-line error for a result holding a lone surrogate: a command-line value or file name
+    in another encoding, read by Python with `surrogateescape` (page text itself is always decoded)."""
+    from captioncheck._exceptions import InputError
+
+    text = exc.object if isinstance(exc.object, str) else ""
+    line = text[text.rfind("\n", 0, exc.start) + 1:].split("\n", 1)[0].strip()  # the JSON line holding it
+    return InputError(f"cannot write JSON: the result holds text that is not Unicode ({line[:100]!a}), most likely "
+                      "a --url or file name in a non-UTF-8 encoding; give it in UTF-8 and run again")
 
 
 def render_text(result: ExtractRecord) -> None:

@@ -47,6 +47,17 @@ def test_missing_page_is_one_line_error(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_a_value_that_is_not_unicode_is_one_line_error() -> None:
+    """A --url in another encoding reaches Python as a lone surrogate, which JSON in UTF-8 cannot carry:
+    a one-line input error that says which value and what to do (it was pydantic's own error, exit 1)."""
+    url = b"http://example.org/caf\xe9".decode("utf-8", "surrogateescape")
+    proc = subprocess.run([sys.executable, "-m", "captioncheck", "extract", str(SEED), "--url", url, "--format", "json"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+    assert "caf\\udce9" in proc.stderr and "UTF-8" in proc.stderr and "Pydantic" not in proc.stderr
+
+
 HEAVY = ("torch", "open_clip", "numpy", "pydantic", "pydantic_core", "PIL", "py3langid", "dateparser", "scipy", "imagehash")
 
 
