@@ -634,8 +634,8 @@ class Doc:
     def has_tags(self, node: Node, tag: str, at_least: int, budget: int = 5000) -> bool:
         """Does the element hold `at_least` <tag> descendants (looking at most `budget` elements)?"""
         start = self.index(node)
-        if start < 0:
-            return len(node.css(tag)) >= at_least
+        if start < 0:  # not numbered: selectolax's css() matches the element itself too, leave it out
+            return sum(other.mem_id != node.mem_id for other in node.css(tag)) >= at_least
         end = min(self.end.get(node.mem_id, start), start + budget)
         found = 0
         for other in self.nodes[start + 1:end + 1]:
@@ -647,8 +647,8 @@ class Doc:
     def count_images(self, node: Node) -> int:
         """How many <img> the element holds (itself included)."""
         start = self.index(node)
-        if start < 0:
-            return len(node.css("img")) + (node.tag == "img")
+        if start < 0:  # not numbered: count as the tables do (css() already matches the element itself)
+            return sum(is_image_tag(other.tag) for other in node.traverse(include_text=False))
         end = self.end.get(node.mem_id, start)
         return bisect.bisect_right(self.image_at, end) - bisect.bisect_left(self.image_at, start)
 

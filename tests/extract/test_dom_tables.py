@@ -214,3 +214,21 @@ def test_an_ordinary_page_is_numbered_without_numpy() -> None:
             "d = Doc.parse('<p>' + 'x<b>y</b>' * 100 + '</p>'); print(d.vectorised, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_counts_of_an_element_outside_the_tables_leave_the_element_itself_out() -> None:
+    """selectolax's css() matches the element itself: an element that is not numbered (parsed apart, as
+    a <noscript> twin is) must be counted as the tables count it, its descendants only."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = "<body><div><img src=a.jpg><amp-img src=b.jpg></amp-img><p>one</p></div><p>two</p></body>"
+    doc = Doc.parse(html)
+    apart = LexborHTMLParser(html)
+    for query in ("div", "img", "p"):
+        numbered, alone = doc.css(query)[0], apart.css_first(query)
+        assert doc.index(alone) < 0
+        assert doc.count_images(alone) == doc.count_images(numbered), query
+        for at_least in (1, 2):
+            assert doc.has_tags(alone, "p", at_least) == doc.has_tags(numbered, "p", at_least), (query, at_least)
+    assert doc.count_images(apart.css_first("img")) == 1 and doc.count_images(apart.css_first("div")) == 2
+    assert not doc.has_tags(apart.css_first("p"), "p", 1)
