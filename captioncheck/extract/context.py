@@ -27,6 +27,8 @@ class TextBlocks:
 
     def __init__(self, doc: Doc, scope: Node | None, skip: set[int]) -> None:
         root = scope if scope is not None else doc.body
+        self._doc = doc
+        self._skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}  # the captions
         self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
@@ -61,13 +63,23 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            # A list item or quote gives no text of its own: this read `block.css_first(_BLOCKS) is not None`
-            # ("its inner blocks speak for themselves"), but selectolax's css() matches the element itself
-            # too, so it was true for every one; the same answer without a CSS query per block.
-            if block.tag not in ("li", "blockquote"):
+            if block.tag not in _CONTAINERS or self._plain_line(k):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
+
+    def _plain_line(self, k: int) -> bool:
+        """A list item or quote is read as prose when it holds only inline text: no inner block (that
+        block is read itself), picture, caption, figure or aside, and it is not mostly a link (a list of
+        "related" headlines). It was never read: the old test, `css_first(_BLOCKS)`, matched the element
+        itself with selectolax, so every `<li>`/`<blockquote>` looked like it held a block. Looks at most
+        MAX_LINE elements, so a long nested list costs no more than its own size."""
+        doc, idx, node = self._doc, self.positions[k], self._nodes[k]
+        end = doc.end.get(node.mem_id, idx)
+        if end - idx > MAX_LINE or doc.link_length(node) * 2 > doc.text_length(node) or doc.count_images(node):
+            return False
+        tags, skipped = doc.tags, self._skipped
+        return not any(tags[j] in _NOT_INLINE or j in skipped for j in range(idx + 1, end + 1))
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         """(document index, text) of every block."""
@@ -90,6 +102,9 @@ class TextBlocks:
 
 
 _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
+_CONTAINERS = ("li", "blockquote")  # read only when they hold a plain line (`TextBlocks._plain_line`)
+_NOT_INLINE = _BLOCK_TAGS | {"ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
+MAX_LINE = 64  # elements in a list item or quote read as one line of prose
 _TOP = ("html", "-undef", "#document")
 
 

@@ -196,14 +196,20 @@ def test_prefix_alternation_matches_exactly_its_words() -> None:
 
 
 @pytest.mark.parametrize("vectorised", [True, False])
-def test_text_blocks_read_paragraphs_not_list_items_or_quotes(vectorised: bool) -> None:
+def test_text_blocks_read_list_items_and_quotes_that_hold_a_plain_line(vectorised: bool) -> None:
+    """A list item or quote of inline text is prose; one holding blocks gives them (once), one holding a
+    picture or a caption gives nothing, nor does one that is mostly a link ("related" headlines)."""
     from captioncheck.extract.context import TextBlocks
 
-    doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item</li><li><p>inner para</p></li>"
-                    "</ul><blockquote>a quote</blockquote><figure><p>in a figure</p></figure></article></body>",
-                    vectorised=vectorised)
-    blocks = TextBlocks(doc, doc.css("article")[0], set())
-    assert [text for _, text in blocks] == ["A paragraph of the story.", "inner para"]
+    doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item, <b>in bold</b></li>"
+                    "<li><p>inner para</p></li><li><a href=/other>A related headline elsewhere</a></li>"
+                    "<li><img src=a.jpg><span class=cap>slide caption</span></li></ul>"
+                    "<blockquote>a quote</blockquote><blockquote><p>quoted para</p>— Someone</blockquote>"
+                    "<figure><p>in a figure</p></figure></article></body>", vectorised=vectorised)
+    skip = {doc.css("span.cap")[0].mem_id}
+    blocks = TextBlocks(doc, doc.css("article")[0], skip)
+    assert [text for _, text in blocks] == ["A paragraph of the story.", "a list item, in bold", "inner para",
+                                            "a quote", "quoted para"]
 
 
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:
