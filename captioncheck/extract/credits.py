@@ -3,7 +3,8 @@
 Handled (examples): "(REUTERS/Denis Balibouse)", "(AFP photo)", "(Source: NASA)", "[GETTY]",
 "Photo: X", "Foto: X", "Credit: X", "Bild: X", "Photographer: X", "Mandatory Credit: X",
 "| Foto: X", "©Tasnim/archives", "© AFP / NAME", "./Sputnik", "EFE | Confidencial",
-"新华社记者 才扬 摄", "＝ロイター", "写真：X", "Фото: X". The credit keeps its label
+"新华社记者 才扬 摄", "＝ロイター", "写真：X", "Фото: X", "… 2019. REUTERS/Name", "… CC-BY-SA 2.0".
+The credit keeps its label
 ("Photo: X"); surrounding brackets and separators are dropped.
 """
 
@@ -35,6 +36,13 @@ _CJK_XINHUA = re.compile(r"[（(]?\s*([\u4e00-\u9fff]{1,12}(?:记者|記者|通�
 _JA_EQUALS = re.compile(r"\s*[＝=]\s*([^\s＝=][^＝=]{0,40})$")
 _PIPE_TAIL = re.compile(r"(?<=[.!?。»\"”)])\s+([^|.!?]{2,60}(?:\s\|\s[^|]{1,60})+)$")
 _AGENCY_WORD = re.compile(rf"(?<!\w)(?:{AGENCIES})(?!\w)")
+# a Creative Commons licence or public-domain mark names the picture's terms of use: "CC-BY-SA 2.0", "CC BY 4.0", "CC0"
+_LICENCE = re.compile(r"(?<!\w)(?:CC[- ]?(?:BY(?:[- ](?:SA|NC|ND))*|0|ZERO)(?:[- ]\d\.\d)?|public\s+domain|domena\s+publiczna|dominio\s+p[uú]blico|domaine\s+public|gemeinfrei)(?!\w)",
+                      re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_ALL_CAPS = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ]{2,}$")
+_CONTACT = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,})$")
+_DATE_ONLY = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le|y|&|and))*$")
 
 
@@ -51,6 +59,8 @@ def looks_like_credit(text: str) -> bool:
         return True
     if "/" in text and len(text.split()) <= 8:
         return True
+    if _LICENCE.search(text) and len(text.split()) <= 10:
+        return True
     if re.search(r"(?<!\w)(vía|via|courtesy|cortesía|cortesia|handout|archiv\w*)(?!\w)", text, re.IGNORECASE) and len(text.split()) <= 10:
         return True
     return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 8
@@ -61,14 +71,38 @@ def split_credit(text: str) -> tuple[str, str]:
     text = collapse(text)
     if not text:
         return "", ""
-    for finder in (_label_split, _copyright_split, _paren_split, _cjk_split, _slash_split, _pipe_split):
+    for finder in (_label_split, _copyright_split, _paren_split, _cjk_split, _slash_split, _pipe_split,
+                   _agency_tail_split, _licence_split, _contact_tail_split):
         found = finder(text)
         if found is not None:
             caption, credit = found
-            credit = _strip_seps(credit)
+            credit = _strip_seps(_without_dates(credit))
             if credit:
                 return _strip_caption(caption), credit
     return text, ""
+
+
+def _without_dates(credit: str) -> str:
+    """A credit's `|`-separated parts less those that are only a date ("27-06-2012 | Efe" → "Efe")."""
+    if "|" not in credit:
+        return credit
+    parts = [part for part in credit.split("|") if not _DATE_ONLY.match(part.strip())]
+    return "|".join(parts) if parts else credit
+
+
+def with_contact_name(caption: str, credit: str) -> tuple[str, str]:
+    """A credit that is only an e-mail address or a handle belongs to the name that ends the caption:
+    ("… a business. Carl Juste", "cjuste@example.com") → ("… a business.", "Carl Juste cjuste@example.com")."""
+    if not caption or not _CONTACT.match(credit):
+        return caption, credit
+    for m in _SENTENCE_END.finditer(caption):
+        name = caption[m.end():].strip()
+        if 2 <= len(name.split()) <= 4 and _NAMEISH.match(name):
+            return caption[:m.start()].strip(), f"{name} {credit}"
+    name = caption.strip()
+    if 2 <= len(name.split()) <= 4 and _NAMEISH.match(name) and not _SENTENCE_END.search(name):
+        return "", f"{name} {credit}"  # the caption is only the name
+    return caption, credit
 
 
 def _strip_caption(caption: str) -> str:
@@ -134,9 +168,69 @@ def _cjk_split(text: str) -> tuple[str, str] | None:
 
 def _slash_split(text: str) -> tuple[str, str] | None:
     m = _SLASH_AGENCY.search(text)
-    if m is None or len(m.group(1).split()) > 6:
+    if m is None or len(m.group(1).split()) > 6 or _SENTENCE_END.search(m.group(1)):  # "U.S./Mexico border. More."
         return None
     return text[: m.start()], m.group(1)
+
+
+def _agency_tail_split(text: str) -> tuple[str, str] | None:
+    """The wire convention of a credit set after the caption's last sentence without brackets or label:
+    "… November 18, 2019. REUTERS/Brendan McDermid", "… in Kyiv. AP Photo/Efrem Lukatsky",
+    "… on Monday. Jim Young/Reuters". Every `/` part is a name and one is an agency or in capitals."""
+    for m in _SENTENCE_END.finditer(text):
+        tail = text[m.end():].rstrip(" .")
+        if len(text[:m.start()].split()) < 2:
+            continue  # "Fot. Name / Agency": a label, not a caption, before it
+        if "/" not in tail or len(tail.split()) > 8 or len(tail) > 80:
+            continue
+        parts = [part.strip() for part in tail.split("/")]
+        if all(_name_part(part) for part in parts) and any(
+                _AGENCY_WORD.search(part) or _ALL_CAPS.match(part.split()[0]) or re.search(r"(?i)\b(?:photo|foto|pool)\b", part)
+                for part in parts):
+            return text[:m.start()], tail
+    return None
+
+
+_LABEL_START = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS})\s*(?:[:：]|(?<=by)\s|(?<=of)\s))\s*", re.IGNORECASE)
+
+
+def labelled_credit(text: str) -> str:
+    """The text when all of it is a labelled credit naming people or agencies ("Photo: ČTK/Vít Šimánek",
+    "© Jane Roe"), else "": an alt or title written as a credit line, not "Photo: a man in the rain"."""
+    text = collapse(text)
+    m = _LABEL_START.match(text)
+    if m is None or len(text) > 120:
+        return ""
+    rest = text[m.end():].strip(" .")
+    parts = [part.strip() for part in re.split(r"\s*[/,|]\s*", rest)]
+    return text if len(rest.split()) <= 8 and all(_name_part(part) for part in parts) else ""
+
+
+def _name_part(part: str) -> bool:
+    """A name ("Brendan McDermid", "J. Smith", "AP Photo"): no word ends a sentence inside it."""
+    return bool(part) and bool(_NAMEISH.match(part)) and all(not w.endswith(".") or len(w) <= 3 for w in part.split())
+
+
+def _contact_tail_split(text: str) -> tuple[str, str] | None:
+    """A photographer's name and e-mail ending the caption: "… on Saturday. Jim Park jpark@example.net"."""
+    words = text.rsplit(None, 5)
+    if len(words) < 3 or not _CONTACT.match(words[-1]) or "@" not in words[-1]:
+        return None
+    caption, credit = with_contact_name(text[:text.rfind(words[-1])].rstrip(), words[-1])
+    return (caption, credit) if credit != words[-1] else None
+
+
+def _licence_split(text: str) -> tuple[str, str] | None:
+    """A licence mark ending the caption, with the author's name after it if any: "… (Stand Juni 2016) CC-BY-SA 2.0"."""
+    m = None
+    for m in _LICENCE.finditer(text):
+        pass
+    if m is None or m.start() == 0 or len(text) - m.start() > 80:
+        return None
+    rest = text[m.end():].strip(" .,")
+    if rest and not _NAMEISH.match(rest):
+        return None
+    return text[:m.start()], text[m.start():]
 
 
 def _pipe_split(text: str) -> tuple[str, str] | None:
@@ -146,4 +240,4 @@ def _pipe_split(text: str) -> tuple[str, str] | None:
     return text[: m.start()], m.group(1)
 
 
-__all__ = ["looks_like_credit", "split_credit"]
+__all__ = ["labelled_credit", "looks_like_credit", "split_credit", "with_contact_name"]

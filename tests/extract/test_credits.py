@@ -66,3 +66,56 @@ def test_credit_element_with_its_own_label_and_credit_as_last_block() -> None:
     assert (hit.caption, hit.credit) == ("Commuters in Milan keep their distance", "AFP via Getty Images")
     doc = Doc.parse("<figcaption><p>Commuters in Milan.</p><p>Then the agency said more in a long sentence.</p></figcaption>")
     assert read_roots([doc.tree.css_first("figcaption")], doc).credit == ""
+
+
+@pytest.mark.parametrize(("text", "caption", "credit"), [
+    ("Traders on the floor in New York, U.S., November 18, 2019. REUTERS/Brendan McDermid",
+     "Traders on the floor in New York, U.S., November 18, 2019.", "REUTERS/Brendan McDermid"),
+    ("Protesters outside parliament in Kyiv. AP Photo/Efrem Lukatsky", "Protesters outside parliament in Kyiv.", "AP Photo/Efrem Lukatsky"),
+    ("The president speaks on Monday. Jim Young/Reuters", "The president speaks on Monday.", "Jim Young/Reuters"),
+    ("He met J. Smith in Paris. AFP/J. Smith", "He met J. Smith in Paris.", "AFP/J. Smith"),
+    ("Map of the network. (Stand Juni 2016) CC-BY-SA 2.0", "Map of the network. (Stand Juni 2016)", "CC-BY-SA 2.0"),
+    ("A lighthouse at dusk. CC BY 4.0 John Doe", "A lighthouse at dusk.", "CC BY 4.0 John Doe"),
+    ("The empty quay on Saturday. Jim Park jpark@example.net", "The empty quay on Saturday.", "Jim Park jpark@example.net"),
+    ("El juez y el fiscal en Palma. 27-06-2012 | Efe", "El juez y el fiscal en Palma.", "Efe"),
+])
+def test_credit_after_the_last_sentence(text: str, caption: str, credit: str) -> None:
+    """Wire credits set after the caption without brackets or label, licence marks, a name with its
+    e-mail; a date-only part of a `|` credit is a date, not the credit."""
+    assert split_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S./Mexico border near Tijuana. Trade went up.",  # a slash inside the caption, then more sentences
+    "Prices rose. Costs fell/rose again.",
+    "Licensed under CC BY 4.0 since the museum opened.",
+    "Write to the editor at letters@example.net",
+    "Cars in the street. Pictured: mr smith/mrs jones",
+])
+def test_no_credit_after_the_last_sentence(text: str) -> None:
+    assert split_credit(text) == (text, "")
+
+
+def test_fot_label_line_is_not_split_into_a_caption() -> None:
+    assert split_credit("Fot. Lukasz Nowak / Agencja Foto")[0] != "Fot."
+
+
+def test_labelled_credit_in_an_alt() -> None:
+    from captioncheck.extract.credits import labelled_credit
+
+    assert labelled_credit("Photo: ČTK/Vít Šimánek") == "Photo: ČTK/Vít Šimánek"
+    assert labelled_credit("Photo by John Smith") == "Photo by John Smith"
+    assert labelled_credit("© Jane Roe") == "© Jane Roe"
+    assert labelled_credit("Photo: A man in the rain") == ""  # an alt that describes the picture
+    assert labelled_credit("Protesters in Paris. Photo: AFP") == ""  # a caption, not only a credit
+
+
+def test_name_before_a_contact_credit() -> None:
+    from captioncheck.extract.credits import with_contact_name
+
+    assert with_contact_name("Miami is among the best cities. Carl Juste", "cjuste@example.com") == (
+        "Miami is among the best cities.", "Carl Juste cjuste@example.com")
+    assert with_contact_name("Jose A Iglesias", "jiglesias@example.com") == ("", "Jose A Iglesias jiglesias@example.com")
+    assert with_contact_name("Miami is among the best cities.", "cjuste@example.com") == (
+        "Miami is among the best cities.", "cjuste@example.com")
+    assert with_contact_name("Carl Juste", "Reuters") == ("Carl Juste", "Reuters")
