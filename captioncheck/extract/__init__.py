@@ -19,7 +19,7 @@ from captioncheck._records import ARTICLE_ROLES, ExtractRecord, ImageRecord, Pag
 from captioncheck.extract import images as imgs
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
-from captioncheck.extract.credits import LABELS, split_credit
+from captioncheck.extract.credits import LABELS, labelled_credit, split_credit
 from captioncheck.extract.dom import (
     Doc,
     Node,
@@ -293,7 +293,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
 
 
 def _data_credit(f: imgs.Found) -> str:
-    """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure)."""
+    """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure), else its
+    alt or title when that is only a labelled credit."""
     from captioncheck.extract.dom import ancestors, attrs, collapse
 
     for node in [f.node, *ancestors(f.node, 4)]:
@@ -302,6 +303,10 @@ def _data_credit(f: imgs.Found) -> str:
                 return collapse(value)
         if node.tag == "figure":
             break
+    for value in (f.alt, f.title):  # an alt or title written as a credit line: "Photo: ČTK/Vít Šimánek"
+        credit = labelled_credit(value or "")
+        if credit:
+            return credit
     return ""
 
 

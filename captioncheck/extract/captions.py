@@ -19,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit
+from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit, with_contact_name
 from captioncheck.extract.dom import (
     MAX_CLIMB,
     Doc,
@@ -53,6 +53,7 @@ _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|t
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
 _CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
+_DANGLING_LABEL = re.compile(rf"(?:^|(?<=[\s.!?)]))(©|\(c\)|(?:{LABELS})\s*[:：])\s*$", re.IGNORECASE)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
@@ -85,6 +86,8 @@ def kind(node: Node) -> str:
         return "caption"
     if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
         return "credit"
+    if node.tag == "a" and "license" in attr(node, "rel").lower().split():
+        return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
     if node.tag == "figcaption":
         return "credit" if re.search(r"credit|copyright", names) else "caption"
     if CREDIT_NAMES.search(names):
@@ -134,7 +137,12 @@ def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
             caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
     elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
-    return CaptionHit(caption=caption, credit=credit.strip(), nodes=roots)
+    credit = credit.strip().lstrip("/ ")
+    dangling = _DANGLING_LABEL.search(caption) if credit else None
+    if dangling is not None:  # "The caption. ©" + "Agency / Name": the mark is the credit's
+        caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
+    caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
+    return CaptionHit(caption=caption, credit=credit, nodes=roots)
 
 
 def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
@@ -167,6 +175,7 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
 
 
 _CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _last_child(root: Node) -> int | None:
@@ -208,6 +217,8 @@ class CaptionFinder:
             if roots:
                 hit = read_roots(roots, self.doc)
                 hit.how = "figure"
+                if hit.credit and not hit.caption:
+                    hit = self._credit_box(hit, figure, node)
                 if hit.caption or hit.credit:
                     return hit
             start = figure
@@ -286,8 +297,8 @@ class CaptionFinder:
                 i = end + 1
                 continue
             if kind(el) and _short_text(el, 20):
-                if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (roots and _is_prose(el, self.doc)):
-                    break
+                if el.tag in _HEADINGS or (roots and (_is_prose(el, self.doc) or self._holds_heading(el))):
+                    break  # a headline, the article, or a module after the caption ("More on: <h2>…")
                 if self._other_picture_inside(el, start):
                     i += 1
                     continue
@@ -299,6 +310,9 @@ class CaptionFinder:
                     credit = self._credit_line(el, start)
                     if credit is not None:
                         return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
+                    box = self._box_with_credit(el, start)
+                    if box is not None:
+                        return box
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         hit = read_roots([block], self.doc)
@@ -311,6 +325,51 @@ class CaptionFinder:
         hit = read_roots(roots, self.doc)
         hit.how = "after"
         return hit
+
+    def _credit_box(self, hit: CaptionHit, figure: Node, node: Node) -> CaptionHit:
+        """A figure whose only named element is its credit: the block around the credit, inside the
+        figure and apart from the picture, is the caption with its credit
+        (`<div><span>The caption</span><cite>Agency</cite></div>`)."""
+        boxes: list[Node] = []
+        for root in hit.nodes:
+            box = root.parent
+            if (box is None or box.mem_id == figure.mem_id or not self.doc.contains(figure, box)
+                    or self.doc.contains(box, node) or self._other_picture_inside(box, node)
+                    or self.doc.text_length(box) > MAX_CAPTION or _is_prose(box, self.doc)):
+                return hit
+            boxes.append(box)
+        wider = read_roots(list({b.mem_id: b for b in boxes}.values()), self.doc)
+        if not wider.caption or not wider.credit:
+            return hit
+        wider.how = hit.how
+        return wider
+
+    def _box_with_credit(self, el: Node, start: Node) -> CaptionHit | None:
+        """The first text after the picture, when its block is short, shares a box of its own with the
+        picture (no other text around them) and reads as a caption with its credit: an unnamed footer
+        under the picture ("<div><span>The caption.</span><span>©</span><span>Agency / Name</span></div>")."""
+        doc = self.doc
+        block = el
+        for _ in range(4):
+            if block.tag in ("p", "div", "li", "td", "section") or block.parent is None:
+                break
+            block = block.parent
+        length = doc.text_length(block)
+        if doc.contains(block, start) or length > 400 or _is_prose(block, doc) or self._holds_heading(block):
+            return None
+        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        if box is None or doc.text_length(box) > length + 80:
+            return None  # the picture and the block are not alone in their box: the article's text, a card
+        hit = read_roots([block], doc)
+        if not hit.caption or not hit.credit:
+            return None
+        hit.how = "box"
+        return hit
+
+    def _holds_heading(self, el: Node) -> bool:
+        start = self.doc.index(el)
+        end = min(self.doc.end.get(el.mem_id, start), start + MAX_FIGURE)
+        return any(tag in _HEADINGS for tag in self.doc.tags[start + 1:end + 1])
 
     def _credit_line(self, el: Node, start: Node) -> Node | None:
         """The next short paragraph when it is only a labelled credit ("Fot. X / Agency", "© X", "Photo: X")."""

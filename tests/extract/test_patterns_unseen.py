@@ -150,3 +150,20 @@ def test_featured_image_above_the_body_in_the_same_story() -> None:
     images = _images("featured-image.html")
     assert [i.url.rsplit("/", 1)[-1] for i in images] == ["cavalieri-990x574-900x400.jpg"]
     assert images[0].role == "lead"
+
+
+def test_captions_found_by_their_credit() -> None:
+    """credit-boxes.html: an unnamed footer under the picture holding caption, "©" and credit; a figure
+    whose only named element is the credit; a name + e-mail; HTML's rel=license; a "More on" module
+    after a credit is not part of it; an alt written as a credit line."""
+    images = {i.url.rsplit("/", 1)[-1]: i for i in _images("credit-boxes.html")}
+    assert [(i.caption, i.credit) for i in images.values()] == [
+        ("Cranes stand idle at the eastern harbour, May 6, 2024.", "© Example Wire / Ana Ruiz"),
+        ("Union members vote on the offer in the harbour canteen on Sunday", "Jane Roe"),
+        ("The empty container quay on Saturday.", "Jim Park jpark@example.net"),
+        ("Berths closed by the strike (as of May 2024)", "CC-BY-SA 2.0"),
+        ("", "Example Wire"),
+        ("", "Photo: Example Wire/Lee Chan"),
+    ]
+    assert images["harbour-cranes-1600.jpg"].notes == ["caption: box"]
+
