@@ -276,6 +276,8 @@ class CaptionFinder:
             el = doc.nodes[i]
             steps += 1
             end = doc.end.get(el.mem_id, i)
+            if el.tag == "figure" and not doc.contains(el, start) and self._other_picture_inside(el, start):
+                break  # another picture's own box: its caption is its own
             if el.mem_id in self.pictures:
                 passed += 1
                 if roots or passed > MAX_GROUP:

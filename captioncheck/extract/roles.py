@@ -31,7 +31,8 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"headlines|suggest\w*|empfehlung\w*|next-?(article|story|post|read)\w*|feed\w*|list-?item|post-?list|"
                      r"crp\w*|yarpp\w*|jp-relatedposts|ce_postinclude|postinclude|menu\w*|mega\w*|"
                      r"latest\w*|stream\w*|slider-?news|more-?from|"
-                     r"nav|navigation|footer\w*|widget-?(list|posts|area))($|[\s_-])")
+                     r"nav|navigation|footer\w*|widget-?(list|posts|area)|"
+                     r"paywall\w*|signwall\w*|subscri\w*|cta)($|[\s_-])")  # also calls to subscribe, sign in, act
 _GALLERY = re.compile(r"gallery|galleri|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
 _CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
 _URL_FURNITURE = re.compile(

@@ -167,3 +167,14 @@ def test_captions_found_by_their_credit() -> None:
     ]
     assert images["harbour-cranes-1600.jpg"].notes == ["caption: box"]
 
+
+def test_calls_to_subscribe_are_furniture_and_a_figure_keeps_its_caption() -> None:
+    """call-to-action.html: an uncaptioned picture in a paywall or call-to-action box is furniture, a
+    captioned photo in a "subscriber" box is not; the caption inside the next picture's <figure> is
+    that picture's, never the one before it."""
+    images = {i.url.rsplit("/", 1)[-1]: i for i in _images("call-to-action.html", all_images=True)}
+    assert {name: i.role for name, i in images.items()} == {
+        "tram-vote-1200.jpg": "inline", "editor-stamp.png": "teaser", "tram-route-map-1200.jpg": "inline",
+        "paywall-bg.jpg": "teaser"}
+    assert images["editor-stamp.png"].caption == ""
+    assert images["tram-route-map-1200.jpg"].caption == "The planned route, with its nine stops"
