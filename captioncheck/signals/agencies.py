@@ -62,11 +62,38 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-def find_agencies(text: str) -> list[str]:
-    """Canonical agency/stock names found in `text`, in first-occurrence order, no duplicates."""
+# long single-word marks, letters only: a watermark cut by the picture's edge still names them
+_CLIPPABLE: dict[str, str] = {
+    "Reuters": "reuters", "Shutterstock": "shutterstock", "Getty Images": "gettyimages", "Bloomberg": "bloomberg",
+    "Sputnik": "sputnik", "Anadolu": "anadolu", "Dreamstime": "dreamstime", "Depositphotos": "depositphotos",
+    "NurPhoto": "nurphoto", "Wikimedia Commons": "wikimedia", "Associated Press": "associatedpress",
+}
+_WORD = re.compile(r"[^\W\d_]+")
+MAX_CLIPPED = 2  # letters a mark may lose at its start and end together
+
+
+def _clipped_hits(text: str) -> list[tuple[int, str]]:
+    """Marks cut at the picture's edges, as OCR reads a watermark: "EUTERS", "HUTTERSTOC", "ETTY IMAGES"
+    (a word, or two joined, that is a long mark less at most MAX_CLIPPED letters at its ends)."""
+    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text)]
+    hits: list[tuple[int, str]] = []
+    for k, (start, word) in enumerate(words):
+        joined = word + words[k + 1][1] if k + 1 < len(words) else ""
+        for name, mark in _CLIPPABLE.items():
+            for piece in (word, joined):
+                if len(mark) - MAX_CLIPPED <= len(piece) < len(mark) and len(piece) >= 5 and piece in mark:
+                    hits.append((start, "AP" if name == "Associated Press" else name))
+    return hits
+
+
+def find_agencies(text: str, *, clipped: bool = False) -> list[str]:
+    """Canonical agency/stock names found in `text`, in first-occurrence order, no duplicates.
+
+    `clipped`: also names cut at their ends (text read by OCR from a watermark the frame cuts off); a
+    whole credit line never needs it, and "Reuter" is a surname there."""
     if not text:
         return []
-    hits: list[tuple[int, str]] = []
+    hits: list[tuple[int, str]] = _clipped_hits(text) if clipped else []
     for name, pattern in _compiled():
         m = pattern.search(text)
         if m:

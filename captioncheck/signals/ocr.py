@@ -341,7 +341,7 @@ def ocr_image(img: Image.Image, languages: str, timeout_s: float) -> OcrResult:
 
 def _result(lines: list[OcrLine], languages: str) -> OcrResult:
     text = "\n".join(line.text for line in lines)
-    marks = find_agencies(text.replace("\n", " "))
+    marks = find_agencies(text.replace("\n", " "), clipped=True)  # a watermark cut by the frame: "EUTERS"
     long_lines = [ln.text for ln in lines if len(ln.text.split()) >= BURNT_IN_MIN_WORDS]
     return OcrResult(
         text=text,

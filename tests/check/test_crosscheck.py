@@ -124,3 +124,14 @@ def test_caption_dates_after_the_page_are_not_photo_dates() -> None:
     assert checks.dates == []
     old = ImageInContext(url="https://x/g.jpg", caption="Die Show in Rostock am 22. Mai 2019.")
     assert [d.gap_days > 900 for d in cross_check(article_facts(page, [old]), old, []).dates] == [True]
+
+
+def test_watermark_cut_by_the_frame_still_names_its_agency() -> None:
+    """OCR of a watermark the picture's edge cuts: a long mark less two letters at its ends (only when
+    asked: a whole credit line is never clipped, and "Reuter" is a surname there)."""
+    assert find_agencies("EUTERS", clipped=True) == ["Reuters"]
+    assert find_agencies("HUTTERSTOC", clipped=True) == ["Shutterstock"]
+    assert find_agencies("ETTY IMAGES", clipped=True) == ["Getty Images"]
+    assert find_agencies("EUTERS") == []
+    for text in ("IMAGES", "stock photo", "PRESS", "press photo", "computers"):  # too little left of any mark
+        assert find_agencies(text, clipped=True) == [], text
