@@ -70,8 +70,8 @@ class TextBlocks:
 
     def _plain_line(self, k: int) -> bool:
         """A list item or quote is read as prose when it holds only inline text: no inner block (that
-        block is read itself), picture, caption, figure or aside, and it is not mostly a link (a list of
-        "related" headlines). It was never read: the old test, `css_first(_BLOCKS)`, matched the element
+        block is read itself), heading, `<time>` (a dateline), picture, caption, figure or aside, and it
+        is not mostly a link (a list of "related" headlines). It was never read: the old test, `css_first(_BLOCKS)`, matched the element
         itself with selectolax, so every `<li>`/`<blockquote>` looked like it held a block. Looks at most
         MAX_LINE elements, so a long nested list costs no more than its own size."""
         doc, idx, node = self._doc, self.positions[k], self._nodes[k]
@@ -103,7 +103,7 @@ class TextBlocks:
 
 _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _CONTAINERS = ("li", "blockquote")  # read only when they hold a plain line (`TextBlocks._plain_line`)
-_NOT_INLINE = _BLOCK_TAGS | {"ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
+_NOT_INLINE = _BLOCK_TAGS | {"h1", "h5", "h6", "time", "ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
 MAX_LINE = 64  # elements in a list item or quote read as one line of prose
 _TOP = ("html", "-undef", "#document")
 

@@ -203,7 +203,8 @@ def test_text_blocks_read_list_items_and_quotes_that_hold_a_plain_line(vectorise
 
     doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item, <b>in bold</b></li>"
                     "<li><p>inner para</p></li><li><a href=/other>A related headline elsewhere</a></li>"
-                    "<li><img src=a.jpg><span class=cap>slide caption</span></li></ul>"
+                    "<li><img src=a.jpg><span class=cap>slide caption</span></li><li><h1>The headline</h1></li>"
+                    "<li>Updated <time datetime=2024-05-06>May 6</time></li></ul>"
                     "<blockquote>a quote</blockquote><blockquote><p>quoted para</p>— Someone</blockquote>"
                     "<figure><p>in a figure</p></figure></article></body>", vectorised=vectorised)
     skip = {doc.css("span.cap")[0].mem_id}
