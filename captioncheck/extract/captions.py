@@ -61,6 +61,7 @@ MAX_WALK = 80
 MAX_PARTS = 60
 MAX_ROOTS = 40
 MAX_FIGURE = 400  # elements of a figure searched for its caption
+MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
 
@@ -341,8 +342,8 @@ class CaptionFinder:
                 return hit
             boxes.append(box)
         wider = read_roots(list({b.mem_id: b for b in boxes}.values()), self.doc)
-        if not wider.caption or not wider.credit:
-            return hit
+        if len(wider.caption.split()) < MIN_BOX_WORDS or not wider.credit:
+            return hit  # a label or a button beside the credit is no caption
         wider.how = hit.how
         return wider
 
@@ -363,7 +364,7 @@ class CaptionFinder:
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
         hit = read_roots([block], doc)
-        if not hit.caption or not hit.credit:
+        if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
             return None
         hit.how = "box"
         return hit

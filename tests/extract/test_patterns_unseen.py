@@ -178,3 +178,13 @@ def test_calls_to_subscribe_are_furniture_and_a_figure_keeps_its_caption() -> No
         "paywall-bg.jpg": "teaser"}
     assert images["editor-stamp.png"].caption == ""
     assert images["tram-route-map-1200.jpg"].caption == "The planned route, with its nine stops"
+
+
+def test_a_label_beside_a_credit_is_no_caption(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text('<html><body><article><h1>Title</h1><p>' + "Body text of the story. " * 20 + '</p>'
+                    '<figure><img src="https://img.example.org/a/harbour-1200.jpg" width="1200" height="800">'
+                    '<div><span>Enlarge</span><cite>Jane Roe</cite></div></figure><p>' + "More text. " * 20 + '</p>'
+                    '</article></body></html>', encoding="utf-8")
+    (image,) = extract(page).images
+    assert (image.caption, image.credit) == ("", "Jane Roe")
