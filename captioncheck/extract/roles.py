@@ -100,7 +100,8 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
 
 
 def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
-    """Does the box hold a headline-long link to another article?"""
+    """Does the box hold a headline-long link to another article? (selectolax's css() also matches the
+    box itself: a card that is one `<a>` around picture and headline links away, as meant.)"""
     links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
     return any(_is_article_link(a, page_url) for a in links[:5])
 

@@ -188,3 +188,15 @@ def test_a_label_beside_a_credit_is_no_caption(tmp_path: Path) -> None:
                     '</article></body></html>', encoding="utf-8")
     (image,) = extract(page).images
     assert (image.caption, image.credit) == ("", "Jane Roe")
+
+
+def test_a_card_that_is_one_link_links_away() -> None:
+    """`_links_away` on a box that is itself the `<a>`: css() matches the element itself, which is meant here."""
+    from captioncheck.extract.dom import Doc
+    from captioncheck.extract.roles import _links_away
+
+    doc = Doc.parse('<body><a href="https://news.example.org/2024/05/01/other-story.html"><img src="a.jpg">'
+                    "<span>Another story about the harbour strike</span></a></body>")
+    card = doc.css("a")[0]
+    assert _links_away(card, doc, "https://news.example.org/2024/05/02/this-story.html")
+    assert not _links_away(card, doc, "https://news.example.org/2024/05/01/other-story.html")  # the page itself
