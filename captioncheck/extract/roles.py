@@ -86,17 +86,40 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
     "Keep reading" callouts inside the body): a teaser, even when the picture itself is not linked."""
     if _captioned_photo(f):
         return False
-    for node in ancestors(f.anchor, 5):
+    for node in ancestors(f.anchor, 6):  # a <noscript> copy sits one level deeper
         length = doc.text_length(node)
         if not length:
             continue
-        if length > 300 or doc.count_images(node) > 1 or doc.link_length(node) < 0.8 * length:
+        if length > 300 or doc.count_images(node) > 1 or (
+                doc.link_length(node) < 0.8 * length and _heading_length(node, doc) < 0.9 * length):
             break
         return _links_away(node, doc, page_url)
     # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
     card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
     return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
             and not card.css_first("h1") and _links_away(card, doc, page_url))
+
+
+def _heading_length(node: Node, doc: Doc) -> int:
+    """Characters of the box's text inside headings (h1–h6 or role=heading): a callout whose only text is
+    its headings ("Keep reading" / "The latest on <a>topic</a>") around an uncaptioned picture. Looks at
+    most MAX_CARD elements of the box."""
+    start = doc.index(node)
+    if start < 0:
+        return 0
+    end, total, inside = min(doc.end.get(node.mem_id, start), start + MAX_CARD), 0, -1
+    for idx in range(start + 1, end + 1):
+        if idx <= inside:
+            continue  # within a heading already counted
+        other = doc.nodes[idx]
+        if doc.tags[idx] in _HEADING_TAGS or attr(other, "role") == "heading":
+            total += doc.text_length(other)
+            inside = doc.end.get(other.mem_id, idx)
+    return total
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MAX_CARD = 200  # elements of a small card looked at
 
 
 def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
