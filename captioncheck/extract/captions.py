@@ -19,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from captioncheck.extract.credits import LABELS, looks_like_credit, split_credit, with_contact_name
+from captioncheck.extract.credits import AGENCIES, LABELS, looks_like_credit, split_credit, with_contact_name
 from captioncheck.extract.dom import (
     MAX_CLIMB,
     Doc,
@@ -61,6 +61,10 @@ MAX_WALK = 80
 MAX_PARTS = 60
 MAX_ROOTS = 40
 MAX_FIGURE = 400  # elements of a figure searched for its caption
+# what every credit `split_credit` finds in a caption's text carries: ©, a label's colon, a slash, a pipe,
+# a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
+_CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
+_AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|via|vía|courtesy|cortesía|cortesia|handout)(?!\w)")
 MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
@@ -358,16 +362,24 @@ class CaptionFinder:
                 break
             block = block.parent
         length = doc.text_length(block)
-        if doc.contains(block, start) or length > 400 or _is_prose(block, doc) or self._holds_heading(block):
-            return None
+        if doc.contains(block, start) or length > 400 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
+            return None  # (≤ 400 characters: `_is_prose` is its two paragraphs)
         box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
+        raw = block.text(deep=True) or ""
+        if not (_CREDIT_HINT.search(raw) or _AGENCY_HINT.search(raw)) and not self._holds_credit(block):
+            return None  # nothing a credit is told by (a mark, a label's colon, a slash, a credit element)
         hit = read_roots([block], doc)
         if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
             return None
         hit.how = "box"
         return hit
+
+    def _holds_credit(self, el: Node) -> bool:
+        start = self.doc.index(el)
+        end = min(self.doc.end.get(el.mem_id, start), start + MAX_PARTS)
+        return any(kind(other) == "credit" for other in self.doc.nodes[start + 1:end + 1])
 
     def _holds_heading(self, el: Node) -> bool:
         start = self.doc.index(el)

@@ -170,12 +170,13 @@ def test_captions_found_by_their_credit() -> None:
 
 def test_calls_to_subscribe_are_furniture_and_a_figure_keeps_its_caption() -> None:
     """call-to-action.html: an uncaptioned picture in a paywall or call-to-action box is furniture, a
-    captioned photo in a "subscriber" box is not; the caption inside the next picture's <figure> is
-    that picture's, never the one before it."""
+    captioned photo in a "subscriber" box is not; nor is one in a small callout whose only text is its
+    headings and a link away ("Keep reading"), while a picture under a subheading without a link stays;
+    the caption inside the next picture's <figure> is that picture's, never the one before it."""
     images = {i.url.rsplit("/", 1)[-1]: i for i in _images("call-to-action.html", all_images=True)}
     assert {name: i.role for name, i in images.items()} == {
         "tram-vote-1200.jpg": "inline", "editor-stamp.png": "teaser", "tram-route-map-1200.jpg": "inline",
-        "paywall-bg.jpg": "teaser"}
+        "transport-topic.jpg": "teaser", "tram-depot-1200.jpg": "inline", "paywall-bg.jpg": "teaser"}
     assert images["editor-stamp.png"].caption == ""
     assert images["tram-route-map-1200.jpg"].caption == "The planned route, with its nine stops"
 
@@ -200,3 +201,21 @@ def test_a_card_that_is_one_link_links_away() -> None:
     card = doc.css("a")[0]
     assert _links_away(card, doc, "https://news.example.org/2024/05/02/this-story.html")
     assert not _links_away(card, doc, "https://news.example.org/2024/05/01/other-story.html")  # the page itself
+
+
+def test_footer_box_with_an_unmarked_credit(tmp_path: Path) -> None:
+    """The box rule also reads a footer whose credit carries no mark: an agency as the last block, a
+    credit-named element; a plain sentence under a picture is not read by it (nothing tells a credit)."""
+    page = tmp_path / "p.html"
+    found = []
+    for footer in ('<span>Boats in the harbour at dawn</span> <span>AFP via Getty Images</span>',
+                   '<span>Boats in the harbour at dawn</span> <span class="credit">Jane Roe</span>',
+                   '<span>Boats in the harbour at dawn, seen from the old pier</span>'):
+        page.write_text('<html><body><article><h1>T</h1><p>' + "Body text of the story. " * 20 + '</p><div class="m"><div>'
+                        '<img src="https://img.example.org/a/harbour-1200.jpg" width="1200" height="800"></div>'
+                        f'<div>{footer}</div></div><p>' + "More text. " * 20 + '</p></article></body></html>', encoding="utf-8")
+        (image,) = extract(page).images
+        found.append((image.caption, image.credit, "caption: box" in image.notes))
+    assert found[:2] == [("Boats in the harbour at dawn", "AFP via Getty Images", True),
+                         ("Boats in the harbour at dawn", "Jane Roe", True)]
+    assert found[2][1:] == ("", False)  # (read as before, by the wholly-in-one-wrapper rule)
