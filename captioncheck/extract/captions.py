@@ -362,14 +362,16 @@ class CaptionFinder:
                 break
             block = block.parent
         length = doc.text_length(block)
-        if doc.contains(block, start) or length > 400 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
+        if length > 400 or doc.contains(block, start):
+            return None
+        raw = block.text(deep=True) or ""
+        if not (_CREDIT_HINT.search(raw) or _AGENCY_HINT.search(raw)) and not self._holds_credit(block):
+            return None  # nothing a credit is told by (a mark, a label's colon, a slash, a credit element)
+        if doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None  # (≤ 400 characters: `_is_prose` is its two paragraphs)
         box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
-        raw = block.text(deep=True) or ""
-        if not (_CREDIT_HINT.search(raw) or _AGENCY_HINT.search(raw)) and not self._holds_credit(block):
-            return None  # nothing a credit is told by (a mark, a label's colon, a slash, a credit element)
         hit = read_roots([block], doc)
         if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
             return None

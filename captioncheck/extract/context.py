@@ -74,9 +74,11 @@ class TextBlocks:
         is not mostly a link (a list of "related" headlines). It was never read: the old test, `css_first(_BLOCKS)`, matched the element
         itself with selectolax, so every `<li>`/`<blockquote>` looked like it held a block. Looks at most
         MAX_LINE elements, so a long nested list costs no more than its own size."""
-        doc, idx, node = self._doc, self.positions[k], self._nodes[k]
-        end = doc.end.get(node.mem_id, idx)
-        if end - idx > MAX_LINE or doc.link_length(node) * 2 > doc.text_length(node) or doc.count_images(node):
+        doc, idx = self._doc, self.positions[k]
+        if doc.link_len[idx] * 2 > doc.text_len[idx]:  # read from the tables by index: a page may hold 45 000
+            return False
+        end = doc.end.get(self._nodes[k].mem_id, idx)
+        if end - idx > MAX_LINE or bisect.bisect_right(doc.image_at, end) > bisect.bisect_left(doc.image_at, idx):
             return False
         tags, skipped = doc.tags, self._skipped
         return not any(tags[j] in _NOT_INLINE or j in skipped for j in range(idx + 1, end + 1))

@@ -111,10 +111,10 @@ def _heading_length(node: Node, doc: Doc) -> int:
     for idx in range(start + 1, end + 1):
         if idx <= inside:
             continue  # within a heading already counted
-        other = doc.nodes[idx]
-        if doc.tags[idx] in _HEADING_TAGS or attr(other, "role") == "heading":
-            total += doc.text_length(other)
-            inside = doc.end.get(other.mem_id, idx)
+        tag = doc.tags[idx]
+        if tag in _HEADING_TAGS or (tag in ("div", "span", "p") and attr(doc.nodes[idx], "role") == "heading"):
+            total += doc.text_len[idx]
+            inside = doc.end.get(doc.nodes[idx].mem_id, idx)
     return total
 
 
