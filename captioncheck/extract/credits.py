@@ -225,8 +225,8 @@ def _licence_split(text: str) -> tuple[str, str] | None:
     m = None
     for m in _LICENCE.finditer(text):
         pass
-    if m is None or m.start() == 0 or len(text) - m.start() > 80:
-        return None
+    if m is None or m.start() == 0 or len(text) - m.start() > 80 or not _boundary_before(text, m.start()):
+        return None  # "… is now in the public domain" is a sentence, not its credit
     rest = text[m.end():].strip(" .,")
     if rest and not _NAMEISH.match(rest):
         return None

@@ -89,6 +89,7 @@ def test_credit_after_the_last_sentence(text: str, caption: str, credit: str) ->
     "The U.S./Mexico border near Tijuana. Trade went up.",  # a slash inside the caption, then more sentences
     "Prices rose. Costs fell/rose again.",
     "Licensed under CC BY 4.0 since the museum opened.",
+    "The painting is now in the public domain",
     "Write to the editor at letters@example.net",
     "Cars in the street. Pictured: mr smith/mrs jones",
 ])
