@@ -40,7 +40,7 @@ _URL_FURNITURE = re.compile(
     r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder|"
     r"(^|[_-])(print|rss|e?mail|whatsapp|facebook|twitter|telegram|linkedin)([_.-]|$)", re.IGNORECASE)
 _URL_FOLDERS = re.compile(r"/(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?)/", re.IGNORECASE)
-_VIDEO = re.compile(r"(^|[\s_-])(video\w*|player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
+_VIDEO = re.compile(r"(^|[\s_-])(video\w*|(?<!foto[_-])(?<!photo[_-])(?<!image[_-])(?<!gallery[_-])player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")

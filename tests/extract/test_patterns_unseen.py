@@ -219,3 +219,15 @@ def test_footer_box_with_an_unmarked_credit(tmp_path: Path) -> None:
     assert found[:2] == [("Boats in the harbour at dawn", "AFP via Getty Images", True),
                          ("Boats in the harbour at dawn", "Jane Roe", True)]
     assert found[2][1:] == ("", False)  # (read as before, by the wholly-in-one-wrapper rule)
+
+
+def test_a_photo_player_is_no_video_player(tmp_path: Path) -> None:
+    """"player" names a video box, unless a picture word says it shows photos (foto_player, photo-player)."""
+    page = tmp_path / "p.html"
+    roles = []
+    for name in ("foto_player", "photo-player", "video-player", "player"):
+        page.write_text('<html><body><article><h1>T</h1><p>' + "Body text of the story. " * 20 + '</p>'
+                        f'<div id="{name}"><img src="https://img.example.org/a/court-1200.jpg" width="515" height="337"></div>'
+                        '<p>' + "More text. " * 20 + '</p></article></body></html>', encoding="utf-8")
+        roles.append({i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}["court-1200.jpg"])
+    assert roles == ["inline", "inline", "decoration", "decoration"]
