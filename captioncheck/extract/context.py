@@ -32,6 +32,7 @@ class TextBlocks:
         self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
+        self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
         if root is None or doc.index(root) < 0:
             return
         if not doc.vectorised:
@@ -77,11 +78,24 @@ class TextBlocks:
         doc, idx = self._doc, self.positions[k]
         if doc.link_len[idx] * 2 > doc.text_len[idx]:  # read from the tables by index: a page may hold 45 000
             return False
+        if doc.tags[idx] == "li" and self._link_list(doc.parents[idx]):
+            return False  # the plain item of a list of links: a breadcrumb's current page, a menu's label
         end = doc.end.get(self._nodes[k].mem_id, idx)
         if end - idx > MAX_LINE or bisect.bisect_right(doc.image_at, end) > bisect.bisect_left(doc.image_at, idx):
             return False
         tags, skipped = doc.tags, self._skipped
         return not any(tags[j] in _NOT_INLINE or j in skipped for j in range(idx + 1, end + 1))
+
+    def _link_list(self, parent: int) -> bool:
+        """Are most items of this list links (navigation)? Counted once per list, over its first
+        MAX_LIST elements."""
+        if parent not in self._lists:
+            doc = self._doc
+            end = min(doc.end.get(doc.nodes[parent].mem_id, parent), parent + MAX_LIST) if parent >= 0 else parent
+            items = [j for j in range(parent + 1, end + 1) if doc.parents[j] == parent and doc.tags[j] == "li"]
+            links = sum(doc.link_len[j] * 2 > doc.text_len[j] for j in items)
+            self._lists[parent] = links * 2 > len(items)
+        return self._lists[parent]
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         """(document index, text) of every block."""
@@ -107,6 +121,7 @@ _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _CONTAINERS = ("li", "blockquote")  # read only when they hold a plain line (`TextBlocks._plain_line`)
 _NOT_INLINE = _BLOCK_TAGS | {"h1", "h5", "h6", "time", "ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
 MAX_LINE = 64  # elements in a list item or quote read as one line of prose
+MAX_LIST = 2000  # elements of a list looked at to tell a list of links
 _TOP = ("html", "-undef", "#document")
 
 

@@ -198,13 +198,15 @@ def test_prefix_alternation_matches_exactly_its_words() -> None:
 @pytest.mark.parametrize("vectorised", [True, False])
 def test_text_blocks_read_list_items_and_quotes_that_hold_a_plain_line(vectorised: bool) -> None:
     """A list item or quote of inline text is prose; one holding blocks gives them (once), one holding a
-    picture or a caption gives nothing, nor does one that is mostly a link ("related" headlines)."""
+    picture or a caption gives nothing, nor does one that is mostly a link ("related" headlines), nor the
+    plain item of a list of links (a breadcrumb's current page)."""
     from captioncheck.extract.context import TextBlocks
 
     doc = Doc.parse("<body><article><p>A paragraph of the story.</p><ul><li>a list item, <b>in bold</b></li>"
                     "<li><p>inner para</p></li><li><a href=/other>A related headline elsewhere</a></li>"
                     "<li><img src=a.jpg><span class=cap>slide caption</span></li><li><h1>The headline</h1></li>"
                     "<li>Updated <time datetime=2024-05-06>May 6</time></li></ul>"
+                    "<ul><li><a href=/news>News</a></li><li><a href=/news/city>City news</a></li><li>This story's title</li></ul>"
                     "<blockquote>a quote</blockquote><blockquote><p>quoted para</p>— Someone</blockquote>"
                     "<figure><p>in a figure</p></figure></article></body>", vectorised=vectorised)
     skip = {doc.css("span.cap")[0].mem_id}
