@@ -24,19 +24,22 @@ if TYPE_CHECKING:
 @click.option("--all-images", is_flag=True, help="Also list non-article images (ads, logos, teasers...) with their role.")
 def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
     """List the images of a saved PAGE (.html, .htm, .mhtml) with caption, credit and context."""
-    from captioncheck.extract import as_result, extract_records
-    from captioncheck.extract.metadata import import_trafilatura_without_langid
+    from captioncheck.cli.regex_cache import reused_patterns
 
-    import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
-    result = extract_records(page, url=url, all_images=all_images)
-    if fmt == "json":
-        try:
-            text = result.json()
-        except UnicodeEncodeError:  # a lone surrogate: pydantic says why it cannot write it, as it always did
-            text = as_result(result).model_dump_json(indent=2)
-        click.echo(text)
-    else:
-        render_text(result)
+    with reused_patterns():  # the regular expressions this command compiled last time, already compiled
+        from captioncheck.extract import as_result, extract_records
+        from captioncheck.extract.metadata import import_trafilatura_without_langid
+
+        import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
+        result = extract_records(page, url=url, all_images=all_images)
+        if fmt == "json":
+            try:
+                text = result.json()
+            except UnicodeEncodeError:  # a lone surrogate: pydantic says why it cannot write it, as it always did
+                text = as_result(result).model_dump_json(indent=2)
+            click.echo(text)
+        else:
+            render_text(result)
 
 
 def render_text(result: ExtractRecord) -> None:
