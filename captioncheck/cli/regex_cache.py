@@ -30,7 +30,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -170,12 +170,19 @@ class RegexCache:
         new = self.new_patterns()
         if self.path is None or not new or (self.entries and len(new) < REWRITE_MIN_NEW) or _sre_module() is None:
             return False
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
-            self._add(new)
-            self._write()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("w", encoding="utf-8") as out:  # a read-only data dir fails here, before any parsing
+                self._add(new)
+                out.write(self._payload())
+            os.replace(tmp, self.path)
         except Exception as exc:  # noqa: BLE001  read-only data dir, full disk, an unexpected pattern...
             _debug("regex cache %s not written: %s", self.path, exc)
             return False
+        finally:
+            with suppress(OSError):  # gone after os.replace, or never created
+                tmp.unlink()
         return True
 
     def _add(self, new: list[_Key]) -> None:
@@ -195,7 +202,7 @@ class RegexCache:
             else:
                 self.entries[key] = args
 
-    def _write(self) -> None:
+    def _payload(self) -> str:
         import array
         import base64
 
@@ -210,16 +217,8 @@ class RegexCache:
             words.extend(code)
             rows.append([*_text(pattern), key[2], flags, start, len(words), groups, groupindex, list(indexgroup)])
         skipped = [[*_text(p), f] for _, p, f in sorted(self.uncacheable, key=repr)[:MAX_ENTRIES]]
-        payload = json.dumps({"tag": interpreter_tag(), "code": base64.b64encode(words.tobytes()).decode("ascii"),
-                              "entries": rows, "uncacheable": skipped})
-        assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(payload, encoding="utf-8")
-            os.replace(tmp, self.path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        return json.dumps({"tag": interpreter_tag(), "code": base64.b64encode(words.tobytes()).decode("ascii"),
+                           "entries": rows, "uncacheable": skipped})
 
 
 @contextmanager

@@ -79,12 +79,12 @@ def test_cached_patterns_are_the_ones_python_compiles(tmp_path: Path) -> None:
 
 
 def _cache_with(tmp_path: Path, patterns: list[str]) -> RegexCache:
-    """A cache file (in tmp_path) holding these patterns, written the way the command writes it."""
+    """A cache file (in tmp_path) holding these patterns (and what this process compiled before),
+    written the way the command writes it."""
     cache = RegexCache(tmp_path / "cache" / "re-test.json")
     for p in patterns:
         re.compile(p)
-    cache._add([(str, p, 0) for p in patterns])
-    cache._write()
+    assert cache.save() is True
     return cache
 
 
@@ -155,12 +155,15 @@ def test_no_cache_where_the_interpreter_lacks_what_it_needs(tmp_path: Path, monk
     assert cache.load() == 0 and cache.save() is False
 
 
-def test_unwritable_data_dir_is_silent(tmp_path: Path) -> None:
+def test_unwritable_data_dir_is_silent_and_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every process finds no file there: it must not parse its ~360 patterns again for nothing."""
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     cache = RegexCache(blocker / "cache" / "re.json")
     re.compile(r"q+ cold4 unwritable")
-    assert cache.save() is False
+    parsed: list[object] = []
+    monkeypatch.setattr(regex_cache, "_parse", lambda *args: parsed.append(args))
+    assert cache.save() is False and parsed == []
 
 
 def test_file_is_rewritten_only_for_many_new_patterns(tmp_path: Path) -> None:
