@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @contextmanager
 def _imports_without_gc() -> Iterator[None]:
     """No cyclic garbage collection while a fresh process imports the extractors and trafilatura
-    (~150 modules: each collection walked every object created so far, and imports leave no garbage
+    (~200 modules: each collection walked every object created so far, and imports leave no garbage
     to find), then those objects are frozen (`gc.freeze`): the page's own collections, and the one
     at exit, skip them. ~10 % of a cold extract's instructions. A process that has imported them
     already (a program calling the command twice) is left as it is."""
