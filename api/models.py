@@ -57,6 +57,8 @@ class ModelInfo(_Body):
     enabled: bool
     loaded: bool
     error: str = ""
+    precision: str = ""  # the requested CLIP precision: auto, fp32 or bf16
+    model_id: str = ""  # once loaded: what reports carry as scores.model_id (weights identity, "+bf16" if converted)
 
 
 class IndexInfo(_Body):

@@ -30,7 +30,8 @@ class Service:
     def __init__(self, settings: ApiSettings, resolver: Resolver | None = None) -> None:
         self.settings = settings
         self.fetcher = SafeFetcher(settings.fetch, resolver)
-        self.model = ModelInfo(spec=settings.check.model, enabled=settings.check.use_clip, loaded=False)
+        self.model = ModelInfo(spec=settings.check.model, enabled=settings.check.use_clip, loaded=False,
+                               precision=settings.check.clip_precision)
         self.index: Any = None
         self.index_error = ""
         self._index_lock = threading.Lock()
@@ -57,8 +58,9 @@ class Service:
             try:
                 from captioncheck.signals.clip import get_scorer
 
-                get_scorer(check)  # loads the weights; cached for the process, reused by every check
+                scorer = get_scorer(check)  # loads the weights; cached for the process, reused by every check
                 self.model.loaded = True
+                self.model.model_id = scorer.loaded.model_id
             except CaptionCheckError as exc:
                 self.model.error = str(exc)
         log.info("model loaded", extra={"event": "startup", "model_loaded": self.model.loaded,

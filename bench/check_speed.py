@@ -166,8 +166,9 @@ def main() -> None:
         for package in ("captioncheck", "api"):
             if (tree / package).is_dir():
                 compileall.compile_dir(tree / package, quiet=1)
-    for name, tree in trees.items():  # build each tree's own caches (gazetteer, langid...) once
+    for name, tree in trees.items():  # build each tree's own caches (gazetteer, langid, regex...) once
         cli_once(tree, datadirs[name], CLI_RUNS["check_no_clip_no_ocr"])
+        cli_once(tree, datadirs[name], CLI_RUNS["extract"])
     for what, cmd in ({} if args.no_cli else CLI_RUNS).items():
         for _ in range(args.reps):
             for name, tree in trees.items():

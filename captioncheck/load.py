@@ -10,12 +10,9 @@ guesses (many real pages are undeclared UTF-8). The page address comes from `--u
 from __future__ import annotations
 
 import codecs
-import email
-import email.policy
 import os
 import re
 from dataclasses import dataclass, field
-from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
@@ -23,6 +20,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from captioncheck._exceptions import InputError
 
 if TYPE_CHECKING:
+    from email.message import Message
+
     from captioncheck._types import ImageInContext
 
 MAX_PAGE_BYTES = 50 * 1024 * 1024
@@ -281,6 +280,8 @@ def _load_mhtml(raw: bytes, path: Path, url: str | None) -> PageSource:
     if nesting > MAX_MHTML_NESTING:
         raise InputError(f"{path} holds {nesting} multipart sections (a saved page has a few): "
                          "save the page again as .mhtml from the browser")
+    import email.policy  # MHTML only: it imports the header registry, whose patterns differ in every process
+
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
         parts = [part for part in msg.walk() if not part.is_multipart()]

@@ -55,7 +55,9 @@ def test_health_info_and_openapi(client: TestClient) -> None:
     assert health["status"] == "ok" and health["index"]["generation"] == health["index"]["latest_generation"] == 0
     assert health["index"]["lag_s"] == 0.0 and health["index"]["refresh_s"] > 0
     info = client.get("/v1/info").json()
-    assert info["model"] == {"spec": info["model"]["spec"], "enabled": False, "loaded": False, "error": ""}
+    assert info["model"] == {"spec": info["model"]["spec"], "enabled": False, "loaded": False, "error": "",
+                             "precision": info["model"]["precision"], "model_id": ""}
+    assert info["model"]["precision"] in ("auto", "fp32", "bf16")
     assert info["index"]["enabled"] and info["index"]["photos"] == 0
     assert info["limits"]["max_images"] == 40
     schema = client.get("/openapi.json").json()
@@ -349,4 +351,5 @@ def test_model_is_loaded_at_start_up_and_used_by_checks(seed_settings: ApiSettin
     assert info["loaded"] and info["error"] == "", info
     assert response.status_code == 200, response.text
     lead = lead_of(response.json())
+    assert info["model_id"] and info["model_id"] == lead["scores"]["model_id"]  # /v1/info names what reports carry
     assert lead["scores"] is not None and "clip" not in lead["signals_unavailable"]

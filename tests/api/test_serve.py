@@ -78,3 +78,24 @@ def test_allow_listed_loopback_url_is_checked(served: str, server: LoopbackServe
 def test_serve_rejects_a_bad_allow_list() -> None:
     result = CliRunner().invoke(cli, ["serve", "--allow-fetch", "not-a-network"])
     assert result.exit_code != 0 and "--allow-fetch" in str(result.exception or result.output)
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_serve_hands_clip_precision_to_the_workers(processes: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--clip-precision reaches the settings every worker is built from, in one process or several."""
+    import uvicorn
+
+    from captioncheck.cli import serve_cmd
+
+    seen: list[object] = []
+    monkeypatch.setenv("CAPTIONCHECK_DATADIR", str(tmp_path))
+    for name in (serve_cmd.SETTINGS_ENV, "CAPTIONCHECK_LOG_LEVEL"):  # serve sets them for its workers
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("api.logs.configure_json_logging", lambda level="info": None)  # keeps pytest's log capture
+    monkeypatch.setattr("api.app.create_app", lambda settings: settings)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.append(app))
+    result = CliRunner().invoke(cli, ["serve", "--no-ocr", "--clip-precision", "fp32", "--processes", processes,
+                                      "--index", str(tmp_path / "index.sqlite")])
+    assert result.exit_code == 0, result.output
+    settings = seen[0] if processes == "1" else serve_cmd.worker_app()  # a worker decodes what the parent resolved
+    assert settings.check.clip_precision == "fp32" and settings.check.use_clip  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -74,6 +75,41 @@ def test_extract_imports_only_what_extraction_uses() -> None:
     code = f"import sys, captioncheck.extract; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_extract_of_an_html_page_leaves_email_policy_alone() -> None:
+    """Only MHTML needs the email package's policies: importing them imports the header registry,
+    whose regular expressions are built from sets, so no two processes compile the same ones (the
+    pattern cache cannot hold them)."""
+    code = ("import sys; from captioncheck.cli import main\n"
+            "try:\n    main(['extract', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+            "print('LOADED:' + ','.join(m for m in ('email.policy', 'email.headerregistry') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
+def test_cold_extract_imports_without_garbage_collection() -> None:
+    """A fresh process imports the extractors and trafilatura with the cyclic collector off (it found
+    nothing there and walked every new object again), then freezes what they created."""
+    code = ("import gc, sys\nduring = []\n"
+            "gc.callbacks.append(lambda phase, info: phase == 'start' and 'captioncheck.extract' in sys.modules"
+            " and gc.get_freeze_count() == 0 and during.append(info['generation']))\n"
+            "from captioncheck.cli import main\n"
+            "try:\n    main(['extract', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+            "print(f'DURING {len(during)} FROZEN {gc.get_freeze_count() > 0} ENABLED {gc.isenabled()}')")
+    proc = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "DURING 0 FROZEN True ENABLED True"
+
+
+def test_extract_in_a_process_that_has_imported_trafilatura_keeps_its_collector() -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["extract", str(SEED), "--format", "json"])  # trafilatura imported by now
+    frozen = gc.get_freeze_count()
+    result = runner.invoke(cli, ["extract", str(SEED), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 def test_extract_command_still_guesses_an_undeclared_language(tmp_path: Path) -> None:
