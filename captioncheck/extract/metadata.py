@@ -84,6 +84,8 @@ def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD
             continue
         images = obj.get("image") if "ImageObject" not in _types(obj) else obj
         for img in images if isinstance(images, list) else [images]:
+            if len(out) >= limit:  # one object may list them all: each costs a urljoin
+                break
             if isinstance(img, str):
                 out.append(JsonLdImageRecord(url=absolutize(img, base), source="jsonld"))
             elif isinstance(img, dict) and (img.get("url") or img.get("contentUrl")):

@@ -133,3 +133,16 @@ def test_jsonld_images_are_capped():
     images = jsonld_images(objs, "https://news.example/a")
     assert len(images) == MAX_JSONLD_IMAGES
     assert images[0].url == "https://news.example/p/0.jpg"
+
+
+def test_jsonld_images_stop_reading_one_long_list_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Article listing 25 000 images: only the first MAX_JSONLD_IMAGES URLs are resolved."""
+    from captioncheck.extract import metadata
+
+    resolved: list[str] = []
+    real = metadata.absolutize
+    monkeypatch.setattr(metadata, "absolutize", lambda url, base: resolved.append(url) or real(url, base))
+    objs = [{"@type": "NewsArticle", "image": [f"/p/{i}.jpg" for i in range(25_000)]}]
+    images = metadata.jsonld_images(objs, "https://news.example/a")
+    assert [i.url for i in images[:2]] == ["https://news.example/p/0.jpg", "https://news.example/p/1.jpg"]
+    assert len(images) == len(resolved) == metadata.MAX_JSONLD_IMAGES
