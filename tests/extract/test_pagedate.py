@@ -53,6 +53,20 @@ def test_url_date_when_nothing_else() -> None:
     assert published(_page(), url="https://news.example/2019/12/11/story-name")[:10] == "2019-12-11"
 
 
+def test_htmldate_reads_a_bounded_beginning_of_dense_markup() -> None:
+    """htmldate's extensive pass costs per element: a page of dense markup is read up to its
+    HTMLDATE_MAX_TAGS-th start tag, a page of ordinary density up to HTMLDATE_MAX_CHARS."""
+    from captioncheck.extract.pagedate import HTMLDATE_MAX_CHARS, HTMLDATE_MAX_TAGS, htmldate_part
+
+    dense = "<p>a</p>" * (2 * HTMLDATE_MAX_TAGS)
+    assert htmldate_part(dense) == "<p>a</p>" * HTMLDATE_MAX_TAGS
+    sparse = f"<p>{'word ' * 200}</p>" * 1000  # ~1 MB, 1 000 tags
+    assert htmldate_part(sparse) == sparse[:HTMLDATE_MAX_CHARS]
+    filler = "<p>x</p>" * (2 * HTMLDATE_MAX_TAGS)  # 80k characters: under the character cap
+    assert published(_page(body='<p class="date">Published 3 May 2018</p>' + filler))[:10] == "2018-05-03"
+    assert published(_page(body=filler + '<p class="date">Published 3 May 2018</p>')) == ""
+
+
 def test_first_trustworthy_source_wins() -> None:
     assert page_date(["garbage", "0001-01-01", "Wed, 04 May 2022 00:25:56 GMT"], "")[:10] == "2022-05-04"
 
