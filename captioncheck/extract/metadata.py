@@ -12,6 +12,7 @@ from captioncheck._records import JsonLdImageRecord, PageRecord
 from captioncheck.extract import jsontext
 from captioncheck.extract.dom import Doc, attr, collapse
 from captioncheck.extract.pagedate import page_date
+from captioncheck.extract.stopwords import use_shipped_table
 from captioncheck.extract.urls import absolutize
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,7 @@ def main_text(html: str, url: str, elements: int = 0) -> str:
     try:
         import trafilatura
 
+        use_shipped_table()  # its jusText fallback's stop words, read from one file (see `stopwords`)
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
                                    include_images=False, deduplicate=False, favor_recall=True,
                                    fast=elements > FAST_TEXT_ELEMENTS)
