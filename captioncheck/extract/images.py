@@ -191,9 +191,10 @@ def _img_found(img: Node, doc: Doc, base: str) -> Found:
     for c in cands:
         c.url = absolutize(c.url, base)
     width, height = declared_size(img)
+    alt, title = attrs(img, "alt", "title")
     return Found(
         node=img, anchor=anchor, index=doc.index(img), cands=cands,
-        alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
+        alt=alt, title=title, width=width, height=height,
         hidden=doc.is_hidden(img), in_noscript=in_noscript,
     )
 

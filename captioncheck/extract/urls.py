@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-from captioncheck.extract.dom import Node, attr
+from captioncheck.extract.dom import Node
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 # a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
@@ -220,9 +220,11 @@ def _url_tail(style: str, start: int, stops: list[int], closes: dict[int, bool])
     return _URL_TAIL.match(style, start, max(ends)) if ends else None
 
 
-def _widths(node: Node) -> list[int]:
+def _widths(found: Mapping[str, str | None]) -> list[int]:
+    """The widths a URL template may take, from the element's attribute dict."""
     for name in ("data-widths", "data-sizes", "data-image-widths"):
-        raw = attr(node, name)
+        raw = found.get(name)
+        raw = raw.strip() if isinstance(raw, str) else ""
         if raw:
             try:
                 values = json.loads(raw) if raw.startswith("[") else [int(v) for v in re.findall(r"\d+", raw)]
@@ -235,8 +237,9 @@ def _widths(node: Node) -> list[int]:
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
-    widths = _widths(node)
-    for name, value in node.attributes.items():
+    named = node.attributes  # one dict for every read (lexbor builds it anew on each access)
+    widths = _widths(named)
+    for name, value in named.items():
         if not isinstance(value, str) or not value.strip():
             continue
         lname = name.lower()

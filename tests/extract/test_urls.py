@@ -36,3 +36,12 @@ def test_lazy_and_template_attributes() -> None:
     assert urls["/p/x-2600.jpg"] == "template"
     chosen = best(cands)
     assert chosen is not None and not chosen.url.startswith("data:")
+
+
+def test_template_widths_are_read_from_the_attribute_dict_as_attr_reads_them() -> None:
+    """element_candidates reads the element's attributes once; the widths keep attr()'s stripping and order."""
+    doc = Doc.parse('<img data-src="/t/{width}.jpg" data-widths="  " data-sizes=" 480, 960 ">'
+                    '<img data-src="/u/{{size}}.jpg" data-image-widths=" [200,1400] " data-sizes="bad">')
+    first, second = (element_candidates(img) for img in doc.css("img"))
+    assert [(c.url, c.origin, c.width) for c in first] == [("/t/960.jpg", "template", 960)]
+    assert [(c.url, c.origin, c.width) for c in second] == []  # data-sizes "bad" names no width: comes first, gives none
