@@ -205,12 +205,15 @@ _DATA_CAPTION = ("data-caption", "data-description", "data-desc")  # shown as th
 _DATA_ALT = ("data-alt", "data-title")  # alt text for the picture JS will create: not a visible caption
 
 
+_DATA_URL_ATTRS = ("itemid", "data-src", "data-big", "data-image", "data-img-path", "data-full", "data-original",
+                   "data-lazy-src", "data-srcset", "data-large", "data-zoom-src", "data-hires")
+
+
 def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
     out: list[Node] = []
-    for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
-                        "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
+    for node in doc.with_attributes(_DATA_URL_ATTRS):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
             continue
         out.append(node)

@@ -58,13 +58,16 @@ def chrome_name(names: str) -> bool:
     return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
 
 
+_NAMING = ("id", "class", "role")  # the attributes whose words name a box
+
+
 def chrome_marks(doc: Doc) -> np.ndarray | list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     if not doc.vectorised:
         return _chrome_marks_loop(doc)
     import numpy as np
 
-    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    named = {doc.index(node) for node in doc.with_attributes(_NAMING)}  # the others have no names to read
     chrome = [idx for idx in named - {-1} if chrome_name(tokens(doc.nodes[idx]))]  # the element itself is chrome
     chrome += np.flatnonzero(doc.tag_mask(_CHROME_TAGS)).tolist()
     return doc.covering(sorted(chrome), strict=True) > 0  # below one of them
@@ -121,7 +124,7 @@ def _find_main(doc: Doc, chrome: np.ndarray | list[bool]) -> tuple[Node | None, 
 # an ordinary page (no numpy tables): the same answers, one Python step per element
 def _chrome_marks_loop(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
-    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    named = {doc.index(node) for node in doc.with_attributes(_NAMING)}  # the others have no names to read
     chrome = [False] * len(doc.nodes)  # the element itself is chrome
     for idx in named - {-1}:
         chrome[idx] = chrome_name(tokens(doc.nodes[idx]))

@@ -214,3 +214,18 @@ def test_an_ordinary_page_is_numbered_without_numpy() -> None:
             "d = Doc.parse('<p>' + 'x<b>y</b>' * 100 + '</p>'); print(d.vectorised, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+@pytest.mark.parametrize("markup", [
+    '<div ID="a" data-Big="x"><span itemid=1 data-big=2 role=img>t</span><p class>no</p></div>',
+    "<p>no attributes at all</p><img src=a.jpg>",
+    '<svg><a role="link" xlink:href="/x"><text class="c">in svg</text></a></svg><noscript><img data-src=/n.jpg></noscript>',
+    '<p title="data-big id">names only in a value</p><template><b data-hires=1 id=t></b></template>',
+])
+def test_with_attributes_finds_what_the_whole_selector_group_finds(markup: str) -> None:
+    names = ("id", "class", "role", "itemid", "data-big", "data-src", "data-hires", "data-zoom-src")
+    doc = Doc.parse(f"<html><body>{markup}</body></html>")
+    group = [n.mem_id for n in doc.css(", ".join(f"[{name}]" for name in names))]
+    assert [n.mem_id for n in doc.with_attributes(names)] == group
+    around_tree = Doc(doc.tree)  # no parsed text to look in: the whole group is asked
+    assert [n.mem_id for n in around_tree.with_attributes(names)] == group
