@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from captioncheck.extract.context import _left_out
 from captioncheck.extract.dom import (
+    _MAYBE_HIDDEN,
     MAX_CLIMB,
     SKIP_TAGS,
     Doc,
@@ -221,6 +222,7 @@ def test_an_ordinary_page_is_numbered_without_numpy() -> None:
     "<p>no attributes at all</p><img src=a.jpg>",
     '<svg><a role="link" xlink:href="/x"><text class="c">in svg</text></a></svg><noscript><img data-src=/n.jpg></noscript>',
     '<p title="data-big id">names only in a value</p><template><b data-hires=1 id=t></b></template>',
+    '<div HIDDEN>x</div><p STYLE="Display: NONE">y</p><span class="SR-only">z</span><b style="color:red">w</b>',
 ])
 def test_with_attributes_finds_what_the_whole_selector_group_finds(markup: str) -> None:
     names = ("id", "class", "role", "itemid", "data-big", "data-src", "data-hires", "data-zoom-src")
@@ -229,3 +231,5 @@ def test_with_attributes_finds_what_the_whole_selector_group_finds(markup: str) 
     assert [n.mem_id for n in doc.with_attributes(names)] == group
     around_tree = Doc(doc.tree)  # no parsed text to look in: the whole group is asked
     assert [n.mem_id for n in around_tree.with_attributes(names)] == group
+    maybe_hidden = {n.mem_id for n in doc.css(_MAYBE_HIDDEN)}
+    assert {n.mem_id for n in doc.maybe_hidden()} == maybe_hidden == {n.mem_id for n in around_tree.maybe_hidden()}
