@@ -62,7 +62,7 @@ def _base_url(doc: Doc, page_url: str) -> str:
     """Where relative URLs resolve: <base href> (itself relative to the page), else the page."""
     from urllib.parse import urljoin
 
-    base = doc.tree.css_first("base[href]")
+    base = doc.css_first("base[href]", needs="<base")
     href = attr(base, "href") if base is not None else ""
     if href and not href.startswith(("javascript:", "#")):
         return urljoin(page_url, href) if page_url else href

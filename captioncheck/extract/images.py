@@ -245,7 +245,7 @@ def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
 
 
 def _background_nodes(doc: Doc) -> list[Node]:
-    return [node for node in doc.css("[style*=background]")
+    return [node for node in doc.css("[style*=background]", needs="style")
             if not is_image_tag(node.tag) and _BG_NAMES.search(attr(node, "class").lower())]
 
 
@@ -399,7 +399,7 @@ def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
     gallery's visible slide): the rest are the gallery's hidden slides."""
     groups: list[list[Found]] = []
     budget, slides = MAX_SCRIPT, 0
-    for script in doc.css("script:not([src])"):
+    for script in doc.css("script:not([src])", needs="<script"):
         kind = attr(script, "type").lower()
         if kind and "javascript" not in kind and kind != "application/json":
             continue  # JSON-LD is read as structured data; templates are not state

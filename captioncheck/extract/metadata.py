@@ -24,7 +24,7 @@ _DATE_META = ("article:published_time", "og:published_time", "datePublished", "d
 def meta_map(doc: Doc) -> dict[str, str]:
     """<meta property|name|itemprop=... content=...>, first value per lower-cased key."""
     out: dict[str, str] = {}
-    for m in doc.css("meta"):
+    for m in doc.css("meta", needs="<meta"):
         key = (attr(m, "property") or attr(m, "name") or attr(m, "itemprop") or attr(m, "http-equiv")).lower()
         value = attr(m, "content") or attr(m, "value")
         if key and value and key not in out:
@@ -34,7 +34,7 @@ def meta_map(doc: Doc) -> dict[str, str]:
 
 def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
     objs: list[dict[str, Any]] = []
-    for script in doc.css('script[type="application/ld+json"]'):
+    for script in doc.css('script[type="application/ld+json"]', needs="<script"):
         raw = (script.text(deep=True) or "").strip()
         try:
             data = jsontext.loads(raw)
@@ -125,7 +125,7 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
     for key in _DATE_META:
         if meta.get(key.lower()):
             yield meta[key.lower()]
-    for t in doc.css("time[datetime]"):
+    for t in doc.css("time[datetime]", needs="<time"):
         if attr(t, "datetime"):
             yield attr(t, "datetime")
 
@@ -176,7 +176,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     meta = meta_map(doc)
     objs = jsonld_objects(doc)
     article = _article(objs)
-    title_node = doc.tree.css_first("title")
+    title_node = doc.css_first("title", needs="<title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
     text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}

@@ -196,7 +196,7 @@ def _descend(node: Node, weights: dict[int, int]) -> Node:
 
 def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
     """The <h1> that names the article (nearest to the body container)."""
-    h1s = [h for h in doc.css("h1") if doc.text_length(h)]
+    h1s = [h for h in doc.css("h1", needs="<h1") if doc.text_length(h)]
     if not h1s:
         return None
     if main is not None:
@@ -246,7 +246,7 @@ def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
              title_text: str) -> tuple[Node | None, list[tuple[int, int]]]:
     """Infinite-scroll pages hold the next stories too, each an <article> with its own <h1>. The page's own
     story is the one whose <h1> is the page title (not the longest one); the others are follow-ons."""
-    stories = [(a, h) for a in doc.css("article")[:MAX_ARTICLES] for h in [a.css_first("h1")] if h is not None]
+    stories = [(a, h) for a in doc.css("article", needs="<article")[:MAX_ARTICLES] for h in [a.css_first("h1")] if h is not None]
     stories = [(a, h) for a, h in stories if not any(o is not a and doc.contains(a, o) for o, _ in stories)]
     if len(stories) < 2 or not title_text:
         return main, []
