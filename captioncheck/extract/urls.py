@@ -234,23 +234,35 @@ def _widths(found: Mapping[str, str | None]) -> list[int]:
     return []
 
 
+@lru_cache(maxsize=4096)
+def _attribute_kind(name: str) -> str:
+    """What an attribute of this name can give: "srcset", "lazy" (a data-*srcset*), "src", "style", "url" (a
+    data-* URL attribute such as data-src, data-original-retina) or "" (nothing). Asked once per name:
+    a page repeats a few dozen names on thousands of elements."""
+    lname = name.lower()
+    if lname == "srcset" or (lname.startswith("data-") and "srcset" in lname):
+        return "srcset" if lname == "srcset" else "lazy"
+    if lname in ("src", "style"):
+        return lname
+    return "url" if lname.startswith("data-") and _SRC_ATTR.match(lname) else ""
+
+
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
     named = node.attributes  # one dict for every read (lexbor builds it anew on each access)
     widths = _widths(named)
     for name, value in named.items():
-        if not isinstance(value, str) or not value.strip():
+        kind = _attribute_kind(name)
+        if not kind or not isinstance(value, str) or not value.strip():
             continue
-        lname = name.lower()
-        if lname == "srcset" or (lname.startswith("data-") and "srcset" in lname):
-            origin = "srcset" if lname == "srcset" else "lazy"
-            found += [Candidate(u, origin_hint or origin, w) for u, w in parse_srcset(value)]
-        elif lname == "src":
+        if kind in ("srcset", "lazy"):
+            found += [Candidate(u, origin_hint or kind, w) for u, w in parse_srcset(value)]
+        elif kind == "src":
             found.append(Candidate(value, origin_hint or "src"))
-        elif lname == "style":
+        elif kind == "style":
             found += [Candidate(u, "background") for u in background_urls(value)]
-        elif lname.startswith("data-") and _SRC_ATTR.match(lname) and _looks_like_url(value):
+        elif _looks_like_url(value):
             found += _template_or_plain(value, widths, origin_hint or "lazy")
     return [c for c in found if c.url]
 
