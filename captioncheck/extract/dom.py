@@ -40,6 +40,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # a CSS pre-filter for `is_hidden` (it decides): every element it can call hidden matches this
 _MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="only" i], [class*="hid" i], '
                  '[class*="reader" i], [class*="a11y" i], [class*="screen" i], [class*="none" i], [class*="hide" i]')
+# the same selectors by the attribute each reads (see `Doc.with_attributes`)
+_MAYBE_HIDDEN_BY_NAME = {name: ", ".join(part for part in _MAYBE_HIDDEN.split(", ") if part[1:].startswith(name))
+                         for name in ("hidden", "style", "class")}
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
@@ -470,7 +473,7 @@ class Doc:
         doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
-            hidden = {n.mem_id for n in doc.tree.css(_MAYBE_HIDDEN) if is_hidden(n)}
+            hidden = {n.mem_id for n in doc.maybe_hidden() if is_hidden(n)}
             doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
             if not doc.vectorised:
                 doc._number_loop(root, hidden)
@@ -672,5 +675,40 @@ class Doc:
     def body(self) -> Node | None:
         return self.tree.body
 
-    def css(self, query: str) -> list[Node]:
-        return list(self.tree.css(query))
+    def css(self, query: str, needs: str = "") -> list[Node]:
+        """`tree.css(query)`; with `needs` (lower-case text every match's markup holds, such as "<meta" for
+        `meta`), nothing when the parsed text lacks it: each query walks every element (~11 ms on a
+        2 MB page of 200 000), and a tag the parser never adds by itself is in the text as written."""
+        return list(self.tree.css(query)) if self.may_hold(needs) else []
+
+    def css_first(self, query: str, needs: str = "") -> Node | None:
+        """`tree.css_first(query)`, with `needs` as in `css`."""
+        return self.tree.css_first(query) if self.may_hold(needs) else None
+
+    def may_hold(self, text: str) -> bool:
+        """Can the page hold markup with this lower-case text? (False only when its parsed text lacks it.)"""
+        return not text or not self.html or text in self._lowered()
+
+    def maybe_hidden(self) -> list[Node]:
+        """What `css(_MAYBE_HIDDEN)` gives (elements `is_hidden` may call hidden), asking only for the
+        selectors whose attribute the parsed text names (see `with_attributes`)."""
+        present = [_MAYBE_HIDDEN_BY_NAME[name] for name in _MAYBE_HIDDEN_BY_NAME if name in self._lowered()] \
+            if self.html else [_MAYBE_HIDDEN]
+        return self.css(", ".join(present)) if present else []
+
+    def _lowered(self) -> str:
+        lowered = self.memo.get("lowered")
+        if lowered is None:
+            lowered = self.memo["lowered"] = self.html.lower()
+        return lowered  # type: ignore[return-value]
+
+    def with_attributes(self, names: tuple[str, ...]) -> list[Node]:
+        """What `css("[a], [b], ...")` gives for the lower-case attribute `names`, asking only for those
+        the parsed text names at all: lexbor tests every selector of a group on every element (12
+        names cost 12 passes over a 2 MB page's 200 000 elements), and an attribute name is never
+        written with character references, so a name absent from the text is on no element."""
+        if not self.html:  # a Doc built around a tree (not by `parse`): no text to look in
+            return self.css(", ".join(f"[{name}]" for name in names))
+        lowered = self._lowered()
+        present = [name for name in names if name in lowered]
+        return self.css(", ".join(f"[{name}]" for name in present)) if present else []

@@ -191,9 +191,10 @@ def _img_found(img: Node, doc: Doc, base: str) -> Found:
     for c in cands:
         c.url = absolutize(c.url, base)
     width, height = declared_size(img)
+    alt, title = attrs(img, "alt", "title")
     return Found(
         node=img, anchor=anchor, index=doc.index(img), cands=cands,
-        alt=attr(img, "alt"), title=attr(img, "title"), width=width, height=height,
+        alt=alt, title=title, width=width, height=height,
         hidden=doc.is_hidden(img), in_noscript=in_noscript,
     )
 
@@ -204,12 +205,15 @@ _DATA_CAPTION = ("data-caption", "data-description", "data-desc")  # shown as th
 _DATA_ALT = ("data-alt", "data-title")  # alt text for the picture JS will create: not a visible caption
 
 
+_DATA_URL_ATTRS = ("itemid", "data-src", "data-big", "data-image", "data-img-path", "data-full", "data-original",
+                   "data-lazy-src", "data-srcset", "data-large", "data-zoom-src", "data-hires")
+
+
 def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
     out: list[Node] = []
-    for node in doc.css("[itemid], [data-src], [data-big], [data-image], [data-img-path], [data-full], [data-original], "
-                        "[data-lazy-src], [data-srcset], [data-large], [data-zoom-src], [data-hires]"):
+    for node in doc.with_attributes(_DATA_URL_ATTRS):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
             continue
         out.append(node)
@@ -241,7 +245,7 @@ def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
 
 
 def _background_nodes(doc: Doc) -> list[Node]:
-    return [node for node in doc.css("[style*=background]")
+    return [node for node in doc.css("[style*=background]", needs="style")
             if not is_image_tag(node.tag) and _BG_NAMES.search(attr(node, "class").lower())]
 
 
@@ -395,7 +399,7 @@ def script_slides(doc: Doc, base: str, near: list[int]) -> list[list[Found]]:
     gallery's visible slide): the rest are the gallery's hidden slides."""
     groups: list[list[Found]] = []
     budget, slides = MAX_SCRIPT, 0
-    for script in doc.css("script:not([src])"):
+    for script in doc.css("script:not([src])", needs="<script"):
         kind = attr(script, "type").lower()
         if kind and "javascript" not in kind and kind != "application/json":
             continue  # JSON-LD is read as structured data; templates are not state

@@ -12,6 +12,7 @@ from captioncheck._records import JsonLdImageRecord, PageRecord
 from captioncheck.extract import jsontext
 from captioncheck.extract.dom import Doc, attr, collapse
 from captioncheck.extract.pagedate import page_date
+from captioncheck.extract.stopwords import use_shipped_table
 from captioncheck.extract.urls import absolutize
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ _DATE_META = ("article:published_time", "og:published_time", "datePublished", "d
 def meta_map(doc: Doc) -> dict[str, str]:
     """<meta property|name|itemprop=... content=...>, first value per lower-cased key."""
     out: dict[str, str] = {}
-    for m in doc.css("meta"):
+    for m in doc.css("meta", needs="<meta"):
         key = (attr(m, "property") or attr(m, "name") or attr(m, "itemprop") or attr(m, "http-equiv")).lower()
         value = attr(m, "content") or attr(m, "value")
         if key and value and key not in out:
@@ -33,7 +34,7 @@ def meta_map(doc: Doc) -> dict[str, str]:
 
 def jsonld_objects(doc: Doc) -> list[dict[str, Any]]:
     objs: list[dict[str, Any]] = []
-    for script in doc.css('script[type="application/ld+json"]'):
+    for script in doc.css('script[type="application/ld+json"]', needs="<script"):
         raw = (script.text(deep=True) or "").strip()
         try:
             data = jsontext.loads(raw)
@@ -84,6 +85,8 @@ def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD
             continue
         images = obj.get("image") if "ImageObject" not in _types(obj) else obj
         for img in images if isinstance(images, list) else [images]:
+            if len(out) >= limit:  # one object may list them all: each costs a urljoin
+                break
             if isinstance(img, str):
                 out.append(JsonLdImageRecord(url=absolutize(img, base), source="jsonld"))
             elif isinstance(img, dict) and (img.get("url") or img.get("contentUrl")):
@@ -122,7 +125,7 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
     for key in _DATE_META:
         if meta.get(key.lower()):
             yield meta[key.lower()]
-    for t in doc.css("time[datetime]"):
+    for t in doc.css("time[datetime]", needs="<time"):
         if attr(t, "datetime"):
             yield attr(t, "datetime")
 
@@ -159,6 +162,7 @@ def main_text(html: str, url: str, elements: int = 0) -> str:
     try:
         import trafilatura
 
+        use_shipped_table()  # its jusText fallback's stop words, read from one file (see `stopwords`)
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
                                    include_images=False, deduplicate=False, favor_recall=True,
                                    fast=elements > FAST_TEXT_ELEMENTS)
@@ -172,7 +176,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     meta = meta_map(doc)
     objs = jsonld_objects(doc)
     article = _article(objs)
-    title_node = doc.tree.css_first("title")
+    title_node = doc.css_first("title", needs="<title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
     text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}

@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 
 EARLIEST = date(1995, 1, 1)  # no news page is older than the web it is on
 FUTURE_DAYS = 2  # time zones, scheduled posts
@@ -23,6 +24,11 @@ FUTURE_DAYS = 2  # time zones, scheduled posts
 # reads at most this much of a page: ~1 us per character per pass, two passes on a page without a date.
 # 250k keeps every corpus date (100k loses one); 1M made a 2 MB page spend ~1 s here alone.
 HTMLDATE_MAX_CHARS = 250_000
+# ... and at most this many elements: its extensive pass does Python work per element and regex work per
+# character of markup, so a page of dense markup (20 000 tags in 250k characters) cost ~0.25 s there.
+# Real pages name at most ~2 100 start tags in their first 250k characters (the corpus's densest).
+HTMLDATE_MAX_TAGS = 5_000
+_START_TAG = re.compile(r"<[A-Za-z]")
 _JS_DATE = re.compile(
     r"^(?:[A-Z][a-z]{2}\s+)?([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:GMT|UTC)?\s*([+-]\d{4})?")
 _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -77,8 +83,23 @@ def _javascript(value: str) -> datetime | None:
         return None
 
 
+# a value written as an ISO 8601 date (and time), nothing else in it
+_ISO_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def _no_day(value: str) -> bool:
+    """An ISO-shaped value whose two numbers after the year name no month and day in either order
+    ("2014-00-29T23:12:27Z", "2014-21-30"): no reading gives a date, and dateparser would try each of
+    its ~400 locales first (~1 s of CPU the first time in a process: one `captioncheck extract`)."""
+    m = _ISO_SHAPED.fullmatch(value)
+    if m is None:
+        return False
+    a, b = int(m.group(2)), int(m.group(3))
+    return not ((1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31))
+
+
 def _free_text(value: str) -> datetime | None:
-    if not re.search(r"\d{4}", value):
+    if not re.search(r"\d{4}", value) or _no_day(value):
         return None
     import dateparser
 
@@ -110,8 +131,15 @@ def visible_cjk_date(text: str) -> str:
     return ""
 
 
+def htmldate_part(html: str) -> str:
+    """The beginning of the page htmldate reads: dates sit in the head and near the top, and htmldate is
+    slow on huge pages (at most HTMLDATE_MAX_CHARS characters, cut before the HTMLDATE_MAX_TAGS-th start tag)."""
+    html = html[:HTMLDATE_MAX_CHARS]
+    beyond = next(islice(_START_TAG.finditer(html), HTMLDATE_MAX_TAGS, None), None)
+    return html[:beyond.start()] if beyond is not None else html
+
+
 def _htmldate(html: str, url: str, extensive: bool) -> str:
-    html = html[:HTMLDATE_MAX_CHARS]  # dates sit in the head and near the top; htmldate is slow on huge pages
     try:
         from htmldate import find_date
 
@@ -131,13 +159,14 @@ def page_date(own_values: Iterable[str], html: str, url: str = "", visible_text:
         parsed = parse_date_value(value)
         if parsed is not None:  # an ISO value is kept as the page wrote it
             return " ".join(value.split()) if _iso(" ".join(value.split())) else _iso_text(parsed)
-    found = _htmldate(html, url, extensive=False)
+    part = htmldate_part(html)
+    found = _htmldate(part, url, extensive=False)
     if found:
         return found
     cjk = visible_cjk_date(visible_text or html)
     if cjk:
         return cjk
-    return _htmldate(html, url, extensive=True)
+    return _htmldate(part, url, extensive=True)
 
 
 __all__ = ["page_date", "parse_date_value", "plausible", "visible_cjk_date"]

@@ -307,7 +307,7 @@ def _links_by_href(doc: Doc) -> dict[str, list[int]]:
     table = doc.memo.get("links")
     if not isinstance(table, dict):
         table = {}
-        for a in doc.css("a[href]"):
+        for a in doc.css("a[href]", needs="<a"):
             if doc.text_length(a) >= 15:
                 table.setdefault(attr(a, "href"), []).append(doc.index(a))
         doc.memo["links"] = table

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-from captioncheck.extract.dom import Node, attr
+from captioncheck.extract.dom import Node
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 # a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
@@ -220,9 +220,11 @@ def _url_tail(style: str, start: int, stops: list[int], closes: dict[int, bool])
     return _URL_TAIL.match(style, start, max(ends)) if ends else None
 
 
-def _widths(node: Node) -> list[int]:
+def _widths(found: Mapping[str, str | None]) -> list[int]:
+    """The widths a URL template may take, from the element's attribute dict."""
     for name in ("data-widths", "data-sizes", "data-image-widths"):
-        raw = attr(node, name)
+        raw = found.get(name)
+        raw = raw.strip() if isinstance(raw, str) else ""
         if raw:
             try:
                 values = json.loads(raw) if raw.startswith("[") else [int(v) for v in re.findall(r"\d+", raw)]
@@ -232,22 +234,35 @@ def _widths(node: Node) -> list[int]:
     return []
 
 
+@lru_cache(maxsize=4096)
+def _attribute_kind(name: str) -> str:
+    """What an attribute of this name can give: "srcset", "lazy" (a data-*srcset*), "src", "style", "url" (a
+    data-* URL attribute such as data-src, data-original-retina) or "" (nothing). Asked once per name:
+    a page repeats a few dozen names on thousands of elements."""
+    lname = name.lower()
+    if lname == "srcset" or (lname.startswith("data-") and "srcset" in lname):
+        return "srcset" if lname == "srcset" else "lazy"
+    if lname in ("src", "style"):
+        return lname
+    return "url" if lname.startswith("data-") and _SRC_ATTR.match(lname) else ""
+
+
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
-    widths = _widths(node)
-    for name, value in node.attributes.items():
-        if not isinstance(value, str) or not value.strip():
+    named = node.attributes  # one dict for every read (lexbor builds it anew on each access)
+    widths = _widths(named)
+    for name, value in named.items():
+        kind = _attribute_kind(name)
+        if not kind or not isinstance(value, str) or not value.strip():
             continue
-        lname = name.lower()
-        if lname == "srcset" or (lname.startswith("data-") and "srcset" in lname):
-            origin = "srcset" if lname == "srcset" else "lazy"
-            found += [Candidate(u, origin_hint or origin, w) for u, w in parse_srcset(value)]
-        elif lname == "src":
+        if kind in ("srcset", "lazy"):
+            found += [Candidate(u, origin_hint or kind, w) for u, w in parse_srcset(value)]
+        elif kind == "src":
             found.append(Candidate(value, origin_hint or "src"))
-        elif lname == "style":
+        elif kind == "style":
             found += [Candidate(u, "background") for u in background_urls(value)]
-        elif lname.startswith("data-") and _SRC_ATTR.match(lname) and _looks_like_url(value):
+        elif _looks_like_url(value):
             found += _template_or_plain(value, widths, origin_hint or "lazy")
     return [c for c in found if c.url]
 

@@ -58,13 +58,16 @@ def chrome_name(names: str) -> bool:
     return bool(_CHROME_NAMES.search(names)) and not _ARTICLE_NAMES.search(names)
 
 
+_NAMING = ("id", "class", "role")  # the attributes whose words name a box
+
+
 def chrome_marks(doc: Doc) -> np.ndarray | list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
     if not doc.vectorised:
         return _chrome_marks_loop(doc)
     import numpy as np
 
-    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    named = {doc.index(node) for node in doc.with_attributes(_NAMING)}  # the others have no names to read
     chrome = [idx for idx in named - {-1} if chrome_name(tokens(doc.nodes[idx]))]  # the element itself is chrome
     chrome += np.flatnonzero(doc.tag_mask(_CHROME_TAGS)).tolist()
     return doc.covering(sorted(chrome), strict=True) > 0  # below one of them
@@ -121,7 +124,7 @@ def _find_main(doc: Doc, chrome: np.ndarray | list[bool]) -> tuple[Node | None, 
 # an ordinary page (no numpy tables): the same answers, one Python step per element
 def _chrome_marks_loop(doc: Doc) -> list[bool]:
     """Per element index: it or an ancestor is navigation, footer, sidebar, comments... (one pass)."""
-    named = {doc.index(node) for node in doc.css("[id], [class], [role]")}  # the others have no names to read
+    named = {doc.index(node) for node in doc.with_attributes(_NAMING)}  # the others have no names to read
     chrome = [False] * len(doc.nodes)  # the element itself is chrome
     for idx in named - {-1}:
         chrome[idx] = chrome_name(tokens(doc.nodes[idx]))
@@ -193,7 +196,7 @@ def _descend(node: Node, weights: dict[int, int]) -> Node:
 
 def find_title(doc: Doc, main: Node | None, title_text: str) -> Node | None:
     """The <h1> that names the article (nearest to the body container)."""
-    h1s = [h for h in doc.css("h1") if doc.text_length(h)]
+    h1s = [h for h in doc.css("h1", needs="<h1") if doc.text_length(h)]
     if not h1s:
         return None
     if main is not None:
@@ -243,7 +246,7 @@ def _stories(doc: Doc, main: Node | None, weights: dict[int, int],
              title_text: str) -> tuple[Node | None, list[tuple[int, int]]]:
     """Infinite-scroll pages hold the next stories too, each an <article> with its own <h1>. The page's own
     story is the one whose <h1> is the page title (not the longest one); the others are follow-ons."""
-    stories = [(a, h) for a in doc.css("article")[:MAX_ARTICLES] for h in [a.css_first("h1")] if h is not None]
+    stories = [(a, h) for a in doc.css("article", needs="<article")[:MAX_ARTICLES] for h in [a.css_first("h1")] if h is not None]
     stories = [(a, h) for a, h in stories if not any(o is not a and doc.contains(a, o) for o, _ in stories)]
     if len(stories) < 2 or not title_text:
         return main, []

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from captioncheck.extract.context import _left_out
 from captioncheck.extract.dom import (
+    _MAYBE_HIDDEN,
     MAX_CLIMB,
     SKIP_TAGS,
     Doc,
@@ -241,3 +242,46 @@ def test_counts_of_an_element_outside_the_tables_leave_the_element_itself_out() 
             assert doc.has_tags(alone, "p", at_least) == doc.has_tags(numbered, "p", at_least), (query, at_least)
     assert doc.count_images(apart.css_first("img")) == 1 and doc.count_images(apart.css_first("div")) == 2
     assert not doc.has_tags(apart.css_first("p"), "p", 1)
+
+
+@pytest.mark.parametrize("markup", [
+    '<div ID="a" data-Big="x"><span itemid=1 data-big=2 role=img>t</span><p class>no</p></div>',
+    "<p>no attributes at all</p><img src=a.jpg>",
+    '<svg><a role="link" xlink:href="/x"><text class="c">in svg</text></a></svg><noscript><img data-src=/n.jpg></noscript>',
+    '<p title="data-big id">names only in a value</p><template><b data-hires=1 id=t></b></template>',
+    '<div HIDDEN>x</div><p STYLE="Display: NONE">y</p><span class="SR-only">z</span><b style="color:red">w</b>',
+])
+def test_with_attributes_finds_what_the_whole_selector_group_finds(markup: str) -> None:
+    names = ("id", "class", "role", "itemid", "data-big", "data-src", "data-hires", "data-zoom-src")
+    doc = Doc.parse(f"<html><body>{markup}</body></html>")
+    group = [n.mem_id for n in doc.css(", ".join(f"[{name}]" for name in names))]
+    assert [n.mem_id for n in doc.with_attributes(names)] == group
+    around_tree = Doc(doc.tree)  # no parsed text to look in: the whole group is asked
+    assert [n.mem_id for n in around_tree.with_attributes(names)] == group
+    maybe_hidden = {n.mem_id for n in doc.css(_MAYBE_HIDDEN)}
+    assert {n.mem_id for n in doc.maybe_hidden()} == maybe_hidden == {n.mem_id for n in around_tree.maybe_hidden()}
+
+
+_NEEDED = [("meta", "<meta"), ('script[type="application/ld+json"]', "<script"), ("time[datetime]", "<time"),
+           ("title", "<title"), ("base[href]", "<base"), ("script:not([src])", "<script"), ("a[href]", "<a"),
+           ("h1", "<h1"), ("article", "<article"), ("[style*=background]", "style")]
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>no such tags</p>" * 3,
+    ('<META name=x content=y><SCRIPT TYPE="application/ld+json">{}</SCRIPT><Time DateTime="2020-01-01">t</Time>'
+     '<BASE HREF="/b/"><A HREF="/x">x</A><H1>T</H1><ARTICLE>a</ARTICLE><div STYLE="BACKGROUND:url(a.jpg)"></div>'),
+    '<svg><title>icon</title><a href="/s">s</a></svg><noscript><meta name=n><time datetime=2019>x</time></noscript>',
+    '<div style="&#98;ackground:url(a.jpg)">entity in the value</div><template><article><h1>in template</h1></article></template>',
+])
+def test_css_with_needs_finds_what_css_finds(markup: str) -> None:
+    doc = Doc.parse(f"<html><head></head><body>{markup}</body></html>")
+    around_tree = Doc(doc.tree)  # no parsed text to look in: every query is asked
+    for query, needs in _NEEDED:
+        expected = [n.mem_id for n in doc.tree.css(query)]
+        assert [n.mem_id for n in doc.css(query, needs=needs)] == expected, query
+        assert [n.mem_id for n in around_tree.css(query, needs=needs)] == expected, query
+        first = doc.tree.css_first(query)
+        got = doc.css_first(query, needs=needs)
+        assert (got.mem_id if got is not None else None) == (first.mem_id if first is not None else None), query
+    assert doc.may_hold("") and not doc.may_hold("<nosuchtag") and around_tree.may_hold("<nosuchtag")

@@ -133,3 +133,36 @@ def test_jsonld_images_are_capped():
     images = jsonld_images(objs, "https://news.example/a")
     assert len(images) == MAX_JSONLD_IMAGES
     assert images[0].url == "https://news.example/p/0.jpg"
+
+
+def test_jsonld_images_stop_reading_one_long_list_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Article listing 25 000 images: only the first MAX_JSONLD_IMAGES URLs are resolved."""
+    from captioncheck.extract import metadata
+
+    resolved: list[str] = []
+    real = metadata.absolutize
+    monkeypatch.setattr(metadata, "absolutize", lambda url, base: resolved.append(url) or real(url, base))
+    objs = [{"@type": "NewsArticle", "image": [f"/p/{i}.jpg" for i in range(25_000)]}]
+    images = metadata.jsonld_images(objs, "https://news.example/a")
+    assert [i.url for i in images[:2]] == ["https://news.example/p/0.jpg", "https://news.example/p/1.jpg"]
+    assert len(images) == len(resolved) == metadata.MAX_JSONLD_IMAGES
+
+
+def test_a_2000_photo_gallery_is_read_whole_and_more_pictures_are_cut(caplog: pytest.LogCaptureFixture) -> None:
+    """MAX_PICTURES bounds the per-picture work of a page naming 20 000 pictures; a 2 000-photo gallery
+    (bench/hostile.py's case) still gives every photo, with its caption."""
+    from captioncheck.extract import MAX_PICTURES, extract_records
+
+    assert MAX_PICTURES >= 2000
+
+    def gallery(count: int) -> str:
+        figures = "".join(f'<figure><img src="/g/photo-{i}.jpg" width="800" height="500"><figcaption>Scene {i} at the '
+                          f"river</figcaption></figure>" for i in range(count))
+        return f"<html><body><article><h1>Title</h1><p>{'Lead paragraph text. ' * 10}</p>{figures}</article></body></html>"
+
+    images = extract_records(page_from_html(gallery(2000), "https://news.example/g"), with_text=False).images
+    assert len(images) == 2000 and images[-1].caption == "Scene 1999 at the river"
+    assert "only the first" not in caplog.text
+    images = extract_records(page_from_html(gallery(MAX_PICTURES + 100), "https://news.example/g"), with_text=False).images
+    assert len(images) == MAX_PICTURES and images[-1].url.endswith(f"/photo-{MAX_PICTURES - 1}.jpg")
+    assert f"only the first {MAX_PICTURES} are extracted" in caplog.text

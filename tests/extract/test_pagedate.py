@@ -53,6 +53,42 @@ def test_url_date_when_nothing_else() -> None:
     assert published(_page(), url="https://news.example/2019/12/11/story-name")[:10] == "2019-12-11"
 
 
+def test_htmldate_reads_a_bounded_beginning_of_dense_markup() -> None:
+    """htmldate's extensive pass costs per element: a page of dense markup is read up to its
+    HTMLDATE_MAX_TAGS-th start tag, a page of ordinary density up to HTMLDATE_MAX_CHARS."""
+    from captioncheck.extract.pagedate import (
+        HTMLDATE_MAX_CHARS,
+        HTMLDATE_MAX_TAGS,
+        htmldate_part,
+    )
+
+    dense = "<p>a</p>" * (2 * HTMLDATE_MAX_TAGS)
+    assert htmldate_part(dense) == "<p>a</p>" * HTMLDATE_MAX_TAGS
+    sparse = f"<p>{'word ' * 200}</p>" * 1000  # ~1 MB, 1 000 tags
+    assert htmldate_part(sparse) == sparse[:HTMLDATE_MAX_CHARS]
+    filler = "<p>x</p>" * (2 * HTMLDATE_MAX_TAGS)  # 80k characters: under the character cap
+    assert published(_page(body='<p class="date">Published 3 May 2018</p>' + filler))[:10] == "2018-05-03"
+    assert published(_page(body=filler + '<p class="date">Published 3 May 2018</p>')) == ""
+
+
+@pytest.mark.parametrize(("value", "no_day"), [
+    ("2014-00-29T23:12:27Z", True), ("2014-21-30T00:12:15Z", True), ("2014-12-00", True), ("2014-40-50T10:00+01:00", True),
+    ("2014-13-05T10:00:00Z", False), ("2022-5-5 22:17:36", False), ("2018-11-28CET11:59:00+0100", False),
+    ("2014-00-29 and 5 June 2014", False),  # more than an ISO value: dateparser still reads it
+])
+def test_iso_values_naming_no_day_are_not_handed_to_dateparser(value: str, no_day: bool) -> None:
+    """An ISO-shaped value whose numbers name no month and day in either order gives no date without
+    dateparser (it tried its ~400 locales first: ~1 s per `captioncheck extract` of such a page);
+    values a reading can make a date of still go to it."""
+    from captioncheck.extract.pagedate import _no_day
+
+    assert _no_day(value) == no_day
+    if no_day:
+        assert parse_date_value(value) is None
+    assert parse_date_value("2014-13-05T10:00:00Z") == parse_date_value("2014-05-13T10:00:00Z")  # read day-month
+    assert page_date(["2014-00-29T23:12:27Z", "2014-12-29T23:12:27Z"], "") == "2014-12-29T23:12:27Z"
+
+
 def test_first_trustworthy_source_wins() -> None:
     assert page_date(["garbage", "0001-01-01", "Wed, 04 May 2022 00:25:56 GMT"], "")[:10] == "2022-05-04"
 

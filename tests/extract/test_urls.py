@@ -36,3 +36,27 @@ def test_lazy_and_template_attributes() -> None:
     assert urls["/p/x-2600.jpg"] == "template"
     chosen = best(cands)
     assert chosen is not None and not chosen.url.startswith("data:")
+
+
+def test_template_widths_are_read_from_the_attribute_dict_as_attr_reads_them() -> None:
+    """element_candidates reads the element's attributes once; the widths keep attr()'s stripping and order."""
+    doc = Doc.parse('<img data-src="/t/{width}.jpg" data-widths="  " data-sizes=" 480, 960 ">'
+                    '<img data-src="/u/{{size}}.jpg" data-image-widths=" [200,1400] " data-sizes="bad">')
+    first, second = (element_candidates(img) for img in doc.css("img"))
+    assert [(c.url, c.origin, c.width) for c in first] == [("/t/960.jpg", "template", 960)]
+    assert [(c.url, c.origin, c.width) for c in second] == []  # data-sizes "bad" names no width: comes first, gives none
+
+
+def test_attribute_kinds_are_told_by_name_once() -> None:
+    """element_candidates asks what each attribute name can give once per name (a page repeats a few dozen names
+    on thousands of elements); upper-case names (foreign content) read as their lower-case form."""
+    from captioncheck.extract.urls import _attribute_kind
+
+    kinds = {"srcset": "srcset", "SRCSET": "srcset", "data-srcset": "lazy", "data-lazy-srcset": "lazy",
+             "src": "src", "Src": "src", "style": "style", "data-src": "url", "Data-Original": "url",
+             "data-hi-res-src": "url", "data-x0": "", "data-caption": "", "alt": "", "srcdoc": "", "data-": ""}
+    assert {name: _attribute_kind(name) for name in kinds} == kinds
+    doc = Doc.parse('<img data-x1="/v/1.jpg" data-src=" /a.jpg " style="background:url(/b.jpg)" data-srcset="/c.jpg 2x" '
+                    'src="/d.jpg" data-caption="/not-a-url.jpg" alt="x">')
+    assert [(c.url, c.origin, c.width) for c in element_candidates(doc.css("img")[0])] == [
+        ("/a.jpg", "lazy", 0), ("/b.jpg", "background", 0), ("/c.jpg", "lazy", 2000), ("/d.jpg", "src", 0)]
