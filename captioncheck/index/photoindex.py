@@ -41,10 +41,14 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 # Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash)
 # pair; chosen by bench/hash_robustness.py for <= 0.1% false matches (docs/index.md).
 THRESHOLDS = {
-    "full": 137,  # a query hash against a photo's whole-image hash
+    "full": 137,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
     "window": 119,  # ... against one of its 48 crop windows (more windows, more coincidences)
+    "mid_full": 137,  # either hash of PDQ quality 50..STRONG_QUALITY-1 (charts, flat graphics, soft scenes)
+    "mid_window": 119,
     "low_full": 123,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
     "low_window": 79,
+    "flat_full": 123,  # both of low quality (query < MIN_QUERY_QUALITY, stored < MIN_STORED_QUALITY): PDQ is noise
+    "flat_window": 79,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
     "smooth": 16,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
     "smooth_window": 5,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
@@ -52,6 +56,9 @@ FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
+# both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
+# one template, whose PDQ quality is 50-89, matched each other at the textured photos' thresholds (docs/index.md)
+STRONG_QUALITY = 90
 # the windows centred on the photo: a straightened (tilted back) query is compared with these only
 CENTRE_WINDOWS = frozenset(name for name, x, y, w, h in H.CROP_WINDOWS if abs(x + w / 2 - 0.5) < 1e-6 and abs(y + h / 2 - 0.5) < 1e-6)
 UNRELATED_DISTANCE = 256.0  # expected combined distance between unrelated photos: score 0
@@ -268,7 +275,7 @@ class PhotoIndex:
         if queries:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
-            window_radius = max(THRESHOLDS["window"], THRESHOLDS["low_window"])
+            window_radius = max(THRESHOLDS[c] for c in ("window", "mid_window", "low_window", "flat_window"))
             best = accepted(queries, self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: window_radius for v in H.CROP_WINDOWS}))
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
@@ -349,8 +356,9 @@ def pair_class(transform: str, query_quality: int, variant: str, stored_quality:
 
     A query turned by 90/180/270 degrees is compared with whole photos only, a straightened one
     (tilt+-5) with the centred windows only (its corners are cut); a pair where either hash has low
-    PDQ quality (smooth gradients, flat graphics, dark copies) gets the stricter low_* thresholds,
-    and only as is or mirrored. Smooth hashes are compared with the smooth hashes that photos of low
+    PDQ quality (smooth gradients, flat graphics, dark copies) gets the stricter low_* thresholds (flat_*
+    when both have), and only as is or mirrored; a pair where either has a middling quality (50..STRONG_QUALITY-1: charts, flat
+    graphics) the mid_* thresholds. Smooth hashes are compared with the smooth hashes that photos of low
     PDQ quality have.
     """
     stored_smooth = is_smooth(variant)
@@ -374,7 +382,11 @@ def pair_class(transform: str, query_quality: int, variant: str, stored_quality:
     if query_quality < MIN_QUERY_QUALITY or stored_quality < MIN_STORED_QUALITY:
         if transform not in ("", "mirror"):
             return None
+        if query_quality < MIN_QUERY_QUALITY and stored_quality < MIN_STORED_QUALITY:
+            return "flat_window" if window else "flat_full"
         return "low_window" if window else "low_full"
+    if query_quality < STRONG_QUALITY or stored_quality < STRONG_QUALITY:
+        return "mid_window" if window else "mid_full"
     return "window" if window else "full"
 
 
