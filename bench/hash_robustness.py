@@ -17,12 +17,14 @@ The index's matcher (combined: PDQ + 2 x (dHash + pHash) of query regions x mirr
 straightened variants, against the whole photo, its crop windows and, for low-quality photos, the
 smooth hashes of the whole, of the centre (for straightened queries), of 17 crop windows and of the top and
 bottom bands (against the query's own bands)) has one threshold
-per class of pair (photoindex.THRESHOLDS / pair_class); they are
+per class of pair (photoindex.THRESHOLDS / pair_class: by kind of pair and by the PDQ quality of both hashes); they are
 chosen on half of the distractors only (the other half, held out, gives the reported false-match rate): greedily, the class whose next step gains the most positives per
-distractor false match, while at most 0.1% of distractor queries match anything; then each is
-raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
+distractor false match, while at most --pick-fpr (0.08%, a margin under the 0.1% target) of the picking half matches
+anything; then each is raised while no further distractor matches. PDQ-alone and pHash-alone (whole image, PDQ's
 published quality gate of 50) get the single largest threshold with <= 0.1% false matches. Hashes
-of the generated images are cached under bench/out/ (git-ignored); --fresh recomputes them.
+of the generated images are cached under bench/out/ (git-ignored), and so are the class distances, keyed by the class
+table (a change of pair_class recomputes them, a change of thresholds or of --pick-fpr does not: such a rerun takes
+minutes); --fresh recomputes both.
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
