@@ -13,7 +13,8 @@ each also mirrored) and any stored hash of a photo, accepted at distance
 its crop windows (more windows, more chances of a coincidence, so a stricter bound). Both were
 measured by bench/hash_robustness.py to keep false matches at or below 0.1% (docs/index.md).
 Pairs where the query hash has PDQ quality below MIN_QUERY_QUALITY or the stored one below
-MIN_STORED_QUALITY (PDQ's published default, 50) get the stricter low_* thresholds; photos of low
+MIN_STORED_QUALITY (PDQ's published default, 50) get the stricter low_* thresholds (flat_* when both
+do), pairs with either below STRONG_QUALITY (charts, flat graphics) the mid_* ones; photos of low
 quality also carry smooth hashes (whole, centre, crop windows and top/bottom bands), compared at the "smooth"
 and "smooth_window" thresholds; blank
 images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
