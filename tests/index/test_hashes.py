@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from captioncheck.index import hashes as H
-from captioncheck.index.photoindex import CENTRE_WINDOWS, pair_class
+from captioncheck.index.photoindex import CENTRE_WINDOWS, STRONG_QUALITY, THRESHOLDS, pair_class
 
 
 def _reference(img: Image.Image) -> tuple[bytes, int]:
@@ -83,12 +83,26 @@ def test_query_hashes_cover_mirror_rotations_and_tilts(make_photo) -> None:
 def test_pair_classes() -> None:
     centre = sorted(CENTRE_WINDOWS)[0]
     assert CENTRE_WINDOWS == {"c95_11", "c90_11", "c85_11", "c80_22"}
-    assert pair_class("", 80, "full", 90) == "full" and pair_class("mirror", 80, "c80_00", 90) == "window"
-    assert pair_class("rot90", 80, "full", 90) == "full" and pair_class("rot90", 80, centre, 90) is None
-    assert pair_class("tilt+5", 80, centre, 90) == "window" and pair_class("tilt+5", 80, "c80_00", 90) is None
-    assert pair_class("tilt+5", 80, "full", 90) is None
+    assert pair_class("", 95, "full", 90) == "full" and pair_class("mirror", 95, "c80_00", 90) == "window"
+    assert pair_class("rot90", 95, "full", 90) == "full" and pair_class("rot90", 95, centre, 90) is None
+    assert pair_class("tilt+5", 95, centre, 90) == "window" and pair_class("tilt+5", 95, "c80_00", 90) is None
+    assert pair_class("tilt+5", 95, "full", 90) is None
     assert pair_class("", 10, "full", 90) == "low_full" and pair_class("", 80, "c90_00", 20) == "low_window"
     assert pair_class("rot180", 10, "full", 90) is None
+
+
+def test_pair_classes_by_quality_on_both_sides() -> None:
+    """Textured photos (both hashes of quality >= STRONG_QUALITY) keep their own thresholds; a pair with a chart-like
+    quality on either side gets mid_*, one of low quality on both sides (where PDQ is noise) flat_*."""
+    assert STRONG_QUALITY == 90
+    assert pair_class("", 89, "full", 100) == "mid_full" and pair_class("", 100, "c80_00", 60) == "mid_window"
+    assert pair_class("", 35, "full", 100) == "mid_full"  # a darkened copy of a textured photo: lenient on queries
+    assert pair_class("rot90", 70, "full", 95) == "mid_full" and pair_class("tilt-5", 70, "c90_11", 95) == "mid_window"
+    assert pair_class("", 10, "full", 20) == "flat_full" and pair_class("mirror", 29, "c85_00", 49) == "flat_window"
+    assert pair_class("", 30, "full", 20) == "low_full" and pair_class("", 10, "c85_00", 50) == "low_window"
+    assert pair_class("rot90", 10, "full", 20) is None and pair_class("tilt+5", 10, "c90_11", 20) is None
+    assert set(THRESHOLDS) >= {"full", "window", "mid_full", "mid_window", "low_full", "low_window", "flat_full",
+                               "flat_window", "smooth", "smooth_window"}
 
 
 def test_pair_classes_of_smooth_hashes() -> None:
