@@ -91,8 +91,9 @@ def linear(db64: np.ndarray, aux64: np.ndarray, queries: np.ndarray, qaux: np.nd
     return out
 
 
-def pct(values: list[float], p: float) -> float:
-    return round(float(np.percentile(values, p)) * 1000, 3)
+def pct(values: list[float], p: float) -> float | None:
+    """The p-th percentile in ms; None when nothing was timed (--linear 0)."""
+    return round(float(np.percentile(values, p)) * 1000, 3) if values else None
 
 
 def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.random.Generator) -> dict[str, object]:
@@ -138,7 +139,7 @@ def bench_size(n: int, n_queries: int, n_linear: int, radius: int, rng: np.rando
             exact.append(linear(db64, aux64, qs, qa, limit)[0])
             lin_times.append(time.perf_counter() - t)
         res[kind] = {"p50_ms": pct(times, 50), "p99_ms": pct(times, 99), "linear_p50_ms": pct(lin_times, 50),
-                     "speedup_p50": round(float(np.median(lin_times) / np.median(times)), 1)}
+                     "speedup_p50": round(float(np.median(lin_times) / np.median(times)), 1) if lin_times else None}
         if kind == "near":  # recall of the sub-linear search: is the planted near-duplicate found?
             hit = np.array([t in f for t, f in zip(targets, found)])
             dd = np.array(truth_d)
