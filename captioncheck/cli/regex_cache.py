@@ -73,7 +73,8 @@ def interpreter_tag() -> str | None:
     return f"{FORMAT}|{sys.implementation.name}|{sys.version}|{sys.byteorder}|{sre.MAGIC}|{sre.CODESIZE}"
 
 
-def cache_file() -> Path | None:
+def cache_file(command: str = "extract") -> Path | None:
+    """The cache file of one command (each compiles its own set: `check` far more than `extract`)."""
     tag = interpreter_tag()
     if tag is None:
         return None
@@ -82,7 +83,8 @@ def cache_file() -> Path | None:
     from captioncheck.config import data_dir
 
     impl = sys.implementation
-    name = f"re-{impl.name}{impl.version.major}{impl.version.minor}-{zlib.crc32(tag.encode()):08x}.json"
+    suffix = "" if command == "extract" else f"-{command}"  # extract's file keeps its name
+    name = f"re-{impl.name}{impl.version.major}{impl.version.minor}-{zlib.crc32(tag.encode()):08x}{suffix}.json"
     return data_dir() / "cache" / name
 
 
@@ -222,10 +224,10 @@ class RegexCache:
 
 
 @contextmanager
-def reused_patterns() -> Iterator[RegexCache]:
-    """Load the cached patterns; after the block succeeds, save the ones it compiled that were missing."""
+def reused_patterns(command: str = "extract") -> Iterator[RegexCache]:
+    """Load the command's cached patterns; after the block succeeds, save the ones it compiled that were missing."""
     try:
-        cache = RegexCache(cache_file())
+        cache = RegexCache(cache_file(command))
     except Exception as exc:  # noqa: BLE001  no data dir: no cache
         _debug("regex cache unavailable: %s", exc)
         cache = RegexCache(None)

@@ -19,7 +19,7 @@ from captioncheck.cli.regex_cache import RegexCache
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "testdata" / "pages" / "presstv-fr-2019-12-11.html"
 
-# Runs the extract command in a fresh process and counts the patterns Python had to parse
+# Runs a command (extract by default) in a fresh process and counts the patterns Python had to parse
 # (re._compiler.compile is the step the cache saves); prints the count on stderr's last line.
 COUNTING = """
 import re, sys
@@ -33,7 +33,7 @@ def counting(p, flags=0):
 _compiler.compile = counting
 from captioncheck.cli import main
 try:
-    main(["extract", sys.argv[1], "--format", sys.argv[2]])
+    main(sys.argv[1:])
 except SystemExit as exc:
     assert not exc.code, exc.code
 sys.stdout.flush()
@@ -42,8 +42,12 @@ print(f"PARSED {parsed}", file=sys.stderr)
 
 
 def _extract(datadir: Path, fmt: str = "json", page: Path = SEED) -> tuple[str, int]:
+    return _command(datadir, "extract", str(page), "--format", fmt)
+
+
+def _command(datadir: Path, *args: str) -> tuple[str, int]:
     env = {**os.environ, "CAPTIONCHECK_DATADIR": str(datadir)}
-    proc = subprocess.run([sys.executable, "-c", COUNTING, str(page), fmt], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", COUNTING, *args], capture_output=True, text=True,
                           timeout=120, check=False, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout, int(proc.stderr.strip().splitlines()[-1].split()[1])
@@ -64,6 +68,19 @@ def test_second_extract_parses_almost_no_regular_expression(tmp_path: Path) -> N
     assert text_second == text_first and "image(s)" in text_first
     assert parsed_text < parsed_first / 4, (parsed_first, parsed_text)
     assert len(list((tmp_path / "cache").glob("re-*.json"))) == 1
+
+
+def test_check_keeps_its_own_patterns(tmp_path: Path) -> None:
+    """`check` compiles far more patterns than `extract` (pydantic, the verdict's tables): its own file,
+    so that neither command's run rewrites the other's; the second check parses a fraction, same report."""
+    args = ("check", str(SEED), "--no-clip", "--no-ocr", "--no-remember", "--format", "json",
+            "--index", str(ROOT / "testdata" / "index.sqlite"))
+    first, parsed_first = _command(tmp_path, *args)
+    second, parsed_second = _command(tmp_path, *args)
+    assert json.loads(second)["images"] == json.loads(first)["images"]
+    assert parsed_first > 300 and parsed_second < parsed_first / 4, (parsed_first, parsed_second)
+    _extract(tmp_path)
+    assert {p.name.endswith("-check.json") for p in (tmp_path / "cache").glob("re-*.json")} == {True, False}
 
 
 def test_cached_patterns_are_the_ones_python_compiles(tmp_path: Path) -> None:
