@@ -236,13 +236,21 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
     local: dict[str, bytes | Path] = {}
     folder = path.parent.resolve()
     inside = os.path.join(str(folder), "")
+    folders: dict[str, bool] = {}  # folder -> exists: one stat per folder a page names, not per file in it
     for ref in dict.fromkeys(_REF.findall(html)):  # in page order, each once
-        if ref.startswith(("http:", "https:", "data:", "//", "#", "javascript:", "mailto:")):
+        # a root-relative ("/x.jpg", "//host/x.jpg") or absolute URL never names a file saved with the page
+        if ref.startswith(("http:", "https:", "data:", "/", "#", "javascript:", "mailto:")):
             continue
         # resolved as a browser resolves a relative URL (lexically), then one stat: a page naming 40 000
         # missing files costs 40 000 stats, not 40 000 symlink walks; only a file that exists is resolved
         candidate = os.path.normpath(os.path.join(inside, unquote(ref.split("?", 1)[0])))
-        if not candidate.startswith(inside) or not os.path.isfile(candidate):  # isfile: False on NUL, too long
+        if not candidate.startswith(inside):
+            continue
+        parent = os.path.dirname(candidate)
+        exists = folders.get(parent)
+        if exists is None:
+            exists = folders[parent] = os.path.isdir(parent)  # isdir/isfile: False on NUL, too long
+        if not exists or not os.path.isfile(candidate):
             continue
         try:
             file = Path(candidate).resolve()  # a symlink must not lead out of the page's folder

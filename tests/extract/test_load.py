@@ -92,3 +92,20 @@ def test_local_files_stay_inside_the_page_folder(tmp_path: Path) -> None:
     files_found = {Path(v).name for v in local.values()}
     assert files_found == {"photo.jpg"}
     assert local["https://news.example/a_files/photo.jpg"] == (files / "photo.jpg").resolve()
+
+
+def test_only_relative_references_name_saved_files(tmp_path: Path) -> None:
+    """A root-relative or absolute URL names a file of the site, never one saved with the page, even
+    when a file of that name lies beside the page; references into a folder that does not exist, or
+    to a missing file of an existing one, give nothing (the folder is looked at once)."""
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8photo")
+    (tmp_path / "p_files").mkdir()
+    (tmp_path / "p_files" / "inner.jpg").write_bytes(b"\xff\xd8inner")
+    page = tmp_path / "p.html"
+    refs = ["photo.jpg", "/photo.jpg", "//photo.jpg", "p_files/inner.jpg", "%70_files/inner.jpg?w=2",
+            *(f"gone/{i}.jpg" for i in range(50)), "p_files/none.jpg"]
+    page.write_text("<html><body>" + "".join(f'<img src="{r}">' for r in refs) + "</body></html>")
+    local = load_page(page, url="https://news.example/x/p.html").local_images
+    assert set(local) == {(tmp_path / "photo.jpg").resolve().as_uri(), "https://news.example/x/photo.jpg",
+                          (tmp_path / "p_files" / "inner.jpg").resolve().as_uri(),
+                          "https://news.example/x/p_files/inner.jpg", "https://news.example/x/%70_files/inner.jpg?w=2"}
