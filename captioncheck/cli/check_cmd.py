@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from captioncheck._exceptions import CaptionCheckError
+from captioncheck.cli.regex_cache import reusing_patterns
 
 EXIT_FLAGGED = 4  # --fail-on matched (distinct from 1 error, 2 usage, 3 dependency)
 
@@ -40,20 +41,11 @@ clip_precision_option = click.option(
               help="Folder of original photos shown beside matches in the HTML report (default: originals/ next to the index).")
 @click.option("--fail-on", type=click.Choice(["suspicious", "inconsistent"]), default=None,
               help=f"Exit with status {EXIT_FLAGGED} when an image is at least this bad.")
+@reusing_patterns("check")  # the regular expressions this command compiled last time, already compiled
 def check(page: Path, url: str | None, index_path: str | None, fmt: str, out: Path | None, model: str | None,
           clip_precision: str | None, no_clip: bool, no_ocr: bool, no_remember: bool, fetch: bool, all_images: bool, originals: Path | None,
           fail_on: str | None) -> None:
     """Check every article image of a saved PAGE (.html, Webpage Complete, .mhtml)."""
-    from captioncheck.cli.regex_cache import reused_patterns
-
-    with reused_patterns("check"):  # the regular expressions this command compiled last time, already compiled
-        _check(page, url, index_path, fmt, out, model, clip_precision, no_clip, no_ocr, no_remember, fetch, all_images,
-               originals, fail_on)
-
-
-def _check(page: Path, url: str | None, index_path: str | None, fmt: str, out: Path | None, model: str | None,
-           clip_precision: str | None, no_clip: bool, no_ocr: bool, no_remember: bool, fetch: bool, all_images: bool,
-           originals: Path | None, fail_on: str | None) -> None:
     from captioncheck.config import Settings, index_spec
     from captioncheck.load import load_page
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from captioncheck.cli.regex_cache import reusing_patterns
+
 if TYPE_CHECKING:
     from captioncheck._exceptions import InputError
     from captioncheck._records import ExtractRecord
@@ -45,25 +47,23 @@ def _imports_without_gc() -> Iterator[None]:
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True,
               help="json: the documented schema; text: a readable listing.")
 @click.option("--all-images", is_flag=True, help="Also list non-article images (ads, logos, teasers...) with their role.")
+@reusing_patterns("extract")  # the regular expressions this command compiled last time, already compiled
 def extract(page: Path, url: str | None, fmt: str, all_images: bool) -> None:
     """List the images of a saved PAGE (.html, .htm, .mhtml) with caption, credit and context."""
-    from captioncheck.cli.regex_cache import reused_patterns
+    with _imports_without_gc():
+        from captioncheck.extract import extract_records
+        from captioncheck.extract.metadata import import_trafilatura_without_langid
 
-    with reused_patterns():  # the regular expressions this command compiled last time, already compiled
-        with _imports_without_gc():
-            from captioncheck.extract import extract_records
-            from captioncheck.extract.metadata import import_trafilatura_without_langid
-
-            import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
-        result = extract_records(page, url=url, all_images=all_images)
-        if fmt == "json":
-            try:
-                text = result.json()
-            except UnicodeEncodeError as exc:  # a lone surrogate, which no UTF-8 JSON can carry
-                raise _not_unicode(exc) from exc
-            click.echo(text)
-        else:
-            render_text(result)
+        import_trafilatura_without_langid()  # this process never asks trafilatura to filter by language
+    result = extract_records(page, url=url, all_images=all_images)
+    if fmt == "json":
+        try:
+            text = result.json()
+        except UnicodeEncodeError as exc:  # a lone surrogate, which no UTF-8 JSON can carry
+            raise _not_unicode(exc) from exc
+        click.echo(text)
+    else:
+        render_text(result)
 
 
 def _not_unicode(exc: UnicodeEncodeError) -> InputError:

@@ -1,4 +1,4 @@
-"""Compiled regular expressions kept between `captioncheck extract` processes.
+"""Compiled regular expressions kept between `captioncheck extract` (and `check`) processes.
 
 A cold `extract` compiles ~360 regular expressions (trafilatura, htmldate, courlan, urllib3 and our
 own extractors, mostly at import): about a third of its CPU time, the same work in every process.
@@ -19,20 +19,24 @@ hand-written, and it depends on two CPython internals, so it is careful:
   file, a read-only data dir) means no cache: patterns are then compiled as usual. `_sre.compile`
   checks the code it is given and refuses invalid code.
 
-Only the `extract` command's own process uses it (like `import_trafilatura_without_langid`): a
-program that imports captioncheck keeps Python's usual behaviour.
+Only the `extract` and `check` commands' own processes use it (`reusing_patterns`), each with its own
+file (`check` compiles ~470 patterns, pydantic's and the verdict's too, and one shared file would be
+rewritten by each command in turn): a program that imports captioncheck keeps Python's usual behaviour.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _debug(message: str, *args: object) -> None:
@@ -236,4 +240,15 @@ def reused_patterns(command: str = "extract") -> Iterator[RegexCache]:
     cache.save()
 
 
-__all__ = ["RegexCache", "cache_file", "interpreter_tag", "reused_patterns"]
+def reusing_patterns(command: str) -> Callable[[_F], _F]:
+    """A CLI command run inside `reused_patterns(command)` (put it under the click decorators)."""
+    def decorate(run: _F) -> _F:
+        @functools.wraps(run)
+        def command_run(*args: Any, **kwargs: Any) -> Any:
+            with reused_patterns(command):
+                return run(*args, **kwargs)
+        return command_run  # type: ignore[return-value]
+    return decorate
+
+
+__all__ = ["RegexCache", "cache_file", "interpreter_tag", "reused_patterns", "reusing_patterns"]
