@@ -193,10 +193,12 @@ def collapse(text: str) -> str:
 
 
 def attr(node: Node, name: str) -> str:
-    return _stripped(node.attributes.get(name))
+    return value_of(node.attributes, name)
 
 
-def _stripped(value: str | None) -> str:
+def value_of(found: Mapping[str, str | None], name: str) -> str:
+    """One attribute of an element's attribute dict, stripped ("" when absent or valueless)."""
+    value = found.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -205,21 +207,21 @@ def _stripped(value: str | None) -> str:
 def attrs(node: Node, *names: str) -> list[str]:
     """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
     found = node.attributes
-    return [_stripped(found.get(name)) for name in names]
+    return [value_of(found, name) for name in names]
 
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
     found = node.attributes
-    return f"{_stripped(found.get('id'))} {_stripped(found.get('class'))} {_stripped(found.get('role'))}".lower().strip()
+    return f"{value_of(found, 'id')} {value_of(found, 'class')} {value_of(found, 'role')}".lower().strip()
 
 
 def is_hidden(node: Node) -> bool:
     """Hidden from readers: `hidden`, display:none, screen-reader-only classes."""
     found = node.attributes
-    if "hidden" in found or _HIDDEN_STYLE.search(_stripped(found.get("style"))):
+    if "hidden" in found or _HIDDEN_STYLE.search(value_of(found, "style")):
         return True
-    return bool(_HIDDEN_CLASS.search(_stripped(found.get("class"))))
+    return bool(_HIDDEN_CLASS.search(value_of(found, "class")))
 
 
 def leading_text(node: Node) -> str:
@@ -692,9 +694,8 @@ class Doc:
     def maybe_hidden(self) -> list[Node]:
         """What `css(_MAYBE_HIDDEN)` gives (elements `is_hidden` may call hidden), asking only for the
         selectors whose attribute the parsed text names (see `with_attributes`)."""
-        present = [_MAYBE_HIDDEN_BY_NAME[name] for name in _MAYBE_HIDDEN_BY_NAME if name in self._lowered()] \
-            if self.html else [_MAYBE_HIDDEN]
-        return self.css(", ".join(present)) if present else []
+        present = self._named(tuple(_MAYBE_HIDDEN_BY_NAME))
+        return self.css(", ".join(_MAYBE_HIDDEN_BY_NAME[name] for name in present)) if present else []
 
     def _lowered(self) -> str:
         lowered = self.memo.get("lowered")
@@ -707,8 +708,13 @@ class Doc:
         the parsed text names at all: lexbor tests every selector of a group on every element (12
         names cost 12 passes over a 2 MB page's 200 000 elements), and an attribute name is never
         written with character references, so a name absent from the text is on no element."""
-        if not self.html:  # a Doc built around a tree (not by `parse`): no text to look in
-            return self.css(", ".join(f"[{name}]" for name in names))
-        lowered = self._lowered()
-        present = [name for name in names if name in lowered]
+        present = self._named(names)
         return self.css(", ".join(f"[{name}]" for name in present)) if present else []
+
+    def _named(self, names: tuple[str, ...]) -> list[str]:
+        """The lower-case attribute `names` the parsed text holds; all of them for a Doc built around a
+        tree (not by `parse`): no text to look in."""
+        if not self.html:
+            return list(names)
+        lowered = self._lowered()
+        return [name for name in names if name in lowered]

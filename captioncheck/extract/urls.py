@@ -17,7 +17,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-from captioncheck.extract.dom import Node
+from captioncheck.extract.dom import Node, value_of
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 # a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
@@ -223,8 +223,7 @@ def _url_tail(style: str, start: int, stops: list[int], closes: dict[int, bool])
 def _widths(found: Mapping[str, str | None]) -> list[int]:
     """The widths a URL template may take, from the element's attribute dict."""
     for name in ("data-widths", "data-sizes", "data-image-widths"):
-        raw = found.get(name)
-        raw = raw.strip() if isinstance(raw, str) else ""
+        raw = value_of(found, name)
         if raw:
             try:
                 values = json.loads(raw) if raw.startswith("[") else [int(v) for v in re.findall(r"\d+", raw)]
