@@ -19,7 +19,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from captioncheck.extract.credits import AGENCIES, LABELS, looks_like_credit, split_credit, with_contact_name
+from captioncheck.extract.credits import (
+    AGENCIES,
+    LABELS,
+    VIA_WORDS,
+    looks_like_credit,
+    split_credit,
+    with_contact_name,
+)
 from captioncheck.extract.dom import (
     MAX_CLIMB,
     Doc,
@@ -64,7 +71,7 @@ MAX_FIGURE = 400  # elements of a figure searched for its caption
 # what every credit `split_credit` finds in a caption's text carries: ©, a label's colon, a slash, a pipe,
 # a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
 _CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
-_AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|via|vía|courtesy|cortesía|cortesia|handout)(?!\w)")
+_AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
 MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
 
@@ -345,11 +352,8 @@ class CaptionFinder:
                     or self.doc.text_length(box) > MAX_CAPTION or _is_prose(box, self.doc)):
                 return hit
             boxes.append(box)
-        wider = read_roots(list({b.mem_id: b for b in boxes}.values()), self.doc)
-        if len(wider.caption.split()) < MIN_BOX_WORDS or not wider.credit:
-            return hit  # a label or a button beside the credit is no caption
-        wider.how = hit.how
-        return wider
+        wider = self._caption_with_credit(list({b.mem_id: b for b in boxes}.values()), hit.how)
+        return wider if wider is not None else hit  # a label or a button beside the credit is no caption
 
     def _box_with_credit(self, el: Node, start: Node) -> CaptionHit | None:
         """The first text after the picture, when its block is short, shares a box of its own with the
@@ -372,10 +376,14 @@ class CaptionFinder:
         box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
-        hit = read_roots([block], doc)
+        return self._caption_with_credit([block], "box")
+
+    def _caption_with_credit(self, roots: list[Node], how: str) -> CaptionHit | None:
+        """What the roots read as, when that is a caption of MIN_BOX_WORDS words or more with its credit."""
+        hit = read_roots(roots, self.doc)
         if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
             return None
-        hit.how = "box"
+        hit.how = how
         return hit
 
     def _holds_credit(self, el: Node) -> bool:

@@ -36,6 +36,7 @@ _CJK_XINHUA = re.compile(r"[（(]?\s*([\u4e00-\u9fff]{1,12}(?:记者|記者|通�
 _JA_EQUALS = re.compile(r"\s*[＝=]\s*([^\s＝=][^＝=]{0,40})$")
 _PIPE_TAIL = re.compile(r"(?<=[.!?。»\"”)])\s+([^|.!?]{2,60}(?:\s\|\s[^|]{1,60})+)$")
 _AGENCY_WORD = re.compile(rf"(?<!\w)(?:{AGENCIES})(?!\w)")
+VIA_WORDS = "vía|via|courtesy|cortesía|cortesia|handout"  # a credit handed on: "Bloomberg via Getty Images"
 # a Creative Commons licence or public-domain mark names the picture's terms of use: "CC-BY-SA 2.0", "CC BY 4.0", "CC0"
 _LICENCE = re.compile(r"(?<!\w)(?:CC[- ]?(?:BY(?:[- ](?:SA|NC|ND))*|0|ZERO)(?:[- ]\d\.\d)?|public\s+domain|domena\s+publiczna|dominio\s+p[uú]blico|domaine\s+public|gemeinfrei)(?!\w)",
                       re.IGNORECASE)
@@ -61,7 +62,7 @@ def looks_like_credit(text: str) -> bool:
         return True
     if _LICENCE.search(text) and len(text.split()) <= 10:
         return True
-    if re.search(r"(?<!\w)(vía|via|courtesy|cortesía|cortesia|handout|archiv\w*)(?!\w)", text, re.IGNORECASE) and len(text.split()) <= 10:
+    if re.search(rf"(?<!\w)({VIA_WORDS}|archiv\w*)(?!\w)", text, re.IGNORECASE) and len(text.split()) <= 10:
         return True
     return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 8
 
@@ -240,4 +241,4 @@ def _pipe_split(text: str) -> tuple[str, str] | None:
     return text[: m.start()], m.group(1)
 
 
-__all__ = ["labelled_credit", "looks_like_credit", "split_credit", "with_contact_name"]
+__all__ = ["VIA_WORDS", "labelled_credit", "looks_like_credit", "split_credit", "with_contact_name"]

@@ -62,11 +62,11 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-# long single-word marks, letters only: a watermark cut by the picture's edge still names them
+# canonical name -> its long mark as one word, letters only: a watermark cut by the picture's edge still names it
 _CLIPPABLE: dict[str, str] = {
     "Reuters": "reuters", "Shutterstock": "shutterstock", "Getty Images": "gettyimages", "Bloomberg": "bloomberg",
     "Sputnik": "sputnik", "Anadolu": "anadolu", "Dreamstime": "dreamstime", "Depositphotos": "depositphotos",
-    "NurPhoto": "nurphoto", "Wikimedia Commons": "wikimedia", "Associated Press": "associatedpress",
+    "NurPhoto": "nurphoto", "Wikimedia Commons": "wikimedia", "AP": "associatedpress",
 }
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_CLIPPED = 2  # letters a mark may lose at its start and end together
@@ -82,7 +82,7 @@ def _clipped_hits(text: str) -> list[tuple[int, str]]:
         for name, mark in _CLIPPABLE.items():
             for piece in (word, joined):
                 if len(mark) - MAX_CLIPPED <= len(piece) < len(mark) and len(piece) >= 5 and piece in mark:
-                    hits.append((start, "AP" if name == "Associated Press" else name))
+                    hits.append((start, name))
     return hits
 
 
