@@ -681,7 +681,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--fresh", action="store_true")
     ap.add_argument("--pick-fpr", type=float, default=PICK_FPR, help="false-match rate the thresholds are picked at "
-                    "on the picking half of the distractors (the report's rate is on the other half)")
+                    "on each half of the distractors (the shipped set is the minimum of the two picks)")
     args = ap.parse_args()
     if args.quick:
         args.negatives, args.filler = 2_000, 300
