@@ -28,6 +28,7 @@ from captioncheck.extract.credits import (
     with_contact_name,
 )
 from captioncheck.extract.dom import (
+    HEADING_TAGS,
     MAX_CLIMB,
     Doc,
     Node,
@@ -187,7 +188,6 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
 
 
 _CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _last_child(root: Node) -> int | None:
@@ -311,7 +311,7 @@ class CaptionFinder:
                 i = end + 1
                 continue
             if kind(el) and _short_text(el, 20):
-                if el.tag in _HEADINGS or (roots and (_is_prose(el, self.doc) or self._holds_heading(el))):
+                if el.tag in HEADING_TAGS or (roots and (_is_prose(el, self.doc) or self._holds_heading(el))):
                     break  # a headline, the article, or a module after the caption ("More on: <h2>…")
                 if self._other_picture_inside(el, start):
                     i += 1
@@ -394,7 +394,7 @@ class CaptionFinder:
     def _holds_heading(self, el: Node) -> bool:
         start = self.doc.index(el)
         end = min(self.doc.end.get(el.mem_id, start), start + MAX_FIGURE)
-        return any(tag in _HEADINGS for tag in self.doc.tags[start + 1:end + 1])
+        return any(tag in HEADING_TAGS for tag in self.doc.tags[start + 1:end + 1])
 
     def _credit_line(self, el: Node, start: Node) -> Node | None:
         """The next short paragraph when it is only a labelled credit ("Fot. X / Agency", "© X", "Photo: X")."""

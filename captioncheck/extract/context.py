@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attr, visible_text
+from captioncheck.extract.dom import HEADING_TAGS, MAX_CLIMB, Doc, Node, attr, visible_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -119,7 +119,7 @@ class TextBlocks:
 
 _NOT_PROSE = ("figure", "figcaption", "nav", "aside")
 _CONTAINERS = ("li", "blockquote")  # read only when they hold a plain line (`TextBlocks._plain_line`)
-_NOT_INLINE = _BLOCK_TAGS | {"h1", "h5", "h6", "time", "ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
+_NOT_INLINE = _BLOCK_TAGS | HEADING_TAGS | {"time", "ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
 MAX_LINE = 64  # elements in a list item or quote read as one line of prose
 MAX_LIST = 2000  # elements of a list looked at to tell a list of links
 _TOP = ("html", "-undef", "#document")

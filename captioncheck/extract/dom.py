@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 Node = LexborNode
 
 MAX_CLIMB = 48  # how far up a per-element question looks (real article markup nests far less)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "textarea", "button"})
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from captioncheck.extract.dom import Doc, Node, ancestors, attr, tokens
+from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
@@ -112,13 +112,12 @@ def _heading_length(node: Node, doc: Doc) -> int:
         if idx <= inside:
             continue  # within a heading already counted
         tag = doc.tags[idx]
-        if tag in _HEADING_TAGS or (tag in ("div", "span", "p") and attr(doc.nodes[idx], "role") == "heading"):
+        if tag in HEADING_TAGS or (tag in ("div", "span", "p") and attr(doc.nodes[idx], "role") == "heading"):
             total += doc.text_len[idx]
             inside = doc.end.get(doc.nodes[idx].mem_id, idx)
     return total
 
 
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_CARD = 200  # elements of a small card looked at
 
 
