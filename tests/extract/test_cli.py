@@ -59,19 +59,25 @@ def test_a_value_that_is_not_unicode_is_one_line_error() -> None:
     assert "caf\\udce9" in proc.stderr and "UTF-8" in proc.stderr and "Pydantic" not in proc.stderr
 
 
+def _fresh_extract(report: str, fmt: str = "json", setup: str = "") -> str:
+    """Run `extract SEED --format fmt` through the CLI in a fresh Python, after the `setup` code and before
+    the `report` code (which prints one line); that line."""
+    code = (f"import sys\n{setup}from captioncheck.cli import main\n"
+            "try:\n    main(['extract', sys.argv[1], '--format', sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+            f"{report}\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(SEED), fmt], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
 HEAVY = ("torch", "open_clip", "numpy", "pydantic", "pydantic_core", "PIL", "py3langid", "dateparser", "scipy", "imagehash")
 
 
 def test_extract_imports_only_what_extraction_uses() -> None:
     """A cold `extract` is mostly imports: none of the check's libraries, no pydantic (plain records),
     no numpy (trafilatura's optional language identifier is left out), for JSON and text output."""
-    code = ("import sys; from captioncheck.cli import main\n"
-            "try:\n    main(['extract', sys.argv[1], '--format', sys.argv[2]])\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))")
     for fmt in ("json", "text"):
-        proc = subprocess.run([sys.executable, "-c", code, str(SEED), fmt], capture_output=True, text=True, timeout=120, check=False)
-        assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.strip().splitlines()[-1] == "LOADED:", fmt
+        assert _fresh_extract(f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))", fmt) == "LOADED:", fmt
     code = f"import sys, captioncheck.extract; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.strip() == "[]"
@@ -81,26 +87,18 @@ def test_extract_of_an_html_page_leaves_email_policy_alone() -> None:
     """Only MHTML needs the email package's policies: importing them imports the header registry,
     whose regular expressions are built from sets, so no two processes compile the same ones (the
     pattern cache cannot hold them)."""
-    code = ("import sys; from captioncheck.cli import main\n"
-            "try:\n    main(['extract', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-            "print('LOADED:' + ','.join(m for m in ('email.policy', 'email.headerregistry') if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "LOADED:"
+    report = "print('LOADED:' + ','.join(m for m in ('email.policy', 'email.headerregistry') if m in sys.modules))"
+    assert _fresh_extract(report) == "LOADED:"
 
 
 def test_cold_extract_imports_without_garbage_collection() -> None:
     """A fresh process imports the extractors and trafilatura with the cyclic collector off (it found
     nothing there and walked every new object again), then freezes what they created."""
-    code = ("import gc, sys\nduring = []\n"
-            "gc.callbacks.append(lambda phase, info: phase == 'start' and 'captioncheck.extract' in sys.modules"
-            " and gc.get_freeze_count() == 0 and during.append(info['generation']))\n"
-            "from captioncheck.cli import main\n"
-            "try:\n    main(['extract', sys.argv[1], '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-            "print(f'DURING {len(during)} FROZEN {gc.get_freeze_count() > 0} ENABLED {gc.isenabled()}')")
-    proc = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "DURING 0 FROZEN True ENABLED True"
+    setup = ("import gc\nduring = []\n"
+             "gc.callbacks.append(lambda phase, info: phase == 'start' and 'captioncheck.extract' in sys.modules"
+             " and gc.get_freeze_count() == 0 and during.append(info['generation']))\n")
+    report = "print(f'DURING {len(during)} FROZEN {gc.get_freeze_count() > 0} ENABLED {gc.isenabled()}')"
+    assert _fresh_extract(report, setup=setup) == "DURING 0 FROZEN True ENABLED True"
 
 
 def test_extract_in_a_process_that_has_imported_trafilatura_keeps_its_collector() -> None:
