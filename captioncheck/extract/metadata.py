@@ -181,11 +181,12 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     text = main_text(html, url, len(doc.nodes)) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
+    language = _language(doc, meta, article, text)
     return PageRecord(
         url=url,
         title=collapse(title),
-        language=_language(doc, meta, article, text),
-        published=page_date(_date_values(doc, meta, article), html, url, text),
+        language=language,
+        published=page_date(_date_values(doc, meta, article), html, url, text, language),
         site_name=collapse(meta.get("og:site_name") or _name(publisher)),
         description=collapse(meta.get("og:description") or meta.get("description") or ""),
         authors=[a for a in (collapse(x) for x in _name(article.get("author")).split(", ")) if a]

@@ -98,3 +98,26 @@ def test_common_word_is_not_a_place() -> None:
     assert find_places(finnish) == []
     assert [p.name for p in find_places("Mielenosoitus Pariisissa. Protesters in Paris on Tuesday.")] == ["Paris"]
     assert [p.name for p in find_places("Il pleut à Nice, une nice journée")] == ["Nice"]
+
+
+def test_visible_text_date_is_read_in_the_page_language() -> None:
+    """A page whose only date is in its visible text ("15 августа 2016"): htmldate's extensive pass hands it
+    to dateparser, restricted to the page's language and English (all ~200 languages cost ~2.3 s the first
+    time in a process); htmldate's own all-language parser is left as it was for other callers."""
+    from htmldate import extractors
+
+    from captioncheck.extract.pagedate import _PAGE_LANGUAGES, _parser_languages
+
+    html = ('<html lang="ru"><head><title>Подольски</title></head><body><article><p class="date">15 августа 2016, 13:43</p>'
+            "<h1>Подольски завершил карьеру в сборной</h1><p>Нападающий объявил о решении в своём Инстаграме.</p>"
+            "</article></body></html>")
+    assert page_date([], html, "", "", "ru")[:10] == "2016-08-15"
+    assert _parser_languages("ru") == ("ru", "en") and _parser_languages("en") == ("en",)
+    assert _parser_languages("") == () and _parser_languages("xx") == ()  # unknown to dateparser: all languages
+    assert extractors.get_external_parser().languages is None  # outside a page: htmldate's own parser
+    token = _PAGE_LANGUAGES.set(("ru", "en"))
+    try:
+        assert extractors.get_external_parser().languages == ["ru", "en"]
+    finally:
+        _PAGE_LANGUAGES.reset(token)
+    assert published(html, "")[:10] == "2016-08-15"  # through extract: the page's <html lang> is used
