@@ -127,14 +127,15 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     return junk_name and len(text) < 40
 
 
-def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
-    """Caption and credit text of a run of caption/credit elements."""
+def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = frozenset()) -> CaptionHit:
+    """Caption and credit text of a run of caption/credit elements (`credit_roots`: mem_ids of roots
+    that no name marks but read as credit lines)."""
     captions: list[str] = []
     credits: list[str] = []
     for root in roots:
         # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
         credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
-        if kind(root) == "credit" and not credit_nodes:
+        if (kind(root) == "credit" or root.mem_id in credit_roots) and not credit_nodes:
             credits.append(visible_text(root, first_line=True, exclude=junk))
             continue
         exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
@@ -203,6 +204,18 @@ def _first_child(root: Node) -> int | None:
     return children[0].mem_id if len(children) > 1 and children[0].tag != "-text" else None
 
 
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
+
+
+def _credit_part(node: Node) -> bool:
+    """A short element whose whole text reads as a credit line ("Photo by X/Getty Images", "APA/Name", "EPA")."""
+    text = visible_text(node, limit=160)
+    if not 0 < len(text) <= 120 or not looks_like_credit(text):
+        return False
+    caption, credit = split_credit(text)
+    return not caption or not credit  # not a caption with its credit ("The mayor. © X")
+
+
 def _inside(node: Node, outer: Node) -> bool:
     return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
@@ -226,9 +239,15 @@ class CaptionFinder:
         start = anchor
         while figure is not None:  # an ImageObject box inside a <figure>: the figure's caption is the picture's
             roots = self._roots_in(figure, node)
+            credits: frozenset[int] = frozenset()
+            how = "figure"
+            if figure.tag == "figure":
+                named = bool(roots)
+                roots, credits = self._figure_parts(figure, node, roots)
+                how = "figure" if named else "figure-text"
             if roots:
-                hit = read_roots(roots, self.doc)
-                hit.how = "figure"
+                hit = read_roots(roots, self.doc, credits)
+                hit.how = how
                 if hit.credit and not hit.caption:
                     hit = self._credit_box(hit, figure, node)
                 if hit.caption or hit.credit:
@@ -248,6 +267,42 @@ class CaptionFinder:
                     "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1):
                 return anc  # the picture's own box: a figure, or a schema.org ImageObject around one picture
         return None
+
+    def _figure_parts(self, figure: Node, node: Node, roots: list[Node]) -> tuple[list[Node], frozenset[int]]:
+        """The named roots of a <figure> with the text no name marks: by HTML's definition what a figure
+        holds besides its picture is the picture's caption; a short part that reads as a credit line is
+        the credit ("<figure><img><figcaption>…</figcaption><p>Photo by X/Getty Images</p></figure>").
+        With a named caption found, only the credit lines are added; without, every part is read."""
+        parts = [p for p in self._loose_parts(figure, node)
+                 if not any(self.doc.contains(r, p) or self.doc.contains(p, r) for r in roots)]
+        credits = frozenset(p.mem_id for p in parts if _credit_part(p))
+        added = [p for p in parts if p.mem_id in credits or not roots]
+        if not added:
+            return roots, frozenset()
+        return sorted(roots + added, key=self.doc.index), credits
+
+    def _loose_parts(self, box: Node, node: Node) -> list[Node]:
+        """The largest elements of the box that hold text and neither the picture nor another picture:
+        the box's children, and the children of each wrapper around the picture (a bounded walk)."""
+        doc = self.doc
+        out: list[Node] = []
+        stack = [box]
+        budget = MAX_PARTS
+        while stack and budget > 0:
+            parent = stack.pop()
+            for child in parent.iter(include_text=False):
+                budget -= 1
+                if budget <= 0:
+                    break
+                i = doc.index(child)
+                if i < 0 or not doc.text_len[i] or doc.hidden[i] or child.tag in _NOT_TEXT:
+                    continue
+                if doc.contains(child, node):
+                    stack.append(child)
+                elif not self._other_picture_inside(child, node) and not _is_junk(child, doc) and not (
+                        child.tag in HEADING_TAGS or doc.link_length(child) > doc.text_length(child) // 2):
+                    out.append(child)
+        return sorted(out, key=doc.index)
 
     def _named_in(self, container: Node) -> list[Node]:
         """Caption/credit-named elements of one figure (listed once per figure)."""

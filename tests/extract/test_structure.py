@@ -1,0 +1,49 @@
+"""Captions and credits found by the page's structure alone, on markup whose class and id values mean
+nothing (hashed names, as CSS-in-JS sites write them): every snippet here is hand-written and names no
+caption, credit or teaser by class."""
+
+from __future__ import annotations
+
+from captioncheck.extract import extract
+from captioncheck.load import page_from_html
+
+BODY = "<p class='q1'>The council met on Tuesday to vote on the budget, which had been delayed twice since spring.</p>" * 4
+
+
+def _page(inner: str) -> str:
+    return (f"<html><head><title>Council votes on the budget</title></head><body><div class='a0'><article class='b3'>"
+            f"<h1>Council votes on the budget</h1>{BODY}{inner}{BODY}</article></div>"
+            f"<div class='z9'><p>Footer text of the site, contact and imprint.</p></div></body></html>")
+
+
+def _images(inner: str, all_images: bool = False):
+    return extract(page_from_html(_page(inner), "https://news.example/2024/budget"), all_images=all_images).images
+
+
+def _by_file(inner: str, all_images: bool = False):
+    return {i.url.rsplit("/", 1)[-1]: i for i in _images(inner, all_images)}
+
+
+def test_unnamed_credit_line_inside_the_figure_after_its_caption() -> None:
+    (image,) = _images("<figure class='f7 f8'><img src='/p/harbour.jpg' width='1200'><figcaption class='c1'><span>"
+                       "Police take up positions outside the station on June 12.</span></figcaption>"
+                       "<p class='c2'>Photo by Jane Roe/Getty Images</p></figure>")
+    assert image.caption == "Police take up positions outside the station on June 12."
+    assert image.credit == "Photo by Jane Roe/Getty Images"
+
+
+def test_credit_beside_the_picture_in_its_wrapper_and_a_label_is_not_taken() -> None:
+    (image,) = _images("<figure class='f7'><span class='w1'><img src='/p/persson.jpg' width='976'>"
+                       "<span class='l1'>Image copyright</span><span class='l2'>EPA</span></span>"
+                       "<figcaption class='c1'>Eva Persson said the decision was taken after interviews</figcaption></figure>")
+    assert image.credit == "EPA"
+    assert image.caption == "Eva Persson said the decision was taken after interviews"
+
+
+def test_figure_without_figcaption_reads_its_own_text() -> None:
+    (image,) = _images("<figure class='f7'><div class='w1'><span class='w2'><picture><img src='/p/type.jpg' width='1600'>"
+                       "</picture></span></div><div class='t1'><span class='t2'>IMAGE COURTESY OF ACME TYPE</span></div></figure>")
+    assert image.credit == "IMAGE COURTESY OF ACME TYPE"
+    (image,) = _images("<figure class='f7'><div class='w1'><img src='/p/dam.jpg' width='1600'></div>"
+                       "<div class='t1'>The dam after the flood, seen from the north bank. APA/Jane Roe</div></figure>")
+    assert (image.caption, image.credit) == ("The dam after the flood, seen from the north bank.", "APA/Jane Roe")
