@@ -73,8 +73,15 @@ MAX_FIGURE = 400  # elements of a figure searched for its caption
 # a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
 _CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
 _AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
+MIN_SOLE, MAX_SOLE = 6, 400  # characters of a caption found only by standing alone with its picture
+_SOLE_BLOCKS = frozenset({"p", "div", "li", "td", "section"})
 MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
+
+
+# how a caption was found when no name or tag marks it, only the page's structure: enough to read it, not
+# to vouch for the picture (a linked thumbnail with a line under it outside the article is still a teaser)
+STRUCTURAL = frozenset({"sole-block"})
 
 
 @dataclass
@@ -387,6 +394,11 @@ class CaptionFinder:
                         hit = read_roots([block], self.doc)
                         hit.how = "next-paragraph"
                         return hit
+                    block = self._sole_block(el, start)
+                    if block is not None:
+                        hit = read_roots([block], self.doc)
+                        hit.how = "sole-block"
+                        return hit
                 break
             i += 1
         if not roots:
@@ -463,6 +475,46 @@ class CaptionFinder:
         text = visible_text(block, limit=200)
         return block if _CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
+    def _sole_block(self, el: Node, start: Node) -> Node | None:
+        """The first text after the picture, when it is one short block (no heading, not links, not
+        written like the article's paragraphs) that shares a box with the picture and nothing else:
+        the line under a picture that no name marks (`<div><div><img></div><p>The caption</p></div>`)."""
+        doc = self.doc
+        block = el
+        for _ in range(4):  # from an inline run up to its block, staying apart from the picture
+            if block.tag in _SOLE_BLOCKS or block.parent is None or doc.contains(block.parent, start):
+                break
+            block = block.parent
+        length = doc.text_length(block)
+        if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
+            return None
+        if (doc.in_link[doc.index(block)] or doc.link_length(block) > length // 2 or doc.has_tags(block, "p", 2)
+                or self._holds_heading(block)):
+            return None  # a link list or a teaser's headline, the article's text, a module
+        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
+            return None  # other text shares the box: the block is the article's, or a card's
+        if block.tag == "p" and self._paragraph_kind(block) == self._body_paragraph_kind():
+            return None  # written like the article's own paragraphs: the text goes on after a picture
+        return block
+
+    def _paragraph_kind(self, p: Node) -> str:
+        return collapse(attr(p, "class"))
+
+    def _body_paragraph_kind(self) -> str | None:
+        """The class of the `<p>`s that hold most of the page's text (the article's paragraphs), once per page."""
+        memo = self.doc.memo
+        if "body_paragraph" not in memo:
+            totals: dict[str, int] = {}
+            doc = self.doc
+            for i, tag in enumerate(doc.tags):
+                if tag == "p" and doc.text_len[i]:
+                    key = self._paragraph_kind(doc.nodes[i])
+                    totals[key] = totals.get(key, 0) + doc.text_len[i]
+            memo["body_paragraph"] = max(totals, key=totals.__getitem__) if totals else None
+        found = memo["body_paragraph"]
+        return found if isinstance(found, str) else None
+
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
         block = el
@@ -484,4 +536,4 @@ class CaptionFinder:
         return None
 
 
-__all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "CaptionFinder", "CaptionHit", "kind", "read_roots"]
+__all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "STRUCTURAL", "CaptionFinder", "CaptionHit", "kind", "read_roots"]

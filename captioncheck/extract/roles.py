@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from captioncheck.extract.captions import STRUCTURAL
 from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
@@ -76,7 +77,8 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
         return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
-        if _same_link_with_headline(link, attr(link, "href"), doc) or (_caption_in_link(f) and _link_text(link, doc)):
+        if _same_link_with_headline(link, attr(link, "href"), doc) or (
+                (_caption_in_link(f) or _found_by_structure(f)) and _link_text(link, doc)):
             return "teaser"
     return ""
 
@@ -182,7 +184,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "icon"
         if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not (f.caption or f.credit):
+        if _TEASER.search(names) and (not (f.caption or f.credit) or _found_by_structure(f)):
             return "teaser"
     return ""
 
@@ -196,6 +198,12 @@ def _holds_prose(node: Node, doc: Doc) -> bool:
     names describe the page layout, not the picture."""
     length = doc.text_length(node)
     return length >= PROSE and length - doc.link_length(node) >= 0.7 * length
+
+
+def _found_by_structure(f: Found) -> bool:
+    """Its caption was found only by where a text stands (`captions.STRUCTURAL`): it reads the line, it
+    does not make the picture an article photo."""
+    return any(note.startswith("caption: ") and note[9:] in STRUCTURAL for note in f.notes)
 
 
 def _captioned_photo(f: Found) -> bool:
@@ -376,7 +384,7 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if _beside_main(f, doc, zones):
         return True
-    return bool(f.caption) and not is_placeholder(f.urls()[0] if f.urls() else "")
+    return bool(f.caption) and not _found_by_structure(f) and not is_placeholder(f.urls()[0] if f.urls() else "")
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
@@ -384,7 +392,8 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     (the lead above the title, a featured image between the headline and the text)."""
     main = zones.main
     large = (f.width or 0) >= 400 and (f.height or 200) >= 200  # a featured image above the body, uncaptioned
-    if main is None or not (f.caption or f.credit or large) or f.index >= zones.main_start:
+    named = bool(f.caption or f.credit) and not _found_by_structure(f)
+    if main is None or not (named or large) or f.index >= zones.main_start:
         return False
     for depth, story in enumerate(ancestors(main)):
         if depth >= 3 or story.tag in ("body", "html"):

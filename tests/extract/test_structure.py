@@ -47,3 +47,28 @@ def test_figure_without_figcaption_reads_its_own_text() -> None:
     (image,) = _images("<figure class='f7'><div class='w1'><img src='/p/dam.jpg' width='1600'></div>"
                        "<div class='t1'>The dam after the flood, seen from the north bank. APA/Jane Roe</div></figure>")
     assert (image.caption, image.credit) == ("The dam after the flood, seen from the north bank.", "APA/Jane Roe")
+
+
+def test_a_block_alone_with_its_pictures_in_their_box_is_their_caption() -> None:
+    files = _by_file("<div class='x1 x2'><div class='x3'><div class='x4'><div class='x5'><img src='/p/hood.jpg' width='900'>"
+                     "</div><div class='x5'><img src='/p/robe.jpg' width='900'></div></div>"
+                     "<p class='x6'><span>Powerful objects</span> The collection includes potent artifacts.</p></div></div>")
+    for name in ("hood.jpg", "robe.jpg"):
+        assert files[name].caption == "Powerful objects The collection includes potent artifacts."
+        assert files[name].role in ("lead", "inline")
+
+
+def test_a_block_written_like_the_articles_paragraphs_is_no_caption() -> None:
+    # the same class as the body's paragraphs: the article goes on after the picture
+    (image,) = _images("<div class='x1'><div class='x4'><img src='/p/hall.jpg' width='900'></div>"
+                       "<p class='q1'>The hall was full long before the vote began.</p></div>")
+    assert image.caption == ""
+
+
+def test_a_block_alone_with_a_linked_thumbnail_outside_the_article_stays_a_teaser() -> None:
+    rail = ("<div class='r1'>" + "".join(
+        f"<div class='r2'><a href='/2024/other-story-{i}'><img src='/t/other-{i}.jpg' width='300'></a>"
+        f"<p class='r3'>Another story about the city budget number {i}</p></div>" for i in range(3)) + "</div>")
+    html = _page("").replace("<div class='z9'>", rail + "<div class='z9'>")
+    found = extract(page_from_html(html, "https://news.example/2024/budget"), all_images=True).images
+    assert found and all(i.role == "teaser" for i in found)
