@@ -117,6 +117,8 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true", help="print the obfuscated run's misses")
     ap.add_argument("--dump", type=Path, default=None, help="write each page's images (normal, obfuscated) here")
     args = ap.parse_args()
+    from captioncheck._exceptions import CaptionCheckError
+
     sc = _scorer(args.corpus)
     pages = [json.loads(line) for line in (args.corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     found: dict[str, dict[str, list[dict]]] = {"normal": {}, "obfuscated": {}}
@@ -131,7 +133,7 @@ def main() -> None:
                 start = time.perf_counter()
                 try:
                     found[mode][pg["page"]] = _images(path, pg.get("url", ""))
-                except Exception as exc:  # a page the extractor cannot read counts as finding nothing
+                except CaptionCheckError as exc:  # a page the extractor refuses counts as finding nothing
                     print(f"ERROR {mode} {pg['page']}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     errors[mode] += 1
                     found[mode][pg["page"]] = []
@@ -144,9 +146,9 @@ def main() -> None:
     misses: list[str] = []
     result = {mode: score(pages, found[mode], sc, misses if mode == "obfuscated" and args.verbose else None)
               for mode in ("normal", "obfuscated")}
-    for mode in result:
-        result[mode]["errors"] = errors[mode]
-        result[mode]["seconds"] = round(seconds[mode], 2)
+    for mode, totals in result.items():
+        totals["errors"] = errors[mode]
+        totals["seconds"] = round(seconds[mode], 2)
     if misses:
         print("\n".join(misses))
     print(f"{'metric':22} {'normal':>10} {'obfuscated':>11}")
