@@ -62,6 +62,7 @@ _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ri
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
 _CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
 _DANGLING_LABEL = re.compile(rf"(?:^|(?<=[\s.!?)]))(©|\(c\)|(?:{LABELS})\s*[:：])\s*$", re.IGNORECASE)
+_NAME_LINE = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le))*$")
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
@@ -181,13 +182,19 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         text = visible_text(node, limit=160)
         short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
-        last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
-                      and _last_child(root) == node.mem_id)
+        last_part = node.parent is not None and node.parent.mem_id == root.mem_id and _last_child(root) == node.mem_id
+        last_block = last_part and node.tag in _CREDIT_BLOCKS
         # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
         last_block = last_block or (node.parent is not None and node.parent.mem_id == root.mem_id
                                     and node.tag in _CREDIT_BLOCKS and _first_child(root) == node.mem_id
                                     and bool(_CREDIT_LINE.match(text)))
-        if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
+        # a block that opens with a credit mark, wherever it stands: its first line is the credit
+        # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
+        line = visible_text(node, first_line=True, limit=160) if node.tag in _CREDIT_BLOCKS else ""
+        marked = (bool(line) and len(line) < 80 and bool(_CREDIT_LINE.match(leading_text(node)))
+                  and looks_like_credit(line))  # its own text opens with the mark, not a block inside it
+        if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
+                last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
                        for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
                 credit_nodes.append(node)
@@ -196,6 +203,17 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
 
 
 _CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
+_NAME_TAGS = frozenset({"span", "small", "em", "i", "strong", "b", "cite"})
+
+
+def _set_apart_name(node: Node, root: Node, text: str) -> bool:
+    """The caption's last part, set in an element of its own kind after the text, holding only a name of
+    one to four words ("<span>The caption…</span><strong>Cedida</strong>"): the credit line."""
+    if node.tag not in _NAME_TAGS or not 1 <= len(text.split()) <= 4 or not _NAME_LINE.match(text):
+        return False
+    parts = [c for c in itertools.islice(root.iter(include_text=True), 12)
+             if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
+    return len(parts) >= 2 and all(c.tag != "-text" for c in parts) and parts[0].tag != node.tag
 
 
 def _last_child(root: Node) -> int | None:

@@ -72,3 +72,26 @@ def test_a_block_alone_with_a_linked_thumbnail_outside_the_article_stays_a_tease
     html = _page("").replace("<div class='z9'>", rail + "<div class='z9'>")
     found = extract(page_from_html(html, "https://news.example/2024/budget"), all_images=True).images
     assert found and all(i.role == "teaser" for i in found)
+
+
+def test_a_caption_block_that_opens_with_a_credit_mark_is_the_credit_to_its_line_end() -> None:
+    (image,) = _images("<figure class='f1'><img src='/p/sweater.jpg' width='407'><figcaption><p>Anna Roe, booking assistant</p>"
+                       "<p class='m1'>&copy; Jane Doe<br>Topics: <a href='/tags/winter'><strong>Winter</strong></a></p>"
+                       "<ul class='m2'><li class='m3'>1 <span>/ 8</span></li></ul></figcaption></figure>")
+    assert (image.caption, image.credit) == ("Anna Roe, booking assistant", "© Jane Doe")
+    (image,) = _images("<figure class='f1'><noscript><img src='/p/flower.jpg'></noscript><figcaption><div class='w1'>"
+                       "<div class='w2'><div class='c1'>&copy; Max Roe / stock.example.com (detail)</div><div class='c2'>"
+                       "The largest flower in the world lives inside its host plant.</div></div></div></figcaption></figure>")
+    assert (image.caption, image.credit) == ("The largest flower in the world lives inside its host plant.",
+                                             "© Max Roe / stock.example.com (detail)")
+
+
+def test_a_name_set_apart_after_the_caption_is_the_credit() -> None:
+    (image,) = _images("<figure class='f1'><img src='/p/office.jpeg' width='800'><figcaption class='c0'>"
+                       "<span class='c1'>Walter Roe, engineer and manager of the institute</span>"
+                       "<strong class='c2'>Cedida</strong></figcaption></figure>")
+    assert (image.caption, image.credit) == ("Walter Roe, engineer and manager of the institute", "Cedida")
+    # an inline name inside the caption's own text stays caption
+    (image,) = _images("<figure class='f1'><img src='/p/mayor.jpeg' width='800'><figcaption class='c0'>"
+                       "The new mayor, <strong>Walter Roe</strong></figcaption></figure>")
+    assert (image.caption, image.credit) == ("The new mayor, Walter Roe", "")
