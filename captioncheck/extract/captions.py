@@ -74,6 +74,7 @@ MAX_FIGURE = 400  # elements of a figure searched for its caption
 # a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
 _CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
 _AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
+MAX_NEXT = 300  # characters of a caption with its credit found right after the picture's box
 MIN_SOLE, MAX_SOLE = 6, 400  # characters of a caption found only by standing alone with its picture
 _SOLE_BLOCKS = frozenset({"p", "div", "li", "td", "section"})
 MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
@@ -404,7 +405,7 @@ class CaptionFinder:
                     credit = self._credit_line(el, start)
                     if credit is not None:
                         return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
-                    box = self._box_with_credit(el, start)
+                    box = self._box_with_credit(el, start) or self._next_with_credit(el, start)
                     if box is not None:
                         return box
                     block = self._caption_like_block(el, start)
@@ -462,6 +463,28 @@ class CaptionFinder:
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
         return self._caption_with_credit([block], "box")
+
+    def _next_with_credit(self, el: Node, start: Node) -> CaptionHit | None:
+        """The block right after the picture's box (nothing but line breaks between) when it is short, not
+        prose and reads as a caption with its credit: "<div><a><img></a></div><p>Eileen Gu. © AFP / X</p>"
+        inside the article's text, where the box around them holds the whole article."""
+        doc = self.doc
+        block = el
+        for _ in range(4):
+            if block.tag in ("p", "div") or block.parent is None or doc.contains(block.parent, start):
+                break
+            block = block.parent
+        if doc.contains(block, start) or doc.text_length(block) > MAX_NEXT or doc.in_link[doc.index(block)]:
+            return None
+        before = block.prev
+        while before is not None and (before.tag in ("-comment", "br") or (
+                before.tag == "-text" and not (before.text_content or "").strip())):
+            before = before.prev
+        if before is None or before.tag == "-text" or not (before.mem_id == start.mem_id or doc.contains(before, start)):
+            return None  # text or another element between the picture and the block
+        if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
+            return None
+        return self._caption_with_credit([block], "next-with-credit")
 
     def _caption_with_credit(self, roots: list[Node], how: str) -> CaptionHit | None:
         """What the roots read as, when that is a caption of MIN_BOX_WORDS words or more with its credit."""

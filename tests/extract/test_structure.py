@@ -95,3 +95,14 @@ def test_a_name_set_apart_after_the_caption_is_the_credit() -> None:
     (image,) = _images("<figure class='f1'><img src='/p/mayor.jpeg' width='800'><figcaption class='c0'>"
                        "The new mayor, <strong>Walter Roe</strong></figcaption></figure>")
     assert (image.caption, image.credit) == ("The new mayor, Walter Roe", "")
+
+
+def test_a_caption_with_its_credit_right_after_the_pictures_box_inside_the_text() -> None:
+    inner = ("<p class='q1'><b>Eileen Gu (freestyle):</b> She could become the star of the games.<br><br>"
+             "<div class='g1'><a href='/img/gu-large.jpg'><img class='g2' src='/p/gu.jpg'></a></div>"
+             "<p class='q2'>Eileen Gu, freestyle skier. © AFP / MADDIE ROE</p><br><b>Next:</b> the skater.</p>")
+    (image,) = _images(inner)
+    assert (image.caption, image.credit) == ("Eileen Gu, freestyle skier.", "© AFP / MADDIE ROE")
+    # a line without a credit after the picture inside the text is the article's, not a caption
+    (image,) = _images(inner.replace(" © AFP / MADDIE ROE", " She trains in Lake Tahoe."))
+    assert (image.caption, image.credit) == ("", "")
