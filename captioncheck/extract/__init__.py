@@ -36,6 +36,7 @@ from captioncheck.extract.roles import (
     in_article,
     in_gallery,
     link_card,
+    teaser_row,
 )
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
@@ -277,7 +278,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
-        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and link_card(f, doc, page_url):
+        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and (
+                link_card(f, doc, page_url) or teaser_row(f, doc, page_url)):
             f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:

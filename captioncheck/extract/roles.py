@@ -73,6 +73,8 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
     if role:
         return role
+    if _beside_player(f, doc):
+        return "decoration"  # a video's poster frame
     if small and (not f.caption or "caption: figure" not in f.notes):
         return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
@@ -100,6 +102,77 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
     card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
     return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
             and not card.css_first("h1") and _links_away(card, doc, page_url))
+
+
+def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
+    """A picture linked to another article inside one of a row of cards of one shape (three or more
+    siblings of one tag and class, each holding a picture linked to a page of its own, with a short text):
+    a "most read" or "related" rail inside the body, told by its shape and links, not by its names."""
+    if _captioned_photo(f):
+        return False
+    link = _link_of(f)
+    if link is None or not _is_article_link(link, page_url):
+        return False
+    node = link
+    for _ in range(6):
+        card = node.parent
+        if card is None or card.tag in ("body", "main", "article") or doc.text_length(card) > MAX_TEASER_TEXT:
+            return False
+        shape = (card.tag, attr(card, "class"))
+        alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
+        if len(alike) >= 2:
+            linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, page_url)]
+            return len(linked) >= 2 and doc.text_length(card) >= 15  # the card's headline
+        node = card
+    return False
+
+
+MAX_TEASER_TEXT = 300  # characters of one teaser card (headline, kicker, a line of summary)
+MAX_ROW = 12  # siblings of a card compared with it
+
+
+def _element_siblings_all(node: Node, limit: int) -> list[Node]:
+    """Up to `limit` element siblings on each side of `node` (itself left out)."""
+    out: list[Node] = []
+    for step in ("prev", "next"):
+        sib, seen = getattr(node, step), 0
+        while sib is not None and seen < limit:
+            if sib.tag not in ("-text", "-comment"):
+                out.append(sib)
+                seen += 1
+            sib = getattr(sib, step)
+    return out
+
+
+def _linked_picture(box: Node, page_url: str) -> bool:
+    """Does the box hold a picture inside a link to another article?"""
+    for a in box.css("a[href]")[:4]:
+        if a.css_first("img, amp-img, picture") is not None and _is_article_link(a, page_url):
+            return True
+    return False
+
+
+_PLAYER_ATTRIBUTES = ("data-duration", "data-playable", "data-video", "data-video-id", "data-videoid", "data-player",
+                      "data-mediaid", "data-media-id")
+
+
+def _beside_player(f: Found, doc: Doc) -> bool:
+    """The picture shares a small box with a video or audio player (a `<video>`/`<audio>`, an element
+    carrying a player's data: `data-duration`, `data-playable`, `data-video-id`...): its poster frame.
+    Attribute names survive where class names mean nothing."""
+    players = doc.memo.get("players")
+    if not isinstance(players, list):
+        found = doc.with_attributes(_PLAYER_ATTRIBUTES) + doc.css("video, audio", needs="<video") + doc.css("audio", needs="<audio")
+        players = doc.memo["players"] = sorted({doc.index(n) for n in found})
+    if not players:
+        return False
+    for box in ancestors(f.node, 3):
+        if doc.text_length(box) > MAX_TEASER_TEXT:
+            return False
+        start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+        if bisect.bisect_right(players, end) > bisect.bisect_right(players, start):
+            return True
+    return False
 
 
 def _heading_length(node: Node, doc: Doc) -> int:
@@ -403,4 +476,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "teaser_row"]

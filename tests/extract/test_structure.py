@@ -106,3 +106,26 @@ def test_a_caption_with_its_credit_right_after_the_pictures_box_inside_the_text(
     # a line without a credit after the picture inside the text is the article's, not a caption
     (image,) = _images(inner.replace(" © AFP / MADDIE ROE", " She trains in Lake Tahoe."))
     assert (image.caption, image.credit) == ("", "")
+
+
+def test_a_picture_beside_a_players_data_is_a_video_poster() -> None:
+    files = _by_file("<div class='v1'><div class='v2'><div class='v3' data-slug='mall' data-duration='15.8'></div>"
+                     "<div class='v4'><img src='/p/mall-poster.jpg' width='1200'></div></div></div>"
+                     "<figure class='f1'><img src='/p/hall.jpg' width='1200'><figcaption>The hall before the vote.</figcaption></figure>",
+                     all_images=True)
+    assert files["mall-poster.jpg"].role == "decoration"
+    assert files["hall.jpg"].role in ("lead", "inline")
+
+
+def test_a_row_of_same_shaped_linked_cards_inside_the_body_is_a_teaser_rail() -> None:
+    cards = "".join(
+        f"<div class='c1 c2'><div class='c3'><a href='/news/{i}/other-story/'><picture><img width='150' height='96' "
+        f"src='/t/other-{i}.jpg'></picture></a></div><div class='c4'><h3 class='c5'>KICKER {i}</h3><span class='c6'>"
+        f"The headline of another story number {i}</span></div><a href='/news/{i}/other-story/' class='c7'></a></div>"
+        for i in range(4))
+    files = _by_file(f"<div class='r1'><h3>Most read</h3><div class='r2'>{cards}</div></div>", all_images=True)
+    assert {files[f"other-{i}.jpg"].role for i in range(4)} == {"teaser"}
+    # the same row whose pictures open bigger copies of themselves is a gallery of the article
+    gallery = cards.replace("/news/", "/img/big-").replace("/other-story/'", ".jpg'")
+    files = _by_file(f"<div class='r1'><div class='r2'>{gallery}</div></div>", all_images=True)
+    assert {files[f"other-{i}.jpg"].role for i in range(4)} <= {"lead", "inline"}
