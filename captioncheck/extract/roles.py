@@ -94,13 +94,13 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
         length = doc.text_length(node)
         if not length:
             continue
-        if length > 300 or doc.count_images(node) > 1 or (
+        if length > 300 or _picture_count(node, doc) > 1 or (
                 doc.link_length(node) < 0.8 * length and _heading_length(node, doc) < 0.9 * length):
             break
         return _links_away(node, doc, page_url)
     # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
     card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
-    return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
+    return (card is not None and doc.text_length(card) <= 600 and _picture_count(card, doc) == 1
             and not card.css_first("h1") and _links_away(card, doc, page_url))
 
 
@@ -173,6 +173,21 @@ def _beside_player(f: Found, doc: Doc) -> bool:
         if bisect.bisect_right(players, end) > bisect.bisect_right(players, start):
             return True
     return False
+
+
+def _picture_count(node: Node, doc: Doc, most: int = 3) -> int:
+    """Pictures in the box, a `<noscript>` twin not counted again (counting stops after `most`)."""
+    start = doc.index(node)
+    if start < 0:
+        return doc.count_images(node)
+    end = doc.end.get(node.mem_id, start)
+    first = bisect.bisect_left(doc.image_at, start)
+    count = 0
+    for idx in doc.image_at[first:bisect.bisect_right(doc.image_at, end)]:
+        count += not doc.noscript[idx]
+        if count >= most:
+            break
+    return count
 
 
 def _heading_length(node: Node, doc: Doc) -> int:

@@ -129,3 +129,12 @@ def test_a_row_of_same_shaped_linked_cards_inside_the_body_is_a_teaser_rail() ->
     gallery = cards.replace("/news/", "/img/big-").replace("/other-story/'", ".jpg'")
     files = _by_file(f"<div class='r1'><div class='r2'>{gallery}</div></div>", all_images=True)
     assert {files[f"other-{i}.jpg"].role for i in range(4)} <= {"lead", "inline"}
+
+
+def test_a_teaser_card_with_a_noscript_twin_is_still_one_picture() -> None:
+    card = ("<aside class='s1'><h2 class='s2'><a href=''><span>Read also:</span></a></h2><article class='s3'>"
+            "<figure class='s4'><picture><img data-src='/t/drought-290x163.jpg' alt=''><noscript><img src='/t/drought-290x163.jpg'>"
+            "</noscript></picture></figure><div class='s5'><h2 class='s6'><a href='/2020/02/13/news/the-great-drought-1.38'>"
+            "The great drought: two months without rain</a></h2><span class='s7'>jane roe</span></div></article></aside>")
+    files = _by_file(card, all_images=True)
+    assert files["drought-290x163.jpg"].role == "teaser"
