@@ -259,8 +259,9 @@ def _og_keys(info: PageRecord) -> set[str]:
 def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
+    slides = _attribute_slides(found)
     for f in found:
-        slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
+        slide = f.hidden and (in_gallery(f.node) or id(f) in slides)  # a slide shown when the reader opens the gallery
         if slide or not f.hidden:  # a <noscript> picture left here is the only copy: its caption is read too
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
@@ -294,6 +295,17 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
             f.notes.append("caption: structured data")
         elif credit and not f.credit:
             f.credit = credit
+
+
+def _attribute_slides(found: list[imgs.Found]) -> set[int]:
+    """Hidden pictures named only by attributes, each with its own caption there, two or more in one box:
+    the slides a gallery's script shows (`<div style="display:none"><span data-big=… data-description=…>`),
+    told by their shape where no name says "gallery"."""
+    by_box: dict[int, list[imgs.Found]] = {}
+    for f in found:
+        if f.hidden and "caption in attributes" in f.notes and f.node.parent is not None:
+            by_box.setdefault(f.node.parent.mem_id, []).append(f)
+    return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
 
 
 def _data_credit(f: imgs.Found) -> str:

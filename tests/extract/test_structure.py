@@ -138,3 +138,17 @@ def test_a_teaser_card_with_a_noscript_twin_is_still_one_picture() -> None:
             "The great drought: two months without rain</a></h2><span class='s7'>jane roe</span></div></article></aside>")
     files = _by_file(card, all_images=True)
     assert files["drought-290x163.jpg"].role == "teaser"
+
+
+def test_hidden_attribute_slides_with_their_own_captions_are_a_slideshow() -> None:
+    slides = "".join(
+        f"<span class='s1' data-big='/g/big-{i}.jpg' data-description='Surveillance photo {i} of the suspect.' "
+        f"data-credit='City Police'></span>" for i in range(3))
+    files = _by_file(f"<div class='g0'><div class='g1'><p>Loading photo gallery</p></div>"
+                     f"<div style='display:none'>{slides}</div></div>")
+    assert {files[f"big-{i}.jpg"].role for i in range(3)} == {"slideshow"}
+    assert files["big-1.jpg"].caption == "Surveillance photo 1 of the suspect."
+    # one hidden attribute picture alone is no gallery
+    files = _by_file("<div style='display:none'><span class='s1' data-big='/g/alone.jpg' data-description='A photo.'></span></div>",
+                     all_images=True)
+    assert files["alone.jpg"].role == "decoration"
