@@ -41,6 +41,7 @@ from captioncheck.extract.dom import (
     tokens,
     visible_text,
 )
+from captioncheck.extract.urls import IMAGE_EXT
 
 CAPTION_NAMES = re.compile(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
@@ -95,13 +96,16 @@ class CaptionHit:
 
 
 # a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
-_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)", re.IGNORECASE)
+_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_ ]?(the[-_ ])?(caption|legend|credit)", re.IGNORECASE)
 
 
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
+    label = attr(node, "aria-label")
+    if label and len(label) <= 40:  # what the element is, said to screen readers: "Image caption", "Image credit"
+        names = f"{names} {label.lower()}"
     if _CAPTION_CONTROL.search(names):
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
@@ -133,6 +137,8 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     text = _short_text(node)
     if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}", text):
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
+    if len(text) < 24 and _CAPTION_CONTROL.fullmatch(text):
+        return True  # a button's own words: "hide caption", "toggle caption"
     return junk_name and len(text) < 40
 
 
@@ -231,6 +237,11 @@ def _first_child(root: Node) -> int | None:
 
 
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
+
+
+def _opens_picture(el: Node, doc: Doc) -> bool:
+    """A short link to an image file: the picture's "Enlarge this image" / "View full size" control."""
+    return el.tag == "a" and doc.text_length(el) < 40 and bool(IMAGE_EXT.search(attr(el, "href").split("?")[0]))
 
 
 def _credit_part(node: Node) -> bool:
@@ -383,7 +394,8 @@ class CaptionFinder:
             if not doc.text_len[i]:
                 i += 1
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (not roots and _is_junk(el, doc)):
+            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (
+                    not roots and (_is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
                 continue
             if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:

@@ -152,3 +152,12 @@ def test_hidden_attribute_slides_with_their_own_captions_are_a_slideshow() -> No
     files = _by_file("<div style='display:none'><span class='s1' data-big='/g/alone.jpg' data-description='A photo.'></span></div>",
                      all_images=True)
     assert files["alone.jpg"].role == "decoration"
+
+
+def test_aria_labels_name_caption_and_credit_and_controls_are_skipped() -> None:
+    (image,) = _images("<div class='e1'><div class='e2'><picture><img src='/p/roof-s1200.jpg' width='1200'></picture>"
+                       "<div class='e3'><a class='e4' href='/p/roof-s1600.jpg'>Enlarge this image</a></div></div>"
+                       "<div class='e5'><div class='e6' aria-label='Image caption'><p>The suspect is escorted from the "
+                       "police station on June 18.<b class='e7' aria-label='Image credit'>Chuck Roe</b>"
+                       "<b class='e8'><b>hide caption</b></b></p></div><b class='e9'><b>toggle caption</b></b></div></div>")
+    assert (image.caption, image.credit) == ("The suspect is escorted from the police station on June 18.", "Chuck Roe")
