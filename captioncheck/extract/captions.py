@@ -239,6 +239,11 @@ def _first_child(root: Node) -> int | None:
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
 
 
+def _holds_control(block: Node) -> bool:
+    """An icon, a button or a picture inside: a control ("Open gallery" with its icon) or a card, not a caption line."""
+    return block.css_first("svg, button, img, input") is not None
+
+
 def _opens_picture(el: Node, doc: Doc) -> bool:
     """A short link to an image file: the picture's "Enlarge this image" / "View full size" control."""
     return el.tag == "a" and doc.text_length(el) < 40 and bool(IMAGE_EXT.search(attr(el, "href").split("?")[0]))
@@ -416,7 +421,8 @@ class CaptionFinder:
                 if not roots:
                     credit = self._credit_line(el, start)
                     if credit is not None:
-                        return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
+                        return self._credit_line_box(credit, start) or CaptionHit(
+                            credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
                     box = self._box_with_credit(el, start) or self._next_with_credit(el, start)
                     if box is not None:
                         return box
@@ -498,6 +504,31 @@ class CaptionFinder:
             return None
         return self._caption_with_credit([block], "next-with-credit")
 
+    def _credit_line_box(self, credit: Node, start: Node) -> CaptionHit | None:
+        """The credit line with the caption block right after it, when a short box of their own holds the two
+        (`<div><p>Bild: Jahr Media</p><p>The caption…</p></div>` under the picture), or they end the text of
+        the picture's own box (`<div><img><p>Bild: X</p><p>The caption…</p></div>`)."""
+        doc = self.doc
+        box = credit.parent
+        if box is None:
+            return None
+        if doc.contains(box, start):  # the picture's own box: the block right after the credit line, if it ends the box's text
+            after = credit.next
+            while after is not None and (after.tag == "-comment" or (after.tag == "-text" and not (after.text_content or "").strip())):
+                after = after.next
+            if (after is None or after.tag not in ("p", "div", "span") or doc.text_length(after) > MAX_SOLE
+                    or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
+                    or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after)):
+                return None
+            hit = read_roots([credit, after], doc, frozenset({credit.mem_id}))
+            if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
+                return None
+            hit.how = "credit-line"
+            return hit
+        if doc.text_length(box) > MAX_SOLE or doc.has_tags(box, "p", 3) or self._holds_heading(box):
+            return None
+        return self._caption_with_credit([box], "credit-line")
+
     def _caption_with_credit(self, roots: list[Node], how: str) -> CaptionHit | None:
         """What the roots read as, when that is a caption of MIN_BOX_WORDS words or more with its credit."""
         hit = read_roots(roots, self.doc)
@@ -542,7 +573,7 @@ class CaptionFinder:
         if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
             return None
         if (doc.in_link[doc.index(block)] or doc.link_length(block) > length // 2 or doc.has_tags(block, "p", 2)
-                or self._holds_heading(block)):
+                or self._holds_heading(block) or _holds_control(block)):
             return None  # a link list or a teaser's headline, the article's text, a module
         box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:

@@ -161,3 +161,18 @@ def test_aria_labels_name_caption_and_credit_and_controls_are_skipped() -> None:
                        "police station on June 18.<b class='e7' aria-label='Image credit'>Chuck Roe</b>"
                        "<b class='e8'><b>hide caption</b></b></p></div><b class='e9'><b>toggle caption</b></b></div></div>")
     assert (image.caption, image.credit) == ("The suspect is escorted from the police station on June 18.", "Chuck Roe")
+
+
+def test_a_credit_line_with_the_caption_block_after_it() -> None:
+    caption = "The show in the park was first planned for September and has now moved to May."
+    (image,) = _images(f"<div class='b1'><img src='/p/show.jpg' width='770'><p class='b2'>Bild: Jahr Media</p>"
+                       f"<p class='b3'>{caption}</p></div>")
+    assert (image.caption, image.credit) == (caption, "Bild: Jahr Media")
+    (image,) = _images(f"<div class='b0'><img src='/p/show.jpg' width='770'></div><div class='b1'><p class='b2'>Bild: Jahr Media</p>"
+                       f"<p class='b3'>{caption}</p></div>")
+    assert (image.caption, image.credit) == (caption, "Bild: Jahr Media")
+    # a control after the credit line (an icon and "Open the gallery") is no caption
+    (image,) = _images("<div class='b1'><img src='/p/show.jpg' width='770'><p class='b2'>Fot. Jan Roe / Agencja</p>"
+                       "<div class='b4'><p><svg viewBox='0 0 2 2'><path d='M0 0'/></svg><span>Open the gallery</span> "
+                       "<span>on the site</span></p></div></div>")
+    assert (image.caption, image.credit) == ("", "Fot. Jan Roe / Agencja")
