@@ -197,9 +197,10 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
                                     and bool(_CREDIT_LINE.match(text)))
         # a block that opens with a credit mark, wherever it stands: its first line is the credit
         # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
-        line = visible_text(node, first_line=True, limit=160) if node.tag in _CREDIT_BLOCKS else ""
-        marked = (bool(line) and len(line) < 80 and bool(_CREDIT_LINE.match(leading_text(node)))
-                  and looks_like_credit(line))  # its own text opens with the mark, not a block inside it
+        line = visible_text(node, first_line=True, limit=400) if node.tag in _CREDIT_BLOCKS else ""
+        own = leading_text(node) if line else ""  # its own text opens with the mark, not a block inside it
+        marked = bool(line) and ((len(line) < 80 and bool(_CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
+            len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400))))
         if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
                 last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))

@@ -176,3 +176,11 @@ def test_a_credit_line_with_the_caption_block_after_it() -> None:
                        "<div class='b4'><p><svg viewBox='0 0 2 2'><path d='M0 0'/></svg><span>Open the gallery</span> "
                        "<span>on the site</span></p></div></div>")
     assert (image.caption, image.credit) == ("", "Fot. Jan Roe / Agencja")
+
+
+def test_a_long_copyright_block_before_the_caption_is_still_the_credit() -> None:
+    credit = "© with kind permission of Jane Roe, Long Island University (LIU), and the Field Station of the Museum (detail)"
+    (image,) = _images(f"<figure class='f1'><img src='/p/team.jpg' width='1200'><figcaption><div class='w1'><div class='c1'>"
+                       f"{credit}</div><div class='c2'>Jane Roe | (in red) and her team pose with the soldiers who guarded "
+                       f"them.</div></div></figcaption></figure>")
+    assert (image.caption, image.credit) == ("Jane Roe | (in red) and her team pose with the soldiers who guarded them.", credit)
