@@ -319,7 +319,8 @@ class CaptionFinder:
         parts = [p for p in self._loose_parts(figure, node)
                  if not any(self.doc.contains(r, p) or self.doc.contains(p, r) for r in roots)]
         credits = frozenset(p.mem_id for p in parts if _credit_part(p))
-        added = [p for p in parts if p.mem_id in credits or not roots]
+        after = self.doc.index(node)  # a caption is read after its picture; text before it is an overlay ("View photo")
+        added = [p for p in parts if p.mem_id in credits or (not roots and self.doc.index(p) > after)]
         if not added:
             return roots, frozenset()
         return sorted(roots + added, key=self.doc.index), credits

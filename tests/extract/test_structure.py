@@ -49,6 +49,12 @@ def test_figure_without_figcaption_reads_its_own_text() -> None:
     assert (image.caption, image.credit) == ("The dam after the flood, seen from the north bank.", "APA/Jane Roe")
 
 
+def test_figure_text_before_the_picture_is_an_overlay_not_its_caption() -> None:
+    (image,) = _images("<div class='d1'><figure class='f2'><a class='f3'></a><div class='f4'><p class='f5'>View photo</p></div>"
+                       "<img src='/p/flag-baby.jpg' width='630'></figure><p class='d2'>Vanessa Roe</p></div>")
+    assert image.caption == "Vanessa Roe"
+
+
 def test_a_block_alone_with_its_pictures_in_their_box_is_their_caption() -> None:
     files = _by_file("<div class='x1 x2'><div class='x3'><div class='x4'><div class='x5'><img src='/p/hood.jpg' width='900'>"
                      "</div><div class='x5'><img src='/p/robe.jpg' width='900'></div></div>"
