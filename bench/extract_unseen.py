@@ -10,7 +10,8 @@ whitespace-separated value, quoted or not), extracted in-process (`extract_recor
 `captioncheck extract --format json` prints) and scored with the functions of the corpus's
 `score.py` (`same_image`, `f1`, `strip_label`): image recall, caption and credit accuracy, extra rate.
 `--dump DIR` writes each page's images (url, urls, caption, credit, role) as JSON, normal and
-obfuscated, for before/after diffs; `--verbose` prints the obfuscated run's misses.
+obfuscated, for before/after diffs; `--verbose` prints the obfuscated run's misses; `--drop` removes
+class and id attributes instead (a harsher page: no two elements told apart by class).
 Prints normal vs obfuscated and ends with one JSON line.
 """
 
@@ -40,13 +41,16 @@ def _corpus_default() -> Path:
     return ROOT.parent / "shared" / "corpus"
 
 
-def obfuscate(raw: bytes) -> bytes:
-    """Every class/id value as tokens that mean nothing (the same value gives the same token)."""
+def obfuscate(raw: bytes, drop: bool = False) -> bytes:
+    """Every class/id value as tokens that mean nothing (the same value gives the same token); with
+    `drop`, no class or id attribute at all (nothing tells one element's kind from another's)."""
 
     def token(value: bytes) -> bytes:
         return b" ".join(b"k" + hashlib.md5(t).hexdigest()[:6].encode() for t in value.split())
 
     def sub(m: re.Match[bytes]) -> bytes:
+        if drop:
+            return b""
         value = next(v for v in m.groups()[1:] if v is not None)
         return m.group(1) + b'="' + token(value) + b'"'
 
@@ -116,6 +120,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=_corpus_default())
     ap.add_argument("--verbose", action="store_true", help="print the obfuscated run's misses")
     ap.add_argument("--dump", type=Path, default=None, help="write each page's images (normal, obfuscated) here")
+    ap.add_argument("--drop", action="store_true", help="drop class and id attributes instead of hashing their values")
     args = ap.parse_args()
     from captioncheck._exceptions import CaptionCheckError
 
@@ -128,7 +133,7 @@ def main() -> None:
         for n, pg in enumerate(pages):
             source = args.corpus / "pages" / pg["page"]
             hidden = Path(tmp) / f"{n:03d}{source.suffix}"
-            hidden.write_bytes(obfuscate(source.read_bytes()))
+            hidden.write_bytes(obfuscate(source.read_bytes(), drop=args.drop))
             for mode, path in (("normal", source), ("obfuscated", hidden)):
                 start = time.perf_counter()
                 try:
