@@ -580,7 +580,8 @@ class CaptionFinder:
         box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
             return None  # other text shares the box: the block is the article's, or a card's
-        if block.tag == "p" and self._paragraph_kind(block) == self._body_paragraph_kind():
+        kind_of = self._paragraph_kind(block) if block.tag == "p" else ""
+        if kind_of and kind_of == self._body_paragraph_kind():  # (a page without classes cannot tell: box and length decide)
             return None  # written like the article's own paragraphs: the text goes on after a picture
         return block
 

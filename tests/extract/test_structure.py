@@ -64,6 +64,14 @@ def test_a_block_alone_with_its_pictures_in_their_box_is_their_caption() -> None
         assert files[name].role in ("lead", "inline")
 
 
+def test_a_block_alone_with_its_picture_on_a_page_without_classes() -> None:
+    html = ("<html><body><article><h1>Council votes on the budget</h1>" + BODY.replace(" class='q1'", "")
+            + "<div><div><img src='/p/hood.jpg' width='900'></div><p><span>Powerful objects</span> The collection includes "
+            "potent artifacts.</p></div>" + BODY.replace(" class='q1'", "") + "</article></body></html>")
+    (image,) = extract(page_from_html(html, "https://news.example/2024/budget")).images
+    assert image.caption == "Powerful objects The collection includes potent artifacts."
+
+
 def test_a_block_written_like_the_articles_paragraphs_is_no_caption() -> None:
     # the same class as the body's paragraphs: the article goes on after the picture
     (image,) = _images("<div class='x1'><div class='x4'><img src='/p/hall.jpg' width='900'></div>"
