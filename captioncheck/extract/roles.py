@@ -122,8 +122,9 @@ def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
         alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
         if len(alike) >= 2:
             linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, page_url)]
-            return len(linked) >= 2 and doc.text_length(card) >= 15  # the card's headline
-        node = card
+            if len(linked) >= 2:
+                return doc.text_length(card) >= 15  # the card's headline
+        node = card  # siblings of another shape (the card's own parts, on a page without classes): one level up
     return False
 
 
