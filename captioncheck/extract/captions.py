@@ -197,10 +197,12 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
                                     and bool(_CREDIT_LINE.match(text)))
         # a block that opens with a credit mark, wherever it stands: its first line is the credit
         # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
-        line = visible_text(node, first_line=True, limit=400) if node.tag in _CREDIT_BLOCKS else ""
-        own = leading_text(node) if line else ""  # its own text opens with the mark, not a block inside it
-        marked = bool(line) and ((len(line) < 80 and bool(_CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
-            len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400))))
+        own = leading_text(node) if node.tag in _CREDIT_BLOCKS else ""  # its own text opens with the mark, not a block inside it
+        marked = False
+        if own and (own.startswith("©") or _CREDIT_LINE.match(own)):
+            line = visible_text(node, first_line=True, limit=400)
+            marked = (len(line) < 80 and bool(_CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
+                len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400)))
         if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
                 last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
@@ -504,6 +506,9 @@ class CaptionFinder:
             return None  # text or another element between the picture and the block
         if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None
+        raw = block.text(deep=True) or ""
+        if not (_CREDIT_HINT.search(raw) or _AGENCY_HINT.search(raw)):
+            return None  # nothing a credit is told by: no need to read it as one
         return self._caption_with_credit([block], "next-with-credit")
 
     def _credit_line_box(self, credit: Node, start: Node) -> CaptionHit | None:

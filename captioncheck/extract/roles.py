@@ -162,8 +162,10 @@ def _beside_player(f: Found, doc: Doc) -> bool:
     carrying a player's data: `data-duration`, `data-playable`, `data-video-id`...): its poster frame.
     Attribute names survive where class names mean nothing."""
     players = doc.memo.get("players")
-    if not isinstance(players, list):
-        found = doc.with_attributes(_PLAYER_ATTRIBUTES) + doc.css("video, audio", needs="<video") + doc.css("audio", needs="<audio")
+    if not isinstance(players, list):  # one query for all of them (each walks the whole page), names the text holds only
+        selectors = [f"[{name}]" for name in _PLAYER_ATTRIBUTES if doc.may_hold(name)]
+        selectors += [tag for tag in ("video", "audio") if doc.may_hold(f"<{tag}")]
+        found = doc.css(", ".join(selectors)) if selectors else []
         players = doc.memo["players"] = sorted({doc.index(n) for n in found})
     if not players:
         return False
