@@ -155,6 +155,10 @@ def _linked_picture(box: Node, page_url: str) -> bool:
 
 _PLAYER_ATTRIBUTES = ("data-duration", "data-playable", "data-video", "data-video-id", "data-videoid", "data-player",
                       "data-mediaid", "data-media-id")
+# the player attributes and tags a page's text names, each kind found in one pass over it (a substring test per
+# name walked the text ten times); names are matched as written in lower case, as pages write them
+_PLAYER_NAMES = re.compile(r"data-(duration|playable|video-id|videoid|video|player|mediaid|media-id)(?![\w-])")
+_PLAYER_TAGS = re.compile(r"<(video|audio|VIDEO|AUDIO)[\s>]")
 
 
 def _beside_player(f: Found, doc: Doc) -> bool:
@@ -163,8 +167,11 @@ def _beside_player(f: Found, doc: Doc) -> bool:
     Attribute names survive where class names mean nothing."""
     players = doc.memo.get("players")
     if not isinstance(players, list):  # one query for all of them (each walks the whole page), names the text holds only
-        selectors = [f"[{name}]" for name in _PLAYER_ATTRIBUTES if doc.may_hold(name)]
-        selectors += [tag for tag in ("video", "audio") if doc.may_hold(f"<{tag}")]
+        if doc.html:
+            selectors = sorted({f"[data-{m.group(1)}]" for m in _PLAYER_NAMES.finditer(doc.html)}
+                               | {m.group(1).lower() for m in _PLAYER_TAGS.finditer(doc.html)})
+        else:  # a Doc built around a tree: no text to look in
+            selectors = [f"[{name}]" for name in _PLAYER_ATTRIBUTES] + ["video", "audio"]
         found = doc.css(", ".join(selectors)) if selectors else []
         players = doc.memo["players"] = sorted({doc.index(n) for n in found})
     if not players:
