@@ -36,6 +36,7 @@ from captioncheck.extract.roles import (
     in_article,
     in_gallery,
     link_card,
+    teaser_row,
 )
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
@@ -258,8 +259,9 @@ def _og_keys(info: PageRecord) -> set[str]:
 def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
+    slides = _attribute_slides(found)
     for f in found:
-        slide = f.hidden and in_gallery(f.node)  # a slide shown when the reader opens the gallery
+        slide = f.hidden and (in_gallery(f.node) or id(f) in slides)  # a slide shown when the reader opens the gallery
         if slide or not f.hidden:  # a <noscript> picture left here is the only copy: its caption is read too
             hit = finder.find(f.anchor, f.node)
             f.caption, f.credit, f.caption_nodes = hit.caption, hit.credit, hit.nodes
@@ -277,7 +279,8 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
-        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and link_card(f, doc, page_url):
+        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and (
+                link_card(f, doc, page_url) or teaser_row(f, doc, page_url)):
             f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
@@ -292,6 +295,17 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
             f.notes.append("caption: structured data")
         elif credit and not f.credit:
             f.credit = credit
+
+
+def _attribute_slides(found: list[imgs.Found]) -> set[int]:
+    """Hidden pictures named only by attributes, each with its own caption there, two or more in one box:
+    the slides a gallery's script shows (`<div style="display:none"><span data-big=… data-description=…>`),
+    told by their shape where no name says "gallery"."""
+    by_box: dict[int, list[imgs.Found]] = {}
+    for f in found:
+        if f.hidden and "caption in attributes" in f.notes and f.node.parent is not None:
+            by_box.setdefault(f.node.parent.mem_id, []).append(f)
+    return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
 
 
 def _data_credit(f: imgs.Found) -> str:

@@ -41,6 +41,7 @@ from captioncheck.extract.dom import (
     tokens,
     visible_text,
 )
+from captioncheck.extract.urls import IMAGE_EXT
 
 CAPTION_NAMES = re.compile(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
@@ -62,6 +63,7 @@ _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ri
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
 _CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
 _DANGLING_LABEL = re.compile(rf"(?:^|(?<=[\s.!?)]))(©|\(c\)|(?:{LABELS})\s*[:：])\s*$", re.IGNORECASE)
+_NAME_LINE = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le))*$")
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_CAPTION = 1200
@@ -73,8 +75,16 @@ MAX_FIGURE = 400  # elements of a figure searched for its caption
 # a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
 _CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
 _AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
+MAX_NEXT = 300  # characters of a caption with its credit found right after the picture's box
+MIN_SOLE, MAX_SOLE = 6, 400  # characters of a caption found only by standing alone with its picture
+_SOLE_BLOCKS = frozenset({"p", "div", "li", "td", "section"})
 MIN_BOX_WORDS = 3  # a caption found through its credit's box has a few words at least
 MAX_GROUP = 12  # pictures of one group that a caption after them can still belong to
+
+
+# how a caption was found when no name or tag marks it, only the page's structure: enough to read it, not
+# to vouch for the picture (a linked thumbnail with a line under it outside the article is still a teaser)
+STRUCTURAL = frozenset({"sole-block"})
 
 
 @dataclass
@@ -86,13 +96,16 @@ class CaptionHit:
 
 
 # a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
-_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)", re.IGNORECASE)
+_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_ ]?(the[-_ ])?(caption|legend|credit)", re.IGNORECASE)
 
 
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
+    label = attr(node, "aria-label")
+    if label and len(label) <= 40:  # what the element is, said to screen readers: "Image caption", "Image credit"
+        names = f"{names} {label.lower()}"
     if _CAPTION_CONTROL.search(names):
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
@@ -124,17 +137,20 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     text = _short_text(node)
     if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}", text):
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
+    if len(text) < 24 and _CAPTION_CONTROL.fullmatch(text):
+        return True  # a button's own words: "hide caption", "toggle caption"
     return junk_name and len(text) < 40
 
 
-def read_roots(roots: list[Node], doc: Doc) -> CaptionHit:
-    """Caption and credit text of a run of caption/credit elements."""
+def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = frozenset()) -> CaptionHit:
+    """Caption and credit text of a run of caption/credit elements (`credit_roots`: mem_ids of roots
+    that no name marks but read as credit lines)."""
     captions: list[str] = []
     credits: list[str] = []
     for root in roots:
         # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
         credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
-        if kind(root) == "credit" and not credit_nodes:
+        if (kind(root) == "credit" or root.mem_id in credit_roots) and not credit_nodes:
             credits.append(visible_text(root, first_line=True, exclude=junk))
             continue
         exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
@@ -173,13 +189,22 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         text = visible_text(node, limit=160)
         short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
-        last_block = (node.parent is not None and node.parent.mem_id == root.mem_id and node.tag in _CREDIT_BLOCKS
-                      and _last_child(root) == node.mem_id)
+        last_part = node.parent is not None and node.parent.mem_id == root.mem_id and _last_child(root) == node.mem_id
+        last_block = last_part and node.tag in _CREDIT_BLOCKS
         # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
         last_block = last_block or (node.parent is not None and node.parent.mem_id == root.mem_id
                                     and node.tag in _CREDIT_BLOCKS and _first_child(root) == node.mem_id
                                     and bool(_CREDIT_LINE.match(text)))
-        if k == "credit" or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)):
+        # a block that opens with a credit mark, wherever it stands: its first line is the credit
+        # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
+        own = leading_text(node) if node.tag in _CREDIT_BLOCKS else ""  # its own text opens with the mark, not a block inside it
+        marked = False
+        if own and (own.startswith("©") or _CREDIT_LINE.match(own)):
+            line = visible_text(node, first_line=True, limit=400)
+            marked = (len(line) < 80 and bool(_CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
+                len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400)))
+        if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
+                last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
                        for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
                 credit_nodes.append(node)
@@ -188,6 +213,17 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
 
 
 _CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
+_NAME_TAGS = frozenset({"span", "small", "em", "i", "strong", "b", "cite"})
+
+
+def _set_apart_name(node: Node, root: Node, text: str) -> bool:
+    """The caption's last part, set in an element of its own kind after the text, holding only a name of
+    one to four words ("<span>The caption…</span><strong>Cedida</strong>"): the credit line."""
+    if node.tag not in _NAME_TAGS or not 1 <= len(text.split()) <= 4 or not _NAME_LINE.match(text):
+        return False
+    parts = [c for c in itertools.islice(root.iter(include_text=True), 12)
+             if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
+    return len(parts) >= 2 and all(c.tag != "-text" for c in parts) and parts[0].tag != node.tag
 
 
 def _last_child(root: Node) -> int | None:
@@ -201,6 +237,28 @@ def _first_child(root: Node) -> int | None:
     children = [c for c in itertools.islice(root.iter(include_text=True), 24)
                 if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
     return children[0].mem_id if len(children) > 1 and children[0].tag != "-text" else None
+
+
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
+
+
+def _holds_control(block: Node) -> bool:
+    """An icon, a button or a picture inside: a control ("Open gallery" with its icon) or a card, not a caption line."""
+    return block.css_first("svg, button, img, input") is not None
+
+
+def _opens_picture(el: Node, doc: Doc) -> bool:
+    """A short link to an image file: the picture's "Enlarge this image" / "View full size" control."""
+    return el.tag == "a" and doc.text_length(el) < 40 and bool(IMAGE_EXT.search(attr(el, "href").split("?")[0]))
+
+
+def _credit_part(node: Node) -> bool:
+    """A short element whose whole text reads as a credit line ("Photo by X/Getty Images", "APA/Name", "EPA")."""
+    text = visible_text(node, limit=160)
+    if not 0 < len(text) <= 120 or not looks_like_credit(text):
+        return False
+    caption, credit = split_credit(text)
+    return not caption or not credit  # not a caption with its credit ("The mayor. © X")
 
 
 def _inside(node: Node, outer: Node) -> bool:
@@ -226,9 +284,15 @@ class CaptionFinder:
         start = anchor
         while figure is not None:  # an ImageObject box inside a <figure>: the figure's caption is the picture's
             roots = self._roots_in(figure, node)
+            credits: frozenset[int] = frozenset()
+            how = "figure"
+            if figure.tag == "figure":
+                named = bool(roots)
+                roots, credits = self._figure_parts(figure, node, roots)
+                how = "figure" if named else "figure-text"
             if roots:
-                hit = read_roots(roots, self.doc)
-                hit.how = "figure"
+                hit = read_roots(roots, self.doc, credits)
+                hit.how = how
                 if hit.credit and not hit.caption:
                     hit = self._credit_box(hit, figure, node)
                 if hit.caption or hit.credit:
@@ -248,6 +312,43 @@ class CaptionFinder:
                     "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1):
                 return anc  # the picture's own box: a figure, or a schema.org ImageObject around one picture
         return None
+
+    def _figure_parts(self, figure: Node, node: Node, roots: list[Node]) -> tuple[list[Node], frozenset[int]]:
+        """The named roots of a <figure> with the text no name marks: by HTML's definition what a figure
+        holds besides its picture is the picture's caption; a short part that reads as a credit line is
+        the credit ("<figure><img><figcaption>…</figcaption><p>Photo by X/Getty Images</p></figure>").
+        With a named caption found, only the credit lines are added; without, every part is read."""
+        parts = [p for p in self._loose_parts(figure, node)
+                 if not any(self.doc.contains(r, p) or self.doc.contains(p, r) for r in roots)]
+        credits = frozenset(p.mem_id for p in parts if _credit_part(p))
+        after = self.doc.index(node)  # a caption is read after its picture; text before it is an overlay ("View photo")
+        added = [p for p in parts if p.mem_id in credits or (not roots and self.doc.index(p) > after)]
+        if not added:
+            return roots, frozenset()
+        return sorted(roots + added, key=self.doc.index), credits
+
+    def _loose_parts(self, box: Node, node: Node) -> list[Node]:
+        """The largest elements of the box that hold text and neither the picture nor another picture:
+        the box's children, and the children of each wrapper around the picture (a bounded walk)."""
+        doc = self.doc
+        out: list[Node] = []
+        stack = [box]
+        budget = MAX_PARTS
+        while stack and budget > 0:
+            parent = stack.pop()
+            for child in parent.iter(include_text=False):
+                budget -= 1
+                if budget <= 0:
+                    break
+                i = doc.index(child)
+                if i < 0 or not doc.text_len[i] or doc.hidden[i] or child.tag in _NOT_TEXT:
+                    continue
+                if doc.contains(child, node):
+                    stack.append(child)
+                elif not self._other_picture_inside(child, node) and not _is_junk(child, doc) and not (
+                        child.tag in HEADING_TAGS or doc.link_length(child) > doc.text_length(child) // 2):
+                    out.append(child)
+        return sorted(out, key=doc.index)
 
     def _named_in(self, container: Node) -> list[Node]:
         """Caption/credit-named elements of one figure (listed once per figure)."""
@@ -302,7 +403,8 @@ class CaptionFinder:
             if not doc.text_len[i]:
                 i += 1
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (not roots and _is_junk(el, doc)):
+            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (
+                    not roots and (_is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
                 continue
             if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:
@@ -323,14 +425,20 @@ class CaptionFinder:
                 if not roots:
                     credit = self._credit_line(el, start)
                     if credit is not None:
-                        return CaptionHit(credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
-                    box = self._box_with_credit(el, start)
+                        return self._credit_line_box(credit, start) or CaptionHit(
+                            credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
+                    box = self._box_with_credit(el, start) or self._next_with_credit(el, start)
                     if box is not None:
                         return box
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         hit = read_roots([block], self.doc)
                         hit.how = "next-paragraph"
+                        return hit
+                    block = self._sole_block(el, start)
+                    if block is not None:
+                        hit = read_roots([block], self.doc)
+                        hit.how = "sole-block"
                         return hit
                 break
             i += 1
@@ -378,6 +486,56 @@ class CaptionFinder:
             return None  # the picture and the block are not alone in their box: the article's text, a card
         return self._caption_with_credit([block], "box")
 
+    def _next_with_credit(self, el: Node, start: Node) -> CaptionHit | None:
+        """The block right after the picture's box (nothing but line breaks between) when it is short, not
+        prose and reads as a caption with its credit: "<div><a><img></a></div><p>Eileen Gu. © AFP / X</p>"
+        inside the article's text, where the box around them holds the whole article."""
+        doc = self.doc
+        block = el
+        for _ in range(4):
+            if block.tag in ("p", "div") or block.parent is None or doc.contains(block.parent, start):
+                break
+            block = block.parent
+        if doc.contains(block, start) or doc.text_length(block) > MAX_NEXT or doc.in_link[doc.index(block)]:
+            return None
+        before = block.prev
+        while before is not None and (before.tag in ("-comment", "br") or (
+                before.tag == "-text" and not (before.text_content or "").strip())):
+            before = before.prev
+        if before is None or before.tag == "-text" or not (before.mem_id == start.mem_id or doc.contains(before, start)):
+            return None  # text or another element between the picture and the block
+        if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
+            return None
+        raw = block.text(deep=True) or ""
+        if not (_CREDIT_HINT.search(raw) or _AGENCY_HINT.search(raw)):
+            return None  # nothing a credit is told by: no need to read it as one
+        return self._caption_with_credit([block], "next-with-credit")
+
+    def _credit_line_box(self, credit: Node, start: Node) -> CaptionHit | None:
+        """The credit line with the caption block right after it, when a short box of their own holds the two
+        (`<div><p>Bild: Jahr Media</p><p>The caption…</p></div>` under the picture), or they end the text of
+        the picture's own box (`<div><img><p>Bild: X</p><p>The caption…</p></div>`)."""
+        doc = self.doc
+        box = credit.parent
+        if box is None:
+            return None
+        if doc.contains(box, start):  # the picture's own box: the block right after the credit line, if it ends the box's text
+            after = credit.next
+            while after is not None and (after.tag == "-comment" or (after.tag == "-text" and not (after.text_content or "").strip())):
+                after = after.next
+            if (after is None or after.tag not in ("p", "div", "span") or doc.text_length(after) > MAX_SOLE
+                    or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
+                    or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after)):
+                return None
+            hit = read_roots([credit, after], doc, frozenset({credit.mem_id}))
+            if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
+                return None
+            hit.how = "credit-line"
+            return hit
+        if doc.text_length(box) > MAX_SOLE or doc.has_tags(box, "p", 3) or self._holds_heading(box):
+            return None
+        return self._caption_with_credit([box], "credit-line")
+
     def _caption_with_credit(self, roots: list[Node], how: str) -> CaptionHit | None:
         """What the roots read as, when that is a caption of MIN_BOX_WORDS words or more with its credit."""
         hit = read_roots(roots, self.doc)
@@ -408,6 +566,47 @@ class CaptionFinder:
         text = visible_text(block, limit=200)
         return block if _CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
+    def _sole_block(self, el: Node, start: Node) -> Node | None:
+        """The first text after the picture, when it is one short block (no heading, not links, not
+        written like the article's paragraphs) that shares a box with the picture and nothing else:
+        the line under a picture that no name marks (`<div><div><img></div><p>The caption</p></div>`)."""
+        doc = self.doc
+        block = el
+        for _ in range(4):  # from an inline run up to its block, staying apart from the picture
+            if block.tag in _SOLE_BLOCKS or block.parent is None or doc.contains(block.parent, start):
+                break
+            block = block.parent
+        length = doc.text_length(block)
+        if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
+            return None
+        if (doc.in_link[doc.index(block)] or doc.link_length(block) > length // 2 or doc.has_tags(block, "p", 2)
+                or self._holds_heading(block) or _holds_control(block)):
+            return None  # a link list or a teaser's headline, the article's text, a module
+        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
+            return None  # other text shares the box: the block is the article's, or a card's
+        kind_of = self._paragraph_kind(block) if block.tag == "p" else ""
+        if kind_of and kind_of == self._body_paragraph_kind():  # (a page without classes cannot tell: box and length decide)
+            return None  # written like the article's own paragraphs: the text goes on after a picture
+        return block
+
+    def _paragraph_kind(self, p: Node) -> str:
+        return collapse(attr(p, "class"))
+
+    def _body_paragraph_kind(self) -> str | None:
+        """The class of the `<p>`s that hold most of the page's text (the article's paragraphs), once per page."""
+        memo = self.doc.memo
+        if "body_paragraph" not in memo:
+            totals: dict[str, int] = {}
+            doc = self.doc
+            for i, tag in enumerate(doc.tags):
+                if tag == "p" and doc.text_len[i]:
+                    key = self._paragraph_kind(doc.nodes[i])
+                    totals[key] = totals.get(key, 0) + doc.text_len[i]
+            memo["body_paragraph"] = max(totals, key=totals.__getitem__) if totals else None
+        found = memo["body_paragraph"]
+        return found if isinstance(found, str) else None
+
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
         block = el
@@ -429,4 +628,4 @@ class CaptionFinder:
         return None
 
 
-__all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "CaptionFinder", "CaptionHit", "kind", "read_roots"]
+__all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "STRUCTURAL", "CaptionFinder", "CaptionHit", "kind", "read_roots"]

@@ -44,6 +44,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _ALL_CAPS = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ]{2,}$")
 _CONTACT = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,})$")
 _DATE_ONLY = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_FOR_OUTLET = re.compile(r"^([A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*){1,3})\s+for\s+"
+                         r"((?:[Tt]he\s+)?[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.&-]*(?:\s+[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.&-]*)*)$")
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le|y|&|and))*$")
 
 
@@ -73,7 +75,7 @@ def split_credit(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
     for finder in (_label_split, _copyright_split, _paren_split, _cjk_split, _slash_split, _pipe_split,
-                   _agency_tail_split, _licence_split, _contact_tail_split):
+                   _agency_tail_split, _licence_split, _contact_tail_split, _for_outlet_split):
         found = finder(text)
         if found is not None:
             caption, credit = found
@@ -219,6 +221,20 @@ def _contact_tail_split(text: str) -> tuple[str, str] | None:
         return None
     caption, credit = with_contact_name(text[:text.rfind(words[-1])].rstrip(), words[-1])
     return (caption, credit) if credit != words[-1] else None
+
+
+def _for_outlet_split(text: str) -> tuple[str, str] | None:
+    """A staff or assigned photographer's line, alone or after the caption's last sentence: "Jessica Roe for
+    The New York Times", "… on Monday. Max Doe for The Washington Post" (a name of 2-4 words, "for", a name)."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    for start in reversed(starts[-2:]):  # its last sentence, or the whole text
+        m = _FOR_OUTLET.match(text[start:].rstrip(" ."))
+        if m is None or not 2 <= len(m.group(1).split()) <= 4 or len(m.group(2).split()) > 5:
+            continue
+        outlet = m.group(2)
+        if outlet[:4].lower() == "the " or " " in outlet or _AGENCY_WORD.search(outlet) or re.fullmatch(r"[A-Z]{2,6}", outlet):
+            return text[:start], text[start:].rstrip(" .")  # not "Joe Roe for President"
+    return None
 
 
 def _licence_split(text: str) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from captioncheck.extract.captions import STRUCTURAL
 from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
@@ -72,11 +73,14 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
     if role:
         return role
+    if _beside_player(f, doc):
+        return "decoration"  # a video's poster frame
     if small and (not f.caption or "caption: figure" not in f.notes):
         return small  # a caption met after a thumbnail is usually the next teaser's headline
     link = _link_of(f)
     if link is not None and _is_article_link(link, page_url):
-        if _same_link_with_headline(link, attr(link, "href"), doc) or (_caption_in_link(f) and _link_text(link, doc)):
+        if _same_link_with_headline(link, attr(link, "href"), doc) or (
+                (_caption_in_link(f) or _found_by_structure(f)) and _link_text(link, doc)):
             return "teaser"
     return ""
 
@@ -90,14 +94,111 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
         length = doc.text_length(node)
         if not length:
             continue
-        if length > 300 or doc.count_images(node) > 1 or (
+        if length > 300 or _picture_count(node, doc) > 1 or (
                 doc.link_length(node) < 0.8 * length and _heading_length(node, doc) < 0.9 * length):
             break
         return _links_away(node, doc, page_url)
     # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
     card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
-    return (card is not None and doc.text_length(card) <= 600 and doc.count_images(card) == 1
+    return (card is not None and doc.text_length(card) <= 600 and _picture_count(card, doc) == 1
             and not card.css_first("h1") and _links_away(card, doc, page_url))
+
+
+def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
+    """A picture linked to another article inside one of a row of cards of one shape (three or more
+    siblings of one tag and class, each holding a picture linked to a page of its own, with a short text):
+    a "most read" or "related" rail inside the body, told by its shape and links, not by its names."""
+    if _captioned_photo(f):
+        return False
+    link = _link_of(f)
+    if link is None or not _is_article_link(link, page_url):
+        return False
+    node = link
+    for _ in range(6):
+        card = node.parent
+        if card is None or card.tag in ("body", "main", "article") or doc.text_length(card) > MAX_TEASER_TEXT:
+            return False
+        shape = (card.tag, attr(card, "class"))
+        alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
+        if len(alike) >= 2:
+            linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, page_url)]
+            if len(linked) >= 2:
+                return doc.text_length(card) >= 15  # the card's headline
+        node = card  # siblings of another shape (the card's own parts, on a page without classes): one level up
+    return False
+
+
+MAX_TEASER_TEXT = 300  # characters of one teaser card (headline, kicker, a line of summary)
+MAX_ROW = 12  # siblings of a card compared with it
+
+
+def _element_siblings_all(node: Node, limit: int) -> list[Node]:
+    """Up to `limit` element siblings on each side of `node` (itself left out)."""
+    out: list[Node] = []
+    for step in ("prev", "next"):
+        sib, seen = getattr(node, step), 0
+        while sib is not None and seen < limit:
+            if sib.tag not in ("-text", "-comment"):
+                out.append(sib)
+                seen += 1
+            sib = getattr(sib, step)
+    return out
+
+
+def _linked_picture(box: Node, page_url: str) -> bool:
+    """Does the box hold a picture inside a link to another article?"""
+    for a in box.css("a[href]")[:4]:
+        if a.css_first("img, amp-img, picture") is not None and _is_article_link(a, page_url):
+            return True
+    return False
+
+
+_PLAYER_ATTRIBUTES = ("data-duration", "data-playable", "data-video", "data-video-id", "data-videoid", "data-player",
+                      "data-mediaid", "data-media-id")
+# the player attributes and tags a page's text names, each kind found in one pass over it (a substring test per
+# name walked the text ten times); names are matched as written in lower case, as pages write them
+_PLAYER_NAMES = re.compile(r"data-(duration|playable|video-id|videoid|video|player|mediaid|media-id)(?![\w-])")
+_PLAYER_TAGS = re.compile(r"<(video|audio|VIDEO|AUDIO)[\s>]")
+
+
+def _beside_player(f: Found, doc: Doc) -> bool:
+    """The picture shares a small box with a video or audio player (a `<video>`/`<audio>`, an element
+    carrying a player's data: `data-duration`, `data-playable`, `data-video-id`...): its poster frame.
+    Attribute names survive where class names mean nothing."""
+    players = doc.memo.get("players")
+    if not isinstance(players, list):  # one query for all of them (each walks the whole page), names the text holds only
+        if doc.html:
+            selectors = sorted({f"[data-{m.group(1)}]" for m in _PLAYER_NAMES.finditer(doc.html)}
+                               | {m.group(1).lower() for m in _PLAYER_TAGS.finditer(doc.html)})
+        else:  # a Doc built around a tree: no text to look in
+            selectors = [f"[{name}]" for name in _PLAYER_ATTRIBUTES] + ["video", "audio"]
+        found = doc.css(", ".join(selectors)) if selectors else []
+        players = doc.memo["players"] = sorted({doc.index(n) for n in found})
+    if not players:
+        return False
+    for box in ancestors(f.node, 3):
+        if doc.text_length(box) > MAX_TEASER_TEXT:
+            return False
+        start, end = doc.index(box), doc.end.get(box.mem_id, -1)
+        if bisect.bisect_right(players, end) > bisect.bisect_right(players, start):
+            return True
+    return False
+
+
+def _picture_count(node: Node, doc: Doc, most: int = 3) -> int:
+    """Pictures in the box, a `<noscript>` twin not counted again (counting stops after `most`)."""
+    start = doc.index(node)
+    if start < 0:
+        return doc.count_images(node)
+    end = doc.end.get(node.mem_id, start)
+    count = 0
+    first = at = bisect.bisect_left(doc.image_at, start)
+    while at < len(doc.image_at) and doc.image_at[at] <= end and count < most:  # no slice: a body holds thousands
+        if at - first >= 4 * most:
+            return most  # that many <img>s are no one-picture card, <noscript> twins or not
+        count += not doc.noscript[doc.image_at[at]]
+        at += 1
+    return count
 
 
 def _heading_length(node: Node, doc: Doc) -> int:
@@ -182,7 +283,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "icon"
         if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and not (f.caption or f.credit):
+        if _TEASER.search(names) and (not (f.caption or f.credit) or _found_by_structure(f)):
             return "teaser"
     return ""
 
@@ -196,6 +297,12 @@ def _holds_prose(node: Node, doc: Doc) -> bool:
     names describe the page layout, not the picture."""
     length = doc.text_length(node)
     return length >= PROSE and length - doc.link_length(node) >= 0.7 * length
+
+
+def _found_by_structure(f: Found) -> bool:
+    """Its caption was found only by where a text stands (`captions.STRUCTURAL`): it reads the line, it
+    does not make the picture an article photo."""
+    return any(note.startswith("caption: ") and note[9:] in STRUCTURAL for note in f.notes)
 
 
 def _captioned_photo(f: Found) -> bool:
@@ -376,7 +483,7 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if _beside_main(f, doc, zones):
         return True
-    return bool(f.caption) and not is_placeholder(f.urls()[0] if f.urls() else "")
+    return bool(f.caption) and not _found_by_structure(f) and not is_placeholder(f.urls()[0] if f.urls() else "")
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
@@ -384,7 +491,8 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     (the lead above the title, a featured image between the headline and the text)."""
     main = zones.main
     large = (f.width or 0) >= 400 and (f.height or 200) >= 200  # a featured image above the body, uncaptioned
-    if main is None or not (f.caption or f.credit or large) or f.index >= zones.main_start:
+    named = bool(f.caption or f.credit) and not _found_by_structure(f)
+    if main is None or not (named or large) or f.index >= zones.main_start:
         return False
     for depth, story in enumerate(ancestors(main)):
         if depth >= 3 or story.tag in ("body", "html"):
@@ -394,4 +502,4 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "teaser_row"]

@@ -48,6 +48,15 @@ def test_looks_like_credit() -> None:
     assert not looks_like_credit("The market square on Saturday morning, full of people")
 
 
+def test_photographer_for_an_outlet() -> None:
+    assert split_credit("Jessica Roe for The New York Times") == ("", "Jessica Roe for The New York Times")
+    assert split_credit("Protesters march on Monday. Max T. Doe for The Washington Post") == (
+        "Protesters march on Monday.", "Max T. Doe for The Washington Post")
+    assert split_credit("Jane Roe for NPR") == ("", "Jane Roe for NPR")
+    for text in ("Joe Roe for President", "Funds for the Poor", "The mayor asked for The Times", "Vote for Smith"):
+        assert split_credit(text) == (text, "")
+
+
 def test_capitalised_label_without_colon() -> None:
     assert split_credit("Buses outside the house. FOTO Archivo Particular") == ("Buses outside the house.", "FOTO Archivo Particular")
     assert split_credit("FOTO OF THE DAY shows a bus") == ("FOTO OF THE DAY shows a bus", "")
