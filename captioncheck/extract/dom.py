@@ -73,15 +73,20 @@ def _prefix_alternation(words: frozenset[str]) -> str:
 
 
 _NAMES = _prefix_alternation(_VOID | _SELF_CLOSING)
-# what does not change the nesting depth: comments, raw-text elements, void and self-closing tags
-# (all these run on lower-cased text: case-insensitive alternations are several times slower)
-_UNCOUNTED = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|</?(?:{_NAMES})(?=[\s/>])[^>]*>", re.S)
-_END_TAG = re.compile(r"</[a-z][^>]*>")
-_START_TAG = re.compile(r"<[a-z][^>]*>")
-_NOT_PAREN = re.compile(r"[^()]+")
-_TOKEN = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)[^>]*>", re.S)
-_RAW_OPEN = re.compile(rf"<(?=({_RAW_TEXT})\b[^>]*>)")  # every one, also inside another's brackets
-_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
+SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
+# The page's tokens, scanned left to right as the HTML tokenizer does: comments, raw-text elements, then tags (a
+# tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing). What does not
+# change the nesting depth: comments, raw-text elements, void and self-closing tags; the rest are start and
+# end tags. A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased
+# text: case-insensitive alternations are several times slower.)
+_TOKENS = (r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
+           + rf"|</?(?:{_NAMES})(?=[\s/>])[^>]*>|<(/(?=[a-z])|[a-z]|{SWALLOWS})[^>]*>")
+_MARKS = re.compile(_TOKENS, re.S)  # findall: per token "" (no depth change), "/" (end), a letter (start), SWALLOWS
+_SPLIT = re.compile("(" + _TOKENS.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.S)  # each token whole
+_AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
+_RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
+_RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
+_RAW_LAST_CLOSE = {name: re.compile(rf"(?s:.*)(</{name}\s*>)") for name in _RAW_TEXT.split("|")}
 
 
 def _scannable(lower: str) -> str:
@@ -91,31 +96,31 @@ def _scannable(lower: str) -> str:
     of the text, so a page of thousands of unclosed <iframe>s or comments, or of `<a` without any
     `>`, made them quadratic (a 2 MB page: many minutes). Every match needs a ">": the text is cut
     after its last one. A raw-text start tag or comment opener with no end after it can never
-    match its alternative: one character is changed ("<iframe" -> "<qframe", "<!--" -> "<%--") so
-    it fails at once and is then treated as before (an ordinary start tag, or nothing). Lengths
-    are kept, so positions still index the original page.
+    match its alternative: the character after its "<" becomes SWALLOWS ("<iframe" -> "<\\x01frame",
+    "<!--" -> "<\\x01--"), so it fails at once. The first such opener met as text (not inside a
+    comment, a closed raw-text element or another tag's brackets) is where a browser reads the rest
+    of the page as that element's text or as a comment: the depth counts stop there. Lengths are
+    kept, so positions still index the original page.
+
+    The unclosed openers of one kind are those after its last end (each later one is unclosed too):
+    each kind is found with one search and marked with one C-speed pass over the rest.
     """
-    lower = lower[: lower.rfind(">") + 1]
-    last_close: dict[str, int] = {}
-    for m in _RAW_CLOSE.finditer(lower):
-        last_close[m.group(1)] = m.start()
-    last_comment_close = lower.rfind("-->")
-    hopeless = [(m.start() + 1, "q") for m in _RAW_OPEN.finditer(lower)
-                if last_close.get(m.group(1), -1) < lower.index(">", m.start()) + 1]
-    at = lower.find("<!--")
-    while at >= 0:
-        if last_comment_close < at + 4:  # no "-->" after this opener
-            hopeless.append((at + 1, "%"))
-        at = lower.find("<!--", at + 4)
-    if not hopeless:
-        return lower
-    parts: list[str] = []
-    last = 0
-    for at, char in sorted(hopeless):
-        parts += [lower[last:at], char]
-        last = at + 1
-    parts.append(lower[last:])
-    return "".join(parts)
+    lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
+    for name, opener in _RAW_OPEN.items():
+        if f"<{name}" not in lower:
+            continue
+        close = _RAW_LAST_CLOSE[name].match(lower)
+        last_close = close.start(1) if close is not None else -1
+        # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
+        # and that end, so the first unclosed one is the first opener after the last ">" before the end
+        first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0)
+        if first is not None:
+            at = first.start()
+            lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:])
+    at = lower.find("<!--", max(lower.rfind("-->") - 3, 0))  # the first opener with no "-->" after it
+    if at >= 0:
+        lower = lower[:at] + lower[at:].replace("<!--", "<" + SWALLOWS + "--")
+    return lower
 
 
 def _depths(steps: np.ndarray) -> np.ndarray:
@@ -131,18 +136,22 @@ _STEP = {"(": 1, ")": -1}
 
 
 def max_depth(html: str) -> int:
-    """How deep the page's elements nest, counted on the tags (C-speed passes, no Python loop)."""
-    marks = _UNCOUNTED.sub("", _scannable(html.lower().replace("(", "").replace(")", "")))
-    marks = _NOT_PAREN.sub("", _START_TAG.sub("(", _END_TAG.sub(")", marks)))
-    if not marks:
+    """How deep the page's elements nest, counted on its tokens (one C-speed scan, no Python step per
+    tag) up to where an unclosed raw-text element or comment makes the rest of the page text."""
+    return _deepest(_MARKS.findall(_scannable(html.lower())))
+
+
+def _deepest(marks: list[str]) -> int:
+    """The deepest level of `_MARKS.findall`'s marks (one per token)."""
+    steps = "".join(marks).split(SWALLOWS, 1)[0].translate(_AS_STEP)
+    if not steps:
         return 0
-    if len(marks) < NUMPY_TAGS:  # an ordinary page: the same running depth with itertools, numpy not imported
-        total = list(accumulate(map(_STEP.__getitem__, marks)))  # "(" +1, ")" -1
+    if len(steps) < NUMPY_TAGS:  # an ordinary page: the same running depth with itertools, numpy not imported
+        total = list(accumulate(map(_STEP.__getitem__, steps)))  # "(" +1, ")" -1
         return max(map(sub, total, islice(accumulate(total, min, initial=0), 1, None)))  # minus the lowest dip so far
     import numpy as np
 
-    steps = 81 - 2 * np.frombuffer(marks.encode("ascii"), dtype=np.uint8).astype(np.int64)  # "(" +1, ")" -1
-    return int(_depths(steps).max())
+    return int(_depths(81 - 2 * np.frombuffer(steps.encode("ascii"), dtype=np.uint8).astype(np.int64)).max())
 
 
 def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
@@ -151,38 +160,47 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
 
     HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
     so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
-    too. A page that never nests that deep is returned unchanged after a few regex passes.
+    too. A page that never nests that deep is returned unchanged after one regex scan.
+
+    The tokens' kinds come from one `findall`, the tokens themselves from one `re.split` of the same
+    scan (C speed); positions and levels are numpy passes, and the page is rebuilt from the runs
+    between dropped tags (no Python step per tag).
     """
-    if html.count("<") <= max_nesting or max_depth(html) <= max_nesting:
+    if html.count("<") <= max_nesting:
         return html
-    skip = _VOID | _SELF_CLOSING
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    spans: list[tuple[int, int]] = []
-    steps: list[int] = []
-    for m in _TOKEN.finditer(_scannable(lower)):
-        name = m.group(3)
-        if name is None or name in skip:
-            continue
-        spans.append(m.span())
-        steps.append(-1 if m.group(2) else 1)
+    scannable = _scannable(lower)
+    found = _MARKS.findall(scannable)
+    if _deepest(found) <= max_nesting:
+        return html
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
-    step = np.array(steps, dtype=np.int64)
-    after = _depths(step)
-    level = np.where(step > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    marks = np.array(found, dtype="<U1").view(np.uint32)  # one per token, 0 for ""
+    del found
+    parts = _SPLIT.split(scannable)
+    text_len = np.fromiter(map(len, parts[0::2]), dtype=np.int64, count=len(parts) // 2 + 1)
+    token_len = np.fromiter(map(len, parts[1::2]), dtype=np.int64, count=len(parts) // 2)
+    del parts
+    swallowed = np.flatnonzero(marks == ord(SWALLOWS))
+    count = int(swallowed[0]) if swallowed.size else len(marks)  # from there on the page is text
+    step = np.where(marks[:count] == ord("/"), -1, np.where(marks[:count] > ord("/"), 1, 0))
+    starts = np.cumsum(text_len[:-1]) + np.concatenate(([0], np.cumsum(token_len)[:-1]))
+    counted = np.flatnonzero(step)
+    after = _depths(step[counted])
+    level = np.where(step[counted] > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    if not level.size or level.max() <= max_nesting:
+        return html
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     keep_outer, keep_inner = max_nesting // 2, int(level.max()) - max_nesting // 2
-    cut = np.flatnonzero((level > keep_outer) & (level <= keep_inner))
-    parts: list[str] = []
-    last = 0
-    for i in cut.tolist():
-        start, end = spans[i]
-        parts.append(html[last:start])
-        last = end
-    parts.append(html[last:])
-    return "".join(parts)
+    cut = counted[(level > keep_outer) & (level <= keep_inner)]
+    cut_start, cut_end = starts[cut], starts[cut] + token_len[cut]
+    # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
+    run_start = np.concatenate(([0], cut_end))
+    run_end = np.concatenate((cut_start, [len(html)]))
+    nonempty = run_end > run_start
+    return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())])
 
 
 def collapse(text: str) -> str:
