@@ -81,8 +81,8 @@ SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comm
 # text: case-insensitive alternations are several times slower.)
 _TOKENS = (r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
            + rf"|</?(?:{_NAMES})(?=[\s/>])[^>]*>|<(/(?=[a-z])|[a-z]|{SWALLOWS})[^>]*>")
-_MARKS = re.compile(_TOKENS, re.S)  # findall: per token "" (no depth change), "/" (end), a letter (start), SWALLOWS
-_SPLIT = re.compile("(" + _TOKENS.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.S)  # each token whole
+_MARKS = re.compile(_TOKENS, re.DOTALL)  # findall: per token "" (no depth change), "/" (end), a letter (start), SWALLOWS
+_SPLIT = re.compile("(" + _TOKENS.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.DOTALL)  # each token whole
 _AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}

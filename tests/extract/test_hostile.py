@@ -61,7 +61,7 @@ def _cap_reference(html: str, max_nesting: int) -> str:
 
     from captioncheck.extract import dom
 
-    token = re.compile(rf"<!--.*?-->|<({dom._RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)([^>]*)>", re.S)
+    token = re.compile(rf"<!--.*?-->|<({dom._RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)([^>]*)>", re.DOTALL)
     lower = dom._scannable("".join(c if len(c.lower()) != 1 else c.lower() for c in html))  # positions kept
     spans, levels, depth = [], [], 0
     for m in token.finditer(lower):
