@@ -33,6 +33,7 @@ class TextBlocks:
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
+        self.contexts: dict[tuple[int, bool], tuple[str, str]] = {}  # `around`'s answers, per place between blocks
         if root is None or doc.index(root) < 0:
             return
         if not doc.vectorised:
@@ -163,9 +164,20 @@ def _left_out_loop(doc: Doc, skipped: set[int]) -> list[bool]:
 
 
 def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
-    """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
-    positions, text_of = blocks.positions, blocks.text
+    """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order).
+
+    Pictures with no block between them (a gallery, a row of thumbnails) share their context: it is
+    read once per place between blocks (and whether the position is a block itself)."""
+    positions = blocks.positions
     cut = bisect.bisect_left(positions, index)
+    place = (cut, cut < len(positions) and positions[cut] == index)
+    if place not in blocks.contexts:
+        blocks.contexts[place] = _around(blocks, index, cut)
+    return blocks.contexts[place]
+
+
+def _around(blocks: TextBlocks, index: int, cut: int) -> tuple[str, str]:
+    positions, text_of = blocks.positions, blocks.text
     before: list[str] = []
     size = 0
     for k in range(cut - 1, -1, -1):  # walk out from the cut: never copy the (possibly long) list

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, uses_netloc
 
 from captioncheck.extract.dom import Node, value_of
 
@@ -163,7 +163,32 @@ def absolutize(url: str, base: str) -> str:
     if url.startswith("//"):
         scheme = split_url(base).scheme or "https"
         return f"{scheme}:{url}"
-    return urljoin(base, url) if base else url
+    if not base:
+        return url
+    folder, _, name = url.rpartition("/")
+    if folder and not folder.endswith("/") and _PLAIN_NAME.fullmatch(name) and name not in (".", "..") \
+            and not _CONTROL.search(folder) and _rooted(base):
+        return _folder_joined(base, folder + "/") + name
+    return urljoin(base, url)
+
+
+# A file name of plain URL characters (no query, fragment or parameters) after the URL's last "/" (not one of a
+# "//"), in a URL without control characters or spaces, against a base with a root: `urljoin` resolves the folder alone and appends the name unchanged (it is the last
+# path segment, never a dot segment), so each folder is resolved once (a page names thousands of pictures in a few).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._~!$&'()*+,=:@%-]+")
+_CONTROL = re.compile(r"[\x00-\x20]")  # urlsplit strips or removes some of these: such URLs are joined whole
+
+
+@lru_cache(maxsize=4096)
+def _folder_joined(base: str, folder: str) -> str:
+    return urljoin(base, folder)
+
+
+@lru_cache(maxsize=256)
+def _rooted(base: str) -> bool:
+    """Do joined paths start at a root ("/")? (`urljoin` gives a relative base's "../x" as "x", its "../" as "/")"""
+    parts = split_url(base)
+    return bool(parts.netloc) or (bool(parts.scheme) and parts.scheme in uses_netloc)
 
 
 def background_urls(style: str) -> list[str]:

@@ -216,6 +216,28 @@ def test_text_blocks_read_list_items_and_quotes_that_hold_a_plain_line(vectorise
                                             "a quote", "quoted para"]
 
 
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_pictures_with_no_block_between_them_share_a_context_read_once(vectorised: bool) -> None:
+    """A row of pictures between two paragraphs: each gets the context a fresh read gives (the text before
+    and after the row), read once for the row; a paragraph's own position leaves that paragraph out."""
+    import bisect
+
+    from captioncheck.extract import context
+    from captioncheck.extract.context import TextBlocks, around
+
+    doc = Doc.parse("<body><p>First paragraph of the story.</p>" + "<div><img src=a.jpg></div>" * 5
+                    + "<p>Second paragraph.</p><div><img src=b.jpg></div><p>Third one.</p></body>", vectorised=vectorised)
+    blocks = TextBlocks(doc, doc.body, set())
+    images = [doc.index(img) for img in doc.css("img")]
+    fresh = [context._around(blocks, index, bisect.bisect_left(blocks.positions, index)) for index in images]
+    assert [around(blocks, index) for index in images] == fresh
+    assert fresh[0] == ("First paragraph of the story.", "Second paragraph. Third one.")
+    assert fresh[5] == ("First paragraph of the story. Second paragraph.", "Third one.")
+    assert len(blocks.contexts) == 2  # one read for the row of five, one for the last picture
+    second = doc.index(doc.css("p")[1])
+    assert around(blocks, second) == ("First paragraph of the story.", "Third one.")
+
+
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:
     import subprocess
     import sys
