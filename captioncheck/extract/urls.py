@@ -165,8 +165,8 @@ def absolutize(url: str, base: str) -> str:
         return f"{scheme}:{url}"
     if not base:
         return url
-    folder, _, name = url.rpartition("/")
-    if folder and not folder.endswith("/") and _PLAIN_NAME.fullmatch(name) and name not in (".", "..") \
+    folder, slash, name = url.rpartition("/")
+    if slash and not folder.endswith("/") and _PLAIN_NAME.fullmatch(name) and name not in (".", "..") \
             and not _CONTROL.search(folder) and _rooted(base):
         return _folder_joined(base, folder + "/") + name
     return urljoin(base, url)
