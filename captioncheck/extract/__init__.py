@@ -26,6 +26,7 @@ from captioncheck.extract.dom import (
     attr,
     collapse,
     last_children,
+    remembered_attributes,
     visible_lines,
 )
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
@@ -98,6 +99,11 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
     """What `extract` gives, as plain records (no pydantic: the fast path of `captioncheck extract`)."""
     page = _source(source, url)
     doc = Doc.parse(page.html)
+    with remembered_attributes(doc):
+        return _extract_doc(doc, page, all_images, with_text)
+
+
+def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) -> ExtractRecord:
     info = page_info(doc, doc.html, page.url, page.charset, with_text=with_text)
     base = _base_url(doc, page.url)
     found = _pictures(doc, base, page)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, tokens
+from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, attributes_of, tokens
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
@@ -272,7 +272,7 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     href = attr(link, "href")
     if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
         return False
-    viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
+    viewer = " ".join(attributes_of(link).keys()) + " " + tokens(link)
     if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.IGNORECASE):
         return False  # opens the picture bigger, not another article
     target, here = split_url(href), split_url(page_url)

@@ -17,7 +17,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit, uses_netloc
 
-from captioncheck.extract.dom import Node, value_of
+from captioncheck.extract.dom import Node, attributes_of, value_of
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 # a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
@@ -274,7 +274,7 @@ def _attribute_kind(name: str) -> str:
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
-    named = node.attributes  # one dict for every read (lexbor builds it anew on each access)
+    named = attributes_of(node)  # one dict for every read (lexbor builds it anew on each access)
     widths = _widths(named)
     for name, value in named.items():
         kind = _attribute_kind(name)

@@ -185,6 +185,25 @@ def test_attribute_helpers_read_one_dict_like_attr() -> None:
     assert declared_size(img) == (640, None)  # data-width stands in for width; height 0 beside it means auto
 
 
+def test_attribute_dicts_are_built_once_per_element_while_a_page_is_extracted() -> None:
+    """Inside `remembered_attributes(doc)` every helper reads one dict per element of that page (the same
+    values as a fresh read); an element of another page, or any read outside the block, is read afresh."""
+    from captioncheck.extract.dom import attr, attributes_of, remembered_attributes
+
+    doc = Doc.parse('<div class="box"><img src=a.jpg alt=" A "></div>')
+    other = Doc.parse('<div class="box"><img src=b.jpg></div>')
+    img = doc.css("img")[0]
+    assert attributes_of(img) is not attributes_of(img)
+    with remembered_attributes(doc):
+        first = attributes_of(img)
+        assert attributes_of(doc.css("img")[0]) is first  # another node object for the same element
+        assert first == img.attributes and attr(img, "alt") == "A" and tokens(doc.css("div")[0]) == "box"
+        other_img = other.css("img")[0]
+        assert attributes_of(other_img) is not attributes_of(other_img)
+        assert attr(other_img, "src") == "b.jpg"
+    assert attributes_of(img) is not first
+
+
 def test_prefix_alternation_matches_exactly_its_words() -> None:
     import re
 
