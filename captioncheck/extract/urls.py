@@ -152,8 +152,27 @@ def is_placeholder(url: str) -> bool:
     """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
-    path = split_url(url).path
-    return bool(_PLACEHOLDER.search(path.rsplit("/", 1)[-1] if "/" in path else path))
+    return bool(_PLACEHOLDER.search(file_name(url)))
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_PLAIN = re.compile(r"[^!-~]|[\[\]]")  # beyond printable ASCII, or an IPv6 bracket: urlsplit's own reading
+
+
+def file_name(url: str) -> str:
+    """The last segment of `urlsplit(url).path` ("" when the URL has no path), read as urlsplit reads it
+    (scheme up to the first ":", then "//host", then the path up to "?" or "#") without building the split
+    result: placeholders are told by every URL of every picture. Other URLs go through `split_url`."""
+    if _NOT_PLAIN.search(url):
+        return split_url(url).path.rpartition("/")[2]
+    rest = url.partition("#")[0].partition("?")[0]
+    scheme = _SCHEME.match(rest)
+    if scheme is not None:
+        rest = rest[scheme.end():]
+    if rest.startswith("//"):
+        slash = rest.find("/", 2)
+        return rest[slash:].rpartition("/")[2] if slash >= 0 else ""
+    return rest.rpartition("/")[2]
 
 
 def absolutize(url: str, base: str) -> str:

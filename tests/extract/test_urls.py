@@ -94,3 +94,29 @@ def test_absolutize_joins_as_urljoin_does(parts: list[str], prefix: str, base: s
             return ValueError
 
     assert outcome(absolutize, url, base) == outcome(urljoin, base, url)
+
+
+_NAME_PARTS = ["a", "b.gif", "blank.gif", ".", "", "?", "#", "q=1", ":", "//", "/", "http:", "1a:", "a+b:", "[", "]", "é", " ",
+               "\t", "@", "?x/y", "#a/b?c", "host"]
+
+
+@given(st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=7))
+@example(["https:", "//", "blank.gif"])  # a host, no path: no file name
+@example(["a", "?x/y"])  # the query's "/" is no folder
+@example(["1a:", "//", "host", "/", "blank.gif"])  # "1a" is no scheme: the path starts at "1a:"
+@settings(max_examples=600, deadline=None)
+def test_file_name_is_the_last_segment_urlsplit_gives(parts: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from captioncheck.extract.urls import file_name
+
+    url = "".join(parts)
+    try:
+        expected: object = urlsplit(url).path.rpartition("/")[2]
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = file_name(url)
+    except ValueError:
+        got = ValueError
+    assert got == expected
