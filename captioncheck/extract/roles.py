@@ -11,7 +11,15 @@ from __future__ import annotations
 import bisect
 import re
 
-from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, attributes_of, tokens
+from captioncheck.extract.dom import (
+    HEADING_TAGS,
+    Doc,
+    Node,
+    ancestors,
+    attr,
+    attributes_of,
+    tokens,
+)
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
