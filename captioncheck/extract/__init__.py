@@ -122,7 +122,7 @@ def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) 
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
     out: list[ImageRecord] = []
-    positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
+    positions: dict[int, tuple[bool, dict[int, int]]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
         if not all_images and f.role not in ARTICLE_ROLES:
             continue
@@ -319,7 +319,7 @@ def _data_credit(f: imgs.Found) -> str:
 
 
 def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
-            positions: dict[int, dict[int, int]]) -> ImageRecord:
+            positions: dict[int, tuple[bool, dict[int, int]]]) -> ImageRecord:
     urls = f.urls()
     chosen = best(f.cands)
     url = chosen.url if chosen is not None else (urls[0] if urls else "")
@@ -329,7 +329,7 @@ def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
     return ImageRecord(
         url=url, urls=[url] + [u for u in urls if u != url], caption=f.caption, credit=f.credit,
         alt=f.alt, title=f.title, context_before=before, context_after=after,
-        selector=css_selector(f.node, positions), role=f.role, position=position, width=f.width, height=f.height,
+        selector=css_selector(f.node, positions, blocks.doc), role=f.role, position=position, width=f.width, height=f.height,
         local_path=str(local_path) if isinstance(local_path, Path) else (local or ""), notes=f.notes,
     )
 

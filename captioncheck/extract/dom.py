@@ -634,8 +634,11 @@ class Doc:
             self.memo["levels"] = levels
         return levels  # type: ignore[return-value]
 
-    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
-        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+    def tag_codes(self) -> np.ndarray:
+        """Per element: its tag as a small integer (one code per tag name of the page), coded once per page."""
+        return self._coded()[0]
+
+    def _coded(self) -> tuple[np.ndarray, dict[str, int]]:
         import numpy as np
 
         coded = self.memo.get("tag_codes")
@@ -643,7 +646,13 @@ class Doc:
             vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
             coded = (np.fromiter(map(vocab.__getitem__, self.tags), dtype=np.int32, count=len(self.tags)), vocab)
             self.memo["tag_codes"] = coded
-        codes, vocab = coded  # type: ignore[misc]
+        return coded  # type: ignore[return-value]
+
+    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
+        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+        import numpy as np
+
+        codes, vocab = self._coded()
         wanted = np.zeros(len(vocab) + 1, dtype=bool)
         wanted[[vocab[name] for name in names if name in vocab]] = True
         return wanted[codes]

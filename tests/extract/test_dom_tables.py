@@ -257,6 +257,22 @@ def test_pictures_with_no_block_between_them_share_a_context_read_once(vectorise
     assert around(blocks, second) == ("First paragraph of the story.", "Third one.")
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markup=_MARKUP)
+def test_selectors_counted_on_the_tables_equal_the_loop_over_children(markup: str) -> None:
+    """nth-of-type positions from the tag and parent tables (a body of 60 000 children is no Python loop) are
+    what the loop over each parent's lexbor children counts (comments among them)."""
+    from captioncheck.extract.context import css_selector
+
+    doc = Doc.parse(markup + "<!-- c --><p>x</p><div><!-- c --><img src=a.jpg></div>", vectorised=True)
+    by_tables: dict[int, tuple[bool, dict[int, int]]] = {}
+    by_loop: dict[int, tuple[bool, dict[int, int]]] = {}
+    for node in doc.nodes:
+        if node.tag not in ("html", "head", "body"):
+            assert css_selector(node, by_tables, doc) == css_selector(node, by_loop), node.tag
+    assert all(by_index for by_index, _ in by_tables.values()) and not any(by_index for by_index, _ in by_loop.values())
+
+
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:
     import subprocess
     import sys
