@@ -245,14 +245,17 @@ def _nth_of_type(node: Node, cache: dict[int, tuple[bool, dict[int, int]]], doc:
     return table.get(doc.index(node) if by_index and doc is not None else node.mem_id, 1)
 
 
+MAX_LOOPED_CHILDREN = 512  # elements below a parent whose children are counted by a loop (numpy's calls cost more)
+
+
 def _positions_by_tables(doc: Doc, parent: Node) -> dict[int, int] | None:
     """Element index -> position among the siblings of its tag, for every element child of `parent`: what
     the loop over lexbor's children counts (a body of 60 000 children: one Python step each), from the tag
-    and parent tables; None when the parent is not numbered."""
+    and parent tables; None when the parent is not numbered or holds fewer than MAX_LOOPED_CHILDREN elements."""
     import numpy as np
 
     at = doc.index(parent)
-    if at < 0:
+    if at < 0 or doc.end_at[at] - at < MAX_LOOPED_CHILDREN:  # a small box: its few children are looped over
         return None
     end = doc.end_at[at]
     kids = np.flatnonzero(doc.parent_at[at + 1:end + 1] == at) + at + 1

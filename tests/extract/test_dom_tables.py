@@ -257,13 +257,17 @@ def test_pictures_with_no_block_between_them_share_a_context_read_once(vectorise
     assert around(blocks, second) == ("First paragraph of the story.", "Third one.")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(markup=_MARKUP)
-def test_selectors_counted_on_the_tables_equal_the_loop_over_children(markup: str) -> None:
+def test_selectors_counted_on_the_tables_equal_the_loop_over_children(markup: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """nth-of-type positions from the tag and parent tables (a body of 60 000 children is no Python loop) are
     what the loop over each parent's lexbor children counts (comments among them)."""
+    from captioncheck.extract import context
     from captioncheck.extract.context import css_selector
 
+    monkeypatch.setattr(context, "MAX_LOOPED_CHILDREN", 0)  # every parent counted on the tables
     doc = Doc.parse(markup + "<!-- c --><p>x</p><div><!-- c --><img src=a.jpg></div>", vectorised=True)
     by_tables: dict[int, tuple[bool, dict[int, int]]] = {}
     by_loop: dict[int, tuple[bool, dict[int, int]]] = {}
@@ -271,6 +275,24 @@ def test_selectors_counted_on_the_tables_equal_the_loop_over_children(markup: st
         if node.tag not in ("html", "head", "body"):
             assert css_selector(node, by_tables, doc) == css_selector(node, by_loop), node.tag
     assert all(by_index for by_index, _ in by_tables.values()) and not any(by_index for by_index, _ in by_loop.values())
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_other_picture_by_indices_answers_as_by_nodes(vectorised: bool) -> None:
+    """The caption walk asks "does this element hold another picture?" with the indices it already holds:
+    the same answers as the question asked with the elements."""
+    from captioncheck.extract.captions import CaptionFinder
+
+    doc = Doc.parse("<div><figure><picture><img src=a.jpg></picture><figcaption>A</figcaption></figure>"
+                    "<div><img src=b.jpg><noscript><img src=b.jpg></noscript><p>B</p></div><img src=c.jpg></div>",
+                    vectorised=vectorised)
+    pictures = doc.css("img")[:2] + doc.css("img")[3:]
+    finder = CaptionFinder(doc, pictures)
+    for node in [*pictures, doc.css("picture")[0]]:
+        for i, el in enumerate(doc.nodes):
+            end = doc.end[el.mem_id]
+            assert finder._other_picture_within(i, end, node, doc.index(node)) == finder._other_picture_inside(el, node)
+            assert finder._other_picture_within(i, end, node) == finder._other_picture_inside(el, node)
 
 
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:
