@@ -292,7 +292,7 @@ class CaptionFinder:
         while i < len(doc.nodes) and steps < MAX_WALK:
             el = doc.nodes[i]
             steps += 1
-            end = doc.end.get(el.mem_id, i)
+            end = doc.last[i]
             if el.tag == "figure" and not doc.contains(el, start) and self._other_picture_within(i, end, start, start_at):
                 break  # another picture's own box: its caption is its own
             if el.mem_id in self.pictures:

@@ -498,6 +498,7 @@ class Doc:
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
     end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
+    last: list[int] = field(default_factory=list)  # per element index: index of its last descendant
     nodes: list[Node] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per element index: its tag name
     parents: list[int] = field(default_factory=list)
@@ -574,7 +575,7 @@ class Doc:
             text_len[parent] += text_len[idx]
             link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
         self.link_len = link_len
-        self.end = dict(zip(mem_ids, last))
+        self.end, self.last = dict(zip(mem_ids, last)), last
 
 
     def _number(self, root: Node, hidden: set[int]) -> None:
@@ -604,7 +605,8 @@ class Doc:
         self.image_at = np.flatnonzero(self.tag_mask(images)).tolist()
         self.depth = _tree_depths(parent)
         self.end_at = last = _subtree_ends(parent, self.depth_levels())
-        self.end = _EndOf(self.order, last.tolist())
+        self.last = last.tolist()
+        self.end = _EndOf(self.order, self.last)
         # the text directly inside each element (whitespace collapsed), none for script, style...
         text_parent = find([node.parent.mem_id for node in texts])
         contents = [node.text_content or "" for node in texts]

@@ -96,7 +96,7 @@ def test_doc_tables_equal_a_climb_per_node(markup: str, vectorised: bool) -> Non
     doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
     want = _reference(doc)
     assert doc.parents == want["parents"]
-    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"]
+    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"] == doc.last
     assert doc.text_len == want["text_len"]
     assert doc.link_len == want["link_len"]
     assert doc.in_link == want["in_link"]
