@@ -465,6 +465,46 @@ def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
     return last
 
 
+# SVG names lexbor gives camel-cased inside <svg> and lower-cased elsewhere, under one tag id
+_CASED_SVG = frozenset({
+    "altglyph", "altglyphdef", "altglyphitem", "animatecolor", "animatemotion", "animatetransform", "clippath",
+    "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix", "fediffuselighting",
+    "fedisplacementmap", "fedistantlight", "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
+    "fegaussianblur", "feimage", "femerge", "femergenode", "femorphology", "feoffset", "fepointlight",
+    "fespecularlighting", "fespotlight", "fetile", "feturbulence", "foreignobject", "glyphref", "lineargradient",
+    "radialgradient", "textpath"})
+
+
+def _walk_tags(walk: list[Node]) -> tuple[list[Node], list[Node], list[str], tuple[np.ndarray, dict[str, int]]]:
+    """The elements and text nodes of a pre-order walk, the elements' tag names, and the names coded as
+    small integers (`Doc.tag_mask`'s table). Each node's tag is read as lexbor's integer tag id (one code
+    per name on a page; custom elements get their own); the name is read once per id, and per node only
+    for the SVG names whose case depends on where they stand."""
+    from itertools import compress
+
+    import numpy as np
+
+    ids = np.fromiter((node.tag_id for node in walk), dtype=np.uint64, count=len(walk))
+    distinct, first, code_of = np.unique(ids, return_index=True, return_inverse=True)
+    names = [walk[i].tag for i in first.tolist()]
+    element = np.ones(len(distinct), dtype=bool)
+    element[[k for k, name in enumerate(names) if name in ("-text", "-comment")]] = False
+    is_element = element[code_of]
+    nodes = list(compress(walk, is_element.tolist()))
+    texts = list(compress(walk, (code_of == names.index("-text")).tolist())) if "-text" in names else []
+    element_codes = code_of[is_element].astype(np.int32)
+    tags = list(map(names.__getitem__, element_codes.tolist()))
+    vocab = {name: k for k, name in enumerate(names) if element[k]}
+    cased = [k for k, name in enumerate(names) if name.lower() in _CASED_SVG]
+    for at in np.flatnonzero(np.isin(element_codes, cased)).tolist() if cased else ():
+        tags[at] = nodes[at].tag  # "clipPath" in <svg>, "clippath" outside it
+        element_codes[at] = vocab.setdefault(tags[at], len(names) + len(vocab))
+    if len(vocab) != int(element.sum()) + len(set(vocab.values()) - set(range(len(names)))):
+        vocab = {tag: code for code, tag in enumerate(sorted(set(tags)))}  # two ids of one name: code the names
+        element_codes = np.fromiter(map(vocab.__getitem__, tags), dtype=np.int32, count=len(tags))
+    return nodes, texts, tags, (element_codes, vocab)
+
+
 def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Per element: the sum of `values` over its subtree (a contiguous range in document order)."""
     import numpy as np
@@ -589,14 +629,12 @@ class Doc:
         import numpy as np
 
         walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
-        kinds = [node.tag for node in walk]
-        nodes = [node for node, tag in zip(walk, kinds) if tag != "-text" and tag != "-comment"]
-        texts = [node for node, tag in zip(walk, kinds) if tag == "-text"]
+        nodes, texts, tags, codes = _walk_tags(walk)
         del walk
-        tags = [tag for tag in kinds if tag != "-text" and tag != "-comment"]
         mem_ids = [node.mem_id for node in nodes]
         n = len(nodes)
         self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
+        self.memo["tag_codes"] = codes
         # parents by their mem_id, looked up in the sorted mem_ids all at once
         find = _Lookup(mem_ids)
         parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
@@ -655,7 +693,7 @@ class Doc:
         import numpy as np
 
         codes, vocab = self._coded()
-        wanted = np.zeros(len(vocab) + 1, dtype=bool)
+        wanted = np.zeros(max(vocab.values(), default=0) + 1, dtype=bool)  # codes need not be consecutive
         wanted[[vocab[name] for name in names if name in vocab]] = True
         return wanted[codes]
 

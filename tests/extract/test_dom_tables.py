@@ -295,6 +295,20 @@ def test_other_picture_by_indices_answers_as_by_nodes(vectorised: bool) -> None:
             assert finder._other_picture_within(i, end, node) == finder._other_picture_inside(el, node)
 
 
+@pytest.mark.parametrize("markup", [
+    "<clippath></clippath><svg><clippath></clippath><foreignobject><div>x</div></foreignobject></svg><foreignObject>",
+    "<x-a></x-a><X-A>t</X-A><!--c--><image><math><mi>1</mi></math><aa:bb></aa:bb><template><b>x</b></template>",
+    "<svg><clipPath></clipPath></svg><clippath></clippath><p>t</p>",
+])
+def test_tags_read_by_tag_id_are_lexbors_names(markup: str) -> None:
+    """A large page's tags are read as lexbor's tag ids, each id's name once: the same names as each node's
+    `tag` (an SVG name is camel-cased only inside <svg>), and `tag_mask` codes them one to one."""
+    doc = Doc.parse(markup, vectorised=True)
+    assert doc.tags == [node.tag for node in doc.nodes] == Doc.parse(markup, vectorised=False).tags
+    for name in {*doc.tags, "nosuch"}:
+        assert doc.tag_mask((name,)).tolist() == [tag == name for tag in doc.tags]
+
+
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:
     import subprocess
     import sys
