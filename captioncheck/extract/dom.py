@@ -230,8 +230,13 @@ def attributes_of(node: Node) -> Mapping[str, str | None]:
         return node.attributes
     found = remembered[1].get(node.mem_id)
     if found is None:
-        found = remembered[1][node.mem_id] = node.attributes
+        found = node.attributes
+        if len(remembered[1]) < MAX_REMEMBERED:
+            remembered[1][node.mem_id] = found
     return found
+
+
+MAX_REMEMBERED = 16_384  # elements whose attribute dicts a page keeps (the pictures' own and their ancestors')
 
 
 @contextmanager

@@ -204,6 +204,18 @@ def test_attribute_dicts_are_built_once_per_element_while_a_page_is_extracted() 
     assert attributes_of(img) is not first
 
 
+def test_remembered_attribute_dicts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of 200 000 classed elements keeps at most MAX_REMEMBERED dicts; the others are read afresh."""
+    from captioncheck.extract import dom
+
+    monkeypatch.setattr(dom, "MAX_REMEMBERED", 2)
+    doc = Doc.parse('<p class="a">x</p><p class="b">y</p><p class="c">z</p>')
+    with dom.remembered_attributes(doc):
+        first, second, third = (dom.attributes_of(p) for p in doc.css("p"))
+        assert dom.attributes_of(doc.css("p")[1]) is second
+        assert dom.attributes_of(doc.css("p")[2]) is not third and third == {"class": "c"}
+
+
 def test_prefix_alternation_matches_exactly_its_words() -> None:
     import re
 
