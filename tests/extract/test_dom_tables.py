@@ -211,7 +211,7 @@ def test_remembered_attribute_dicts_are_bounded(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(dom, "MAX_REMEMBERED", 2)
     doc = Doc.parse('<p class="a">x</p><p class="b">y</p><p class="c">z</p>')
     with dom.remembered_attributes(doc):
-        first, second, third = (dom.attributes_of(p) for p in doc.css("p"))
+        _, second, third = (dom.attributes_of(p) for p in doc.css("p"))
         assert dom.attributes_of(doc.css("p")[1]) is second
         assert dom.attributes_of(doc.css("p")[2]) is not third and third == {"class": "c"}
 
