@@ -29,6 +29,7 @@ from captioncheck.extract.credits import (
 )
 from captioncheck.extract.dom import (
     HEADING_TAGS,
+    Caseless,
     MAX_CLIMB,
     Doc,
     Node,
@@ -42,16 +43,14 @@ from captioncheck.extract.dom import (
     visible_text,
 )
 
-CAPTION_NAMES = re.compile(
+CAPTION_NAMES = Caseless(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
     r"(image|img|photo|picture|media|figure|foto|bild)[-_]?(description|desc)|__desc|-desc\b|bildunterschrift|bildtext|leyenda|didascalia|"
     r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
-    re.IGNORECASE,
 )
-CREDIT_NAMES = re.compile(
+CREDIT_NAMES = Caseless(
     r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
     r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
-    re.IGNORECASE,
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
@@ -86,14 +85,14 @@ class CaptionHit:
 
 
 # a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
-_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)", re.IGNORECASE)
+_CAPTION_CONTROL = Caseless(r"(toggle|hide|show|expand|collapse|close|open|more)[-_]?(the[-_])?(caption|legend|credit)")
 
 
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
-    if _CAPTION_CONTROL.search(names):
+    if _CAPTION_CONTROL.found_in(names):
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
@@ -103,9 +102,9 @@ def kind(node: Node) -> str:
         return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
     if node.tag == "figcaption":
         return "credit" if re.search(r"credit|copyright", names) else "caption"
-    if CREDIT_NAMES.search(names):
+    if CREDIT_NAMES.found_in(names):
         return "credit"
-    if CAPTION_NAMES.search(names):
+    if CAPTION_NAMES.found_in(names):
         return "caption"
     return ""
 

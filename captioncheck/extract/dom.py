@@ -204,6 +204,26 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())])
 
 
+class Caseless:
+    """A case-insensitive pattern asked yes or no (`found_in`). On ASCII text it runs as its case-sensitive
+    twin on the lower-cased text: with IGNORECASE, sre cannot skip to the branches' first letters and tries
+    every branch at every position (a 30-word alternation over a URL: 18 us instead of 6). Other text gets
+    the IGNORECASE pattern, with Unicode's case folding ("K" Kelvin, long "ſ"). The pattern is written in
+    lower case (an upper-case escape such as \\S would change meaning if lower-cased: refused)."""
+
+    __slots__ = ("folded", "pattern", "plain")
+
+    def __init__(self, pattern: str) -> None:
+        if pattern != pattern.lower():
+            raise ValueError(f"Caseless patterns are written in lower case: {pattern!r}")
+        self.pattern = pattern
+        self.plain = re.compile(pattern)
+        self.folded = re.compile(pattern, re.IGNORECASE)
+
+    def found_in(self, text: str) -> bool:
+        return (self.plain.search(text.lower()) if text.isascii() else self.folded.search(text)) is not None
+
+
 def collapse(text: str) -> str:
     """Collapse runs of whitespace (incl. NBSP and full-width spaces) to one space, trim.
 

@@ -216,6 +216,33 @@ def test_remembered_attribute_dicts_are_bounded(monkeypatch: pytest.MonkeyPatch)
         assert dom.attributes_of(doc.css("p")[2]) is not third and third == {"class": "c"}
 
 
+_CASELESS_TEXT = st.lists(st.sampled_from([*"aAcCdDeEgGiIlLnNoOpPrRsStTuU-_/.:? 0", "\u212a", "\u017f", "\u0130",
+                                           "ph", "PHOTO", "caption", "Credit", "ad.", "/ads/", "Gallery", "sKype"]),
+                          max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_CASELESS_TEXT)
+def test_caseless_patterns_answer_as_ignorecase_does(text: str) -> None:
+    """On ASCII text the lower-cased text meets the case-sensitive twin; elsewhere (Kelvin sign, long s,
+    dotted I) the IGNORECASE pattern answers: always what IGNORECASE answers."""
+    import re
+
+    from captioncheck.extract import captions, roles
+
+    for caseless in (captions.CAPTION_NAMES, captions.CREDIT_NAMES, roles._TRACKERS, roles._URL_FURNITURE,
+                     roles._GALLERY, roles._CHART, roles._PHOTO_PAGE):
+        assert caseless.found_in(text) == bool(re.search(caseless.pattern, text, re.IGNORECASE)), caseless.pattern
+
+
+def test_caseless_patterns_are_written_in_lower_case() -> None:
+    from captioncheck.extract.dom import Caseless
+
+    assert Caseless(r"photo\b").found_in("A PHOTO here") and not Caseless(r"photo\b").found_in("photos")
+    with pytest.raises(ValueError, match="lower case"):
+        Caseless(r"\S+photo")  # lower-cased, \S would become \s
+
+
 def test_prefix_alternation_matches_exactly_its_words() -> None:
     import re
 
