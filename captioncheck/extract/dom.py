@@ -100,13 +100,14 @@ def _scannable(lower: str) -> str:
     match its alternative: the character after its "<" becomes SWALLOWS ("<iframe" -> "<\\x01frame",
     "<!--" -> "<\\x01--"), so it fails at once. The first such opener met as text (not inside a
     comment, a closed raw-text element or another tag's brackets) is where a browser reads the rest
-    of the page as that element's text or as a comment: the depth counts stop there. Lengths are
-    kept, so positions still index the original page.
+    of the page as that element's text or as a comment: the depth counts stop there, before the first
+    `<svg>` or `<math>` only (see below). Lengths are kept, so positions still index the original page.
 
     The unclosed openers of one kind are those after its last end (each later one is unclosed too):
     each kind is found with one search and marked with one C-speed pass over the rest.
     """
     lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
+    foreign = min((at for at in (lower.find("<svg"), lower.find("<math")) if at >= 0), default=len(lower))
     for name, opener in _RAW_OPEN.items():
         if f"<{name}" not in lower:
             continue
@@ -114,13 +115,23 @@ def _scannable(lower: str) -> str:
         last_close = close.start(1) if close is not None else -1
         # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
         # and that end, so the first unclosed one is the first opener after the last ">" before the end
-        first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0)
+        first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0, foreign)
         if first is not None:
             at = first.start()
-            lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:])
+            lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:foreign]) + lower[foreign:]
+    if foreign < len(lower):
+        # from the first <svg> or <math> on, <style>, <title>, <script>... are no raw text (foreign content
+        # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>"), which
+        # may over-count after the foreign element ends, never under-count
+        tail = lower[foreign:]
+        for name in _RAW_OPEN:
+            if f"<{name}" in tail:
+                tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
+        lower = lower[:foreign] + tail
     at = lower.find("<!--", max(lower.rfind("-->") - 3, 0))  # the first opener with no "-->" after it
-    if at >= 0:
-        lower = lower[:at] + lower[at:].replace("<!--", "<" + SWALLOWS + "--")
+    if at >= 0:  # (after a foreign element's start it ends no count: it is then only no comment, "<%--")
+        lower = (lower[:at] + lower[at:max(at, foreign)].replace("<!--", "<" + SWALLOWS + "--")
+                 + lower[max(at, foreign):].replace("<!--", "<%--"))
     return lower
 
 

@@ -121,6 +121,11 @@ def test_an_unclosed_raw_text_element_or_comment_ends_the_depth_count() -> None:
     # nested <div>s from the cap, and the parse took minutes)
     html = '<div title="<!--">' + "<div>" * 2000 + "</div>" * 2000 + "<p>--></p></div>"
     assert max_depth(html) == 2001
+    # inside <svg>/<math> a <style>, <title> or <textarea> is no raw text (an SVG <title> holds HTML): the
+    # nesting in it, closed or not, is counted and capped
+    for opener, closer in (("<svg><style>", ""), ("<svg><title>", "</title></svg>"), ("<math><mi><textarea>", "")):
+        html = opener + "<div>" * 2000 + "<img src=a.jpg>" + "</div>" * 2000 + closer
+        assert max_depth(html) >= 2000 and max_depth(cap_nesting(html)) <= 512, opener
 
 
 def test_deep_page_still_yields_its_picture_and_text_reads_do_not_recurse() -> None:
