@@ -82,8 +82,22 @@ SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comm
 # text: case-insensitive alternations are several times slower.)
 _TOKENS = (r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
            + rf"|</?(?:{_NAMES})(?=[\s/>])[^>]*>|<(/(?=[a-z])|[a-z]|{SWALLOWS})[^>]*>")
-_MARKS = re.compile(_TOKENS, re.DOTALL)  # findall: per token "" (no depth change), "/" (end), a letter (start), SWALLOWS
-_SPLIT = re.compile("(" + _TOKENS.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.DOTALL)  # each token whole
+# a tag's inside up to its ">" when a value quoted after "=" may hold ">" (a quote anywhere else is a plain
+# character, and an unclosed one ends nothing: the tag ends at the next ">", as if the page went on after it)
+_TAG_BODY = r"""(?:[^>="']++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+>"""
+_QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value holding ">": the tags need `_TAG_BODY`
+
+
+def _token_patterns(tokens: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """findall: per token "" (no depth change), "/" (end), a letter (start) or SWALLOWS; split: each token whole."""
+    return (re.compile(tokens, re.DOTALL),
+            re.compile("(" + tokens.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.DOTALL))
+
+
+# tags end at their first ">" (C-speed); where a quoted value holds ">", at the ">" after their quoted values
+_PLAIN_TOKENS = _token_patterns(_TOKENS)
+_QUOTED_TOKENS = _token_patterns(_TOKENS.replace("(?=[\\s/>])[^>]*>", "(?=[\\s/>])" + _TAG_BODY)
+                                 .replace(f"|{SWALLOWS})[^>]*>", f"|{SWALLOWS}){_TAG_BODY}"))
 _AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
@@ -150,11 +164,18 @@ _STEP = {"(": 1, ")": -1}
 def max_depth(html: str) -> int:
     """How deep the page's elements nest, counted on its tokens (one C-speed scan, no Python step per
     tag) up to where an unclosed raw-text element or comment makes the rest of the page text."""
-    return _deepest(_MARKS.findall(_scannable(html.lower())))
+    scannable = _scannable(html.lower())
+    return _deepest(_tokens_of(scannable)[0].findall(scannable))
+
+
+def _tokens_of(scannable: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The token patterns for this page: its tags end at their first ">" unless a quoted value holds one
+    (then "<div title='>' <!--" is one tag and no comment, as the tokenizer reads it)."""
+    return _QUOTED_TOKENS if _QUOTED_GT.search(scannable) else _PLAIN_TOKENS
 
 
 def _deepest(marks: list[str]) -> int:
-    """The deepest level of `_MARKS.findall`'s marks (one per token)."""
+    """The deepest level of the token marks (`_tokens_of(...)[0].findall`: one per token)."""
     steps = "".join(marks).split(SWALLOWS, 1)[0].translate(_AS_STEP)
     if not steps:
         return 0
@@ -184,14 +205,15 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     scannable = _scannable(lower)
-    found = _MARKS.findall(scannable)
+    marks_of, split_of = _tokens_of(scannable)
+    found = marks_of.findall(scannable)
     if _deepest(found) <= max_nesting:
         return html
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
     marks = np.array(found, dtype="<U1").view(np.uint32)  # one per token, 0 for ""
     del found
-    parts = _SPLIT.split(scannable)
+    parts = split_of.split(scannable)
     text_len = np.fromiter(map(len, parts[0::2]), dtype=np.int64, count=len(parts) // 2 + 1)
     token_len = np.fromiter(map(len, parts[1::2]), dtype=np.int64, count=len(parts) // 2)
     del parts

@@ -121,6 +121,10 @@ def test_an_unclosed_raw_text_element_or_comment_ends_the_depth_count() -> None:
     # nested <div>s from the cap, and the parse took minutes)
     html = '<div title="<!--">' + "<div>" * 2000 + "</div>" * 2000 + "<p>--></p></div>"
     assert max_depth(html) == 2001
+    # a quoted value may hold ">": the tag goes on after it, and a "<!--" still inside the tag starts nothing
+    for opener in ("<div title='>' <!--", '<br alt="a > b" <!--'):
+        html = opener + "<div>" * 2000 + "</div>" * 2000 + "-->"
+        assert max_depth(html) >= 1999 and max_depth(cap_nesting(html)) <= 512, opener
     # inside <svg>/<math> a <style>, <title> or <textarea> is no raw text (an SVG <title> holds HTML): the
     # nesting in it, closed or not, is counted and capped
     for opener, closer in (("<svg><style>", ""), ("<svg><title>", "</title></svg>"), ("<math><mi><textarea>", "")):
