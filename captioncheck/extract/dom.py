@@ -171,7 +171,15 @@ def max_depth(html: str) -> int:
 def _tokens_of(scannable: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The token patterns for this page: its tags end at their first ">" unless a quoted value holds one
     (then "<div title='>' <!--" is one tag and no comment, as the tokenizer reads it)."""
+    if scannable.count("<") < QUOTED_SCAN_TAGS:  # too few tags to hide a costly depth: the fast scan
+        return _PLAIN_TOKENS
     return _QUOTED_TOKENS if _QUOTED_GT.search(scannable) else _PLAIN_TOKENS
+
+
+# from this many "<" a page is read with quoted values in mind when it has one holding ">": fewer tags can hide
+# at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (looking
+# for such a value costs ~2 ms on an ordinary page, the slower scan as much again)
+QUOTED_SCAN_TAGS = 8192
 
 
 def _deepest(marks: list[str]) -> int:
