@@ -101,7 +101,7 @@ _QUOTED_TOKENS = _token_patterns(_TOKENS.replace("(?=[\\s/>])[^>]*>", "(?=[\\s/>
 _AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
-_RAW_LAST_CLOSE = {name: re.compile(rf"(?s:.*)(</{name}\s*>)") for name in _RAW_TEXT.split("|")}
+_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
 
 
 def _scannable(lower: str) -> str:
@@ -122,11 +122,13 @@ def _scannable(lower: str) -> str:
     """
     lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
     foreign = min((at for at in (lower.find("<svg"), lower.find("<math")) if at >= 0), default=len(lower))
+    last_closes: dict[str, int] = {}
+    for m in _RAW_CLOSE.finditer(lower):  # one pass (a backward search per name walked the page from its end)
+        last_closes[m.group(1)] = m.start()
     for name, opener in _RAW_OPEN.items():
         if f"<{name}" not in lower:
             continue
-        close = _RAW_LAST_CLOSE[name].match(lower)
-        last_close = close.start(1) if close is not None else -1
+        last_close = last_closes.get(name, -1)
         # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
         # and that end, so the first unclosed one is the first opener after the last ">" before the end
         first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0, foreign)
