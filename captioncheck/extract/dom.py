@@ -102,6 +102,8 @@ _AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord(
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
+_RAW_NAME = re.compile(rf"<({_RAW_TEXT})\b")
+_FOREIGN = re.compile(r"<(?:svg|math)")
 
 
 def _scannable(lower: str) -> str:
@@ -121,12 +123,14 @@ def _scannable(lower: str) -> str:
     each kind is found with one search and marked with one C-speed pass over the rest.
     """
     lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
-    foreign = min((at for at in (lower.find("<svg"), lower.find("<math")) if at >= 0), default=len(lower))
+    first_foreign = _FOREIGN.search(lower)
+    foreign = first_foreign.start() if first_foreign is not None else len(lower)
     last_closes: dict[str, int] = {}
     for m in _RAW_CLOSE.finditer(lower):  # one pass (a backward search per name walked the page from its end)
         last_closes[m.group(1)] = m.start()
+    opened = set(_RAW_NAME.findall(lower))  # one pass for every kind (a substring search each took 8)
     for name, opener in _RAW_OPEN.items():
-        if f"<{name}" not in lower:
+        if name not in opened:
             continue
         last_close = last_closes.get(name, -1)
         # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
@@ -140,9 +144,8 @@ def _scannable(lower: str) -> str:
         # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>"), which
         # may over-count after the foreign element ends, never under-count
         tail = lower[foreign:]
-        for name in _RAW_OPEN:
-            if f"<{name}" in tail:
-                tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
+        for name in set(_RAW_NAME.findall(tail)):
+            tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
         lower = lower[:foreign] + tail
     at = lower.find("<!--", max(lower.rfind("-->") - 3, 0))  # the first opener with no "-->" after it
     if at >= 0:  # (after a foreign element's start it ends no count: it is then only no comment, "<%--")
@@ -166,26 +169,29 @@ _STEP = {"(": 1, ")": -1}
 def max_depth(html: str) -> int:
     """How deep the page's elements nest, counted on its tokens (one C-speed scan, no Python step per
     tag) up to where an unclosed raw-text element or comment makes the rest of the page text."""
-    scannable = _scannable(html.lower())
-    return _deepest(_tokens_of(scannable)[0].findall(scannable))
+    return _deepest(_marks(_scannable(html.lower()))[0])
 
 
-def _tokens_of(scannable: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The token patterns for this page: its tags end at their first ">" unless a quoted value holds one
-    (then "<div title='>' <!--" is one tag and no comment, as the tokenizer reads it)."""
-    if scannable.count("<") < QUOTED_SCAN_TAGS:  # too few tags to hide a costly depth: the fast scan
-        return _PLAIN_TOKENS
-    return _QUOTED_TOKENS if _QUOTED_GT.search(scannable) else _PLAIN_TOKENS
+def _marks(scannable: str) -> tuple[list[str], re.Pattern[str]]:
+    """Per token of the page its mark ("" no depth change, "/" end, a letter start, SWALLOWS), and the
+    pattern that splits the page into those tokens. Tags end at their first ">"; when that scan leaves
+    QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values) and a quoted value
+    holds ">", they end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no
+    comment, as the tokenizer reads it: the comment would hide the nesting after it)."""
+    found = _PLAIN_TOKENS[0].findall(scannable)
+    if scannable.count("<") - len(found) >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
+        return _QUOTED_TOKENS[0].findall(scannable), _QUOTED_TOKENS[1]
+    return found, _PLAIN_TOKENS[1]
 
 
-# from this many "<" a page is read with quoted values in mind when it has one holding ">": fewer tags can hide
-# at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (looking
-# for such a value costs ~2 ms on an ordinary page, the slower scan as much again)
+# "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
+# hide at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (the
+# search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
 QUOTED_SCAN_TAGS = 8192
 
 
 def _deepest(marks: list[str]) -> int:
-    """The deepest level of the token marks (`_tokens_of(...)[0].findall`: one per token)."""
+    """The deepest level of the token marks (`_marks`: one per token)."""
     steps = "".join(marks).split(SWALLOWS, 1)[0].translate(_AS_STEP)
     if not steps:
         return 0
@@ -215,8 +221,7 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     scannable = _scannable(lower)
-    marks_of, split_of = _tokens_of(scannable)
-    found = marks_of.findall(scannable)
+    found, split_of = _marks(scannable)
     if _deepest(found) <= max_nesting:
         return html
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import

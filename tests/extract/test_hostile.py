@@ -125,8 +125,11 @@ def test_an_unclosed_raw_text_element_or_comment_ends_the_depth_count() -> None:
     for opener in ("<div title='>' <!--", '<br alt="a > b" <!--'):
         html = opener + "<div>" * 5000 + "</div>" * 5000 + "-->"
         assert max_depth(html) >= 4999 and max_depth(cap_nesting(html)) <= 512, opener
-        small = opener + "<div>" * 2000 + "</div>" * 2000 + "-->"  # under QUOTED_SCAN_TAGS: first-">" scan
+        small = opener + "<div>" * 2000 + "</div>" * 2000 + "-->"  # it hides under QUOTED_SCAN_TAGS "<"
         assert max_depth(small) <= 1 and cap_nesting(small) is small
+    # 60 000 quoted values holding ">" with no "<" hidden: the first-">" scan, the same count
+    html = '<div title="a > b">x</div>' * 60_000
+    assert max_depth(html) == 1 and cap_nesting(html) is html
     # inside <svg>/<math> a <style>, <title> or <textarea> is no raw text (an SVG <title> holds HTML): the
     # nesting in it, closed or not, is counted and capped
     for opener, closer in (("<svg><style>", ""), ("<svg><title>", "</title></svg>"), ("<math><mi><textarea>", "")):
