@@ -26,6 +26,7 @@ from captioncheck.extract.dom import (
     attr,
     collapse,
     last_children,
+    remembered_attributes,
     visible_lines,
 )
 from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
@@ -99,6 +100,11 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
     """What `extract` gives, as plain records (no pydantic: the fast path of `captioncheck extract`)."""
     page = _source(source, url)
     doc = Doc.parse(page.html)
+    with remembered_attributes(doc):
+        return _extract_doc(doc, page, all_images, with_text)
+
+
+def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) -> ExtractRecord:
     info = page_info(doc, doc.html, page.url, page.charset, with_text=with_text)
     base = _base_url(doc, page.url)
     found = _pictures(doc, base, page)
@@ -117,7 +123,7 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
     out: list[ImageRecord] = []
-    positions: dict[int, dict[int, int]] = {}  # sibling positions for selectors, counted once per parent
+    positions: dict[int, tuple[bool, dict[int, int]]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
         if not all_images and f.role not in ARTICLE_ROLES:
             continue
@@ -327,7 +333,7 @@ def _data_credit(f: imgs.Found) -> str:
 
 
 def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
-            positions: dict[int, dict[int, int]]) -> ImageRecord:
+            positions: dict[int, tuple[bool, dict[int, int]]]) -> ImageRecord:
     urls = f.urls()
     chosen = best(f.cands)
     url = chosen.url if chosen is not None else (urls[0] if urls else "")
@@ -337,7 +343,7 @@ def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
     return ImageRecord(
         url=url, urls=[url] + [u for u in urls if u != url], caption=f.caption, credit=f.credit,
         alt=f.alt, title=f.title, context_before=before, context_after=after,
-        selector=css_selector(f.node, positions), role=f.role, position=position, width=f.width, height=f.height,
+        selector=css_selector(f.node, positions, blocks.doc), role=f.role, position=position, width=f.width, height=f.height,
         local_path=str(local_path) if isinstance(local_path, Path) else (local or ""), notes=f.notes,
     )
 

@@ -30,29 +30,28 @@ from captioncheck.extract.credits import (
 from captioncheck.extract.dom import (
     HEADING_TAGS,
     MAX_CLIMB,
+    Caseless,
     Doc,
     Node,
     ancestors,
-    is_image_tag,
     attr,
     collapse,
     is_hidden,
+    is_image_tag,
     leading_text,
     tokens,
     visible_text,
 )
 from captioncheck.extract.urls import IMAGE_EXT
 
-CAPTION_NAMES = re.compile(
+CAPTION_NAMES = Caseless(
     r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
     r"(image|img|photo|picture|media|figure|foto|bild)[-_]?(description|desc)|__desc|-desc\b|bildunterschrift|bildtext|leyenda|didascalia|"
     r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
-    re.IGNORECASE,
 )
-CREDIT_NAMES = re.compile(
+CREDIT_NAMES = Caseless(
     r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
     r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
-    re.IGNORECASE,
 )
 _CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
 _CAPTION_ITEMPROPS = {"caption", "description"}
@@ -116,9 +115,9 @@ def kind(node: Node) -> str:
         return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
     if node.tag == "figcaption":
         return "credit" if re.search(r"credit|copyright", names) else "caption"
-    if CREDIT_NAMES.search(names):
+    if CREDIT_NAMES.found_in(names):
         return "credit"
-    if CAPTION_NAMES.search(names):
+    if CAPTION_NAMES.found_in(names):
         return "caption"
     return ""
 
@@ -374,22 +373,27 @@ class CaptionFinder:
     def _other_picture_inside(self, el: Node, node: Node) -> bool:
         """Does `el` hold a picture <img> other than `node`?"""
         start = self.doc.index(el)
-        end = self.doc.end.get(el.mem_id, start)
+        return self._other_picture_within(start, self.doc.end.get(el.mem_id, start), node)
+
+    def _other_picture_within(self, start: int, end: int, node: Node, node_at: int | None = None) -> bool:
+        """Does the element at index `start` (its last descendant at `end`) hold a picture <img> other than
+        `node` (at index `node_at` when the caller knows it)?"""
         count = bisect.bisect_right(self._img_at, end) - bisect.bisect_left(self._img_at, start + 1)
-        if is_image_tag(node.tag) and node.mem_id in self.pictures and start < self.doc.index(node) <= end:
-            count -= 1
+        if count and is_image_tag(node.tag) and node.mem_id in self.pictures:
+            count -= start < (self.doc.index(node) if node_at is None else node_at) <= end
         return count > 0
 
     def _walk_after(self, start: Node) -> CaptionHit:
         doc = self.doc
-        i = doc.end.get(start.mem_id, doc.index(start)) + 1
+        start_at = doc.index(start)
+        i = doc.end.get(start.mem_id, start_at) + 1
         roots: list[Node] = []
         steps = passed = 0
         while i < len(doc.nodes) and steps < MAX_WALK:
             el = doc.nodes[i]
             steps += 1
-            end = doc.end.get(el.mem_id, i)
-            if el.tag == "figure" and not doc.contains(el, start) and self._other_picture_inside(el, start):
+            end = doc.last[i]
+            if el.tag == "figure" and not doc.contains(el, start) and self._other_picture_within(i, end, start, start_at):
                 break  # another picture's own box: its caption is its own
             if el.mem_id in self.pictures:
                 passed += 1
@@ -397,7 +401,7 @@ class CaptionFinder:
                     break
                 i += 1
                 continue
-            if not doc.text_len[i] and doc.image_at and not self._other_picture_inside(el, start):
+            if not doc.text_len[i] and doc.image_at and not self._other_picture_within(i, end, start, start_at):
                 i = end + 1  # no text and no picture inside: nothing to read here
                 continue
             if not doc.text_len[i]:
@@ -415,7 +419,7 @@ class CaptionFinder:
             if kind(el) and _short_text(el, 20):
                 if el.tag in HEADING_TAGS or (roots and (_is_prose(el, self.doc) or self._holds_heading(el))):
                     break  # a headline, the article, or a module after the caption ("More on: <h2>…")
-                if self._other_picture_inside(el, start):
+                if self._other_picture_within(i, end, start, start_at):
                     i += 1
                     continue
                 roots.append(el)

@@ -27,12 +27,13 @@ class TextBlocks:
 
     def __init__(self, doc: Doc, scope: Node | None, skip: set[int]) -> None:
         root = scope if scope is not None else doc.body
-        self._doc = doc
+        self.doc = doc
         self._skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}  # the captions
         self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
+        self.contexts: dict[tuple[int, bool], tuple[str, str]] = {}  # `around`'s answers, per place between blocks
         if root is None or doc.index(root) < 0:
             return
         if not doc.vectorised:
@@ -75,7 +76,7 @@ class TextBlocks:
         is not mostly a link (a list of "related" headlines). It was never read: the old test, `css_first(_BLOCKS)`, matched the element
         itself with selectolax, so every `<li>`/`<blockquote>` looked like it held a block. Looks at most
         MAX_LINE elements, so a long nested list costs no more than its own size."""
-        doc, idx = self._doc, self.positions[k]
+        doc, idx = self.doc, self.positions[k]
         if doc.link_len[idx] * 2 > doc.text_len[idx]:  # read from the tables by index: a page may hold 45 000
             return False
         if doc.tags[idx] == "li" and self._link_list(doc.parents[idx]):
@@ -90,7 +91,7 @@ class TextBlocks:
         """Are most items of this list links (navigation)? Counted once per list, over its first
         MAX_LIST elements."""
         if parent not in self._lists:
-            doc = self._doc
+            doc = self.doc
             end = min(doc.end.get(doc.nodes[parent].mem_id, parent), parent + MAX_LIST) if parent >= 0 else parent
             items = [j for j in range(parent + 1, end + 1) if doc.parents[j] == parent and doc.tags[j] == "li"]
             links = sum(doc.link_len[j] * 2 > doc.text_len[j] for j in items)
@@ -163,9 +164,20 @@ def _left_out_loop(doc: Doc, skipped: set[int]) -> list[bool]:
 
 
 def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
-    """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order)."""
-    positions, text_of = blocks.positions, blocks.text
+    """Up to CONTEXT_CHARS of text before and after a document position (`blocks` in document order).
+
+    Pictures with no block between them (a gallery, a row of thumbnails) share their context: it is
+    read once per place between blocks (and whether the position is a block itself)."""
+    positions = blocks.positions
     cut = bisect.bisect_left(positions, index)
+    place = (cut, cut < len(positions) and positions[cut] == index)
+    if place not in blocks.contexts:
+        blocks.contexts[place] = _around(blocks, index, cut)
+    return blocks.contexts[place]
+
+
+def _around(blocks: TextBlocks, index: int, cut: int) -> tuple[str, str]:
+    positions, text_of = blocks.positions, blocks.text
     before: list[str] = []
     size = 0
     for k in range(cut - 1, -1, -1):  # walk out from the cut: never copy the (possibly long) list
@@ -190,10 +202,11 @@ def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
 
-def css_selector(node: Node, cache: dict[int, dict[int, int]] | None = None) -> str:
+def css_selector(node: Node, cache: dict[int, tuple[bool, dict[int, int]]] | None = None, doc: Doc | None = None) -> str:
     """A CSS selector that finds this element again (ids where unique-looking, else nth-of-type).
 
-    `cache` (one per page) remembers sibling positions so long lists are counted once.
+    `cache` (one per page) remembers sibling positions so long lists are counted once; with the page's
+    `doc` (numpy tables), a parent's children are counted on the tables.
     """
     cache = {} if cache is None else cache
     parts: list[str] = []
@@ -203,7 +216,7 @@ def css_selector(node: Node, cache: dict[int, dict[int, int]] | None = None) -> 
         if ident and _plain_ident(ident):
             parts.insert(0, f"{current.tag}#{ident}")
             break
-        parts.insert(0, f"{current.tag}:nth-of-type({_nth_of_type(current, cache)})")
+        parts.insert(0, f"{current.tag}:nth-of-type({_nth_of_type(current, cache, doc)})")
         current = current.parent
     return " > ".join(parts)
 
@@ -212,19 +225,48 @@ def _plain_ident(ident: str) -> bool:
     return ident.replace("-", "").replace("_", "").isalnum() and not ident[0].isdigit()
 
 
-def _nth_of_type(node: Node, cache: dict[int, dict[int, int]]) -> int:
+def _nth_of_type(node: Node, cache: dict[int, tuple[bool, dict[int, int]]], doc: Doc | None = None) -> int:
     parent = node.parent
     if parent is None:
         return 1
     if parent.mem_id not in cache:
-        table: dict[int, int] = {}
-        counts: dict[str, int] = {}
-        for sibling in parent.iter(include_text=False):
-            tag = sibling.tag or ""
-            counts[tag] = counts.get(tag, 0) + 1
-            table[sibling.mem_id] = counts[tag]
-        cache[parent.mem_id] = table
-    return cache[parent.mem_id].get(node.mem_id, 1)
+        table = _positions_by_tables(doc, parent) if doc is not None and doc.vectorised else None
+        if table is None:
+            table = {}
+            counts: dict[str, int] = {}
+            for sibling in parent.iter(include_text=False):
+                tag = sibling.tag or ""
+                counts[tag] = counts.get(tag, 0) + 1
+                table[sibling.mem_id] = counts[tag]
+            cache[parent.mem_id] = (False, table)  # by mem_id
+        else:
+            cache[parent.mem_id] = (True, table)  # by element index
+    by_index, table = cache[parent.mem_id]
+    return table.get(doc.index(node) if by_index and doc is not None else node.mem_id, 1)
+
+
+MAX_LOOPED_CHILDREN = 512  # elements below a parent whose children are counted by a loop (numpy's calls cost more)
+
+
+def _positions_by_tables(doc: Doc, parent: Node) -> dict[int, int] | None:
+    """Element index -> position among the siblings of its tag, for every element child of `parent`: what
+    the loop over lexbor's children counts (a body of 60 000 children: one Python step each), from the tag
+    and parent tables; None when the parent is not numbered or holds fewer than MAX_LOOPED_CHILDREN elements."""
+    import numpy as np
+
+    at = doc.index(parent)
+    if at < 0 or doc.end_at[at] - at < MAX_LOOPED_CHILDREN:  # a small box: its few children are looped over
+        return None
+    end = doc.end_at[at]
+    kids = np.flatnonzero(doc.parent_at[at + 1:end + 1] == at) + at + 1
+    codes = doc.tag_codes()[kids]
+    order = np.argsort(codes, kind="stable")  # by tag, in document order within each tag
+    ranked = codes[order]
+    first = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))  # where each tag's run starts
+    run_start = np.repeat(first, np.diff(np.concatenate((first, [len(kids)]))))
+    position = np.empty(len(kids), dtype=np.int64)
+    position[order] = np.arange(len(kids)) - run_start + 1
+    return dict(zip(kids.tolist(), position.tolist()))
 
 
 __all__ = ["TextBlocks", "around", "css_selector"]

@@ -16,6 +16,7 @@ import gc
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from operator import sub
@@ -73,15 +74,36 @@ def _prefix_alternation(words: frozenset[str]) -> str:
 
 
 _NAMES = _prefix_alternation(_VOID | _SELF_CLOSING)
-# what does not change the nesting depth: comments, raw-text elements, void and self-closing tags
-# (all these run on lower-cased text: case-insensitive alternations are several times slower)
-_UNCOUNTED = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|</?(?:{_NAMES})(?=[\s/>])[^>]*>", re.S)
-_END_TAG = re.compile(r"</[a-z][^>]*>")
-_START_TAG = re.compile(r"<[a-z][^>]*>")
-_NOT_PAREN = re.compile(r"[^()]+")
-_TOKEN = re.compile(rf"<!--.*?-->|<({_RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)[^>]*>", re.S)
-_RAW_OPEN = re.compile(rf"<(?=({_RAW_TEXT})\b[^>]*>)")  # every one, also inside another's brackets
+SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
+# The page's tokens, scanned left to right as the HTML tokenizer does: comments, raw-text elements, then tags (a
+# tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing). What does not
+# change the nesting depth: comments, raw-text elements, void and self-closing tags; the rest are start and
+# end tags. A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased
+# text: case-insensitive alternations are several times slower.)
+_TOKENS = (r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
+           + rf"|</?(?:{_NAMES})(?=[\s/>])[^>]*>|<(/(?=[a-z])|[a-z]|{SWALLOWS})[^>]*>")
+# a tag's inside up to its ">" when a value quoted after "=" may hold ">" (a quote anywhere else is a plain
+# character, and an unclosed one ends nothing: the tag ends at the next ">", as if the page went on after it)
+_TAG_BODY = r"""(?:[^>="']++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+>"""
+_QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value holding ">": the tags need `_TAG_BODY`
+
+
+def _token_patterns(tokens: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """findall: per token "" (no depth change), "/" (end), a letter (start) or SWALLOWS; split: each token whole."""
+    return (re.compile(tokens, re.DOTALL),
+            re.compile("(" + tokens.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.DOTALL))
+
+
+# tags end at their first ">" (C-speed); where a quoted value holds ">", at the ">" after their quoted values
+_PLAIN_TOKENS = _token_patterns(_TOKENS)
+_QUOTED_TOKENS = _token_patterns(_TOKENS.replace("(?=[\\s/>])[^>]*>", "(?=[\\s/>])" + _TAG_BODY)
+                                 .replace(f"|{SWALLOWS})[^>]*>", f"|{SWALLOWS}){_TAG_BODY}"))
+_AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
+_RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
+_RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
+_RAW_NAME = re.compile(rf"<({_RAW_TEXT})\b")
+_FOREIGN = re.compile(r"<(?:svg|math)")
 
 
 def _scannable(lower: str) -> str:
@@ -91,31 +113,45 @@ def _scannable(lower: str) -> str:
     of the text, so a page of thousands of unclosed <iframe>s or comments, or of `<a` without any
     `>`, made them quadratic (a 2 MB page: many minutes). Every match needs a ">": the text is cut
     after its last one. A raw-text start tag or comment opener with no end after it can never
-    match its alternative: one character is changed ("<iframe" -> "<qframe", "<!--" -> "<%--") so
-    it fails at once and is then treated as before (an ordinary start tag, or nothing). Lengths
-    are kept, so positions still index the original page.
+    match its alternative: the character after its "<" becomes SWALLOWS ("<iframe" -> "<\\x01frame",
+    "<!--" -> "<\\x01--"), so it fails at once. The first such opener met as text (not inside a
+    comment, a closed raw-text element or another tag's brackets) is where a browser reads the rest
+    of the page as that element's text or as a comment: the depth counts stop there, before the first
+    `<svg>` or `<math>` only (see below). Lengths are kept, so positions still index the original page.
+
+    The unclosed openers of one kind are those after its last end (each later one is unclosed too):
+    each kind is found with one search and marked with one C-speed pass over the rest.
     """
-    lower = lower[: lower.rfind(">") + 1]
-    last_close: dict[str, int] = {}
-    for m in _RAW_CLOSE.finditer(lower):
-        last_close[m.group(1)] = m.start()
-    last_comment_close = lower.rfind("-->")
-    hopeless = [(m.start() + 1, "q") for m in _RAW_OPEN.finditer(lower)
-                if last_close.get(m.group(1), -1) < lower.index(">", m.start()) + 1]
-    at = lower.find("<!--")
-    while at >= 0:
-        if last_comment_close < at + 4:  # no "-->" after this opener
-            hopeless.append((at + 1, "%"))
-        at = lower.find("<!--", at + 4)
-    if not hopeless:
-        return lower
-    parts: list[str] = []
-    last = 0
-    for at, char in sorted(hopeless):
-        parts += [lower[last:at], char]
-        last = at + 1
-    parts.append(lower[last:])
-    return "".join(parts)
+    lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
+    first_foreign = _FOREIGN.search(lower)
+    foreign = first_foreign.start() if first_foreign is not None else len(lower)
+    last_closes: dict[str, int] = {}
+    for m in _RAW_CLOSE.finditer(lower):  # one pass (a backward search per name walked the page from its end)
+        last_closes[m.group(1)] = m.start()
+    opened = set(_RAW_NAME.findall(lower))  # one pass for every kind (a substring search each took 8)
+    for name, opener in _RAW_OPEN.items():
+        if name not in opened:
+            continue
+        last_close = last_closes.get(name, -1)
+        # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
+        # and that end, so the first unclosed one is the first opener after the last ">" before the end
+        first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0, foreign)
+        if first is not None:
+            at = first.start()
+            lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:foreign]) + lower[foreign:]
+    if foreign < len(lower):
+        # from the first <svg> or <math> on, <style>, <title>, <script>... are no raw text (foreign content
+        # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>"), which
+        # may over-count after the foreign element ends, never under-count
+        tail = lower[foreign:]
+        for name in set(_RAW_NAME.findall(tail)):
+            tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
+        lower = lower[:foreign] + tail
+    at = lower.find("<!--", max(lower.rfind("-->") - 3, 0))  # the first opener with no "-->" after it
+    if at >= 0:  # (after a foreign element's start it ends no count: it is then only no comment, "<%--")
+        lower = (lower[:at] + lower[at:max(at, foreign)].replace("<!--", "<" + SWALLOWS + "--")
+                 + lower[max(at, foreign):].replace("<!--", "<%--"))
+    return lower
 
 
 def _depths(steps: np.ndarray) -> np.ndarray:
@@ -131,18 +167,40 @@ _STEP = {"(": 1, ")": -1}
 
 
 def max_depth(html: str) -> int:
-    """How deep the page's elements nest, counted on the tags (C-speed passes, no Python loop)."""
-    marks = _UNCOUNTED.sub("", _scannable(html.lower().replace("(", "").replace(")", "")))
-    marks = _NOT_PAREN.sub("", _START_TAG.sub("(", _END_TAG.sub(")", marks)))
-    if not marks:
+    """How deep the page's elements nest, counted on its tokens (one C-speed scan, no Python step per
+    tag) up to where an unclosed raw-text element or comment makes the rest of the page text."""
+    return _deepest(_marks(_scannable(html.lower()))[0])
+
+
+def _marks(scannable: str) -> tuple[list[str], re.Pattern[str]]:
+    """Per token of the page its mark ("" no depth change, "/" end, a letter start, SWALLOWS), and the
+    pattern that splits the page into those tokens. Tags end at their first ">"; when that scan leaves
+    QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values) and a quoted value
+    holds ">", they end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no
+    comment, as the tokenizer reads it: the comment would hide the nesting after it)."""
+    found = _PLAIN_TOKENS[0].findall(scannable)
+    if scannable.count("<") - len(found) >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
+        return _QUOTED_TOKENS[0].findall(scannable), _QUOTED_TOKENS[1]
+    return found, _PLAIN_TOKENS[1]
+
+
+# "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
+# hide at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (the
+# search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
+QUOTED_SCAN_TAGS = 8192
+
+
+def _deepest(marks: list[str]) -> int:
+    """The deepest level of the token marks (`_marks`: one per token)."""
+    steps = "".join(marks).split(SWALLOWS, 1)[0].translate(_AS_STEP)
+    if not steps:
         return 0
-    if len(marks) < NUMPY_TAGS:  # an ordinary page: the same running depth with itertools, numpy not imported
-        total = list(accumulate(map(_STEP.__getitem__, marks)))  # "(" +1, ")" -1
+    if len(steps) < NUMPY_TAGS:  # an ordinary page: the same running depth with itertools, numpy not imported
+        total = list(accumulate(map(_STEP.__getitem__, steps)))  # "(" +1, ")" -1
         return max(map(sub, total, islice(accumulate(total, min, initial=0), 1, None)))  # minus the lowest dip so far
     import numpy as np
 
-    steps = 81 - 2 * np.frombuffer(marks.encode("ascii"), dtype=np.uint8).astype(np.int64)  # "(" +1, ")" -1
-    return int(_depths(steps).max())
+    return int(_depths(81 - 2 * np.frombuffer(steps.encode("ascii"), dtype=np.uint8).astype(np.int64)).max())
 
 
 def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
@@ -151,38 +209,67 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
 
     HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
     so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
-    too. A page that never nests that deep is returned unchanged after a few regex passes.
+    too. A page that never nests that deep is returned unchanged after one regex scan.
+
+    The tokens' kinds come from one `findall`, the tokens themselves from one `re.split` of the same
+    scan (C speed); positions and levels are numpy passes, and the page is rebuilt from the runs
+    between dropped tags (no Python step per tag).
     """
-    if html.count("<") <= max_nesting or max_depth(html) <= max_nesting:
+    if html.count("<") <= max_nesting:
         return html
-    skip = _VOID | _SELF_CLOSING
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    spans: list[tuple[int, int]] = []
-    steps: list[int] = []
-    for m in _TOKEN.finditer(_scannable(lower)):
-        name = m.group(3)
-        if name is None or name in skip:
-            continue
-        spans.append(m.span())
-        steps.append(-1 if m.group(2) else 1)
+    scannable = _scannable(lower)
+    found, split_of = _marks(scannable)
+    if _deepest(found) <= max_nesting:
+        return html
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
-    step = np.array(steps, dtype=np.int64)
-    after = _depths(step)
-    level = np.where(step > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    marks = np.array(found, dtype="<U1").view(np.uint32)  # one per token, 0 for ""
+    del found
+    parts = split_of.split(scannable)
+    text_len = np.fromiter(map(len, parts[0::2]), dtype=np.int64, count=len(parts) // 2 + 1)
+    token_len = np.fromiter(map(len, parts[1::2]), dtype=np.int64, count=len(parts) // 2)
+    del parts
+    swallowed = np.flatnonzero(marks == ord(SWALLOWS))
+    count = int(swallowed[0]) if swallowed.size else len(marks)  # from there on the page is text
+    step = np.where(marks[:count] == ord("/"), -1, np.where(marks[:count] > ord("/"), 1, 0))
+    starts = np.cumsum(text_len[:-1]) + np.concatenate(([0], np.cumsum(token_len)[:-1]))
+    counted = np.flatnonzero(step)
+    after = _depths(step[counted])
+    level = np.where(step[counted] > 0, after, after + 1)  # the depth of the element each tag opens or closes
+    if not level.size or level.max() <= max_nesting:
+        return html
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     keep_outer, keep_inner = max_nesting // 2, int(level.max()) - max_nesting // 2
-    cut = np.flatnonzero((level > keep_outer) & (level <= keep_inner))
-    parts: list[str] = []
-    last = 0
-    for i in cut.tolist():
-        start, end = spans[i]
-        parts.append(html[last:start])
-        last = end
-    parts.append(html[last:])
-    return "".join(parts)
+    cut = counted[(level > keep_outer) & (level <= keep_inner)]
+    cut_start, cut_end = starts[cut], starts[cut] + token_len[cut]
+    # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
+    run_start = np.concatenate(([0], cut_end))
+    run_end = np.concatenate((cut_start, [len(html)]))
+    nonempty = run_end > run_start
+    return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())])
+
+
+class Caseless:
+    """A case-insensitive pattern asked yes or no (`found_in`). On ASCII text it runs as its case-sensitive
+    twin on the lower-cased text: with IGNORECASE, sre cannot skip to the branches' first letters and tries
+    every branch at every position (a 30-word alternation over a URL: 18 us instead of 6). Other text gets
+    the IGNORECASE pattern, with Unicode's case folding ("K" Kelvin, long "ſ"). The pattern is written in
+    lower case (an upper-case escape such as \\S would change meaning if lower-cased: refused)."""
+
+    __slots__ = ("folded", "pattern", "plain")
+
+    def __init__(self, pattern: str) -> None:
+        if pattern != pattern.lower():
+            raise ValueError(f"Caseless patterns are written in lower case: {pattern!r}")
+        self.pattern = pattern
+        self.plain = re.compile(pattern)
+        self.folded = re.compile(pattern, re.IGNORECASE)
+
+    def found_in(self, text: str) -> bool:
+        return (self.plain.search(text.lower()) if text.isascii() else self.folded.search(text)) is not None
 
 
 def collapse(text: str) -> str:
@@ -194,7 +281,41 @@ def collapse(text: str) -> str:
 
 
 def attr(node: Node, name: str) -> str:
-    return value_of(node.attributes, name)
+    return value_of(attributes_of(node), name)
+
+
+# The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
+# (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]]] | None] = ContextVar(
+    "remembered_attributes", default=None)
+
+
+def attributes_of(node: Node) -> Mapping[str, str | None]:
+    """`node.attributes` (a dict of all the element's attributes, which lexbor builds anew on every access:
+    ~1 us, 15 us for 60 attributes), built once per element of the page being extracted. Read-only."""
+    remembered = _REMEMBERED.get()
+    if remembered is None or node.parser is not remembered[0]:
+        return node.attributes
+    found = remembered[1].get(node.mem_id)
+    if found is None:
+        found = node.attributes
+        if len(remembered[1]) < MAX_REMEMBERED:
+            remembered[1][node.mem_id] = found
+    return found
+
+
+MAX_REMEMBERED = 16_384  # elements whose attribute dicts a page keeps (the pictures' own and their ancestors')
+
+
+@contextmanager
+def remembered_attributes(doc: Doc) -> Iterator[None]:
+    """While the block runs, `attributes_of` (and every helper here that reads attributes) builds each element's
+    attribute dict of this page once: the rules ask for the same picture's and ancestors' names many times."""
+    token = _REMEMBERED.set((doc.tree, {}))
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
 
 
 def value_of(found: Mapping[str, str | None], name: str) -> str:
@@ -207,19 +328,19 @@ def value_of(found: Mapping[str, str | None], name: str) -> str:
 # carries 60): helpers that read several names of one element read them from one dict.
 def attrs(node: Node, *names: str) -> list[str]:
     """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
-    found = node.attributes
+    found = attributes_of(node)
     return [value_of(found, name) for name in names]
 
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    found = node.attributes
+    found = attributes_of(node)
     return f"{value_of(found, 'id')} {value_of(found, 'class')} {value_of(found, 'role')}".lower().strip()
 
 
 def is_hidden(node: Node) -> bool:
     """Hidden from readers: `hidden`, display:none, screen-reader-only classes."""
-    found = node.attributes
+    found = attributes_of(node)
     if "hidden" in found or _HIDDEN_STYLE.search(value_of(found, "style")):
         return True
     return bool(_HIDDEN_CLASS.search(value_of(found, "class")))
@@ -324,7 +445,7 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
                 parts.append("\n")
                 continue
         first = False
-        sep = "\n" if item.tag in BLOCK_TAGS else (" " if item.attributes.get("class") or item.tag in {"cite", "small"} else "")
+        sep = "\n" if item.tag in BLOCK_TAGS else (" " if attributes_of(item).get("class") or item.tag in {"cite", "small"} else "")
         children = list(item.iter(include_text=True))
         if item is not node:
             parts.append(sep)
@@ -417,6 +538,46 @@ def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
     return last
 
 
+# SVG names lexbor gives camel-cased inside <svg> and lower-cased elsewhere, under one tag id
+_CASED_SVG = frozenset({
+    "altglyph", "altglyphdef", "altglyphitem", "animatecolor", "animatemotion", "animatetransform", "clippath",
+    "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix", "fediffuselighting",
+    "fedisplacementmap", "fedistantlight", "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
+    "fegaussianblur", "feimage", "femerge", "femergenode", "femorphology", "feoffset", "fepointlight",
+    "fespecularlighting", "fespotlight", "fetile", "feturbulence", "foreignobject", "glyphref", "lineargradient",
+    "radialgradient", "textpath"})
+
+
+def _walk_tags(walk: list[Node]) -> tuple[list[Node], list[Node], list[str], tuple[np.ndarray, dict[str, int]]]:
+    """The elements and text nodes of a pre-order walk, the elements' tag names, and the names coded as
+    small integers (`Doc.tag_mask`'s table). Each node's tag is read as lexbor's integer tag id (one code
+    per name on a page; custom elements get their own); the name is read once per id, and per node only
+    for the SVG names whose case depends on where they stand."""
+    from itertools import compress
+
+    import numpy as np
+
+    ids = np.fromiter((node.tag_id for node in walk), dtype=np.uint64, count=len(walk))
+    distinct, first, code_of = np.unique(ids, return_index=True, return_inverse=True)
+    names = [walk[i].tag for i in first.tolist()]
+    element = np.ones(len(distinct), dtype=bool)
+    element[[k for k, name in enumerate(names) if name in ("-text", "-comment")]] = False
+    is_element = element[code_of]
+    nodes = list(compress(walk, is_element.tolist()))
+    texts = list(compress(walk, (code_of == names.index("-text")).tolist())) if "-text" in names else []
+    element_codes = code_of[is_element].astype(np.int32)
+    tags = list(map(names.__getitem__, element_codes.tolist()))
+    vocab = {name: k for k, name in enumerate(names) if element[k]}
+    cased = [k for k, name in enumerate(names) if name.lower() in _CASED_SVG]
+    for at in np.flatnonzero(np.isin(element_codes, cased)).tolist() if cased else ():
+        tags[at] = nodes[at].tag  # "clipPath" in <svg>, "clippath" outside it
+        element_codes[at] = vocab.setdefault(tags[at], len(names) + len(vocab))
+    if len(vocab) != int(element.sum()) + len(set(vocab.values()) - set(range(len(names)))):
+        vocab = {tag: code for code, tag in enumerate(sorted(set(tags)))}  # two ids of one name: code the names
+        element_codes = np.fromiter(map(vocab.__getitem__, tags), dtype=np.int32, count=len(tags))
+    return nodes, texts, tags, (element_codes, vocab)
+
+
 def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Per element: the sum of `values` over its subtree (a contiguous range in document order)."""
     import numpy as np
@@ -450,6 +611,7 @@ class Doc:
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
     end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
+    last: list[int] = field(default_factory=list)  # per element index: index of its last descendant
     nodes: list[Node] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per element index: its tag name
     parents: list[int] = field(default_factory=list)
@@ -526,7 +688,7 @@ class Doc:
             text_len[parent] += text_len[idx]
             link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
         self.link_len = link_len
-        self.end = dict(zip(mem_ids, last))
+        self.end, self.last = dict(zip(mem_ids, last)), last
 
 
     def _number(self, root: Node, hidden: set[int]) -> None:
@@ -540,14 +702,12 @@ class Doc:
         import numpy as np
 
         walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
-        kinds = [node.tag for node in walk]
-        nodes = [node for node, tag in zip(walk, kinds) if tag != "-text" and tag != "-comment"]
-        texts = [node for node, tag in zip(walk, kinds) if tag == "-text"]
+        nodes, texts, tags, codes = _walk_tags(walk)
         del walk
-        tags = [tag for tag in kinds if tag != "-text" and tag != "-comment"]
         mem_ids = [node.mem_id for node in nodes]
         n = len(nodes)
         self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
+        self.memo["tag_codes"] = codes
         # parents by their mem_id, looked up in the sorted mem_ids all at once
         find = _Lookup(mem_ids)
         parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
@@ -556,7 +716,8 @@ class Doc:
         self.image_at = np.flatnonzero(self.tag_mask(images)).tolist()
         self.depth = _tree_depths(parent)
         self.end_at = last = _subtree_ends(parent, self.depth_levels())
-        self.end = _EndOf(self.order, last.tolist())
+        self.last = last.tolist()
+        self.end = _EndOf(self.order, self.last)
         # the text directly inside each element (whitespace collapsed), none for script, style...
         text_parent = find([node.parent.mem_id for node in texts])
         contents = [node.text_content or "" for node in texts]
@@ -586,8 +747,11 @@ class Doc:
             self.memo["levels"] = levels
         return levels  # type: ignore[return-value]
 
-    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
-        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+    def tag_codes(self) -> np.ndarray:
+        """Per element: its tag as a small integer (one code per tag name of the page), coded once per page."""
+        return self._coded()[0]
+
+    def _coded(self) -> tuple[np.ndarray, dict[str, int]]:
         import numpy as np
 
         coded = self.memo.get("tag_codes")
@@ -595,8 +759,14 @@ class Doc:
             vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
             coded = (np.fromiter(map(vocab.__getitem__, self.tags), dtype=np.int32, count=len(self.tags)), vocab)
             self.memo["tag_codes"] = coded
-        codes, vocab = coded  # type: ignore[misc]
-        wanted = np.zeros(len(vocab) + 1, dtype=bool)
+        return coded  # type: ignore[return-value]
+
+    def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
+        """Per element: is its tag one of `names`? (tags are coded as small integers once per page)"""
+        import numpy as np
+
+        codes, vocab = self._coded()
+        wanted = np.zeros(max(vocab.values(), default=0) + 1, dtype=bool)  # codes need not be consecutive
         wanted[[vocab[name] for name in names if name in vocab]] = True
         return wanted[codes]
 

@@ -12,14 +12,23 @@ import bisect
 import re
 
 from captioncheck.extract.captions import STRUCTURAL
-from captioncheck.extract.dom import HEADING_TAGS, Doc, Node, ancestors, attr, tokens
+from captioncheck.extract.dom import (
+    HEADING_TAGS,
+    Caseless,
+    Doc,
+    Node,
+    ancestors,
+    attr,
+    attributes_of,
+    tokens,
+)
 from captioncheck.extract.images import Found
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
 
-_TRACKERS = re.compile(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
+_TRACKERS = Caseless(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
                        r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
-                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|(?<![\w-])ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad", re.IGNORECASE)
+                       r"adsrvr|alexa\.com|cdn\.mxpnl|bat\.bing|google-analytics|googletagmanager|(?<![\w-])ad\.|/ads?/|tanx\.com|alicdn\.com/.*ad")
 _AD = re.compile(r"(^|[\s_-])(ads?|advert\w*|banner\w*|dfp|gpt|sponsor\w*|reklam\w*|publicit\w*|werbung|anzeige|"
                  r"adslot|ad-?slot|ad-?container|ad-?unit|commercial|billboard|taboola|outbrain|plista)($|[\s_-])")
 _LOGO = re.compile(r"(^|[\s_-])(logo\w*|masthead|site-?title|sprite)($|[\s_-])")
@@ -34,18 +43,21 @@ _TEASER = re.compile(r"(^|[\s_-])(related\w*|relacionad\w*|teasers?|recommend\w*
                      r"latest\w*|stream\w*|slider-?news|more-?from|"
                      r"nav|navigation|footer\w*|widget-?(list|posts|area)|"
                      r"paywall\w*|signwall\w*|subscri\w*|cta)($|[\s_-])")  # also calls to subscribe, sign in, act
-_GALLERY = re.compile(r"gallery|galleri|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke", re.IGNORECASE)
-_CHART = re.compile(r"chart|graph|diagram|infogra|map\b|karte|grafik", re.IGNORECASE)
-_URL_FURNITURE = re.compile(
+_GALLERY = Caseless(r"gallery|galleri|slideshow|carousel|slider|diaporama|galerie|bxslider|swiper|fotostrecke")
+_CHART = Caseless(r"chart|graph|diagram|infogra|map\b|karte|grafik")
+_URL_FURNITURE = Caseless(
     r"logo|sprite|icon|button|(^|[_-])btn|avatar|profil|arrow|qr-?code|banner|^ad[-_]|ad_creative|"
     r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder|"
-    r"(^|[_-])(print|rss|e?mail|whatsapp|facebook|twitter|telegram|linkedin)([_.-]|$)", re.IGNORECASE)
-_URL_FOLDERS = re.compile(r"/(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?)/", re.IGNORECASE)
+    r"(^|[_-])(print|rss|e?mail|whatsapp|facebook|twitter|telegram|linkedin)([_.-]|$)")
+_URL_FOLDERS = Caseless(r"/(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?)/")
 _VIDEO = re.compile(r"(^|[\s_-])(video\w*|(?<!foto[_-])(?<!photo[_-])(?<!image[_-])(?<!gallery[_-])player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
+_VIEWER = Caseless(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal")
+_PHOTO_PAGE = Caseless(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html")
+_SLIDE_ROLE = Caseless(r"carousel|slide|gallery")
 
 
 def _declared_small(f: Found) -> str:
@@ -257,9 +269,9 @@ def _tracker(url: str) -> bool:
     of a photo's file name never count ("assad-army.jpg", "pixel-3-review.jpg", "beacon-hill.jpg")."""
     parts = split_url(url)
     folder, _, name = parts.path.rpartition("/")
-    if _TRACKERS.search(f"{parts.netloc}{folder}/"):
+    if _TRACKERS.found_in(f"{parts.netloc}{folder}/"):
         return True
-    return not IMAGE_EXT.search(name) and bool(_TRACKERS.search(url))
+    return not IMAGE_EXT.search(name) and _TRACKERS.found_in(url)
 
 
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
@@ -315,7 +327,7 @@ def _url_furniture(url: str) -> str:
     parts = split_url(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
-    named = _URL_FURNITURE.search(name) or _URL_FOLDERS.search(folder + "/") or host.startswith(("ad.", "ads.")) \
+    named = _URL_FURNITURE.found_in(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.")) \
         or re.search(r"share|addthis|gravatar|adserver|adsystem", host.split(":")[0])
     if not named:
         return ""
@@ -379,13 +391,13 @@ def _is_article_link(link: Node, page_url: str) -> bool:
     href = attr(link, "href")
     if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
         return False
-    viewer = " ".join(link.attributes.keys()) + " " + tokens(link)
-    if re.search(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal", viewer, re.IGNORECASE):
+    viewer = " ".join(attributes_of(link).keys()) + " " + tokens(link)
+    if _VIEWER.found_in(viewer):
         return False  # opens the picture bigger, not another article
     target, here = split_url(href), split_url(page_url)
     if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
         return False
-    return not re.search(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html", href, re.IGNORECASE)
+    return not _PHOTO_PAGE.found_in(href)
 
 
 def _link_text(link: Node, doc: Doc) -> bool:
@@ -448,9 +460,9 @@ def _same_link_with_headline(link: Node, href: str, doc: Doc) -> bool:
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
     """lead / inline / slideshow / chart for a picture already known to belong to the article."""
     names = " ".join(tokens(a) for a in ancestors(f.node, 6)) + " " + tokens(f.node)
-    if _GALLERY.search(names):
+    if _GALLERY.found_in(names):
         return "slideshow"
-    if _CHART.search(names + " " + f.alt):
+    if _CHART.found_in(names + " " + f.alt):
         return "chart"
     if f.index < first_para or og_keys & set(f.urls()):
         return "lead"
@@ -463,8 +475,8 @@ _GALLERY_TAGS = frozenset({"amp-carousel", "amp-lightbox", "amp-lightbox-gallery
 def in_gallery(node: Node) -> bool:
     """Inside a gallery, carousel, slideshow or lightbox (by tag, name or ARIA role)."""
     for anc in ancestors(node, 12):
-        if anc.tag in _GALLERY_TAGS or _GALLERY.search(tokens(anc)) or re.search(
-                r"carousel|slide|gallery", attr(anc, "aria-roledescription") + " " + attr(anc, "role"), re.IGNORECASE):
+        if anc.tag in _GALLERY_TAGS or _GALLERY.found_in(tokens(anc)) or _SLIDE_ROLE.found_in(
+                attr(anc, "aria-roledescription") + " " + attr(anc, "role")):
             return True
     return False
 

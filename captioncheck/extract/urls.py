@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, uses_netloc
 
-from captioncheck.extract.dom import Node, value_of
+from captioncheck.extract.dom import Node, attributes_of, value_of
 
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&/])", re.IGNORECASE)
 # a lazy-load stand-in file: the word alone, at most with a size or a number ("blank.gif", "placeholder-16x9.png",
@@ -152,8 +152,27 @@ def is_placeholder(url: str) -> bool:
     """A lazy-load stand-in (data: URI, spacer/blank GIF...), never the picture itself."""
     if url.startswith(("data:", "about:", "javascript:")) or not url.strip():
         return True
-    path = split_url(url).path
-    return bool(_PLACEHOLDER.search(path.rsplit("/", 1)[-1] if "/" in path else path))
+    return bool(_PLACEHOLDER.search(file_name(url)))
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_PLAIN = re.compile(r"[^!-~]|[\[\]]")  # beyond printable ASCII, or an IPv6 bracket: urlsplit's own reading
+
+
+def file_name(url: str) -> str:
+    """The last segment of `urlsplit(url).path` ("" when the URL has no path), read as urlsplit reads it
+    (scheme up to the first ":", then "//host", then the path up to "?" or "#") without building the split
+    result: placeholders are told by every URL of every picture. Other URLs go through `split_url`."""
+    if _NOT_PLAIN.search(url):
+        return split_url(url).path.rpartition("/")[2]
+    rest = url.partition("#")[0].partition("?")[0]
+    scheme = _SCHEME.match(rest)
+    if scheme is not None:
+        rest = rest[scheme.end():]
+    if rest.startswith("//"):
+        slash = rest.find("/", 2)
+        return rest[slash:].rpartition("/")[2] if slash >= 0 else ""
+    return rest.rpartition("/")[2]
 
 
 def absolutize(url: str, base: str) -> str:
@@ -163,7 +182,32 @@ def absolutize(url: str, base: str) -> str:
     if url.startswith("//"):
         scheme = split_url(base).scheme or "https"
         return f"{scheme}:{url}"
-    return urljoin(base, url) if base else url
+    if not base:
+        return url
+    folder, slash, name = url.rpartition("/")
+    if slash and not folder.endswith("/") and _PLAIN_NAME.fullmatch(name) and name not in (".", "..") \
+            and not _CONTROL.search(folder) and _rooted(base):
+        return _folder_joined(base, folder + "/") + name
+    return urljoin(base, url)
+
+
+# A file name of plain URL characters (no query, fragment or parameters) after the URL's last "/" (not one of a
+# "//"), in a URL without control characters or spaces, against a base with a root: `urljoin` resolves the folder alone and appends the name unchanged (it is the last
+# path segment, never a dot segment), so each folder is resolved once (a page names thousands of pictures in a few).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._~!$&'()*+,=:@%-]+")
+_CONTROL = re.compile(r"[\x00-\x20]")  # urlsplit strips or removes some of these: such URLs are joined whole
+
+
+@lru_cache(maxsize=4096)
+def _folder_joined(base: str, folder: str) -> str:
+    return urljoin(base, folder)
+
+
+@lru_cache(maxsize=256)
+def _rooted(base: str) -> bool:
+    """Do joined paths start at a root ("/")? (`urljoin` gives a relative base's "../x" as "x", its "../" as "/")"""
+    parts = split_url(base)
+    return bool(parts.netloc) or (bool(parts.scheme) and parts.scheme in uses_netloc)
 
 
 def background_urls(style: str) -> list[str]:
@@ -249,7 +293,7 @@ def _attribute_kind(name: str) -> str:
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
-    named = node.attributes  # one dict for every read (lexbor builds it anew on each access)
+    named = attributes_of(node)  # one dict for every read (lexbor builds it anew on each access)
     widths = _widths(named)
     for name, value in named.items():
         kind = _attribute_kind(name)

@@ -96,7 +96,7 @@ def test_doc_tables_equal_a_climb_per_node(markup: str, vectorised: bool) -> Non
     doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
     want = _reference(doc)
     assert doc.parents == want["parents"]
-    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"]
+    assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"] == doc.last
     assert doc.text_len == want["text_len"]
     assert doc.link_len == want["link_len"]
     assert doc.in_link == want["in_link"]
@@ -185,6 +185,64 @@ def test_attribute_helpers_read_one_dict_like_attr() -> None:
     assert declared_size(img) == (640, None)  # data-width stands in for width; height 0 beside it means auto
 
 
+def test_attribute_dicts_are_built_once_per_element_while_a_page_is_extracted() -> None:
+    """Inside `remembered_attributes(doc)` every helper reads one dict per element of that page (the same
+    values as a fresh read); an element of another page, or any read outside the block, is read afresh."""
+    from captioncheck.extract.dom import attr, attributes_of, remembered_attributes
+
+    doc = Doc.parse('<div class="box"><img src=a.jpg alt=" A "></div>')
+    other = Doc.parse('<div class="box"><img src=b.jpg></div>')
+    img = doc.css("img")[0]
+    assert attributes_of(img) is not attributes_of(img)
+    with remembered_attributes(doc):
+        first = attributes_of(img)
+        assert attributes_of(doc.css("img")[0]) is first  # another node object for the same element
+        assert first == img.attributes and attr(img, "alt") == "A" and tokens(doc.css("div")[0]) == "box"
+        other_img = other.css("img")[0]
+        assert attributes_of(other_img) is not attributes_of(other_img)
+        assert attr(other_img, "src") == "b.jpg"
+    assert attributes_of(img) is not first
+
+
+def test_remembered_attribute_dicts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of 200 000 classed elements keeps at most MAX_REMEMBERED dicts; the others are read afresh."""
+    from captioncheck.extract import dom
+
+    monkeypatch.setattr(dom, "MAX_REMEMBERED", 2)
+    doc = Doc.parse('<p class="a">x</p><p class="b">y</p><p class="c">z</p>')
+    with dom.remembered_attributes(doc):
+        _, second, third = (dom.attributes_of(p) for p in doc.css("p"))
+        assert dom.attributes_of(doc.css("p")[1]) is second
+        assert dom.attributes_of(doc.css("p")[2]) is not third and third == {"class": "c"}
+
+
+_CASELESS_TEXT = st.lists(st.sampled_from([*"aAcCdDeEgGiIlLnNoOpPrRsStTuU-_/.:? 0", "\u212a", "\u017f", "\u0130",
+                                           "ph", "PHOTO", "caption", "Credit", "ad.", "/ads/", "Gallery", "sKype"]),
+                          max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_CASELESS_TEXT)
+def test_caseless_patterns_answer_as_ignorecase_does(text: str) -> None:
+    """On ASCII text the lower-cased text meets the case-sensitive twin; elsewhere (Kelvin sign, long s,
+    dotted I) the IGNORECASE pattern answers: always what IGNORECASE answers."""
+    import re
+
+    from captioncheck.extract import captions, roles
+
+    for caseless in (captions.CAPTION_NAMES, captions.CREDIT_NAMES, roles._TRACKERS, roles._URL_FURNITURE,
+                     roles._GALLERY, roles._CHART, roles._PHOTO_PAGE):
+        assert caseless.found_in(text) == bool(re.search(caseless.pattern, text, re.IGNORECASE)), caseless.pattern
+
+
+def test_caseless_patterns_are_written_in_lower_case() -> None:
+    from captioncheck.extract.dom import Caseless
+
+    assert Caseless(r"photo\b").found_in("A PHOTO here") and not Caseless(r"photo\b").found_in("photos")
+    with pytest.raises(ValueError, match="lower case"):
+        Caseless(r"\S+photo")  # lower-cased, \S would become \s
+
+
 def test_prefix_alternation_matches_exactly_its_words() -> None:
     import re
 
@@ -214,6 +272,80 @@ def test_text_blocks_read_list_items_and_quotes_that_hold_a_plain_line(vectorise
     blocks = TextBlocks(doc, doc.css("article")[0], skip)
     assert [text for _, text in blocks] == ["A paragraph of the story.", "a list item, in bold", "inner para",
                                             "a quote", "quoted para"]
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_pictures_with_no_block_between_them_share_a_context_read_once(vectorised: bool) -> None:
+    """A row of pictures between two paragraphs: each gets the context a fresh read gives (the text before
+    and after the row), read once for the row; a paragraph's own position leaves that paragraph out."""
+    import bisect
+
+    from captioncheck.extract import context
+    from captioncheck.extract.context import TextBlocks, around
+
+    doc = Doc.parse("<body><p>First paragraph of the story.</p>" + "<div><img src=a.jpg></div>" * 5
+                    + "<p>Second paragraph.</p><div><img src=b.jpg></div><p>Third one.</p></body>", vectorised=vectorised)
+    blocks = TextBlocks(doc, doc.body, set())
+    images = [doc.index(img) for img in doc.css("img")]
+    fresh = [context._around(blocks, index, bisect.bisect_left(blocks.positions, index)) for index in images]
+    assert [around(blocks, index) for index in images] == fresh
+    assert fresh[0] == ("First paragraph of the story.", "Second paragraph. Third one.")
+    assert fresh[5] == ("First paragraph of the story. Second paragraph.", "Third one.")
+    assert len(blocks.contexts) == 2  # one read for the row of five, one for the last picture
+    second = doc.index(doc.css("p")[1])
+    assert around(blocks, second) == ("First paragraph of the story.", "Third one.")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(markup=_MARKUP)
+def test_selectors_counted_on_the_tables_equal_the_loop_over_children(markup: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """nth-of-type positions from the tag and parent tables (a body of 60 000 children is no Python loop) are
+    what the loop over each parent's lexbor children counts (comments among them)."""
+    from captioncheck.extract import context
+    from captioncheck.extract.context import css_selector
+
+    monkeypatch.setattr(context, "MAX_LOOPED_CHILDREN", 0)  # every parent counted on the tables
+    doc = Doc.parse(markup + "<!-- c --><p>x</p><div><!-- c --><img src=a.jpg></div>", vectorised=True)
+    by_tables: dict[int, tuple[bool, dict[int, int]]] = {}
+    by_loop: dict[int, tuple[bool, dict[int, int]]] = {}
+    for node in doc.nodes:
+        if node.tag not in ("html", "head", "body"):
+            assert css_selector(node, by_tables, doc) == css_selector(node, by_loop), node.tag
+    assert all(by_index for by_index, _ in by_tables.values()) and not any(by_index for by_index, _ in by_loop.values())
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_other_picture_by_indices_answers_as_by_nodes(vectorised: bool) -> None:
+    """The caption walk asks "does this element hold another picture?" with the indices it already holds:
+    the same answers as the question asked with the elements."""
+    from captioncheck.extract.captions import CaptionFinder
+
+    doc = Doc.parse("<div><figure><picture><img src=a.jpg></picture><figcaption>A</figcaption></figure>"
+                    "<div><img src=b.jpg><noscript><img src=b.jpg></noscript><p>B</p></div><img src=c.jpg></div>",
+                    vectorised=vectorised)
+    pictures = doc.css("img")[:2] + doc.css("img")[3:]
+    finder = CaptionFinder(doc, pictures)
+    for node in [*pictures, doc.css("picture")[0]]:
+        for i, el in enumerate(doc.nodes):
+            end = doc.end[el.mem_id]
+            assert finder._other_picture_within(i, end, node, doc.index(node)) == finder._other_picture_inside(el, node)
+            assert finder._other_picture_within(i, end, node) == finder._other_picture_inside(el, node)
+
+
+@pytest.mark.parametrize("markup", [
+    "<clippath></clippath><svg><clippath></clippath><foreignobject><div>x</div></foreignobject></svg><foreignObject>",
+    "<x-a></x-a><X-A>t</X-A><!--c--><image><math><mi>1</mi></math><aa:bb></aa:bb><template><b>x</b></template>",
+    "<svg><clipPath></clipPath></svg><clippath></clippath><p>t</p>",
+])
+def test_tags_read_by_tag_id_are_lexbors_names(markup: str) -> None:
+    """A large page's tags are read as lexbor's tag ids, each id's name once: the same names as each node's
+    `tag` (an SVG name is camel-cased only inside <svg>), and `tag_mask` codes them one to one."""
+    doc = Doc.parse(markup, vectorised=True)
+    assert doc.tags == [node.tag for node in doc.nodes] == Doc.parse(markup, vectorised=False).tags
+    for name in {*doc.tags, "nosuch"}:
+        assert doc.tag_mask((name,)).tolist() == [tag == name for tag in doc.tags]
 
 
 def test_an_ordinary_page_is_numbered_without_numpy() -> None:

@@ -55,6 +55,88 @@ def test_max_depth_without_numpy_counts_what_numpy_counts(monkeypatch: pytest.Mo
     assert [max_depth(page) for page in pages] == itertools_depths
     assert itertools_depths[:2] == [1, 700]
 
+def _cap_reference(html: str, max_nesting: int) -> str:
+    """`cap_nesting` as one Python step per tag (what it computed before it was vectorised)."""
+    import re
+
+    from captioncheck.extract import dom
+
+    token = re.compile(rf"<!--.*?-->|<({dom._RAW_TEXT})\b[^>]*>.*?</\1\s*>|<(/?)([a-z][a-z0-9:_-]*)([^>]*)>", re.DOTALL)
+    lower = dom._scannable("".join(c if len(c.lower()) != 1 else c.lower() for c in html))  # positions kept
+    spans, levels, depth = [], [], 0
+    for m in token.finditer(lower):
+        if dom.SWALLOWS in lower[spans[-1][1] if spans else 0:m.start()]:
+            break  # an unclosed raw-text element or comment: the rest is text
+        name = m.group(3)
+        if name is None or (name in dom._VOID | dom._SELF_CLOSING and (m.group(4)[:1] in ("", "/") or m.group(4)[0].isspace())):
+            spans.append(m.span())
+            levels.append(0)
+            continue
+        if m.group(2):
+            levels.append(depth)
+            depth = max(depth - 1, 0)
+            levels[-1] = depth + 1
+        else:
+            depth += 1
+            levels.append(depth)
+        spans.append(m.span())
+    deepest = max(levels, default=0)
+    if deepest <= max_nesting:
+        return html
+    drop = [span for span, level in zip(spans, levels) if max_nesting // 2 < level <= deepest - max_nesting // 2]
+    out, last = [], 0
+    for start, end in drop:
+        out.append(html[last:start])
+        last = end
+    return "".join(out) + html[last:]
+
+
+def test_vectorised_cap_drops_what_a_loop_over_the_tags_drops() -> None:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["<div>", "</div>", "<span class=a>", "</span>", "<br>", "<br/>", "<p>", "x", "<img src=a.jpg>", "<!-- c -->",
+              "<script>'<div>'</script>", "<DIV>", "</Div>", "é", "İ", "<td>", "<a href='x'>", "</a>", "<x-box>", "</x-box>",
+              "\x00", "\x01", "<b title='<!-- no'>", "<textarea><div></textarea>"]
+    for _ in range(150):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(50, 1500)))
+        html = "<div>" * rng.randint(0, 900) + body + "</div>" * rng.randint(0, 400)
+        assert cap_nesting(html, 64) == _cap_reference(html, 64)
+
+
+def test_an_unclosed_raw_text_element_or_comment_ends_the_depth_count() -> None:
+    """A browser reads the rest of the page as the unclosed <iframe>'s text (or as a comment): its tags nest
+    nothing, the page is parsed as it is (70 000 of them were counted as nesting and flattened)."""
+    for opener in ("<iframe src=x>", "<script>", "<!--"):
+        html = "<p>x</p>" + f"<div>{opener}text</div>" * 3000
+        assert max_depth(html) == 1
+        assert cap_nesting(html) is html
+    # an opener that is text (inside a closed script) or inside another tag's brackets ends nothing
+    for decoy in ('<script>"<iframe src=x>"</script>', '<a title="<iframe x>"></a>', "<script>'<!--'</script>",
+                  '<a title="<!--"></a>'):
+        html = decoy + "<div>" * 2000 + "</div>" * 2000
+        assert max_depth(html) == 2000, decoy
+        assert max_depth(cap_nesting(html)) <= 512
+    # a "<!--" inside a tag's brackets starts no comment: the nesting after it is counted (it hid 200 000
+    # nested <div>s from the cap, and the parse took minutes)
+    html = '<div title="<!--">' + "<div>" * 2000 + "</div>" * 2000 + "<p>--></p></div>"
+    assert max_depth(html) == 2001
+    # a quoted value may hold ">": the tag goes on after it, and a "<!--" still inside the tag starts nothing
+    for opener in ("<div title='>' <!--", '<br alt="a > b" <!--'):
+        html = opener + "<div>" * 5000 + "</div>" * 5000 + "-->"
+        assert max_depth(html) >= 4999 and max_depth(cap_nesting(html)) <= 512, opener
+        small = opener + "<div>" * 2000 + "</div>" * 2000 + "-->"  # it hides under QUOTED_SCAN_TAGS "<"
+        assert max_depth(small) <= 1 and cap_nesting(small) is small
+    # 60 000 quoted values holding ">" with no "<" hidden: the first-">" scan, the same count
+    html = '<div title="a > b">x</div>' * 60_000
+    assert max_depth(html) == 1 and cap_nesting(html) is html
+    # inside <svg>/<math> a <style>, <title> or <textarea> is no raw text (an SVG <title> holds HTML): the
+    # nesting in it, closed or not, is counted and capped
+    for opener, closer in (("<svg><style>", ""), ("<svg><title>", "</title></svg>"), ("<math><mi><textarea>", "")):
+        html = opener + "<div>" * 2000 + "<img src=a.jpg>" + "</div>" * 2000 + closer
+        assert max_depth(html) >= 2000 and max_depth(cap_nesting(html)) <= 512, opener
+
+
 def test_deep_page_still_yields_its_picture_and_text_reads_do_not_recurse() -> None:
     html = "<p>x</p>" + "<div>" * 5000 + "<figure><img src=a.jpg width=640><figcaption>Deep harbour</figcaption></figure>" + "</div>" * 5000
     (image,) = extract(page_from_html(html, "https://news.example/a"), with_text=False).images

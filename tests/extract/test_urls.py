@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from captioncheck.extract.dom import Doc
 from captioncheck.extract.urls import (
     best,
@@ -60,3 +63,60 @@ def test_attribute_kinds_are_told_by_name_once() -> None:
                     'src="/d.jpg" data-caption="/not-a-url.jpg" alt="x">')
     assert [(c.url, c.origin, c.width) for c in element_candidates(doc.css("img")[0])] == [
         ("/a.jpg", "lazy", 0), ("/b.jpg", "background", 0), ("/c.jpg", "lazy", 2000), ("/d.jpg", "src", 0)]
+
+
+_URL_PARTS = ["a", "b", ".", "..", "", "img", "p1.jpg", "x.png?w=1", "y#z", ";p", "%20", "http:", "//h2", "c d", "\t", "é",
+              ":", "@", "?", "#", "[", "\x01"]
+_BASES = ["https://news.example/a", "http://x.org/dir/sub/page.html?q=1#f", "https://h/a/b/", "https://h", "h/x",
+          "file:///tmp/a/b.html", "https://h/a;p/b?x", "mailto:x", "https://h/a/.."]
+
+
+@given(st.lists(st.sampled_from(_URL_PARTS), min_size=1, max_size=5), st.sampled_from(["", "/", "https://h3/", "HTTP:"]),
+       st.sampled_from(_BASES))
+@example(["..", "img"], "", "h/x")  # a relative base: urljoin gives "img", its folder "../" as "/"
+@example(["@"], "https://", "https://h/a/..")  # the last "/" is one of "//": the name is the host
+@example(["\t", "b"], "/", "https://news.example/a")  # urlsplit drops the tab: "//b" names a host
+@settings(max_examples=600, deadline=None)
+def test_absolutize_joins_as_urljoin_does(parts: list[str], prefix: str, base: str) -> None:
+    """A picture's URL is joined folder first (each folder once per page): the same URL as `urljoin` of the whole."""
+    from urllib.parse import urljoin
+
+    from captioncheck.extract.urls import absolutize
+
+    url = (prefix + "/".join(parts)).strip()
+    if not url or url.startswith("//"):
+        return
+
+    def outcome(join, *args):  # urljoin raises on a broken IPv6 host: so must the short way
+        try:
+            return join(*args)
+        except ValueError:
+            return ValueError
+
+    assert outcome(absolutize, url, base) == outcome(urljoin, base, url)
+
+
+_NAME_PARTS = ["a", "b.gif", "blank.gif", ".", "", "?", "#", "q=1", ":", "//", "/", "http:", "1a:", "a+b:", "[", "]", "é", " ",
+               "\t", "@", "?x/y", "#a/b?c", "host"]
+
+
+@given(st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=7))
+@example(["https:", "//", "blank.gif"])  # a host, no path: no file name
+@example(["a", "?x/y"])  # the query's "/" is no folder
+@example(["1a:", "//", "host", "/", "blank.gif"])  # "1a" is no scheme: the path starts at "1a:"
+@settings(max_examples=600, deadline=None)
+def test_file_name_is_the_last_segment_urlsplit_gives(parts: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from captioncheck.extract.urls import file_name
+
+    url = "".join(parts)
+    try:
+        expected: object = urlsplit(url).path.rpartition("/")[2]
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = file_name(url)
+    except ValueError:
+        got = ValueError
+    assert got == expected
