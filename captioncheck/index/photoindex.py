@@ -26,6 +26,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -54,8 +55,17 @@ THRESHOLDS = {
     "smooth": 8,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
     "smooth_window": 4,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
+# Per class, a generous radius: a pair beyond its THRESHOLDS but within this is accepted only when the two pictures
+# also agree in colour and coarse layout on their thumbnails (captioncheck.index.verify); chosen with the thresholds
+# by bench/hash_robustness.py. A class absent (or at or under its threshold) has no verified level; a photo stored
+# without a thumbnail (an index written before them) has none either.
+VERIFIED: dict[str, int] = {}
+PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
+MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first: a bounded cost per query
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
-MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
+RADIUS = {c: max(t, VERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches, per class
+MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
+WINDOW_RADIUS = max(RADIUS[c] for c in ("window", "mid_window", "low_window", "flat_window"))  # ... for crop windows
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
 # both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
@@ -277,8 +287,8 @@ class PhotoIndex:
         if queries:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
-            window_radius = max(THRESHOLDS[c] for c in ("window", "mid_window", "low_window", "flat_window"))
-            best = accepted(queries, self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: window_radius for v in H.CROP_WINDOWS}))
+            hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: WINDOW_RADIUS for v in H.CROP_WINDOWS})
+            best = accepted(queries, hits, thumbs=self.store.thumbs if VERIFIED else None)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
@@ -347,7 +357,8 @@ class PhotoIndex:
     def stats(self) -> dict[str, Any]:
         self.sync(force=True)
         return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
-                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), **self.freshness()}
+                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), "verified": dict(VERIFIED),
+                **self.freshness()}
 
     def close(self) -> None:
         self.store.close()
@@ -400,19 +411,56 @@ def is_smooth(variant: str) -> bool:
     return variant.startswith(H.SMOOTH_VARIANT)
 
 
-def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS) -> dict[int, Hit]:
-    """The best accepted hit per photo: within the threshold of its pair's class, ranked by distance,
-    then by the plainest explanation."""
+def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS, *,
+             verified: dict[str, int] | None = None, thumbs: Callable[[list[int]], dict[int, bytes]] | None = None,
+             params: dict[str, dict[str, float]] | None = None) -> dict[int, Hit]:
+    """The best accepted hit per photo: within the threshold of its pair's class, or beyond it but within the
+    class's verified radius (VERIFIED) and passing verification on the photos' thumbnails (`thumbs`: photo ids ->
+    stored thumbnail; None: no verification); ranked by distance, then by the plainest explanation."""
+    verified = VERIFIED if verified is None else verified
     best: dict[int, Hit] = {}
+    pending: list[tuple[Hit, str]] = []
     for hit in hits:
         q = queries[hit.query]
         cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
-        if cls is None or hit.distance > thresholds[cls]:
+        if cls is None:
             continue
-        cur = best.get(hit.photo_id)
-        if cur is None or _rank(hit, queries) < _rank(cur, queries):
-            best[hit.photo_id] = hit
+        if hit.distance > thresholds[cls]:
+            if thumbs is not None and hit.distance <= verified.get(cls, -1) and q.thumb:
+                pending.append((hit, cls))
+            continue
+        _keep(best, hit, queries)
+    if pending:
+        _verify(pending, best, queries, thumbs, params)  # type: ignore[arg-type]
     return best
+
+
+def _keep(best: dict[int, Hit], hit: Hit, queries: list[H.QueryHash]) -> None:
+    cur = best.get(hit.photo_id)
+    if cur is None or _rank(hit, queries) < _rank(cur, queries):
+        best[hit.photo_id] = hit
+
+
+def _verify(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries: list[H.QueryHash],
+            thumbs: Callable[[list[int]], dict[int, bytes]], params: dict[str, dict[str, float]] | None) -> None:
+    """Accept the pending hits that pass verification: per photo (the MAX_VERIFIED_PHOTOS nearest, leaving out those
+    already accepted closer) and class, the PAIRS_PER_CLASS nearest pairs."""
+    from captioncheck.index.verify import VERIFY, family, verified
+
+    pending.sort(key=lambda hc: (hc[0].distance, hc[0].photo_id))
+    photos = list(dict.fromkeys(h.photo_id for h, _ in pending if h.photo_id not in best or h.distance < best[h.photo_id].distance))
+    stored = thumbs(photos[:MAX_VERIFIED_PHOTOS])
+    tried: dict[tuple[int, str], int] = {}
+    for hit, cls in pending:
+        thumb = stored.get(hit.photo_id)
+        if thumb is None or tried.get((hit.photo_id, cls), 0) >= PAIRS_PER_CLASS:
+            continue
+        tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
+        cur = best.get(hit.photo_id)
+        if cur is not None and cur.distance <= hit.distance:
+            continue
+        if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
+            best[hit.photo_id] = hit
 
 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
@@ -453,6 +501,6 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 
 __all__ = [
-    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
     "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score",
 ]
