@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from captioncheck.index import hashes as H  # noqa: E402
-from captioncheck.index import verify as V  # noqa: E402
+from captioncheck.index import hashes as H
+from captioncheck.index import verify as V
 
 THUMB_VERSION = "t1"
 PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per (query, photo): what photoindex.accepted verifies
