@@ -130,3 +130,18 @@ def test_an_index_without_thumbnails_still_matches(tmp_path, make_photo, make_jp
         assert idx.store.thumbs([pid]) == {}
         copy = _jpeg(Image.open(io.BytesIO(data)).resize((480, 360)), 70)
         assert [m.photo_id for m in idx.search(copy)] == [pid]
+
+
+def test_a_photo_without_thumbnail_keeps_the_thresholds_of_before() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    qs = H.query_hashes(H.decode(_jpeg(sky)))
+    n = next(i for i, q in enumerate(qs) if q.kind == "pdq" and not q.transform and q.region == "full")
+    assert qs[n].quality < P.MIN_QUERY_QUALITY  # a flat_full pair with a stored hash of low quality
+    assert P.pair_class("", qs[n].quality, "full", 10) == "flat_full"
+    d = P.UNVERIFIED["flat_full"]
+    assert P.THRESHOLDS["flat_full"] < d <= P.VERIFIED["flat_full"]  # between the two levels
+    hits = [Hit(1, "full", n, d, quality=10)]
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {})  # an old index: as before verification
+    other = _stored_thumb(_same_luma_other_colours(sky))
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: other}) == {}  # a new one: verified, and this one fails
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(sky)})
