@@ -77,6 +77,10 @@ FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
 WINDOW_RADIUS = max(RADIUS[c] for c in ("window", "mid_window", "low_window", "flat_window"))  # ... for crop windows
+SMOOTH_RADIUS = max(RADIUS["smooth"], RADIUS["smooth_window"])  # ... for smooth hashes (a far smaller scale)
+# the searcher's radius per stored variant: a stored hash farther than its variant's largest radius is never accepted
+VARIANT_RADIUS = {**{w[0]: WINDOW_RADIUS for w in H.CROP_WINDOWS},
+                  **{v: SMOOTH_RADIUS for v in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE, *(n for n, _ in H.SMOOTH_WINDOWS))}}
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
 # both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
@@ -298,7 +302,7 @@ class PhotoIndex:
         if queries:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
-            hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: WINDOW_RADIUS for v in H.CROP_WINDOWS})
+            hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, VARIANT_RADIUS)
             best = accepted(queries, hits, thumbs=self.store.thumbs)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
