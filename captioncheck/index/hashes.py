@@ -12,6 +12,8 @@ Every photo is stored with:
   thumbnail, 128 bits): a candidate's distance is PDQ + 2 x aux bits (0..512), which separates
   copies from coincidences far better than PDQ alone (docs/index.md).
 * pHash, dHash and wHash (64 bits each, imagehash) of the whole image, for export and baselines.
+* a colour thumbnail (`thumb`: 32x32 YCbCr, kind "thumb"), never searched: fetched for the candidates whose pairs
+  need verification (captioncheck.index.verify); every query view gets its own (QueryHash.thumb).
 
 A query image is hashed as a few *regions* (the whole image; the image with flat borders trimmed;
 the largest textured block, which strips letterboxes, page margins and browser chrome around a
