@@ -27,6 +27,17 @@ published quality gate of 50) get the single largest threshold with <= 0.1% fals
 of the generated images are cached under bench/out/ (git-ignored), and so are the class distances, keyed by the class
 table (a change of pair_class recomputes them, a change of thresholds or of --pick-fpr does not: such a rerun takes
 minutes); --fresh recomputes both.
+Verification (captioncheck.index.verify): every indexed image keeps a 32x32 YCbCr thumbnail and every query view its
+own; a pair beyond its class's threshold but within the class's verified radius (photoindex.VERIFIED) counts only
+when the two agree in coarse layout and colour. Here every class gets a second, "verified" class (CLASSES +
+VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
+VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
+and colour agreement, and of layout for a grey query); the thresholds and verified radii are picked together by the
+same greedy rule for each parameter set of VERIFY_GRID (one family at a time), and the best recall at <= 0.1% false
+matches on all distractors wins. The thumbnails are computed from the same images regenerated deterministically
+(their PDQ hashes are checked against the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for
+the distractors with some pair within VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
+photo: ~20 min once); the agreement of the pairs is computed at every run (about a minute).
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
@@ -486,10 +497,12 @@ def evaluate(name: str, pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cat
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
 
-def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FPR) -> np.ndarray:
+def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FPR, limits: np.ndarray | None = None) -> np.ndarray:
     """One threshold per class: greedy (best recall gained per false match added) under the
-    false-match budget, then each raised as far as it goes without another false match.
+    false-match budget, then each raised as far as it goes without another false match (at most to its limit:
+    a verified class's cap, beyond which no pair was verified).
     pos_truth: (n_pos, n_classes) distance to the right photo; neg: (n_neg, n_classes) to the nearest photo."""
+    limits = np.full(neg.shape[1], 400) if limits is None else limits
     budget = int(np.floor(fpr * len(neg)))
     t = np.full(neg.shape[1], -1)
 
@@ -500,7 +513,7 @@ def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_
     while True:
         best: tuple[float, int, np.ndarray] | None = None
         for k in range(len(t)):
-            for v in np.unique(pos_truth[:, k][(pos_truth[:, k] > t[k]) & (pos_truth[:, k] < BIG)])[:40]:
+            for v in np.unique(pos_truth[:, k][(pos_truth[:, k] > t[k]) & (pos_truth[:, k] <= limits[k])])[:40]:
                 th = t.copy()
                 th[k] = v
                 ok2, fp2 = state(th)
@@ -513,7 +526,7 @@ def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_
         t = best[2]
         ok, fp = state(t)
     for k in range(len(t)):  # free slack: the most permissive thresholds at the same false matches
-        while t[k] < 400:
+        while t[k] < limits[k]:
             th = t.copy()
             th[k] += 1
             if state(th)[1] > fp:
@@ -523,7 +536,8 @@ def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_
 
 
 def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: list[str],
-                      pick_fpr: float = PICK_FPR) -> dict[str, object]:
+                      pick_fpr: float = PICK_FPR, limits: np.ndarray | None = None,
+                      names: tuple[str, ...] = CLASSES) -> dict[str, object]:
     """The index's matcher: per-class thresholds chosen on each half of the distractors separately, shipped as
     their elementwise minimum (stricter than either); a query is right when the original is accepted and no other
     photo is accepted closer. Reported: the minimum's false-match rate on all distractors and on each half, and
@@ -532,12 +546,12 @@ def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats:
     rows = np.arange(len(truth))
     half = np.random.default_rng(0).permutation(len(neg)) < len(neg) // 2  # a random half (not every other one:
     pick, held = neg[half], neg[~half]  # with an even number of sources that would split them by source)
-    t_a = choose_thresholds(pos[rows, :, truth], pick, pick_fpr)
-    t_b = choose_thresholds(pos[rows, :, truth], held, pick_fpr)
+    t_a = choose_thresholds(pos[rows, :, truth], pick, pick_fpr, limits)
+    t_b = choose_thresholds(pos[rows, :, truth], held, pick_fpr, limits)
     t = np.minimum(t_a, t_b)
     ok = accepted_right(pos, truth, t)
     rate = lambda part, th: round(float((part <= th).any(axis=1).mean()), 5)  # noqa: E731
-    return {"matcher": "combined", "threshold": "/".join(str(int(x)) for x in t), "thresholds": dict(zip(CLASSES, map(int, t))),
+    return {"matcher": "combined", "threshold": "/".join(str(int(x)) for x in t), "thresholds": dict(zip(names, map(int, t))),
             "false_match_rate": rate(neg, t), "false_match_rate_halves": [rate(pick, t), rate(held, t)],
             "one_half_pick": "/".join(str(int(x)) for x in t_a), "one_half_pick_held_out": rate(held, t_a),
             "n_half": len(held), "pick_fpr": pick_fpr, "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4), "ok": ok}
@@ -550,11 +564,15 @@ def accepted_right(pos: np.ndarray, truth: np.ndarray, t: np.ndarray) -> np.ndar
     return (acc[rows, truth] < BIG) & (acc[rows, truth] <= acc.min(axis=1))
 
 
-def evaluate_product(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: list[str]) -> dict[str, object]:
-    """The thresholds the product ships (photoindex.THRESHOLDS), on every distractor: what a user gets today."""
-    from captioncheck.index.photoindex import THRESHOLDS
+def evaluate_product(pairs: dict[str, np.ndarray], pos: np.ndarray, neg: np.ndarray, truth: np.ndarray,
+                     cats: list[str]) -> dict[str, object]:
+    """The thresholds, verified radii and verification parameters the product ships (photoindex.THRESHOLDS,
+    photoindex.VERIFIED, verify.VERIFY), on every distractor: what a user gets today."""
+    from captioncheck.index.photoindex import THRESHOLDS, VERIFIED
+    from captioncheck.index.verify import VERIFY
 
-    t = np.array([THRESHOLDS[c] for c in CLASSES])
+    pos, neg = with_verification(pairs, pos, neg, VERIFY)
+    t = np.array([THRESHOLDS[c] for c in CLASSES] + [VERIFIED.get(c, -1) for c in CLASSES])
     ok = accepted_right(pos, truth, t)
     return {"matcher": "product thresholds", "threshold": "/".join(str(int(x)) for x in t),
             "false_match_rate": round(float((neg <= t).any(axis=1).mean()), 5),
@@ -562,11 +580,11 @@ def evaluate_product(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: 
 
 
 def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: np.ndarray, cats: list[str],
-             thresholds: dict[str, int]) -> dict[str, object]:
+             picked: dict[str, object], pairs: dict[str, object]) -> dict[str, object]:
     """Recall of the combined matcher once the index uses multi-index hashing (above 65,536 stored
     hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
-    its tables, looks up every positive and the index's own policy (photoindex.accepted) keeps the
-    hits; it is right when the original is found and no other photo is closer."""
+    its tables, looks up every positive and the index's own policy (photoindex.accepted, verifying on the
+    thumbnails) keeps the hits; it is right when the original is found and no other photo is closer."""
     from captioncheck.index.photoindex import accepted
     from captioncheck.index.search import HashSearcher
 
@@ -576,13 +594,20 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
           np.frombuffer(b"".join(r[2][:32] for r in rows), np.uint8).reshape(-1, 32), aux=[r[2][32:48] for r in rows],
           quality=[r[3] for r in rows])
     assert s._n_tabled == len(s), "every stored hash must be in the multi-index tables"
-    radius = max(thresholds.values())
+    th: dict[str, int] = picked["thresholds"]  # type: ignore[assignment]
+    thresholds = {c: th[c] for c in CLASSES}
+    verified = {c: th[v] for c, v in zip(CLASSES, VERIFIED)}
+    radius = max(th.values())
+    thumbs = pairs["thumbs"]
+    stored = lambda ids: {int(i): thumbs["index"][int(i)] for i in ids}  # type: ignore[index]  # noqa: E731
     ok = []
-    for q, t in zip(pos, truth):
-        qs = [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind) for b, qual, reg, tr, kind in q["q"]]  # type: ignore[attr-defined]
+    for n, (q, t) in enumerate(zip(pos, truth)):
+        qs = [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind, thumbs["pos"][n].get((reg, tr), b""))  # type: ignore[index]
+              for b, qual, reg, tr, kind in q["q"]]  # type: ignore[attr-defined]
         hits = s.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), radius,
                         np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16))
-        best = {p: h.distance for p, h in accepted(qs, hits, thresholds).items()}
+        best = {p: h.distance for p, h in accepted(qs, hits, thresholds, verified=verified, thumbs=stored,
+                                                    params=picked["verify"]).items()}  # type: ignore[arg-type]
         ok.append(int(t) in best and best[int(t)] <= min(best.values()))
     arr = np.array(ok)
     return {"matcher": "combined_at_scale", "threshold": "same", "false_match_rate": None,
@@ -615,11 +640,8 @@ def split(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
     return paths[: n // 2], paths[n // 2: n // 2 + n // 6], paths[n // 2 + n // 6:]
 
 
-def build_dataset(args: argparse.Namespace) -> dict[str, object]:
-    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}.npz"
-    if cache.exists() and not args.fresh:
-        print(f"using cached hashes {cache} (--fresh to recompute)", file=sys.stderr)
-        return dict(np.load(cache, allow_pickle=True))["data"].item()
+def plan(args: argparse.Namespace) -> dict[str, object]:
+    """The sources, their split into pools and the items hashed (index, positives, distractors): deterministic."""
     sources = dedupe(find_sources())
     low = [p for p in sources if H.pdq(H.decode(load_source(p)))[1] < 50]  # smooth wallpapers, flat graphics
     photos = [p for p in sources if p not in low]
@@ -640,13 +662,23 @@ def build_dataset(args: argparse.Namespace) -> dict[str, object]:
     index_items += [(SYNTHETIC, 1000 + i // 5) if i % 5 == 4 else (pool_b1[i % len(pool_b1)], 1000 + i) for i in range(args.filler)]
     pos_items = [(p, t, 17 * i + j) for i, p in enumerate(pool_a) for j, t in enumerate(TRANSFORMS)]
     neg_items = [(SYNTHETIC, 50_000 + i // 5) if i % 5 == 4 else (pool_b2[i % len(pool_b2)], 50_000 + i) for i in range(args.negatives)]
+    return {"n_sources": len(sources), "originals": pool_a, "low": la, "index": index_items, "pos": pos_items, "neg": neg_items}
+
+
+def build_dataset(args: argparse.Namespace) -> dict[str, object]:
+    cache = OUT / f"hash_robustness_{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}.npz"
+    if cache.exists() and not args.fresh:
+        print(f"using cached hashes {cache} (--fresh to recompute)", file=sys.stderr)
+        return dict(np.load(cache, allow_pickle=True))["data"].item()
+    items = plan(args)
+    pool_a = items["originals"]
     data = {
-        "n_sources": len(sources), "originals": pool_a,
-        "low_texture": [i for i, p in enumerate(pool_a) if p in la or p.startswith(SYNTHETIC)],
-        "index": run_jobs(job_index, index_items, args.workers, "index"),
-        "pos": run_jobs(job_positive, pos_items, args.workers, "positives"),
-        "pos_meta": [(pool_a.index(p), t) for p, t, _ in pos_items],
-        "neg": run_jobs(job_negative, neg_items, args.workers, "distractors"),
+        "n_sources": items["n_sources"], "originals": pool_a,
+        "low_texture": [i for i, p in enumerate(pool_a) if p in items["low"] or p.startswith(SYNTHETIC)],
+        "index": run_jobs(job_index, items["index"], args.workers, "index"),
+        "pos": run_jobs(job_positive, items["pos"], args.workers, "positives"),
+        "pos_meta": [(pool_a.index(p), t) for p, t, _ in items["pos"]],
+        "neg": run_jobs(job_negative, items["neg"], args.workers, "distractors"),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez(cache, data=np.array(data, dtype=object))
@@ -672,6 +704,116 @@ def distances(args: argparse.Namespace, pos: list, neg: list, idx: list) -> tupl
     return pos_d, neg_d
 
 
+# Per class: the largest distance up to which pairs are verified on colour thumbnails (bench/_thumbs.py); the
+# verified radii (photoindex.VERIFIED) are picked below these. Fixed, so that the thumbnail and pair caches stay valid
+# when the thresholds change: the 2026-12-01 thresholds + 50.
+VERIFY_CAPS = {"full": 173, "window": 165, "mid_full": 131, "mid_window": 149, "low_full": 125, "low_window": 97,
+               "flat_full": 119, "flat_window": 63, "smooth": 58, "smooth_window": 54}
+VERIFIED = tuple(f"{c}+verified" for c in CLASSES)  # the verified classes, next to CLASSES in the extended arrays
+# verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
+# (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
+VERIFY_GRID = {
+    "textured": [{"layout": lay, "colour": col, "grey_layout": g} for lay in (0.9, 0.95) for col in (0.7, 0.85) for g in (0.95, 0.98)],
+    "low": [{"layout": lay, "colour": col, "grey_layout": g} for lay in (0.99, 0.995) for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
+}
+
+
+def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.ndarray, neg_d: np.ndarray) -> dict[str, np.ndarray]:
+    """Every (query, photo, class) pair of hashes within VERIFY_CAPS (the nearest few per class), with its distance
+    and (layout, colour) agreement (captioncheck.index.verify): rows (query, photo, class, distance, layout, colour),
+    for positives (against every photo) and for the distractors that have one. The pairs are cached (keyed by the
+    class table and the caps), and so are the thumbnails; the agreement is computed at every run (a minute)."""
+    import hashlib
+
+    import _thumbs as T  # type: ignore[import-not-found]
+
+    caps = np.array([VERIFY_CAPS[c] for c in CLASSES])
+    tag = f"{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}"
+    key = hashlib.sha1(repr(CLASSES).encode() + class_table().tobytes() + caps.tobytes() + repr(T.PAIRS_PER_CLASS).encode()).hexdigest()[:10]
+    cache = OUT / f"hash_robustness_{tag}_pairs_{T.THUMB_VERSION}_{key}.npz"
+    neg_ids = np.nonzero((neg_d <= caps).any(axis=1))[0]
+    idx, pos, neg = data["index"], data["pos"], data["neg"]
+    thumbs = T.thumbnails(OUT / f"hash_robustness_{tag}_thumbs_{T.THUMB_VERSION}.npz", None, neg_ids, data,
+                          args.workers, args.fresh, lambda: plan(args))
+    if cache.exists() and not args.fresh:
+        print(f"using cached candidate pairs {cache}", file=sys.stderr)
+        with np.load(cache) as f:
+            cand = {"pos": f["pos"], "neg": f["neg"]}
+    else:
+        t0 = time.time()
+        near_neg = class_distances([neg[i] for i in neg_ids], idx, True)  # type: ignore[index]
+        print(f"  distances of {len(neg_ids)} distractors to every photo: {time.time() - t0:.0f}s", file=sys.stderr)
+        cand = {}
+        for name, queries, dist, ids in (("pos", pos, pos_d, range(len(pos))), ("neg", neg, near_neg, neg_ids)):  # type: ignore[arg-type]
+            rows = [(q, p, *c) for k, q in enumerate(ids) for p in np.nonzero((dist[k] <= caps[:, None]).any(axis=0))[0]
+                    for c in T.candidates(queries[q], idx[p], caps)]  # type: ignore[index]
+            cand[name] = np.array(rows, np.int64).reshape(-1, 6)
+        print(f"  candidate pairs: {len(cand['pos'])} of positives, {len(cand['neg'])} of {len(neg_ids)} distractors in "
+              f"{time.time() - t0:.0f}s", file=sys.stderr)
+        np.savez(cache, **cand)
+    t0 = time.time()
+    out = {name: np.hstack([c[:, :4].astype(np.float32), T.scores(c, queries, qth, idx, thumbs["index"])])  # type: ignore[arg-type]
+           for name, c, queries, qth in (("pos", cand["pos"], pos, thumbs["pos"]), ("neg", cand["neg"], neg, thumbs["neg"]))}
+    print(f"  verification of {len(out['pos']) + len(out['neg'])} pairs: {time.time() - t0:.0f}s", file=sys.stderr)
+    out["thumbs"] = thumbs  # type: ignore[assignment]
+    return out
+
+
+def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[str, dict[str, float]]) -> np.ndarray:
+    """Smallest distance per (query, class[, photo]) among pairs passing verification with `params` (per family, as
+    captioncheck.index.verify.passes decides); BIG elsewhere."""
+    from captioncheck.index.verify import GREY, family
+
+    out = np.full(shape, BIG, np.int16)
+    fam = np.array([family(c) for c in CLASSES])[pairs[:, 2].astype(np.int64)]
+    ok = np.zeros(len(pairs), bool)
+    for name, p in params.items():
+        lay, col = pairs[:, 4], pairs[:, 5]
+        ok |= (fam == name) & np.where(col == GREY, lay >= p["grey_layout"], (lay >= p["layout"]) & (col >= p["colour"]))
+    q, ph, c, d = (pairs[ok, i].astype(np.int64) for i in range(4))
+    np.minimum.at(out, (q, c, ph) if len(shape) == 3 else (q, c), d.astype(np.int16))
+    return out
+
+
+def with_verification(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np.ndarray,
+                      params: dict[str, dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """pos_d and neg_d extended by the verified classes (VERIFIED) at these verification parameters."""
+    return (np.concatenate([pos_d, verified_distances(pairs["pos"], pos_d.shape, params)], axis=1),
+            np.concatenate([neg_d, verified_distances(pairs["neg"], neg_d.shape, params)], axis=1))
+
+
+def evaluate_verified(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np.ndarray, truth: np.ndarray,
+                      cats: list[str], pick_fpr: float) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The combined matcher with a verified second level: thresholds and verified radii picked together
+    (evaluate_combined over CLASSES + VERIFIED) for each verification parameter set of VERIFY_GRID, one family at a
+    time from the shipped parameters; the best recall whose false-match rate on all distractors is at most
+    FPR_TARGET wins."""
+    import copy
+
+    from captioncheck.index.verify import VERIFY
+
+    limits = np.array([400] * len(CLASSES) + [VERIFY_CAPS[c] for c in CLASSES])
+    tried: list[dict[str, object]] = []
+    best: dict[str, object] | None = None
+    current = copy.deepcopy(VERIFY)
+    for name, grid in VERIFY_GRID.items():
+        for option in grid:
+            params = {**current, name: option}
+            p, n = with_verification(pairs, pos_d, neg_d, params)
+            r = evaluate_combined(p, n, truth, cats, pick_fpr, limits, CLASSES + VERIFIED)
+            r.update(matcher="combined + verified", verify=params)
+            tried.append({"verify": params, "recall_all": r["recall_all"], "false_match_rate": r["false_match_rate"],
+                          "threshold": r["threshold"]})
+            print(f"  verify {params}: recall {r['recall_all']:.4f} at {r['false_match_rate']:.5f}", file=sys.stderr)
+            if r["false_match_rate"] <= FPR_TARGET and (best is None or r["recall_all"] > best["recall_all"]):  # type: ignore[operator]
+                best = r
+        if best is not None:
+            current = copy.deepcopy(best["verify"])  # type: ignore[arg-type]
+    if best is None:
+        raise SystemExit("no verification parameters keep false matches under the target: widen VERIFY_GRID")
+    return best, tried
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--negatives", type=int, default=10_000)
@@ -691,8 +833,13 @@ def main() -> None:
     truth = np.array([a for a, _ in data["pos_meta"]])
     cats = [TRANSFORMS[t] for _, t in data["pos_meta"]]
     pos_d, neg_d = distances(args, pos, neg, idx)
-    combined = evaluate_combined(pos_d, neg_d, truth, cats, args.pick_fpr)
-    product = evaluate_product(pos_d, neg_d, truth, cats)
+    pairs = verify_pairs(args, data, pos_d, neg_d)
+    combined, tried = evaluate_verified(pairs, pos_d, neg_d, truth, cats, args.pick_fpr)
+    combined["verify_tried"] = tried
+    plain = evaluate_combined(pos_d, neg_d, truth, cats, args.pick_fpr)
+    plain["matcher"] = "combined, no verification"
+    plain.pop("ok")
+    product = evaluate_product(pairs, pos_d, neg_d, truth, cats)
     low = np.isin(truth, data["low_texture"])
     ok = combined.pop("ok")
     low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
@@ -704,7 +851,7 @@ def main() -> None:
     not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
                  "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
                  "blank_originals": [data["originals"][i] for i in blank_ids]}
-    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined["thresholds"]), product]  # type: ignore[arg-type]
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined, pairs), plain, product]  # type: ignore[arg-type]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -722,7 +869,7 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
     print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
           f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
-    names = ["combined", "low-texture only", "without blank", "combined at scale", "product thresholds", "pdq_alone",
+    names = ["combined+verify", "low-texture only", "without blank", "combined at scale", "no verification", "product thresholds", "pdq_alone",
              "phash_alone"]
     print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:

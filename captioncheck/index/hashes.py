@@ -12,6 +12,8 @@ Every photo is stored with:
   thumbnail, 128 bits): a candidate's distance is PDQ + 2 x aux bits (0..512), which separates
   copies from coincidences far better than PDQ alone (docs/index.md).
 * pHash, dHash and wHash (64 bits each, imagehash) of the whole image, for export and baselines.
+* a colour thumbnail (`thumb`: 32x32 YCbCr, kind "thumb"), never searched: fetched for the candidates whose pairs
+  need verification (captioncheck.index.verify); every query view gets its own (QueryHash.thumb).
 
 A query image is hashed as a few *regions* (the whole image; the image with flat borders trimmed;
 the largest textured block, which strips letterboxes, page margins and browser chrome around a
@@ -82,6 +84,7 @@ class QueryHash:
     quality: int  # PDQ quality of the region
     aux: bytes = b""  # dHash + pHash of the region (see `aux`), or the colour half of a smooth hash
     kind: str = "pdq"
+    thumb: bytes = b""  # the region's colour thumbnail, as turned as the hash (see `thumb`); b"": none
 
 
 def sha256(data: bytes) -> str:
@@ -314,6 +317,7 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
     for i, name in enumerate(names):
         rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
     rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
+    rows.append(HashRow(THUMB_KIND, "full", thumb(img).tobytes()))
     if h.quality[0] < SMOOTH_QUALITY:
         ycc = img.convert("YCbCr")  # converted once: every smooth grid is a box average of a window of it
         whole = _smooth_grid(ycc)
@@ -325,6 +329,19 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
                 layout, colour = _smooth_bits(grid)
                 rows += [HashRow("pdq", variant, layout, int(h.quality[0])), HashRow("aux", variant, colour)]
     return rows
+
+
+THUMB_KIND = "thumb"  # stored kind of a photo's colour thumbnail (variant "full"): fetched per candidate, never searched
+THUMB_SIDE = 32  # its grid: THUMB_SIDE x THUMB_SIDE cells of Y, Cb, Cr (uint8), THUMB_BYTES in all
+THUMB_BYTES = THUMB_SIDE * THUMB_SIDE * 3
+
+
+def thumb(img: Image.Image, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
+    """The colour thumbnail of an image (or of a box of it): area averages on a THUMB_SIDE grid, YCbCr, uint8
+    (THUMB_SIDE, THUMB_SIDE, 3). What the hashes cannot see (PDQ, dHash and pHash read luma, normalised for
+    contrast): colour and coarse layout, compared with a query's own (captioncheck.index.verify)."""
+    small = img.resize((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX, box=box)
+    return np.asarray(small.convert("YCbCr"), np.uint8)
 
 
 SMOOTH_QUALITY = 50  # PDQ quality under which a photo also gets a smooth hash (PDQ's own gate)
@@ -424,7 +441,11 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
             views += [(region, f"tilt{a:+g}", _straighten(part, a)) for a in (TILT, -TILT)]
     bufs = np.stack([pdq_buffers(np.ascontiguousarray(v), [(0, 0, v.shape[1], v.shape[0])])[0] for _, _, v in views])
     h = hash_buffers(bufs)
-    out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes()) for i, (r, t, _) in enumerate(views)]
+    small = img.copy()  # turned and straightened grids need no more than a few pixels a cell: turning 512 px took 10x longer
+    small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
+    thumbs = query_thumbs(img, small, boxes)
+    out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes(), thumb=thumbs.get((r, t), b""))
+           for i, (r, t, _) in enumerate(views)]
     # smooth hashes of each region (as is, mirrored; the whole image also turned), for stored photos of low quality
     regions = {q.region: q.quality for q in out if not q.transform}
     ycc = img.convert("YCbCr")  # once: every grid is a box average of part of it
@@ -441,12 +462,25 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
                 band = _smooth_grid(ycc, window_box(img.size, *frac))
                 if not blank(band, BLANK_QUERY):
                     turns.append((transform, band))
-            small = img.copy()  # a 16x16 grid needs no more than 8 pixels a cell: turning 512 px took 10x longer
-            small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
             turns += [(f"tilt{a:+g}", _smooth_grid(_straightened(small, a))) for a in (TILT, -TILT)]
         for transform, g in turns:
             layout, colour = _smooth_bits(np.ascontiguousarray(g))
-            out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth"))
+            out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth",
+                                 thumb=thumbs.get((region, transform), b"")))
+    return out
+
+
+def query_thumbs(img: Image.Image, small: Image.Image, boxes: dict[str, tuple[int, int, int, int]]) -> dict[tuple[str, str], bytes]:
+    """(region, transform) -> the colour thumbnail (`thumb`) of each view query_hashes hashes: every region as is
+    and mirrored, the whole image also turned, straightened (from `small`, a reduced copy) and its top and bottom bands."""
+    out: dict[tuple[str, str], bytes] = {}
+    for region, box in boxes.items():
+        grid = thumb(img, box)
+        out[(region, "")], out[(region, "mirror")] = grid.tobytes(), np.ascontiguousarray(grid[:, ::-1]).tobytes()
+        if region == "full":
+            out.update(((region, f"rot{90 * k}"), np.ascontiguousarray(np.rot90(grid, k)).tobytes()) for k in (1, 2, 3))
+            out.update(((region, t), thumb(img, window_box(img.size, *frac)).tobytes()) for t, (_, frac) in SMOOTH_BANDS.items())
+            out.update(((region, f"tilt{a:+g}"), thumb(_straightened(small, a)).tobytes()) for a in (TILT, -TILT))
     return out
 
 
@@ -558,7 +592,7 @@ def hamming(a: bytes, b: bytes) -> int:
 
 
 __all__ = [
-    "AUX_BYTES", "BAND", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_BANDS", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "SMOOTH_WINDOWS", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
+    "AUX_BYTES", "BAND", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_BANDS", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "SMOOTH_WINDOWS", "THUMB_BYTES", "THUMB_KIND", "THUMB_SIDE", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
     "aux", "blank", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
-    "pdq_buffers", "query_hashes", "query_regions", "sha256", "small_hashes", "smooth",
+    "pdq_buffers", "query_hashes", "query_regions", "query_thumbs", "sha256", "small_hashes", "smooth", "thumb",
 ]

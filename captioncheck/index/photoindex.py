@@ -18,6 +18,10 @@ do), pairs with either below STRONG_QUALITY (charts, flat graphics) the mid_* on
 quality also carry smooth hashes (whole, centre, crop windows and top/bottom bands), compared at the "smooth"
 and "smooth_window" thresholds; blank
 images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
+
+Two levels: a pair beyond its class's threshold but within its VERIFIED radius is accepted only when the query
+view's colour thumbnail and the photo's (cut to the matched window) agree in layout and colour (verify.py); a photo
+stored without a thumbnail (an index written before them) is held to the thresholds of before (UNVERIFIED).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -39,9 +44,10 @@ from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 
-# Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash)
-# pair; chosen by bench/hash_robustness.py (full run of 2026-12-01, branch hash4): the minimum of the thresholds
-# picked on each half of its 10,000 distractors, 0.07% false matches over all of them (docs/index.md).
+# Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash) pair, for a
+# photo stored with its colour thumbnail; chosen by bench/hash_robustness.py (full run of 2026-12-02, branch verify5)
+# together with VERIFIED and verify.VERIFY: the minimum of the picks on each half of its 10,000 distractors, 0.05% false
+# matches over all of them (docs/index.md).
 THRESHOLDS = {
     "full": 123,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
     "window": 115,  # ... against one of its 48 crop windows (more windows, more coincidences)
@@ -49,13 +55,32 @@ THRESHOLDS = {
     "mid_window": 99,
     "low_full": 75,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
     "low_window": 47,
-    "flat_full": 69,  # both of low quality (query < MIN_QUERY_QUALITY, stored < MIN_STORED_QUALITY): PDQ is noise
+    "flat_full": 61,  # both of low quality (query < MIN_QUERY_QUALITY, stored < MIN_STORED_QUALITY): PDQ is noise
     "flat_window": 13,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
     "smooth": 8,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so strict
-    "smooth_window": 4,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
+    "smooth_window": 1,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
+# Per class, a generous radius: a pair beyond its THRESHOLDS but within this is accepted only when the two pictures
+# also agree in colour and coarse layout on their thumbnails (captioncheck.index.verify); picked with the thresholds.
+VERIFIED: dict[str, int] = {
+    "full": 141, "window": 141, "mid_full": 131, "mid_window": 109, "low_full": 125, "low_window": 97,
+    "flat_full": 119, "flat_window": 63, "smooth": 23, "smooth_window": 18,
+}
+# A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
+# shipped before verification existed (the 2026-12-01 pick, 0.07% false matches alone), so an old index matches
+# exactly as it did.
+UNVERIFIED = {"full": 123, "window": 115, "mid_full": 81, "mid_window": 99, "low_full": 75, "low_window": 47,
+              "flat_full": 69, "flat_window": 13, "smooth": 8, "smooth_window": 4}
+PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
+MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first: a bounded cost per query
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
-MATCH_THRESHOLD = max(THRESHOLDS.values())  # the largest search radius
+RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
+MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
+WINDOW_RADIUS = max(RADIUS[c] for c in ("window", "mid_window", "low_window", "flat_window"))  # ... for crop windows
+SMOOTH_RADIUS = max(RADIUS["smooth"], RADIUS["smooth_window"])  # ... for smooth hashes (a far smaller scale)
+# the searcher's radius per stored variant: a stored hash farther than its variant's largest radius is never accepted
+VARIANT_RADIUS = {**{w[0]: WINDOW_RADIUS for w in H.CROP_WINDOWS},
+                  **{v: SMOOTH_RADIUS for v in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE, *(n for n, _ in H.SMOOTH_WINDOWS))}}
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
 # both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
@@ -277,8 +302,8 @@ class PhotoIndex:
         if queries:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
-            window_radius = max(THRESHOLDS[c] for c in ("window", "mid_window", "low_window", "flat_window"))
-            best = accepted(queries, self.searcher.search(bits, MATCH_THRESHOLD, aux, {v[0]: window_radius for v in H.CROP_WINDOWS}))
+            hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, VARIANT_RADIUS)
+            best = accepted(queries, hits, thumbs=self.store.thumbs)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
@@ -347,7 +372,9 @@ class PhotoIndex:
     def stats(self) -> dict[str, Any]:
         self.sync(force=True)
         return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
-                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), **self.freshness()}
+                "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), "verified": dict(VERIFIED),
+                "unverified": dict(UNVERIFIED),
+                **self.freshness()}
 
     def close(self) -> None:
         self.store.close()
@@ -400,19 +427,70 @@ def is_smooth(variant: str) -> bool:
     return variant.startswith(H.SMOOTH_VARIANT)
 
 
-def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS) -> dict[int, Hit]:
-    """The best accepted hit per photo: within the threshold of its pair's class, ranked by distance,
-    then by the plainest explanation."""
+def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS, *,
+             verified: dict[str, int] | None = None, unverified: dict[str, int] | None = None,
+             thumbs: Callable[[list[int]], dict[int, bytes]] | None = None,
+             params: dict[str, dict[str, float]] | None = None) -> dict[int, Hit]:
+    """The best accepted hit per photo, ranked by distance, then by the plainest explanation. A hit is accepted
+    within the threshold of its pair's class; with `thumbs` (photo ids -> stored thumbnail; None: thresholds only),
+    also beyond it: within the class's verified radius (VERIFIED) when it passes verification on the photo's
+    thumbnail, or, for a photo stored without one (an old index), within its UNVERIFIED threshold."""
+    verified = VERIFIED if verified is None else verified
+    unverified = UNVERIFIED if unverified is None else unverified
     best: dict[int, Hit] = {}
+    pending: list[tuple[Hit, str]] = []
     for hit in hits:
         q = queries[hit.query]
         cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
-        if cls is None or hit.distance > thresholds[cls]:
+        if cls is None:
+            continue
+        if hit.distance > thresholds[cls]:
+            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1)):
+                pending.append((hit, cls))
+            continue
+        _keep(best, hit, queries)
+    if pending:
+        _second_level(pending, best, queries, thumbs, (verified, unverified), params)  # type: ignore[arg-type]
+    return best
+
+
+def _keep(best: dict[int, Hit], hit: Hit, queries: list[H.QueryHash]) -> None:
+    cur = best.get(hit.photo_id)
+    if cur is None or _rank(hit, queries) < _rank(cur, queries):
+        best[hit.photo_id] = hit
+
+
+def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries: list[H.QueryHash],
+                  thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int]],
+                  params: dict[str, dict[str, float]] | None) -> None:
+    """Accept the pending hits (beyond their class's threshold) of the MAX_VERIFIED_PHOTOS nearest photos not
+    already accepted closer: for a photo with a thumbnail, per class the PAIRS_PER_CLASS nearest pairs within the
+    verified radius, each when it passes verification; for one without, any within its UNVERIFIED threshold."""
+    from captioncheck.index.verify import VERIFY, family, verified
+
+    verified_radius, unverified = radii
+    pending.sort(key=lambda hc: (hc[0].distance, hc[0].photo_id))
+    photos = list(dict.fromkeys(h.photo_id for h, _ in pending if h.photo_id not in best or h.distance < best[h.photo_id].distance))
+    photos = photos[:MAX_VERIFIED_PHOTOS]
+    stored = thumbs(photos)
+    wanted = set(photos)
+    tried: dict[tuple[int, str], int] = {}
+    for hit, cls in pending:
+        if hit.photo_id not in wanted:
             continue
         cur = best.get(hit.photo_id)
-        if cur is None or _rank(hit, queries) < _rank(cur, queries):
+        thumb = stored.get(hit.photo_id)
+        if thumb is None:  # stored before thumbnails: the thresholds of that time
+            if hit.distance <= unverified.get(cls, -1) and (cur is None or _rank(hit, queries) < _rank(cur, queries)):
+                best[hit.photo_id] = hit
+            continue
+        if hit.distance > verified_radius.get(cls, -1) or tried.get((hit.photo_id, cls), 0) >= PAIRS_PER_CLASS:
+            continue
+        tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
+        if cur is not None and cur.distance <= hit.distance:
+            continue
+        if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
             best[hit.photo_id] = hit
-    return best
 
 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
@@ -453,6 +531,6 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 
 __all__ = [
-    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
     "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score",
 ]

@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 from captioncheck._exceptions import IndexStoreError, IndexUnreadable
 from captioncheck._types import Sighting
 from captioncheck.index import migrations
-from captioncheck.index.hashes import HashRow
+from captioncheck.index.hashes import THUMB_KIND, HashRow
 
 META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date", "place", "license")
 SIGHTING_COLUMNS = ("page_url", "seen_at", "published", "caption", "credit", "alt", "lang", "countries", "source")
@@ -112,6 +112,7 @@ class PhotoStore(Protocol):
     def add_sighting(self, photo_id: int, sighting: Sighting, *, commit: bool = True) -> bool: ...
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
+    def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def latest_hash_id(self, kind: str = "pdq") -> int: ...
@@ -365,6 +366,19 @@ class SQLiteStore:
                     out.setdefault(row[0], []).append(sighting_from_row(row[1:]))
         for found in out.values():
             found.sort(key=lambda s: s.when)
+        return out
+
+    @_reads
+    def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The colour thumbnail (hashes.thumb) of each of these photos that has one (none in an index written before)."""
+        wanted = sorted({int(i) for i in ids})
+        out: dict[int, bytes] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                out.update((int(pid), bytes(bits)) for pid, bits in self.conn.execute(
+                    f"SELECT photo_id, bits FROM hashes WHERE kind = ? AND photo_id IN ({','.join('?' * len(chunk))})",
+                    (THUMB_KIND, *chunk)))
         return out
 
     @_reads

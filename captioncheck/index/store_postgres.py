@@ -37,7 +37,7 @@ from captioncheck._exceptions import DependencyError, IndexStoreError
 from captioncheck._types import Sighting
 from captioncheck.config import is_index_url as is_postgres
 from captioncheck.index import migrations_postgres as migrations
-from captioncheck.index.hashes import HashRow
+from captioncheck.index.hashes import THUMB_KIND, HashRow
 from captioncheck.index.store import (
     META_FIELDS,
     PHOTO_COLUMNS,
@@ -437,6 +437,14 @@ class PostgresStore:
             rec = PhotoRecord(**dict(zip(PHOTO_COLUMNS, row[:-1])), seen_at=row[-1] or "")
             out[rec.id] = rec
         return out
+
+    def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The colour thumbnail (hashes.thumb) of each of these photos that has one (none in an index written before)."""
+        wanted = sorted({int(i) for i in ids})
+        if not wanted:
+            return {}
+        rows = self._query("SELECT photo_id, bits FROM hashes WHERE kind = %s AND photo_id = ANY(%s)", (THUMB_KIND, wanted))
+        return {int(pid): bytes(bits) for pid, bits in rows}
 
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]:
         """Every sighting of these photos, oldest first (by the page's own date, else when seen)."""

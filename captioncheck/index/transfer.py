@@ -15,15 +15,30 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from captioncheck._exceptions import InputError
 from captioncheck._types import Sighting
-from captioncheck.index.hashes import AUX_BYTES, PDQ_BYTES, SMALL_BYTES, SMALL_KINDS, HashRow
+from captioncheck.index.hashes import (
+    AUX_BYTES,
+    PDQ_BYTES,
+    SMALL_BYTES,
+    SMALL_KINDS,
+    THUMB_BYTES,
+    THUMB_KIND,
+    HashRow,
+)
 from captioncheck.index.photoindex import PhotoIndex, PhotoMeta, is_iso_date
 
 FORMAT = "captioncheck-index/1"
-HASH_BYTES = {"pdq": PDQ_BYTES, "aux": AUX_BYTES, **{k: SMALL_BYTES for k in SMALL_KINDS}}
+HASH_BYTES = {"pdq": PDQ_BYTES, "aux": AUX_BYTES, **{k: SMALL_BYTES for k in SMALL_KINDS}, THUMB_KIND: THUMB_BYTES}
 MAX_REPORTED = 5  # bad lines named in the error; the rest are counted
 TEXT = 10_000  # longest metadata field accepted
 
@@ -42,9 +57,9 @@ class _Strict(BaseModel):
 
 
 class HashLine(_Strict):
-    kind: Literal["pdq", "aux", "phash", "dhash", "whash"]
+    kind: Literal["pdq", "aux", "phash", "dhash", "whash", "thumb"]
     variant: str = Field(default="full", min_length=1, max_length=64)
-    bits: str = Field(max_length=256)
+    bits: str = Field(max_length=2 * max(HASH_BYTES.values()))  # a thumbnail is the longest
     quality: int | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")

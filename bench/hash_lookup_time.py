@@ -1,0 +1,88 @@
+"""Look-up time per query with and without the verified level, on bench/hash_robustness.py's index.
+
+    python bench/hash_lookup_time.py [--queries 300] [--quick]
+
+Needs the caches of a hash_robustness.py run (hashes and thumbnails, bench/out/). The index's own searcher is loaded
+with the 1,049 (--quick: 329) indexed images' stored hashes and forced onto its multi-index tables; 300 positive and
+300 distractor queries (those with thumbnails) are looked up through photoindex.accepted:
+
+* before: the thresholds of before verification (photoindex.UNVERIFIED), searched at their largest (123; crop
+  windows at the windows' largest), no verification;
+* verified, one radius: photoindex.THRESHOLDS + VERIFIED with verification on the stored thumbnails, every row
+  searched at the largest radius (141);
+* as shipped: the same with the searcher's radius per variant (photoindex.VARIANT_RADIUS: smooth rows within the
+  smooth classes' largest radius).
+
+Each is run twice, alternating; p50 / p99 / mean milliseconds per query. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from captioncheck.index import hashes as H  # noqa: E402
+from captioncheck.index import photoindex as P  # noqa: E402
+from captioncheck.index.search import HashSearcher  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--queries", type=int, default=300, help="positive and distractor queries each")
+    ap.add_argument("--quick", action="store_true", help="hash_robustness.py --quick's caches")
+    args = ap.parse_args()
+    tag = "v14_2000_300_quick" if args.quick else "v14_10000_1000"
+    files = OUT / f"hash_robustness_{tag}.npz", OUT / f"hash_robustness_{tag}_thumbs_t1.npz"
+    if not all(f.exists() for f in files):
+        raise SystemExit(f"run bench/hash_robustness.py{' --quick' if args.quick else ''} first: it writes {files[0].name}")
+    data = dict(np.load(files[0], allow_pickle=True))["data"].item()
+    thumbs = dict(np.load(files[1], allow_pickle=True))["data"].item()
+    searcher = HashSearcher(delta_min=0)
+    rows = [(i, v, b, q) for i, r in enumerate(data["index"]) for v, b, q in r["pdq_all"]]
+    searcher.add(np.array([r[0] for r in rows]), [r[1] for r in rows],
+                 np.frombuffer(b"".join(r[2][:32] for r in rows), np.uint8).reshape(-1, 32),
+                 aux=[r[2][32:48] for r in rows], quality=[r[3] for r in rows])
+    stored = lambda ids: {int(i): thumbs["index"][int(i)] for i in ids}  # noqa: E731
+    rng = np.random.default_rng(0)
+
+    def query(q: dict, th: dict) -> list[H.QueryHash]:
+        return [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind, th.get((reg, tr), b"")) for b, qual, reg, tr, kind in q["q"]]
+
+    queries = [query(data["pos"][n], thumbs["pos"][n]) for n in rng.permutation(len(data["pos"]))[:args.queries]]
+    negs = sorted(thumbs["neg"])
+    queries += [query(data["neg"][negs[n]], thumbs["neg"][negs[n]]) for n in rng.permutation(len(negs))[:args.queries]]
+    windows = ("window", "mid_window", "low_window", "flat_window")
+    old_radius, old_window = max(P.UNVERIFIED.values()), max(P.UNVERIFIED[c] for c in windows)
+    setups = {
+        "before": (old_radius, {w[0]: old_window for w in H.CROP_WINDOWS}, P.UNVERIFIED, {}, None),
+        "verified_one_radius": (P.MATCH_THRESHOLD, {w[0]: P.WINDOW_RADIUS for w in H.CROP_WINDOWS}, P.THRESHOLDS, P.VERIFIED, stored),
+        "shipped": (P.MATCH_THRESHOLD, P.VARIANT_RADIUS, P.THRESHOLDS, P.VERIFIED, stored),
+    }
+    times: dict[str, list[float]] = {name: [] for name in setups}
+    for _ in range(2):
+        for name, (radius, radius_for, thresholds, verified, fetch) in setups.items():
+            for qs in queries:
+                t0 = time.perf_counter()
+                hits = searcher.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), radius,
+                                       np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16), radius_for)
+                P.accepted(qs, hits, thresholds, verified=verified, thumbs=fetch)
+                times[name].append((time.perf_counter() - t0) * 1000)
+    out = {}
+    for name, t in times.items():
+        a = np.array(t)
+        out[name] = {"p50_ms": round(float(np.median(a)), 2), "p99_ms": round(float(np.percentile(a, 99)), 2),
+                     "mean_ms": round(float(a.mean()), 2)}
+        print(f"{name:<22} p50 {out[name]['p50_ms']:8.2f} ms   p99 {out[name]['p99_ms']:8.2f} ms   mean {out[name]['mean_ms']:8.2f} ms")
+    print(json.dumps({"bench": "hash_lookup_time", "stored_hashes": len(rows), "queries": len(queries), "results": out}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Verification of a candidate pair on colour thumbnails: do the two pictures agree in layout and colour?
+
+PDQ, dHash and pHash read luma only, normalised for contrast, so two gradients of other colours, or two charts of
+one template, can lie as close as a true copy does (docs/index.md, "Which distractors match what"). Every stored
+photo keeps a small colour thumbnail (hashes.thumb: 32x32 YCbCr, kind "thumb"), and so does every view of a query
+(QueryHash.thumb). A pair a little beyond its class's threshold (photoindex.THRESHOLDS) but within its generous
+radius (photoindex.VERIFIED) is accepted only when, on the stored thumbnail cut to the matched window's box and the
+query's own, both resampled to one GRID x GRID grid:
+
+* layout: the correlation of mean-removed luma, over the cells left once the TRIM share that differ most is set
+  aside (a burnt-in caption, a logo, a watermark), is at least VERIFY["layout"] (a brightness or contrast change
+  keeps it);
+* colour: the share of cells whose chroma (Cb, Cr) agrees within COLOUR_TOL, once the query's chroma is scaled to
+  the stored one's (saturation, brightness and contrast changes scale it), is at least VERIFY["colour"]. A grey
+  query (a greyscale copy, or a grey picture) has no colour to compare: it needs the stricter VERIFY["grey_layout"]
+  instead (tiles of two grey wallpapers agreed in everything else).
+
+Each family of classes has its own parameters: textured photos (full, window, mid_*), whose copies keep their
+layout less exactly (crops, captions) but whose false pairs differ in colour, and low-texture ones (low_*, flat_*,
+smooth*), whose copies keep an almost exact layout while other gradients of the same direction come close.
+Parameters chosen by bench/hash_robustness.py on its distractors, like the thresholds.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from PIL import Image
+
+from captioncheck.index import hashes as H
+
+GRID = 16  # both thumbnails are compared on this grid
+TRIM = 0.15  # share of cells (those that differ most in normalised luma) left out of the layout correlation
+FLAT_SPREAD = 1.5  # luma standard deviation (of 255) under which a grid has no layout to compare
+GREY_CHROMA = 4.0  # a query whose 90th percentile chroma magnitude is below this is grey: colour is not compared
+COLOUR_TOL = 10.0  # chroma distance (of 255, Cb and Cr) within which a cell's colour agrees
+SCALE_RANGE = (0.5, 2.0)  # how far the query's chroma may be scaled to the stored one's
+KEEP = round(GRID * GRID * (1 - TRIM))  # cells kept in the layout correlation
+GREY_AT = round(GRID * GRID * 0.9)  # the 90th percentile cell
+LOW_CLASSES = frozenset({"low_full", "low_window", "flat_full", "flat_window", "smooth", "smooth_window"})  # photoindex
+# per family of classes (`family`): the minima of a pair's layout and colour agreement, and of its layout when the
+# query is grey; chosen by bench/hash_robustness.py (docs/index.md)
+VERIFY: dict[str, dict[str, float]] = {
+    "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95},
+    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998},
+}
+GREY = -1.0  # agreement's colour for a grey query: nothing to compare
+
+
+def family(cls: str) -> str:
+    """The family of parameters (VERIFY) of a class of pair (photoindex.THRESHOLDS)."""
+    return "low" if cls in LOW_CLASSES else "textured"
+
+
+@functools.lru_cache(maxsize=256)
+def variant_box(variant: str) -> tuple[float, float, float, float]:
+    """(left, top, width, height), as fractions of the photo, of the region a stored hash variant was taken from."""
+    if variant in ("full", H.SMOOTH_VARIANT):
+        return (0.0, 0.0, 1.0, 1.0)
+    if variant == H.SMOOTH_CENTRE:
+        return H.CENTRE_90
+    for name, *box in H.CROP_WINDOWS:
+        if name == variant:
+            return (box[0], box[1], box[2], box[3])
+    for name, frac in H.SMOOTH_WINDOWS:
+        if name == variant:
+            return frac
+    raise ValueError(f"unknown hash variant {variant!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _grid(thumb: bytes, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> tuple[np.ndarray | None, np.ndarray, bool]:
+    """A stored or query thumbnail (or a box of it) on the GRID x GRID grid: its luma normalised to mean 0 and
+    deviation 1 (None when flat), its chroma (Cb, Cr less 128: (GRID * GRID, 2)) and whether it is grey. Cached: a
+    query's thumbnail meets many stored ones, a stored one many query views."""
+    img = Image.frombytes("RGB", (H.THUMB_SIDE, H.THUMB_SIDE), thumb)  # three 8-bit planes: YCbCr stored as such
+    s = H.THUMB_SIDE
+    left, top, width, height = box
+    g = np.asarray(img.resize((GRID, GRID), Image.Resampling.BOX,
+                              box=(left * s, top * s, (left + width) * s, (top + height) * s)), np.float64).reshape(-1, 3)
+    y = g[:, 0] - g[:, 0].mean()
+    spread = float(np.sqrt(y @ y / len(y)))
+    chroma = g[:, 1:] - 128
+    grey = float(np.partition(np.hypot(chroma[:, 0], chroma[:, 1]), GREY_AT)[GREY_AT]) < GREY_CHROMA
+    return (y / spread if spread >= FLAT_SPREAD else None), chroma, grey
+
+
+def agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> tuple[float, float]:
+    """(layout, colour) agreement of a query view's thumbnail with a stored photo's, cut to `variant`'s box:
+    trimmed luma correlation (-1..1; 0 when either is flat) and the share of cells whose colour agrees (0..1;
+    GREY for a grey query)."""
+    qy, qc, grey = _grid(query_thumb)
+    sy, sc, _ = _grid(stored_thumb, variant_box(variant))
+    return _layout(qy, sy), GREY if grey else _colour(qc, sc)
+
+
+def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
+    if qn is None or sn is None:
+        return 0.0
+    diff = np.abs(qn - sn)
+    keep = diff <= np.partition(diff, KEEP - 1)[KEEP - 1]
+    a, b = qn[keep], sn[keep]
+    n = len(a)
+    sa, sb = a.sum(), b.sum()
+    cov, va, vb = a @ b - sa * sb / n, a @ a - sa * sa / n, b @ b - sb * sb / n
+    return float(cov / np.sqrt(va * vb)) if va * vb > 1e-12 else 0.0
+
+
+def _colour(qc: np.ndarray, sc: np.ndarray) -> float:
+    norm = float(np.vdot(sc, sc))
+    scale = min(max(float(np.vdot(qc, sc)) / norm, SCALE_RANGE[0]), SCALE_RANGE[1]) if norm > 0 else 1.0
+    err = qc / scale - sc
+    return float(((err * err).sum(axis=1) <= COLOUR_TOL * COLOUR_TOL).mean())
+
+
+def passes(layout: float, colour: float, params: dict[str, float]) -> bool:
+    """Whether an agreement passes one family's parameters."""
+    if colour == GREY:
+        return layout >= params["grey_layout"]
+    return layout >= params["layout"] and colour >= params["colour"]
+
+
+def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, params: dict[str, float]) -> bool:
+    """Whether a pair passes verification with one family's parameters (VERIFY[family(cls)]); False when either
+    side has no thumbnail (an index written before them)."""
+    if not query_thumb or not stored_thumb or len(stored_thumb) != H.THUMB_BYTES or len(query_thumb) != H.THUMB_BYTES:
+        return False
+    return passes(*agreement(query_thumb, stored_thumb, variant), params)
+
+
+__all__ = ["COLOUR_TOL", "GREY", "GRID", "LOW_CLASSES", "VERIFY", "agreement", "family", "passes", "variant_box", "verified"]

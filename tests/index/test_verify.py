@@ -1,0 +1,147 @@
+"""The colour thumbnail a photo is stored with, and the verification of pairs near a threshold on it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+from captioncheck.index import PhotoMeta, open_index
+from captioncheck.index import hashes as H
+from captioncheck.index import photoindex as P
+from captioncheck.index.search import Hit
+from captioncheck.index.transfer import export_lines, import_lines, parse_line
+from captioncheck.index.verify import GREY, VERIFY, agreement, variant_box, verified
+
+LOW = VERIFY["low"]
+
+
+def _jpeg(img: Image.Image, q: int = 85) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=q)
+    return buf.getvalue()
+
+
+def _gradient(colours: tuple[tuple[int, int, int], tuple[int, int, int]], size: tuple[int, int] = (640, 420),
+              angle: float = 0.6) -> Image.Image:
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
+    t = (x - 0.5) * np.cos(angle) + (y - 0.5) * np.sin(angle)
+    t = ((t - t.min()) / np.ptp(t))[..., None]
+    c0, c1 = np.array(colours[0], np.float32), np.array(colours[1], np.float32)
+    return Image.fromarray((c0 + (c1 - c0) * t).astype(np.uint8))
+
+
+def _same_luma_other_colours(img: Image.Image) -> Image.Image:
+    """The image with its chroma turned around (Cb and Cr negated): the same luma, so the same PDQ, dHash and pHash."""
+    y, cb, cr = img.convert("YCbCr").split()
+    flip = lambda band: band.point(lambda v: 255 - v)
+    return Image.merge("YCbCr", (y, flip(cb), flip(cr))).convert("RGB")
+
+
+def _stored_thumb(img: Image.Image) -> bytes:
+    return next(r.bits for r in H.hash_image(_jpeg(img, 92)).rows if r.kind == H.THUMB_KIND)
+
+
+def _query_thumb(data: bytes) -> bytes:
+    return next(q.thumb for q in H.query_hashes(H.decode(data)) if q.region == "full" and not q.transform)
+
+
+def test_a_photo_is_stored_with_one_small_thumbnail(index_spec, make_photo, make_jpeg) -> None:
+    with open_index(index_spec) as idx:
+        pid = idx.add_photo(make_jpeg(make_photo(3)), PhotoMeta(caption="x"))
+        thumbs = idx.store.thumbs([pid, pid + 1000])
+        assert list(thumbs) == [pid] and len(thumbs[pid]) == H.THUMB_BYTES
+        assert idx.stats()["searchable_hashes"] == len([r for r in H.hash_image(make_jpeg(make_photo(3))).rows
+                                                       if r.kind == "pdq"])  # the thumbnail is never searched
+
+
+def test_export_and_import_carry_the_thumbnail_and_check_its_length(tmp_path, make_photo, make_jpeg) -> None:
+    with open_index(tmp_path / "a.sqlite") as a, open_index(tmp_path / "b.sqlite") as b:
+        pid = a.add_photo(make_jpeg(make_photo(4)), PhotoMeta(caption="x"))
+        lines = list(export_lines(a))
+        import_lines(b, lines)
+        assert list(b.store.thumbs([1]).values()) == list(a.store.thumbs([pid]).values())
+        obj = json.loads(lines[0])
+        for h in obj["hashes"]:
+            if h["kind"] == H.THUMB_KIND:
+                h["bits"] = h["bits"][:-2]
+        with pytest.raises(Exception, match="thumb hash has"):
+            parse_line(json.dumps(obj), "line 1")
+
+
+def test_verification_accepts_copies_and_rejects_a_recoloured_gradient() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    for copy in (_jpeg(sky, 40), _jpeg(sky.resize((400, 262)), 75), _jpeg(ImageOps.grayscale(sky).convert("RGB"))):
+        assert verified(_query_thumb(copy), stored, "full", LOW), agreement(_query_thumb(copy), stored, "full")
+    other = _same_luma_other_colours(sky)
+    assert np.abs(H.luma(other) - H.luma(sky)).max() <= 6  # the same luma (within 2%): the hashes see little difference
+    assert not verified(_query_thumb(_jpeg(other)), stored, "full", LOW)
+    turned = _gradient(((30, 80, 200), (240, 180, 90)), angle=2.2)  # same colours, another direction
+    assert not verified(_query_thumb(_jpeg(turned)), stored, "full", LOW)
+    grey = _query_thumb(_jpeg(ImageOps.grayscale(sky).convert("RGB")))
+    assert agreement(grey, stored, "full")[1] == GREY  # a grey copy: its layout alone decides
+
+
+def test_a_crop_is_verified_against_its_window(make_photo) -> None:
+    img = make_photo(7)
+    stored = _stored_thumb(img)
+    name, left, top, w, h = next(win for win in H.CROP_WINDOWS if win[0].startswith("c80"))
+    crop = H.window(img, left, top, w, h)
+    q = _query_thumb(_jpeg(crop))
+    (layout, colour), (whole_layout, whole_colour) = agreement(q, stored, name), agreement(q, stored, "full")
+    assert layout > 0.99 and colour > 0.7  # shapes of saturated colours: their edges cost some cells their colour
+    assert layout > whole_layout and colour > whole_colour + 0.2  # aligned with the window, not the whole photo
+    assert verified(q, stored, name, {"layout": 0.99, "colour": 0.7, "grey_layout": 1.0})
+    assert variant_box(H.SMOOTH_CENTRE) == H.CENTRE_90
+    with pytest.raises(ValueError):
+        variant_box("nonsense")
+
+
+def _pair(query_img: Image.Image, stored_img: Image.Image) -> tuple[list[H.QueryHash], list[Hit]]:
+    """The query hashes of one image and a hit of its whole-image hash on a photo (id 1), 5 beyond the full threshold."""
+    qs = H.query_hashes(H.decode(_jpeg(query_img)))
+    n = next(i for i, q in enumerate(qs) if q.region == "full" and not q.transform and q.kind == "pdq")
+    return qs, [Hit(1, "full", n, P.THRESHOLDS["full"] + 5, quality=100)]
+
+
+def test_a_pair_beyond_its_threshold_needs_verification_and_a_thumbnail(make_photo) -> None:
+    img = make_photo(11)
+    stored = {1: _stored_thumb(img)}
+    radii = {"full": P.THRESHOLDS["full"] + 20}
+    qs, hits = _pair(img, img)
+    assert P.accepted(qs, hits, verified=radii, thumbs=lambda ids: stored) != {}  # the same picture: verified
+    assert P.accepted(qs, hits, verified=radii, thumbs=lambda ids: {}) == {}  # stored without a thumbnail (old index)
+    assert P.accepted(qs, hits, verified=radii, thumbs=None) == {}  # no verification: today's thresholds
+    assert P.accepted(qs, hits, verified={}, thumbs=lambda ids: stored) == {}  # no verified radius for the class
+    other_qs, other_hits = _pair(_same_luma_other_colours(img), img)
+    assert P.accepted(other_qs, other_hits, verified=radii, thumbs=lambda ids: stored) == {}
+
+
+def test_an_index_without_thumbnails_still_matches(tmp_path, make_photo, make_jpeg) -> None:
+    data = make_jpeg(make_photo(5))
+    h = H.hash_image(data)
+    with open_index(tmp_path / "old.sqlite") as idx:  # as an index written before thumbnails: hashes only
+        pid = idx.add_hashed(h.sha256, h.size, (h.width, h.height), [r for r in h.rows if r.kind != H.THUMB_KIND], PhotoMeta())
+        assert idx.store.thumbs([pid]) == {}
+        copy = _jpeg(Image.open(io.BytesIO(data)).resize((480, 360)), 70)
+        assert [m.photo_id for m in idx.search(copy)] == [pid]
+
+
+def test_a_photo_without_thumbnail_keeps_the_thresholds_of_before() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    qs = H.query_hashes(H.decode(_jpeg(sky)))
+    n = next(i for i, q in enumerate(qs) if q.kind == "pdq" and not q.transform and q.region == "full")
+    assert qs[n].quality < P.MIN_QUERY_QUALITY  # a flat_full pair with a stored hash of low quality
+    assert P.pair_class("", qs[n].quality, "full", 10) == "flat_full"
+    d = P.UNVERIFIED["flat_full"]
+    assert P.THRESHOLDS["flat_full"] < d <= P.VERIFIED["flat_full"]  # between the two levels
+    hits = [Hit(1, "full", n, d, quality=10)]
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {})  # an old index: as before verification
+    other = _stored_thumb(_same_luma_other_colours(sky))
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: other}) == {}  # a new one: verified, and this one fails
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(sky)})
