@@ -71,6 +71,13 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
+    """The distinct ids, sorted, in runs of at most `size` (SQLite's bound parameters per statement)."""
+    wanted = sorted({int(i) for i in ids})
+    for i in range(0, len(wanted), size):
+        yield wanted[i:i + size]
+
+
 @dataclass
 class PhotoRecord:
     """One stored photo; `hashes` only filled where asked for (export)."""
@@ -311,11 +318,9 @@ class SQLiteStore:
     # -- reads
     @_reads
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]:
-        wanted = sorted({int(i) for i in ids})
         out: dict[int, PhotoRecord] = {}
         with self._lock:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i:i + 500]
+            for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 sql = (f"SELECT {', '.join('p.' + c for c in PHOTO_COLUMNS)}, "
                        "(SELECT min(seen_at) FROM sightings s WHERE s.photo_id = p.id) "
@@ -354,11 +359,9 @@ class SQLiteStore:
     @_reads
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]:
         """Every sighting of these photos, oldest first (by the page's own date, else when seen)."""
-        wanted = sorted({int(i) for i in ids})
         out: dict[int, list[Sighting]] = {}
         with self._lock:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i:i + 500]
+            for chunk in _chunks(ids):
                 for row in self.conn.execute(
                     f"SELECT photo_id, {', '.join(SIGHTING_COLUMNS)} FROM sightings "
                     f"WHERE photo_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
@@ -371,11 +374,9 @@ class SQLiteStore:
     @_reads
     def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]:
         """The colour thumbnail (hashes.thumb) of each of these photos that has one (none in an index written before)."""
-        wanted = sorted({int(i) for i in ids})
         out: dict[int, bytes] = {}
         with self._lock:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i:i + 500]
+            for chunk in _chunks(ids):
                 out.update((int(pid), bytes(bits)) for pid, bits in self.conn.execute(
                     f"SELECT photo_id, bits FROM hashes WHERE kind = ? AND photo_id IN ({','.join('?' * len(chunk))})",
                     (THUMB_KIND, *chunk)))
