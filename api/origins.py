@@ -33,11 +33,15 @@ def origin_allowed(origin: str, host: str, trusted: Iterable[str]) -> bool:
         entry = entry.strip().lower().rstrip("/")
         if entry == origin or (entry.endswith("://*") and origin.startswith(entry[:-1]) and len(origin) > len(entry) - 1):
             return True
-    parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = urlsplit(origin)
+        hostname = parts.hostname
+    except ValueError:  # "http://[::1" and other origins urlsplit refuses
+        return False
+    if parts.scheme not in {"http", "https"} or not hostname:
         return False  # "null" (sandboxed frames, file:), other schemes
     own = parts.netloc == host.strip().lower()
-    local = parts.hostname == "localhost" or literal_ip(parts.hostname) is not None
+    local = hostname == "localhost" or literal_ip(hostname) is not None
     return own and local
 
 

@@ -98,7 +98,10 @@ class Sighting(_Model):
     @property
     def site(self) -> str:
         """The page's host without a leading "www." ("" for a saved page without URL)."""
-        host = (urlsplit(self.page_url).hostname or "") if "//" in self.page_url else ""
+        try:
+            host = (urlsplit(self.page_url).hostname or "") if "//" in self.page_url else ""
+        except ValueError:  # a broken IPv6 host ("http://[::1/"): no site
+            return ""
         return host[4:] if host.startswith("www.") else host
 
     @property

@@ -197,7 +197,29 @@ def _unescape(url: str) -> str:
 
 
 def _is_web_url(url: str) -> bool:
-    return urlsplit(url).scheme in {"http", "https"} and bool(urlsplit(url).netloc)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken IPv6 host ("http://[::1/"): no address of this page
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def _given_url(url: str | None) -> str:
+    """The page URL a user gave (`--url`, the API's `url` with `html`), refused in one line when unreadable."""
+    if url:
+        try:
+            urlsplit(url)
+        except ValueError as exc:
+            raise InputError(f"not a valid page URL: {url[:200]!r} ({exc}); give the page's http(s) address") from exc
+    return url or ""
+
+
+def _joined(base: str, ref: str) -> str:
+    """urljoin, or "" where it refuses the base or the reference (a broken IPv6 host)."""
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return ""
 
 
 def page_from_html(html: str | bytes, url: str, images: dict[str, bytes] | None = None) -> PageSource:
@@ -205,10 +227,10 @@ def page_from_html(html: str | bytes, url: str, images: dict[str, bytes] | None 
     charset = ""
     if isinstance(html, bytes):
         html, charset = decode_html(html)
-    page_url = url or page_url_from_html(html)
+    page_url = _given_url(url) or page_url_from_html(html)
     local: dict[str, bytes | Path] = {}
     for key, data in (images or {}).items():
-        local[urljoin(page_url, key) if page_url else key] = data
+        local[(_joined(page_url, key) or key) if page_url else key] = data
     return PageSource(html=html, url=page_url, charset=charset, local_images=local)
 
 
@@ -225,7 +247,7 @@ def load_page(path: str | Path, url: str | None = None) -> PageSource:
     html, charset = decode_html(raw)
     if _binary(html) or not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.IGNORECASE):
         raise InputError(f"{path} does not look like an HTML page: give a saved .html or .mhtml file")
-    page_url = url or page_url_from_html(html)
+    page_url = _given_url(url) or page_url_from_html(html)
     source = PageSource(html=html, url=page_url, path=path, charset=charset)
     source.local_images = _local_files(html, path, page_url)
     return source
@@ -259,8 +281,8 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
             continue
         if usable:
             local[file.as_uri()] = file
-            if page_url:
-                local[urljoin(page_url, ref)] = file
+            if page_url and (joined := _joined(page_url, ref)):
+                local[joined] = file
     return local
 
 
@@ -314,7 +336,7 @@ def _load_mhtml(raw: bytes, path: Path, url: str | None) -> PageSource:
     body = html_part.get_payload(decode=True)
     html, charset = decode_html(body if isinstance(body, bytes) else b"", html_part.get_content_charset())
     location = (html_part.get("Content-Location") or msg.get("Snapshot-Content-Location") or "").strip()
-    page_url = url or (location if _is_web_url(location) else "") or page_url_from_html(html)
+    page_url = _given_url(url) or (location if _is_web_url(location) else "") or page_url_from_html(html)
     return PageSource(html=html, url=page_url, path=path, charset=charset, local_images=resources)
 
 

@@ -442,7 +442,11 @@ class SafeFetcher:
                 location, data = self._one_request(current, max_bytes, what, deadline)
                 if location is None:
                     return Fetched(url=current, data=data, mime="")
-                current = normalise_url(urljoin(current, location))
+                try:
+                    target = urljoin(current, location)
+                except ValueError as exc:  # a Location urljoin refuses (a broken IPv6 host)
+                    raise FetchRefused(f"{current[:200]} redirects to an invalid URL: {location[:200]!r}", code="bad_url") from exc
+                current = normalise_url(target)
         finally:
             _DEADLINE.reset(token)
         raise FetchRefused(f"{url[:200]} redirects more than {self.limits.max_redirects} times", code="too_many_redirects")

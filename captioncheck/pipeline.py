@@ -147,7 +147,10 @@ def _relative_copy(source: object, image: ImageInContext) -> bytes | None:
     base = Path(path).resolve().as_uri()
     for url in [image.url, *image.urls]:
         if url and "://" not in url and not url.startswith("data:"):
-            found = source.local_copy(urljoin(base, url))  # type: ignore[attr-defined]
+            try:
+                found = source.local_copy(urljoin(base, url))  # type: ignore[attr-defined]
+            except ValueError:  # urljoin refuses it (a broken IPv6 host): no saved copy
+                continue
             if isinstance(found, bytes):
                 return found
             if isinstance(found, Path):

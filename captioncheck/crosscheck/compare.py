@@ -33,7 +33,10 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}")
 
 
 def site_of(url: str) -> str:
-    host = (urlsplit(url).hostname or "") if "//" in (url or "") else ""
+    try:
+        host = (urlsplit(url).hostname or "") if "//" in (url or "") else ""
+    except ValueError:  # a broken IPv6 host ("http://[::1/"): no site
+        return ""
     return host.removeprefix("www.")
 
 

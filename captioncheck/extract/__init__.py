@@ -67,7 +67,10 @@ def _base_url(doc: Doc, page_url: str) -> str:
     base = doc.css_first("base[href]", needs="<base")
     href = attr(base, "href") if base is not None else ""
     if href and not href.startswith(("javascript:", "#")):
-        return urljoin(page_url, href) if page_url else href
+        try:
+            return urljoin(page_url, href) if page_url else href
+        except ValueError:  # a <base href> urljoin refuses (a broken IPv6 host): relative URLs resolve against the page
+            return page_url
     return page_url
 
 

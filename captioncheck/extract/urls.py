@@ -143,8 +143,12 @@ def _descriptor_width(descriptor: str) -> int:
 @_per_url
 def split_url(url: str) -> SplitResult:
     """`urlsplit`, remembered per URL: a picture's URLs are split by several rules (placeholder,
-    file name, tracker, beacon, thumbnail size) and the page's own URL by every link rule."""
-    return urlsplit(url)
+    file name, tracker, beacon, thumbnail size) and the page's own URL by every link rule. A URL urlsplit
+    refuses (a broken IPv6 host: "http://[::1/a.jpg") splits as empty: no scheme, host or path."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return UNREADABLE
 
 
 @_per_url
@@ -175,7 +179,19 @@ def file_name(url: str) -> str:
     return rest.rpartition("/")[2]
 
 
+UNREADABLE = SplitResult("", "", "", "", "")
+
+
 def absolutize(url: str, base: str) -> str:
+    """`url` resolved against `base` as `urljoin` does; a URL or base urljoin refuses (a broken IPv6 host)
+    is kept as written (it names no file this page can be checked with, and the rest of the page still is)."""
+    try:
+        return _absolutize(url, base)
+    except ValueError:
+        return url.strip()
+
+
+def _absolutize(url: str, base: str) -> str:
     url = url.strip()
     if not url or url.startswith(("data:", "javascript:", "about:", "blob:")):
         return url

@@ -21,7 +21,11 @@ MAX_URL = 2000
 def reverse_search_links(image_url: str) -> dict[str, str]:
     """Search engine name -> link that searches the web for this image ({} without a public URL)."""
     url = (image_url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018  a broken IPv6 host raises here
+    except ValueError:
+        return {}
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL:
         return {}
     encoded = quote(url, safe="")

@@ -160,7 +160,10 @@ def _capture(record: Any, member: str, offset: int) -> Capture | None:
         status = int(code) if code.isdigit() else 0
         ctype = http.get_header("Content-Type") or ""
         loc = http.get_header("Location") or ""
-        location = urljoin(url, loc.strip()) if loc else ""
+        try:
+            location = urljoin(url, loc.strip()) if loc else ""
+        except ValueError:  # a Location urljoin refuses (a broken IPv6 host): no redirect to follow
+            location = ""
     return Capture(
         url=url, date=h.get_header("WARC-Date") or "", member=member, offset=offset,
         kind="revisit" if kind == "revisit" else "response", status=status,
