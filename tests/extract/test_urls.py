@@ -112,11 +112,7 @@ def test_file_name_is_the_last_segment_urlsplit_gives(parts: list[str]) -> None:
 
     url = "".join(parts)
     try:
-        expected: object = urlsplit(url).path.rpartition("/")[2]
+        expected = urlsplit(url).path.rpartition("/")[2]
     except ValueError:
-        expected = ValueError
-    try:
-        got: object = file_name(url)
-    except ValueError:
-        got = ValueError
-    assert got == expected
+        expected = ""  # urlsplit refuses it (a broken IPv6 host: "//["): no path, no file name, no error
+    assert file_name(url) == expected
