@@ -87,13 +87,11 @@ def test_absolutize_joins_as_urljoin_does(parts: list[str], prefix: str, base: s
     if not url or url.startswith("//"):
         return
 
-    def outcome(join, *args):  # urljoin raises on a broken IPv6 host: so must the short way
-        try:
-            return join(*args)
-        except ValueError:
-            return ValueError
-
-    assert outcome(absolutize, url, base) == outcome(urljoin, base, url)
+    try:
+        expected = urljoin(base, url)
+    except ValueError:  # urljoin refuses a broken IPv6 host: the URL is kept as written (no file to check it with)
+        expected = url
+    assert absolutize(url, base) == expected
 
 
 _NAME_PARTS = ["a", "b.gif", "blank.gif", ".", "", "?", "#", "q=1", ":", "//", "/", "http:", "1a:", "a+b:", "[", "]", "é", " ",
