@@ -58,3 +58,20 @@ def test_helpers_read_a_broken_url_as_none() -> None:
     assert absolutize("x.jpg", "http://[::1/") == "x.jpg" and absolutize(BROKEN, "https://news.example/") == BROKEN
     assert site_of(BROKEN) == "" and reverse_search_links(BROKEN) == {}
     assert origin_allowed("http://[::1", "127.0.0.1:8000", []) is False
+
+
+def test_api_check_of_html_with_broken_urls(tmp_path: Path) -> None:
+    """Through the API: a page whose pictures carry such URLs is checked (200); a page `url` urllib refuses is a
+    clear 4xx with the project's message, not a 500."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.api.test_api import make_settings
+
+    with TestClient(create_app(make_settings(tmp_path))) as client:
+        ok = client.post("/v1/check", json={"html": PAGE, "url": "https://news.example/a/b"})
+        assert ok.status_code == 200, ok.text
+        assert len(ok.json()["images"]) >= 2
+        bad = client.post("/v1/check", json={"html": PAGE, "url": "http://[::1/a"})
+        assert 400 <= bad.status_code < 500, bad.text
+        assert "not a valid page URL" in bad.text or "URL" in bad.text
