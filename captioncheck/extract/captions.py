@@ -141,9 +141,9 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     return junk_name and len(text) < 40
 
 
-def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = frozenset()) -> CaptionHit:
+def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = frozenset(), how: str = "") -> CaptionHit:
     """Caption and credit text of a run of caption/credit elements (`credit_roots`: mem_ids of roots
-    that no name marks but read as credit lines)."""
+    that no name marks but read as credit lines), found the way `how` says."""
     captions: list[str] = []
     credits: list[str] = []
     for root in roots:
@@ -170,7 +170,7 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
     if dangling is not None:  # "The caption. ©" + "Agency / Name": the mark is the credit's
         caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
     caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
-    return CaptionHit(caption=caption, credit=credit, nodes=roots)
+    return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
 
 
 def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
@@ -290,8 +290,7 @@ class CaptionFinder:
                 roots, credits = self._figure_parts(figure, node, roots)
                 how = "figure" if named else "figure-text"
             if roots:
-                hit = read_roots(roots, self.doc, credits)
-                hit.how = how
+                hit = read_roots(roots, self.doc, credits, how)
                 if hit.credit and not hit.caption:
                     hit = self._credit_box(hit, figure, node)
                 if hit.caption or hit.credit:
@@ -436,21 +435,27 @@ class CaptionFinder:
                         return box
                     block = self._caption_like_block(el, start)
                     if block is not None:
-                        hit = read_roots([block], self.doc)
-                        hit.how = "next-paragraph"
-                        return hit
+                        return read_roots([block], self.doc, how="next-paragraph")
                     block = self._sole_block(el, start)
                     if block is not None:
-                        hit = read_roots([block], self.doc)
-                        hit.how = "sole-block"
-                        return hit
+                        return read_roots([block], self.doc, how="sole-block")
                 break
             i += 1
         if not roots:
             return CaptionHit()
-        hit = read_roots(roots, self.doc)
-        hit.how = "after"
-        return hit
+        return read_roots(roots, self.doc, how="after")
+
+    def _block_of(self, el: Node, tags: frozenset[str] | tuple[str, ...], steps: int = 4,
+                  apart_from: Node | None = None) -> Node:
+        """From an inline run up to its block: `el`, or the nearest of its `steps` ancestors whose tag is one of
+        `tags`; with `apart_from`, the climb stops below the box that holds that picture."""
+        block = el
+        for _ in range(steps):
+            if block.tag in tags or block.parent is None or (
+                    apart_from is not None and self.doc.contains(block.parent, apart_from)):
+                break
+            block = block.parent
+        return block
 
     def _credit_box(self, hit: CaptionHit, figure: Node, node: Node) -> CaptionHit:
         """A figure whose only named element is its credit: the block around the credit, inside the
@@ -472,11 +477,7 @@ class CaptionFinder:
         picture (no other text around them) and reads as a caption with its credit: an unnamed footer
         under the picture ("<div><span>The caption.</span><span>©</span><span>Agency / Name</span></div>")."""
         doc = self.doc
-        block = el
-        for _ in range(4):
-            if block.tag in ("p", "div", "li", "td", "section") or block.parent is None:
-                break
-            block = block.parent
+        block = self._block_of(el, _SOLE_BLOCKS)
         length = doc.text_length(block)
         if length > 400 or doc.contains(block, start):
             return None
@@ -495,11 +496,7 @@ class CaptionFinder:
         prose and reads as a caption with its credit: "<div><a><img></a></div><p>Eileen Gu. © AFP / X</p>"
         inside the article's text, where the box around them holds the whole article."""
         doc = self.doc
-        block = el
-        for _ in range(4):
-            if block.tag in ("p", "div") or block.parent is None or doc.contains(block.parent, start):
-                break
-            block = block.parent
+        block = self._block_of(el, ("p", "div"), apart_from=start)
         if doc.contains(block, start) or doc.text_length(block) > MAX_NEXT or doc.in_link[doc.index(block)]:
             return None
         before = block.prev
@@ -531,22 +528,15 @@ class CaptionFinder:
                     or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
                     or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after)):
                 return None
-            hit = read_roots([credit, after], doc, frozenset({credit.mem_id}))
-            if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
-                return None
-            hit.how = "credit-line"
-            return hit
+            return self._caption_with_credit([credit, after], "credit-line", frozenset({credit.mem_id}))
         if doc.text_length(box) > MAX_SOLE or doc.has_tags(box, "p", 3) or self._holds_heading(box):
             return None
         return self._caption_with_credit([box], "credit-line")
 
-    def _caption_with_credit(self, roots: list[Node], how: str) -> CaptionHit | None:
+    def _caption_with_credit(self, roots: list[Node], how: str, credit_roots: frozenset[int] = frozenset()) -> CaptionHit | None:
         """What the roots read as, when that is a caption of MIN_BOX_WORDS words or more with its credit."""
-        hit = read_roots(roots, self.doc)
-        if len(hit.caption.split()) < MIN_BOX_WORDS or not hit.credit:
-            return None
-        hit.how = how
-        return hit
+        hit = read_roots(roots, self.doc, credit_roots, how)
+        return hit if len(hit.caption.split()) >= MIN_BOX_WORDS and hit.credit else None
 
     def _holds_credit(self, el: Node) -> bool:
         start = self.doc.index(el)
@@ -560,11 +550,7 @@ class CaptionFinder:
 
     def _credit_line(self, el: Node, start: Node) -> Node | None:
         """The next short paragraph when it is only a labelled credit ("Fot. X / Agency", "© X", "Photo: X")."""
-        block = el
-        for _ in range(4):
-            if block.tag in ("p", "div", "span", "small") or block.parent is None:
-                break
-            block = block.parent
+        block = self._block_of(el, ("p", "div", "span", "small"))
         if self.doc.contains(block, start) or self.doc.text_length(block) > 120:
             return None
         text = visible_text(block, limit=200)
@@ -575,11 +561,7 @@ class CaptionFinder:
         written like the article's paragraphs) that shares a box with the picture and nothing else:
         the line under a picture that no name marks (`<div><div><img></div><p>The caption</p></div>`)."""
         doc = self.doc
-        block = el
-        for _ in range(4):  # from an inline run up to its block, staying apart from the picture
-            if block.tag in _SOLE_BLOCKS or block.parent is None or doc.contains(block.parent, start):
-                break
-            block = block.parent
+        block = self._block_of(el, _SOLE_BLOCKS, apart_from=start)
         length = doc.text_length(block)
         if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
             return None
@@ -613,11 +595,7 @@ class CaptionFinder:
 
     def _caption_like_block(self, el: Node, start: Node) -> Node | None:
         """The next paragraph, when it is styled like a caption (centred or wholly in <font>/<em>)."""
-        block = el
-        for _ in range(MAX_CLIMB):
-            if block.tag in ("p", "div", "td", "center") or block.parent is None:
-                break
-            block = block.parent
+        block = self._block_of(el, ("p", "div", "td", "center"), steps=MAX_CLIMB)
         if self.doc.contains(block, start) or block.tag == "div" and self.doc.has_tags(block, "p", 1):
             return None
         text = visible_text(block, limit=400)
