@@ -98,11 +98,7 @@ class Sighting(_Model):
     @property
     def site(self) -> str:
         """The page's host without a leading "www." ("" for a saved page without URL)."""
-        try:
-            host = (urlsplit(self.page_url).hostname or "") if "//" in self.page_url else ""
-        except ValueError:  # a broken IPv6 host ("http://[::1/"): no site
-            return ""
-        return host[4:] if host.startswith("www.") else host
+        return site_of(self.page_url)
 
     @property
     def when(self) -> str:
@@ -145,6 +141,16 @@ class Reason(_Model):
 
 Verdict = Literal["consistent", "no_findings", "suspicious", "inconsistent", "unknown"]
 
+def site_of(url: str) -> str:
+    """A page URL's host without a leading "www." ("" without a host, or when urllib refuses the URL:
+    a broken IPv6 host, "http://[::1/")."""
+    try:
+        host = (urlsplit(url).hostname or "") if "//" in (url or "") else ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
 __all__ = [
     "ARTICLE_ROLES",
     "SCHEMA_VERSION",
@@ -158,4 +164,5 @@ __all__ = [
     "Severity",
     "Sighting",
     "Verdict",
+    "site_of",
 ]

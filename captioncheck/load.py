@@ -214,7 +214,7 @@ def _given_url(url: str | None) -> str:
     return url or ""
 
 
-def _joined(base: str, ref: str) -> str:
+def join_url(base: str, ref: str) -> str:
     """urljoin, or "" where it refuses the base or the reference (a broken IPv6 host)."""
     try:
         return urljoin(base, ref)
@@ -230,7 +230,7 @@ def page_from_html(html: str | bytes, url: str, images: dict[str, bytes] | None 
     page_url = _given_url(url) or page_url_from_html(html)
     local: dict[str, bytes | Path] = {}
     for key, data in (images or {}).items():
-        local[(_joined(page_url, key) or key) if page_url else key] = data
+        local[(join_url(page_url, key) or key) if page_url else key] = data
     return PageSource(html=html, url=page_url, charset=charset, local_images=local)
 
 
@@ -281,7 +281,7 @@ def _local_files(html: str, path: Path, page_url: str) -> dict[str, bytes | Path
             continue
         if usable:
             local[file.as_uri()] = file
-            if page_url and (joined := _joined(page_url, ref)):
+            if page_url and (joined := join_url(page_url, ref)):
                 local[joined] = file
     return local
 
@@ -340,4 +340,4 @@ def _load_mhtml(raw: bytes, path: Path, url: str | None) -> PageSource:
     return PageSource(html=html, url=page_url, path=path, charset=charset, local_images=resources)
 
 
-__all__ = ["PageSource", "decode_html", "load_page", "page_from_html", "page_url_from_html"]
+__all__ = ["PageSource", "decode_html", "join_url", "load_page", "page_from_html", "page_url_from_html"]

@@ -25,7 +25,6 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from urllib.parse import urljoin
 
 from PIL import Image, ImageOps
 
@@ -35,6 +34,7 @@ from captioncheck.config import Settings
 from captioncheck.crosscheck import article_facts, candidate_contexts, cross_check
 from captioncheck.crosscheck.compare import TextSimilarityFn
 from captioncheck.crosscheck.models import TextSimilarity
+from captioncheck.load import join_url
 from captioncheck.report.schema import CheckReport, ImageReport
 from captioncheck.signals import (
     BUILTIN_SIGNALS,
@@ -153,10 +153,10 @@ def _relative_copy(source: object, image: ImageInContext) -> bytes | None:
     base = Path(path).resolve().as_uri()
     for url in [image.url, *image.urls]:
         if url and "://" not in url and not url.startswith("data:"):
-            try:
-                found = source.local_copy(urljoin(base, url))  # type: ignore[attr-defined]
-            except ValueError:  # urljoin refuses it (a broken IPv6 host): no saved copy
+            joined = join_url(base, url)
+            if not joined:  # urljoin refuses it (a broken IPv6 host): no saved copy
                 continue
+            found = source.local_copy(joined)  # type: ignore[attr-defined]
             if isinstance(found, bytes):
                 return found
             if isinstance(found, Path):

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from urllib.parse import urlsplit
 
-from captioncheck._types import Sighting
+from captioncheck._types import Sighting, site_of
 from captioncheck.crosscheck.dates import NamedDate, parse_iso
 from captioncheck.crosscheck.models import (
     CaptionComparison,
@@ -30,14 +29,6 @@ SAME_WORDING = 0.5  # word overlap from which two captions tell the same story i
 EARLIER_DAYS = 30  # a sighting this much older than the page is an earlier use
 _NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")
 _YEARISH = re.compile(r"(?:19|20)\d{2}")
-
-
-def site_of(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "") if "//" in (url or "") else ""
-    except ValueError:  # a broken IPv6 host ("http://[::1/"): no site
-        return ""
-    return host.removeprefix("www.")
 
 
 def _periods(refs: list[DateRef]) -> list[NamedDate]:

@@ -41,7 +41,7 @@ from captioncheck.extract.roles import (
 )
 from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
-from captioncheck.load import PageSource, load_page
+from captioncheck.load import PageSource, join_url, load_page
 
 if TYPE_CHECKING:
     from captioncheck._types import ExtractResult
@@ -62,15 +62,11 @@ def _source(source: PageSource | str | Path, url: str | None) -> PageSource:
 
 def _base_url(doc: Doc, page_url: str) -> str:
     """Where relative URLs resolve: <base href> (itself relative to the page), else the page."""
-    from urllib.parse import urljoin
-
     base = doc.css_first("base[href]", needs="<base")
     href = attr(base, "href") if base is not None else ""
     if href and not href.startswith(("javascript:", "#")):
-        try:
-            return urljoin(page_url, href) if page_url else href
-        except ValueError:  # a <base href> urljoin refuses (a broken IPv6 host): relative URLs resolve against the page
-            return page_url
+        # a <base href> urljoin refuses (a broken IPv6 host): relative URLs resolve against the page
+        return (join_url(page_url, href) or page_url) if page_url else href
     return page_url
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urljoin
 
 from captioncheck._exceptions import InputError
+from captioncheck.load import join_url
 from captioncheck.sources.captures import Capture, CaptureTable
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -160,10 +160,7 @@ def _capture(record: Any, member: str, offset: int) -> Capture | None:
         status = int(code) if code.isdigit() else 0
         ctype = http.get_header("Content-Type") or ""
         loc = http.get_header("Location") or ""
-        try:
-            location = urljoin(url, loc.strip()) if loc else ""
-        except ValueError:  # a Location urljoin refuses (a broken IPv6 host): no redirect to follow
-            location = ""
+        location = join_url(url, loc.strip()) if loc else ""  # "" where urljoin refuses it: no redirect to follow
     return Capture(
         url=url, date=h.get_header("WARC-Date") or "", member=member, offset=offset,
         kind="revisit" if kind == "revisit" else "response", status=status,
