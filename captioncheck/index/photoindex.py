@@ -478,15 +478,15 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
     for hit, cls in pending:
         if hit.photo_id not in wanted:
             continue
-        cur = best.get(hit.photo_id)
         thumb = stored.get(hit.photo_id)
         if thumb is None:  # stored before thumbnails: the thresholds of that time
-            if hit.distance <= unverified.get(cls, -1) and (cur is None or _rank(hit, queries) < _rank(cur, queries)):
-                best[hit.photo_id] = hit
+            if hit.distance <= unverified.get(cls, -1):
+                _keep(best, hit, queries)
             continue
         if hit.distance > verified_radius.get(cls, -1) or tried.get((hit.photo_id, cls), 0) >= PAIRS_PER_CLASS:
             continue
         tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
+        cur = best.get(hit.photo_id)
         if cur is not None and cur.distance <= hit.distance:
             continue
         if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
