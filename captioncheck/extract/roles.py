@@ -169,7 +169,7 @@ _PLAYER_ATTRIBUTES = ("data-duration", "data-playable", "data-video", "data-vide
                       "data-mediaid", "data-media-id")
 # the player attributes and tags a page's text names, each kind found in one pass over it (a substring test per
 # name walked the text ten times); names are matched as written in lower case, as pages write them
-_PLAYER_NAMES = re.compile(r"data-(duration|playable|video-id|videoid|video|player|mediaid|media-id)(?![\w-])")
+_PLAYER_NAMES = re.compile(r"data-(" + "|".join(re.escape(n.removeprefix("data-")) for n in _PLAYER_ATTRIBUTES) + r")(?![\w-])")
 _PLAYER_TAGS = re.compile(r"<(video|audio|VIDEO|AUDIO)[\s>]")
 
 
