@@ -168,10 +168,9 @@ def _page_parser(default: Any) -> Any:
 def _parser_languages(language: str) -> tuple[str, ...]:
     if not language:
         return ()
-    from dateparser.data import language_order
+    from dateparser.data import language_order  # "en" among them
 
-    known = set(language_order)
-    return tuple(lang for lang in dict.fromkeys([language, "en"]) if lang in known) if language in known else ()
+    return tuple(dict.fromkeys([language, "en"])) if language in language_order else ()
 
 
 def _use_page_languages() -> None:
