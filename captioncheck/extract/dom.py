@@ -573,9 +573,16 @@ def _walk_tags(walk: list[Node]) -> tuple[list[Node], list[Node], list[str], tup
         tags[at] = nodes[at].tag  # "clipPath" in <svg>, "clippath" outside it
         element_codes[at] = vocab.setdefault(tags[at], len(names) + len(vocab))
     if len(vocab) != int(element.sum()) + len(set(vocab.values()) - set(range(len(names)))):
-        vocab = {tag: code for code, tag in enumerate(sorted(set(tags)))}  # two ids of one name: code the names
-        element_codes = np.fromiter(map(vocab.__getitem__, tags), dtype=np.int32, count=len(tags))
+        return nodes, texts, tags, _coded_names(tags)  # two ids of one name: code the names
     return nodes, texts, tags, (element_codes, vocab)
+
+
+def _coded_names(tags: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each tag name as a small integer (its rank among the page's names), and the names' codes."""
+    import numpy as np
+
+    vocab = {tag: code for code, tag in enumerate(sorted(set(tags)))}
+    return np.fromiter(map(vocab.__getitem__, tags), dtype=np.int32, count=len(tags)), vocab
 
 
 def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -752,13 +759,9 @@ class Doc:
         return self._coded()[0]
 
     def _coded(self) -> tuple[np.ndarray, dict[str, int]]:
-        import numpy as np
-
         coded = self.memo.get("tag_codes")
         if coded is None:
-            vocab = {tag: code for code, tag in enumerate(sorted(set(self.tags)))}
-            coded = (np.fromiter(map(vocab.__getitem__, self.tags), dtype=np.int32, count=len(self.tags)), vocab)
-            self.memo["tag_codes"] = coded
+            coded = self.memo["tag_codes"] = _coded_names(self.tags)
         return coded  # type: ignore[return-value]
 
     def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:
