@@ -13,18 +13,17 @@ from __future__ import annotations
 import functools
 import random
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from captioncheck.index import hashes as H
+from captioncheck.index import photoindex as P
 from captioncheck.index import verify as V
 
 THUMB_VERSION = "t1"
-PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per (query, photo): what photoindex.accepted verifies
+PAIRS_PER_CLASS = P.PAIRS_PER_CLASS  # the nearest pairs of each class verified per (query, photo), as the index does
 
 
 def _hr():  # the bench module (imported lazily: it imports this one)
@@ -43,9 +42,7 @@ def thumb_index(item: tuple[str, int | None]) -> bytes:
 
 def _query_thumbs(data: bytes) -> tuple[bytes, dict[tuple[str, str], bytes]]:
     img = H.decode(data)
-    small = img.copy()
-    small.thumbnail((H.SMOOTH_TURN_SIDE, H.SMOOTH_TURN_SIDE), H.Image.Resampling.BOX)
-    return H.pdq(img)[0], H.query_thumbs(img, small, H.query_regions(img))
+    return H.pdq(img)[0], H.query_thumbs(img, H.turn_copy(img), H.query_regions(img))
 
 
 def thumb_positive(item: tuple[str, str, int]) -> tuple[bytes, dict[tuple[str, str], bytes]]:
@@ -64,11 +61,7 @@ def thumb_negative(item: tuple[str, int]) -> tuple[bytes, dict[tuple[str, str], 
 
 
 def _run(fn, items, workers: int, label: str) -> list:
-    t0 = time.time()
-    with ProcessPoolExecutor(workers) as ex:
-        res = list(ex.map(fn, items, chunksize=16))
-    print(f"  thumbnails, {label}: {len(items)} images in {time.time() - t0:.0f}s", file=sys.stderr)
-    return res
+    return _hr().run_jobs(fn, items, workers, f"thumbnails, {label}")
 
 
 def thumbnails(cache: Path, items: dict[str, list] | None, neg_ids: np.ndarray, data: dict, workers: int, fresh: bool,

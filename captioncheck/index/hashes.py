@@ -441,8 +441,7 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
             views += [(region, f"tilt{a:+g}", _straighten(part, a)) for a in (TILT, -TILT)]
     bufs = np.stack([pdq_buffers(np.ascontiguousarray(v), [(0, 0, v.shape[1], v.shape[0])])[0] for _, _, v in views])
     h = hash_buffers(bufs)
-    small = img.copy()  # turned and straightened grids need no more than a few pixels a cell: turning 512 px took 10x longer
-    small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
+    small = turn_copy(img)
     thumbs = query_thumbs(img, small, boxes)
     out = [QueryHash(r, t, h.pdq[i].tobytes(), int(h.quality[i]), h.aux[i].tobytes(), thumb=thumbs.get((r, t), b""))
            for i, (r, t, _) in enumerate(views)]
@@ -468,6 +467,14 @@ def query_hashes(img: Image.Image) -> list[QueryHash]:
             out.append(QueryHash(region, transform, layout, regions[region], colour, kind="smooth",
                                  thumb=thumbs.get((region, transform), b"")))
     return out
+
+
+def turn_copy(img: Image.Image) -> Image.Image:
+    """The reduced copy (SMOOTH_TURN_SIDE) that turned and straightened grids are taken from: they need no more
+    than a few pixels a cell, and turning a 512-px image took 10x longer."""
+    small = img.copy()
+    small.thumbnail((SMOOTH_TURN_SIDE, SMOOTH_TURN_SIDE), Image.Resampling.BOX)
+    return small
 
 
 def query_thumbs(img: Image.Image, small: Image.Image, boxes: dict[str, tuple[int, int, int, int]]) -> dict[tuple[str, str], bytes]:
@@ -594,5 +601,5 @@ def hamming(a: bytes, b: bytes) -> int:
 __all__ = [
     "AUX_BYTES", "BAND", "BLANK_QUERY", "BLANK_STORED", "CENTRE_90", "CROP_WINDOWS", "INDEX_SIDE", "SMOOTH_BANDS", "SMOOTH_CENTRE", "SMOOTH_QUALITY", "SMOOTH_VARIANT", "SMOOTH_WINDOWS", "THUMB_BYTES", "THUMB_KIND", "THUMB_SIDE", "TILT", "WORK_SIDE", "HashRow", "Hashed64", "ImageHashes", "QueryHash",
     "aux", "blank", "decode", "decode_sized", "hamming", "hash_buffers", "hash_image", "index_hashes", "luma", "pdq",
-    "pdq_buffers", "query_hashes", "query_regions", "query_thumbs", "sha256", "small_hashes", "smooth", "thumb",
+    "pdq_buffers", "query_hashes", "query_regions", "query_thumbs", "sha256", "small_hashes", "smooth", "thumb", "turn_copy",
 ]
