@@ -23,8 +23,7 @@ def reverse_search_links(image_url: str) -> dict[str, str]:
     url = (image_url or "").strip()
     try:
         parts = urlsplit(url)
-        parts.hostname  # noqa: B018  a broken IPv6 host raises here
-    except ValueError:
+    except ValueError:  # a broken IPv6 host ("http://[::1/a.jpg"): urlsplit refuses it
         return {}
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL:
         return {}
