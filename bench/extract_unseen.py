@@ -29,7 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from extract_speed import _corpus_default  # the corpus beside this checkout (or a worktree one level deeper)
+from extract_speed import (
+    _corpus_default,  # the corpus beside this checkout (or a worktree one level deeper)
+)
 
 # quoted (`class="a b"`, `id='x'`) or bare (`class=a`) values of class and id attributes
 _NAMES = re.compile(rb"""(?<=[\s"'/])(class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
