@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from captioncheck.extract import extract
-from captioncheck.extract import metadata
+from captioncheck.extract import extract, metadata
 from captioncheck.extract.metadata import MAX_TEXT_ELEMENTS
 from captioncheck.load import page_from_html
 
