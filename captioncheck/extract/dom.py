@@ -286,7 +286,7 @@ def attr(node: Node, name: str) -> str:
 
 # The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
 # (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]]] | None] = ContextVar(
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]], dict[int, str]] | None] = ContextVar(
     "remembered_attributes", default=None)
 
 
@@ -310,8 +310,9 @@ MAX_REMEMBERED = 16_384  # elements whose attribute dicts a page keeps (the pict
 @contextmanager
 def remembered_attributes(doc: Doc) -> Iterator[None]:
     """While the block runs, `attributes_of` (and every helper here that reads attributes) builds each element's
-    attribute dict of this page once: the rules ask for the same picture's and ancestors' names many times."""
-    token = _REMEMBERED.set((doc.tree, {}))
+    attribute dict of this page once, and `tokens` its names once: the rules ask for the same picture's and
+    ancestors' names many times."""
+    token = _REMEMBERED.set((doc.tree, {}, {}))
     try:
         yield
     finally:
@@ -334,7 +335,18 @@ def attrs(node: Node, *names: str) -> list[str]:
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    found = attributes_of(node)
+    remembered = _REMEMBERED.get()
+    if remembered is not None and node.parser is remembered[0]:
+        names = remembered[2].get(node.mem_id)
+        if names is None:
+            names = _tokens(attributes_of(node))
+            if len(remembered[2]) < MAX_REMEMBERED:
+                remembered[2][node.mem_id] = names
+        return names
+    return _tokens(node.attributes)
+
+
+def _tokens(found: Mapping[str, str | None]) -> str:
     return f"{value_of(found, 'id')} {value_of(found, 'class')} {value_of(found, 'role')}".lower().strip()
 
 
