@@ -108,6 +108,9 @@ class CaptionHit:
 _CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_ ]?(the[-_ ])?(caption|legend|credit)", re.IGNORECASE)
 
 
+_COUNTER = re.compile(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}")
+
+
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
     itemprop = set(attr(node, "itemprop").lower().split())
@@ -124,7 +127,7 @@ def kind(node: Node) -> str:
     if node.tag == "a" and "license" in attr(node, "rel").lower().split():
         return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
     if node.tag == "figcaption":
-        return "credit" if re.search(r"credit|copyright", names) else "caption"
+        return "credit" if "credit" in names or "copyright" in names else "caption"
     if CREDIT_NAMES.found_in(names):
         return "credit"
     if CAPTION_NAMES.found_in(names):
@@ -144,7 +147,7 @@ def _is_junk(node: Node, doc: Doc | None = None) -> bool:
     if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
         return False  # too long for a slide counter or a toolbar (known without reading the text)
     text = _short_text(node)
-    if len(text) < 16 and re.fullmatch(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}", text):
+    if len(text) < 16 and _COUNTER.fullmatch(text):
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
     if len(text) < 24 and _CAPTION_CONTROL.fullmatch(text):
         return True  # a button's own words: "hide caption", "toggle caption"

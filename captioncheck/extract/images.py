@@ -82,8 +82,13 @@ class Found:
         return list(self._urls[1])
 
 
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+_PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
+_EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
+
+
 def _int(value: str) -> int | None:
-    m = re.match(r"\s*(\d+)", value or "")
+    m = _LEADING_NUMBER.match(value or "")
     return int(m.group(1)) if m else None
 
 
@@ -275,7 +280,7 @@ def file_key(url: str) -> str:
     """The file name that identifies a picture across sizes/copies ("" when too generic)."""
     path = unquote(split_url(url).path).rstrip("/")
     name = path.rsplit("/", 1)[-1].lower()
-    stem = re.sub(r"\.(jpe?g|png|gif|webp|avif)$", "", name)
+    stem = _PHOTO_EXTENSION.sub("", name)
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
         return ""
     return name
@@ -293,7 +298,7 @@ def variant_key(url: str, key: str | None = None) -> str:
     key = file_key(url) if key is None else key
     if not key:
         return ""
-    stem = re.sub(r"\.[a-z0-9]{2,5}(?:[?#].*)?$", "", key)
+    stem = _EXTENSION_ON.sub("", key)
     base = _RENDITION.sub("", stem)
     return f"~{base}" if base != stem and len(base) >= 16 else ""
 
