@@ -39,6 +39,7 @@ from captioncheck.extract.dom import (
     is_hidden,
     is_image_tag,
     leading_text,
+    per_element,
     tokens,
     visible_text,
 )
@@ -112,7 +113,11 @@ _COUNTER = re.compile(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}")
 
 
 def kind(node: Node) -> str:
-    """'caption', 'credit' or '' from the element's tag, class/id and itemprop."""
+    """'caption', 'credit' or '' from the element's tag, class/id and itemprop (once per element of a page)."""
+    return per_element(node, _kind)
+
+
+def _kind(node: Node) -> str:
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
     label = attr(node, "aria-label")
