@@ -58,6 +58,13 @@ def _hostile() -> dict[str, str]:
         # the same, with captions as agencies write them (a date, a credit line): each picture's rules read a credit
         "captioned_9k": "<p>x</p>" + "".join(
             f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>{_caption(i)}</p></div>' for i in range(9_000)),
+        # modern article markup: <figure><picture> with WebP/JPEG sources and srcsets, a caption with its credit
+        "figures_3k": "<article><h1>T</h1>" + "".join(
+            f'<figure><picture><source media="(min-width: 900px)" srcset="/i/{i}-1200.webp 1200w, /i/{i}-800.webp 800w" '
+            f'type="image/webp"><source srcset="/i/{i}-1200.jpg 1200w, /i/{i}-800.jpg 800w"><img src="/i/{i}-800.jpg" '
+            f'srcset="/i/{i}-400.jpg 400w, /i/{i}-800.jpg 800w, /i/{i}-1600.jpg 1600w" alt="Alt {i}" loading="lazy"></picture>'
+            f'<figcaption class="caption">{_caption(i)[:-20]} <span class="credit">Photo: Jane Doe/AP</span></figcaption></figure>'
+            for i in range(3_200)) + "</article>",
         "flat_2mb": "<p>x</p>" + "<div><p>plain text here</p></div>" * 60_000 + "<img src=a.jpg width=640>",
         "many_attributes": "<p>x</p>" + "".join(
             "<img " + " ".join(f'data-x{j}="/v/{i}-{j}.jpg"' for j in range(60)) + f' src="/p{i}.jpg">' for i in range(1_300)),
