@@ -63,15 +63,27 @@ def looks_like_credit(text: str) -> bool:
     text = collapse(text).strip("()[] .")
     if not text or len(text) > 120:
         return False
-    if _COPYRIGHT.search(" " + text) or _LABEL_FIRST.match(text):
+    if (_may_hold_copyright(text) and _COPYRIGHT.search(" " + text)) or _LABEL_FIRST.match(text):
         return True
-    if "/" in text and len(text.split()) <= 8:
+    words = len(text.split())  # (each pattern below is asked only where its word limit holds)
+    if "/" in text and words <= 8:
         return True
-    if _LICENCE.search(text) and len(text.split()) <= 10:
+    if words <= 10 and ((_may_hold_licence(text) and _LICENCE.search(text)) or _VIA_WORD.search(text)):
         return True
-    if _VIA_WORD.search(text) and len(text.split()) <= 10:
-        return True
-    return bool(_AGENCY_WORD.search(text)) and len(text.split()) <= 8
+    return words <= 8 and bool(_AGENCY_WORD.search(text))
+
+
+def _may_hold_copyright(text: str) -> bool:
+    """False only where `_COPYRIGHT` cannot match: ASCII text (no "©" or "℗"; IGNORECASE means lower-casing)
+    without "(c" or "copyright" (the scan costs ~8 us a caption)."""
+    lower = text.lower()
+    return not text.isascii() or "(c" in lower or "copyright" in lower
+
+
+def _may_hold_licence(text: str) -> bool:
+    """False only where `_LICENCE` cannot match: ASCII text without any of its words."""
+    lower = text.lower()
+    return not text.isascii() or any(word in lower for word in _LICENCE_WORDS)
 
 
 def split_credit(text: str) -> tuple[str, str]:
@@ -146,8 +158,8 @@ def _boundary_before(text: str, start: int) -> bool:
 
 
 def _copyright_split(text: str) -> tuple[str, str] | None:
-    if text.isascii() and "(c" not in (lower := text.lower()) and "copyright" not in lower:
-        return None  # (ASCII text: no "©" or "℗", and IGNORECASE means lower-casing)
+    if not _may_hold_copyright(text):
+        return None
     m = _COPYRIGHT.search(text)
     if m is None:
         return None
@@ -256,9 +268,8 @@ def _for_outlet_split(text: str) -> tuple[str, str] | None:
 
 def _licence_split(text: str) -> tuple[str, str] | None:
     """A licence mark ending the caption, with the author's name after it if any: "… (Stand Juni 2016) CC-BY-SA 2.0"."""
-    lower = text.lower()
-    if text.isascii() and not any(word in lower for word in _LICENCE_WORDS):
-        return None  # (ASCII text: IGNORECASE means lower-casing)
+    if not _may_hold_licence(text):
+        return None
     m = None
     for m in _LICENCE.finditer(text):
         pass

@@ -33,11 +33,10 @@ def test_caps_labels_need_one_of_their_words(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_gates_only_skip_what_the_patterns_cannot_match(text: str) -> None:
-    lower = text.lower()
-    if credits._LICENCE.search(text) and text.isascii():
-        assert any(word in lower for word in credits._LICENCE_WORDS)
-    if credits._COPYRIGHT.search(text) and text.isascii():
-        assert "(c" in lower or "copyright" in lower
+    if credits._LICENCE.search(text):
+        assert credits._may_hold_licence(text)
+    if credits._COPYRIGHT.search(" " + text):
+        assert credits._may_hold_copyright(text)
     if credits._TRAIL_PAREN.search(text):
         assert ")" in text or "]" in text
     if credits._FOR_OUTLET.search(text):
