@@ -195,6 +195,7 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
     """Credit elements (deepest) and junk/label elements inside one caption root."""
     credit_nodes: list[Node] = []
     junk: set[int] = set()
+    last_child = first_child = -1  # (mem_ids, read once per root when a child of it needs them; -1: not read yet)
     for node in root.css("*"):
         if node.mem_id == root.mem_id:
             continue
@@ -206,11 +207,13 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         text = visible_text(node, limit=160)
         short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
         # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
-        last_part = node.parent is not None and node.parent.mem_id == root.mem_id and _last_child(root) == node.mem_id
+        child = node.parent is not None and node.parent.mem_id == root.mem_id
+        if child and last_child == -1:
+            last_child, first_child = _last_child(root), _first_child(root)
+        last_part = child and last_child == node.mem_id
         last_block = last_part and node.tag in _CREDIT_BLOCKS
         # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
-        last_block = last_block or (node.parent is not None and node.parent.mem_id == root.mem_id
-                                    and node.tag in _CREDIT_BLOCKS and _first_child(root) == node.mem_id
+        last_block = last_block or (child and node.tag in _CREDIT_BLOCKS and first_child == node.mem_id
                                     and bool(_CREDIT_LINE.match(text)))
         # a block that opens with a credit mark, wherever it stands: its first line is the credit
         # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
