@@ -64,8 +64,9 @@ _QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value hold
 
 
 def _token_patterns(tags: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """findall: per token (name, the rest of the tag) as `nesting.open_levels` reads them ("" for comments and
-    raw text, "/name" for an end tag, SWALLOWS); split: each token whole."""
+    """The page split into its text and tokens: with two groups per token, (name, the rest of the tag) as
+    `nesting.open_levels` reads them (None for comments and raw text, "/name" for an end tag, SWALLOWS);
+    with one, each token whole."""
     tokens = _TOKENS + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>"
     return re.compile(tokens, re.DOTALL), re.compile("(" + tokens.replace("(/?", "(?:/?").replace(f"({tags})", tags) + ")",
                                                      re.DOTALL)
@@ -135,16 +136,16 @@ def max_depth(html: str) -> int:
     return open_levels(_tokens(_scannable(html.lower()))[0])[1]
 
 
-def _tokens(scannable: str) -> tuple[list[tuple[str, str]], re.Pattern[str]]:
-    """Per token of the page (name, the rest of the tag) as `open_levels` reads them, and the pattern that
-    splits the page into those tokens. Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS
-    "<" or more inside its tokens (comments, raw text, attribute values) and a quoted value holds ">", they
-    end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer
-    reads it: the comment would hide the nesting after it)."""
-    found = _PLAIN_TOKENS[0].findall(scannable)
-    if scannable.count("<") - len(found) >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return _QUOTED_TOKENS[0].findall(scannable), _QUOTED_TOKENS[1]
-    return found, _PLAIN_TOKENS[1]
+def _tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
+    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`), and the
+    pattern that splits it into text and whole tokens. Tags end at their first ">"; when that scan leaves
+    QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values) and a quoted
+    value holds ">", they end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no
+    comment, as the tokenizer reads it: the comment would hide the nesting after it)."""
+    parts = _PLAIN_TOKENS[0].split(scannable)
+    if scannable.count("<") - len(parts) // 3 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
+        return _QUOTED_TOKENS[0].split(scannable), _QUOTED_TOKENS[1]
+    return parts, _PLAIN_TOKENS[1]
 
 
 # "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
@@ -187,11 +188,11 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     scannable = _scannable(lower)
-    found, split_of = _tokens(scannable)
-    levels, deepest = open_levels(found)
+    parts, split_of = _tokens(scannable)
+    levels, deepest = open_levels(parts)
     if deepest <= max_nesting:
         return None
-    del found
+    del parts
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)

@@ -52,8 +52,9 @@ _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 # elements the parser opens a marker for in the list of formatting elements: closing one forgets the
 # formatting elements opened inside it
 _MARKERS = frozenset({"applet", "marquee", "object", "td", "th", "caption", "template"})
-# foreign elements are kept as "name " (a space: no HTML tag name holds one)
-_INTEGRATION = frozenset({"mi ", "mo ", "mn ", "ms ", "mtext ", "annotation-xml ", "foreignobject ", "desc ", "title "})
+# foreign elements are kept as "name " (SVG) and "name\t" (MathML): no HTML tag name holds a space or tab;
+# the integration points, where tags are HTML again
+_INTEGRATION = frozenset({"mi\t", "mo\t", "mn\t", "ms\t", "mtext\t", "annotation-xml\t", "foreignobject ", "desc ", "title "})
 # (and <select> for lexbor: `<h1><select></h1>` leaves the <h1> open)
 _SCOPE = frozenset({"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "select"}) | _INTEGRATION
 _SPECIAL = frozenset({
@@ -124,26 +125,31 @@ def _top(where: dict[str, list[int]], name: str) -> int:
     return found[-1] if found else -1
 
 
-def open_levels(tokens: list[tuple[str, str]]) -> tuple[list[int], int]:
+def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
 
-    `tokens` are (name, the rest of the tag up to its ">") as `dom` scans them: name "" for comments and
-    raw text, "/name" for end tags, SWALLOWS where the rest of the page is text. An ignored end tag gets
-    the depth at which it comes (it closes nothing; a cap may drop it with its neighbours). Elements the
-    parser adds by itself (<tbody>, formatting elements pushed again) count in the depths and have no
-    token. A page that makes the parser copy formatting elements more than CLONE_BUDGET times per tag
-    (its tree then grows quadratically in size, not only in depth) is counted without the copies beyond.
+    `parts` is the page as `dom` splits it: [text, name, rest, text, name, rest, ..., text], per token its
+    name (None for comments and raw text, "/name" for end tags, SWALLOWS where the rest of the page is
+    text) and the rest of the tag up to its ">". An ignored end tag gets the depth at which it comes (it
+    closes nothing; a cap may drop it with its neighbours). Elements the parser adds by itself (<tbody>,
+    formatting elements pushed again) count in the depths and have no token. A page that makes the parser
+    copy formatting elements more than CLONE_BUDGET times per tag (its tree then grows quadratically in
+    size, not only in depth) is counted without the copies beyond.
 
     One Python step per tag (~0.5 us for a tag that opens or closes the current element); the rarer
     rules are the helpers below.
     """
-    levels = [0] * len(tokens)
-    state = _Stack(CLONE_BUDGET * len(tokens) + 4096)
+    names, rests, texts = parts[1::3], parts[2::3], parts[0::3]
+    levels = [0] * len(names)
+    state = _Stack(CLONE_BUDGET * len(names) + 4096)
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p = where["p"]  # (lists in `where` are kept when emptied)
     deepest = 0
-    for t, (tag, rest) in enumerate(tokens):
+    for t, tag in enumerate(names):
+        if state.pending and texts[t]:  # text (even blank) pushes the waiting formatting elements again
+            state.reconstruct()
+            deepest = max(deepest, len(stack) - 1 - state.removed)
         if not tag:
             continue
         if tag[0] == "/":
@@ -170,7 +176,7 @@ def open_levels(tokens: list[tuple[str, str]]) -> tuple[list[int], int]:
             break
         kind = _START.get(tag, _OTHER)
         if ((kind == _OTHER or (kind == _BLOCK and (not open_p or open_p[-1] < scope[-1])))
-                and not state.pending and stack[-1][-1] != " "):  # pushed, and nothing else (the common case)
+                and not state.pending and stack[-1][-1] > " "):  # pushed, and nothing else (the common case)
             i = len(stack)
             stack.append(tag)
             where[tag].append(i)
@@ -184,12 +190,15 @@ def open_levels(tokens: list[tuple[str, str]]) -> tuple[list[int], int]:
                     stopper.append(i)
             level = levels[t] = i - state.removed
         else:
-            level = levels[t] = state.start_tag(tag, rest, kind)
+            level = levels[t] = state.start_tag(tag, rests[t], kind)
             if level <= 0:
                 continue
             level = len(stack) - 1 - state.removed  # with what it added above it
         if level > deepest:  # noqa: PLR1730 (a comparison costs less than a call to max, once per tag)
             deepest = level
+    if state.pending and texts[-1]:
+        state.reconstruct()
+        deepest = max(deepest, len(stack) - 1 - state.removed)
     return levels, deepest
 
 
@@ -259,14 +268,17 @@ class _Stack:
             while marks[-1] >= at:
                 del marks[-1]
 
-    def take_out(self, at: int) -> None:
-        """The entry at `at` leaves the stack, what is above it stays open (`</form>`, a formatting element
-        moved by the adoption agency): left as "#", not counted."""
+    def take_out(self, at: int, kept: bool = False) -> None:
+        """The entry at `at` leaves the stack, what is above it stays open: a formatting element moved by the
+        adoption agency (left as "#", not counted: it no longer holds what is above it) or, `kept`, a form
+        (left as "~", counted: the elements opened inside it stay its descendants)."""
         self.where[self.stack[at]].pop()  # (always the nearest of its name)
         self.fmt.pop(at, None)
-        self.stack[at] = "#"
-        self.where["#"].append(at)  # (popped with it; never read)
-        self.removed += 1
+        mark = "~" if kept else "#"
+        self.stack[at] = mark
+        self.where[mark].append(at)  # (popped with it; never read)
+        if not kept:
+            self.removed += 1
 
     def close_marker(self, i: int) -> None:
         """A cell, caption, <object>... closes: the formatting elements opened inside it are forgotten, those
@@ -302,11 +314,11 @@ class _Stack:
         """An end tag that does not close the current element: its level, or the depth now if it is ignored."""
         stack = self.stack
         depth = len(stack) - 1 - self.removed
-        if stack[-1][-1] == " ":  # inside <svg>/<math>: the nearest foreign element of its name
+        if stack[-1][-1] <= " ":  # inside <svg>/<math>: the nearest foreign element of its name
             if name in ("br", "p"):  # </br>, </p>: out of the foreign element first
                 self.break_out()
             else:
-                at = self.top(name + " ")
+                at = max(self.top(name + " "), self.top(name + "\t"))
                 if at > 0 and self.special[-1] <= at:
                     self.truncate(at, named=True)
                     return at - self.removed
@@ -344,7 +356,7 @@ class _Stack:
             if at <= 0 or at < self.scope[-1]:
                 return depth
             level = at - self.removed
-            self.take_out(at)  # what is above it stays open
+            self.take_out(at, kept=True)  # what is above it stays open
             return level
         else:  # </html>, </head>, </body>; </br> is a <br>
             if kind == _BR_END and self.pending:
@@ -358,9 +370,9 @@ class _Stack:
         """A start tag: the level of the element it opens, 0 when it opens none."""
         stack = self.stack
         top = stack[-1]
-        if top[-1] == " " and top not in _INTEGRATION:  # inside <svg>/<math>
+        if top[-1] <= " " and top not in _INTEGRATION:  # inside <svg>/<math>: in its namespace
             if name not in _BREAKOUT:
-                return 0 if _self_closing(rest) else self.push(name + " ")
+                return 0 if _self_closing(rest) else self.push(name + top[-1])
             self.break_out()
         if kind == _OTHER or kind == _FORMAT:
             if self.pending:
@@ -384,10 +396,7 @@ class _Stack:
             if name == "hr":  # closes a <p>; in a <select>, an <option> or <li>... at the top too
                 self.close_p()
                 if self.top("select") > 0:
-                    at = len(stack)
-                    while stack[at - 1] in _IMPLIED_END:
-                        at -= 1
-                    self.truncate(at)
+                    self.close_implied()
             if self.pending:
                 self.reconstruct()
             return 0
@@ -418,22 +427,33 @@ class _Stack:
                 self.truncate(at)
                 if kind == _SELECT:  # a <select> in a <select> closes it
                     return 0
-        elif kind == _OPTION:
-            if stack[-1] == "option":
+        elif kind == _OPTION:  # closes an <option> at the top; in a <select>, a <dt>, <li>, <p>... too
+            if self.top("select") >= self.scope[-1] > 0:
+                self.close_implied()
+            elif stack[-1] == "option":
                 self.truncate(len(stack) - 1)
         elif kind == _IGNORED:
             return 0
         if self.pending:
             self.reconstruct()
         if kind == _FOREIGN_ROOT:
-            return 0 if _self_closing(rest) else self.push(name + " ")
+            return 0 if _self_closing(rest) else self.push(name + (" " if name == "svg" else "\t"))
         return self.push(name)
+
+    def close_implied(self) -> None:
+        """Pop the elements the parser closes when it "generates implied end tags" (<p>, <li>, <option>...)."""
+        stack = self.stack
+        at = len(stack)
+        while stack[at - 1] in _IMPLIED_END:
+            at -= 1
+        if at < len(stack):
+            self.truncate(at)
 
     def break_out(self) -> None:
         """Pop the foreign elements above the nearest HTML element or integration point."""
         stack = self.stack
         at = len(stack) - 1
-        while stack[at][-1] == " " and stack[at] not in _INTEGRATION:
+        while stack[at][-1] <= " " and stack[at] not in _INTEGRATION:
             at -= 1
         self.truncate(at + 1)
 
