@@ -98,6 +98,8 @@ _END = {
     **dict.fromkeys(_CELLS | _SECTIONS | {"table", "tr", "caption", "colgroup"}, _TABLE_END),
     **dict.fromkeys(("html", "head", "body"), _IGNORED_END), "br": _BR_END, **dict.fromkeys(_FORMATTING, _FORMAT_END),
 }
+# a table part pushed straight onto the one that holds it
+_ROW_OF = {"td": ("tr",), "th": ("tr",), "tr": ("tbody", "thead", "tfoot")}
 # per stack entry: special (bit 1), a scope boundary (2), special but not address/div/p (4: where an <li>
 # stops looking for an open <li> to close)
 _KIND = {name: (name in _SPECIAL) | (name in _SCOPE) << 1 | (name in _SPECIAL and name not in ("address", "div", "p")) << 2
@@ -145,9 +147,10 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     state = _Stack(CLONE_BUDGET * len(names) + 4096)
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p = where["p"]  # (lists in `where` are kept when emptied)
+    pending = state.pending
     deepest = 0
     for t, tag in enumerate(names):
-        if state.pending and texts[t]:  # text (even blank) pushes the waiting formatting elements again
+        if pending and texts[t]:  # text (even blank) pushes the waiting formatting elements again
             state.reconstruct()
             deepest = max(deepest, len(stack) - 1 - state.removed)
         if not tag:
@@ -155,7 +158,7 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
         if tag[0] == "/":
             name = tag[1:]
             i = len(stack) - 1
-            if stack[i] == name and i:  # it closes the current element
+            if stack[i] == name and i and name != "form":  # it closes the current element (</form>: see `end_tag`)
                 levels[t] = i - state.removed
                 del stack[i]
                 where[name].pop()
@@ -167,7 +170,7 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                         del stopper[-1]
                 if i in fmt:
                     del fmt[i]
-                elif name in _MARKERS:
+                elif name in _MARKERS and (pending or state.stashed):
                     state.close_marker(i)
                 continue
             levels[t] = state.end_tag(name)
@@ -175,8 +178,9 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
         if tag == SWALLOWS:
             break
         kind = _START.get(tag, _OTHER)
-        if ((kind == _OTHER or (kind == _BLOCK and (not open_p or open_p[-1] < scope[-1])))
-                and not state.pending and stack[-1][-1] > " "):  # pushed, and nothing else (the common case)
+        if (not pending and stack[-1][-1] > " "
+                and (kind == _OTHER or (kind == _BLOCK and (not open_p or open_p[-1] < scope[-1]))
+                     or (kind == _TABLE_PART and stack[-1] in _ROW_OF.get(tag, ())))):  # pushed, nothing else
             i = len(stack)
             stack.append(tag)
             where[tag].append(i)
@@ -216,6 +220,7 @@ class _Stack:
         self.pending: list[str] = []  # keys of formatting elements popped without their end tag, the latest first
         self.alike: dict[str, int] = {}  # key -> how many of `pending` have it
         self.stashed: dict[int, tuple[list[str], dict[str, int]]] = {}  # marker index -> what waited before it
+        self.form = -1  # the parser's form element pointer: the index of the form it holds (until a </form>)
         self.removed = 0  # entries taken out of the middle of the stack (left as "#")
         self.budget = budget  # formatting elements still to be pushed again
 
@@ -238,8 +243,8 @@ class _Stack:
         if key is not None:
             self.fmt[i] = key
         elif name in _MARKERS and self.pending:  # what waits is not pushed again inside it
-            self.stashed[i] = (self.pending, self.alike)
-            self.pending, self.alike = [], {}
+            self.stashed[i] = (self.pending[:], dict(self.alike))
+            self.forget_all()
         return i - self.removed
 
     def top(self, name: str) -> int:
@@ -258,9 +263,8 @@ class _Stack:
                 if (i > at or not named) and alike.get(key, 0) < NOAH and len(pending) < MAX_PENDING:
                     pending.append(key)
                     alike[key] = alike.get(key, 0) + 1
-            elif name in _MARKERS:
+            elif name in _MARKERS and (pending or self.stashed):
                 self.close_marker(i)
-                pending, alike = self.pending, self.alike
             elif name == "#":
                 self.removed -= 1
         del stack[at:]
@@ -272,7 +276,11 @@ class _Stack:
         """The entry at `at` leaves the stack, what is above it stays open: a formatting element moved by the
         adoption agency (left as "#", not counted: it no longer holds what is above it) or, `kept`, a form
         (left as "~", counted: the elements opened inside it stay its descendants)."""
-        self.where[self.stack[at]].pop()  # (always the nearest of its name)
+        found = self.where[self.stack[at]]
+        if found[-1] == at:
+            found.pop()
+        else:  # (a form the pointer holds under a later one, in a <template>)
+            found.remove(at)
         self.fmt.pop(at, None)
         mark = "~" if kept else "#"
         self.stack[at] = mark
@@ -283,7 +291,11 @@ class _Stack:
     def close_marker(self, i: int) -> None:
         """A cell, caption, <object>... closes: the formatting elements opened inside it are forgotten, those
         waiting from before it wait again."""
-        self.pending, self.alike = self.stashed.pop(i, None) or ([], {})
+        self.forget_all()
+        waited = self.stashed.pop(i, None)
+        if waited:  # (the lists keep their identity: `open_levels` holds them)
+            self.pending.extend(waited[0])
+            self.alike.update(waited[1])
 
     def forget_all(self) -> None:
         self.pending.clear()
@@ -352,11 +364,15 @@ class _Stack:
         elif kind == _TABLE_END:
             if at <= 0 or at < max(self.top("table"), self.top("template")):
                 return depth
-        elif kind == _FORM_END:
-            if at <= 0 or at < self.scope[-1]:
+        elif kind == _FORM_END:  # the form the pointer holds, if still open in scope
+            at, self.form = self.form, -1
+            if at <= 0 or at >= len(stack) or stack[at] != "form" or at < self.scope[-1]:
                 return depth
             level = at - self.removed
-            self.take_out(at, kept=True)  # what is above it stays open
+            if at == len(stack) - 1:
+                self.truncate(at, named=True)
+            else:
+                self.take_out(at, kept=True)  # what is above it stays open
             return level
         else:  # </html>, </head>, </body>; </br> is a <br>
             if kind == _BR_END and self.pending:
@@ -383,12 +399,14 @@ class _Stack:
                 at = self.top("li") if name == "li" else max(self.top("dd"), self.top("dt"))
                 if at > 0 and self.stopper[-1] <= at:
                     self.truncate(at)
-            elif kind == _FORM and self.top("form") > 0 and self.top("template") < 0:
-                return 0  # a form inside a form is ignored
+            elif kind == _FORM and self.form >= 0 and self.top("template") < 0:
+                return 0  # a form before the last one's end tag is ignored (even where that one was closed)
             self.close_p()
             if kind == _HEADING and stack[-1] in _HEADINGS:
                 self.truncate(len(stack) - 1)
             level = self.push(name)
+            if kind == _FORM:
+                self.form = len(stack) - 1
             if self.pending:  # inside the block, before its first text or inline tag
                 self.reconstruct()
             return level
