@@ -63,24 +63,24 @@ _TAG_BODY = r"""(?:[^>="']++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+>"""
 _QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value holding ">": the tags need `_TAG_BODY`
 
 
-def _token_patterns(tags: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The page split into its text and tokens: with two groups per token, (name, the rest of the tag) as
-    `nesting.open_levels` reads them (None for comments and raw text, "/name" for an end tag, SWALLOWS);
-    with one, each token whole."""
-    tokens = _TOKENS + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>"
-    return re.compile(tokens, re.DOTALL), re.compile("(" + tokens.replace("(/?", "(?:/?").replace(f"({tags})", tags) + ")",
-                                                     re.DOTALL)
+def _token_pattern(tags: str) -> re.Pattern[str]:
+    """The page split into its text and tokens, three groups per token: a comment or raw-text element whole
+    (None for a tag), and a tag's name and the rest up to its ">" as `nesting.open_levels` reads them
+    ("/name" for an end tag, SWALLOWS)."""
+    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>", re.DOTALL)
 
 
 # a tag's name and the rest up to its first ">" (C-speed); where a quoted value holds ">", up to the ">" after its
 # quoted values
-_PLAIN_TOKENS = _token_patterns(r"[^>]*")
-_QUOTED_TOKENS = _token_patterns(_TAG_BODY[:-1])
+_PLAIN_TOKENS = _token_pattern(r"[^>]*")
+_QUOTED_TOKENS = _token_pattern(_TAG_BODY[:-1])
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
 _RAW_NAME = re.compile(rf"<({_RAW_TEXT})\b")
 _FOREIGN = re.compile(r"<(?:svg|math)")
+
+
 def _scannable(lower: str) -> str:
     """`lower` made safe for the tag regexes above, which match the same things in it.
 
@@ -137,15 +137,16 @@ def max_depth(html: str) -> int:
 
 
 def _tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
-    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`), and the
-    pattern that splits it into text and whole tokens. Tags end at their first ">"; when that scan leaves
-    QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values) and a quoted
-    value holds ">", they end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no
-    comment, as the tokenizer reads it: the comment would hide the nesting after it)."""
-    parts = _PLAIN_TOKENS[0].split(scannable)
-    if scannable.count("<") - len(parts) // 3 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return _QUOTED_TOKENS[0].split(scannable), _QUOTED_TOKENS[1]
-    return parts, _PLAIN_TOKENS[1]
+    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`: per token,
+    the text before it, a comment or raw-text element, a tag's name and its rest), and the pattern used.
+    Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS "<" or more inside its tokens
+    (comments, raw text, attribute values) and a quoted value holds ">", they end at the ">" after their
+    quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer reads it: the comment
+    would hide the nesting after it)."""
+    parts = _PLAIN_TOKENS.split(scannable)
+    if scannable.count("<") - len(parts) // 4 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
+        return _QUOTED_TOKENS.split(scannable), _QUOTED_TOKENS
+    return parts, _PLAIN_TOKENS
 
 
 # "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
@@ -188,11 +189,10 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     scannable = _scannable(lower)
-    parts, split_of = _tokens(scannable)
+    parts = _tokens(scannable)[0]
     levels, deepest = open_levels(parts)
     if deepest <= max_nesting:
         return None
-    del parts
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
@@ -200,7 +200,12 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     del levels
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
     del level
-    ends = np.cumsum(np.fromiter(map(len, split_of.split(scannable)), dtype=np.int64))  # token k: ends[2k]..ends[2k + 1]
+    # each token's length: a comment or raw-text element's own, a tag's name and rest with its brackets
+    token_len = np.fromiter((len(raw) if raw is not None else len(name) + len(rest) + 2  # type: ignore[arg-type]
+                             for raw, name, rest in zip(parts[1::4], parts[2::4], parts[3::4])), dtype=np.int64)
+    text_len = np.fromiter(map(len, parts[0::4]), dtype=np.int64)  # type: ignore[arg-type]
+    del parts
+    ends = np.cumsum(np.stack((text_len[:-1], token_len), axis=1).ravel())  # token k: ends[2k]..ends[2k + 1]
     # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
     run_start = np.concatenate(([0], ends[2 * cut + 1]))
     run_end = np.concatenate((ends[2 * cut], [len(html)]))

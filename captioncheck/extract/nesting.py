@@ -131,9 +131,9 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
 
-    `parts` is the page as `dom` splits it: [text, name, rest, text, name, rest, ..., text], per token its
-    name (None for comments and raw text, "/name" for end tags, SWALLOWS where the rest of the page is
-    text) and the rest of the tag up to its ">". An ignored end tag gets the depth at which it comes (it
+    `parts` is the page as `dom` splits it: [text, raw, name, rest, text, raw, name, rest, ..., text], per
+    token a comment or raw-text element (read as text here), or a tag's name ("/name" for end tags,
+    SWALLOWS where the rest of the page is text) and the rest of the tag up to its ">". An ignored end tag gets the depth at which it comes (it
     closes nothing; a cap may drop it with its neighbours). Elements the parser adds by itself (<tbody>,
     formatting elements pushed again) count in the depths and have no token. A page that makes the parser
     copy formatting elements more than CLONE_BUDGET times per tag (its tree then grows quadratically in
@@ -142,11 +142,11 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     One Python step per tag (~0.5 us for a tag that opens or closes the current element); the rarer
     rules are the helpers below.
     """
-    names, rests, texts = parts[1::3], parts[2::3], parts[0::3]
+    names, rests, texts = parts[2::4], parts[3::4], parts[0::4]
     levels = [0] * len(names)
     state = _Stack(CLONE_BUDGET * len(names) + 4096)
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
-    open_p = where["p"]  # (lists in `where` are kept when emptied)
+    open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
     pending = state.pending
     deepest = 0
     for t, tag in enumerate(names):
@@ -178,9 +178,13 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
         if tag == SWALLOWS:
             break
         kind = _START.get(tag, _OTHER)
-        if (not pending and stack[-1][-1] > " "
-                and (kind == _OTHER or (kind == _BLOCK and (not open_p or open_p[-1] < scope[-1]))
-                     or (kind == _TABLE_PART and stack[-1] in _ROW_OF.get(tag, ())))):  # pushed, nothing else
+        # the common cases, where the tag pushes its element and nothing else: an inline element, a block
+        # with no <p> to close, an <li> with no <li> to close, a cell or row straight in its row or section
+        if not pending and stack[-1][-1] > " " and (
+                kind == _OTHER
+                or ((kind == _BLOCK or (tag == "li" and (not open_li or stopper[-1] > open_li[-1])))
+                    and (not open_p or open_p[-1] < scope[-1]))
+                or (kind == _TABLE_PART and stack[-1] in _ROW_OF.get(tag, ()))):
             i = len(stack)
             stack.append(tag)
             where[tag].append(i)
