@@ -5,10 +5,13 @@ well-formed nesting."""
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from captioncheck.extract import dom
 from captioncheck.extract.dom import max_depth
 
 
@@ -99,3 +102,53 @@ def test_what_the_tree_builder_does_with_mis_nested_and_stray_tags() -> None:
     for html, depth in cases.items():
         assert max_depth(html) == depth, html[:40]
         assert depth <= tree_depth(html) <= depth + 1, html[:40]  # lexbor's own (a leaf may add one)
+
+
+ANY_ELEMENT = ["div", "span", "p", "li", "ul", "ol", "dl", "dd", "dt", "table", "tbody", "tr", "td", "th", "caption", "b",
+               "i", "em", "s", "u", "a", "font", "nobr", "select", "option", "svg", "g", "math", "mi", "foreignobject",
+               "title", "form", "button", "h1", "h2", "section", "pre", "object", "template"]
+
+
+def _closed_in_order(rng: random.Random, depth: int = 0) -> str:
+    """Elements of any kind, each closed right after its children (void tags and text between), now and then
+    by another element's end tag."""
+    out = []
+    for _ in range(rng.randint(0, 3)):
+        if rng.random() < 0.15:
+            out.append(rng.choice(["x", " ", "<br>", "<img>", "<hr>"]))
+        elif depth < 7:
+            name = rng.choice(ANY_ELEMENT)
+            end = name if rng.random() < 0.95 else rng.choice(ANY_ELEMENT)  # now and then mis-closed
+            out.append(f"<{name}{rng.choice(['', ' class=a'])}>{_closed_in_order(rng, depth + 1)}</{end}>")
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.randoms(use_true_random=False), st.sampled_from([4, 6, 8, 12]))
+def test_the_shortcut_for_well_formed_pages_never_hides_depth(rng: random.Random, max_nesting: int) -> None:
+    """`cap_nesting` skips the model on a large page whose end tags each close the latest open start tag
+    of their name, nested under half the cap: lexbor never nests such a page deeper than the cap."""
+    html = _closed_in_order(rng)
+    names = dom._tokens(dom._scannable(html.lower()))[0][2::4]
+    shortcut = dom._shallow_and_well_formed(names, max_nesting)
+    deepest = _deepest_if_well_formed(names)
+    assert shortcut == (deepest is not None and 0 < 2 * deepest <= max_nesting)
+    if shortcut:
+        assert tree_depth(html) - 1 <= max_nesting, html  # (less a void leaf)
+
+
+def _deepest_if_well_formed(names: list[str | None]) -> int | None:
+    """The shortcut's condition as a plain stack (its reference): how deep the tags nest when every end tag
+    closes the latest open start tag, of its name, and all are closed at the end; None otherwise."""
+    stack: list[str] = []
+    deepest = 0
+    for name in names:
+        if not name or name.removeprefix("/") in dom._VOID:
+            continue
+        if name.startswith("/"):
+            if not stack or stack.pop() != name[1:]:
+                return None
+        else:
+            stack.append(name)
+            deepest = max(deepest, len(stack))
+    return None if stack else deepest
