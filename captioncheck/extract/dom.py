@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from operator import length_hint
 from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -174,7 +175,8 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     if html.count("<") * 4 <= max_nesting:  # each tag adds at most a few levels (a <td> adds <tbody><tr>)
         return html
     for _ in range(CAP_ROUNDS):
-        capped = _cap_once(html, max_nesting)
+        with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():  # (its lists hold every tag)
+            capped = _cap_once(html, max_nesting)
         if capped is None:
             return html
         html = capped
@@ -188,17 +190,19 @@ _VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", 
                    "keygen", "link", "meta", "param", "source", "track", "wbr"})
 
 
-def _shallow_and_well_formed(names: list[str | None], max_nesting: int) -> bool:
-    """Does every end tag close the latest start tag not yet closed, of the same name, with all closed at the
-    end (void tags aside), and the nesting stay under half of `max_nesting`? Then the tree builder nests no
-    deeper than twice that count (the <tbody> and <tr> it adds; what else it does only closes elements
-    sooner, and a formatting element it pushes again was one of those still open in the count), and
-    `open_levels` (~0.5 us a tag in Python) is not needed: numpy passes over a large page's tags (most
-    2 MB pages of the benchmarks: flat blocks, tables, lists of links) instead."""
+def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | None:
+    """When every end tag closes the latest start tag not yet closed, of the same name, and all are closed at
+    the end (void tags aside): per token the level it opens or closes by that plain count (0 for the rest),
+    and the deepest; else None. Numpy passes over a large page's tags (~0.1 s for 400 000).
+
+    On such a page the tree builder nests no deeper than twice that count (the <tbody> and <tr> it adds;
+    what else it does only closes elements sooner, and a formatting element it pushes again was one of
+    those still open in the count): `cap_nesting` needs no `open_levels` (~0.5 us a tag in Python) there,
+    which is most large pages (flat blocks, tables, lists of links, 200 000 nested <div>s)."""
     import numpy as np
 
     if SWALLOWS in names:
-        return False
+        return None
     ids: dict[str | None, int] = {None: 0}
     steps: dict[str | None, int] = {None: 0}
     for name in set(names) - {None}:
@@ -209,12 +213,16 @@ def _shallow_and_well_formed(names: list[str | None], max_nesting: int) -> bool:
     counted = np.flatnonzero(step)
     step = step[counted].astype(np.int64)
     depth = np.cumsum(step)
-    if not depth.size or depth[-1] != 0 or depth.min() < 0 or 2 * depth.max() > max_nesting:
-        return False
+    if not depth.size or depth[-1] != 0 or depth.min() < 0:
+        return None
     level = np.where(step > 0, depth, depth + 1)  # the level each start tag opens, each end tag closes
     order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order
     name_id = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))[counted][order]
-    return bool(np.array_equal(name_id[0::2], name_id[1::2]))
+    if not np.array_equal(name_id[0::2], name_id[1::2]):
+        return None
+    levels = np.zeros(len(names), dtype=np.int64)
+    levels[counted] = level
+    return levels, int(depth.max())
 
 
 def _cap_once(html: str, max_nesting: int) -> str | None:
@@ -222,26 +230,29 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    scannable = _scannable(lower)
-    parts = _tokens(scannable)[0]
-    if len(parts) >= 4 * NUMPY_TAGS and _shallow_and_well_formed(parts[2::4], max_nesting):
-        return None
-    levels, deepest = open_levels(parts)
-    if deepest <= max_nesting:
+    parts = _tokens(_scannable(lower))[0]
+    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
+    if plain is not None and 2 * plain[1] <= max_nesting:
         return None
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
+    if plain is not None and plain[1] > max_nesting:  # deep by the plain count too: its levels will do
+        level, deepest = plain
+    else:
+        levels, deepest = open_levels(parts)
+        if deepest <= max_nesting:
+            return None
+        level = np.array(levels, dtype=np.int64)
+        del levels
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
-    level = np.array(levels, dtype=np.int64)
-    del levels
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
     del level
-    # each token's length: a comment or raw-text element's own, a tag's name and rest with its brackets
-    token_len = np.fromiter((len(raw) if raw is not None else len(name) + len(rest) + 2  # type: ignore[arg-type]
-                             for raw, name, rest in zip(parts[1::4], parts[2::4], parts[3::4])), dtype=np.int64)
-    text_len = np.fromiter(map(len, parts[0::4]), dtype=np.int64)  # type: ignore[arg-type]
-    del parts
-    ends = np.cumsum(np.stack((text_len[:-1], token_len), axis=1).ravel())  # token k: ends[2k]..ends[2k + 1]
+    # each token's length: a comment or raw-text element's own, a tag's "<", name, rest and ">" (the groups a
+    # token lacks are None, which `length_hint` measures 0)
+    size = np.fromiter(map(length_hint, parts), dtype=np.int64, count=len(parts))
+    token_len = size[1::4] + np.where(size[2::4] > 0, size[2::4] + size[3::4] + 2, 0)
+    ends = np.cumsum(np.stack((size[0:-1:4], token_len), axis=1).ravel())  # token k: ends[2k]..ends[2k + 1]
+    del parts, size
     # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
     run_start = np.concatenate(([0], ends[2 * cut + 1]))
     run_end = np.concatenate((ends[2 * cut], [len(html)]))

@@ -176,6 +176,9 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                 elif name in _MARKERS and (pending or state.stashed):
                     state.close_marker(i)
                 continue
+            if not where.get(name) and name not in _END and stack[i][-1] > " ":  # nothing of its name open
+                levels[t] = i - state.removed  # ignored
+                continue
             levels[t] = state.end_tag(name)
             continue
         if tag == SWALLOWS:
