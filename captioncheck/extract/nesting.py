@@ -151,18 +151,19 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
     pending = state.pending
+    removed = 0  # state.removed, read again after each helper (only they change it)
     deepest = 0
     for t, tag in enumerate(names):
         if pending and texts[t]:  # text (even blank) pushes the waiting formatting elements again
             state.reconstruct()
-            deepest = max(deepest, len(stack) - 1 - state.removed)
+            deepest = max(deepest, len(stack) - 1 - removed)
         if not tag:
             continue
         if tag[0] == "/":
             name = tag[1:]
             i = len(stack) - 1
             if stack[i] == name and i and name != "form":  # it closes the current element (</form>: see `end_tag`)
-                levels[t] = i - state.removed
+                levels[t] = i - removed
                 del stack[i]
                 where[name].pop()
                 if special[-1] == i:
@@ -176,10 +177,13 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                 elif name in _MARKERS and (pending or state.stashed):
                     state.close_marker(i)
                 continue
-            if not where.get(name) and name not in _END and stack[i][-1] > " ":  # nothing of its name open
-                levels[t] = i - state.removed  # ignored
-                continue
+            if name not in _END and stack[i][-1] > " ":  # ignored with nothing of its name open, or with a
+                found = where.get(name)  # special element above it ("any other end tag")
+                if not found or special[-1] > found[-1]:
+                    levels[t] = i - removed
+                    continue
             levels[t] = state.end_tag(name)
+            removed = state.removed
             continue
         if tag == SWALLOWS:
             break
@@ -202,12 +206,13 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                     scope.append(i)
                 if marks & 4:
                     stopper.append(i)
-            level = levels[t] = i - state.removed
+            level = levels[t] = i - removed
         else:
             level = levels[t] = state.start_tag(tag, rests[t], kind)
+            removed = state.removed
             if level <= 0:
                 continue
-            level = len(stack) - 1 - state.removed  # with what it added above it
+            level = len(stack) - 1 - removed  # with what it added above it
         if level > deepest:  # noqa: PLR1730 (a comparison costs less than a call to max, once per tag)
             deepest = level
     if state.pending and texts[-1]:
