@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from captioncheck.extract.nesting import open_levels
+from captioncheck.extract.nesting import SWALLOWS, open_levels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,7 +52,7 @@ MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers fla
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 
 
-SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
+# SWALLOWS is put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
 # The page's tokens, scanned left to right as the HTML tokenizer does: comments, raw-text elements, then tags (a
 # tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing; see `_token_patterns`).
 # A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased text:

@@ -125,22 +125,18 @@ def _key(name: str, rest: str) -> str:
     return f"{name}\x02{rest}" if rest else name
 
 
-def _top(where: dict[str, list[int]], name: str) -> int:
-    found = where.get(name)
-    return found[-1] if found else -1
-
-
 def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
 
     `parts` is the page as `dom` splits it: [text, raw, name, rest, text, raw, name, rest, ..., text], per
     token a comment or raw-text element (read as text here), or a tag's name ("/name" for end tags,
-    SWALLOWS where the rest of the page is text) and the rest of the tag up to its ">". An ignored end tag gets the depth at which it comes (it
-    closes nothing; a cap may drop it with its neighbours). Elements the parser adds by itself (<tbody>,
-    formatting elements pushed again) count in the depths and have no token. A page that makes the parser
-    copy formatting elements more than CLONE_BUDGET times per tag (its tree then grows quadratically in
-    size, not only in depth) is counted without the copies beyond.
+    SWALLOWS where the rest of the page is text) and the rest of the tag up to its ">". An ignored end
+    tag gets the depth at which it comes (it closes nothing; a cap may drop it with its neighbours).
+    Elements the parser adds by itself (<tbody>, formatting elements pushed again) count in the depths
+    and have no token. A page that makes the parser copy formatting elements more than CLONE_BUDGET
+    times per tag (its tree then grows quadratically in size, not only in depth) is counted without the
+    copies beyond.
 
     One Python step per tag (~0.5 us for a tag that opens or closes the current element); the rarer
     rules are the helpers below.
