@@ -225,6 +225,12 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     return levels, int(depth.max())
 
 
+def _as_array(values: list[int]) -> np.ndarray:
+    import numpy as np  # (only for a page nested deeper than the cap: thousands of tags)
+
+    return np.array(values, dtype=np.int64)
+
+
 def _cap_once(html: str, max_nesting: int) -> str | None:
     """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`."""
     lower = html.lower()
@@ -234,16 +240,16 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
     if plain is not None and 2 * plain[1] <= max_nesting:
         return None
-    import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
-
     if plain is not None and plain[1] > max_nesting:  # deep by the plain count too: its levels will do
         level, deepest = plain
     else:
         levels, deepest = open_levels(parts)
         if deepest <= max_nesting:
             return None
-        level = np.array(levels, dtype=np.int64)
+        level = _as_array(levels)
         del levels
+    import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
+
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
     del level
