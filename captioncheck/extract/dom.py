@@ -134,10 +134,10 @@ def _scannable(lower: str) -> str:
 def max_depth(html: str) -> int:
     """How deep the HTML5 tree builder nests the page's elements (`nesting.open_levels`), up to where an
     unclosed raw-text element or comment makes the rest of the page text."""
-    return open_levels(_tokens(_scannable(html.lower()))[0])[1]
+    return open_levels(_page_tokens(_scannable(html.lower()))[0])[1]
 
 
-def _tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
+def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
     """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`: per token,
     the text before it, a comment or raw-text element, a tag's name and its rest), and the pattern used.
     Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS "<" or more inside its tokens
@@ -236,7 +236,7 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    parts = _tokens(_scannable(lower))[0]
+    parts = _page_tokens(_scannable(lower))[0]
     plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
     if plain is not None and 2 * plain[1] <= max_nesting:
         return None

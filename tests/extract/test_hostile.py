@@ -47,7 +47,7 @@ def _cap_reference(html: str, max_nesting: int) -> str | None:
     from captioncheck.extract.nesting import open_levels
 
     lower = dom._scannable("".join(c if len(c.lower()) != 1 else c.lower() for c in html))  # positions kept
-    tokens, pattern = dom._tokens(lower)
+    tokens, pattern = dom._page_tokens(lower)
     matches = list(pattern.finditer(lower))
     levels, deepest = open_levels(tokens)
     assert len(matches) == len(levels)

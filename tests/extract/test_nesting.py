@@ -130,7 +130,7 @@ def test_the_plain_count_of_well_formed_pages_is_at_least_half_of_lexbors_depth(
     of their name (a plain count under half the cap: not deep; over the cap: capped by its levels):
     lexbor never nests such a page deeper than twice that count."""
     html = _closed_in_order(rng)
-    names = dom._tokens(dom._scannable(html.lower()))[0][2::4]
+    names = dom._page_tokens(dom._scannable(html.lower()))[0][2::4]
     plain = dom._well_formed_levels(names)
     deepest = _deepest_if_well_formed(names)
     assert (plain and plain[1]) == (deepest or None)
