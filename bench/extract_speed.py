@@ -35,6 +35,13 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _caption(i: int) -> str:
+    """A wire caption of ~130 characters: a sentence, a date, an agency credit (each one different)."""
+    words = "the minister said on Tuesday that budget would be cut again in Washington after talks with officials".split()
+    said = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(18))
+    return f"{said.capitalize()}, May {i % 28 + 1}, 2019. REUTERS/Jane Doe{i}"
+
+
 def _hostile() -> dict[str, str]:
     """Page shapes a hostile (or merely huge) page can take, each about 2 MB."""
     n = 200_000
@@ -48,6 +55,16 @@ def _hostile() -> dict[str, str]:
         "staircase_100k": "<p>x</p>" + "<div><div></div>" * (n // 2) + "<img src=a.jpg width=640>",
         "pictures_20k": "<p>x</p>" + "".join(
             f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>Caption {i}</p></div>' for i in range(20_000)),
+        # the same, with captions as agencies write them (a date, a credit line): each picture's rules read a credit
+        "captioned_9k": "<p>x</p>" + "".join(
+            f'<div><img src="/p{i}.jpg" data-src="/big/p{i}.jpg" width="640"><p>{_caption(i)}</p></div>' for i in range(9_000)),
+        # modern article markup: <figure><picture> with WebP/JPEG sources and srcsets, a caption with its credit
+        "figures_3k": "<article><h1>T</h1>" + "".join(
+            f'<figure><picture><source media="(min-width: 900px)" srcset="/i/{i}-1200.webp 1200w, /i/{i}-800.webp 800w" '
+            f'type="image/webp"><source srcset="/i/{i}-1200.jpg 1200w, /i/{i}-800.jpg 800w"><img src="/i/{i}-800.jpg" '
+            f'srcset="/i/{i}-400.jpg 400w, /i/{i}-800.jpg 800w, /i/{i}-1600.jpg 1600w" alt="Alt {i}" loading="lazy"></picture>'
+            f'<figcaption class="caption">{_caption(i)[:-20]} <span class="credit">Photo: Jane Doe/AP</span></figcaption></figure>'
+            for i in range(3_200)) + "</article>",
         "flat_2mb": "<p>x</p>" + "<div><p>plain text here</p></div>" * 60_000 + "<img src=a.jpg width=640>",
         "many_attributes": "<p>x</p>" + "".join(
             "<img " + " ".join(f'data-x{j}="/v/{i}-{j}.jpg"' for j in range(60)) + f' src="/p{i}.jpg">' for i in range(1_300)),

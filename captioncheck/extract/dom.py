@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import length_hint
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 Node = LexborNode
+_T = TypeVar("_T")
 
 MAX_CLIMB = 48  # how far up a per-element question looks (real article markup nests far less)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -300,8 +301,8 @@ def attr(node: Node, name: str) -> str:
 
 # The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
 # (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]]] | None] = ContextVar(
-    "remembered_attributes", default=None)
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]], dict[Callable[[Node], Any], dict[int, Any]]] | None] = (
+    ContextVar("remembered_attributes", default=None))
 
 
 def attributes_of(node: Node) -> Mapping[str, str | None]:
@@ -324,8 +325,10 @@ MAX_REMEMBERED = 16_384  # elements whose attribute dicts a page keeps (the pict
 @contextmanager
 def remembered_attributes(doc: Doc) -> Iterator[None]:
     """While the block runs, `attributes_of` (and every helper here that reads attributes) builds each element's
-    attribute dict of this page once: the rules ask for the same picture's and ancestors' names many times."""
-    token = _REMEMBERED.set((doc.tree, {}))
+    attribute dict of this page once, and answers that depend on an element's own markup only (`tokens`, and
+    the `remembered` tables of other modules) are worked out once: the rules ask for the same picture's and
+    ancestors' names many times."""
+    token = _REMEMBERED.set((doc.tree, {}, {}))
     try:
         yield
     finally:
@@ -346,8 +349,31 @@ def attrs(node: Node, *names: str) -> list[str]:
     return [value_of(found, name) for name in names]
 
 
+def per_element(node: Node, answer: Callable[[Node], _T]) -> _T:
+    """`answer(node)`, worked out once per element of the page `remembered_attributes` runs for (at most
+    MAX_REMEMBERED answers per function kept); afresh for any other node. Only for answers that depend on
+    the element's own markup (tag, attributes)."""
+    current = _REMEMBERED.get()
+    if current is None or node.parser is not current[0]:
+        return answer(node)
+    table = current[2].setdefault(answer, {})
+    found = table.get(node.mem_id, _MISSING)
+    if found is _MISSING:
+        found = answer(node)
+        if len(table) < MAX_REMEMBERED:
+            table[node.mem_id] = found
+    return found  # type: ignore[no-any-return]
+
+
+_MISSING = object()
+
+
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
+    return per_element(node, _tokens)
+
+
+def _tokens(node: Node) -> str:
     found = attributes_of(node)
     return f"{value_of(found, 'id')} {value_of(found, 'class')} {value_of(found, 'role')}".lower().strip()
 
@@ -891,13 +917,17 @@ class Doc:
             lowered = self.memo["lowered"] = self.html.lower()
         return lowered  # type: ignore[return-value]
 
-    def with_attributes(self, names: tuple[str, ...]) -> list[Node]:
+    def with_attributes(self, names: tuple[str, ...], unless: frozenset[str] = frozenset()) -> list[Node]:
         """What `css("[a], [b], ...")` gives for the lower-case attribute `names`, asking only for those
         the parsed text names at all: lexbor tests every selector of a group on every element (12
         names cost 12 passes over a 2 MB page's 200 000 elements), and an attribute name is never
-        written with character references, so a name absent from the text is on no element."""
+        written with character references, so a name absent from the text is on no element. Elements
+        whose tag is in `unless` are left out by lexbor (no Python object made for each of 20 000 <img>)."""
         present = self._named(names)
-        return self.css(", ".join(f"[{name}]" for name in present)) if present else []
+        if not present:
+            return []
+        but = f":not({', '.join(sorted(unless))})" if unless else ""
+        return self.css(", ".join(f"[{name}]{but}" for name in present))
 
     def _named(self, names: tuple[str, ...]) -> list[str]:
         """The lower-case attribute `names` the parsed text holds; all of them for a Doc built around a

@@ -9,6 +9,7 @@ a mobile-only duplicate) are merged: same URL, or same long file name.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -81,8 +82,13 @@ class Found:
         return list(self._urls[1])
 
 
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+_PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
+_EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
+
+
 def _int(value: str) -> int | None:
-    m = re.match(r"\s*(\d+)", value or "")
+    m = _LEADING_NUMBER.match(value or "")
     return int(m.group(1)) if m else None
 
 
@@ -166,15 +172,17 @@ def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
     """Every picture of the page in document order; with `limit`, only the first `limit` of them
     (the work per picture is done for those only, so a page naming 20 000 pictures costs what
     its first `limit` cost)."""
-    named = [(i, _img_found, doc.nodes[i]) for i in doc.image_at]
-    named += [(doc.index(node), _background_found, node) for node in _background_nodes(doc)]
-    named += [(doc.index(_data_target(node)), _data_found, node) for node in _data_nodes(doc)]
-    named.sort(key=lambda item: item[0])  # stable: at one position an <img> comes first, then the others
+    others = [(doc.index(node), 1, _background_found, node) for node in _background_nodes(doc)]
+    others += [(doc.index(_data_target(node)), 1, _data_found, node) for node in _data_nodes(doc)]
+    others.sort(key=lambda item: item[0])  # stable
+    # merged lazily in document order (at one position an <img> comes first, then the others): a page naming
+    # 20 000 <img> builds entries for those it reaches only
+    named = heapq.merge(((i, 0, _img_found, None) for i in doc.image_at), others, key=lambda item: item[:2])
     found: list[Found] = []
-    for _, make, node in named:
+    for at, _, make, node in named:
         if limit is not None and len(found) >= limit:
             break
-        picture = make(node, doc, base)
+        picture = make(doc.nodes[at] if node is None else node, doc, base)
         if picture is not None:
             found.append(picture)
     return found
@@ -213,7 +221,7 @@ def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
     out: list[Node] = []
-    for node in doc.with_attributes(_DATA_URL_ATTRS):
+    for node in doc.with_attributes(_DATA_URL_ATTRS, unless=_NOT_PICTURES | {"img"}):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
             continue
         out.append(node)
@@ -272,7 +280,7 @@ def file_key(url: str) -> str:
     """The file name that identifies a picture across sizes/copies ("" when too generic)."""
     path = unquote(split_url(url).path).rstrip("/")
     name = path.rsplit("/", 1)[-1].lower()
-    stem = re.sub(r"\.(jpe?g|png|gif|webp|avif)$", "", name)
+    stem = _PHOTO_EXTENSION.sub("", name)
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
         return ""
     return name
@@ -290,7 +298,7 @@ def variant_key(url: str, key: str | None = None) -> str:
     key = file_key(url) if key is None else key
     if not key:
         return ""
-    stem = re.sub(r"\.[a-z0-9]{2,5}(?:[?#].*)?$", "", key)
+    stem = _EXTENSION_ON.sub("", key)
     base = _RENDITION.sub("", stem)
     return f"~{base}" if base != stem and len(base) >= 16 else ""
 

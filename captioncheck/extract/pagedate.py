@@ -124,7 +124,9 @@ def _iso_text(parsed: datetime | date) -> str:
 
 def visible_cjk_date(text: str) -> str:
     """The first plausible "2019年4月4日" in a text, as an ISO date ("" when none)."""
-    for m in _CJK_DATE.finditer(text or ""):
+    if not text or "年" not in text:  # (the pattern tries every "19"/"20" of a text full of numbers)
+        return ""
+    for m in _CJK_DATE.finditer(text):
         try:
             d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:

@@ -257,11 +257,15 @@ def _url_role(f: Found, best: str, small: str) -> str:
     return ""
 
 
+_BEACON_FILE = re.compile(r"\w{1,2}\.gif", re.IGNORECASE)
+_SHARE_HOST = re.compile(r"share|addthis|gravatar|adserver|adsystem")
+
+
 def _beacon(url: str) -> bool:
     """A one- or two-letter GIF that carries its data in the query ("l.gif?a=1.66&d=/2.252"): a beacon,
     whatever text follows it on the page."""
     parts = split_url(url)
-    return bool(parts.query) and bool(re.fullmatch(r"\w{1,2}\.gif", parts.path.rpartition("/")[2], re.IGNORECASE))
+    return bool(parts.query) and bool(_BEACON_FILE.fullmatch(parts.path.rpartition("/")[2]))
 
 
 def _tracker(url: str) -> bool:
@@ -328,7 +332,7 @@ def _url_furniture(url: str) -> str:
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
     named = _URL_FURNITURE.found_in(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.")) \
-        or re.search(r"share|addthis|gravatar|adserver|adsystem", host.split(":")[0])
+        or _SHARE_HOST.search(host.split(":")[0])
     if not named:
         return ""
     where = f"{host}/{folder}/{name}"

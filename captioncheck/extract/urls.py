@@ -132,8 +132,12 @@ def _descriptor_end(value: str, i: int) -> int:
         i += 1
 
 
+_DESCRIPTOR = re.compile(r"(\d+(?:\.\d+)?)\s*([wx])")
+_SPACED_DESCRIPTOR = re.compile(r"\s\d+[wx]")
+
+
 def _descriptor_width(descriptor: str) -> int:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*([wx])", descriptor)
+    m = _DESCRIPTOR.search(descriptor)
     if not m:
         return 0
     number = float(m.group(1))
@@ -338,7 +342,7 @@ def _template_or_plain(value: str, widths: list[int], origin: str) -> list[Candi
 
 def _looks_like_url(value: str) -> bool:
     value = value.strip()
-    if " " in value and not re.search(r"\s\d+[wx]", value):
+    if " " in value and not _SPACED_DESCRIPTOR.search(value):
         return False
     return value.startswith(("http://", "https://", "//", "/", "./", "../")) or bool(IMAGE_EXT.search(value))
 
