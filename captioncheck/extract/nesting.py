@@ -184,10 +184,10 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
         if tag == SWALLOWS:
             break
         kind = _START.get(tag, _OTHER)
-        # the common cases, where the tag pushes its element and nothing else: an inline element, a block
+        # the common cases, where the tag pushes its element and nothing else: an inline or formatting element, a block
         # with no <p> to close, an <li> with no <li> to close, a cell or row straight in its row or section
         if not pending and stack[-1][-1] > " " and (
-                kind == _OTHER
+                kind == _OTHER or kind == _FORMAT
                 or ((kind == _BLOCK or (tag == "li" and (not open_li or stopper[-1] > open_li[-1])))
                     and (not open_p or open_p[-1] < scope[-1]))
                 or (kind == _TABLE_PART and stack[-1] in _ROW_OF.get(tag, ()))):
@@ -202,6 +202,8 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                     scope.append(i)
                 if marks & 4:
                     stopper.append(i)
+            if kind == _FORMAT:
+                fmt[i] = _key(tag, rests[t])
             level = levels[t] = i - removed
         else:
             level = levels[t] = state.start_tag(tag, rests[t], kind)
