@@ -86,6 +86,11 @@ def _hostile() -> dict[str, str]:
         "unclosed_comments": "<p>x</p>" + "<div><!-- note </div>" * 90_000,
         "many_links": "<p>x</p><ul>" + "".join(f'<li><a href="/a/{i}">Story number {i} here</a></li>' for i in range(45_000))
                       + "</ul><img src=a.jpg width=640>",
+        # deep only by the tree builder's rules (see extract/nesting.py): an end tag that closes nothing, one it
+        # ignores while a <div> is open above its element, list items two levels each
+        "stray_end_tags": "<p>x</p>" + "<div></x>" * 230_000 + "<img src=a.jpg width=640>",
+        "mis_nested_spans": "<p>x</p>" + "<span><div></span></div>" * 87_000 + "<img src=a.jpg width=640>",
+        "nested_lists": "<p>x</p>" + "<ul><li>" * 260_000 + "<img src=a.jpg width=640>",
     }
 
 

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
-from operator import sub
+from operator import length_hint
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from captioncheck.extract.nesting import SWALLOWS, open_levels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,57 +50,32 @@ _MAYBE_HIDDEN_BY_NAME = {name: ", ".join(part for part in _MAYBE_HIDDEN.split(",
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                   "track", "wbr", "keygen", "basefont", "bgsound", "frame", "image", "isindex", "menuitem"})
-# closed by the parser when the next one starts: they never nest by themselves
-_SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-                           "rb", "rt", "rp", "rtc", "colgroup", "caption", "html", "head", "body"})
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 
 
-def _prefix_alternation(words: frozenset[str]) -> str:
-    """`words` as one regex alternation factored by common prefixes ("p|pre|param" -> "p(?:aram|re)?"):
-    Python's `re` tries the branches of a plain alternation one after another at every "<" of the
-    page. Hand-written (a dozen lines) rather than a dependency for one pattern."""
-    heads: dict[str, list[str]] = {}
-    for word in sorted(words):
-        heads.setdefault(word[:1], []).append(word[1:])
-    optional = heads.pop("", None) is not None
-    branches = [re.escape(head) + _prefix_alternation(frozenset(tails)) for head, tails in sorted(heads.items())]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if optional:
-        body = (body if body.startswith("(?:") and len(branches) > 1 else f"(?:{body})") + "?"
-    return body
-
-
-_NAMES = _prefix_alternation(_VOID | _SELF_CLOSING)
-SWALLOWS = "\x01"  # put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
+# SWALLOWS is put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
 # The page's tokens, scanned left to right as the HTML tokenizer does: comments, raw-text elements, then tags (a
-# tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing). What does not
-# change the nesting depth: comments, raw-text elements, void and self-closing tags; the rest are start and
-# end tags. A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased
-# text: case-insensitive alternations are several times slower.)
-_TOKENS = (r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
-           + rf"|</?(?:{_NAMES})(?=[\s/>])[^>]*>|<(/(?=[a-z])|[a-z]|{SWALLOWS})[^>]*>")
+# tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing; see `_token_patterns`).
+# A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased text:
+# case-insensitive alternations are several times slower.)
+_TOKENS = r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
 # a tag's inside up to its ">" when a value quoted after "=" may hold ">" (a quote anywhere else is a plain
 # character, and an unclosed one ends nothing: the tag ends at the next ">", as if the page went on after it)
 _TAG_BODY = r"""(?:[^>="']++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+>"""
 _QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value holding ">": the tags need `_TAG_BODY`
 
 
-def _token_patterns(tokens: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """findall: per token "" (no depth change), "/" (end), a letter (start) or SWALLOWS; split: each token whole."""
-    return (re.compile(tokens, re.DOTALL),
-            re.compile("(" + tokens.replace("<(/(?=[a-z])|[a-z]|", "<(?:/(?=[a-z])|[a-z]|") + ")", re.DOTALL))
+def _token_pattern(tags: str) -> re.Pattern[str]:
+    """The page split into its text and tokens, three groups per token: a comment or raw-text element whole
+    (None for a tag), and a tag's name and the rest up to its ">" as `nesting.open_levels` reads them
+    ("/name" for an end tag, SWALLOWS)."""
+    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>", re.DOTALL)
 
 
-# tags end at their first ">" (C-speed); where a quoted value holds ">", at the ">" after their quoted values
-_PLAIN_TOKENS = _token_patterns(_TOKENS)
-_QUOTED_TOKENS = _token_patterns(_TOKENS.replace("(?=[\\s/>])[^>]*>", "(?=[\\s/>])" + _TAG_BODY)
-                                 .replace(f"|{SWALLOWS})[^>]*>", f"|{SWALLOWS}){_TAG_BODY}"))
-_AS_STEP = str.maketrans({"/": ")", **{chr(c): "(" for c in range(ord("a"), ord("z") + 1)}})
+# a tag's name and the rest up to its first ">" (C-speed); where a quoted value holds ">", up to the ">" after its
+# quoted values
+_PLAIN_TOKENS = _token_pattern(r"[^>]*")
+_QUOTED_TOKENS = _token_pattern(_TAG_BODY[:-1])
 _RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
@@ -155,53 +131,32 @@ def _scannable(lower: str) -> str:
     return lower
 
 
-def _depths(steps: np.ndarray) -> np.ndarray:
-    """Running depth after each +1/-1 step, never below zero (a stray end tag closes nothing)."""
-    import numpy as np
-
-    total = np.cumsum(steps, dtype=np.int64)
-    return total - np.minimum.accumulate(np.minimum(total, 0))
-
-
-NUMPY_TAGS = 50_000  # from this many counted tags numpy's loops pay for its import (~0.15 s, ~1 µs a tag here)
-_STEP = {"(": 1, ")": -1}
-
 
 def max_depth(html: str) -> int:
-    """How deep the page's elements nest, counted on its tokens (one C-speed scan, no Python step per
-    tag) up to where an unclosed raw-text element or comment makes the rest of the page text."""
-    return _deepest(_marks(_scannable(html.lower()))[0])
+    """How deep the HTML5 tree builder nests the page's elements (`nesting.open_levels`), up to where an
+    unclosed raw-text element or comment makes the rest of the page text."""
+    return open_levels(_page_tokens(_scannable(html.lower()))[0])[1]
 
 
-def _marks(scannable: str) -> tuple[list[str], re.Pattern[str]]:
-    """Per token of the page its mark ("" no depth change, "/" end, a letter start, SWALLOWS), and the
-    pattern that splits the page into those tokens. Tags end at their first ">"; when that scan leaves
-    QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values) and a quoted value
-    holds ">", they end at the ">" after their quoted values ("<div title='>' <!--" is one tag, no
-    comment, as the tokenizer reads it: the comment would hide the nesting after it)."""
-    found = _PLAIN_TOKENS[0].findall(scannable)
-    if scannable.count("<") - len(found) >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return _QUOTED_TOKENS[0].findall(scannable), _QUOTED_TOKENS[1]
-    return found, _PLAIN_TOKENS[1]
+def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
+    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`: per token,
+    the text before it, a comment or raw-text element, a tag's name and its rest), and the pattern used.
+    Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS "<" or more inside its tokens
+    (comments, raw text, attribute values) and a quoted value holds ">", they end at the ">" after their
+    quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer reads it: the comment
+    would hide the nesting after it)."""
+    parts = _PLAIN_TOKENS.split(scannable)
+    if scannable.count("<") - len(parts) // 4 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
+        return _QUOTED_TOKENS.split(scannable), _QUOTED_TOKENS
+    return parts, _PLAIN_TOKENS
 
 
 # "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
 # hide at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (the
 # search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
 QUOTED_SCAN_TAGS = 8192
-
-
-def _deepest(marks: list[str]) -> int:
-    """The deepest level of the token marks (`_marks`: one per token)."""
-    steps = "".join(marks).split(SWALLOWS, 1)[0].translate(_AS_STEP)
-    if not steps:
-        return 0
-    if len(steps) < NUMPY_TAGS:  # an ordinary page: the same running depth with itertools, numpy not imported
-        total = list(accumulate(map(_STEP.__getitem__, steps)))  # "(" +1, ")" -1
-        return max(map(sub, total, islice(accumulate(total, min, initial=0), 1, None)))  # minus the lowest dip so far
-    import numpy as np
-
-    return int(_depths(81 - 2 * np.frombuffer(steps.encode("ascii"), dtype=np.uint8).astype(np.int64)).max())
+NUMPY_TAGS = 50_000  # from this many tags a page's tables are numpy arrays (`Doc.parse`): its loops pay for its import
+CAP_ROUNDS = 3  # a capped page whose tree would still nest too deep is capped again, this many times at most
 
 
 def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
@@ -210,45 +165,104 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
 
     HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
     so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
-    too. A page that never nests that deep is returned unchanged after one regex scan.
+    too. Levels are those the tree builder would give (`nesting.open_levels`: an end tag that closes
+    nothing nests, it does not close). A page that never nests that deep is returned unchanged.
 
-    The tokens' kinds come from one `findall`, the tokens themselves from one `re.split` of the same
-    scan (C speed); positions and levels are numpy passes, and the page is rebuilt from the runs
-    between dropped tags (no Python step per tag).
+    The tokens come from one `findall` and one `re.split` of the same scan (C speed), their positions and
+    the dropped ones are numpy passes, and the page is rebuilt from the runs between dropped tags. Dropping tags
+    can leave elements of the kept inner levels open that a dropped end tag would have closed: the
+    capped page is measured again and capped again while it still nests deeper than twice the cap.
     """
-    if html.count("<") <= max_nesting:
+    if html.count("<") * 4 <= max_nesting:  # each tag adds at most a few levels (a <td> adds <tbody><tr>)
         return html
+    for _ in range(CAP_ROUNDS):
+        with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():  # (its lists hold every tag)
+            capped = _cap_once(html, max_nesting)
+        if capped is None:
+            return html
+        html = capped
+        if max_depth(html) <= 2 * max_nesting:
+            break
+    return html
+
+
+# elements without an end tag (the tree builder never pushes them)
+_VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
+                   "keygen", "link", "meta", "param", "source", "track", "wbr"})
+
+
+def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | None:
+    """When every end tag closes the latest start tag not yet closed, of the same name, and all are closed at
+    the end (void tags aside): per token the level it opens or closes by that plain count (0 for the rest),
+    and the deepest; else None. Numpy passes over a large page's tags (~0.1 s for 400 000).
+
+    On such a page the tree builder nests no deeper than twice that count (the <tbody> and <tr> it adds;
+    what else it does only closes elements sooner, and a formatting element it pushes again was one of
+    those still open in the count): `cap_nesting` needs no `open_levels` (~0.5 us a tag in Python) there,
+    which is most large pages (flat blocks, tables, lists of links, 200 000 nested <div>s)."""
+    import numpy as np
+
+    if SWALLOWS in names:
+        return None
+    ids: dict[str | None, int] = {None: 0}
+    steps: dict[str | None, int] = {None: 0}
+    for name in set(names) - {None}:
+        base = name.removeprefix("/")  # type: ignore[union-attr]
+        ids[name] = ids.setdefault(base, len(ids))
+        steps[name] = 0 if base in _VOID else -1 if name != base else 1
+    step = np.fromiter(map(steps.__getitem__, names), dtype=np.int8, count=len(names))
+    counted = np.flatnonzero(step)
+    step = step[counted].astype(np.int64)
+    depth = np.cumsum(step)
+    if not depth.size or depth[-1] != 0 or depth.min() < 0:
+        return None
+    level = np.where(step > 0, depth, depth + 1)  # the level each start tag opens, each end tag closes
+    order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order
+    name_id = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))[counted][order]
+    if not np.array_equal(name_id[0::2], name_id[1::2]):
+        return None
+    levels = np.zeros(len(names), dtype=np.int64)
+    levels[counted] = level
+    return levels, int(depth.max())
+
+
+def _as_array(values: list[int]) -> np.ndarray:
+    import numpy as np  # (only for a page nested deeper than the cap: thousands of tags)
+
+    return np.array(values, dtype=np.int64)
+
+
+def _cap_once(html: str, max_nesting: int) -> str | None:
+    """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`."""
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    scannable = _scannable(lower)
-    found, split_of = _marks(scannable)
-    if _deepest(found) <= max_nesting:
-        return html
+    parts = _page_tokens(_scannable(lower))[0]
+    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
+    if plain is not None and 2 * plain[1] <= max_nesting:
+        return None
+    if plain is not None and plain[1] > max_nesting:  # deep by the plain count too: its levels will do
+        level, deepest = plain
+    else:
+        levels, deepest = open_levels(parts)
+        if deepest <= max_nesting:
+            return None
+        level = _as_array(levels)
+        del levels
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
-    marks = np.array(found, dtype="<U1").view(np.uint32)  # one per token, 0 for ""
-    del found
-    parts = split_of.split(scannable)
-    text_len = np.fromiter(map(len, parts[0::2]), dtype=np.int64, count=len(parts) // 2 + 1)
-    token_len = np.fromiter(map(len, parts[1::2]), dtype=np.int64, count=len(parts) // 2)
-    del parts
-    swallowed = np.flatnonzero(marks == ord(SWALLOWS))
-    count = int(swallowed[0]) if swallowed.size else len(marks)  # from there on the page is text
-    step = np.where(marks[:count] == ord("/"), -1, np.where(marks[:count] > ord("/"), 1, 0))
-    starts = np.cumsum(text_len[:-1]) + np.concatenate(([0], np.cumsum(token_len)[:-1]))
-    counted = np.flatnonzero(step)
-    after = _depths(step[counted])
-    level = np.where(step[counted] > 0, after, after + 1)  # the depth of the element each tag opens or closes
-    if not level.size or level.max() <= max_nesting:
-        return html
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
-    keep_outer, keep_inner = max_nesting // 2, int(level.max()) - max_nesting // 2
-    cut = counted[(level > keep_outer) & (level <= keep_inner)]
-    cut_start, cut_end = starts[cut], starts[cut] + token_len[cut]
+    cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
+    del level
+    # each token's length: a comment or raw-text element's own, a tag's "<", name, rest and ">" (the groups a
+    # token lacks are None, which `length_hint` measures 0)
+    size = np.fromiter(map(length_hint, parts), dtype=np.int64, count=len(parts))
+    token_len = size[1::4] + np.where(size[2::4] > 0, size[2::4] + size[3::4] + 2, 0)
+    ends = np.cumsum(np.stack((size[0:-1:4], token_len), axis=1).ravel())  # token k: ends[2k]..ends[2k + 1]
+    del parts, size
     # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
-    run_start = np.concatenate(([0], cut_end))
-    run_end = np.concatenate((cut_start, [len(html)]))
+    run_start = np.concatenate(([0], ends[2 * cut + 1]))
+    run_end = np.concatenate((ends[2 * cut], [len(html)]))
     nonempty = run_end > run_start
     return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())])
 
