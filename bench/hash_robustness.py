@@ -560,7 +560,7 @@ def pick_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FP
 
 def _lowered(pos_truth: np.ndarray, t: np.ndarray, twins: np.ndarray) -> np.ndarray:
     """Each class with a twin lowered, one at a time, to the smallest threshold that accepts as many copies."""
-    found = lambda th: int((pos_truth <= th).any(axis=1).sum())  # noqa: E731
+    found = lambda th: int((pos_truth <= th).any(axis=1).sum())
     ok, t = found(t), t.copy()
     for k in np.nonzero(twins >= 0)[0]:
         for v in [-1, *np.unique(pos_truth[:, k][pos_truth[:, k] < t[k]])]:

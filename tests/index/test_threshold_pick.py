@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import hash_robustness as B  # noqa: E402
+import hash_robustness as B
 
 BIG = B.BIG
 
@@ -35,7 +35,7 @@ def test_a_plain_threshold_covered_by_its_verified_twin_keeps_no_slack() -> None
     assert greedy[0] == 39  # the greedy rule leaves the plain threshold just under the first distractor
     assert picked[0] == 20  # lowered to the last copy only it accepts: 30..60 are accepted by the twin
     assert picked[1] == greedy[1] >= 92  # the twin keeps its radius: the far copies up to 92 are found
-    found = lambda t: int((pos <= t).any(axis=1).sum())  # noqa: E731
+    found = lambda t: int((pos <= t).any(axis=1).sum())
     assert found(picked) == found(greedy) == len(pos) - 1  # all but the copy at 100, beyond the twin's distractors
 
 
