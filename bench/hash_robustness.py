@@ -37,9 +37,10 @@ same greedy rule for each parameter set of VERIFY_GRID (one family at a time), a
 matches on all distractors wins. Verification first (pick_thresholds): after the greedy pick, each class's plain
 threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
 the distractors between, which fail verification, no longer match), the false matches so freed are spent again by
-the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The thumbnails are computed from the same images regenerated deterministically
-(their PDQ hashes are checked against the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for
-the distractors with some pair within VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
+the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The
+thumbnails are computed from the same images regenerated deterministically (their PDQ hashes are checked against
+the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for the distractors with some pair within
+VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
 photo: ~20 min once); the agreement of the pairs is computed at every run (about a minute).
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
