@@ -9,7 +9,7 @@ with the 1,049 (--quick: 329) indexed images' stored hashes and forced onto its 
 * before: the thresholds of before verification (photoindex.UNVERIFIED), searched at their largest (123; crop
   windows at the windows' largest), no verification;
 * verified, one radius: photoindex.THRESHOLDS + VERIFIED with verification on the stored thumbnails, every row
-  searched at the largest radius (141);
+  searched at the largest radius (photoindex.MATCH_THRESHOLD);
 * as shipped: the same with the searcher's radius per variant (photoindex.VARIANT_RADIUS: smooth rows within the
   smooth classes' largest radius).
 

@@ -34,9 +34,13 @@ VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS 
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
 and colour agreement, and of layout for a grey query); the thresholds and verified radii are picked together by the
 same greedy rule for each parameter set of VERIFY_GRID (one family at a time), and the best recall at <= 0.1% false
-matches on all distractors wins. The thumbnails are computed from the same images regenerated deterministically
-(their PDQ hashes are checked against the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for
-the distractors with some pair within VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
+matches on all distractors wins. Verification first (pick_thresholds): after the greedy pick, each class's plain
+threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
+the distractors between, which fail verification, no longer match), the false matches so freed are spent again by
+the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The
+thumbnails are computed from the same images regenerated deterministically (their PDQ hashes are checked against
+the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for the distractors with some pair within
+VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
 photo: ~20 min once); the agreement of the pairs is computed at every run (about a minute).
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
@@ -497,14 +501,15 @@ def evaluate(name: str, pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cat
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
 
-def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FPR, limits: np.ndarray | None = None) -> np.ndarray:
+def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FPR, limits: np.ndarray | None = None,
+                      start: np.ndarray | None = None) -> np.ndarray:
     """One threshold per class: greedy (best recall gained per false match added) under the
     false-match budget, then each raised as far as it goes without another false match (at most to its limit:
     a verified class's cap, beyond which no pair was verified).
     pos_truth: (n_pos, n_classes) distance to the right photo; neg: (n_neg, n_classes) to the nearest photo."""
     limits = np.full(neg.shape[1], 400) if limits is None else limits
     budget = int(np.floor(fpr * len(neg)))
-    t = np.full(neg.shape[1], -1)
+    t = np.full(neg.shape[1], -1) if start is None else start.copy()
 
     def state(th: np.ndarray) -> tuple[int, int]:
         return int((pos_truth <= th).any(axis=1).sum()), int((neg <= th).any(axis=1).sum())
@@ -535,6 +540,39 @@ def choose_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_
     return t
 
 
+def pick_thresholds(pos_truth: np.ndarray, neg: np.ndarray, fpr: float = PICK_FPR, limits: np.ndarray | None = None,
+                    twins: np.ndarray | None = None) -> np.ndarray:
+    """choose_thresholds; then every class with a verified twin (twins[k]: the twin's column, -1: none) lowered as
+    far as it goes without losing a copy (the copies between are accepted by the twin; the distractors between,
+    which fail verification, no longer are), the false matches so freed spent again by choose_thresholds from
+    there, and lowered again; until nothing changes (at most 4 rounds). A class with a twin thus keeps no slack
+    beyond what its own copies need: a pair farther than that must pass verification."""
+    t = choose_thresholds(pos_truth, neg, fpr, limits)
+    if twins is None or (twins < 0).all():
+        return t
+    t = _lowered(pos_truth, t, twins)
+    for _ in range(4):
+        nxt = _lowered(pos_truth, choose_thresholds(pos_truth, neg, fpr, limits, start=t), twins)
+        if (nxt == t).all():
+            break
+        t = nxt
+    return t
+
+
+def _lowered(pos_truth: np.ndarray, t: np.ndarray, twins: np.ndarray) -> np.ndarray:
+    """Each class with a twin lowered, one at a time, to the smallest threshold that accepts as many copies."""
+    found = lambda th: int((pos_truth <= th).any(axis=1).sum())
+    ok, t = found(t), t.copy()
+    for k in np.nonzero(twins >= 0)[0]:
+        for v in [-1, *np.unique(pos_truth[:, k][pos_truth[:, k] < t[k]])]:
+            th = t.copy()
+            th[k] = v
+            if found(th) == ok:
+                t = th
+                break
+    return t
+
+
 def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats: list[str],
                       pick_fpr: float = PICK_FPR, limits: np.ndarray | None = None,
                       names: tuple[str, ...] = CLASSES) -> dict[str, object]:
@@ -546,8 +584,9 @@ def evaluate_combined(pos: np.ndarray, neg: np.ndarray, truth: np.ndarray, cats:
     rows = np.arange(len(truth))
     half = np.random.default_rng(0).permutation(len(neg)) < len(neg) // 2  # a random half (not every other one:
     pick, held = neg[half], neg[~half]  # with an even number of sources that would split them by source)
-    t_a = choose_thresholds(pos[rows, :, truth], pick, pick_fpr, limits)
-    t_b = choose_thresholds(pos[rows, :, truth], held, pick_fpr, limits)
+    twins = np.array([names.index(f"{c}+verified") if f"{c}+verified" in names else -1 for c in names])
+    t_a = pick_thresholds(pos[rows, :, truth], pick, pick_fpr, limits, twins)
+    t_b = pick_thresholds(pos[rows, :, truth], held, pick_fpr, limits, twins)
     t = np.minimum(t_a, t_b)
     ok = accepted_right(pos, truth, t)
     rate = lambda part, th: round(float((part <= th).any(axis=1).mean()), 5)  # noqa: E731

@@ -102,17 +102,19 @@ def test_a_crop_is_verified_against_its_window(make_photo) -> None:
         variant_box("nonsense")
 
 
-def _pair(query_img: Image.Image, stored_img: Image.Image) -> tuple[list[H.QueryHash], list[Hit]]:
-    """The query hashes of one image and a hit of its whole-image hash on a photo (id 1), 5 beyond the full threshold."""
+def _pair(query_img: Image.Image, stored_img: Image.Image, distance: int | None = None) -> tuple[list[H.QueryHash], list[Hit]]:
+    """The query hashes of one image and a hit of its whole-image hash on a photo (id 1), by default 5 beyond the
+    full threshold and the one of an index without thumbnails."""
     qs = H.query_hashes(H.decode(_jpeg(query_img)))
     n = next(i for i, q in enumerate(qs) if q.region == "full" and not q.transform and q.kind == "pdq")
-    return qs, [Hit(1, "full", n, P.THRESHOLDS["full"] + 5, quality=100)]
+    far = max(P.THRESHOLDS["full"], P.UNVERIFIED["full"]) + 5
+    return qs, [Hit(1, "full", n, far if distance is None else distance, quality=100)]
 
 
 def test_a_pair_beyond_its_threshold_needs_verification_and_a_thumbnail(make_photo) -> None:
     img = make_photo(11)
     stored = {1: _stored_thumb(img)}
-    radii = {"full": P.THRESHOLDS["full"] + 20}
+    radii = {"full": max(P.THRESHOLDS["full"], P.UNVERIFIED["full"]) + 20}
     qs, hits = _pair(img, img)
     assert P.accepted(qs, hits, verified=radii, thumbs=lambda ids: stored) != {}  # the same picture: verified
     assert P.accepted(qs, hits, verified=radii, thumbs=lambda ids: {}) == {}  # stored without a thumbnail (old index)
@@ -120,6 +122,32 @@ def test_a_pair_beyond_its_threshold_needs_verification_and_a_thumbnail(make_pho
     assert P.accepted(qs, hits, verified={}, thumbs=lambda ids: stored) == {}  # no verified radius for the class
     other_qs, other_hits = _pair(_same_luma_other_colours(img), img)
     assert P.accepted(other_qs, other_hits, verified=radii, thumbs=lambda ids: stored) == {}
+
+
+def test_a_pair_the_thresholds_of_before_accepted_unverified_now_needs_verification(make_photo) -> None:
+    """Verification first: a textured pair between the plain threshold and the old one (UNVERIFIED) counts only
+    when the thumbnails agree; an index without thumbnails still accepts it as before."""
+    img = make_photo(12)
+    stored = {1: _stored_thumb(img)}
+    assert P.THRESHOLDS["full"] < P.UNVERIFIED["full"] <= P.VERIFIED["full"]
+    d = P.UNVERIFIED["full"]
+    other_qs, other_hits = _pair(_same_luma_other_colours(img), img, d)
+    assert P.accepted(other_qs, other_hits, thumbs=lambda ids: stored) == {}  # other colours: rejected
+    assert 1 in P.accepted(other_qs, other_hits, thumbs=lambda ids: {})  # an old index: the threshold of before
+    qs, hits = _pair(img, img, d)
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: stored)  # the same picture: verified
+
+
+def test_a_class_without_a_plain_threshold_accepts_only_verified_pairs() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    qs = H.query_hashes(H.decode(_jpeg(sky)))
+    n = next(i for i, q in enumerate(qs) if q.kind == "smooth" and not q.transform and q.region == "full")
+    hits = [Hit(1, H.SMOOTH_VARIANT, n, 0, quality=10)]  # an identical smooth hash
+    assert P.THRESHOLDS["smooth"] < 0  # low-texture images look alike: a smooth pair always needs its thumbnails
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(sky)})
+    recoloured = _stored_thumb(_same_luma_other_colours(sky))
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: recoloured}) == {}  # the same layout, other colours
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {})  # no thumbnail (an old index): UNVERIFIED["smooth"]
 
 
 def test_an_index_without_thumbnails_still_matches(tmp_path, make_photo, make_jpeg) -> None:
