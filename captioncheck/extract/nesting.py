@@ -248,7 +248,7 @@ class _Stack:
         self.budget = budget  # formatting elements still to be pushed again
         self.allowed = budget  # formatting elements the parser may push again on this page (`reconstruction_bomb`)
         self.copies = 0  # formatting elements the parser pushes again (also those past the budget)
-        self.copied: set[int] = set()  # the tokens of their start tags
+        self.copied: set[int] = set()  # the tokens of the start tags of those pushed again past `allowed`
         self.unseen: set[int] = set()  # start tags of formatting elements waiting beyond MAX_PENDING (not modelled)
         self.token = 0  # the token `start_tag` reads
 
@@ -340,8 +340,8 @@ class _Stack:
         """Push again the formatting elements popped without their end tag (before an inline tag or text)."""
         pending, came_from = self.pending, self.pending_from
         self.copies += len(pending) + len(self.unseen)
-        self.copied.update(came_from)
-        if self.unseen:
+        if self.copies > self.allowed:  # past the budget: these start tags are to be dropped (the copies made
+            self.copied.update(came_from)  # before stay within it)
             self.copied.update(self.unseen)
         if self.budget > 0:
             self.budget -= len(pending)
