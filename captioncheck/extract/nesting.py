@@ -345,9 +345,13 @@ class _Stack:
             self.copied.update(self.unseen)
         if self.budget > 0:
             self.budget -= len(pending)
-            for k in range(len(pending) - 1, -1, -1):
+            stack, where, fmt = self.stack, self.where, self.fmt
+            for k in range(len(pending) - 1, -1, -1):  # `push`, for a formatting element (no special, no marker)
                 key = pending[k]
-                self.push(key.partition("\x02")[0], key, came_from[k])
+                i = len(stack)
+                stack.append(key.partition("\x02")[0])
+                where[stack[i]].append(i)
+                fmt[i] = (key, came_from[k])
         self.forget_all()
 
     def forget(self, name: str) -> None:
