@@ -91,6 +91,10 @@ def _hostile() -> dict[str, str]:
         "stray_end_tags": "<p>x</p>" + "<div></x>" * 230_000 + "<img src=a.jpg width=640>",
         "mis_nested_spans": "<p>x</p>" + "<span><div></span></div>" * 87_000 + "<img src=a.jpg width=640>",
         "nested_lists": "<p>x</p>" + "<ul><li>" * 260_000 + "<img src=a.jpg width=640>",
+        # 300 formatting elements left open with distinct attributes, which the parser pushes again in every later
+        # paragraph (~78 million elements unrepaired)
+        "formatting_bomb": "<div>" + "".join(f"<b class=c{i}>" for i in range(300)) + "</div>" + "<p>x</p>" * 260_000
+                           + "<img src=a.jpg width=640>",
     }
 
 

@@ -53,6 +53,14 @@ def nesting_page(folder: Path, depth: int = 200_000) -> Path:
     return page
 
 
+def formatting_bomb_page(folder: Path, open_tags: int = 300, paragraphs: int = 260_000) -> Path:
+    """2 MB: formatting elements left open with distinct attributes, pushed again by the parser in every paragraph."""
+    page = folder / "formatting_bomb.html"
+    page.write_text("<div>" + "".join(f"<b class=c{i}>" for i in range(open_tags)) + "</div>" + "<p>x</p>" * paragraphs
+                    + '<img src="a.jpg" width="640">')
+    return page
+
+
 def huge_html(folder: Path, megabytes: int = 30) -> Path:
     para = ("<p>Officials met in the capital on Tuesday to discuss the budget, the strike and the weather; "
             "reporters waited outside for hours.</p>\n")
@@ -94,6 +102,7 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
     pages = {
         "normal (seed page)": [str(SEED), "--index", str(INDEX)],
         "nesting 200k": [str(nesting_page(folder))],
+        "formatting bomb 2 MB": [str(formatting_bomb_page(folder))],
         "8 x 49 MP PNG": [str(saved_page(folder / "big", [big_png(7000)] * 8, name="big"))],
         "30 MB HTML": [str(huge_html(folder))],
         "2000 images": [str(many_images(folder))],

@@ -168,6 +168,11 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     too. Levels are those the tree builder would give (`nesting.open_levels`: an end tag that closes
     nothing nests, it does not close). A page that never nests that deep is returned unchanged.
 
+    A page on which the parser would push formatting elements again ("reconstruct" them) more than a
+    few times per tag of the page (`nesting.CLONE_BUDGET`, plus a floor) loses the start tags of those
+    formatting elements (their text stays): `<div><b class=1>...<b class=300></div>` then `<p>x</p>` 2 000
+    times would make 600 000 elements from 20 KB, and ~10^9 from 2 MB.
+
     The tokens come from one `findall` and one `re.split` of the same scan (C speed), their positions and
     the dropped ones are numpy passes, and the page is rebuilt from the runs between dropped tags. Dropping tags
     can leave elements of the kept inner levels open that a dropped end tag would have closed: the
@@ -181,7 +186,8 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
         if capped is None:
             return html
         html = capped
-        if max_depth(html) <= 2 * max_nesting:
+        drop: list[int] = []
+        if open_levels(_page_tokens(_scannable(html.lower()))[0], drop)[1] <= 2 * max_nesting and not drop:
             break
     return html
 
@@ -241,11 +247,12 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
     if plain is not None and 2 * plain[1] <= max_nesting:
         return None
+    drop: list[int] = []  # formatting start tags the parser would copy past its budget (`open_levels`)
     if plain is not None and plain[1] > max_nesting:  # deep by the plain count too: its levels will do
         level, deepest = plain
     else:
-        levels, deepest = open_levels(parts)
-        if deepest <= max_nesting:
+        levels, deepest = open_levels(parts, drop)
+        if deepest <= max_nesting and not drop:
             return None
         level = _as_array(levels)
         del levels
@@ -253,6 +260,8 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
+    if drop:
+        cut = np.union1d(cut, np.array(drop, dtype=np.int64))
     del level
     # each token's length: a comment or raw-text element's own, a tag's "<", name, rest and ">" (the groups a
     # token lacks are None, which `length_hint` measures 0)

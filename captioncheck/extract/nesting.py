@@ -111,6 +111,7 @@ NOAH = 3  # alike formatting elements the parser keeps in its list (its "Noah's 
 MAX_PENDING = 512  # formatting elements pushed again at once (more: the page already nested that deep)
 FORGET_LOOK = 16  # waiting formatting elements an end tag of their name looks through
 CLONE_BUDGET = 4  # formatting elements pushed again, per tag of the page (see `open_levels`)
+CLONE_FLOOR = 4096  # and this many more on any page
 
 
 def _self_closing(rest: str) -> bool:
@@ -125,7 +126,7 @@ def _key(name: str, rest: str) -> str:
     return f"{name}\x02{rest}" if rest else name
 
 
-def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
+def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
 
@@ -138,12 +139,15 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     times per tag (its tree then grows quadratically in size, not only in depth) is counted without the
     copies beyond.
 
+    `excess`, when given, receives the token indices of the formatting start tags to drop when the page
+    makes the parser push formatting elements again more than that budget allows (`reconstruction_bomb`).
+
     One Python step per tag (~0.5 us for a tag that opens or closes the current element); the rarer
     rules are the helpers below.
     """
     names, rests, texts = parts[2::4], parts[3::4], parts[0::4]
     levels = [0] * len(names)
-    state = _Stack(CLONE_BUDGET * len(names) + 4096)
+    state = _Stack(CLONE_BUDGET * len(names) + CLONE_FLOOR)
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
     pending = state.pending
@@ -203,9 +207,10 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
                 if marks & 4:
                     stopper.append(i)
             if kind == _FORMAT:
-                fmt[i] = _key(tag, rests[t])
+                fmt[i] = (_key(tag, rests[t]), t)
             level = levels[t] = i - removed
         else:
+            state.token = t
             level = levels[t] = state.start_tag(tag, rests[t], kind)
             removed = state.removed
             if level <= 0:
@@ -216,6 +221,8 @@ def open_levels(parts: list[str | None]) -> tuple[list[int], int]:
     if state.pending and texts[-1]:
         state.reconstruct()
         deepest = max(deepest, len(stack) - 1 - state.removed)
+    if excess is not None and state.copies > state.allowed:
+        excess.extend(sorted(state.copied))
     return levels, deepest
 
 
@@ -229,13 +236,21 @@ class _Stack:
         self.where: defaultdict[str, list[int]] = defaultdict(list)  # name -> indices where it is open, ascending
         self.where["html"].append(0)
         self.special, self.scope, self.stopper = [0], [0], [0]  # indices of such entries, ascending
-        self.fmt: dict[int, str] = {}  # index of a formatting element -> its key (name and attributes)
+        # index of a formatting element -> its key (name and attributes) and the token of its start tag
+        self.fmt: dict[int, tuple[str, int]] = {}
         self.pending: list[str] = []  # keys of formatting elements popped without their end tag, the latest first
+        self.pending_from: list[int] = []  # the tokens of their start tags, in the same order
         self.alike: dict[str, int] = {}  # key -> how many of `pending` have it
-        self.stashed: dict[int, tuple[list[str], dict[str, int]]] = {}  # marker index -> what waited before it
+        # marker index -> what waited before it
+        self.stashed: dict[int, tuple[list[str], dict[str, int], list[int]]] = {}
         self.form = -1  # the parser's form element pointer: the index of the form it holds (until a </form>)
         self.removed = 0  # entries taken out of the middle of the stack (left as "#")
         self.budget = budget  # formatting elements still to be pushed again
+        self.allowed = budget  # formatting elements the parser may push again on this page (`reconstruction_bomb`)
+        self.copies = 0  # formatting elements the parser pushes again (also those past the budget)
+        self.copied: set[int] = set()  # the tokens of the start tags of those pushed again past `allowed`
+        self.unseen: set[int] = set()  # start tags of formatting elements waiting beyond MAX_PENDING (not modelled)
+        self.token = 0  # the token `start_tag` reads
 
     def mark(self, name: str, i: int) -> None:
         kind = _KIND[name]
@@ -246,7 +261,7 @@ class _Stack:
         if kind & 4:
             self.stopper.append(i)
 
-    def push(self, name: str, key: str | None = None) -> int:
+    def push(self, name: str, key: str | None = None, token: int = 0) -> int:
         stack = self.stack
         i = len(stack)
         stack.append(name)
@@ -254,9 +269,9 @@ class _Stack:
         if name in _KIND:
             self.mark(name, i)
         if key is not None:
-            self.fmt[i] = key
+            self.fmt[i] = (key, token)
         elif name in _MARKERS and self.pending:  # what waits is not pushed again inside it
-            self.stashed[i] = (self.pending[:], dict(self.alike))
+            self.stashed[i] = (self.pending[:], dict(self.alike), self.pending_from[:])
             self.forget_all()
         return i - self.removed
 
@@ -271,11 +286,16 @@ class _Stack:
         for i in range(len(stack) - 1, at - 1, -1):
             name = stack[i]
             where[name].pop()
-            key = fmt.pop(i, None) if fmt else None
-            if key is not None:
-                if (i > at or not named) and alike.get(key, 0) < NOAH and len(pending) < MAX_PENDING:
-                    pending.append(key)
-                    alike[key] = alike.get(key, 0) + 1
+            entry = fmt.pop(i, None) if fmt else None
+            if entry is not None:
+                key = entry[0]
+                if (i > at or not named) and alike.get(key, 0) < NOAH:
+                    if len(pending) < MAX_PENDING:
+                        pending.append(key)
+                        self.pending_from.append(entry[1])
+                        alike[key] = alike.get(key, 0) + 1
+                    else:  # (waits in the parser's list: counted as pushed again at every reconstruction)
+                        self.unseen.add(entry[1])
             elif name in _MARKERS and (pending or self.stashed):
                 self.close_marker(i)
             elif name == "#":
@@ -309,17 +329,29 @@ class _Stack:
         if waited:  # (the lists keep their identity: `open_levels` holds them)
             self.pending.extend(waited[0])
             self.alike.update(waited[1])
+            self.pending_from.extend(waited[2])
 
     def forget_all(self) -> None:
         self.pending.clear()
+        self.pending_from.clear()
         self.alike.clear()
 
     def reconstruct(self) -> None:
         """Push again the formatting elements popped without their end tag (before an inline tag or text)."""
+        pending, came_from = self.pending, self.pending_from
+        self.copies += len(pending) + len(self.unseen)
+        if self.copies > self.allowed:  # past the budget: these start tags are to be dropped (the copies made
+            self.copied.update(came_from)  # before stay within it)
+            self.copied.update(self.unseen)
         if self.budget > 0:
-            self.budget -= len(self.pending)
-            for key in reversed(self.pending):
-                self.push(key.partition("\x02")[0], key)
+            self.budget -= len(pending)
+            stack, where, fmt = self.stack, self.where, self.fmt
+            for k in range(len(pending) - 1, -1, -1):  # `push`, for a formatting element (no special, no marker)
+                key = pending[k]
+                i = len(stack)
+                stack.append(key.partition("\x02")[0])
+                where[stack[i]].append(i)
+                fmt[i] = (key, came_from[k])
         self.forget_all()
 
     def forget(self, name: str) -> None:
@@ -327,6 +359,7 @@ class _Stack:
         for i, key in enumerate(self.pending[:FORGET_LOOK]):  # further back: left waiting (counts deeper)
             if key.partition("\x02")[0] == name:
                 del self.pending[i]
+                del self.pending_from[i]
                 self.alike[key] -= 1
                 return
 
@@ -406,7 +439,7 @@ class _Stack:
         if kind == _OTHER or kind == _FORMAT:
             if self.pending:
                 self.reconstruct()
-            return self.push(name, _key(name, rest) if kind == _FORMAT else None)
+            return self.push(name, _key(name, rest), self.token) if kind == _FORMAT else self.push(name)
         if kind == _BLOCK or kind == _HEADING or kind == _LIST_ITEM or kind == _FORM:
             if kind == _LIST_ITEM:  # closes an open one unless a special element (not div, p...) is above it
                 at = self.top("li") if name == "li" else max(self.top("dd"), self.top("dt"))
@@ -440,7 +473,7 @@ class _Stack:
                     self.take_out(at)
             if self.pending:
                 self.reconstruct()
-            return self.push(name, _key(name, rest))
+            return self.push(name, _key(name, rest), self.token)
         if kind == _TABLE_PART or kind == _TABLE:
             table = self.top("table")
             if self.top("template") > table:  # inside a <template>: its own modes, counted as pushed

@@ -6,13 +6,14 @@ well-formed nesting."""
 from __future__ import annotations
 
 import random
+from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from captioncheck.extract import dom
-from captioncheck.extract.dom import max_depth
+from captioncheck.extract import dom, nesting
+from captioncheck.extract.dom import cap_nesting, max_depth
 
 
 def tree_depth(html: str) -> int:
@@ -153,3 +154,29 @@ def _deepest_if_well_formed(names: list[str | None]) -> int | None:
             stack.append(name)
             deepest = max(deepest, len(stack))
     return None if stack else deepest
+
+
+FORMATTING = ["b", "i", "em", "font", "a", "nobr", "u", "s", "code", "tt", "small", "big", "strike", "strong"]
+WRAPS = [("<div>", "</div>"), ("<p>", "</p>"), ("<li>", "</li>"), ("<td>", "</td>"), ("<span>", "</span>"), ("", ""),
+         ("<table><td>", "</table>"), ("<object>", "</object>")]
+CLOSERS = ["<p>", "<li>", "<dd>", "<div>", "</div>", "<h1>", "<p></p>", "<td>", ""]  # what may pop them again
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=5), st.lists(st.sampled_from(FORMATTING), min_size=20, max_size=50),
+       st.sampled_from(WRAPS), st.sampled_from(CLOSERS), st.lists(st.sampled_from(TOKENS), max_size=5),
+       st.integers(min_value=10, max_value=60))
+def test_reconstructed_formatting_elements_stay_within_the_copy_budget(
+        prefix: list[str], opened: list[str], wrap: tuple[str, str], closer: str, unit: list[str], times: int) -> None:
+    """Formatting elements left open (distinct attributes: the "Noah's Ark" clause keeps them all), then any
+    repeated unit with text: after `cap_nesting`, lexbor builds at most CLONE_BUDGET copies per tag besides
+    the page's own elements and those the parser adds (<tbody>, <tr>). The budget's floor is taken away so
+    that pages this small are held to it, and the depth cap set past the formatting elements' depth."""
+    html = ("".join(prefix) + wrap[0] + "".join(f"<{name} class={i}>" for i, name in enumerate(opened)) + wrap[1]
+            + (closer + "".join(unit) + "x") * times)
+    max_nesting = 128  # (pages of up to 32 tags are returned untouched: at most 32 x 32 elements)
+    assume(html.count("<") * 4 > max_nesting)
+    with mock.patch.object(nesting, "CLONE_FLOOR", 0):
+        capped = cap_nesting(html, max_nesting)
+    built = sum(1 for _ in LexborHTMLParser(capped).root.traverse(include_text=False)) - 4  # <html>, <head>, <body>...
+    assert built <= (2 + nesting.CLONE_BUDGET) * html.count("<"), html

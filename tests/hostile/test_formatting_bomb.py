@@ -1,0 +1,68 @@
+"""Issue 10, items 1 and 3: the formatting-element reconstruction bomb. Formatting elements popped without
+their end tag (`<div><b class=c1>...<b class=cN></div>`, distinct attributes so the parser's "Noah's Ark"
+clause keeps them all) stay in the parser's list of active formatting elements, and the parser pushes all
+N of them again inside every later paragraph or before every later text: N x M elements from a page of
+N + M tags (300 x 2 000: 600 000 elements from 20 KB; ~10^9 from 2 MB). The nesting stays shallow, so the
+depth cap alone does not see it. `cap_nesting` drops the start tags of the formatting elements the parser
+would copy past its budget (their text stays): asserted on lexbor's own tree of the capped page."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from captioncheck.extract import extract
+from captioncheck.extract.dom import cap_nesting
+from captioncheck.extract.nesting import CLONE_BUDGET
+from captioncheck.load import page_from_html
+
+PICTURE = '<figure><img src="a.jpg" width="640"><figcaption>Flooded street in the old town</figcaption></figure>'
+FORMATTING = ["b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u", "a", "nobr"]
+
+
+def elements(html: str) -> int:
+    """How many elements lexbor builds for the page."""
+    return sum(1 for _ in LexborHTMLParser(html).root.traverse(include_text=False))
+
+
+def bomb(tags: list[str], n: int, unit: str, m: int) -> str:
+    opened = "".join(f'<{tags[i % len(tags)]} class="c{i}">' for i in range(n))
+    return f"<div>{opened}</div>" + unit * m + PICTURE
+
+
+@pytest.mark.parametrize("tags", [["b"], ["font"], FORMATTING], ids=["b", "font", "all_formatting"])
+@pytest.mark.parametrize("unit", ["<p>x</p>", "<div>x</div>", "<li>x</li>"], ids=["paragraphs", "text_in_blocks", "items"])
+def test_a_reconstruction_bomb_is_bounded_and_keeps_its_picture(tags: list[str], unit: str) -> None:
+    html = bomb(tags, 200, unit, 1_500)  # lexbor would build 300 000 elements
+    page_tags = html.count("<")
+    capped = cap_nesting(html)
+    assert capped is not html
+    assert elements(capped) <= (2 + CLONE_BUDGET) * page_tags
+    assert capped.count("x") == html.count("x")  # only tags were dropped, the text stays
+    page = extract(page_from_html(html, "https://news.example/a"), with_text=False)
+    assert [image.url for image in page.images] == ["https://news.example/a.jpg"]
+    assert page.images[0].caption == "Flooded street in the old town"
+
+
+def test_the_bomb_in_the_issue_is_bounded() -> None:
+    html = bomb(["b"], 300, "<p>x</p>", 2_000)
+    assert elements(html) > 600_000  # (what the repair prevents)
+    assert elements(cap_nesting(html)) <= 3 * html.count("<")
+
+
+def test_formatting_elements_waiting_beyond_what_the_model_follows_are_dropped_too() -> None:
+    """More than `nesting.MAX_PENDING` formatting elements waiting at once: those the model does not push
+    again are counted and dropped as well."""
+    html = bomb(["i"], 700, "<p>x</p>", 400)
+    assert elements(cap_nesting(html)) <= (2 + CLONE_BUDGET) * html.count("<")
+
+
+def test_ordinary_unclosed_formatting_still_styles() -> None:
+    """A page with a few unclosed formatting elements keeps them: the parser pushes them again in every
+    paragraph, as browsers render it (bold and linked to the end)."""
+    html = ("<html><body><article><div class=lead><b><a href=/topic><i>Lead</div>"
+            + "<p>The minister spoke to reporters about the budget on Tuesday.</p>" * 3_000 + PICTURE
+            + "</article></body></html>")
+    assert cap_nesting(html) is html
+    tree = LexborHTMLParser(html)
+    assert len(tree.css("p > b > a > i")) == 3_000
