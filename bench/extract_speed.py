@@ -84,6 +84,9 @@ def _hostile() -> dict[str, str]:
         "long_style": '<p>x</p><div class="hero" style="' + "background:url(" * 130_000 + '"></div><img src=a.jpg width=640>',
         "unclosed_iframes": "<p>x</p>" + "<div><iframe src=x>text</div>" * 70_000,
         "unclosed_comments": "<p>x</p>" + "<div><!-- note </div>" * 90_000,
+        # the most elements 2 MB can hold: the per-element work (lexbor's nodes, Python's numbering) alone
+        "tiny_paragraphs": "<p>x</p>" * 260_000 + "<img src=a.jpg width=640>",
+        "line_breaks": "<p>x</p>" + "<br>" * 500_000 + "<img src=a.jpg width=640>",
         "many_links": "<p>x</p><ul>" + "".join(f'<li><a href="/a/{i}">Story number {i} here</a></li>' for i in range(45_000))
                       + "</ul><img src=a.jpg width=640>",
         # deep only by the tree builder's rules (see extract/nesting.py): an end tag that closes nothing, one it
