@@ -14,21 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from captioncheck.extract import dom, nesting
 from captioncheck.extract.dom import cap_nesting, max_depth
-
-
-def tree_depth(html: str) -> int:
-    """How deep lexbor nests the elements below <body> (1: a child of <body>)."""
-    body = LexborHTMLParser(html).body
-    if body is None:
-        return 0
-    depth = {body.mem_id: 0}
-    deepest = 0
-    for node in body.traverse(include_text=False):
-        if node.mem_id != body.mem_id:
-            depth[node.mem_id] = depth[node.parent.mem_id] + 1
-            deepest = max(deepest, depth[node.mem_id])
-    return deepest
-
+from tests.hostile.pages import lexbor_depth as tree_depth
 
 # start tags, end tags, stray and mis-nested ones: blocks, inline, lists, tables, formatting elements
 # (with and without attributes), forms, select, headings, foreign content and its HTML breakouts

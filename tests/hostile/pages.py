@@ -30,3 +30,19 @@ def saved_page(folder: Path, images: list[bytes], name: str = "page", ext: str =
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     return page
+
+
+def lexbor_depth(html: str) -> int:
+    """How deep lexbor nests the page's elements below <body> (1: a child of <body>)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = LexborHTMLParser(html).body
+    if body is None:
+        return 0
+    depth = {body.mem_id: 0}
+    deepest = 0
+    for node in body.traverse(include_text=False):
+        if node.mem_id != body.mem_id:
+            depth[node.mem_id] = depth[node.parent.mem_id] + 1
+            deepest = max(deepest, depth[node.mem_id])
+    return deepest

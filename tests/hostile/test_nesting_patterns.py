@@ -8,11 +8,11 @@ they are."""
 from __future__ import annotations
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
 from captioncheck.extract import extract
 from captioncheck.extract.dom import MAX_DEPTH, cap_nesting
 from captioncheck.load import page_from_html
+from tests.hostile.pages import lexbor_depth
 
 PICTURE = "<img src=a.jpg width=640>"
 UNITS = 5_000  # repetitions: 5 000 to 20 000 levels, far past the cap (at 50 000 lexbor alone takes seconds to minutes)
@@ -38,20 +38,6 @@ SHALLOW = {
     "blocks_in_buttons": "<button><div></button>",  # </button> closes the <div> too
     "unclosed_spans_in_divs": "<div><span>text</div>",  # common on real sites: </div> closes the span
 }
-
-
-def lexbor_depth(html: str) -> int:
-    """How deep lexbor nests the page's elements below <body>."""
-    body = LexborHTMLParser(html).body
-    if body is None:
-        return 0
-    depth = {body.mem_id: 0}
-    deepest = 0
-    for node in body.traverse(include_text=False):
-        if node.mem_id != body.mem_id:
-            depth[node.mem_id] = depth[node.parent.mem_id] + 1
-            deepest = max(deepest, depth[node.mem_id])
-    return deepest
 
 
 @pytest.mark.parametrize("unit", DEEP.values(), ids=DEEP.keys())
