@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 300
 _BLOCKS = "p, h2, h3, h4, blockquote, li, pre"
 _BLOCK_TAGS = frozenset(tag.strip() for tag in _BLOCKS.split(","))
+MAX_JOINED_BLOCKS = 20_000  # candidate blocks read for a huge page's article text (a long feature has a few hundred)
 
 
 class TextBlocks:
@@ -65,7 +66,9 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            if block.tag not in _CONTAINERS or self._plain_line(k):
+            if self.doc.text_len[self.positions[k]] < 2:
+                pass  # (fewer than two characters of text: no block, known from the tables without reading it)
+            elif block.tag not in _CONTAINERS or self._plain_line(k):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
@@ -105,12 +108,16 @@ class TextBlocks:
             if text:
                 yield idx, text
 
-    def joined(self, at_least: int) -> str:
-        """The blocks' texts joined by blank lines, read until the result is `at_least` long
-        (the whole join when it is shorter): its first `at_least` characters are the full join's."""
+    def joined(self, at_least: int, most_blocks: int = MAX_JOINED_BLOCKS) -> str:
+        """The blocks' texts joined by blank lines, read until the result is `at_least` long (the whole join
+        when it is shorter: its first `at_least` characters are the full join's), from at most `most_blocks`
+        candidates (a page of 260 000 one-word paragraphs would be read whole: ~7 us a block)."""
         parts: list[str] = []
         size = -2
-        for _, text in self:
+        for k in range(min(len(self.positions), most_blocks)):
+            text = self.text(k)
+            if not text:
+                continue
             parts.append(text)
             size += len(text) + 2
             if size >= at_least:

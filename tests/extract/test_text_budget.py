@@ -27,3 +27,21 @@ def test_a_page_of_more_elements_than_the_bound_reads_its_own_blocks(monkeypatch
     assert calls == ["https://news.example/b"]
     assert small.page.text == ""  # (what the stand-in gave)
 
+
+
+def test_a_huge_pages_text_reads_a_bounded_number_of_blocks() -> None:
+    from captioncheck.extract.context import TextBlocks
+    from captioncheck.extract.dom import Doc
+
+    doc = Doc.parse("<body>" + "".join(f"<p>line {i}</p>" for i in range(50)) + "</body>")
+    blocks = TextBlocks(doc, None, set())
+    assert blocks.joined(10**6, most_blocks=10).split("\n\n") == [f"line {i}" for i in range(10)]
+    assert blocks.joined(10**6).count("\n\n") == 49
+
+
+def test_one_character_paragraphs_are_no_blocks() -> None:
+    from captioncheck.extract.context import TextBlocks
+    from captioncheck.extract.dom import Doc
+
+    doc = Doc.parse("<body>" + "<p>x</p>" * 5 + "<p> y </p><p>hello</p></body>")
+    assert TextBlocks(doc, None, set()).joined(10**6) == "hello"
