@@ -220,7 +220,9 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     counted = np.flatnonzero(step)
     step = step[counted].astype(np.int64)
     depth = np.cumsum(step)
-    if not depth.size or depth[-1] != 0 or depth.min() < 0:
+    if not depth.size:  # void tags only: nothing nests
+        return np.zeros(len(names), dtype=np.int64), 0
+    if depth[-1] != 0 or depth.min() < 0:
         return None
     level = np.where(step > 0, depth, depth + 1)  # the level each start tag opens, each end tag closes
     order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order

@@ -453,9 +453,8 @@ class _Stack:
             level = self.push(name)
             if kind == _FORM:
                 self.form = len(stack) - 1
-            if self.pending:  # inside the block, before its first text or inline tag
-                self.reconstruct()
-            return level
+            return level  # (what waits is pushed again by the block's first text or inline tag, not by the block:
+            # `<div><dd>x` pushes it inside the <dd>, where the next <dd> pops it to wait again)
         if kind == _VOID_K:
             if name == "hr":  # closes a <p>; in a <select>, an <option> or <li>... at the top too
                 self.close_p()

@@ -120,7 +120,7 @@ def test_the_plain_count_of_well_formed_pages_is_at_least_half_of_lexbors_depth(
     names = dom._page_tokens(dom._scannable(html.lower()))[0][2::4]
     plain = dom._well_formed_levels(names)
     deepest = _deepest_if_well_formed(names)
-    assert (plain and plain[1]) == (deepest or None)
+    assert (None if plain is None else plain[1]) == deepest
     if plain is not None:  # nested twice as deep at most
         assert tree_depth(html) - 1 <= 2 * plain[1], html  # (less a void leaf)
 
@@ -166,3 +166,11 @@ def test_reconstructed_formatting_elements_stay_within_the_copy_budget(
         capped = cap_nesting(html, max_nesting)
     built = sum(1 for _ in LexborHTMLParser(capped).root.traverse(include_text=False)) - 4  # <html>, <head>, <body>...
     assert built <= (2 + nesting.CLONE_BUDGET) * html.count("<"), html
+
+
+def test_a_page_of_void_tags_only_is_well_formed_and_never_walked_by_the_model() -> None:
+    levels, deepest = dom._well_formed_levels(["br", None, "img", "hr"] * 5)
+    assert deepest == 0 and not levels.any()
+    page = "<br>" * (dom.NUMPY_TAGS + 10)
+    with mock.patch.object(dom, "open_levels", side_effect=AssertionError("the model walked a flat page")):
+        assert cap_nesting(page) is page

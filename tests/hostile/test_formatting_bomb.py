@@ -31,7 +31,9 @@ def bomb(tags: list[str], n: int, unit: str, m: int) -> str:
 
 
 @pytest.mark.parametrize("tags", [["b"], ["font"], FORMATTING], ids=["b", "font", "all_formatting"])
-@pytest.mark.parametrize("unit", ["<p>x</p>", "<div>x</div>", "<li>x</li>"], ids=["paragraphs", "text_in_blocks", "items"])
+@pytest.mark.parametrize("unit", ["<p>x</p>", "<div>x</div>", "<li>x</li>", "<div><dd>x", "<p><div><dd>x", "<li><div>x"],
+                         ids=["paragraphs", "text_in_blocks", "items", "blocks_then_items", "paragraph_block_item",
+                              "items_then_blocks"])
 def test_a_reconstruction_bomb_is_bounded_and_keeps_its_picture(tags: list[str], unit: str) -> None:
     html = bomb(tags, 200, unit, 1_500)  # lexbor would build 300 000 elements
     page_tags = html.count("<")
