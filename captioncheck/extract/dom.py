@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from captioncheck.extract.nesting import SWALLOWS, open_levels
+from captioncheck.extract.nesting import SWALLOWS, VOID, open_levels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -192,11 +192,6 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     return html
 
 
-# elements without an end tag (the tree builder never pushes them)
-_VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
-                   "keygen", "link", "meta", "param", "source", "track", "wbr"})
-
-
 def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | None:
     """When every end tag closes the latest start tag not yet closed, of the same name, and all are closed at
     the end (void tags aside): per token the level it opens or closes by that plain count (0 for the rest),
@@ -215,7 +210,7 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     for name in set(names) - {None}:
         base = name.removeprefix("/")  # type: ignore[union-attr]
         ids[name] = ids.setdefault(base, len(ids))
-        steps[name] = 0 if base in _VOID else -1 if name != base else 1
+        steps[name] = 0 if base in VOID else -1 if name != base else 1
     step = np.fromiter(map(steps.__getitem__, names), dtype=np.int8, count=len(names))
     counted = np.flatnonzero(step)
     step = step[counted].astype(np.int64)
@@ -312,34 +307,30 @@ def attr(node: Node, name: str) -> str:
 
 # The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
 # (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[int, Mapping[str, str | None]], dict[Callable[[Node], Any], dict[int, Any]]] | None] = (
-    ContextVar("remembered_attributes", default=None))
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]]] | None] = ContextVar(
+    "remembered_attributes", default=None)
 
 
 def attributes_of(node: Node) -> Mapping[str, str | None]:
     """`node.attributes` (a dict of all the element's attributes, which lexbor builds anew on every access:
     ~1 us, 15 us for 60 attributes), built once per element of the page being extracted. Read-only."""
-    remembered = _REMEMBERED.get()
-    if remembered is None or node.parser is not remembered[0]:
-        return node.attributes
-    found = remembered[1].get(node.mem_id)
-    if found is None:
-        found = node.attributes
-        if len(remembered[1]) < MAX_REMEMBERED:
-            remembered[1][node.mem_id] = found
-    return found
+    return per_element(node, _attributes)
 
 
-MAX_REMEMBERED = 16_384  # elements whose attribute dicts a page keeps (the pictures' own and their ancestors')
+def _attributes(node: Node) -> Mapping[str, str | None]:
+    return node.attributes
+
+
+MAX_REMEMBERED = 16_384  # elements whose answers a page keeps, per function (the pictures' own and their ancestors')
 
 
 @contextmanager
 def remembered_attributes(doc: Doc) -> Iterator[None]:
     """While the block runs, `attributes_of` (and every helper here that reads attributes) builds each element's
-    attribute dict of this page once, and answers that depend on an element's own markup only (`tokens`, and
-    the `remembered` tables of other modules) are worked out once: the rules ask for the same picture's and
-    ancestors' names many times."""
-    token = _REMEMBERED.set((doc.tree, {}, {}))
+    attribute dict of this page once, and other answers that depend on an element's own markup only (`tokens`,
+    and those other modules ask `per_element` for) are worked out once: the rules ask for the same picture's
+    and ancestors' names many times."""
+    token = _REMEMBERED.set((doc.tree, {}))
     try:
         yield
     finally:
@@ -367,7 +358,9 @@ def per_element(node: Node, answer: Callable[[Node], _T]) -> _T:
     current = _REMEMBERED.get()
     if current is None or node.parser is not current[0]:
         return answer(node)
-    table = current[2].setdefault(answer, {})
+    table = current[1].get(answer)
+    if table is None:
+        table = current[1][answer] = {}
     found = table.get(node.mem_id, _MISSING)
     if found is _MISSING:
         found = answer(node)

@@ -47,7 +47,8 @@ _BLOCKS = frozenset({
     "summary", "ul", "pre", "listing", "xmp", "plaintext",
 })
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
+# elements without an end tag (the tree builder never pushes them)
+VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
                    "keygen", "link", "meta", "param", "source", "track", "wbr"})
 _FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"})
 _CELLS = frozenset({"td", "th"})
@@ -86,7 +87,7 @@ _BLOCK_ENDS = (_BLOCKS - {"p", "xmp", "plaintext"}) | {"button", "select", "appl
 (_OTHER, _VOID_K, _IGNORED, _BLOCK, _HEADING, _FORM, _LIST_ITEM, _BUTTON, _FORMAT, _CLOSES_OWN, _TABLE, _TABLE_PART,
  _SELECT, _OPTION, _FOREIGN_ROOT) = range(15)
 _START = {
-    **dict.fromkeys(_VOID, _VOID_K), **dict.fromkeys(("html", "head", "body", "frameset"), _IGNORED),
+    **dict.fromkeys(VOID, _VOID_K), **dict.fromkeys(("html", "head", "body", "frameset"), _IGNORED),
     **dict.fromkeys(_BLOCKS, _BLOCK), **dict.fromkeys(_HEADINGS, _HEADING), "form": _FORM,
     **dict.fromkeys(("li", "dd", "dt"), _LIST_ITEM), "button": _BUTTON,
     **dict.fromkeys(_FORMATTING - {"a", "nobr"}, _FORMAT), "a": _CLOSES_OWN, "nobr": _CLOSES_OWN, "table": _TABLE,

@@ -131,7 +131,7 @@ def _deepest_if_well_formed(names: list[str | None]) -> int | None:
     stack: list[str] = []
     deepest = 0
     for name in names:
-        if not name or name.removeprefix("/") in dom._VOID:
+        if not name or name.removeprefix("/") in nesting.VOID:
             continue
         if name.startswith("/"):
             if not stack or stack.pop() != name[1:]:
