@@ -73,9 +73,10 @@ MAX_ROOTS = 40
 MAX_FIGURE = 400  # elements of a figure searched for its caption
 # what every credit `split_credit` finds in a caption's text carries: ©, a label's colon, a slash, a pipe,
 # a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
-_CREDIT_HINT = re.compile(r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
+_CREDIT_HINT = re.compile(  # what `_credit_hint` answers (its reference in the tests)
+    r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
 _HINT_CHARS = "©@/|)]）:：＝=摄"  # the pattern's characters, each looked for at C speed (the scan costs ~11 us a caption)
-_HINT_WORDS = re.compile(r"\bcc\b|cc-|public|domena|dominio|domaine|gemeinfrei")  # its words, on lower-cased ASCII text
+_HINT_WORDS = Caseless(r"\bcc\b|cc-|public|domena|dominio|domaine|gemeinfrei")  # its words
 _AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
 
 
@@ -83,8 +84,7 @@ def _credit_hint(text: str) -> bool:
     """Does the text hold something a credit is told by: a mark, a label's colon, a slash, a licence word, an agency?"""
     if any(char in text for char in _HINT_CHARS):
         return True
-    words = _HINT_WORDS.search(text.lower()) if text.isascii() else _CREDIT_HINT.search(text)
-    return words is not None or _AGENCY_HINT.search(text) is not None
+    return _HINT_WORDS.found_in(text) or _AGENCY_HINT.search(text) is not None
 MAX_NEXT = 300  # characters of a caption with its credit found right after the picture's box
 MIN_SOLE, MAX_SOLE = 6, 400  # characters of a caption found only by standing alone with its picture
 _SOLE_BLOCKS = frozenset({"p", "div", "li", "td", "section"})
