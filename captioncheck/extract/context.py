@@ -66,9 +66,8 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            if self.doc.text_len[self.positions[k]] < 2:
-                pass  # (fewer than two characters of text: no block, known from the tables without reading it)
-            elif block.tag not in _CONTAINERS or self._plain_line(k):
+            # (fewer than two characters of text: no block, known from the tables without reading it)
+            if self.doc.text_len[self.positions[k]] >= 2 and (block.tag not in _CONTAINERS or self._plain_line(k)):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
