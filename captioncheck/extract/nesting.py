@@ -111,8 +111,15 @@ _KIND = {name: (name in _SPECIAL) | (name in _SCOPE) << 1 | (name in _SPECIAL an
 NOAH = 3  # alike formatting elements the parser keeps in its list (its "Noah's Ark" clause)
 MAX_PENDING = 512  # formatting elements pushed again at once (more: the page already nested that deep)
 FORGET_LOOK = 16  # waiting formatting elements an end tag of their name looks through
-CLONE_BUDGET = 4  # formatting elements pushed again, per tag of the page (see `open_levels`)
-CLONE_FLOOR = 4096  # and this many more on any page
+# Formatting elements the parser may push again on a page (see `open_levels`): CLONE_FLOOR, plus CLONE_BUDGET per tag
+# of the page. Real pages make few copies (the 101 corpus pages: at most 9); a few elements left open over thousands
+# of paragraphs make one copy each per paragraph (3 over 3 000: 9 000; one `<a>` over 20 000: 20 000), and the
+# legacy `<p><font size=2>` left open three per paragraph (Noah's Ark), about 1.5 per tag. The model follows each
+# copy in Python (~0.5 us), so the budget is what a bomb costs it: 0.5 per tag (one open element per paragraph of
+# any length page) and a floor of 16 384 (three over 8 000 paragraphs) cost ~0.1 s on a 2 MB page (4 per tag
+# and 4 096: ~2 million copies, ~2 s).
+CLONE_BUDGET = 0.5
+CLONE_FLOOR = 16_384
 
 
 def _self_closing(rest: str) -> bool:
@@ -138,7 +145,7 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
     Elements the parser adds by itself (<tbody>, formatting elements pushed again) count in the depths
     and have no token. A page that makes the parser copy formatting elements more than CLONE_BUDGET
     times per tag (its tree then grows quadratically in size, not only in depth) is counted without the
-    copies beyond.
+    copies beyond (once past it, those elements wait no more: the model goes on as on the page without them).
 
     `excess`, when given, receives the token indices of the formatting start tags to drop when the page
     makes the parser push formatting elements again more than that budget allows (`reconstruction_bomb`).
@@ -148,7 +155,7 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
     """
     names, rests, texts = parts[2::4], parts[3::4], parts[0::4]
     levels = [0] * len(names)
-    state = _Stack(CLONE_BUDGET * len(names) + CLONE_FLOOR)
+    state = _Stack(int(CLONE_BUDGET * len(names)) + CLONE_FLOOR)
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
     pending = state.pending
@@ -342,8 +349,11 @@ class _Stack:
         pending, came_from = self.pending, self.pending_from
         self.copies += len(pending) + len(self.unseen)
         if self.copies > self.allowed:  # past the budget: these start tags are to be dropped (the copies made
-            self.copied.update(came_from)  # before stay within it)
-            self.copied.update(self.unseen)
+            self.copied.update(came_from)  # before stay within it), and the model goes on as on the page
+            self.copied.update(self.unseen)  # without them: they wait no more (a bomb's 300 waiting elements were
+            self.unseen.clear()  # counted again at each of its 260 000 paragraphs)
+            self.forget_all()
+            return
         if self.budget > 0:
             self.budget -= len(pending)
             stack, where, fmt = self.stack, self.where, self.fmt

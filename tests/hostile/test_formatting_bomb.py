@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from captioncheck.extract import extract
+from captioncheck.extract import extract, nesting
 from captioncheck.extract.dom import cap_nesting
 from captioncheck.extract.nesting import CLONE_BUDGET
 from captioncheck.load import page_from_html
@@ -68,3 +68,13 @@ def test_ordinary_unclosed_formatting_still_styles() -> None:
     assert cap_nesting(html) is html
     tree = LexborHTMLParser(html)
     assert len(tree.css("p > b > a > i")) == 3_000
+
+
+@pytest.mark.parametrize("unclosed, paragraphs", [("<a href=/topic>", 20_000), ("<b><i>", 10_000)],
+                         ids=["a_link_over_20k_paragraphs", "two_over_10k_paragraphs"])
+def test_a_long_page_keeps_a_few_unclosed_formatting_elements(unclosed: str, paragraphs: int) -> None:
+    """Past the fixed floor, the budget grows with the page: one or two formatting elements left open over
+    any number of paragraphs (one copy each per paragraph) are kept, as browsers show them."""
+    html = f"<div>{unclosed}Lead</div>" + "<p>The minister spoke to reporters on Tuesday.</p>" * paragraphs
+    assert paragraphs * unclosed.count("<") > nesting.CLONE_FLOOR  # (more copies than the floor alone allows)
+    assert cap_nesting(html) is html
