@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from captioncheck.extract.nesting import SWALLOWS, VOID, open_levels
+from captioncheck.extract.nesting import (
+    CLOSED_UNASKED,
+    FORMATTING,
+    SWALLOWS,
+    VOID,
+    copy_budget,
+    open_levels,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -213,33 +220,66 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     On such a page the tree builder nests no deeper than twice that count (the <tbody> and <tr> it adds;
     what else it does only closes elements sooner, and a formatting element it pushes again was one of
     those still open in the count): `cap_nesting` needs no `open_levels` (~0.5 us a tag in Python) there,
-    which is most large pages (flat blocks, tables, lists of links, 200 000 nested <div>s)."""
+    which is most large pages (flat blocks, tables, lists of links, 200 000 nested <div>s).
+
+    Such a page can still make the parser copy formatting elements without end: `<p>` + 200 `<b class=cN>` +
+    `<div>x</div>` x 26 000 + 200 `</b>` + `</p>` is well nested, yet the first `<div>` closes the `<p>` and
+    pops the `<b>`s, which the parser then pushes again inside every `<div>` (5.2 million elements from
+    315 KB). A formatting element is pushed again only while it waits, from where an element it is inside is
+    closed without its end tag (`nesting.CLOSED_UNASKED`) to its own end tag, at most once per token and text
+    between: the spans of the formatting elements inside such an element bound the copies. Above
+    `nesting.copy_budget`, None (`open_levels` counts them)."""
     import numpy as np
 
     if SWALLOWS in names:
         return None
-    ids: dict[str | None, int] = {None: 0}
-    steps: dict[str | None, int] = {None: 0}
+    code: dict[str | None, int] = {None: 0}  # per name: + its base name's number for a start tag, - for an end tag
+    bases: dict[str, int] = {}
     for name in set(names) - {None}:
         base = name.removeprefix("/")  # type: ignore[union-attr]
-        ids[name] = ids.setdefault(base, len(ids))
-        steps[name] = 0 if base in VOID else -1 if name != base else 1
-    step = np.fromiter(map(steps.__getitem__, names), dtype=np.int8, count=len(names))
-    counted = np.flatnonzero(step)
-    step = step[counted].astype(np.int64)
+        number = bases.setdefault(base, len(bases) + 1)
+        code[name] = 0 if base in VOID else number if name == base else -number
+    signed = np.fromiter(map(code.__getitem__, names), dtype=np.int32, count=len(names))
+    counted = np.flatnonzero(signed)
+    signed = signed[counted]
+    start = signed > 0
+    step = np.where(start, 1, -1)
     depth = np.cumsum(step)
     if not depth.size:  # void tags only: nothing nests
         return np.zeros(len(names), dtype=np.int64), 0
     if depth[-1] != 0 or depth.min() < 0:
         return None
-    level = np.where(step > 0, depth, depth + 1)  # the level each start tag opens, each end tag closes
+    level = np.where(start, depth, depth + 1)  # the level each start tag opens, each end tag closes
     order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order
-    name_id = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))[counted][order]
-    if not np.array_equal(name_id[0::2], name_id[1::2]):
+    name_id = np.abs(signed)
+    if not np.array_equal(name_id[order[0::2]], name_id[order[1::2]]):
+        return None
+    if _copy_bound(bases, name_id, start, step, counted, order) > copy_budget(len(names)):
         return None
     levels = np.zeros(len(names), dtype=np.int64)
     levels[counted] = level
     return levels, int(depth.max())
+
+
+def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, step: np.ndarray, counted: np.ndarray,
+                order: np.ndarray) -> int:
+    """For `_well_formed_levels`: twice the summed spans (in tokens) of the formatting elements that lie inside
+    an element the parser may close without its end tag."""
+    import numpy as np
+
+    formatting = np.zeros(len(bases) + 1, dtype=bool)
+    closable = np.zeros(len(bases) + 1, dtype=bool)
+    for base, number in bases.items():
+        formatting[number] = base in FORMATTING
+        closable[number] = base in CLOSED_UNASKED
+    if not formatting.any() or not closable.any():
+        return 0
+    is_closable = closable[name_id]
+    inside = np.cumsum(np.where(is_closable, step, 0)) - (is_closable & start)  # such elements open around it
+    waits = start & formatting[name_id] & (inside > 0)
+    starts, ends = order[0::2], order[1::2]  # each element's start and end tag (positions among `counted`)
+    waits_at = waits[starts]
+    return 2 * int((counted[ends[waits_at]] - counted[starts[waits_at]]).sum())
 
 
 def _as_array(values: list[int]) -> np.ndarray:

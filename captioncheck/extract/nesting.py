@@ -50,7 +50,15 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # elements without an end tag (the tree builder never pushes them)
 VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
                    "keygen", "link", "meta", "param", "source", "track", "wbr"})
-_FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"})
+FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"})
+_FORMATTING = FORMATTING
+# elements the parser may close without their end tag (a block start tag closes an open <p>, an <li> the open <li>,
+# a table part the open cell or row...), popping what is open above them: formatting elements among those wait to be
+# pushed again (see `copy_bound`)
+CLOSED_UNASKED = frozenset({
+    "p", "li", "dd", "dt", "a", "nobr", "button", "select", "option", "optgroup", "table", "caption", "colgroup",
+    "tbody", "thead", "tfoot", "tr", "td", "th", "rb", "rp", "rt", "rtc", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+})
 _CELLS = frozenset({"td", "th"})
 _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 # elements the parser opens a marker for in the list of formatting elements: closing one forgets the
@@ -122,6 +130,11 @@ CLONE_BUDGET = 0.5
 CLONE_FLOOR = 16_384
 
 
+def copy_budget(tags: int) -> int:
+    """Formatting elements the parser may push again on a page of `tags` tags."""
+    return int(CLONE_BUDGET * tags) + CLONE_FLOOR
+
+
 def _self_closing(rest: str) -> bool:
     """`<x/>`, `<x a="b"/>`, `<x a />`: a foreign element that closes itself (`<x a=b/>` does not: the "/"
     is part of the unquoted value)."""
@@ -155,7 +168,7 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
     """
     names, rests, texts = parts[2::4], parts[3::4], parts[0::4]
     levels = [0] * len(names)
-    state = _Stack(int(CLONE_BUDGET * len(names)) + CLONE_FLOOR)
+    state = _Stack(copy_budget(len(names)))
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
     open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
     pending = state.pending

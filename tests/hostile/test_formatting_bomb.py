@@ -78,3 +78,27 @@ def test_a_long_page_keeps_a_few_unclosed_formatting_elements(unclosed: str, par
     html = f"<div>{unclosed}Lead</div>" + "<p>The minister spoke to reporters on Tuesday.</p>" * paragraphs
     assert paragraphs * unclosed.count("<") > nesting.CLONE_FLOOR  # (more copies than the floor alone allows)
     assert cap_nesting(html) is html
+
+
+@pytest.mark.parametrize("opener, unit, closer", [("<p>", "<div>x</div>", "</p>"), ("<li>", "<li>x</li>", "</li>"),
+                                                 ("<p><span>", "<div>x</div>", "</span></p>")],
+                         ids=["paragraph", "list_item", "span_in_paragraph"])
+def test_a_well_nested_bomb_is_bounded(opener: str, unit: str, closer: str) -> None:
+    """Every end tag matches its start tag, yet the first `<div>` closes the `<p>` (or `<li>`... ) and pops the
+    `<b>`s opened in it, which the parser then pushes again inside every `<div>` (`<li>`) until their end tags come
+    (5.2 million elements from this 315 KB page). The plain count that spares large well-nested pages the
+    tree-builder model must not spare this one."""
+    opened = "".join(f"<b class=c{i}>" for i in range(200))
+    html = opener + opened + unit * 26_000 + "</b>" * 200 + closer + PICTURE
+    assert html.count("<") > 50_000  # (the plain count's size)
+    capped = cap_nesting(html)
+    assert capped is not html
+    assert elements(capped) <= (2 + CLONE_BUDGET) * html.count("<")
+    assert capped.count("x") == html.count("x")
+
+
+def test_a_page_wide_formatting_element_is_kept() -> None:
+    """A `<font>` (or `<a>`) around the whole page, closed at its end, is inside nothing the parser closes
+    unasked: it is never pushed again, the page is left as it is."""
+    html = "<font face=arial>" + "<p>The minister spoke to reporters on Tuesday.</p>" * 30_000 + "</font>"
+    assert cap_nesting(html) is html
