@@ -57,7 +57,9 @@ class TextBlocks:
         # what root.css(_BLOCKS) finds, by the tag table
         block = doc.tag_mask(_BLOCK_TAGS) & ~_left_out(doc, skipped)
         block[skipped] = False
-        self.positions = (np.flatnonzero(block[start:end + 1]) + start).tolist()
+        at = np.flatnonzero(block[start:end + 1]) + start
+        self.positions = at.tolist()
+        self._readable = np.flatnonzero(doc.memo["text_len"][at] >= 2).tolist()  # (see `readable`)
         self._nodes = [doc.nodes[idx] for idx in self.positions]
 
     def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:

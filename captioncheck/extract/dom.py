@@ -576,6 +576,7 @@ class _Lookup:
         import numpy as np
 
         self._ids = np.array(mem_ids, dtype=np.uint64)
+        self.ascending = bool(np.all(self._ids[1:] > self._ids[:-1]))
         self._sorter = np.argsort(self._ids, kind="stable")
         self._sorted = self._ids[self._sorter]
 
@@ -589,10 +590,52 @@ class _Lookup:
         return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
 
 
+class _Order(Mapping[int, int]):
+    """mem_id -> element index of a large page. A dict of 500 000 mem_ids costs ~0.07 s to build, and a page of
+    that many elements is asked for a few of them (its pictures' ancestors): while few have been asked for, an
+    element is found by bisection in the mem_ids, which lexbor hands out ascending in document order (when they
+    are not, the dict is built at once); past ASKED_BEFORE_DICT asks per 16 elements, the dict is built."""
+
+    __slots__ = ("_asked", "_dict", "_ids")
+
+    def __init__(self, mem_ids: list[int], ascending: bool) -> None:
+        self._ids = mem_ids
+        self._asked = 0
+        self._dict: dict[int, int] | None = None if ascending else dict(zip(mem_ids, range(len(mem_ids))))
+
+    def get(self, mem_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = self._dict
+        if found is None:
+            self._asked += 1
+            if self._asked * 16 <= len(self._ids) + ASKED_BEFORE_DICT * 16:
+                at = bisect.bisect_left(self._ids, mem_id)
+                return at if at < len(self._ids) and self._ids[at] == mem_id else default
+            found = self._dict = dict(zip(self._ids, range(len(self._ids))))
+        return found.get(mem_id, default)
+
+    def __getitem__(self, mem_id: int) -> int:
+        at = self.get(mem_id)
+        if at is None:
+            raise KeyError(mem_id)
+        return at
+
+    def __contains__(self, mem_id: object) -> bool:
+        return isinstance(mem_id, int) and self.get(mem_id) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+ASKED_BEFORE_DICT = 64  # `_Order`: elements asked for by bisection on any page (and one per 16 elements)
+
+
 class _EndOf(Mapping[int, int]):
     """mem_id -> index of the element's last descendant, read through the element's own index."""
 
-    def __init__(self, order: dict[int, int], last: list[int]) -> None:
+    def __init__(self, order: Mapping[int, int], last: list[int]) -> None:
         self._order, self._last = order, last
 
     def __getitem__(self, mem_id: int) -> int:
@@ -713,7 +756,7 @@ class Doc:
 
     tree: LexborHTMLParser
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
-    order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
+    order: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index (a dict; `_Order` on a large page)
     end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     last: list[int] = field(default_factory=list)  # per element index: index of its last descendant
     nodes: list[Node] = field(default_factory=list)
@@ -810,10 +853,10 @@ class Doc:
         del walk
         mem_ids = [node.mem_id for node in nodes]
         n = len(nodes)
-        self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
-        self.memo["tag_codes"] = codes
         # parents by their mem_id, looked up in the sorted mem_ids all at once
         find = _Lookup(mem_ids)
+        self.order, self.nodes, self.tags = _Order(mem_ids, find.ascending), nodes, tags
+        self.memo["tag_codes"] = codes
         parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
         self.parent_at, self.parents = parent, parent.tolist()
         images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
@@ -832,7 +875,8 @@ class Doc:
                                        weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
         counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
         own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
-        self.text_len = subtree_sums(own, last).tolist()
+        text_len = self.memo["text_len"] = subtree_sums(own, last)  # (numpy: `context.TextBlocks.readable`)
+        self.text_len = text_len.tolist()
         links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
         self.in_link = (links > 0).tolist()
         self.link_len = _link_lengths(own, links, last).tolist()
