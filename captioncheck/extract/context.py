@@ -35,6 +35,7 @@ class TextBlocks:
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
         self.contexts: dict[tuple[int, bool], tuple[str, str]] = {}  # `around`'s answers, per place between blocks
+        self._found: tuple[dict[int, int], dict[int, int]] = ({}, {})  # `with_text`'s answers, back and forward
         if root is None or doc.index(root) < 0:
             return
         if not doc.vectorised:
@@ -99,6 +100,25 @@ class TextBlocks:
             links = sum(doc.link_len[j] * 2 > doc.text_len[j] for j in items)
             self._lists[parent] = links * 2 > len(items)
         return self._lists[parent]
+
+    def with_text(self, k: int, step: int) -> int:
+        """The first candidate from `k` on, going back (`step` -1) or forward (+1), that is a block (has
+        text); -1 or len(positions) when there is none. Each candidate is stepped over once per direction:
+        the answers found are remembered for every candidate passed, so the pictures of a page of 30 000
+        text-less links (thumbnails) do not each walk all of them."""
+        found, end = self._found[step > 0], len(self.positions)
+        passed: list[int] = []
+        while 0 <= k < end:
+            if k in found:
+                k = found[k]
+                break
+            if self.text(k):
+                break
+            passed.append(k)
+            k += step
+        for j in passed:
+            found[j] = k
+        return k
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         """(document index, text) of every block."""
@@ -183,27 +203,26 @@ def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
 
 
 def _around(blocks: TextBlocks, index: int, cut: int) -> tuple[str, str]:
-    positions, text_of = blocks.positions, blocks.text
+    positions, text_of, with_text = blocks.positions, blocks.text, blocks.with_text
     before: list[str] = []
     size = 0
-    for k in range(cut - 1, -1, -1):  # walk out from the cut: never copy the (possibly long) list
-        text = text_of(k)
-        if not text:
-            continue
-        before.append(text)
-        size += len(text)
+    k = with_text(cut - 1, -1)  # walk out from the cut, block to block: never copy the (possibly long) list
+    while k >= 0:
+        before.append(text_of(k))
+        size += len(before[-1])
         if size >= CONTEXT_CHARS:
             break
+        k = with_text(k - 1, -1)
     after: list[str] = []
     size = 0
-    for k in range(cut, len(positions)):
-        text = text_of(k)
-        if positions[k] == index or not text:
-            continue
-        after.append(text)
-        size += len(text)
-        if size >= CONTEXT_CHARS:
-            break
+    k = with_text(cut, 1)
+    while k < len(positions):
+        if positions[k] != index:  # (the picture's own block)
+            after.append(text_of(k))
+            size += len(after[-1])
+            if size >= CONTEXT_CHARS:
+                break
+        k = with_text(k + 1, 1)
     b, a = " ".join(reversed(before)), " ".join(after)
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
