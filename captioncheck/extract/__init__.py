@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from captioncheck._records import ARTICLE_ROLES, ExtractRecord, ImageRecord, PageRecord
 from captioncheck.extract import images as imgs
+from captioncheck.extract import within
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.credits import LABELS, labelled_credit, split_credit
@@ -37,6 +38,7 @@ from captioncheck.extract.roles import (
     in_article,
     in_gallery,
     link_card,
+    names_page_image,
     teaser_row,
 )
 from captioncheck.extract.urls import best
@@ -139,7 +141,7 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     found = imgs.attach_noscript(found, doc)
     for f in found:
         f.cands = imgs.strongest([c for c in f.cands if c.url])  # with its <noscript> twins' URLs
-        for c in f.cands:  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
+        for c in f.cands if page.local_images else ():  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
             copy = page.local_copy(c.url)
             if isinstance(copy, Path):
                 c.url = copy.as_uri()
@@ -284,16 +286,16 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
-        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and (
+        if f.role in ARTICLE_ROLES and not names_page_image(f, og_keys) and (
                 link_card(f, doc, page_url) or teaser_row(f, doc, page_url)):
             f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
-        if not og_keys & set(f.urls()):
+        if not names_page_image(f, og_keys):
             f.role = "inline"
     for f in found:
         if not f.credit:
-            f.credit = _data_credit(f)
+            f.credit = _data_credit(f, doc)
         caption, credit = f.structured
         if (caption or credit) and not (f.caption or f.credit):
             f.caption, f.credit = caption, credit
@@ -313,12 +315,12 @@ def _attribute_slides(found: list[imgs.Found]) -> set[int]:
     return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
 
 
-def _data_credit(f: imgs.Found) -> str:
+def _data_credit(f: imgs.Found, doc: Doc) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure), else its
     alt or title when that is only a labelled credit."""
-    from captioncheck.extract.dom import ancestors, attrs, collapse
+    from captioncheck.extract.dom import attrs, collapse
 
-    for node in [f.node, *ancestors(f.node, 4)]:
+    for node in [f.node, *within.ancestors(doc, f.node, 4)]:
         for value in attrs(node, "data-credit", "data-copyright", "data-photographer", "data-attrib"):
             if value:
                 return collapse(value)
@@ -336,7 +338,7 @@ def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
     urls = f.urls()
     chosen = best(f.cands)
     url = chosen.url if chosen is not None else (urls[0] if urls else "")
-    local = next((u for u in urls if page.local_copy(u) is not None), "")
+    local = next((u for u in urls if page.local_copy(u) is not None), "") if page.local_images else ""
     before, after = around(blocks, f.index)
     local_path = page.local_copy(local) if local else None
     return ImageRecord(

@@ -19,6 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from captioncheck.extract import within
 from captioncheck.extract.credits import (
     AGENCIES,
     LABELS,
@@ -54,7 +55,7 @@ CREDIT_NAMES = Caseless(
     r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
     r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
 )
-_CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
+_CREDIT_ITEMPROPS = frozenset({"copyrightholder", "credittext", "author", "copyrightnotice", "creator"})  # lower case
 _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
@@ -127,7 +128,7 @@ def _kind(node: Node) -> str:
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
-    if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
+    if node.tag == "cite" or itemprop & _CREDIT_ITEMPROPS:
         return "credit"
     if node.tag == "a" and "license" in attr(node, "rel").lower().split():
         return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
@@ -166,7 +167,7 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
     credits: list[str] = []
     for root in roots:
         # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
-        credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
+        credit_nodes, junk = _inner_parts(root, doc) if doc.size(root) <= MAX_PARTS else ([], frozenset())
         if (kind(root) == "credit" or root.mem_id in credit_roots) and not credit_nodes:
             credits.append(visible_text(root, first_line=True, exclude=junk))
             continue
@@ -191,15 +192,13 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
     return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
 
 
-def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
+def _inner_parts(root: Node, doc: Doc) -> tuple[list[Node], frozenset[int]]:
     """Credit elements (deepest) and junk/label elements inside one caption root."""
     credit_nodes: list[Node] = []
     junk: set[int] = set()
     last_child = first_child = -1  # (mem_ids, read once per root when a child of it needs them; -1: not read yet)
-    for node in root.css("*"):
-        if node.mem_id == root.mem_id:
-            continue
-        label_only = bool(_LABEL_ONLY.match(collapse(node.text(deep=True) or ""))) and len(node.css("*")) <= 1
+    for node in within.elements(doc, root, include_self=False):
+        label_only = bool(_LABEL_ONLY.match(collapse(node.text(deep=True) or ""))) and within.count(doc, node, 2) <= 1
         if _is_junk(node) or (label_only and node.tag != "p"):
             junk.add(node.mem_id)
             continue
@@ -226,7 +225,7 @@ def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
         if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
                 last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
-                       for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
+                       for d in within.elements(doc, node, include_self=False)):  # the deepest credit, a "Credit:" label aside
                 credit_nodes.append(node)
     credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
     return credit_nodes, frozenset(junk)
@@ -262,9 +261,12 @@ def _first_child(root: Node) -> int | None:
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
 
 
-def _holds_control(block: Node) -> bool:
+_CONTROLS = frozenset({"svg", "button", "img", "input"})
+
+
+def _holds_control(block: Node, doc: Doc) -> bool:
     """An icon, a button or a picture inside: a control ("Open gallery" with its icon) or a card, not a caption line."""
-    return block.css_first("svg, button, img, input") is not None
+    return within.first(doc, block, _CONTROLS) is not None
 
 
 def _opens_picture(el: Node, doc: Doc) -> bool:
@@ -298,6 +300,7 @@ class CaptionFinder:
         self.pictures = {n.mem_id for n in picture_nodes}
         self._img_at = sorted(doc.index(n) for n in picture_nodes if is_image_tag(n.tag))
         self._named: dict[int, list[Node]] = {}
+        self._hints: dict[int, bool] = {}  # block mem_id -> its text holds a credit's hint
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
@@ -324,7 +327,7 @@ class CaptionFinder:
         return CaptionHit()
 
     def _figure(self, node: Node) -> Node | None:
-        for depth, anc in enumerate(ancestors(node)):
+        for depth, anc in enumerate(within.ancestors(self.doc, node)):
             if depth > 6 or anc.tag in ("article", "main", "body"):
                 return None
             if anc.tag == "figure" or "wp-caption" in attr(anc, "class") or (
@@ -502,12 +505,11 @@ class CaptionFinder:
         length = doc.text_length(block)
         if length > 400 or doc.contains(block, start):
             return None
-        raw = block.text(deep=True) or ""
-        if not _credit_hint(raw) and not self._holds_credit(block):
+        if not self._hinted(block) and not self._holds_credit(block):
             return None  # nothing a credit is told by (a mark, a label's colon, a slash, a credit element)
         if doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None  # (≤ 400 characters: `_is_prose` is its two paragraphs)
-        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
         return self._caption_with_credit([block], "box")
@@ -528,10 +530,16 @@ class CaptionFinder:
             return None  # text or another element between the picture and the block
         if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None
-        raw = block.text(deep=True) or ""
-        if not _credit_hint(raw):
+        if not self._hinted(block):
             return None  # nothing a credit is told by: no need to read it as one
         return self._caption_with_credit([block], "next-with-credit")
+
+    def _hinted(self, block: Node) -> bool:
+        """`_credit_hint` of the block's text, once per block (the walk of one picture may ask twice)."""
+        found = self._hints.get(block.mem_id)
+        if found is None:
+            found = self._hints[block.mem_id] = _credit_hint(block.text(deep=True) or "")
+        return found
 
     def _credit_line_box(self, credit: Node, start: Node) -> CaptionHit | None:
         """The credit line with the caption block right after it, when a short box of their own holds the two
@@ -547,7 +555,7 @@ class CaptionFinder:
                 after = after.next
             if (after is None or after.tag not in ("p", "div", "span") or doc.text_length(after) > MAX_SOLE
                     or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
-                    or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after)):
+                    or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after, doc)):
                 return None
             return self._caption_with_credit([credit, after], "credit-line", frozenset({credit.mem_id}))
         if doc.text_length(box) > MAX_SOLE or doc.has_tags(box, "p", 3) or self._holds_heading(box):
@@ -587,9 +595,9 @@ class CaptionFinder:
         if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
             return None
         if (doc.in_link[doc.index(block)] or doc.link_length(block) > length // 2 or doc.has_tags(block, "p", 2)
-                or self._holds_heading(block) or _holds_control(block)):
+                or self._holds_heading(block) or _holds_control(block, doc)):
             return None  # a link list or a teaser's headline, the article's text, a module
-        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
             return None  # other text shares the box: the block is the article's, or a card's
         kind_of = self._paragraph_kind(block) if block.tag == "p" else ""

@@ -9,8 +9,10 @@ of its ancestors, its declared size, its URL, and whether it links to another ar
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
+from captioncheck.extract import within
 from captioncheck.extract.captions import STRUCTURAL
 from captioncheck.extract.dom import (
     HEADING_TAGS,
@@ -58,6 +60,9 @@ _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 _VIEWER = Caseless(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal")
 _PHOTO_PAGE = Caseless(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html")
 _SLIDE_ROLE = Caseless(r"carousel|slide|gallery")
+_A, _H1 = frozenset({"a"}), frozenset({"h1"})
+_PICTURE_TAGS = frozenset({"img", "amp-img", "picture"})
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5"})
 
 
 def _declared_small(f: Found) -> str:
@@ -82,17 +87,17 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     if not urls:
         return "placeholder"
     small = _declared_small(f)
-    role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
+    role = _url_role(f, urls[0], small, doc) or _name_role(f, doc, zones)
     if role:
         return role
     if _beside_player(f, doc):
         return "decoration"  # a video's poster frame
     if small and (not f.caption or "caption: figure" not in f.notes):
         return small  # a caption met after a thumbnail is usually the next teaser's headline
-    link = _link_of(f)
+    link = _link_of(f, doc)
     if link is not None and _is_article_link(link, page_url):
         if _same_link_with_headline(link, attr(link, "href"), doc) or (
-                (_caption_in_link(f) or _found_by_structure(f)) and _link_text(link, doc)):
+                (_caption_in_link(f, doc) or _found_by_structure(f)) and _link_text(link, doc)):
             return "teaser"
     return ""
 
@@ -102,7 +107,7 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
     "Keep reading" callouts inside the body): a teaser, even when the picture itself is not linked."""
     if _captioned_photo(f):
         return False
-    for node in ancestors(f.anchor, 6):  # a <noscript> copy sits one level deeper
+    for node in within.ancestors(doc, f.anchor, 6):  # a <noscript> copy sits one level deeper
         length = doc.text_length(node)
         if not length:
             continue
@@ -111,9 +116,9 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
             break
         return _links_away(node, doc, page_url)
     # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
-    card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
+    card = next((a for a in within.ancestors(doc, f.anchor, 8) if a.tag == "article"), None)
     return (card is not None and doc.text_length(card) <= 600 and _picture_count(card, doc) == 1
-            and not card.css_first("h1") and _links_away(card, doc, page_url))
+            and within.first(doc, card, _H1) is None and _links_away(card, doc, page_url))
 
 
 def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
@@ -122,7 +127,7 @@ def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
     a "most read" or "related" rail inside the body, told by its shape and links, not by its names."""
     if _captioned_photo(f):
         return False
-    link = _link_of(f)
+    link = _link_of(f, doc)
     if link is None or not _is_article_link(link, page_url):
         return False
     node = link
@@ -133,7 +138,7 @@ def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
         shape = (card.tag, attr(card, "class"))
         alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
         if len(alike) >= 2:
-            linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, page_url)]
+            linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, doc, page_url)]
             if len(linked) >= 2:
                 return doc.text_length(card) >= 15  # the card's headline
         node = card  # siblings of another shape (the card's own parts, on a page without classes): one level up
@@ -157,10 +162,10 @@ def _element_siblings_all(node: Node, limit: int) -> list[Node]:
     return out
 
 
-def _linked_picture(box: Node, page_url: str) -> bool:
+def _linked_picture(box: Node, doc: Doc, page_url: str) -> bool:
     """Does the box hold a picture inside a link to another article?"""
-    for a in box.css("a[href]")[:4]:
-        if a.css_first("img, amp-img, picture") is not None and _is_article_link(a, page_url):
+    for a in itertools.islice(within.elements(doc, box, _A, has="href"), 4):
+        if within.first(doc, a, _PICTURE_TAGS) is not None and _is_article_link(a, page_url):
             return True
     return False
 
@@ -188,7 +193,7 @@ def _beside_player(f: Found, doc: Doc) -> bool:
         players = doc.memo["players"] = sorted({doc.index(n) for n in found})
     if not players:
         return False
-    for box in ancestors(f.node, 3):
+    for box in within.ancestors(doc, f.node, 3):
         if doc.text_length(box) > MAX_TEASER_TEXT:
             return False
         start, end = doc.index(box), doc.end.get(box.mem_id, -1)
@@ -235,20 +240,20 @@ MAX_CARD = 200  # elements of a small card looked at
 
 
 def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
-    """Does the box hold a headline-long link to another article? (selectolax's css() also matches the
-    box itself: a card that is one `<a>` around picture and headline links away, as meant.)"""
-    links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
-    return any(_is_article_link(a, page_url) for a in links[:5])
+    """Does the box hold a headline-long link to another article? (The box itself counts, as with
+    selectolax's css(): a card that is one `<a>` around picture and headline links away, as meant.)"""
+    links = (a for a in within.elements(doc, node, _A, has="href") if doc.text_length(a) >= 15)
+    return any(_is_article_link(a, page_url) for a in itertools.islice(links, 5))
 
 
-def _url_role(f: Found, best: str, small: str) -> str:
+def _url_role(f: Found, best: str, small: str, doc: Doc) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
     if (_tracker(best) and not f.caption) or small == "tracking" or _beacon(best):
         return "tracking"
     role = _url_furniture(best)
     if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role
-    if any(_VIDEO.search(tokens(a)) for a in ancestors(f.node, 3)):
+    if any(_VIDEO.search(tokens(a)) for a in within.ancestors(doc, f.node, 3)):
         return "decoration"
     if _url_small(best) and not _captioned_photo(f):
         return "teaser"
@@ -281,10 +286,10 @@ def _tracker(url: str) -> bool:
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     """Furniture told by the names (class/id/role) and tags of the picture's ancestors."""
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
-    main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
+    main_depth = _depth_to(f.node, zones.main, doc) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
     named_photo = _captioned_photo(f) or HEADLINE_ALT in f.notes
-    for depth, node in enumerate([f.node, *ancestors(f.node)]):
+    for depth, node in enumerate(itertools.chain((f.node,), within.ancestors(doc, f.node))):
         tag, names = node.tag or "", tokens(node)
         if tag in ("body", "html") or depth >= main_depth or (
                 depth and zones.main is not None and doc.contains(node, zones.main)) or (depth and _holds_prose(node, doc)):
@@ -358,8 +363,8 @@ def _url_small(url: str) -> bool:
     return bool(m and int(m.group(1)) < 160)
 
 
-def _depth_to(node: Node, outer: Node) -> int:
-    for depth, anc in enumerate(ancestors(node), start=1):
+def _depth_to(node: Node, outer: Node, doc: Doc) -> int:
+    for depth, anc in enumerate(within.ancestors(doc, node), start=1):
         if anc.mem_id == outer.mem_id:
             return depth
     return 10**6
@@ -374,11 +379,11 @@ def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
-def _caption_in_link(f: Found) -> bool:
+def _caption_in_link(f: Found, doc: Doc) -> bool:
     """No caption, or the 'caption' is the teaser text inside the same link."""
     if not f.caption_nodes:
         return True
-    link = _link_of(f)
+    link = _link_of(f, doc)
     return link is not None and all(_inside(n, link) for n in f.caption_nodes)
 
 
@@ -386,8 +391,8 @@ def _inside(node: Node, outer: Node) -> bool:
     return any(a.mem_id == outer.mem_id for a in ancestors(node))
 
 
-def _link_of(f: Found) -> Node | None:
-    return next((a for a in [f.node, *ancestors(f.node, 4)] if a.tag == "a"), None)
+def _link_of(f: Found, doc: Doc) -> Node | None:
+    return next((a for a in itertools.chain((f.node,), within.ancestors(doc, f.node, 4)) if a.tag == "a"), None)
 
 
 def _is_article_link(link: Node, page_url: str) -> bool:
@@ -409,7 +414,7 @@ def _link_text(link: Node, doc: Doc) -> bool:
     container = link.parent if link.parent is not None and link.parent.tag != "p" else link
     if doc.text_length(container) >= 15:
         return True
-    return doc.size(container) <= 500 and container.css_first("h2, h3, h4, h5") is not None
+    return doc.size(container) <= 500 and within.first(doc, container, _SUBHEADINGS) is not None
 
 
 def _element_siblings(node: Node) -> list[Node]:
@@ -463,14 +468,19 @@ def _same_link_with_headline(link: Node, href: str, doc: Doc) -> bool:
 
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
     """lead / inline / slideshow / chart for a picture already known to belong to the article."""
-    names = " ".join(tokens(a) for a in ancestors(f.node, 6)) + " " + tokens(f.node)
+    names = " ".join(tokens(a) for a in within.ancestors(doc, f.node, 6)) + " " + tokens(f.node)
     if _GALLERY.found_in(names):
         return "slideshow"
     if _CHART.found_in(names + " " + f.alt):
         return "chart"
-    if f.index < first_para or og_keys & set(f.urls()):
+    if f.index < first_para or names_page_image(f, og_keys):
         return "lead"
     return "inline"
+
+
+def names_page_image(f: Found, og_keys: set[str]) -> bool:
+    """Is one of the picture's URLs the page's own image (og:image, the first JSON-LD image)?"""
+    return bool(og_keys) and not og_keys.isdisjoint(f.urls())  # (most pages name none: no URLs listed)
 
 
 _GALLERY_TAGS = frozenset({"amp-carousel", "amp-lightbox", "amp-lightbox-gallery", "amp-story"})
@@ -495,7 +505,7 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if zones.lead_start >= 0 and zones.main_start >= 0 and zones.lead_start <= f.index <= zones.main_start:
         return True
-    if og_keys & set(f.urls()) and not f.hidden:
+    if names_page_image(f, og_keys) and not f.hidden:
         return True
     if _beside_main(f, doc, zones):
         return True
@@ -510,7 +520,7 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     named = bool(f.caption or f.credit) and not _found_by_structure(f)
     if main is None or not (named or large) or f.index >= zones.main_start:
         return False
-    for depth, story in enumerate(ancestors(main)):
+    for depth, story in enumerate(within.ancestors(doc, main)):
         if depth >= 3 or story.tag in ("body", "html"):
             return False
         if doc.contains(story, f.node):
@@ -518,4 +528,5 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "teaser_row"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "names_page_image",
+           "teaser_row"]
