@@ -316,9 +316,10 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
     for f in leads[1:]:
         if not names_page_image(f, og_keys):
             f.role = "inline"
+    named = tuple(name for name in _CREDIT_ATTRIBUTES if doc.may_hold(name))  # those the page's text holds
     for f in found:
         if not f.credit:
-            f.credit = _data_credit(f, doc)
+            f.credit = _data_credit(f, doc, named)
         caption, credit = f.structured
         if (caption or credit) and not (f.caption or f.credit):
             f.caption, f.credit = caption, credit
@@ -338,13 +339,17 @@ def _attribute_slides(found: list[imgs.Found]) -> set[int]:
     return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
 
 
-def _data_credit(f: imgs.Found, doc: Doc) -> str:
+_CREDIT_ATTRIBUTES = ("data-credit", "data-copyright", "data-photographer", "data-attrib")
+
+
+def _data_credit(f: imgs.Found, doc: Doc, named: tuple[str, ...] = _CREDIT_ATTRIBUTES) -> str:
     """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure), else its
-    alt or title when that is only a labelled credit."""
+    alt or title when that is only a labelled credit. `named`: the credit attributes to look for (a page whose
+    text names none of them, most pages, has none on any element: an attribute name is written as it is)."""
     from captioncheck.extract.dom import attrs, collapse
 
-    for node in [f.node, *within.ancestors(doc, f.node, 4)]:
-        for value in attrs(node, "data-credit", "data-copyright", "data-photographer", "data-attrib"):
+    for node in [f.node, *within.ancestors(doc, f.node, 4)] if named else ():
+        for value in attrs(node, *named):
             if value:
                 return collapse(value)
         if node.tag == "figure":

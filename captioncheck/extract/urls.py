@@ -317,7 +317,6 @@ def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
     """Candidates named by one <img>/<source>/element's own attributes."""
     found: list[Candidate] = []
     named = attributes_of(node)  # one dict for every read (lexbor builds it anew on each access)
-    widths = _widths(named)
     for name, value in named.items():
         kind = _attribute_kind(name)
         if not kind or not isinstance(value, str) or not value.strip():
@@ -329,13 +328,15 @@ def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
         elif kind == "style":
             found += [Candidate(u, "background") for u in background_urls(value)]
         elif _looks_like_url(value):
-            found += _template_or_plain(value, widths, origin_hint or "lazy")
+            found += _template_or_plain(value, named, origin_hint or "lazy")
     return [c for c in found if c.url]
 
 
-def _template_or_plain(value: str, widths: list[int], origin: str) -> list[Candidate]:
+def _template_or_plain(value: str, named: Mapping[str, str | None], origin: str) -> list[Candidate]:
+    """A URL, or a URL template ("…/{width}/…") filled with the largest width the element lists."""
     value = value.strip()
     if _TEMPLATE.search(value):
+        widths = _widths(named)  # (read only for a template: most elements have none)
         if not widths:
             return []
         best = max(widths)
