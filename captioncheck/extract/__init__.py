@@ -45,7 +45,6 @@ from captioncheck.extract.roles import (
     names_page_image,
     teaser_row,
 )
-from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, join_url, load_page
 
@@ -361,11 +360,16 @@ def _data_credit(f: imgs.Found, doc: Doc, named: tuple[str, ...] = _CREDIT_ATTRI
     return ""
 
 
+def _chosen_url(urls: list[str]) -> str:
+    """The picture's URL: what `urls.best` picks from its candidates, read from `Found.urls()` (its URLs, placeholders
+    left out, best first, the first of equally good ones first): the first one that is not a saved file, else the first."""
+    return next((u for u in urls if not u.startswith("file:")), urls[0] if urls else "")
+
+
 def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
             positions: dict[int, tuple[bool, dict[int, int]]]) -> ImageRecord:
     urls = f.urls()
-    chosen = best(f.cands)
-    url = chosen.url if chosen is not None else (urls[0] if urls else "")
+    url = _chosen_url(urls)
     local = next((u for u in urls if page.local_copy(u) is not None), "") if page.local_images else ""
     before, after = around(blocks, f.index)
     local_path = page.local_copy(local) if local else None

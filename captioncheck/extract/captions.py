@@ -377,9 +377,9 @@ class CaptionFinder:
         if container.mem_id not in self._named:
             start = self.doc.index(container)
             end = min(self.doc.end.get(container.mem_id, start), start + MAX_FIGURE)  # a figure is small
-            self._named[container.mem_id] = [
-                el for el in self.doc.nodes[start + 1:end + 1]
-                if not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
+            self._named[container.mem_id] = [  # (tags from the table: lexbor spells each one anew when asked)
+                el for el, tag in zip(self.doc.nodes[start + 1:end + 1], self.doc.tags[start + 1:end + 1])
+                if not is_image_tag(tag) and tag not in ("picture", "source") and kind(el)
                 and not is_hidden(el)][:MAX_ROOTS]
         return self._named[container.mem_id]
 

@@ -509,7 +509,8 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if _beside_main(f, doc, zones):
         return True
-    return bool(f.caption) and not _found_by_structure(f) and not is_placeholder(f.urls()[0] if f.urls() else "")
+    urls = f.urls() if f.caption else []
+    return bool(f.caption) and not _found_by_structure(f) and not is_placeholder(urls[0] if urls else "")
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
