@@ -13,6 +13,7 @@ import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from urllib.parse import unquote
 
 from captioncheck.extract import jsontext, within
@@ -76,7 +77,7 @@ class Found:
 
     def urls(self) -> list[str]:
         """Its URLs, best first, placeholders left out (asked at several steps: answered once per set of candidates)."""
-        key = [(c.url, c.origin, c.width) for c in self.cands]
+        key = list(map(_CANDIDATE_FIELDS, self.cands))
         if self._urls is None or self._urls[0] != key:
             seen: dict[str, None] = {}
             for c in sorted(self.cands, key=lambda c: -c.score):
@@ -86,6 +87,7 @@ class Found:
         return list(self._urls[1])
 
 
+_CANDIDATE_FIELDS = attrgetter("url", "origin", "width")  # what a picture's URL list depends on, per candidate
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 _PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
 _EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
