@@ -228,10 +228,10 @@ def test_caseless_patterns_answer_as_ignorecase_does(text: str) -> None:
     dotted I) the IGNORECASE pattern answers: always what IGNORECASE answers."""
     import re
 
-    from captioncheck.extract import captions, roles
+    from captioncheck.extract import captions, roles, teasers
 
     for caseless in (captions.CAPTION_NAMES, captions.CREDIT_NAMES, roles._TRACKERS, roles._URL_FURNITURE,
-                     roles._GALLERY, roles._CHART, roles._PHOTO_PAGE):
+                     roles._GALLERY, roles._CHART, teasers._PHOTO_PAGE):
         assert caseless.found_in(text) == bool(re.search(caseless.pattern, text, re.IGNORECASE)), caseless.pattern
 
 
