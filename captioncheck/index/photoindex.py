@@ -78,11 +78,22 @@ MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
-WINDOW_RADIUS = max(RADIUS[c] for c in ("window", "mid_window", "low_window", "flat_window"))  # ... for crop windows
-SMOOTH_RADIUS = max(RADIUS["smooth"], RADIUS["smooth_window"])  # ... for smooth hashes (a far smaller scale)
-# the searcher's radius per stored variant: a stored hash farther than its variant's largest radius is never accepted
-VARIANT_RADIUS = {**{w[0]: WINDOW_RADIUS for w in H.CROP_WINDOWS},
-                  **{v: SMOOTH_RADIUS for v in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE, *(n for n, _ in H.SMOOTH_WINDOWS))}}
+WINDOW_CLASSES = ("window", "mid_window", "low_window", "flat_window")
+
+
+def variant_radii(radius: dict[str, int]) -> dict[str, int]:
+    """The searcher's radius per stored variant, from a search radius per class: crop windows within the largest
+    radius of the window classes, smooth hashes within the smooth classes' (a far smaller scale); other variants
+    (the whole photo) within the largest radius. A stored hash farther than its variant's radius is never accepted."""
+    window = max(radius[c] for c in WINDOW_CLASSES)
+    smooth = max(radius["smooth"], radius["smooth_window"])
+    return {**{w[0]: window for w in H.CROP_WINDOWS},
+            **{v: smooth for v in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE, *(n for n, _ in H.SMOOTH_WINDOWS))}}
+
+
+WINDOW_RADIUS = max(RADIUS[c] for c in WINDOW_CLASSES)  # the largest search radius for crop windows
+SMOOTH_RADIUS = max(RADIUS["smooth"], RADIUS["smooth_window"])  # ... for smooth hashes
+VARIANT_RADIUS = variant_radii(RADIUS)  # the searcher's radius per stored variant
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
 # both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
@@ -534,5 +545,5 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 __all__ = [
     "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
-    "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score",
+    "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
 ]
