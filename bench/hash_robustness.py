@@ -40,10 +40,13 @@ the distractors between, which fail verification, no longer match), the false ma
 the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The
 thumbnails are computed from the same images regenerated deterministically (their PDQ hashes are checked against
 the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for the distractors with some pair within
-VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
-photo: ~20 min once); the agreement of the pairs is computed at every run (about a minute).
+VERIFY_CAPS (wider caps: only the distractors newly reached are regenerated); so are the candidate pairs (the
+distractors' distances to every photo: 20-55 min once), kept with the caps they were computed at (a cache of wider caps
+serves narrower ones); the agreement of the pairs is computed at every run (about a minute).
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
-above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+above 65,536 stored hashes does), each stored variant searched to its own radius as the index does
+(photoindex.variant_radii), and the index's own acceptance (photoindex.accepted).
+With every cache warm a run takes ~4 minutes (244 s at load 2-3, 2026-12-02).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
 distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
 (hashes.blank: no smooth hash) are also left out of one column, "without blank".
