@@ -68,22 +68,27 @@ def thumbnails(cache: Path, items: dict[str, list] | None, neg_ids: np.ndarray, 
                plan=None) -> dict:
     """{"index": [bytes], "pos": [dict], "neg": {distractor number: dict}}, cached in `cache`; the regenerated
     queries' PDQ hashes are checked against the hash cache's. items: the bench's plan (or `plan()` gives it)."""
-    if cache.exists() and not fresh:
-        got = dict(np.load(cache, allow_pickle=True))["data"].item()
-        if set(map(int, neg_ids)) <= set(got["neg"]):
-            print(f"using cached thumbnails {cache}", file=sys.stderr)
-            return got
+    got = dict(np.load(cache, allow_pickle=True))["data"].item() if cache.exists() and not fresh else None
+    missing = [int(i) for i in neg_ids if got is None or int(i) not in got["neg"]]
+    if got is not None and not missing:
+        print(f"using cached thumbnails {cache}", file=sys.stderr)
+        return got
     items = items if items is not None else plan()
-    out = {"index": _run(thumb_index, items["index"], workers, "index"), "pos": [], "neg": {}}
-    pos = _run(thumb_positive, items["pos"], workers, "positives")
-    neg = _run(thumb_negative, [items["neg"][i] for i in neg_ids], workers, "distractors")
+    if got is not None:  # wider caps reach more distractors: only theirs are computed (index and positives kept)
+        print(f"using cached thumbnails {cache}, {len(missing)} more distractors", file=sys.stderr)
+        out, pos = got, []
+    else:
+        out = {"index": _run(thumb_index, items["index"], workers, "index"), "pos": [], "neg": {}}
+        pos = _run(thumb_positive, items["pos"], workers, "positives")
+    neg = _run(thumb_negative, [items["neg"][i] for i in missing], workers, "distractors")
     bad = sum(p != q["pdq"][0] for (p, _), q in zip(pos, data["pos"])) + sum(
-        p != data["neg"][i]["pdq"][0] for (p, _), i in zip(neg, neg_ids))
+        p != data["neg"][i]["pdq"][0] for (p, _), i in zip(neg, missing))
     if bad:
         raise SystemExit(f"{bad} regenerated queries differ from the hashed ones: the image generation is not "
                          "deterministic; rerun with --fresh")
-    out["pos"] = [t for _, t in pos]
-    out["neg"] = {int(i): t for (_, t), i in zip(neg, neg_ids)}
+    if pos:
+        out["pos"] = [t for _, t in pos]
+    out["neg"].update({int(i): t for (_, t), i in zip(neg, missing)})
     np.savez(cache, data=np.array(out, dtype=object))
     return out
 

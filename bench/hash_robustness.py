@@ -40,10 +40,13 @@ the distractors between, which fail verification, no longer match), the false ma
 the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The
 thumbnails are computed from the same images regenerated deterministically (their PDQ hashes are checked against
 the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for the distractors with some pair within
-VERIFY_CAPS; so are the candidate pairs (the distractors' distances to every
-photo: ~20 min once); the agreement of the pairs is computed at every run (about a minute).
+VERIFY_CAPS (wider caps: only the distractors newly reached are regenerated); so are the candidate pairs (the
+distractors' distances to every photo: 20-55 min once), kept with the caps they were computed at (a cache of wider caps
+serves narrower ones); the agreement of the pairs is computed at every run (about a minute).
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
-above 65,536 stored hashes does) and the index's own acceptance (photoindex.accepted).
+above 65,536 stored hashes does), each stored variant searched to its own radius as the index does
+(photoindex.variant_radii), and the index's own acceptance (photoindex.accepted).
+With every cache warm a run takes ~4 minutes (244 s at load 2-3, 2026-12-02).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
 distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
 (hashes.blank: no smooth hash) are also left out of one column, "without blank".
@@ -624,7 +627,7 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
     hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
     its tables, looks up every positive and the index's own policy (photoindex.accepted, verifying on the
     thumbnails) keeps the hits; it is right when the original is found and no other photo is closer."""
-    from captioncheck.index.photoindex import accepted
+    from captioncheck.index.photoindex import accepted, variant_radii
     from captioncheck.index.search import HashSearcher
 
     s = HashSearcher(delta_min=0)
@@ -636,15 +639,16 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
     th: dict[str, int] = picked["thresholds"]  # type: ignore[assignment]
     thresholds = {c: th[c] for c in CLASSES}
     verified = {c: th[v] for c, v in zip(CLASSES, VERIFIED)}
-    radius = max(th.values())
+    radius = {c: max(thresholds[c], verified[c]) for c in CLASSES}  # searched as the index searches (search_hashes)
+    radius_for = variant_radii(radius)
     thumbs = pairs["thumbs"]
     stored = lambda ids: {int(i): thumbs["index"][int(i)] for i in ids}  # type: ignore[index]  # noqa: E731
     ok = []
     for n, (q, t) in enumerate(zip(pos, truth)):
         qs = [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind, thumbs["pos"][n].get((reg, tr), b""))  # type: ignore[index]
               for b, qual, reg, tr, kind in q["q"]]  # type: ignore[attr-defined]
-        hits = s.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), radius,
-                        np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16))
+        hits = s.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), max(radius.values()),
+                        np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16), radius_for)
         best = {p: h.distance for p, h in accepted(qs, hits, thresholds, verified=verified, thumbs=stored,
                                                     params=picked["verify"]).items()}  # type: ignore[arg-type]
         ok.append(int(t) in best and best[int(t)] <= min(best.values()))
@@ -745,9 +749,12 @@ def distances(args: argparse.Namespace, pos: list, neg: list, idx: list) -> tupl
 
 # Per class: the largest distance up to which pairs are verified on colour thumbnails (bench/_thumbs.py); the
 # verified radii (photoindex.VERIFIED) are picked below these. Fixed, so that the thumbnail and pair caches stay valid
-# when the thresholds change: the 2026-12-01 thresholds + 50.
-VERIFY_CAPS = {"full": 173, "window": 165, "mid_full": 131, "mid_window": 149, "low_full": 125, "low_window": 97,
-               "flat_full": 119, "flat_window": 63, "smooth": 58, "smooth_window": 54}
+# when the thresholds change: the 2026-12-01 thresholds + 50; then (2026-12-02, branch match7) wider where the pick
+# stopped at the cap and missed copies had a verified pair just beyond it: full +10, the low_* and flat_* classes
+# +40 (mid_window +20 gained nothing). mid_full stays at 131: at 171 one half's pick reached two verified distractors
+# of the other half at 162-168 (charts of one template) for one copy (docs/index.md, "Wider caps").
+VERIFY_CAPS = {"full": 183, "window": 165, "mid_full": 131, "mid_window": 169, "low_full": 165, "low_window": 137,
+               "flat_full": 159, "flat_window": 103, "smooth": 58, "smooth_window": 54}
 VERIFIED = tuple(f"{c}+verified" for c in CLASSES)  # the verified classes, next to CLASSES in the extended arrays
 # verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
 # (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
@@ -761,24 +768,19 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
     """Every (query, photo, class) pair of hashes within VERIFY_CAPS (the nearest few per class), with its distance
     and (layout, colour) agreement (captioncheck.index.verify): rows (query, photo, class, distance, layout, colour),
     for positives (against every photo) and for the distractors that have one. The pairs are cached (keyed by the
-    class table and the caps), and so are the thumbnails; the agreement is computed at every run (a minute)."""
-    import hashlib
-
+    class table, with the caps they were computed at: a cache of wider caps serves narrower ones, filtered), and so
+    are the thumbnails; the agreement is computed at every run (a minute)."""
     import _thumbs as T  # type: ignore[import-not-found]
 
     caps = np.array([VERIFY_CAPS[c] for c in CLASSES])
     tag = f"{CACHE_VERSION}_{args.negatives}_{args.filler}{'_quick' if args.quick else ''}"
-    key = hashlib.sha1(repr(CLASSES).encode() + class_table().tobytes() + caps.tobytes() + repr(T.PAIRS_PER_CLASS).encode()).hexdigest()[:10]
-    cache = OUT / f"hash_robustness_{tag}_pairs_{T.THUMB_VERSION}_{key}.npz"
     neg_ids = np.nonzero((neg_d <= caps).any(axis=1))[0]
     idx, pos, neg = data["index"], data["pos"], data["neg"]
     thumbs = T.thumbnails(OUT / f"hash_robustness_{tag}_thumbs_{T.THUMB_VERSION}.npz", None, neg_ids, data,
                           args.workers, args.fresh, lambda: plan(args))
-    if cache.exists() and not args.fresh:
-        print(f"using cached candidate pairs {cache}", file=sys.stderr)
-        with np.load(cache) as f:
-            cand = {"pos": f["pos"], "neg": f["neg"]}
-    else:
+    stem = f"hash_robustness_{tag}_pairs_{T.THUMB_VERSION}_{pairs_key()}"
+    cand = None if args.fresh else cached_pairs(stem, caps)
+    if cand is None:
         t0 = time.time()
         near_neg = class_distances([neg[i] for i in neg_ids], idx, True)  # type: ignore[index]
         print(f"  distances of {len(neg_ids)} distractors to every photo: {time.time() - t0:.0f}s", file=sys.stderr)
@@ -789,13 +791,35 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
             cand[name] = np.array(rows, np.int64).reshape(-1, 6)
         print(f"  candidate pairs: {len(cand['pos'])} of positives, {len(cand['neg'])} of {len(neg_ids)} distractors in "
               f"{time.time() - t0:.0f}s", file=sys.stderr)
-        np.savez(cache, **cand)
+        OUT.mkdir(parents=True, exist_ok=True)
+        np.savez(OUT / f"{stem}_{'-'.join(map(str, caps))}.npz", caps=caps, **cand)
     t0 = time.time()
     out = {name: np.hstack([c[:, :4].astype(np.float32), T.scores(c, queries, qth, idx, thumbs["index"])])  # type: ignore[arg-type]
            for name, c, queries, qth in (("pos", cand["pos"], pos, thumbs["pos"]), ("neg", cand["neg"], neg, thumbs["neg"]))}
     print(f"  verification of {len(out['pos']) + len(out['neg'])} pairs: {time.time() - t0:.0f}s", file=sys.stderr)
     out["thumbs"] = thumbs  # type: ignore[assignment]
     return out
+
+
+def pairs_key() -> str:
+    """What a candidate-pair cache depends on besides the caps: the classes, the class table, the pairs per class."""
+    import hashlib
+
+    import _thumbs as T  # type: ignore[import-not-found]
+
+    return hashlib.sha1(repr(CLASSES).encode() + class_table().tobytes() + repr(T.PAIRS_PER_CLASS).encode()).hexdigest()[:10]
+
+
+def cached_pairs(stem: str, caps: np.ndarray) -> dict[str, np.ndarray] | None:
+    """The candidate pairs of a cache computed at caps at least as wide as `caps` on every class, less the pairs
+    beyond `caps` (the nearest PAIRS_PER_CLASS pairs within a cap are those of a wider cap within it); None: none."""
+    for path in sorted(OUT.glob(f"{stem}_*.npz")):
+        with np.load(path) as f:
+            if "caps" not in f or f["caps"].shape != caps.shape or (f["caps"] < caps).any():
+                continue
+            print(f"using cached candidate pairs {path}", file=sys.stderr)
+            return {k: f[k][f[k][:, 3] <= caps[f[k][:, 2]]] for k in ("pos", "neg")}
+    return None
 
 
 def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[str, dict[str, float]]) -> np.ndarray:

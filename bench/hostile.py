@@ -4,8 +4,9 @@
 
 Part 1, the CLI: `captioncheck check PAGE --no-clip --no-ocr --no-remember --format json` in a
 fresh process per page, its peak RSS read from the kernel (wait4) and its wall time, for a normal
-page (the seed page, the baseline) and the worst inputs: 200k nested <div>s (2 MB), 8 x 49 MP
-PNGs, 30 MB of HTML, 2000 captioned images. Target: each <= 1 GiB peak and <= 10 s.
+page (the seed page, the baseline) and the worst inputs: 200k nested <div>s (2 MB), the formatting
+bomb, one <select> of 110 000 options, 30 000 linked thumbnails (each 2 MB), 8 x 49 MP PNGs, 30 MB
+of HTML, 2000 captioned images. Target: each <= 1 GiB peak and <= 10 s.
 
 Part 2, the API: a real `captioncheck serve` (2 worker processes, 10 s budget) on a free
 loopback port. A trivial check is timed while idle (the baseline), then again while hostile
@@ -61,6 +62,21 @@ def formatting_bomb_page(folder: Path, open_tags: int = 300, paragraphs: int = 2
     return page
 
 
+def long_select_page(folder: Path, options: int = 110_000) -> Path:
+    """2 MB: one <select> of 110 000 options (lexbor walks the options already there at each one)."""
+    page = folder / "long_select.html"
+    page.write_text("<p>x</p><select>" + "<option>o</option>" * options + '</select><img src="a.jpg" width="640">')
+    return page
+
+
+def linked_thumbnails_page(folder: Path, count: int = 30_000) -> Path:
+    """2 MB: a list of linked thumbnails with no text (an archive or gallery index), each picture's context walk."""
+    page = folder / "linked_thumbnails.html"
+    page.write_text("<p>x</p><ul>" + "".join(f'<li><a href="/a{i}"><img src="/t{i}.jpg" alt="teaser {i}"></a></li>'
+                                             for i in range(count)) + "</ul>")
+    return page
+
+
 def huge_html(folder: Path, megabytes: int = 30) -> Path:
     para = ("<p>Officials met in the capital on Tuesday to discuss the budget, the strike and the weather; "
             "reporters waited outside for hours.</p>\n")
@@ -103,6 +119,8 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
         "normal (seed page)": [str(SEED), "--index", str(INDEX)],
         "nesting 200k": [str(nesting_page(folder))],
         "formatting bomb 2 MB": [str(formatting_bomb_page(folder))],
+        "long select 2 MB": [str(long_select_page(folder))],
+        "linked thumbnails 2 MB": [str(linked_thumbnails_page(folder))],
         "8 x 49 MP PNG": [str(saved_page(folder / "big", [big_png(7000)] * 8, name="big"))],
         "30 MB HTML": [str(huge_html(folder))],
         "2000 images": [str(many_images(folder))],

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from captioncheck._exceptions import InputError
+from captioncheck._sniff import starts_as_document
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -245,7 +246,8 @@ def load_page(path: str | Path, url: str | None = None) -> PageSource:
     if path.suffix.lower() in {".mhtml", ".mht"} or _looks_like_mhtml(raw):
         return _load_mhtml(raw, path, url)
     html, charset = decode_html(raw)
-    if _binary(html) or not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000], re.IGNORECASE):
+    if not starts_as_document(html) and (_binary(html) or not re.search(r"<(html|body|div|p|img|head)\b", html[:100_000],
+                                                                       re.IGNORECASE)):
         raise InputError(f"{path} does not look like an HTML page: give a saved .html or .mhtml file")
     page_url = _given_url(url) or page_url_from_html(html)
     source = PageSource(html=html, url=page_url, path=path, charset=charset)

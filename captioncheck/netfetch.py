@@ -37,6 +37,7 @@ import httpcore
 import httpx
 
 from captioncheck._exceptions import FetchRefused, InputError
+from captioncheck._sniff import starts_as_document
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -355,7 +356,14 @@ def sniff_image(data: bytes) -> ImageMime | None:
 def looks_like_html(data: bytes) -> bool:
     """True for markup/text pages; False for images, PDFs, archives and other binary bodies."""
     head = data[:1024]
-    if sniff_image(head) or head.startswith((b"%PDF", b"PK\x03\x04", b"\x1f\x8b")) or b"\x00" in head:
+    if sniff_image(head) or head.startswith((b"%PDF", b"PK\x03\x04", b"\x1f\x8b")):
+        return False
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # UTF-16: NUL in every other byte
+        if head.startswith(bom):
+            return starts_as_document(head[2:].decode(codec, errors="replace"))
+    if starts_as_document(head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")):  # whatever control bytes follow
+        return True
+    if b"\x00" in head:
         return False
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     return text.startswith(b"<") or b"<html" in head.lower() or b"<body" in head.lower()

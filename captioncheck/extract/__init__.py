@@ -10,17 +10,22 @@ prints without importing pydantic; `extract` gives the pydantic models of the pu
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from captioncheck._records import ARTICLE_ROLES, ExtractRecord, ImageRecord, PageRecord
 from captioncheck.extract import images as imgs
+from captioncheck.extract import within
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.credits import LABELS, labelled_credit, split_credit
 from captioncheck.extract.dom import (
+    GC_PAUSE_CHARS,
     Doc,
     Node,
     attr,
@@ -37,9 +42,9 @@ from captioncheck.extract.roles import (
     in_article,
     in_gallery,
     link_card,
+    names_page_image,
     teaser_row,
 )
-from captioncheck.extract.urls import best
 from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, join_url, load_page
 
@@ -84,7 +89,9 @@ def _first_paragraph(doc: Doc, zones_main_start: int) -> int:
 def extract(source: PageSource | str | Path, url: str | None = None, all_images: bool = False,
             with_text: bool = True) -> ExtractResult:
     """Every article image of a page (all images with `all_images`) with caption, credit and context."""
-    return as_result(extract_records(source, url, all_images, with_text))
+    page = _source(source, url)
+    with _collection_paused(page.html):  # (the records' models too: thousands on a page of pictures)
+        return as_result(extract_records(page, None, all_images, with_text))
 
 
 def as_result(record: ExtractRecord) -> ExtractResult:
@@ -98,9 +105,26 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
                     with_text: bool = True) -> ExtractRecord:
     """What `extract` gives, as plain records (no pydantic: the fast path of `captioncheck extract`)."""
     page = _source(source, url)
-    doc = Doc.parse(page.html)
-    with remembered_attributes(doc):
-        return _extract_doc(doc, page, all_images, with_text)
+    with _collection_paused(page.html):
+        doc = Doc.parse(page.html)
+        with remembered_attributes(doc):
+            return _extract_doc(doc, page, all_images, with_text)
+
+
+@contextmanager
+def _collection_paused(html: str) -> Iterator[None]:
+    """No cyclic garbage collection while a large page is extracted (from GC_PAUSE_CHARS characters): each
+    collection walks every object alive, the page's hundreds of thousands of nodes, table entries and
+    records among them, and extraction makes no cycles worth collecting before it ends (a 2 MB page of
+    2 000 pictures ran 60-150 collections, 10-20 % of its time). On an ordinary page nothing changes."""
+    if len(html) < GC_PAUSE_CHARS or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) -> ExtractRecord:
@@ -139,7 +163,7 @@ def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
     found = imgs.attach_noscript(found, doc)
     for f in found:
         f.cands = imgs.strongest([c for c in f.cands if c.url])  # with its <noscript> twins' URLs
-        for c in f.cands:  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
+        for c in f.cands if page.local_images else ():  # a "Webpage, Complete" copy: name the saved file, not a made-up web address
             copy = page.local_copy(c.url)
             if isinstance(copy, Path):
                 c.url = copy.as_uri()
@@ -284,16 +308,17 @@ def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: 
         if not role and ((f.hidden and not slide) or not in_article(f, doc, zones, og_keys)):
             role = "decoration" if f.hidden else "teaser"
         f.role = role or ("slideshow" if slide else article_role(f, doc, zones, og_keys, first_para))
-        if f.role in ARTICLE_ROLES and not og_keys & set(f.urls()) and (
+        if f.role in ARTICLE_ROLES and not names_page_image(f, og_keys) and (
                 link_card(f, doc, page_url) or teaser_row(f, doc, page_url)):
             f.role = "teaser"
     leads = [f for f in found if f.role == "lead"]
     for f in leads[1:]:
-        if not og_keys & set(f.urls()):
+        if not names_page_image(f, og_keys):
             f.role = "inline"
+    named = tuple(name for name in _CREDIT_ATTRIBUTES if doc.may_hold(name))  # those the page's text holds
     for f in found:
         if not f.credit:
-            f.credit = _data_credit(f)
+            f.credit = _data_credit(f, doc, named)
         caption, credit = f.structured
         if (caption or credit) and not (f.caption or f.credit):
             f.caption, f.credit = caption, credit
@@ -313,13 +338,17 @@ def _attribute_slides(found: list[imgs.Found]) -> set[int]:
     return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
 
 
-def _data_credit(f: imgs.Found) -> str:
-    """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure), else its
-    alt or title when that is only a labelled credit."""
-    from captioncheck.extract.dom import ancestors, attrs, collapse
+_CREDIT_ATTRIBUTES = ("data-credit", "data-copyright", "data-photographer", "data-attrib")
 
-    for node in [f.node, *ancestors(f.node, 4)]:
-        for value in attrs(node, "data-credit", "data-copyright", "data-photographer", "data-attrib"):
+
+def _data_credit(f: imgs.Found, doc: Doc, named: tuple[str, ...] = _CREDIT_ATTRIBUTES) -> str:
+    """A `data-credit` / `data-copyright` on the picture or its wrappers (up to its figure), else its
+    alt or title when that is only a labelled credit. `named`: the credit attributes to look for (a page whose
+    text names none of them, most pages, has none on any element: an attribute name is written as it is)."""
+    from captioncheck.extract.dom import attrs, collapse
+
+    for node in [f.node, *within.ancestors(doc, f.node, 4)] if named else ():
+        for value in attrs(node, *named):
             if value:
                 return collapse(value)
         if node.tag == "figure":
@@ -331,12 +360,17 @@ def _data_credit(f: imgs.Found) -> str:
     return ""
 
 
+def _chosen_url(urls: list[str]) -> str:
+    """The picture's URL: what `urls.best` picks from its candidates, read from `Found.urls()` (its URLs, placeholders
+    left out, best first, the first of equally good ones first): the first one that is not a saved file, else the first."""
+    return next((u for u in urls if not u.startswith("file:")), urls[0] if urls else "")
+
+
 def _record(f: imgs.Found, page: PageSource, blocks: TextBlocks, position: int,
             positions: dict[int, tuple[bool, dict[int, int]]]) -> ImageRecord:
     urls = f.urls()
-    chosen = best(f.cands)
-    url = chosen.url if chosen is not None else (urls[0] if urls else "")
-    local = next((u for u in urls if page.local_copy(u) is not None), "")
+    url = _chosen_url(urls)
+    local = next((u for u in urls if page.local_copy(u) is not None), "") if page.local_images else ""
     before, after = around(blocks, f.index)
     local_path = page.local_copy(local) if local else None
     return ImageRecord(

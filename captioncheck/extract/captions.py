@@ -9,7 +9,8 @@ Where captions live, in the order we look:
    <font>/<em>/<i>/<small>), the convention of older CMSs.
 A caption after several pictures of one group (with nothing else between) belongs to each.
 Credits come from credit elements (`.credit`, `.copyright`, `<cite>`, itemprop=copyrightHolder),
-else from the caption text itself (see `credits.split_credit`).
+else from the caption text itself (see `credits.split_credit`). What the elements found say (their
+kind by name, the caption and credit of a run of them) is `caption_text`.
 """
 
 from __future__ import annotations
@@ -17,74 +18,45 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
 
-from captioncheck.extract.credits import (
-    AGENCIES,
-    LABELS,
-    VIA_WORDS,
-    looks_like_credit,
-    split_credit,
-    with_contact_name,
+from captioncheck.extract import within
+from captioncheck.extract.caption_text import (
+    CAPTION_NAMES,
+    CREDIT_LINE,
+    CREDIT_NAMES,
+    MAX_CAPTION,
+    MAX_PARTS,
+    CaptionHit,
+    credit_hint,
+    credit_part,
+    is_junk,
+    is_prose,
+    kind,
+    read_roots,
+    short_text,
 )
+from captioncheck.extract.credits import looks_like_credit
 from captioncheck.extract.dom import (
     HEADING_TAGS,
     MAX_CLIMB,
-    Caseless,
     Doc,
     Node,
-    ancestors,
     attr,
     collapse,
     is_hidden,
     is_image_tag,
     leading_text,
-    per_element,
     tokens,
     visible_text,
 )
 from captioncheck.extract.urls import IMAGE_EXT
 
-CAPTION_NAMES = Caseless(
-    r"caption|legend|cutline|pictext|photo-?text|image-?text|img-?info|imagedescription|insertcaption|"
-    r"(image|img|photo|picture|media|figure|foto|bild)[-_]?(description|desc)|__desc|-desc\b|bildunterschrift|bildtext|leyenda|didascalia|"
-    r"img-metadata__title|media-meta|image-meta|wp-caption-text|subtitle|figure-text|photo-info|epigrafe|pie-?foto",
-)
-CREDIT_NAMES = Caseless(
-    r"credit|copyright|attribution|photographer|fotograf|file-source|\bsource\b|photo-source|image-source|"
-    r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
-)
-_CREDIT_ITEMPROPS = {"copyrightholder", "creditText", "credittext", "author", "copyrightnotice", "creator"}
-_CAPTION_ITEMPROPS = {"caption", "description"}
-_JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
-                   r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
-                   r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
-_LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
-_CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
-_DANGLING_LABEL = re.compile(rf"(?:^|(?<=[\s.!?)]))(©|\(c\)|(?:{LABELS})\s*[:：])\s*$", re.IGNORECASE)
-_NAME_LINE = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le))*$")
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
-MAX_CAPTION = 1200
-MAX_WALK = 80
-MAX_PARTS = 60
-MAX_ROOTS = 40
+MAX_WALK = 80  # elements walked after a picture for its caption
+MAX_ROOTS = 40  # named elements of one figure read
 MAX_FIGURE = 400  # elements of a figure searched for its caption
-# what every credit `split_credit` finds in a caption's text carries: ©, a label's colon, a slash, a pipe,
-# a closing bracket, an e-mail's @, a licence mark, the Chinese/Japanese credit marks
-_CREDIT_HINT = re.compile(  # what `_credit_hint` answers (its reference in the tests)
-    r"[©@/|)\]）:：＝=摄]|\(c\)|\bCC\b|CC-|public|domena|dominio|domaine|gemeinfrei", re.IGNORECASE)
-_HINT_CHARS = "©@/|)]）:：＝=摄"  # the pattern's characters, each looked for at C speed (the scan costs ~11 us a caption)
-_HINT_WORDS = Caseless(r"\bcc\b|cc-|public|domena|dominio|domaine|gemeinfrei")  # its words
-_AGENCY_HINT = re.compile(rf"(?<!\w)(?:{AGENCIES}|{VIA_WORDS})(?!\w)")
-
-
-def _credit_hint(text: str) -> bool:
-    """Does the text hold something a credit is told by: a mark, a label's colon, a slash, a licence word, an agency?"""
-    if any(char in text for char in _HINT_CHARS):
-        return True
-    return _HINT_WORDS.found_in(text) or _AGENCY_HINT.search(text) is not None
 MAX_NEXT = 300  # characters of a caption with its credit found right after the picture's box
 MIN_SOLE, MAX_SOLE = 6, 400  # characters of a caption found only by standing alone with its picture
 _SOLE_BLOCKS = frozenset({"p", "div", "li", "td", "section"})
@@ -97,197 +69,20 @@ MAX_GROUP = 12  # pictures of one group that a caption after them can still belo
 STRUCTURAL = frozenset({"sole-block"})
 
 
-@dataclass
-class CaptionHit:
-    caption: str = ""
-    credit: str = ""
-    nodes: list[Node] = field(default_factory=list)
-    how: str = ""
-
-
-# a button or label that opens, hides or toggles the caption ("toggle-caption", "hide-caption") is not caption text
-_CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_ ]?(the[-_ ])?(caption|legend|credit)", re.IGNORECASE)
-
-
-_COUNTER = re.compile(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}")
-
-
-def kind(node: Node) -> str:
-    """'caption', 'credit' or '' from the element's tag, class/id and itemprop (once per element of a page)."""
-    return per_element(node, _kind)
-
-
-def _kind(node: Node) -> str:
-    itemprop = set(attr(node, "itemprop").lower().split())
-    names = tokens(node)
-    label = attr(node, "aria-label")
-    if label and len(label) <= 40:  # what the element is, said to screen readers: "Image caption", "Image credit"
-        names = f"{names} {label.lower()}"
-    if _CAPTION_CONTROL.search(names):
-        return ""
-    if itemprop & _CAPTION_ITEMPROPS:
-        return "caption"
-    if node.tag == "cite" or itemprop & {p.lower() for p in _CREDIT_ITEMPROPS}:
-        return "credit"
-    if node.tag == "a" and "license" in attr(node, "rel").lower().split():
-        return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
-    if node.tag == "figcaption":
-        return "credit" if "credit" in names or "copyright" in names else "caption"
-    if CREDIT_NAMES.found_in(names):
-        return "credit"
-    if CAPTION_NAMES.found_in(names):
-        return "caption"
-    return ""
-
-
-def _short_text(node: Node, limit: int = 120) -> str:
-    """The element's visible text, read up to about `limit` characters (enough to tell it is short)."""
-    return visible_text(node, limit=limit)
-
-
-def _is_junk(node: Node, doc: Doc | None = None) -> bool:
-    if node.tag in ("button", "svg", "script", "style", "ul", "ol", "nav") and not kind(node):
-        return True
-    junk_name = bool(_JUNK.search(tokens(node))) and not kind(node)
-    if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
-        return False  # too long for a slide counter or a toolbar (known without reading the text)
-    text = _short_text(node)
-    if len(text) < 16 and _COUNTER.fullmatch(text):
-        return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
-    if len(text) < 24 and _CAPTION_CONTROL.fullmatch(text):
-        return True  # a button's own words: "hide caption", "toggle caption"
-    return junk_name and len(text) < 40
-
-
-def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = frozenset(), how: str = "") -> CaptionHit:
-    """Caption and credit text of a run of caption/credit elements (`credit_roots`: mem_ids of roots
-    that no name marks but read as credit lines), found the way `how` says."""
-    captions: list[str] = []
-    credits: list[str] = []
-    for root in roots:
-        # a caption holds a few elements; a huge "caption" is read as plain text, not taken apart
-        credit_nodes, junk = _inner_parts(root) if doc.size(root) <= MAX_PARTS else ([], frozenset())
-        if (kind(root) == "credit" or root.mem_id in credit_roots) and not credit_nodes:
-            credits.append(visible_text(root, first_line=True, exclude=junk))
-            continue
-        exclude = frozenset(junk | {c.mem_id for c in credit_nodes})
-        text = visible_text(root, exclude=exclude, limit=2 * MAX_CAPTION)
-        if text:
-            captions.append(text)
-        credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
-    caption = collapse(" ".join(dict.fromkeys(captions)))  # responsive duplicates say it once
-    credit = collapse(" ".join(dict.fromkeys(credits)))
-    if not credit:
-        caption, credit = split_credit(caption)
-        if not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
-            caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
-    elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
-        credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
-    credit = credit.strip().lstrip("/ ")
-    dangling = _DANGLING_LABEL.search(caption) if credit and caption.rstrip()[-1:] in (":", "：", "©", ")") else None
-    if dangling is not None:  # "The caption. ©" + "Agency / Name": the mark is the credit's
-        caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
-    caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
-    return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
-
-
-def _inner_parts(root: Node) -> tuple[list[Node], frozenset[int]]:
-    """Credit elements (deepest) and junk/label elements inside one caption root."""
-    credit_nodes: list[Node] = []
-    junk: set[int] = set()
-    last_child = first_child = -1  # (mem_ids, read once per root when a child of it needs them; -1: not read yet)
-    for node in root.css("*"):
-        if node.mem_id == root.mem_id:
-            continue
-        label_only = bool(_LABEL_ONLY.match(collapse(node.text(deep=True) or ""))) and len(node.css("*")) <= 1
-        if _is_junk(node) or (label_only and node.tag != "p"):
-            junk.add(node.mem_id)
-            continue
-        k = kind(node)
-        text = visible_text(node, limit=160)
-        short_credit = bool(text) and looks_like_credit(text) and len(text) < 80
-        # a caption of several blocks whose last short one is the credit ("<p>caption</p><p>AFP via Getty</p>")
-        child = node.parent is not None and node.parent.mem_id == root.mem_id
-        if child and last_child == -1:
-            last_child, first_child = _last_child(root), _first_child(root)
-        last_part = child and last_child == node.mem_id
-        last_block = last_part and node.tag in _CREDIT_BLOCKS
-        # the credit set before the caption as its first block ("<span>Photo: X</span> The caption…")
-        last_block = last_block or (child and node.tag in _CREDIT_BLOCKS and first_child == node.mem_id
-                                    and bool(_CREDIT_LINE.match(text)))
-        # a block that opens with a credit mark, wherever it stands: its first line is the credit
-        # ("<p>Caption</p><p>© Jane Roe<br>Topics: <a>…</a></p><ul>…</ul>")
-        own = leading_text(node) if node.tag in _CREDIT_BLOCKS else ""  # its own text opens with the mark, not a block inside it
-        marked = False
-        if own and (own.startswith("©") or _CREDIT_LINE.match(own)):
-            line = visible_text(node, first_line=True, limit=400)
-            marked = (len(line) < 80 and bool(_CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
-                len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400)))
-        if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
-                last_part and _set_apart_name(node, root, text)):
-            if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
-                       for d in node.css("*") if d.mem_id != node.mem_id):  # the deepest credit, a "Credit:" label aside
-                credit_nodes.append(node)
-    credit_nodes = [c for c in credit_nodes if not any(o.mem_id != c.mem_id and _inside(c, o) for o in credit_nodes)]
-    return credit_nodes, frozenset(junk)
-
-
-_CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
-_NAME_TAGS = frozenset({"span", "small", "em", "i", "strong", "b", "cite"})
-
-
-def _set_apart_name(node: Node, root: Node, text: str) -> bool:
-    """The caption's last part, set in an element of its own kind after the text, holding only a name of
-    one to four words ("<span>The caption…</span><strong>Cedida</strong>"): the credit line."""
-    if node.tag not in _NAME_TAGS or not 1 <= len(text.split()) <= 4 or not _NAME_LINE.match(text):
-        return False
-    parts = [c for c in itertools.islice(root.iter(include_text=True), 12)
-             if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
-    return len(parts) >= 2 and all(c.tag != "-text" for c in parts) and parts[0].tag != node.tag
-
-
-def _last_child(root: Node) -> int | None:
-    """mem_id of the last child element holding text, when the root has more than one such child."""
-    with_text = [c for c in itertools.islice(root.iter(include_text=False), 12) if (c.text(deep=True) or "").strip()]
-    return with_text[-1].mem_id if len(with_text) > 1 else None
-
-
-def _first_child(root: Node) -> int | None:
-    """mem_id of the root's first child element, when nothing but whitespace comes before it and text follows."""
-    children = [c for c in itertools.islice(root.iter(include_text=True), 24)
-                if c.tag != "-comment" and (c.tag != "-text" or (c.text_content or "").strip())]
-    return children[0].mem_id if len(children) > 1 and children[0].tag != "-text" else None
-
-
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "picture", "source"})
 
 
-def _holds_control(block: Node) -> bool:
+_CONTROLS = frozenset({"svg", "button", "img", "input"})
+
+
+def _holds_control(block: Node, doc: Doc) -> bool:
     """An icon, a button or a picture inside: a control ("Open gallery" with its icon) or a card, not a caption line."""
-    return block.css_first("svg, button, img, input") is not None
+    return within.first(doc, block, _CONTROLS) is not None
 
 
 def _opens_picture(el: Node, doc: Doc) -> bool:
     """A short link to an image file: the picture's "Enlarge this image" / "View full size" control."""
     return el.tag == "a" and doc.text_length(el) < 40 and bool(IMAGE_EXT.search(attr(el, "href").split("?")[0]))
-
-
-def _credit_part(node: Node) -> bool:
-    """A short element whose whole text reads as a credit line ("Photo by X/Getty Images", "APA/Name", "EPA")."""
-    text = visible_text(node, limit=160)
-    if not 0 < len(text) <= 120 or not looks_like_credit(text):
-        return False
-    caption, credit = split_credit(text)
-    return not caption or not credit  # not a caption with its credit ("The mayor. © X")
-
-
-def _inside(node: Node, outer: Node) -> bool:
-    return any(a.mem_id == outer.mem_id for a in ancestors(node))
-
-
-def _is_prose(el: Node, doc: Doc) -> bool:
-    """Several paragraphs or a long text: article body, not a caption."""
-    return doc.has_tags(el, "p", 2) or len(visible_text(el, limit=MAX_CAPTION)) > MAX_CAPTION // 2
 
 
 class CaptionFinder:
@@ -298,6 +93,7 @@ class CaptionFinder:
         self.pictures = {n.mem_id for n in picture_nodes}
         self._img_at = sorted(doc.index(n) for n in picture_nodes if is_image_tag(n.tag))
         self._named: dict[int, list[Node]] = {}
+        self._hints: dict[int, bool] = {}  # block mem_id -> its text holds a credit's hint
 
     def find(self, anchor: Node, node: Node) -> CaptionHit:
         figure = self._figure(node)
@@ -324,7 +120,7 @@ class CaptionFinder:
         return CaptionHit()
 
     def _figure(self, node: Node) -> Node | None:
-        for depth, anc in enumerate(ancestors(node)):
+        for depth, anc in enumerate(within.ancestors(self.doc, node)):
             if depth > 6 or anc.tag in ("article", "main", "body"):
                 return None
             if anc.tag == "figure" or "wp-caption" in attr(anc, "class") or (
@@ -339,7 +135,7 @@ class CaptionFinder:
         With a named caption found, only the credit lines are added; without, every part is read."""
         parts = [p for p in self._loose_parts(figure, node)
                  if not any(self.doc.contains(r, p) or self.doc.contains(p, r) for r in roots)]
-        credits = frozenset(p.mem_id for p in parts if _credit_part(p))
+        credits = frozenset(p.mem_id for p in parts if credit_part(p))
         after = self.doc.index(node)  # a caption is read after its picture; text before it is an overlay ("View photo")
         added = [p for p in parts if p.mem_id in credits or (not roots and self.doc.index(p) > after)]
         if not added:
@@ -364,7 +160,7 @@ class CaptionFinder:
                     continue
                 if doc.contains(child, node):
                     stack.append(child)
-                elif not self._other_picture_inside(child, node) and not _is_junk(child, doc) and not (
+                elif not self._other_picture_inside(child, node) and not is_junk(child, doc) and not (
                         child.tag in HEADING_TAGS or doc.link_length(child) > doc.text_length(child) // 2):
                     out.append(child)
         return sorted(out, key=doc.index)
@@ -374,9 +170,9 @@ class CaptionFinder:
         if container.mem_id not in self._named:
             start = self.doc.index(container)
             end = min(self.doc.end.get(container.mem_id, start), start + MAX_FIGURE)  # a figure is small
-            self._named[container.mem_id] = [
-                el for el in self.doc.nodes[start + 1:end + 1]
-                if not is_image_tag(el.tag) and el.tag not in ("picture", "source") and kind(el)
+            self._named[container.mem_id] = [  # (tags from the table: lexbor spells each one anew when asked)
+                el for el, tag in zip(self.doc.nodes[start + 1:end + 1], self.doc.tags[start + 1:end + 1])
+                if not is_image_tag(tag) and tag not in ("picture", "source") and kind(el)
                 and not is_hidden(el)][:MAX_ROOTS]
         return self._named[container.mem_id]
 
@@ -428,16 +224,16 @@ class CaptionFinder:
                 i += 1
                 continue
             if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (
-                    not roots and (_is_junk(el, doc) or _opens_picture(el, doc))):
+                    not roots and (is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
                 continue
-            if _OVERLAY.search(tokens(el)) and len(_short_text(el)) < 60:
-                if looks_like_credit(_short_text(el)):  # a credit printed over the picture
+            if _OVERLAY.search(tokens(el)) and len(short_text(el)) < 60:
+                if looks_like_credit(short_text(el)):  # a credit printed over the picture
                     roots.append(el)
                 i = end + 1
                 continue
-            if kind(el) and _short_text(el, 20):
-                if el.tag in HEADING_TAGS or (roots and (_is_prose(el, self.doc) or self._holds_heading(el))):
+            if kind(el) and short_text(el, 20):
+                if el.tag in HEADING_TAGS or (roots and (is_prose(el, self.doc) or self._holds_heading(el))):
                     break  # a headline, the article, or a module after the caption ("More on: <h2>…")
                 if self._other_picture_within(i, end, start, start_at):
                     i += 1
@@ -487,7 +283,7 @@ class CaptionFinder:
             box = root.parent
             if (box is None or box.mem_id == figure.mem_id or not self.doc.contains(figure, box)
                     or self.doc.contains(box, node) or self._other_picture_inside(box, node)
-                    or self.doc.text_length(box) > MAX_CAPTION or _is_prose(box, self.doc)):
+                    or self.doc.text_length(box) > MAX_CAPTION or is_prose(box, self.doc)):
                 return hit
             boxes.append(box)
         wider = self._caption_with_credit(list({b.mem_id: b for b in boxes}.values()), hit.how)
@@ -502,12 +298,11 @@ class CaptionFinder:
         length = doc.text_length(block)
         if length > 400 or doc.contains(block, start):
             return None
-        raw = block.text(deep=True) or ""
-        if not _credit_hint(raw) and not self._holds_credit(block):
+        if not self._hinted(block) and not self._holds_credit(block):
             return None  # nothing a credit is told by (a mark, a label's colon, a slash, a credit element)
         if doc.has_tags(block, "p", 2) or self._holds_heading(block):
-            return None  # (≤ 400 characters: `_is_prose` is its two paragraphs)
-        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+            return None  # (≤ 400 characters: `is_prose` is its two paragraphs)
+        box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 80:
             return None  # the picture and the block are not alone in their box: the article's text, a card
         return self._caption_with_credit([block], "box")
@@ -528,10 +323,16 @@ class CaptionFinder:
             return None  # text or another element between the picture and the block
         if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None
-        raw = block.text(deep=True) or ""
-        if not _credit_hint(raw):
+        if not self._hinted(block):
             return None  # nothing a credit is told by: no need to read it as one
         return self._caption_with_credit([block], "next-with-credit")
+
+    def _hinted(self, block: Node) -> bool:
+        """`credit_hint` of the block's text, once per block (the walk of one picture may ask twice)."""
+        found = self._hints.get(block.mem_id)
+        if found is None:
+            found = self._hints[block.mem_id] = credit_hint(block.text(deep=True) or "")
+        return found
 
     def _credit_line_box(self, credit: Node, start: Node) -> CaptionHit | None:
         """The credit line with the caption block right after it, when a short box of their own holds the two
@@ -547,7 +348,7 @@ class CaptionFinder:
                 after = after.next
             if (after is None or after.tag not in ("p", "div", "span") or doc.text_length(after) > MAX_SOLE
                     or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
-                    or self._holds_heading(after) or _is_prose(after, doc) or _holds_control(after)):
+                    or self._holds_heading(after) or is_prose(after, doc) or _holds_control(after, doc)):
                 return None
             return self._caption_with_credit([credit, after], "credit-line", frozenset({credit.mem_id}))
         if doc.text_length(box) > MAX_SOLE or doc.has_tags(box, "p", 3) or self._holds_heading(box):
@@ -575,7 +376,7 @@ class CaptionFinder:
         if self.doc.contains(block, start) or self.doc.text_length(block) > 120:
             return None
         text = visible_text(block, limit=200)
-        return block if _CREDIT_LINE.match(text) and looks_like_credit(text) else None
+        return block if CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
     def _sole_block(self, el: Node, start: Node) -> Node | None:
         """The first text after the picture, when it is one short block (no heading, not links, not
@@ -587,9 +388,9 @@ class CaptionFinder:
         if not MIN_SOLE <= length <= MAX_SOLE or doc.contains(block, start) or block.tag in HEADING_TAGS:
             return None
         if (doc.in_link[doc.index(block)] or doc.link_length(block) > length // 2 or doc.has_tags(block, "p", 2)
-                or self._holds_heading(block) or _holds_control(block)):
+                or self._holds_heading(block) or _holds_control(block, doc)):
             return None  # a link list or a teaser's headline, the article's text, a module
-        box = next((a for a in ancestors(block, 6) if doc.contains(a, start)), None)
+        box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
             return None  # other text shares the box: the block is the article's, or a card's
         kind_of = self._paragraph_kind(block) if block.tag == "p" else ""

@@ -18,6 +18,7 @@ from contextlib import contextmanager, nullcontext
 from operator import length_hint
 from typing import TYPE_CHECKING
 
+from captioncheck.extract import select_lists
 from captioncheck.extract.nesting import (
     CLOSED_UNASKED,
     FORMATTING,
@@ -161,12 +162,16 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     """
     if html.count("<") * 4 <= max_nesting:  # each tag adds at most a few levels (a <td> adds <tbody><tr>)
         return html
+    options = select_lists.may_need_cap(html)
     for _ in range(CAP_ROUNDS):
         with gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():  # (its lists hold every tag)
-            capped = _cap_once(html, max_nesting)
+            capped = _cap_once(html, max_nesting, options)
+        options = False
         if capped is None:
             return html
-        html = capped
+        html, measure = capped
+        if not measure:  # only options dropped: no level moved
+            break
         if not _still_too_deep(html, 2 * max_nesting):
             break
     return html
@@ -263,17 +268,24 @@ def _as_array(values: list[int]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
-def _cap_once(html: str, max_nesting: int) -> str | None:
-    """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`."""
+def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, bool] | None:
+    """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`
+    (and, with `options`, holds no select longer than `select_lists` allows: their extra options are dropped);
+    with it, whether levels were cut or formatting tags dropped (the page is to be measured again)."""
     lower = html.lower()
     if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
     parts = _page_tokens(_scannable(lower))[0]
+    # option start tags past the bounds of their select, then formatting start tags the parser would copy
+    # past its budget (`open_levels`)
+    drop: list[int] = select_lists.option_drops(parts) if options else []
+    options_dropped = len(drop)
     plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
-    if plain is not None and 2 * plain[1] <= max_nesting:
+    shallow = plain is not None and 2 * plain[1] <= max_nesting  # the tree builder nests no deeper than the cap
+    if shallow and not drop:
         return None
-    drop: list[int] = []  # formatting start tags the parser would copy past its budget (`open_levels`)
-    if plain is not None and plain[1] > max_nesting:  # deep by the plain count too: its levels will do
+    # shallow (no level is cut) or deep by the plain count too: its levels will do
+    if plain is not None and (shallow or plain[1] > max_nesting):
         level, deepest = plain
     else:
         levels, deepest = open_levels(parts, drop)
@@ -285,6 +297,7 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
+    measure = bool(cut.size) or len(drop) > options_dropped
     if drop:
         cut = np.union1d(cut, np.array(drop, dtype=np.int64))
     del level
@@ -298,7 +311,7 @@ def _cap_once(html: str, max_nesting: int) -> str | None:
     run_start = np.concatenate(([0], ends[2 * cut + 1]))
     run_end = np.concatenate((ends[2 * cut], [len(html)]))
     nonempty = run_end > run_start
-    return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())])
+    return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())]), measure
 
 
 GC_PAUSE_CHARS = 200_000  # smaller pages create few node objects: no pause (see `gc_paused`)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from urllib.parse import unquote
 
-from captioncheck.extract import jsontext
+from captioncheck.extract import jsontext, within
 from captioncheck.extract.dom import (
     Doc,
     Node,
@@ -29,12 +31,15 @@ from captioncheck.extract.urls import (
     Candidate,
     absolutize,
     element_candidates,
+    file_name,
     is_placeholder,
     split_url,
 )
 
 _MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
 _WRAPPERS = frozenset({"picture", "a", "span"})
+_SOURCE = frozenset({"source"})
+_META_TAGS = frozenset({"meta", "link"})
 MAX_CANDIDATES = 200  # URLs kept per picture (the corpus's most is 112, after merging copies)
 MAX_SOURCES = 50  # <source> elements read per <picture> (real ones have a handful)
 _BG_NAMES = re.compile(r"(^|[\s_-])(cover|hero|lead|opener|featured|image|photo|picture|bild|img|media|visual)($|[\s_-])")
@@ -72,7 +77,7 @@ class Found:
 
     def urls(self) -> list[str]:
         """Its URLs, best first, placeholders left out (asked at several steps: answered once per set of candidates)."""
-        key = [(c.url, c.origin, c.width) for c in self.cands]
+        key = list(map(_CANDIDATE_FIELDS, self.cands))
         if self._urls is None or self._urls[0] != key:
             seen: dict[str, None] = {}
             for c in sorted(self.cands, key=lambda c: -c.score):
@@ -82,6 +87,7 @@ class Found:
         return list(self._urls[1])
 
 
+_CANDIDATE_FIELDS = attrgetter("url", "origin", "width")  # what a picture's URL list depends on, per candidate
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 _PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
 _EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
@@ -125,16 +131,16 @@ def anchor_of(img: Node, doc: Doc) -> Node:
     return node
 
 
-def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
+def _img_candidates(img: Node, doc: Doc) -> list[Candidate]:
     cands = element_candidates(img)
     picture = img.parent if img.parent is not None and img.parent.tag == "picture" else None
     if picture is not None:
-        for source in picture.css("source")[:MAX_SOURCES]:
+        for source in itertools.islice(within.elements(doc, picture, _SOURCE), MAX_SOURCES):
             media = _MEDIA_WIDTH.search(attr(source, "media"))  # "(min-width: 990px)": the size for wide screens
             hint = int(media.group(1)) if media else 0
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
-    for node in [img, *ancestors(img, 3)]:
+    for node in itertools.chain((img,), within.ancestors(doc, img, 3)):
         if node.tag == "a":
             href = attr(node, "href")
             if IMAGE_EXT.search(href) and not href.startswith("#"):
@@ -145,14 +151,14 @@ def _img_candidates(img: Node, anchor: Node) -> list[Candidate]:
 
 def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     """itemprop=contentUrl / url next to the image inside its own ImageObject / figure."""
-    for anc in ancestors(img, 4):
+    for anc in within.ancestors(doc, img, 4):
         own = anc.tag == "figure" or "imageobject" in attr(anc, "itemtype").lower() or \
             attr(anc, "itemprop").lower() in {"image", "associatedmedia", "primaryimageofpage"}
         if not own:
             continue
         if doc.count_images(anc) > 1:
             return []
-        metas = [m for m in anc.css("meta[itemprop], link[itemprop]")
+        metas = [m for m in within.elements(doc, anc, _META_TAGS, has="itemprop")
                  if attr(m, "itemprop").lower() in {"contenturl", "url", "image", "thumbnailurl", "thumbnail"}]
         return [Candidate(attr(m, "content") or attr(m, "href"), "src" if "thumb" in attr(m, "itemprop").lower() else "meta")
                 for m in metas if attr(m, "content") or attr(m, "href")]
@@ -191,7 +197,7 @@ def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
 def _img_found(img: Node, doc: Doc, base: str) -> Found:
     anchor = anchor_of(img, doc)
     in_noscript = doc.in_noscript(img)
-    cands = _img_candidates(img, anchor) + _meta_candidates(img, doc)
+    cands = _img_candidates(img, doc) + _meta_candidates(img, doc)
     for c in cands:
         if in_noscript:
             c.origin = "noscript"
@@ -278,8 +284,10 @@ def drop_repeated_placeholders(found: list[Found]) -> None:
 
 def file_key(url: str) -> str:
     """The file name that identifies a picture across sizes/copies ("" when too generic)."""
-    path = unquote(split_url(url).path).rstrip("/")
-    name = path.rsplit("/", 1)[-1].lower()
+    name = file_name(url)  # the path's last segment, as urlsplit reads it
+    if not name or "%" in name:  # percent-escapes decoded first (a "%2F" is a folder), trailing slashes dropped
+        name = unquote(split_url(url).path).rstrip("/").rsplit("/", 1)[-1]
+    name = name.lower()
     stem = _PHOTO_EXTENSION.sub("", name)
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
         return ""

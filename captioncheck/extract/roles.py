@@ -3,26 +3,37 @@
 Page furniture: tracking pixels, ads, logos, icons, avatars/author photos, teasers of other
 articles (rails and lists, also inside <article>), placeholders, decoration. Decided from
 where the picture sits (body container, lead zone under the title, nav/aside/footer), the names
-of its ancestors, its declared size, its URL, and whether it links to another article.
+of its ancestors, its declared size, its URL, and whether it links to another article (`teasers`).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
-from captioncheck.extract.captions import STRUCTURAL
+from captioncheck.extract import within
 from captioncheck.extract.dom import (
-    HEADING_TAGS,
     Caseless,
     Doc,
     Node,
     ancestors,
     attr,
-    attributes_of,
     tokens,
 )
 from captioncheck.extract.images import Found
+from captioncheck.extract.teasers import (
+    MAX_TEASER_TEXT,
+    caption_in_link,
+    captioned_photo,
+    found_by_structure,
+    is_article_link,
+    link_card,
+    link_of,
+    link_text,
+    same_link_with_headline,
+    teaser_row,
+)
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
 from captioncheck.extract.zones import Zones
 
@@ -55,8 +66,6 @@ _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
-_VIEWER = Caseless(r"lightb|fancybox|photoswipe|gallery|zoom|enlarge|data-img|data-lightbox|modal")
-_PHOTO_PAGE = Caseless(r"/(photo|image|img|media|gallery|foto|bild)s?[/.]|/elem/|img\.html")
 _SLIDE_ROLE = Caseless(r"carousel|slide|gallery")
 
 
@@ -82,87 +91,19 @@ def furniture_role(f: Found, doc: Doc, zones: Zones, page_url: str) -> str:
     if not urls:
         return "placeholder"
     small = _declared_small(f)
-    role = _url_role(f, urls[0], small) or _name_role(f, doc, zones)
+    role = _url_role(f, urls[0], small, doc) or _name_role(f, doc, zones)
     if role:
         return role
     if _beside_player(f, doc):
         return "decoration"  # a video's poster frame
     if small and (not f.caption or "caption: figure" not in f.notes):
         return small  # a caption met after a thumbnail is usually the next teaser's headline
-    link = _link_of(f)
-    if link is not None and _is_article_link(link, page_url):
-        if _same_link_with_headline(link, attr(link, "href"), doc) or (
-                (_caption_in_link(f) or _found_by_structure(f)) and _link_text(link, doc)):
+    link = link_of(f, doc)
+    if link is not None and is_article_link(link, page_url):
+        if same_link_with_headline(link, attr(link, "href"), doc) or (
+                (caption_in_link(f, doc) or found_by_structure(f)) and link_text(link, doc)):
             return "teaser"
     return ""
-
-
-def link_card(f: Found, doc: Doc, page_url: str) -> bool:
-    """The picture sits in a small card whose only text is a link to another page ("RELATED" cards and
-    "Keep reading" callouts inside the body): a teaser, even when the picture itself is not linked."""
-    if _captioned_photo(f):
-        return False
-    for node in ancestors(f.anchor, 6):  # a <noscript> copy sits one level deeper
-        length = doc.text_length(node)
-        if not length:
-            continue
-        if length > 300 or _picture_count(node, doc) > 1 or (
-                doc.link_length(node) < 0.8 * length and _heading_length(node, doc) < 0.9 * length):
-            break
-        return _links_away(node, doc, page_url)
-    # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
-    card = next((a for a in ancestors(f.anchor, 8) if a.tag == "article"), None)
-    return (card is not None and doc.text_length(card) <= 600 and _picture_count(card, doc) == 1
-            and not card.css_first("h1") and _links_away(card, doc, page_url))
-
-
-def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
-    """A picture linked to another article inside one of a row of cards of one shape (three or more
-    siblings of one tag and class, each holding a picture linked to a page of its own, with a short text):
-    a "most read" or "related" rail inside the body, told by its shape and links, not by its names."""
-    if _captioned_photo(f):
-        return False
-    link = _link_of(f)
-    if link is None or not _is_article_link(link, page_url):
-        return False
-    node = link
-    for _ in range(6):
-        card = node.parent
-        if card is None or card.tag in ("body", "main", "article") or doc.text_length(card) > MAX_TEASER_TEXT:
-            return False
-        shape = (card.tag, attr(card, "class"))
-        alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
-        if len(alike) >= 2:
-            linked = [s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, page_url)]
-            if len(linked) >= 2:
-                return doc.text_length(card) >= 15  # the card's headline
-        node = card  # siblings of another shape (the card's own parts, on a page without classes): one level up
-    return False
-
-
-MAX_TEASER_TEXT = 300  # characters of one teaser card (headline, kicker, a line of summary)
-MAX_ROW = 12  # siblings of a card compared with it
-
-
-def _element_siblings_all(node: Node, limit: int) -> list[Node]:
-    """Up to `limit` element siblings on each side of `node` (itself left out)."""
-    out: list[Node] = []
-    for step in ("prev", "next"):
-        sib, seen = getattr(node, step), 0
-        while sib is not None and seen < limit:
-            if sib.tag not in ("-text", "-comment"):
-                out.append(sib)
-                seen += 1
-            sib = getattr(sib, step)
-    return out
-
-
-def _linked_picture(box: Node, page_url: str) -> bool:
-    """Does the box hold a picture inside a link to another article?"""
-    for a in box.css("a[href]")[:4]:
-        if a.css_first("img, amp-img, picture") is not None and _is_article_link(a, page_url):
-            return True
-    return False
 
 
 _PLAYER_ATTRIBUTES = ("data-duration", "data-playable", "data-video", "data-video-id", "data-videoid", "data-player",
@@ -188,7 +129,7 @@ def _beside_player(f: Found, doc: Doc) -> bool:
         players = doc.memo["players"] = sorted({doc.index(n) for n in found})
     if not players:
         return False
-    for box in ancestors(f.node, 3):
+    for box in within.ancestors(doc, f.node, 3):
         if doc.text_length(box) > MAX_TEASER_TEXT:
             return False
         start, end = doc.index(box), doc.end.get(box.mem_id, -1)
@@ -197,60 +138,16 @@ def _beside_player(f: Found, doc: Doc) -> bool:
     return False
 
 
-def _picture_count(node: Node, doc: Doc, most: int = 3) -> int:
-    """Pictures in the box, a `<noscript>` twin not counted again (counting stops after `most`)."""
-    start = doc.index(node)
-    if start < 0:
-        return doc.count_images(node)
-    end = doc.end.get(node.mem_id, start)
-    count = 0
-    first = at = bisect.bisect_left(doc.image_at, start)
-    while at < len(doc.image_at) and doc.image_at[at] <= end and count < most:  # no slice: a body holds thousands
-        if at - first >= 4 * most:
-            return most  # that many <img>s are no one-picture card, <noscript> twins or not
-        count += not doc.noscript[doc.image_at[at]]
-        at += 1
-    return count
-
-
-def _heading_length(node: Node, doc: Doc) -> int:
-    """Characters of the box's text inside headings (h1–h6 or role=heading): a callout whose only text is
-    its headings ("Keep reading" / "The latest on <a>topic</a>") around an uncaptioned picture. Looks at
-    most MAX_CARD elements of the box."""
-    start = doc.index(node)
-    if start < 0:
-        return 0
-    end, total, inside = min(doc.end.get(node.mem_id, start), start + MAX_CARD), 0, -1
-    for idx in range(start + 1, end + 1):
-        if idx <= inside:
-            continue  # within a heading already counted
-        tag = doc.tags[idx]
-        if tag in HEADING_TAGS or (tag in ("div", "span", "p") and attr(doc.nodes[idx], "role") == "heading"):
-            total += doc.text_len[idx]
-            inside = doc.end.get(doc.nodes[idx].mem_id, idx)
-    return total
-
-
-MAX_CARD = 200  # elements of a small card looked at
-
-
-def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
-    """Does the box hold a headline-long link to another article? (selectolax's css() also matches the
-    box itself: a card that is one `<a>` around picture and headline links away, as meant.)"""
-    links = [a for a in node.css("a[href]") if doc.text_length(a) >= 15]
-    return any(_is_article_link(a, page_url) for a in links[:5])
-
-
-def _url_role(f: Found, best: str, small: str) -> str:
+def _url_role(f: Found, best: str, small: str, doc: Doc) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
     if (_tracker(best) and not f.caption) or small == "tracking" or _beacon(best):
         return "tracking"
     role = _url_furniture(best)
-    if role and not _captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
+    if role and not captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role
-    if any(_VIDEO.search(tokens(a)) for a in ancestors(f.node, 3)):
+    if any(_VIDEO.search(tokens(a)) for a in within.ancestors(doc, f.node, 3)):
         return "decoration"
-    if _url_small(best) and not _captioned_photo(f):
+    if _url_small(best) and not captioned_photo(f):
         return "teaser"
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:
         return "decoration"
@@ -281,10 +178,10 @@ def _tracker(url: str) -> bool:
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
     """Furniture told by the names (class/id/role) and tags of the picture's ancestors."""
     in_main = zones.main is not None and doc.contains(zones.main, f.node)
-    main_depth = _depth_to(f.node, zones.main) if in_main and zones.main is not None else 10**6
+    main_depth = _depth_to(f.node, zones.main, doc) if in_main and zones.main is not None else 10**6
     big = (f.width or 0) >= 200 or "caption: figure" in f.notes
-    named_photo = _captioned_photo(f) or HEADLINE_ALT in f.notes
-    for depth, node in enumerate([f.node, *ancestors(f.node)]):
+    named_photo = captioned_photo(f) or HEADLINE_ALT in f.notes
+    for depth, node in enumerate(itertools.chain((f.node,), within.ancestors(doc, f.node))):
         tag, names = node.tag or "", tokens(node)
         if tag in ("body", "html") or depth >= main_depth or (
                 depth and zones.main is not None and doc.contains(node, zones.main)) or (depth and _holds_prose(node, doc)):
@@ -299,7 +196,7 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "icon"
         if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
             return "teaser" if tag != "nav" else "icon"
-        if _TEASER.search(names) and (not (f.caption or f.credit) or _found_by_structure(f)):
+        if _TEASER.search(names) and (not (f.caption or f.credit) or found_by_structure(f)):
             return "teaser"
     return ""
 
@@ -313,17 +210,6 @@ def _holds_prose(node: Node, doc: Doc) -> bool:
     names describe the page layout, not the picture."""
     length = doc.text_length(node)
     return length >= PROSE and length - doc.link_length(node) >= 0.7 * length
-
-
-def _found_by_structure(f: Found) -> bool:
-    """Its caption was found only by where a text stands (`captions.STRUCTURAL`): it reads the line, it
-    does not make the picture an article photo."""
-    return any(note.startswith("caption: ") and note[9:] in STRUCTURAL for note in f.notes)
-
-
-def _captioned_photo(f: Found) -> bool:
-    """Markup says it is a photo: its own <figure> gives it a caption or a credit."""
-    return bool(f.caption or f.credit) and "caption: figure" in f.notes
 
 
 def _url_furniture(url: str) -> str:
@@ -358,8 +244,8 @@ def _url_small(url: str) -> bool:
     return bool(m and int(m.group(1)) < 160)
 
 
-def _depth_to(node: Node, outer: Node) -> int:
-    for depth, anc in enumerate(ancestors(node), start=1):
+def _depth_to(node: Node, outer: Node, doc: Doc) -> int:
+    for depth, anc in enumerate(within.ancestors(doc, node), start=1):
         if anc.mem_id == outer.mem_id:
             return depth
     return 10**6
@@ -374,103 +260,21 @@ def _is_article_header(tag: str, f: Found, zones: Zones, doc: Doc) -> bool:
     return zones.title is not None and doc.contains(header, zones.title) or any(a.tag == "article" for a in ancestors(header))
 
 
-def _caption_in_link(f: Found) -> bool:
-    """No caption, or the 'caption' is the teaser text inside the same link."""
-    if not f.caption_nodes:
-        return True
-    link = _link_of(f)
-    return link is not None and all(_inside(n, link) for n in f.caption_nodes)
-
-
-def _inside(node: Node, outer: Node) -> bool:
-    return any(a.mem_id == outer.mem_id for a in ancestors(node))
-
-
-def _link_of(f: Found) -> Node | None:
-    return next((a for a in [f.node, *ancestors(f.node, 4)] if a.tag == "a"), None)
-
-
-def _is_article_link(link: Node, page_url: str) -> bool:
-    """A link to another HTML page (not the picture itself, a photo page or a viewer)."""
-    href = attr(link, "href")
-    if not href or href.startswith(("#", "javascript:")) or IMAGE_EXT.search(href):
-        return False
-    viewer = " ".join(attributes_of(link).keys()) + " " + tokens(link)
-    if _VIEWER.found_in(viewer):
-        return False  # opens the picture bigger, not another article
-    target, here = split_url(href), split_url(page_url)
-    if target.path and here.path and target.path.rstrip("/") == here.path.rstrip("/"):
-        return False
-    return not _PHOTO_PAGE.found_in(href)
-
-
-def _link_text(link: Node, doc: Doc) -> bool:
-    """The link (or its box) carries a headline."""
-    container = link.parent if link.parent is not None and link.parent.tag != "p" else link
-    if doc.text_length(container) >= 15:
-        return True
-    return doc.size(container) <= 500 and container.css_first("h2, h3, h4, h5") is not None
-
-
-def _element_siblings(node: Node) -> list[Node]:
-    """The element just before and just after `node`."""
-    out: list[Node] = []
-    for step in ("prev", "next"):
-        sib = getattr(node, step)
-        while sib is not None and sib.tag in ("-text", "-comment"):
-            sib = getattr(sib, step)
-        if sib is not None:
-            out.append(sib)
-    return out
-
-
-def _links_by_href(doc: Doc) -> dict[str, list[int]]:
-    """href -> document indices (ascending) of the links with a headline-long text (built once)."""
-    table = doc.memo.get("links")
-    if not isinstance(table, dict):
-        table = {}
-        for a in doc.css("a[href]", needs="<a"):
-            if doc.text_length(a) >= 15:
-                table.setdefault(attr(a, "href"), []).append(doc.index(a))
-        doc.memo["links"] = table
-    return table
-
-
-def _same_link_with_headline(link: Node, href: str, doc: Doc) -> bool:
-    """Teaser lists link the picture and, separately, the headline to the same article."""
-    others = _links_by_href(doc).get(href, [])
-    me = doc.index(link)
-    j = bisect.bisect_left(others, me)
-    mine = j < len(others) and others[j] == me  # the picture's own link has a headline too
-    if len(others) <= mine:
-        return False
-    node = link
-    for _ in range(4):
-        parent = node.parent
-        if parent is None or parent.tag == "body":
-            return False
-        scope = [parent] if parent.tag not in ("main", "article") else _element_siblings(node)
-        for box in scope:
-            start, end = doc.index(box), doc.end.get(box.mem_id, -1)
-            inside = bisect.bisect_right(others, end) - bisect.bisect_left(others, start)
-            if inside - (start <= me <= end and mine) > 0:
-                return True
-        if parent.tag in ("main", "article"):
-            return False
-        node = parent
-    return False
-
-
 def article_role(f: Found, doc: Doc, zones: Zones, og_keys: set[str], first_para: int) -> str:
     """lead / inline / slideshow / chart for a picture already known to belong to the article."""
-    names = " ".join(tokens(a) for a in ancestors(f.node, 6)) + " " + tokens(f.node)
+    names = " ".join(tokens(a) for a in within.ancestors(doc, f.node, 6)) + " " + tokens(f.node)
     if _GALLERY.found_in(names):
         return "slideshow"
     if _CHART.found_in(names + " " + f.alt):
         return "chart"
-    if f.index < first_para or og_keys & set(f.urls()):
+    if f.index < first_para or names_page_image(f, og_keys):
         return "lead"
     return "inline"
+
+
+def names_page_image(f: Found, og_keys: set[str]) -> bool:
+    """Is one of the picture's URLs the page's own image (og:image, the first JSON-LD image)?"""
+    return bool(og_keys) and not og_keys.isdisjoint(f.urls())  # (most pages name none: no URLs listed)
 
 
 _GALLERY_TAGS = frozenset({"amp-carousel", "amp-lightbox", "amp-lightbox-gallery", "amp-story"})
@@ -495,11 +299,12 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if zones.lead_start >= 0 and zones.main_start >= 0 and zones.lead_start <= f.index <= zones.main_start:
         return True
-    if og_keys & set(f.urls()) and not f.hidden:
+    if names_page_image(f, og_keys) and not f.hidden:
         return True
     if _beside_main(f, doc, zones):
         return True
-    return bool(f.caption) and not _found_by_structure(f) and not is_placeholder(f.urls()[0] if f.urls() else "")
+    urls = f.urls() if f.caption else []
+    return bool(f.caption) and not found_by_structure(f) and not is_placeholder(urls[0] if urls else "")
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
@@ -507,10 +312,10 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     (the lead above the title, a featured image between the headline and the text)."""
     main = zones.main
     large = (f.width or 0) >= 400 and (f.height or 200) >= 200  # a featured image above the body, uncaptioned
-    named = bool(f.caption or f.credit) and not _found_by_structure(f)
+    named = bool(f.caption or f.credit) and not found_by_structure(f)
     if main is None or not (named or large) or f.index >= zones.main_start:
         return False
-    for depth, story in enumerate(ancestors(main)):
+    for depth, story in enumerate(within.ancestors(doc, main)):
         if depth >= 3 or story.tag in ("body", "html"):
             return False
         if doc.contains(story, f.node):
@@ -518,4 +323,5 @@ def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:
     return False
 
 
-__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "teaser_row"]
+__all__ = ["HEADLINE_ALT", "article_role", "furniture_role", "in_article", "in_gallery", "link_card", "names_page_image",
+           "teaser_row"]

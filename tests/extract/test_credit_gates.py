@@ -48,16 +48,16 @@ def test_gates_only_skip_what_the_patterns_cannot_match(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(texts)
 def test_the_credit_hint_is_the_hint_patterns_answer(text: str) -> None:
-    from captioncheck.extract import captions
+    from captioncheck.extract import caption_text
 
-    expected = bool(captions._CREDIT_HINT.search(text) or captions._AGENCY_HINT.search(text))
-    assert captions._credit_hint(text) == expected
+    expected = bool(caption_text._CREDIT_HINT.search(text) or caption_text._AGENCY_HINT.search(text))
+    assert caption_text.credit_hint(text) == expected
 
 
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_a_dangling_label_ends_in_a_colon_a_mark_or_a_bracket(text: str) -> None:
-    from captioncheck.extract import captions
+    from captioncheck.extract import caption_text
 
-    if captions._DANGLING_LABEL.search(text):
+    if caption_text._DANGLING_LABEL.search(text):
         assert text.rstrip()[-1:] in (":", "：", "©", ")")

@@ -228,10 +228,10 @@ def test_caseless_patterns_answer_as_ignorecase_does(text: str) -> None:
     dotted I) the IGNORECASE pattern answers: always what IGNORECASE answers."""
     import re
 
-    from captioncheck.extract import captions, roles
+    from captioncheck.extract import captions, roles, teasers
 
     for caseless in (captions.CAPTION_NAMES, captions.CREDIT_NAMES, roles._TRACKERS, roles._URL_FURNITURE,
-                     roles._GALLERY, roles._CHART, roles._PHOTO_PAGE):
+                     roles._GALLERY, roles._CHART, teasers._PHOTO_PAGE):
         assert caseless.found_in(text) == bool(re.search(caseless.pattern, text, re.IGNORECASE)), caseless.pattern
 
 
@@ -283,6 +283,79 @@ def test_pictures_with_no_block_between_them_share_a_context_read_once(vectorise
     assert len(blocks.contexts) == 2  # one read for the row of five, one for the last picture
     second = doc.index(doc.css("p")[1])
     assert around(blocks, second) == ("First paragraph of the story.", "Third one.")
+
+
+def _around_one_step_at_a_time(blocks: object, index: int, cut: int) -> tuple[str, str]:
+    """`context._around` as it was: every candidate stepped over one by one, from each picture."""
+    from captioncheck.extract.context import CONTEXT_CHARS
+
+    positions, text_of = blocks.positions, blocks.text  # type: ignore[attr-defined]
+    before: list[str] = []
+    for k in range(cut - 1, -1, -1):
+        if text_of(k):
+            before.append(text_of(k))
+            if sum(map(len, before)) >= CONTEXT_CHARS:
+                break
+    after: list[str] = []
+    for k in range(cut, len(positions)):
+        if positions[k] != index and text_of(k):
+            after.append(text_of(k))
+            if sum(map(len, after)) >= CONTEXT_CHARS:
+                break
+    b, a = " ".join(reversed(before)), " ".join(after)
+    return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), a[:CONTEXT_CHARS].rstrip()
+
+
+_PIECES = ["<p>A paragraph of some forty characters here.</p>", "<p></p>", "<p>x</p>", "<li><a href=/a><img src=t.jpg></a></li>",
+           "<div><img src=b.jpg></div>", "<p><img src=c.jpg> with its own words</p>", "<li>an item of prose</li>",
+           "<h2>A heading</h2>", "<blockquote>quoted</blockquote>", "<figure><img src=f.jpg><figcaption>cap</figcaption></figure>"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=60), vectorised=st.booleans())
+def test_context_read_block_to_block_equals_stepping_over_every_candidate(pieces: list[str], vectorised: bool) -> None:
+    """The walk that jumps over text-less candidates (remembered per direction) reads what stepping over each
+    candidate read, for every picture, in any order of asking."""
+    import bisect
+
+    from captioncheck.extract import context
+    from captioncheck.extract.context import TextBlocks
+
+    doc = Doc.parse("<body><ul>" + "".join(pieces) + "</ul></body>", vectorised=vectorised)
+    blocks = TextBlocks(doc, doc.body, set())
+    images = [doc.index(img) for img in doc.css("img")]
+    for index in images[::-1] + images:
+        cut = bisect.bisect_left(blocks.positions, index)
+        assert context._around(blocks, index, cut) == _around_one_step_at_a_time(blocks, index, cut)
+
+
+def test_thousands_of_linked_thumbnails_step_over_each_candidate_a_few_times() -> None:
+    """3 000 text-less list items, each a linked thumbnail, between two paragraphs: every picture's context
+    is those two paragraphs, and the candidates are read a bounded number of times in all (each picture
+    walked all the others before: 2 000 records x 3 000 candidates, 14 s for 30 000 of them)."""
+    import bisect
+
+    from captioncheck.extract import context
+    from captioncheck.extract.context import TextBlocks
+
+    n = 3000
+    doc = Doc.parse("<body><p>Before the list.</p><ul>" + "<li><a href=/a><img src=t.jpg></a></li>" * n
+                    + "</ul><p>After the list.</p></body>")
+    blocks = TextBlocks(doc, doc.body, set())
+    reads = 0
+    read = blocks.text
+
+    def counted(k: int) -> str:
+        nonlocal reads
+        reads += 1
+        return read(k)
+
+    blocks.text = counted  # type: ignore[method-assign]
+    for index in (doc.index(img) for img in doc.css("img")):
+        assert context._around(blocks, index, bisect.bisect_left(blocks.positions, index)) == ("Before the list.",
+                                                                                               "After the list.")
+    assert len(blocks.positions) == n + 2
+    assert reads <= 4 * (n + 2)
 
 
 @settings(max_examples=40, deadline=None,

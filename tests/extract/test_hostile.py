@@ -18,9 +18,9 @@ from captioncheck.load import decode_html, load_page, page_from_html
 
 
 def _seconds(html: str) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     extract(page_from_html(html, "https://news.example/a"), with_text=False)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 @pytest.mark.parametrize("tag", ["div", "span", "blockquote", "section", "x-box"])
@@ -75,7 +75,8 @@ def test_the_cap_drops_the_tags_of_the_middle_levels_and_nothing_else() -> None:
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(50, 1500)))
         html = "<div>" * rng.randint(0, 900) + body + "</div>" * rng.randint(0, 400)
         expected = _cap_reference(html, 64)
-        assert dom._cap_once(html, 64) == expected
+        got = dom._cap_once(html, 64)
+        assert (got and got[0]) == expected
         capped += expected is not None
     assert capped > 50
 

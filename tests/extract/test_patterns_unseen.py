@@ -194,7 +194,7 @@ def test_a_label_beside_a_credit_is_no_caption(tmp_path: Path) -> None:
 def test_a_card_that_is_one_link_links_away() -> None:
     """`_links_away` on a box that is itself the `<a>`: css() matches the element itself, which is meant here."""
     from captioncheck.extract.dom import Doc
-    from captioncheck.extract.roles import _links_away
+    from captioncheck.extract.teasers import _links_away
 
     doc = Doc.parse('<body><a href="https://news.example.org/2024/05/01/other-story.html"><img src="a.jpg">'
                     "<span>Another story about the harbour strike</span></a></body>")

@@ -57,3 +57,19 @@ def test_without_twins_the_pick_is_the_greedy_one() -> None:
     pos, neg, _ = _case()
     assert (B.pick_thresholds(pos, neg, 0.001) == B.choose_thresholds(pos, neg, 0.001)).all()
     assert (B.pick_thresholds(pos, neg, 0.001, twins=np.array([-1, -1])) == B.choose_thresholds(pos, neg, 0.001)).all()
+
+
+def test_a_pair_cache_of_wider_caps_serves_narrower_ones(tmp_path, monkeypatch) -> None:
+    """bench/hash_robustness.py's candidate pairs (query, photo, class, distance, ...) computed at some caps are
+    reused for caps no wider on any class, less the pairs beyond them; never for a wider cap."""
+    monkeypatch.setattr(B, "OUT", tmp_path)
+    caps = np.array([100, 50])
+    pos = np.array([[0, 1, 0, 90, 0, 0], [0, 1, 1, 40, 0, 0], [1, 2, 1, 50, 0, 0]])
+    neg = np.array([[3, 1, 0, 100, 0, 0]])
+    np.savez(tmp_path / "stem_100-50.npz", caps=caps, pos=pos, neg=neg)
+    got = B.cached_pairs("stem", np.array([95, 45]))
+    assert got is not None
+    assert got["pos"].tolist() == [pos[0].tolist(), pos[1].tolist()] and len(got["neg"]) == 0
+    assert B.cached_pairs("stem", caps)["neg"].tolist() == neg.tolist()
+    assert B.cached_pairs("stem", np.array([101, 50])) is None  # wider on one class: recomputed
+    assert B.cached_pairs("other", caps) is None

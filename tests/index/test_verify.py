@@ -173,3 +173,38 @@ def test_a_photo_without_thumbnail_keeps_the_thresholds_of_before() -> None:
     other = _stored_thumb(_same_luma_other_colours(sky))
     assert P.accepted(qs, hits, thumbs=lambda ids: {1: other}) == {}  # a new one: verified, and this one fails
     assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(sky)})
+
+
+def _flat_window_case(img: Image.Image, distance: int) -> tuple[list[H.QueryHash], list[Hit], str]:
+    """A copy of `img` cropped to one of its 80% windows, and a hit of its whole-image PDQ hash on that stored window
+    (photo 1, stored quality 10) at `distance`: a flat_window pair (both hashes of low quality)."""
+    name, left, top, w, h = next(win for win in H.CROP_WINDOWS if win[0].startswith("c80"))
+    qs = H.query_hashes(H.decode(_jpeg(H.window(img, left, top, w, h))))
+    n = next(i for i, q in enumerate(qs) if q.region == "full" and not q.transform and q.kind == "pdq")
+    assert P.pair_class("", qs[n].quality, name, 10) == "flat_window"
+    return qs, [Hit(1, name, n, distance, quality=10)], name
+
+
+def test_a_cropped_gradient_is_found_within_the_wider_verified_radius() -> None:
+    """Wider caps (docs/index.md): a low-texture crop whose nearest pair lies beyond the verified radius of before
+    (flat_window 63, low_full 125) but within today's counts once its thumbnails agree, and only then."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    d = P.VERIFIED["flat_window"]
+    assert d > 63 and P.VERIFIED["low_full"] > 125 and P.VERIFIED["flat_full"] > 119
+    qs, hits, _ = _flat_window_case(sky, d)
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: stored})
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(_same_luma_other_colours(sky))}) == {}
+    assert P.accepted(qs, hits, thumbs=lambda ids: {}) == {}  # an old index: beyond UNVERIFIED, as before
+    qs, hits, _ = _flat_window_case(sky, d + 1)
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: stored}) == {}  # beyond the radius: never
+
+
+def test_the_searcher_looks_as_far_as_the_widest_radius_of_each_kind_of_stored_hash() -> None:
+    radius = dict.fromkeys(P.THRESHOLDS, 10) | {"mid_window": 40, "smooth_window": 7}
+    radii = P.variant_radii(radius)
+    assert {radii[w[0]] for w in H.CROP_WINDOWS} == {40}
+    assert {radii[v] for v in (H.SMOOTH_VARIANT, H.SMOOTH_CENTRE, *(n for n, _ in H.SMOOTH_WINDOWS))} == {10}
+    assert "full" not in radii  # the whole photo: the search's own (largest) radius
+    assert P.VARIANT_RADIUS == P.variant_radii(P.RADIUS)
+    assert P.MATCH_THRESHOLD >= max(P.VERIFIED.values())
