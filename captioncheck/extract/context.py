@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from captioncheck.extract.dom import HEADING_TAGS, MAX_CLIMB, Doc, Node, attr, visible_text
+from captioncheck.extract.dom import (
+    HEADING_TAGS,
+    MAX_CLIMB,
+    Doc,
+    Node,
+    attr,
+    visible_text,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +42,9 @@ class TextBlocks:
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
         self.contexts: dict[tuple[int, bool], tuple[str, str]] = {}  # `around`'s answers, per place between blocks
-        self._found: tuple[dict[int, int], dict[int, int]] = ({}, {})  # `with_text`'s answers, back and forward
+        self._readable: list[int] | None = None  # the candidates with two characters of text or more (`readable`)
+        self._back: dict[int, int] = {}  # readable rank -> the nearest rank at or before it with text (-1: none)
+        self._ahead: dict[int, int] = {}  # ... at or after it (len(readable): none)
         if root is None or doc.index(root) < 0:
             return
         if not doc.vectorised:
@@ -48,7 +57,9 @@ class TextBlocks:
         # what root.css(_BLOCKS) finds, by the tag table
         block = doc.tag_mask(_BLOCK_TAGS) & ~_left_out(doc, skipped)
         block[skipped] = False
-        self.positions = (np.flatnonzero(block[start:end + 1]) + start).tolist()
+        at = np.flatnonzero(block[start:end + 1]) + start
+        self.positions = at.tolist()
+        self._readable = np.flatnonzero(doc.memo["text_len"][at] >= 2).tolist()  # (see `readable`)
         self._nodes = [doc.nodes[idx] for idx in self.positions]
 
     def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:
@@ -72,6 +83,33 @@ class TextBlocks:
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
+
+    def readable(self) -> list[int]:
+        """The candidates `text` may find text in (two characters of text or more, read from the tables), ascending."""
+        if self._readable is None:
+            text_len, positions = self.doc.text_len, self.positions
+            self._readable = [k for k in range(len(positions)) if text_len[positions[k]] >= 2]
+        return self._readable
+
+    def with_text(self, rank: int, step: int) -> int:
+        """From `readable()[rank]` on, backwards (`step` -1) or forwards (+1), the rank of the first candidate whose
+        `text` is not empty (-1 / len(readable) when none). Every rank walked over is remembered with its answer,
+        so the blocks without text between pictures are walked once, not once per picture (a page of 2 000
+        pictures among 100 000 paragraphs of hidden text was quadratic)."""
+        readable, known = self.readable(), (self._back if step < 0 else self._ahead)
+        walked: list[int] = []
+        while 0 <= rank < len(readable):
+            found = known.get(rank)
+            if found is not None:
+                rank = found
+                break
+            if self.text(readable[rank]):
+                break
+            walked.append(rank)
+            rank += step
+        for each in walked:
+            known[each] = rank
+        return rank
 
     def _plain_line(self, k: int) -> bool:
         """A list item or quote is read as prose when it holds only inline text: no inner block (that
@@ -101,25 +139,6 @@ class TextBlocks:
             self._lists[parent] = links * 2 > len(items)
         return self._lists[parent]
 
-    def with_text(self, k: int, step: int) -> int:
-        """The first candidate from `k` on, going back (`step` -1) or forward (+1), that is a block (has
-        text); -1 or len(positions) when there is none. Each candidate is stepped over once per direction:
-        the answers found are remembered for every candidate passed, so the pictures of a page of 30 000
-        text-less links (thumbnails) do not each walk all of them."""
-        found, end = self._found[step > 0], len(self.positions)
-        passed: list[int] = []
-        while 0 <= k < end:
-            if k in found:
-                k = found[k]
-                break
-            if self.text(k):
-                break
-            passed.append(k)
-            k += step
-        for j in passed:
-            found[j] = k
-        return k
-
     def __iter__(self) -> Iterator[tuple[int, str]]:
         """(document index, text) of every block."""
         for k, idx in enumerate(self.positions):
@@ -133,7 +152,9 @@ class TextBlocks:
         candidates (a page of 260 000 one-word paragraphs would be read whole: ~7 us a block)."""
         parts: list[str] = []
         size = -2
-        for k in range(min(len(self.positions), most_blocks)):
+        for k in self.readable():  # (the others have no text)
+            if k >= most_blocks:
+                break
             text = self.text(k)
             if not text:
                 continue
@@ -203,31 +224,35 @@ def around(blocks: TextBlocks, index: int) -> tuple[str, str]:
 
 
 def _around(blocks: TextBlocks, index: int, cut: int) -> tuple[str, str]:
-    positions, text_of, with_text = blocks.positions, blocks.text, blocks.with_text
+    """The blocks with text nearest the cut (candidates before it, and from it on), skipping the picture's own."""
+    positions, text_of, readable = blocks.positions, blocks.text, blocks.readable()
     before: list[str] = []
     size = 0
-    k = with_text(cut - 1, -1)  # walk out from the cut, block to block: never copy the (possibly long) list
-    while k >= 0:
-        before.append(text_of(k))
-        size += len(before[-1])
+    rank = blocks.with_text(bisect.bisect_left(readable, cut) - 1, -1)  # walk out from the cut: never copy the list
+    while rank >= 0:
+        text = text_of(readable[rank])
+        before.append(text)
+        size += len(text)
         if size >= CONTEXT_CHARS:
             break
-        k = with_text(k - 1, -1)
+        rank = blocks.with_text(rank - 1, -1)
     after: list[str] = []
     size = 0
-    k = with_text(cut, 1)
-    while k < len(positions):
-        if positions[k] != index:  # (the picture's own block)
-            after.append(text_of(k))
-            size += len(after[-1])
+    rank = blocks.with_text(bisect.bisect_left(readable, cut), 1)
+    while rank < len(readable):
+        k = readable[rank]
+        if positions[k] != index:
+            text = text_of(k)
+            after.append(text)
+            size += len(text)
             if size >= CONTEXT_CHARS:
                 break
-        k = with_text(k + 1, 1)
+        rank = blocks.with_text(rank + 1, 1)
     b, a = " ".join(reversed(before)), " ".join(after)
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
 
-def css_selector(node: Node, cache: dict[int, tuple[bool, dict[int, int]]] | None = None, doc: Doc | None = None) -> str:
+def css_selector(node: Node, cache: dict[int, tuple[bool, Mapping[int, int]]] | None = None, doc: Doc | None = None) -> str:
     """A CSS selector that finds this element again (ids where unique-looking, else nth-of-type).
 
     `cache` (one per page) remembers sibling positions so long lists are counted once; with the page's
@@ -250,7 +275,7 @@ def _plain_ident(ident: str) -> bool:
     return ident.replace("-", "").replace("_", "").isalnum() and not ident[0].isdigit()
 
 
-def _nth_of_type(node: Node, cache: dict[int, tuple[bool, dict[int, int]]], doc: Doc | None = None) -> int:
+def _nth_of_type(node: Node, cache: dict[int, tuple[bool, Mapping[int, int]]], doc: Doc | None = None) -> int:
     parent = node.parent
     if parent is None:
         return 1
@@ -273,7 +298,7 @@ def _nth_of_type(node: Node, cache: dict[int, tuple[bool, dict[int, int]]], doc:
 MAX_LOOPED_CHILDREN = 512  # elements below a parent whose children are counted by a loop (numpy's calls cost more)
 
 
-def _positions_by_tables(doc: Doc, parent: Node) -> dict[int, int] | None:
+def _positions_by_tables(doc: Doc, parent: Node) -> Mapping[int, int] | None:
     """Element index -> position among the siblings of its tag, for every element child of `parent`: what
     the loop over lexbor's children counts (a body of 60 000 children: one Python step each), from the tag
     and parent tables; None when the parent is not numbered or holds fewer than MAX_LOOPED_CHILDREN elements."""
@@ -291,7 +316,29 @@ def _positions_by_tables(doc: Doc, parent: Node) -> dict[int, int] | None:
     run_start = np.repeat(first, np.diff(np.concatenate((first, [len(kids)]))))
     position = np.empty(len(kids), dtype=np.int64)
     position[order] = np.arange(len(kids)) - run_start + 1
-    return dict(zip(kids.tolist(), position.tolist()))
+    return _Positions(kids, position)
+
+
+class _Positions(Mapping[int, int]):
+    """`_positions_by_tables`'s answer, looked up in its arrays: a dict of a body's 500 000 children cost
+    ~0.06 s, and at most a few thousand of them are asked for (the pictures' ancestors)."""
+
+    __slots__ = ("kids", "position")
+
+    def __init__(self, kids: np.ndarray, position: np.ndarray) -> None:
+        self.kids, self.position = kids, position
+
+    def __getitem__(self, index: int) -> int:
+        at = int(self.kids.searchsorted(index))
+        if at < len(self.kids) and self.kids[at] == index:
+            return int(self.position[at])
+        raise KeyError(index)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.kids.tolist())
+
+    def __len__(self) -> int:
+        return len(self.kids)
 
 
 __all__ = ["TextBlocks", "around", "css_selector"]

@@ -12,19 +12,30 @@ what a flat page of the same size costs.
 from __future__ import annotations
 
 import bisect
-import gc
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from operator import length_hint
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from captioncheck.extract import select_lists
-from captioncheck.extract.nesting import SWALLOWS, VOID, open_levels
+# the pre-parse flattening lives in `flatten`; its helpers are named here too (tests read them as `dom.X`)
+from captioncheck.extract.flatten import (  # noqa: F401
+    CAP_ROUNDS,
+    GC_PAUSE_CHARS,
+    MAX_DEPTH,
+    NUMPY_TAGS,
+    QUOTED_SCAN_TAGS,
+    _cap_once,
+    _page_tokens,
+    _scannable,
+    _well_formed_levels,
+    cap_nesting,
+    gc_paused,
+    max_depth,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,242 +61,6 @@ _MAYBE_HIDDEN_BY_NAME = {name: ", ".join(part for part in _MAYBE_HIDDEN.split(",
                          for name in ("hidden", "style", "class")}
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
-MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
-_RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
-
-
-# SWALLOWS is put after the "<" of an unclosed raw-text start tag or comment opener (see `_scannable`)
-# The page's tokens, scanned left to right as the HTML tokenizer does: comments, raw-text elements, then tags (a
-# tag's brackets hold its attributes, so a "<!--" or "<script" written there starts nothing; see `_token_patterns`).
-# A SWALLOWS mark met as text is where the rest of the page is text. (All these run on lower-cased text:
-# case-insensitive alternations are several times slower.)
-_TOKENS = r"<!--.*?-->|" + "|".join(rf"<{name}\b[^>]*>.*?</{name}\s*>" for name in _RAW_TEXT.split("|"))
-# a tag's inside up to its ">" when a value quoted after "=" may hold ">" (a quote anywhere else is a plain
-# character, and an unclosed one ends nothing: the tag ends at the next ">", as if the page went on after it)
-_TAG_BODY = r"""(?:[^>="']++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+>"""
-_QUOTED_GT = re.compile(r"""=\s*(?:"[^">]*>|'[^'>]*>)""")  # a quoted value holding ">": the tags need `_TAG_BODY`
-
-
-def _token_pattern(tags: str) -> re.Pattern[str]:
-    """The page split into its text and tokens, three groups per token: a comment or raw-text element whole
-    (None for a tag), and a tag's name and the rest up to its ">" as `nesting.open_levels` reads them
-    ("/name" for an end tag, SWALLOWS)."""
-    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>", re.DOTALL)
-
-
-# a tag's name and the rest up to its first ">" (C-speed); where a quoted value holds ">", up to the ">" after its
-# quoted values
-_PLAIN_TOKENS = _token_pattern(r"[^>]*")
-_QUOTED_TOKENS = _token_pattern(_TAG_BODY[:-1])
-_RAW_OPEN = {name: re.compile(rf"<(?={name}\b[^>]*>)") for name in _RAW_TEXT.split("|")}
-_RAW_OPENER = {name: re.compile(rf"<{name}\b") for name in _RAW_TEXT.split("|")}
-_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})\s*>")
-_RAW_NAME = re.compile(rf"<({_RAW_TEXT})\b")
-_FOREIGN = re.compile(r"<(?:svg|math)")
-
-
-def _scannable(lower: str) -> str:
-    """`lower` made safe for the tag regexes above, which match the same things in it.
-
-    Each failed attempt of `<!--.*?-->`, `<script...>.*?</script>` or `<a[^>]*>` scans to the end
-    of the text, so a page of thousands of unclosed <iframe>s or comments, or of `<a` without any
-    `>`, made them quadratic (a 2 MB page: many minutes). Every match needs a ">": the text is cut
-    after its last one. A raw-text start tag or comment opener with no end after it can never
-    match its alternative: the character after its "<" becomes SWALLOWS ("<iframe" -> "<\\x01frame",
-    "<!--" -> "<\\x01--"), so it fails at once. The first such opener met as text (not inside a
-    comment, a closed raw-text element or another tag's brackets) is where a browser reads the rest
-    of the page as that element's text or as a comment: the depth counts stop there, before the first
-    `<svg>` or `<math>` only (see below). Lengths are kept, so positions still index the original page.
-
-    The unclosed openers of one kind are those after its last end (each later one is unclosed too):
-    each kind is found with one search and marked with one C-speed pass over the rest.
-    """
-    lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
-    first_foreign = _FOREIGN.search(lower)
-    foreign = first_foreign.start() if first_foreign is not None else len(lower)
-    last_closes: dict[str, int] = {}
-    for m in _RAW_CLOSE.finditer(lower):  # one pass (a backward search per name walked the page from its end)
-        last_closes[m.group(1)] = m.start()
-    opened = set(_RAW_NAME.findall(lower))  # one pass for every kind (a substring search each took 8)
-    for name, opener in _RAW_OPEN.items():
-        if name not in opened:
-            continue
-        last_close = last_closes.get(name, -1)
-        # an opener is unclosed when its tag ends after the last end; no ">" lies between such an opener
-        # and that end, so the first unclosed one is the first opener after the last ">" before the end
-        first = opener.search(lower, lower.rfind(">", 0, last_close) + 1 if last_close >= 0 else 0, foreign)
-        if first is not None:
-            at = first.start()
-            lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:foreign]) + lower[foreign:]
-    if foreign < len(lower):
-        # from the first <svg> or <math> on, <style>, <title>, <script>... are no raw text (foreign content
-        # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>"), which
-        # may over-count after the foreign element ends, never under-count
-        tail = lower[foreign:]
-        for name in set(_RAW_NAME.findall(tail)):
-            tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
-        lower = lower[:foreign] + tail
-    at = lower.find("<!--", max(lower.rfind("-->") - 3, 0))  # the first opener with no "-->" after it
-    if at >= 0:  # (after a foreign element's start it ends no count: it is then only no comment, "<%--")
-        lower = (lower[:at] + lower[at:max(at, foreign)].replace("<!--", "<" + SWALLOWS + "--")
-                 + lower[max(at, foreign):].replace("<!--", "<%--"))
-    return lower
-
-
-
-def max_depth(html: str) -> int:
-    """How deep the HTML5 tree builder nests the page's elements (`nesting.open_levels`), up to where an
-    unclosed raw-text element or comment makes the rest of the page text."""
-    return open_levels(_page_tokens(_scannable(html.lower()))[0])[1]
-
-
-def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
-    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`: per token,
-    the text before it, a comment or raw-text element, a tag's name and its rest), and the pattern used.
-    Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS "<" or more inside its tokens
-    (comments, raw text, attribute values) and a quoted value holds ">", they end at the ">" after their
-    quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer reads it: the comment
-    would hide the nesting after it)."""
-    parts = _PLAIN_TOKENS.split(scannable)
-    if scannable.count("<") - len(parts) // 4 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return _QUOTED_TOKENS.split(scannable), _QUOTED_TOKENS
-    return parts, _PLAIN_TOKENS
-
-
-# "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
-# hide at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (the
-# search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
-QUOTED_SCAN_TAGS = 8192
-NUMPY_TAGS = 50_000  # from this many tags a page's tables are numpy arrays (`Doc.parse`): its loops pay for its import
-CAP_ROUNDS = 3  # a capped page whose tree would still nest too deep is capped again, this many times at most
-
-
-def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
-    """Flatten nesting deeper than `max_nesting`: the tags of the middle levels are dropped (their
-    text stays), the outer and the innermost `max_nesting // 2` levels are kept.
-
-    HTML5 tree building is quadratic in nesting depth (every <div> checks the open-element stack),
-    so a 2 MB page of 200 000 nested <div>s would parse for minutes; browsers flatten such pages
-    too. Levels are those the tree builder would give (`nesting.open_levels`: an end tag that closes
-    nothing nests, it does not close). A page that never nests that deep is returned unchanged.
-
-    A page on which the parser would push formatting elements again ("reconstruct" them) more than a
-    few times per tag of the page (`nesting.CLONE_BUDGET`, plus a floor) loses the start tags of those
-    formatting elements (their text stays): `<div><b class=1>...<b class=300></div>` then `<p>x</p>` 2 000
-    times would make 600 000 elements from 20 KB, and ~10^9 from 2 MB.
-
-    The tokens come from one `findall` and one `re.split` of the same scan (C speed), their positions and
-    the dropped ones are numpy passes, and the page is rebuilt from the runs between dropped tags. Dropping tags
-    can leave elements of the kept inner levels open that a dropped end tag would have closed: the
-    capped page is measured again and capped again while it still nests deeper than twice the cap.
-    """
-    if html.count("<") * 4 <= max_nesting:  # each tag adds at most a few levels (a <td> adds <tbody><tr>)
-        return html
-    options = select_lists.may_need_cap(html)
-    for _ in range(CAP_ROUNDS):
-        with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():  # (its lists hold every tag)
-            capped = _cap_once(html, max_nesting, options)
-        options = False
-        if capped is None:
-            return html
-        html, measure = capped
-        if not measure:  # only options dropped: no level moved
-            break
-        drop: list[int] = []
-        if open_levels(_page_tokens(_scannable(html.lower()))[0], drop)[1] <= 2 * max_nesting and not drop:
-            break
-    return html
-
-
-def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | None:
-    """When every end tag closes the latest start tag not yet closed, of the same name, and all are closed at
-    the end (void tags aside): per token the level it opens or closes by that plain count (0 for the rest),
-    and the deepest; else None. Numpy passes over a large page's tags (~0.1 s for 400 000).
-
-    On such a page the tree builder nests no deeper than twice that count (the <tbody> and <tr> it adds;
-    what else it does only closes elements sooner, and a formatting element it pushes again was one of
-    those still open in the count): `cap_nesting` needs no `open_levels` (~0.5 us a tag in Python) there,
-    which is most large pages (flat blocks, tables, lists of links, 200 000 nested <div>s)."""
-    import numpy as np
-
-    if SWALLOWS in names:
-        return None
-    ids: dict[str | None, int] = {None: 0}
-    steps: dict[str | None, int] = {None: 0}
-    for name in set(names) - {None}:
-        base = name.removeprefix("/")  # type: ignore[union-attr]
-        ids[name] = ids.setdefault(base, len(ids))
-        steps[name] = 0 if base in VOID else -1 if name != base else 1
-    step = np.fromiter(map(steps.__getitem__, names), dtype=np.int8, count=len(names))
-    counted = np.flatnonzero(step)
-    step = step[counted].astype(np.int64)
-    depth = np.cumsum(step)
-    if not depth.size:  # void tags only: nothing nests
-        return np.zeros(len(names), dtype=np.int64), 0
-    if depth[-1] != 0 or depth.min() < 0:
-        return None
-    level = np.where(step > 0, depth, depth + 1)  # the level each start tag opens, each end tag closes
-    order = np.argsort(level, kind="stable")  # per level, its start and end tags alternate in page order
-    name_id = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))[counted][order]
-    if not np.array_equal(name_id[0::2], name_id[1::2]):
-        return None
-    levels = np.zeros(len(names), dtype=np.int64)
-    levels[counted] = level
-    return levels, int(depth.max())
-
-
-def _as_array(values: list[int]) -> np.ndarray:
-    import numpy as np  # (only for a page nested deeper than the cap: thousands of tags)
-
-    return np.array(values, dtype=np.int64)
-
-
-def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, bool] | None:
-    """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`
-    (and, with `options`, holds no select longer than `select_lists` allows: their extra options are dropped);
-    with it, whether levels were cut or formatting tags dropped (the page is to be measured again)."""
-    lower = html.lower()
-    if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
-        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    parts = _page_tokens(_scannable(lower))[0]
-    # option start tags past the bounds of their select, then formatting start tags the parser would copy
-    # past its budget (`open_levels`)
-    drop: list[int] = select_lists.option_drops(parts) if options else []
-    options_dropped = len(drop)
-    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
-    shallow = plain is not None and 2 * plain[1] <= max_nesting  # the tree builder nests no deeper than the cap
-    if shallow and not drop:
-        return None
-    # shallow (no level is cut) or deep by the plain count too: its levels will do
-    if plain is not None and (shallow or plain[1] > max_nesting):
-        level, deepest = plain
-    else:
-        levels, deepest = open_levels(parts, drop)
-        if deepest <= max_nesting and not drop:
-            return None
-        level = _as_array(levels)
-        del levels
-    import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
-
-    # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
-    cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
-    measure = bool(cut.size) or len(drop) > options_dropped
-    if drop:
-        cut = np.union1d(cut, np.array(drop, dtype=np.int64))
-    del level
-    # each token's length: a comment or raw-text element's own, a tag's "<", name, rest and ">" (the groups a
-    # token lacks are None, which `length_hint` measures 0)
-    size = np.fromiter(map(length_hint, parts), dtype=np.int64, count=len(parts))
-    token_len = size[1::4] + np.where(size[2::4] > 0, size[2::4] + size[3::4] + 2, 0)
-    ends = np.cumsum(np.stack((size[0:-1:4], token_len), axis=1).ravel())  # token k: ends[2k]..ends[2k + 1]
-    del parts, size
-    # the kept runs: from the end of one dropped tag to the start of the next (empty between adjacent ones)
-    run_start = np.concatenate(([0], ends[2 * cut + 1]))
-    run_end = np.concatenate((ends[2 * cut], [len(html)]))
-    nonempty = run_end > run_start
-    return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())]), measure
-
-
 class Caseless:
     """A case-insensitive pattern asked yes or no (`found_in`). On ASCII text it runs as its case-sensitive
     twin on the lower-cased text: with IGNORECASE, sre cannot skip to the branches' first letters and tries
@@ -511,24 +286,6 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
     return "".join(parts)
 
 
-GC_PAUSE_CHARS = 200_000  # smaller pages create few node objects: no pause (see `_gc_paused`)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a page's node objects are created: each collection would
-    walk all of them again (a 2 MB page holds 300 000), and they form no cycles to collect. On a
-    small page the collection it defers costs more later than it saves (measured: +3 ms)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 class _Lookup:
     """mem_id -> element index for many mem_ids at once (a sorted search instead of a dict per id)."""
 
@@ -536,6 +293,7 @@ class _Lookup:
         import numpy as np
 
         self._ids = np.array(mem_ids, dtype=np.uint64)
+        self.ascending = bool(np.all(self._ids[1:] > self._ids[:-1]))
         self._sorter = np.argsort(self._ids, kind="stable")
         self._sorted = self._ids[self._sorter]
 
@@ -549,24 +307,70 @@ class _Lookup:
         return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
 
 
+class _Order(Mapping[int, int]):
+    """mem_id -> element index of a large page. A dict of 500 000 mem_ids costs ~0.07 s to build, and a page of
+    that many elements is asked for a few of them (its pictures' ancestors): while few have been asked for, an
+    element is found by bisection in the mem_ids, which lexbor hands out ascending in document order (when they
+    are not, a dict is used from the start); past ASKED_BEFORE_DICT asks and one per 16 elements, the dict is
+    built and handed to `built` (the Doc then asks it directly: a Python method per ask cost ~0.2 us)."""
+
+    __slots__ = ("_asked", "_built", "_dict", "_ids")
+
+    def __init__(self, mem_ids: list[int], built: Callable[[dict[int, int]], None] | None = None) -> None:
+        self._ids = mem_ids
+        self._asked = 0
+        self._dict: dict[int, int] | None = None
+        self._built = built
+
+    def get(self, mem_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = self._dict
+        if found is None:
+            self._asked += 1
+            if self._asked * 16 <= len(self._ids) + ASKED_BEFORE_DICT * 16:
+                at = bisect.bisect_left(self._ids, mem_id)
+                return at if at < len(self._ids) and self._ids[at] == mem_id else default
+            found = self._dict = dict(zip(self._ids, range(len(self._ids))))
+            if self._built is not None:
+                self._built(found)
+        return found.get(mem_id, default)
+
+    def __getitem__(self, mem_id: int) -> int:
+        at = self.get(mem_id)
+        if at is None:
+            raise KeyError(mem_id)
+        return at
+
+    def __contains__(self, mem_id: object) -> bool:
+        return isinstance(mem_id, int) and self.get(mem_id) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+ASKED_BEFORE_DICT = 64  # `_Order`: elements asked for by bisection on any page (and one per 16 elements)
+
+
 class _EndOf(Mapping[int, int]):
     """mem_id -> index of the element's last descendant, read through the element's own index."""
 
-    def __init__(self, order: dict[int, int], last: list[int]) -> None:
-        self._order, self._last = order, last
+    def __init__(self, order: Mapping[int, int], last: list[int]) -> None:
+        self.order, self._last = order, last
 
     def __getitem__(self, mem_id: int) -> int:
-        return self._last[self._order[mem_id]]
+        return self._last[self.order[mem_id]]
 
     def get(self, mem_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
-        at = self._order.get(mem_id)
+        at = self.order.get(mem_id)
         return default if at is None else self._last[at]
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._order)
+        return iter(self.order)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self.order)
 
 
 def _tree_depths(parent: np.ndarray) -> np.ndarray:
@@ -673,7 +477,7 @@ class Doc:
 
     tree: LexborHTMLParser
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
-    order: dict[int, int] = field(default_factory=dict)  # mem_id -> index
+    order: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index (a dict; `_Order` on a large page)
     end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
     last: list[int] = field(default_factory=list)  # per element index: index of its last descendant
     nodes: list[Node] = field(default_factory=list)
@@ -707,7 +511,7 @@ class Doc:
             if not doc.vectorised:
                 doc._number_loop(root, hidden)
                 return doc
-            with _gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():
+            with gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():
                 doc._number(root, hidden)
         return doc
 
@@ -770,10 +574,11 @@ class Doc:
         del walk
         mem_ids = [node.mem_id for node in nodes]
         n = len(nodes)
-        self.order, self.nodes, self.tags = dict(zip(mem_ids, range(n))), nodes, tags
-        self.memo["tag_codes"] = codes
         # parents by their mem_id, looked up in the sorted mem_ids all at once
         find = _Lookup(mem_ids)
+        self.nodes, self.tags = nodes, tags
+        self.order = _Order(mem_ids, self._order_built) if find.ascending else dict(zip(mem_ids, range(n)))
+        self.memo["tag_codes"] = codes
         parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
         self.parent_at, self.parents = parent, parent.tolist()
         images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
@@ -792,12 +597,19 @@ class Doc:
                                        weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
         counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
         own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
-        self.text_len = subtree_sums(own, last).tolist()
+        text_len = self.memo["text_len"] = subtree_sums(own, last)  # (numpy: `context.TextBlocks.readable`)
+        self.text_len = text_len.tolist()
         links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
         self.in_link = (links > 0).tolist()
         self.link_len = _link_lengths(own, links, last).tolist()
         self.noscript = (self.covering(np.flatnonzero(self.tag_mask(("noscript",)))) > 0).tolist()
         self.hidden = (self.covering(sorted(self.order[m] for m in hidden if m in self.order)) > 0).tolist()
+
+    def _order_built(self, found: dict[int, int]) -> None:
+        """`_Order` built its dict: asked directly from now on."""
+        self.order = found
+        if isinstance(self.end, _EndOf):
+            self.end.order = found
 
     def depth_levels(self) -> list[np.ndarray]:
         """Element indices grouped by depth (the root alone at 0), each group ascending."""

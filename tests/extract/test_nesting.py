@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from captioncheck.extract import dom, nesting
-from captioncheck.extract.dom import cap_nesting, max_depth
+from captioncheck.extract import flatten, nesting
+from captioncheck.extract.flatten import cap_nesting, max_depth
 from tests.hostile.pages import lexbor_depth as tree_depth
 
 # start tags, end tags, stray and mis-nested ones: blocks, inline, lists, tables, formatting elements
@@ -117,8 +117,8 @@ def test_the_plain_count_of_well_formed_pages_is_at_least_half_of_lexbors_depth(
     of their name (a plain count under half the cap: not deep; over the cap: capped by its levels):
     lexbor never nests such a page deeper than twice that count."""
     html = _closed_in_order(rng)
-    names = dom._page_tokens(dom._scannable(html.lower()))[0][2::4]
-    plain = dom._well_formed_levels(names)
+    names = flatten._page_tokens(flatten._scannable(html.lower()))[0][2::4]
+    plain = flatten._well_formed_levels(names)
     deepest = _deepest_if_well_formed(names)
     assert (None if plain is None else plain[1]) == deepest
     if plain is not None:  # nested twice as deep at most
@@ -169,8 +169,8 @@ def test_reconstructed_formatting_elements_stay_within_the_copy_budget(
 
 
 def test_a_page_of_void_tags_only_is_well_formed_and_never_walked_by_the_model() -> None:
-    levels, deepest = dom._well_formed_levels(["br", None, "img", "hr"] * 5)
+    levels, deepest = flatten._well_formed_levels(["br", None, "img", "hr"] * 5)
     assert deepest == 0 and not levels.any()
-    page = "<br>" * (dom.NUMPY_TAGS + 10)
-    with mock.patch.object(dom, "open_levels", side_effect=AssertionError("the model walked a flat page")):
+    page = "<br>" * (flatten.NUMPY_TAGS + 10)
+    with mock.patch.object(flatten, "open_levels", side_effect=AssertionError("the model walked a flat page")):
         assert cap_nesting(page) is page

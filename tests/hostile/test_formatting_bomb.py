@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from captioncheck.extract import extract
+from captioncheck.extract import extract, nesting
 from captioncheck.extract.dom import cap_nesting
 from captioncheck.extract.nesting import CLONE_BUDGET
 from captioncheck.load import page_from_html
@@ -68,3 +68,37 @@ def test_ordinary_unclosed_formatting_still_styles() -> None:
     assert cap_nesting(html) is html
     tree = LexborHTMLParser(html)
     assert len(tree.css("p > b > a > i")) == 3_000
+
+
+@pytest.mark.parametrize("unclosed, paragraphs", [("<a href=/topic>", 20_000), ("<b><i>", 10_000)],
+                         ids=["a_link_over_20k_paragraphs", "two_over_10k_paragraphs"])
+def test_a_long_page_keeps_a_few_unclosed_formatting_elements(unclosed: str, paragraphs: int) -> None:
+    """Past the fixed floor, the budget grows with the page: one or two formatting elements left open over
+    any number of paragraphs (one copy each per paragraph) are kept, as browsers show them."""
+    html = f"<div>{unclosed}Lead</div>" + "<p>The minister spoke to reporters on Tuesday.</p>" * paragraphs
+    assert paragraphs * unclosed.count("<") > nesting.CLONE_FLOOR  # (more copies than the floor alone allows)
+    assert cap_nesting(html) is html
+
+
+@pytest.mark.parametrize("opener, unit, closer", [("<p>", "<div>x</div>", "</p>"), ("<li>", "<li>x</li>", "</li>"),
+                                                 ("<p><span>", "<div>x</div>", "</span></p>")],
+                         ids=["paragraph", "list_item", "span_in_paragraph"])
+def test_a_well_nested_bomb_is_bounded(opener: str, unit: str, closer: str) -> None:
+    """Every end tag matches its start tag, yet the first `<div>` closes the `<p>` (or `<li>`... ) and pops the
+    `<b>`s opened in it, which the parser then pushes again inside every `<div>` (`<li>`) until their end tags come
+    (5.2 million elements from this 315 KB page). The plain count that spares large well-nested pages the
+    tree-builder model must not spare this one."""
+    opened = "".join(f"<b class=c{i}>" for i in range(200))
+    html = opener + opened + unit * 26_000 + "</b>" * 200 + closer + PICTURE
+    assert html.count("<") > 50_000  # (the plain count's size)
+    capped = cap_nesting(html)
+    assert capped is not html
+    assert elements(capped) <= (2 + CLONE_BUDGET) * html.count("<")
+    assert capped.count("x") == html.count("x")
+
+
+def test_a_page_wide_formatting_element_is_kept() -> None:
+    """A `<font>` (or `<a>`) around the whole page, closed at its end, is inside nothing the parser closes
+    unasked: it is never pushed again, the page is left as it is."""
+    html = "<font face=arial>" + "<p>The minister spoke to reporters on Tuesday.</p>" * 30_000 + "</font>"
+    assert cap_nesting(html) is html

@@ -1,0 +1,41 @@
+"""Helpers of a large page's numbering: `dom._Order` (mem_id -> element index: bisection while few are asked for,
+then a dict, handed to the Doc; the same answers as the dict it replaces), on pages whose mem_ids ascend in
+document order and on pages where the parser adds elements later (a dict from the start)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from captioncheck.extract.dom import Doc, _Order
+
+
+def test_order_answers_as_the_dict() -> None:
+    rng = random.Random(7)
+    ids = sorted(rng.sample(range(1, 10**12), 5_000))
+    built: list[dict[int, int]] = []
+    order = _Order(ids, built.append)
+    plain = dict(zip(ids, range(len(ids))))
+    asked = [*rng.sample(ids, 2_000), *rng.sample(range(10**12, 2 * 10**12), 500), 0]
+    rng.shuffle(asked)
+    for mem_id in asked:  # past the bisection budget (64 + 5 000 / 16): the dict is built midway
+        assert order.get(mem_id, -1) == plain.get(mem_id, -1)
+        assert (mem_id in order) == (mem_id in plain)
+    assert len(order) == len(plain)
+    assert built == [plain]  # (handed over once built)
+    with pytest.raises(KeyError):
+        order[10**13]
+
+
+@pytest.mark.parametrize("markup", ["<div><p>x</p><span>y</span></div>", "<table><tr><td>x</td></tr></table>"],
+                         ids=["ascending", "tables"])  # (the parser adds each <tbody> after its table's cells)
+def test_a_large_page_finds_its_elements(markup: str) -> None:
+    doc = Doc.parse(markup * 20_000, vectorised=True)
+    rng = random.Random(3)
+    for k in [0, 1, len(doc.nodes) - 1, *rng.sample(range(len(doc.nodes)), 10_000)]:  # (past the dict's budget)
+        assert doc.index(doc.nodes[k]) == k
+        assert doc.end[doc.nodes[k].mem_id] == doc.last[k]
+    assert isinstance(doc.order, dict)
+    assert doc.index(Doc.parse("<p>z</p>").nodes[0]) == -1
+
