@@ -10,11 +10,9 @@ prints without importing pydantic; `extract` gives the pydantic models of the pu
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +28,7 @@ from captioncheck.extract.dom import (
     Node,
     attr,
     collapse,
+    gc_paused,
     last_children,
     remembered_attributes,
     visible_lines,
@@ -111,20 +110,12 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
             return _extract_doc(doc, page, all_images, with_text)
 
 
-@contextmanager
-def _collection_paused(html: str) -> Iterator[None]:
+def _collection_paused(html: str) -> AbstractContextManager[None]:
     """No cyclic garbage collection while a large page is extracted (from GC_PAUSE_CHARS characters): each
     collection walks every object alive, the page's hundreds of thousands of nodes, table entries and
     records among them, and extraction makes no cycles worth collecting before it ends (a 2 MB page of
     2 000 pictures ran 60-150 collections, 10-20 % of its time). On an ordinary page nothing changes."""
-    if len(html) < GC_PAUSE_CHARS or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+    return gc_paused() if len(html) >= GC_PAUSE_CHARS else nullcontext()
 
 
 def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) -> ExtractRecord:
