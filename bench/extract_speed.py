@@ -109,6 +109,12 @@ def _hostile() -> dict[str, str]:
         "pictures_among_hidden_text": "<article><p>The minister spoke to reporters on Tuesday.</p>" + "".join(
             "<p><span hidden>xx</span></p>" * 40 + f'<img src="/p{i}.jpg" width="640">' for i in range(1_700))
                                       + "</article>",
+        # one <select> of options: lexbor walks the options already there at each new one (quadratic; see
+        # extract/select_lists.py)
+        "long_select": "<p>x</p><select>" + "<option>o</option>" * 110_000 + "</select><img src=a.jpg width=640>",
+        # an archive or gallery index: linked thumbnails without text, each picture's context walk and role rules
+        "linked_thumbnails": "<p>x</p><ul>" + "".join(f'<li><a href="/a{i}"><img src="/t{i}.jpg" alt="teaser {i}"></a></li>'
+                                                      for i in range(30_000)) + "</ul>",
     }
 
 
