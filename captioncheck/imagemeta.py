@@ -115,6 +115,11 @@ def read_embedded(data: bytes) -> EmbeddedMetadata:
     except Exception as exc:
         meta.warnings.append(f"not a readable image: {exc.__class__.__name__}")
         return meta
+    if img.format == "PNG" and _png_metadata_after_pixels(data):
+        try:  # Pillow reads the chunks after the pixel data only while it decodes the pixels
+            img.load()
+        except Exception as exc:
+            meta.warnings.append(f"pixels unreadable: {exc.__class__.__name__}"[:200])
     for label, reader in (("exif", _read_exif), ("iptc", _read_iptc), ("xmp", _read_xmp)):
         try:
             meta.raw.update(reader(img))
@@ -136,6 +141,10 @@ def _text(value: Any) -> str:
 
 
 def _read_exif(img: Image.Image) -> dict[str, str]:
+    if img.format == "PNG" and "exif" not in img.info:
+        # no eXIf chunk before the pixel data, nor after it (`read_embedded` loaded those): Pillow's getexif
+        # would decode every pixel to look again (8 PNGs of 49 MP: a third of a check's time)
+        return {}
     exif = img.getexif()
     out = {f"exif:{name}": _text(exif[tag]) for tag, name in EXIF_MAIN.items() if tag in exif}
     sub = exif.get_ifd(0x8769)
@@ -237,6 +246,25 @@ def _iptc_date(date: str, time: str) -> str:
         tz = f"{time[6:9]}:{time[9:11]}" if len(time) >= 11 and time[6] in "+-" else ""
         return f"{day}T{time[0:2]}:{time[2:4]}:{time[4:6]}{tz}"
     return day
+
+
+_PNG_METADATA = frozenset({b"eXIf", b"tEXt", b"iTXt", b"zTXt"})
+
+
+def _png_metadata_after_pixels(data: bytes) -> bool:
+    """Does a PNG hold an EXIF or text chunk (XMP is one) after its pixel data? Walks the chunk headers only
+    (length, type): a few thousand steps for the largest file, no decompression."""
+    pos, seen_pixels = 8, False
+    while pos + 8 <= len(data):
+        length, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        if kind == b"IEND":
+            break
+        if kind == b"IDAT":
+            seen_pixels = True
+        elif seen_pixels and kind in _PNG_METADATA:
+            return True
+        pos += 12 + length
+    return False
 
 
 def _has_c2pa(data: bytes) -> bool | None:

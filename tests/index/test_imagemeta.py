@@ -68,3 +68,53 @@ def test_never_raises_on_junk(make_photo, make_jpeg) -> None:
         meta = read_embedded(junk)
         assert meta.caption in ("", "x")
     assert read_embedded(b"garbage").warnings
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    import zlib
+
+    return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+
+def _moved_after_pixels(png: bytes, kinds: tuple[bytes, ...]) -> bytes:
+    """The PNG with its chunks of `kinds` moved from before the pixel data to just before IEND (allowed)."""
+    pos, kept, moved = 8, [], []
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        chunk = png[pos:pos + 12 + length]
+        (moved if chunk[4:8] in kinds else kept).append(chunk)
+        pos += 12 + length
+    return png[:8] + b"".join(kept[:-1] + moved + kept[-1:])
+
+
+def test_png_metadata_is_read_without_decoding_pixels_unless_it_follows_them(make_photo, xmp_template,
+                                                                              monkeypatch) -> None:
+    """EXIF and XMP before the pixel data are read from the chunks alone (Pillow's getexif decoded every pixel
+    of a PNG without EXIF: 49 MP each); after the pixel data (allowed, rarer) the pixels are decoded to reach them."""
+    photo = make_photo(6)
+    exif = Image.Exif()
+    exif[0x013B] = "A. Photographer"  # Artist
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", xmp_template.format(credit="After credit", date="", city="", caption="after",
+                                                          creator="", location=""))
+    buf = io.BytesIO()
+    photo.save(buf, "PNG", pnginfo=info, exif=exif)
+    before = buf.getvalue()
+    plain = io.BytesIO()
+    photo.save(plain, "PNG")
+    loads = []
+    real_load = PngImagePlugin.PngImageFile.load
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        loads.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", counted)
+    assert read_embedded(plain.getvalue()).is_empty() and not loads  # nothing to read: no pixels decoded
+    meta = read_embedded(before)
+    assert (meta.creator, meta.caption, meta.credit) == ("A. Photographer", "after", "After credit") and not loads
+    after = _moved_after_pixels(before, (b"eXIf", b"iTXt"))
+    assert after != before and len(after) == len(before)
+    meta = read_embedded(after)
+    assert (meta.creator, meta.caption, meta.credit) == ("A. Photographer", "after", "After credit")
+    assert loads  # decoded once, to reach the chunks after the pixels
