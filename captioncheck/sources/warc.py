@@ -19,8 +19,10 @@ never end is cut off after a small bound and reported as damage; the records aft
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -85,8 +87,57 @@ def open_member(path: Path, member: str) -> Iterator[IO[bytes]]:
         with path.open("rb") as fh:
             yield fh
         return
-    with _zip(str(path), os.getpid()).open(member) as fh:
+    zf = _zip(str(path), os.getpid())
+    info = zf.getinfo(member)
+    if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
+        # a deflated (non-conforming) or encrypted member: zipfile's reader, whose seeks re-read from its start
+        with zf.open(member) as fh:
+            yield fh
+        return
+    with path.open("rb") as raw, io.BufferedReader(_Window(raw, *_stored_span(raw, info, path)), 1 << 16) as fh:
         yield fh
+
+
+def _stored_span(raw: IO[bytes], info: zipfile.ZipInfo, path: Path) -> tuple[int, int]:
+    """(data offset, size) of a stored, unencrypted zip member, read from its local header: such a
+    member is a plain byte range of the file, seekable both ways at no cost (zipfile's ZipExtFile
+    rewinds to the member's start on every backward seek before Python 3.12)."""
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise InputError(f"{path}: {info.filename}: bad zip local header; check the file")
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    return info.header_offset + 30 + name_len + extra_len, info.file_size
+
+
+class _Window(io.RawIOBase):
+    """Bytes [start, start + size) of an open file, as a seekable file of its own."""
+
+    def __init__(self, fh: IO[bytes], start: int, size: int) -> None:
+        self.fh, self.start, self.size, self.pos = fh, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self.pos, 2: self.size}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def readinto(self, buf: Any) -> int:
+        n = min(len(buf), self.size - self.pos)
+        if n <= 0:
+            return 0
+        self.fh.seek(self.start + self.pos)
+        got = self.fh.readinto(memoryview(buf)[:n])
+        self.pos += got or 0
+        return got or 0
 
 
 def file_digest(path: Path) -> str:
