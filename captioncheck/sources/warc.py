@@ -164,7 +164,6 @@ def _bounded_reader_class() -> type:
 
     class BoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
         budget = MAX_HEADER_BYTES + INFLATE_STEP
-        inflated = 0  # decompressed bytes over the whole scan (what the bound is about)
 
         def _init_decomp(self, decomp_type: Any) -> None:
             super()._init_decomp(decomp_type)
@@ -183,10 +182,8 @@ def _bounded_reader_class() -> type:
 
         def _process_read(self, data: bytes) -> None:
             super()._process_read(data)
-            if self.decompressor is not None:
-                self.inflated += self.buff_size
-                if self.num_block_read > self.budget:
-                    raise _Oversize(f"gzip member inflates past {self.budget:,} bytes")
+            if self.decompressor is not None and self.num_block_read > self.budget:
+                raise _Oversize(f"gzip member inflates past {self.budget:,} bytes")
 
         def readline(self, length: int | None = None) -> bytes:
             cap = MAX_LINE_BYTES if length is None else min(length, MAX_LINE_BYTES)
@@ -210,8 +207,11 @@ def _bounded_reader_class() -> type:
             self.budget = self.num_block_read - buffered + remaining + TRAILER_SLACK
 
         def resume_at(self) -> int:
-            """Compressed offset at or before which the next gzip member starts (nothing before it is unread)."""
+            """File offset of the first byte not yet taken in: gzip, the compressed bytes not inflated
+            into this member (the next member starts there or later); uncompressed, the next unread byte."""
             d = self.decompressor
+            if d is None:
+                return int(self.stream.tell()) - self.rem_length()
             pending = len(self.starting_data or b"")
             unused = len(d.unused_data) if d is not None and d.unused_data else 0
             return int(self.stream.tell()) - pending - unused
@@ -250,7 +250,7 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
                     if start == _TRUNCATED:
                         raise EOFError("record ends before its Content-Length (truncated)")
                     counts.skipped_large += 1
-                    _list(table, counts, capture, member, offset, page=True)  # a page: its audit row says "record larger than ..."
+                    _list(table, counts, capture, member, offset)  # a page: its audit row says "record larger than ..."
                     if progress:
                         progress(counts.records)
                     break
@@ -260,7 +260,7 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
                     pass
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise EOFError("record ends before its Content-Length (truncated)")
-                _list(table, counts, capture, member, offset, page=True)
+                _list(table, counts, capture, member, offset)
                 listed = True
                 it.read_to_end(record)  # the blank lines after it (bounded by allow_body)
                 reading, listed = None, False
@@ -271,9 +271,10 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
         except _Oversize as exc:  # bounded inflation hit: no resync inside the member, go past it
             damaged_at = reading if reading is not None else int(getattr(it, "offset", start) or start)
             what = "after its record" if listed else "in its headers"
-            table.add_damage(member, damaged_at, f"{exc} {what}; rest of the gzip member skipped")
+            table.add_damage(member, damaged_at, f"{exc} {what}; skipped to the next record")
             counts.damaged += 1
-            start = _next_member(fh, max(reader.resume_at(), damaged_at + 1))
+            pos = max(reader.resume_at(), damaged_at + 1)
+            start = _next_member(fh, pos) if reader.decompressor is not None else _next_boundary(fh, pos)
         except Exception as exc:  # noqa: BLE001  warcio's ArchiveLoadFailed, zlib/EOF errors, bad headers: all damage
             damaged_at = reading if reading is not None else int(getattr(it, "offset", start) or start)
             if listed:  # the record was read whole; only what follows it in the member is broken
@@ -288,12 +289,11 @@ def _scan_member(fh: IO[bytes], member: str, table: CaptureTable, counts: ScanCo
 _TRUNCATED = -2
 
 
-def _list(table: CaptureTable, counts: ScanCounts, capture: Capture | None, member: str, offset: int, *,
-          page: bool) -> None:
+def _list(table: CaptureTable, counts: ScanCounts, capture: Capture | None, member: str, offset: int) -> None:
     counts.records += 1
     if capture is not None:
         table.add(capture)
-        if page and _is_page(capture):
+        if _is_page(capture):
             table.add_page(member, offset, capture.url, capture.date)
             counts.pages += 1
 

@@ -268,3 +268,14 @@ def test_wacz_with_many_large_records_is_read_about_once(tmp_path: Path, monkeyp
     assert (counts.records, counts.skipped_large, counts.damaged) == (24, 6, 0)
     assert len(urls(table)) == 24
     assert read < 1.5 * wacz.stat().st_size, (read, wacz.stat().st_size)
+
+
+def test_uncompressed_header_line_that_never_ends(tmp_path: Path) -> None:
+    """Uncompressed: an endless header line is damage and the scan finds the next `WARC/1.` after it."""
+    archive = tmp_path / "h.warc"
+    archive.write_bytes(raw_record("https://n.example/p1", PAGE)
+                        + b"WARC/1.0\r\nWARC-Type: response\r\nX-Long: " + b"a" * (3 * MiB) + b"\r\n\r\n"
+                        + raw_record("https://n.example/p3", PAGE))
+    counts, table = scan(tmp_path, archive)
+    assert urls(table) == ["https://n.example/p1", "https://n.example/p3"]
+    assert counts.damaged == 1 and "header line" in table.damage()[0][2]
