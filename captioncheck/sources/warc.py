@@ -186,12 +186,23 @@ def _bounded_reader_class() -> type:
                 raise _Oversize(f"gzip member inflates past {self.budget:,} bytes")
 
         def readline(self, length: int | None = None) -> bytes:
-            cap = MAX_LINE_BYTES if length is None else min(length, MAX_LINE_BYTES)
-            parts, size = [], 0
-            while size < cap:  # warcio's readline(n) may stop short of n without a newline: ask again
-                part = super().readline(cap - size)
-                if not part:
+            # warcio's readline with a cap: hand-written because its own loop grows a line without
+            # bound when `length` is None (and concatenates it quadratically)
+            cap = MAX_LINE_BYTES if length is None or length > MAX_LINE_BYTES else length
+            if cap <= 0:
+                return b""
+            self._fillbuff()
+            if self.empty():
+                return b""
+            line: bytes = self.buff.readline(cap)
+            if line.endswith(b"\n"):  # the usual case
+                return line
+            parts, size = [line], len(line)
+            while size < cap:
+                self._fillbuff()
+                if self.empty():
                     break
+                part = self.buff.readline(cap - size)
                 parts.append(part)
                 size += len(part)
                 if part.endswith(b"\n"):
