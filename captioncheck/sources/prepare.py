@@ -48,7 +48,8 @@ def prepare_archive(path: Path, workdir: Path, progress: Callable[[str, int], No
         table = CaptureTable(tmp, write=True)
         try:
             counts = warc.scan(path, table, (lambda n: progress(path.name, n)) if progress else None)
-            table.finish({"archive": str(path), "digest": digest, "records": str(counts.records)})
+            table.finish({"archive": str(path), "digest": digest, "records": str(counts.records),
+                          "skipped_large": str(counts.skipped_large)})
         finally:
             table.close()
         tmp.replace(final)
