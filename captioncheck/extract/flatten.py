@@ -11,10 +11,7 @@ tags; one C-speed `re.split`). See docs/extraction.md, "Hostile pages".
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from operator import length_hint
 from typing import TYPE_CHECKING
 
@@ -164,8 +161,7 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
         return html
     options = select_lists.may_need_cap(html)
     for _ in range(CAP_ROUNDS):
-        with gc_paused() if len(html) > GC_PAUSE_CHARS else nullcontext():  # (its lists hold every tag)
-            capped = _cap_once(html, max_nesting, options)
+        capped = _cap_once(html, max_nesting, options)
         options = False
         if capped is None:
             return html
@@ -312,21 +308,3 @@ def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, 
     run_end = np.concatenate((ends[2 * cut], [len(html)]))
     nonempty = run_end > run_start
     return "".join([html[a:b] for a, b in zip(run_start[nonempty].tolist(), run_end[nonempty].tolist())]), measure
-
-
-GC_PAUSE_CHARS = 200_000  # smaller pages create few node objects: no pause (see `gc_paused`)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a page's node objects are created: each collection would
-    walk all of them again (a 2 MB page holds 300 000), and they form no cycles to collect. On a
-    small page the collection it defers costs more later than it saves (measured: +3 ms)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
