@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from captioncheck.extract.dom import (
     HEADING_TAGS,
     MAX_CLIMB,
+    TOP_TAGS,
     Doc,
     Node,
     attr,
@@ -170,7 +171,6 @@ _CONTAINERS = ("li", "blockquote")  # read only when they hold a plain line (`Te
 _NOT_INLINE = _BLOCK_TAGS | HEADING_TAGS | {"time", "ul", "ol", "dl", "table", "picture", "video", "iframe", *_NOT_PROSE}
 MAX_LINE = 64  # elements in a list item or quote read as one line of prose
 MAX_LIST = 2000  # elements of a list looked at to tell a list of links
-_TOP = ("html", "-undef", "#document")
 
 
 def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray | list[bool]:
@@ -184,7 +184,7 @@ def _left_out(doc: Doc, skipped: list[int]) -> np.ndarray | list[bool]:
     far = MAX_CLIMB + 1
     stop = doc.tag_mask(_NOT_PROSE)
     stop[skipped] = True
-    top = doc.tag_mask(_TOP)
+    top = doc.tag_mask(TOP_TAGS)
     parent = doc.parent_at
     distance = np.full(len(doc.nodes), far, dtype=np.int64)
     for level in doc.depth_levels()[1:]:
@@ -201,7 +201,7 @@ def _left_out_loop(doc: Doc, skipped: set[int]) -> list[bool]:
     distance: list[int] = []
     tags = doc.tags
     for parent in doc.parents:
-        if parent < 0 or tags[parent] in _TOP:
+        if parent < 0 or tags[parent] in TOP_TAGS:
             distance.append(far)
         elif tags[parent] in _NOT_PROSE or parent in skipped:
             distance.append(1)
@@ -261,7 +261,7 @@ def css_selector(node: Node, cache: dict[int, tuple[bool, Mapping[int, int]]] | 
     cache = {} if cache is None else cache
     parts: list[str] = []
     current: Node | None = node
-    while current is not None and current.tag not in ("html", "-undef", "#document", None) and len(parts) < MAX_CLIMB:
+    while current is not None and current.tag is not None and current.tag not in TOP_TAGS and len(parts) < MAX_CLIMB:
         ident = attr(current, "id")
         if ident and _plain_ident(ident):
             parts.insert(0, f"{current.tag}#{ident}")

@@ -14,10 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from captioncheck.extract import dom
-from captioncheck.extract.dom import MAX_CLIMB, Doc, Node, attributes_of
-
-_TOP = frozenset({"html", "-undef", "#document"})
-
+from captioncheck.extract.dom import MAX_CLIMB, TOP_TAGS, Doc, Node, attributes_of
 
 def elements(doc: Doc, node: Node, tags: Collection[str] | None = None, *, include_self: bool = True,
              has: str = "") -> Iterator[Node]:
@@ -55,7 +52,7 @@ def ancestors(doc: Doc, node: Node, limit: int = MAX_CLIMB) -> Iterator[Node]:
         return
     parents, tags, nodes = doc.parents, doc.tags, doc.nodes
     below, at = at, parents[at]
-    while limit > 0 and at >= 0 and tags[at] not in _TOP:
+    while limit > 0 and at >= 0 and tags[at] not in TOP_TAGS:
         yield nodes[at]
         below, at = at, parents[at]
         limit -= 1
