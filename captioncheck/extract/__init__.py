@@ -352,8 +352,9 @@ def _data_credit(f: imgs.Found, doc: Doc, named: tuple[str, ...] = _CREDIT_ATTRI
 
 
 def _chosen_url(urls: list[str]) -> str:
-    """The picture's URL: what `urls.best` picks from its candidates, read from `Found.urls()` (its URLs, placeholders
-    left out, best first, the first of equally good ones first): the first one that is not a saved file, else the first."""
+    """The picture's URL, read from `Found.urls()` (its URLs, placeholders left out, highest score first, the first
+    of equally good ones first): the first one that is not a saved file, else the first (tests/extract/test_chosen_url.py
+    holds it to the highest-scoring candidate)."""
     return next((u for u in urls if not u.startswith("file:")), urls[0] if urls else "")
 
 

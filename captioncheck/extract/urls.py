@@ -61,7 +61,7 @@ _T = TypeVar("_T")
 _NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IGNORECASE)
 
 
-# Each picture's URLs are ranked and checked at every step that lists them (urls(), best(), merging):
+# Each picture's URLs are ranked and checked at every step that lists them (urls(), the record's URL, merging):
 # these pure answers are remembered per URL (a bounded number of short URLs, so a server keeps little).
 MAX_CACHED_URL = 2048
 
@@ -351,12 +351,5 @@ def _looks_like_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//", "/", "./", "../")) or bool(IMAGE_EXT.search(value))
 
 
-def best(cands: list[Candidate]) -> Candidate | None:
-    """The candidate most likely to be the full-size picture (placeholders never win)."""
-    real = [c for c in cands if not is_placeholder(c.url) and not c.url.startswith("file:")]
-    pool = real or [c for c in cands if not is_placeholder(c.url)]
-    return max(pool, key=lambda c: c.score) if pool else None
-
-
-__all__ = ["Candidate", "absolutize", "background_urls", "best", "element_candidates", "file_name", "is_placeholder",
+__all__ = ["Candidate", "absolutize", "background_urls", "element_candidates", "file_name", "is_placeholder",
            "parse_srcset", "split_url"]

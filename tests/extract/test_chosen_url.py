@@ -1,5 +1,6 @@
-"""The record's URL read from `Found.urls()` is the candidate `urls.best` picks (placeholders never, a saved
-`file:` copy only when nothing else is left, the first of equally good ones)."""
+"""The record's URL read from `Found.urls()` is the candidate of highest score (placeholders never, a saved
+`file:` copy only when nothing else is left, the first of equally good ones): `best` below, the rule as it
+was written before the record read it from the ranked list."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from hypothesis import strategies as st
 
 from captioncheck.extract import _chosen_url
 from captioncheck.extract.images import Found
-from captioncheck.extract.urls import RANK, Candidate, best
+from captioncheck.extract.urls import RANK, Candidate, is_placeholder
+
+
+def best(cands: list[Candidate]) -> Candidate | None:
+    real = [c for c in cands if not is_placeholder(c.url) and not c.url.startswith("file:")]
+    pool = real or [c for c in cands if not is_placeholder(c.url)]
+    return max(pool, key=lambda c: c.score) if pool else None
+
 
 URLS = ["https://x.example/a.jpg", "https://x.example/a-800x600.jpg", "https://x.example/b-1200x800.jpg",
         "file:///tmp/page_files/a.jpg", "data:image/gif;base64,R0lGOD", "https://x.example/blank.gif",
