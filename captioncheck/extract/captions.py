@@ -39,6 +39,7 @@ from captioncheck.extract.credits import looks_like_credit
 from captioncheck.extract.dom import (
     HEADING_TAGS,
     MAX_CLIMB,
+    SKIP_TAGS,
     Doc,
     Node,
     attr,
@@ -222,6 +223,10 @@ class CaptionFinder:
                 continue
             if not doc.text_len[i]:
                 i += 1
+                continue
+            if (not doc.readable_len[i] and not doc.hidden[i] and el.tag not in SKIP_TAGS
+                    and not self._other_picture_within(i, end, start, start_at)):
+                i = end + 1  # text, all of it hidden (nothing to read, what `is_junk` would have read to learn)
                 continue
             if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (
                     not roots and (is_junk(el, doc) or _opens_picture(el, doc))):

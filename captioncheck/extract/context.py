@@ -60,7 +60,7 @@ class TextBlocks:
         block[skipped] = False
         at = np.flatnonzero(block[start:end + 1]) + start
         self.positions = at.tolist()
-        self._readable = np.flatnonzero(doc.memo["text_len"][at] >= 2).tolist()  # (see `readable`)
+        self._readable = np.flatnonzero(doc.memo["readable_len"][at] >= 2).tolist()  # (see `readable`)
         self._nodes = [doc.nodes[idx] for idx in self.positions]
 
     def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:
@@ -79,17 +79,18 @@ class TextBlocks:
         if k not in self._texts:
             block = self._nodes[k]
             text = ""
-            # (fewer than two characters of text: no block, known from the tables without reading it)
-            if self.doc.text_len[self.positions[k]] >= 2 and (block.tag not in _CONTAINERS or self._plain_line(k)):
+            # (fewer than two characters of text a reader sees: no block, known from the tables without reading it)
+            if self.doc.readable_len[self.positions[k]] >= 2 and (block.tag not in _CONTAINERS or self._plain_line(k)):
                 text = visible_text(block)
             self._texts[k] = text if len(text) >= 2 else ""
         return self._texts[k]
 
     def readable(self) -> list[int]:
-        """The candidates `text` may find text in (two characters of text or more, read from the tables), ascending."""
+        """The candidates `text` may find text in (two characters of text or more outside hidden elements, read from the
+        tables), ascending."""
         if self._readable is None:
-            text_len, positions = self.doc.text_len, self.positions
-            self._readable = [k for k in range(len(positions)) if text_len[positions[k]] >= 2]
+            readable_len, positions = self.doc.readable_len, self.positions
+            self._readable = [k for k in range(len(positions)) if readable_len[positions[k]] >= 2]
         return self._readable
 
     def with_text(self, rank: int, step: int) -> int:

@@ -493,7 +493,9 @@ class Doc:
 
     Per element index: `parents` (index of the parent element, -1 at the root), `hidden` (it or an
     ancestor is hidden), `noscript` / `in_link` (inside a <noscript> / an <a>), `text_len` (length
-    of its text, whitespace collapsed) and `link_len` (of that, the text inside links).
+    of its text, whitespace collapsed), `readable_len` (at least the length of what `visible_text` can read
+    of it: for an element that is not hidden, its text outside hidden descendants; for a hidden one, all
+    its text) and `link_len` (of that, the text inside links).
     """
 
     tree: LexborHTMLParser
@@ -508,6 +510,7 @@ class Doc:
     noscript: list[bool] = field(default_factory=list)
     in_link: list[bool] = field(default_factory=list)
     text_len: list[int] = field(default_factory=list)
+    readable_len: list[int] = field(default_factory=list)
     link_len: list[int] = field(default_factory=list)
     image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
     # the same tables as numpy arrays, for steps that work on all elements at once
@@ -541,6 +544,7 @@ class Doc:
         from the last element back to the first (each descendant comes after its element)."""
         order, nodes, parents, tags, mem_ids = self.order, self.nodes, self.parents, self.tags, []
         hidden_of, noscript, in_link, text_len = self.hidden, self.noscript, self.in_link, self.text_len
+        shown: list[int] = []  # text_len without the text of hidden elements
         for node in root.traverse(include_text=True):
             tag = node.tag
             if tag == "-text":
@@ -549,7 +553,10 @@ class Doc:
                     continue
                 parent = order[node.parent.mem_id]
                 if tags[parent] not in SKIP_TAGS:
-                    text_len[parent] += len(" ".join(text.split()))
+                    size = len(" ".join(text.split()))
+                    text_len[parent] += size
+                    if not hidden_of[parent]:
+                        shown[parent] += size
                 continue
             if tag == "-comment":
                 continue
@@ -566,6 +573,7 @@ class Doc:
             noscript.append((up and noscript[parent]) or tag == "noscript")
             in_link.append((up and in_link[parent]) or tag == "a")
             text_len.append(0)
+            shown.append(0)
             if tag == "img" or ("-" in tag and is_image_tag(tag)):
                 self.image_at.append(idx)
         last = list(range(len(nodes)))
@@ -574,8 +582,10 @@ class Doc:
             parent = parents[idx]
             last[parent] = max(last[parent], last[idx])
             text_len[parent] += text_len[idx]
+            shown[parent] += shown[idx]
             link_len[parent] += text_len[idx] if tags[idx] == "a" else link_len[idx]
         self.link_len = link_len
+        self.readable_len = [size if hid else seen for size, seen, hid in zip(text_len, shown, hidden_of)]
         self.end, self.last = dict(zip(mem_ids, last)), last
 
 
@@ -623,7 +633,11 @@ class Doc:
         self.in_link = (links > 0).tolist()
         self.link_len = _link_lengths(own, links, last).tolist()
         self.noscript = (self.covering(np.flatnonzero(self.tag_mask(("noscript",)))) > 0).tolist()
-        self.hidden = (self.covering(sorted(self.order[m] for m in hidden if m in self.order)) > 0).tolist()
+        hidden_at = self.covering(sorted(self.order[m] for m in hidden if m in self.order)) > 0
+        self.hidden = hidden_at.tolist()
+        # (numpy: `context.TextBlocks.readable`)
+        self.memo["readable_len"] = np.where(hidden_at, text_len, subtree_sums(np.where(hidden_at, 0, own), last))
+        self.readable_len = self.memo["readable_len"].tolist()
 
     def _order_built(self, found: dict[int, int]) -> None:
         """`_Order` built its dict: asked directly from now on."""
