@@ -53,6 +53,7 @@ from captioncheck.extract.dom import (
 from captioncheck.extract.urls import IMAGE_EXT
 
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
+_ABOVE_PAGE = frozenset({"-document", "-undef"})  # lexbor's document node (and an unknown node's) above <html>
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_WALK = 80  # elements walked after a picture for its caption
@@ -270,10 +271,13 @@ class CaptionFinder:
     def _block_of(self, el: Node, tags: frozenset[str] | tuple[str, ...], steps: int = 4,
                   apart_from: Node | None = None) -> Node:
         """From an inline run up to its block: `el`, or the nearest of its `steps` ancestors whose tag is one of
-        `tags`; with `apart_from`, the climb stops below the box that holds that picture."""
+        `tags`; with `apart_from`, the climb stops below the box that holds that picture. It never leaves the
+        page's elements (<html> at most): the document above them has no entry in the page's tables, so it would
+        not hold the picture and its text would be read anew at every call (a page of 1 800 pictures, each before
+        a heading straight in the article, read its whole text 16 000 times)."""
         block = el
         for _ in range(steps):
-            if block.tag in tags or block.parent is None or (
+            if block.tag in tags or block.parent is None or block.parent.tag in _ABOVE_PAGE or (
                     apart_from is not None and self.doc.contains(block.parent, apart_from)):
                 break
             block = block.parent

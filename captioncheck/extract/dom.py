@@ -78,7 +78,8 @@ _MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="onl
 _MAYBE_HIDDEN_BY_NAME = {name: ", ".join(part for part in _MAYBE_HIDDEN.split(", ") if part[1:].startswith(name))
                          for name in ("hidden", "style", "class")}
 _LABEL_LINE = re.compile(r"^(©|\(c\)|[\w .]{1,20}[:：]|photo|foto|bild|credit|crédit)$", re.IGNORECASE)
-_NOT_ELEMENTS = frozenset({"-text", "-comment", "-undef", "#document", "!doctype", None})
+
+
 class Caseless:
     """A case-insensitive pattern asked yes or no (`found_in`). On ASCII text it runs as its case-sensitive
     twin on the lower-cased text: with IGNORECASE, sre cannot skip to the branches' first letters and tries
@@ -226,7 +227,7 @@ def is_image_tag(tag: str | None) -> bool:
     return tag == "img" or tag == "amp-anim" or (tag is not None and "-" in tag and tag.endswith(("-img", "-image")))
 
 
-TOP_TAGS = frozenset({"html", "-undef", "#document"})  # where a climb through ancestors stops (<html> and above)
+TOP_TAGS = frozenset({"html", "-undef", "-document"})  # where a climb through ancestors stops (<html> and above)
 
 
 def ancestors(node: Node, limit: int = MAX_CLIMB) -> Iterator[Node]:
