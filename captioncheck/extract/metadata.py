@@ -135,6 +135,11 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
 # prose: 0.89 s for a 2 MB page of 24 000 elements, ~0.22 s at this bound (news pages have 500-2 000 elements; a big
 # live blog a few thousand)
 MAX_TEXT_ELEMENTS = 6_000
+# trafilatura's fallbacks (readability, jusText) are quadratic in siblings: readability looks along an empty element's
+# siblings for the nearest one with text, from every empty element (2 000 empty slides in one box: 4 million steps,
+# 1.4 s for a 0.7 MB page). Above this many (children x children, summed over elements) trafilatura runs without
+# them (`fast`: its own extractor only, ~0.04 s there). The 101 corpus pages reach 41 000.
+MAX_SIBLING_PAIRS = 500_000
 MAX_ARTICLE_TEXT = 300_000  # characters of article text kept for the cross-checks (a long feature is ~50k)
 
 
@@ -156,20 +161,28 @@ def import_trafilatura_without_langid() -> None:
             del sys.modules["py3langid"]  # our own language guess (pages without a declared language) imports it
 
 
-def main_text(html: str, url: str) -> str:
+def main_text(html: str, url: str, fast: bool = False) -> str:
     """Main article text by trafilatura (paragraphs separated by blank lines), for pages of at most
-    MAX_TEXT_ELEMENTS elements (its readability/justext fallbacks, quadratic in siblings, cost at
-    most ~0.4 s there)."""
+    MAX_TEXT_ELEMENTS elements; `fast`: without its readability/jusText fallbacks (quadratic in
+    siblings, see MAX_SIBLING_PAIRS)."""
     try:
         import trafilatura
 
         use_shipped_table()  # its jusText fallback's stop words, read from one file (see `stopwords`)
         text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
-                                   include_images=False, deduplicate=False, favor_recall=True)
+                                   include_images=False, deduplicate=False, favor_recall=True, fast=fast)
     except Exception as exc:  # noqa: BLE001  trafilatura raises assorted errors on odd markup; text is optional
         log.debug("trafilatura failed: %s", exc)
         return ""
     return re.sub(r"\n+", "\n\n", text or "").strip()
+
+
+def sibling_pairs(doc: Doc) -> int:
+    """Children x children, summed over the page's elements (what trafilatura's fallbacks may walk)."""
+    counts: dict[int, int] = {}
+    for parent in doc.parents:
+        counts[parent] = counts.get(parent, 0) + 1
+    return sum(n * n for n in counts.values())
 
 
 def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = True) -> PageRecord:
@@ -178,7 +191,8 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     article = _article(objs)
     title_node = doc.css_first("title", needs="<title")
     title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
-    text = main_text(html, url) if with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS else ""
+    text = main_text(html, url, fast=sibling_pairs(doc) > MAX_SIBLING_PAIRS) if (
+        with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS) else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     language = _language(doc, meta, article, text)

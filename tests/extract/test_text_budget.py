@@ -19,7 +19,7 @@ def _page(cards: int) -> str:
 
 def test_a_page_of_more_elements_than_the_bound_reads_its_own_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(metadata, "main_text", lambda html, url: calls.append(url) or "")
+    monkeypatch.setattr(metadata, "main_text", lambda html, url, fast=False: calls.append(url) or "")
     big = extract(page_from_html(_page(MAX_TEXT_ELEMENTS // 3 + 10), "https://news.example/a"))
     assert calls == []  # trafilatura never asked
     assert big.page.text.startswith("Budget cuts") or "The minister told reporters" in big.page.text
