@@ -125,9 +125,12 @@ class CaptionFinder:
         for depth, anc in enumerate(within.ancestors(self.doc, node)):
             if depth > 6 or anc.tag in ("article", "main", "body"):
                 return None
-            if anc.tag == "figure" or "wp-caption" in attr(anc, "class") or (
-                    "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1):
-                return anc  # the picture's own box: a figure, or a schema.org ImageObject around one picture
+            if anc.tag == "figure" or "wp-caption" in attr(anc, "class"):
+                # the picture's own box; a figure of more pictures than a group is a gallery, whose pictures each
+                # have their own caption after them (read as one figure, every picture got the first captions)
+                return anc if self.doc.count_images(anc) <= MAX_GROUP else None
+            if "imageobject" in attr(anc, "itemtype").lower() and self.doc.count_images(anc) == 1:
+                return anc  # a schema.org ImageObject around one picture
         return None
 
     def _figure_parts(self, figure: Node, node: Node, roots: list[Node]) -> tuple[list[Node], frozenset[int]]:
