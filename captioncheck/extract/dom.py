@@ -114,8 +114,8 @@ def attr(node: Node, name: str) -> str:
 
 # The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
 # (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]]] | None] = ContextVar(
-    "remembered_attributes", default=None)
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]], frozenset[int]] | None] = (
+    ContextVar("remembered_attributes", default=None))
 
 
 def attributes_of(node: Node) -> Mapping[str, str | None]:
@@ -136,8 +136,8 @@ def remembered_attributes(doc: Doc) -> Iterator[None]:
     """While the block runs, `attributes_of` (and every helper here that reads attributes) builds each element's
     attribute dict of this page once, and other answers that depend on an element's own markup only (`tokens`,
     and those other modules ask `per_element` for) are worked out once: the rules ask for the same picture's
-    and ancestors' names many times."""
-    token = _REMEMBERED.set((doc.tree, {}))
+    and ancestors' names many times. `is_hidden` answers from the page's hidden elements, found once by `Doc.parse`."""
+    token = _REMEMBERED.set((doc.tree, {}, doc.hidden_ids))
     try:
         yield
     finally:
@@ -190,7 +190,16 @@ def _tokens(node: Node) -> str:
 
 
 def is_hidden(node: Node) -> bool:
-    """Hidden from readers: `hidden`, display:none, screen-reader-only classes."""
+    """Hidden from readers: `hidden`, display:none, screen-reader-only classes. On the page `remembered_attributes`
+    runs for, one set lookup (reading the text of a block asks it of every element inside)."""
+    current = _REMEMBERED.get()
+    if current is not None and node.parser is current[0]:
+        return node.mem_id in current[2]
+    return hidden_by_markup(node)
+
+
+def hidden_by_markup(node: Node) -> bool:
+    """`is_hidden` from the element's own attributes."""
     found = attributes_of(node)
     if "hidden" in found or _HIDDEN_STYLE.search(value_of(found, "style")):
         return True
@@ -280,26 +289,31 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
     budget = 4 * limit + 2000  # elements visited: empty wrappers count too
     stack: list[Node | str] = [node]
     first = True
+    current = _REMEMBERED.get()  # (`is_hidden`'s set lookup, without a call per element)
+    hidden_ids = current[2] if current is not None and node.parser is current[0] else None
     while stack and size < limit and budget > 0:
         item = stack.pop()
         budget -= 1
         if isinstance(item, str):
             parts.append(item)
             continue
+        tag = item.tag
         if not first:
-            tag = item.tag
             if tag == "-text":
                 text = item.text_content or ""
                 parts.append(text)
                 size += len(text.strip())
                 continue
-            if tag in SKIP_TAGS or tag == "-comment" or is_hidden(item) or item.mem_id in exclude:
+            if tag in SKIP_TAGS or tag == "-comment":
+                continue
+            mem_id = item.mem_id
+            if (mem_id in hidden_ids if hidden_ids is not None else is_hidden(item)) or mem_id in exclude:
                 continue
             if tag == "br":
                 parts.append("\n")
                 continue
         first = False
-        sep = "\n" if item.tag in BLOCK_TAGS else (" " if attributes_of(item).get("class") or item.tag in {"cite", "small"} else "")
+        sep = "\n" if tag in BLOCK_TAGS else (" " if tag == "cite" or tag == "small" or attributes_of(item).get("class") else "")
         children = list(item.iter(include_text=True))
         if item is not node:
             parts.append(sep)
@@ -521,6 +535,7 @@ class Doc:
     end_at: np.ndarray = None  # type: ignore[assignment]  # index of the last descendant
     direct_text: np.ndarray = None  # type: ignore[assignment]  # length of its own text nodes, each stripped
     memo: dict[str, object] = field(default_factory=dict)  # per-page tables later steps build once
+    hidden_ids: frozenset[int] = frozenset()  # mem_ids of the elements hidden by their own markup (`is_hidden`)
     vectorised: bool = False  # the numpy tables below are filled (a large page): see `parse`
 
     @classmethod
@@ -531,7 +546,8 @@ class Doc:
         doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
-            hidden = {n.mem_id for n in doc.maybe_hidden() if is_hidden(n)}
+            hidden = {n.mem_id for n in doc.maybe_hidden() if hidden_by_markup(n)}
+            doc.hidden_ids = frozenset(hidden)
             doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
             if not doc.vectorised:
                 doc._number_loop(root, hidden)
