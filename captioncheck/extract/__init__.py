@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from captioncheck._types import ExtractResult
 
 # pictures extracted per page (real articles name at most a few hundred; the corpus's most, 102): a hostile page
-# naming 20 000 costs what its first MAX_PICTURES cost (~0.1 ms each), and a 2 000-photo gallery is read whole
+# naming 20 000 costs what MAX_PICTURES of them cost (~0.1 ms each; those in article boxes first), and a 2 000-photo
+# gallery is read whole
 MAX_PICTURES = 2000
 log = logging.getLogger(__name__)
 
@@ -146,10 +147,9 @@ def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) 
 
 
 def _pictures(doc: Doc, base: str, page: PageSource) -> list[imgs.Found]:
-    found = imgs.collect(doc, base, limit=MAX_PICTURES + 1)
-    if len(found) > MAX_PICTURES:  # no article has this many: keep the first ones, say so in the log
-        log.warning("page names more than %d pictures: only the first %d are extracted", MAX_PICTURES, MAX_PICTURES)
-        found = found[:MAX_PICTURES]
+    found, named = imgs.collect(doc, base, limit=MAX_PICTURES)
+    if named > MAX_PICTURES:  # no article has this many: those in article boxes first (`images.collect`), say so
+        log.warning("page names %d pictures: only %d are extracted, those inside the article first", named, MAX_PICTURES)
     imgs.drop_repeated_placeholders(found)
     found = imgs.attach_noscript(found, doc)
     for f in found:

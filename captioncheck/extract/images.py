@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 from urllib.parse import unquote
 
 from captioncheck.extract import jsontext, within
@@ -174,24 +175,61 @@ def strongest(cands: list[Candidate], limit: int = MAX_CANDIDATES) -> list[Candi
     return [cands[i] for i in keep]
 
 
-def collect(doc: Doc, base: str, limit: int | None = None) -> list[Found]:
-    """Every picture of the page in document order; with `limit`, only the first `limit` of them
-    (the work per picture is done for those only, so a page naming 20 000 pictures costs what
-    its first `limit` cost)."""
+def collect(doc: Doc, base: str, limit: int | None = None) -> tuple[list[Found], int]:
+    """Every picture of the page in document order, and how many the page names; with `limit`, at most `limit` of
+    them, read in the order `_article_first` gives when it names more (the work per picture is done for those
+    only, so a page naming 20 000 pictures costs what `limit` of them cost)."""
     others = [(doc.index(node), 1, _background_found, node) for node in _background_nodes(doc)]
     others += [(doc.index(_data_target(node)), 1, _data_found, node) for node in _data_nodes(doc)]
     others.sort(key=lambda item: item[0])  # stable
     # merged lazily in document order (at one position an <img> comes first, then the others): a page naming
     # 20 000 <img> builds entries for those it reaches only
     named = heapq.merge(((i, 0, _img_found, None) for i in doc.image_at), others, key=lambda item: item[:2])
-    found: list[Found] = []
-    for at, _, make, node in named:
+    count = len(doc.image_at) + len(others)
+    if limit is not None and count > limit:
+        named = iter(_article_first(doc, list(named)))
+    found: list[tuple[int, int, Found]] = []
+    for at, order, make, node in named:
         if limit is not None and len(found) >= limit:
             break
         picture = make(doc.nodes[at] if node is None else node, doc, base)
         if picture is not None:
-            found.append(picture)
-    return found
+            found.append((at, order, picture))
+    found.sort(key=lambda item: item[:2])  # (document order, as merged: already so unless ranked)
+    return [picture for _, _, picture in found], count
+
+
+_ARTICLE_BOXES = ("article", "main", "figure", "picture")  # where a page's own photos stand
+
+
+def _article_first(doc: Doc, named: list[tuple[int, int, Any, Node | None]]) -> list[tuple[int, int, Any, Node | None]]:
+    """More pictures named than `collect` reads (a gallery of thousands, or decoys put before the photo: 2 000
+    tracking pixels in a page's header hid its article photo): the order they are read in. First those a reader
+    sees inside an article, main, figure or picture box, then the other visible ones, then the hidden ones and those
+    whose markup declares them a pixel or two wide or high; in document order within each."""
+    inside = _inside(doc, [i for i, tag in enumerate(doc.tags) if tag in _ARTICLE_BOXES])
+
+    def rank(item: tuple[int, int, Any, Node | None]) -> tuple[int, int, int]:
+        at, order, _, node = item
+        if at < 0:
+            return (3, at, order)
+        element = doc.nodes[at] if node is None else node
+        width, height = declared_size(element) if is_image_tag(element.tag) else (None, None)
+        if doc.hidden[at] or (width is not None and width <= 2) or (height is not None and height <= 2):
+            return (2, at, order)
+        return (0 if inside[at] else 1, at, order)
+
+    return sorted(named, key=rank)
+
+
+def _inside(doc: Doc, boxes: list[int]) -> list[bool]:
+    """Per element: is it one of `boxes` (element indices) or inside one (each covers its subtree, a range of
+    document order: a running count of the ranges open)."""
+    steps = [0] * (len(doc.nodes) + 1)
+    for i in boxes:
+        steps[i] += 1
+        steps[doc.last[i] + 1] -= 1
+    return [open_ > 0 for open_ in itertools.accumulate(steps[:-1])]
 
 
 def _img_found(img: Node, doc: Doc, base: str) -> Found:
