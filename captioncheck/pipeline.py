@@ -305,6 +305,15 @@ def _plain(value: object) -> object:
     return dump(mode="json") if callable(dump) else value
 
 
+def first_to_check(images: list[ImageInContext], count: int) -> list[ImageInContext]:
+    """The `count` images a page of more gets checked for, in page order: the lead, then those with a caption or
+    credit, then the rest, each in page order (uncaptioned inline pictures put first no longer hide a captioned
+    photo after them)."""
+    ranked = sorted(range(len(images)), key=lambda i: (images[i].role != "lead",
+                                                       not (images[i].caption or images[i].credit), i))
+    return [images[i] for i in sorted(ranked[:count])]
+
+
 def check_page(source: object, settings: Settings, url: str | None = None, progress: Progress | None = None,
                fetch: Fetch | None = None) -> CheckReport:
     """Check every article image of a page; returns the full, explained report."""
@@ -317,8 +326,9 @@ def check_page(source: object, settings: Settings, url: str | None = None, progr
     notices: list[str] = []
     images = result.images
     if len(images) > settings.max_images:
-        notices.append(f"only the first {settings.max_images} of {len(images)} images were checked (settings.max_images)")
-        images = images[: settings.max_images]
+        notices.append(f"only {settings.max_images} of {len(images)} images were checked, the lead and captioned ones "
+                       "first (settings.max_images)")
+        images = first_to_check(images, settings.max_images)
     facts = article_facts(result.page, images)
     contexts = candidate_contexts(facts, images)
     names = _signal_names(settings)

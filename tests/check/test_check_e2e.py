@@ -257,3 +257,14 @@ def test_exif_orientation_is_applied_once_for_every_signal() -> None:
     out = io.BytesIO()
     img.save(out, "JPEG", exif=exif.tobytes())
     assert decode_image(out.getvalue()).size == (200, 300)
+
+
+def test_uncaptioned_pictures_first_do_not_hide_a_captioned_photo(tmp_path: Path) -> None:
+    """Issue 10 (decoys): a page of more images than max_images gets its lead and captioned ones checked first."""
+    figures = [(f"img{i}.png", png((64, 48), (i % 255, 10, 10)), "") for i in range(30)]
+    figures.append(("real.png", png((64, 48), (10, 200, 10)), "The minister at the talks in the capital on Tuesday"))
+    page = write_page(tmp_path, "decoys", figures)
+    report = check_page(page, Settings(use_clip=False, use_ocr=False, remember=False, max_images=10))
+    checked = [Path(i.url).name for i in report.images]
+    assert len(checked) == 10 and "real.png" in checked
+    assert any("captioned ones first" in n for n in report.notices)
