@@ -200,6 +200,8 @@ def collect(doc: Doc, base: str, limit: int | None = None) -> tuple[list[Found],
 
 
 _ARTICLE_BOXES = ("article", "main", "figure", "picture")  # where a page's own photos stand
+# the pictures whose declared width or height may be 0-2 pixels (`declared_size` decides): one lexbor pass
+_SMALL_SIZES = ", ".join(f'[{name}^="{digit}"]' for name in ("width", "height") for digit in "012")
 
 
 def _article_first(doc: Doc, named: list[tuple[int, int, Any, Node | None]]) -> list[tuple[int, int, Any, Node | None]]:
@@ -208,18 +210,28 @@ def _article_first(doc: Doc, named: list[tuple[int, int, Any, Node | None]]) -> 
     sees inside an article, main, figure or picture box, then the other visible ones, then the hidden ones and those
     whose markup declares them a pixel or two wide or high; in document order within each."""
     inside = _inside(doc, [i for i, tag in enumerate(doc.tags) if tag in _ARTICLE_BOXES])
+    pixels = _pixels(doc)
 
     def rank(item: tuple[int, int, Any, Node | None]) -> tuple[int, int, int]:
         at, order, _, node = item
         if at < 0:
             return (3, at, order)
-        element = doc.nodes[at] if node is None else node
-        width, height = declared_size(element) if is_image_tag(element.tag) else (None, None)
-        if doc.hidden[at] or (width is not None and width <= 2) or (height is not None and height <= 2):
+        if doc.hidden[at] or (node is None and at in pixels):
             return (2, at, order)
         return (0 if inside[at] else 1, at, order)
 
     return sorted(named, key=rank)
+
+
+def _pixels(doc: Doc) -> set[int]:
+    """Indices of the pictures whose markup declares them at most 2 pixels wide or high (tracking pixels)."""
+    out: set[int] = set()
+    for node in doc.css(_SMALL_SIZES):
+        if is_image_tag(node.tag):
+            width, height = declared_size(node)
+            if (width is not None and width <= 2) or (height is not None and height <= 2):
+                out.add(doc.index(node))
+    return out
 
 
 def _inside(doc: Doc, boxes: list[int]) -> list[bool]:

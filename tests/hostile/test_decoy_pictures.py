@@ -41,3 +41,11 @@ def test_a_gallery_longer_than_the_limit_keeps_its_first_pictures(monkeypatch: p
         for i in range(2 * LIMIT)) + "</article>"
     page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
     assert [image.url.rsplit("/", 1)[1] for image in page.images] == [f"{i}.jpg" for i in range(LIMIT)]
+
+
+def test_tracking_pixels_inside_the_article_do_not_hide_its_photo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_module, "MAX_PICTURES", LIMIT)
+    pixels = "".join(f'<img src="/px/{i}.gif" width="1" height="1">' for i in range(3 * LIMIT))
+    html = "<html><body>" + ARTICLE.replace("<h1>", pixels + "<h1>") + "</body></html>"
+    page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
+    assert [image.caption for image in page.images if image.url.endswith("/real/photo.jpg")] == ["The real photo of the talks."]
