@@ -55,7 +55,7 @@ getty images reuters afp epa ap anadolu sputnik tass xinhua credit copyright his
 """.split())
 INNER_AFTER = {"der": {"van", "von"}, "den": {"van", "von"}}  # "von der Leyen", not "Gesichter der Angelszene"
 CREDIT_BEFORE = re.compile(r"(?:/|©|\b(?:photo|foto|photograph|picture|image|credit|by|par|von|por)\s*:?)\s*$", re.IGNORECASE)
-CREDIT_AFTER = re.compile(r"^\s*/")
+CREDIT_AFTER = re.compile(r"\s*/")  # matched at the end of a name (`match(text, pos)`)
 
 
 def fold(word: str) -> str:
@@ -169,6 +169,20 @@ def names_in(text: str, languages: tuple[str, ...] | list[str] = (), common: fro
     return list(dict.fromkeys(out))
 
 
+def _tail(text: str, end: int, keep: int = 40) -> str:
+    """The end of `text[:end]` that CREDIT_BEFORE can match: its blanks, an optional colon with its blanks, and
+    `keep` characters before them (searched in the whole prefix, the pattern tried every position of it for
+    every name of a long text)."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    if start > 0 and text[start - 1] == ":":
+        start -= 1
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+    return text[max(0, start - keep):end]
+
+
 def _person_like(name: str) -> bool:
     """Every word written like a personal name: "Nancy", "McDermid", "O'Neil", "Jean-Luc", not "KFC"."""
     words = [w for w in name.split() if fold(w) not in PARTICLES and not _is_initial(w)]
@@ -181,7 +195,7 @@ def people_in(text: str, languages: tuple[str, ...] | list[str] = (), common: fr
     out = []
     for name in names_in(text, languages, common):
         at = text.find(name)
-        if at >= 0 and (CREDIT_BEFORE.search(text[:at]) or CREDIT_AFTER.match(text[at + len(name):])):
+        if at >= 0 and (CREDIT_BEFORE.search(_tail(text, at)) or CREDIT_AFTER.match(text, at + len(name))):
             continue
         if _person_like(name):
             out.append(name)

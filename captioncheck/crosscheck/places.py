@@ -87,7 +87,16 @@ def find_places(text: str) -> list[Place]:
     return _drop_common_words(text, found)
 
 
-_SENTENCE_END = re.compile(r"[.!?…:;»\"”)]\s*$|^\s*$")
+_SENTENCE_ENDS = frozenset('.!?…:;»"”)')
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Does the text before `at` end a sentence (or hold nothing but blanks)? Read back over the blanks only:
+    a regular expression anchored at the end of `text[:at]` tried every position of the text before each place
+    (a 300 000-character article of 30 000 place names: 5 s)."""
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at == 0 or text[at - 1] in _SENTENCE_ENDS
 
 
 def _drop_common_words(text: str, found: list[Place]) -> list[Place]:
@@ -104,7 +113,7 @@ def _drop_common_words(text: str, found: list[Place]) -> list[Place]:
         if p.kind == "city" and " " not in p.mention and not p.mention.isupper():
             word = _fold(p.mention)
             exonym = word != _fold(p.name)
-            sentence_start = bool(_SENTENCE_END.search(text[:p.start]))
+            sentence_start = _opens_sentence(text, p.start)
             if word in lower_words and not is_locative(text, p):
                 continue
             if (exonym and sentence_start and counts[word] == 1 and p.mention.isascii()
