@@ -5,8 +5,9 @@
 Part 1, the CLI: `captioncheck check PAGE --no-clip --no-ocr --no-remember --format json` in a
 fresh process per page, its peak RSS read from the kernel (wait4) and its wall time, for a normal
 page (the seed page, the baseline) and the worst inputs: 200k nested <div>s (2 MB), the formatting
-bomb, one <select> of 110 000 options, 30 000 linked thumbnails (each 2 MB), 8 x 49 MP PNGs, 30 MB
-of HTML, 2000 captioned images. Target: each <= 1 GiB peak and <= 10 s.
+bomb, one <select> of 110 000 options, 30 000 linked thumbnails (each 2 MB), 1 800 pictures each before a
+heading (0.6 MB), 100 captions of 300 dates each in an article of 30 000 places (the cross-checks), 8 x 49 MP
+PNGs, 30 MB of HTML, 2000 captioned images. Target: each <= 1 GiB peak and <= 10 s.
 
 Part 2, the API: a real `captioncheck serve` (2 worker processes, 10 s budget) on a free
 loopback port. A trivial check is timed while idle (the baseline), then again while hostile
@@ -77,6 +78,29 @@ def linked_thumbnails_page(folder: Path, count: int = 30_000) -> Path:
     return page
 
 
+def headings_page(folder: Path, count: int = 1_800) -> Path:
+    """0.6 MB: a heading straight in the article after each picture (the caption walk climbed past <html>)."""
+    page = folder / "headings.html"
+    page.write_text("<article><p>x</p>" + "".join(f'<h2>Heading {i}</h2><img src="/p{i}.jpg" width="640"><h3>Sub {i}</h3>'
+                                                  + "<h4></h4>" * 30 for i in range(count)) + "</article>")
+    return page
+
+
+def dated_captions_page(folder: Path, pictures: int = 100, dates: int = 300) -> Path:
+    """0.3 MB: 100 captioned pictures, each caption naming 300 numeric dates, in an article naming 30 000 places (the
+    cross-checks: dateparser per written date, a regular expression over the text before each place)."""
+    cities = ("Paris", "Tehran", "Moscow", "Washington", "Gaza")
+    article = " ".join(f"In {cities[i % 5]} on May {i % 28 + 1}, {1990 + i % 30} the minister met officials."
+                       for i in range(10_000))
+    captions = ["Taken " + " ".join(f"{(i + k) % 28 + 1}.{k % 12 + 1}.{1990 + k % 30}" for k in range(dates))
+                for i in range(pictures)]
+    page = folder / "dated_captions.html"
+    page.write_text(f"<html lang='en'><body><article><h1>Talks</h1><p>{article}</p>" + "".join(
+        f'<figure><img src="/p{i}.jpg" width="640"><figcaption>{c}</figcaption></figure>' for i, c in enumerate(captions))
+                    + "</article></body></html>")
+    return page
+
+
 def huge_html(folder: Path, megabytes: int = 30) -> Path:
     para = ("<p>Officials met in the capital on Tuesday to discuss the budget, the strike and the weather; "
             "reporters waited outside for hours.</p>\n")
@@ -121,6 +145,8 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
         "formatting bomb 2 MB": [str(formatting_bomb_page(folder))],
         "long select 2 MB": [str(long_select_page(folder))],
         "linked thumbnails 2 MB": [str(linked_thumbnails_page(folder))],
+        "headings after pictures": [str(headings_page(folder))],
+        "dated captions": [str(dated_captions_page(folder))],
         "8 x 49 MP PNG": [str(saved_page(folder / "big", [big_png(7000)] * 8, name="big"))],
         "30 MB HTML": [str(huge_html(folder))],
         "2000 images": [str(many_images(folder))],
