@@ -72,6 +72,13 @@ def copy_budget(tags: int) -> int:
     return int(CLONE_BUDGET * tags) + CLONE_FLOOR
 
 
+_ITEMS = frozenset({"li", "dd", "dt"})
+_CELLS = frozenset({"td", "th"})
+_DEFINITIONS = frozenset({"dd", "dt"})
+_SECTIONS = frozenset({"tbody", "thead", "tfoot"})
+SAME_AT_TOP = True  # `open_levels`'s shortcut for a start tag whose like is the current element (tests turn it off)
+
+
 def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
@@ -95,7 +102,8 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
     levels = [0] * len(names)
     state = OpenElements(copy_budget(len(names)))
     stack, where, special, scope, stopper, fmt = state.stack, state.where, state.special, state.scope, state.stopper, state.fmt
-    open_p, open_li = where["p"], where["li"]  # (lists in `where` are kept when emptied)
+    # (lists in `where` are kept when emptied)
+    open_p, open_li, open_table, open_template = where["p"], where["li"], where["table"], where["template"]
     pending = state.pending
     removed = 0  # state.removed, read again after each helper (only they change it)
     deepest = 0
@@ -133,6 +141,28 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
             continue
         if tag == SWALLOWS:
             break
+        if tag == stack[-1] and SAME_AT_TOP and (
+                tag == "p" or (tag in _ITEMS and (not open_p or open_p[-1] < scope[-1]))
+                or (tag in _CELLS and stack[-2] == "tr" and not pending and not state.stashed
+                    and open_table and open_table[-1] > 0 and (not open_template or open_template[-1] < open_table[-1]))):
+            # `<p>` in an open `<p>`, `<li>` in an open `<li>`, `<td>` in an open `<td>` straight in its row (unclosed
+            # paragraphs, items and cells, the legacy way): the element at the top is closed and its like opened in
+            # its place; nothing else moves (no <p> to close, no formatting element waiting)
+            levels[t] = len(stack) - 1 - removed
+            continue
+        if SAME_AT_TOP and tag in _DEFINITIONS and stack[-1] in _DEFINITIONS and (not open_p or open_p[-1] < scope[-1]):
+            i = len(stack) - 1  # `<dd>` in an open `<dt>` (or the other way): the one at the top gives way to it
+            where[stack[i]].pop()
+            where[tag].append(i)
+            stack[i] = tag
+            levels[t] = i - removed
+            continue
+        if (SAME_AT_TOP and tag == "tr" and stack[-1] in _CELLS and stack[-2] == "tr" and stack[-3] in _SECTIONS
+                and not pending and not state.stashed and open_table and 0 < open_table[-1] < len(stack) - 3
+                and (not open_template or open_template[-1] < open_table[-1])):
+            state.truncate(len(stack) - 1)  # `<tr>` in an open cell of a row: the cell and the row close, a row opens
+            levels[t] = len(stack) - 1 - removed  # in the row's place
+            continue
         kind = _START.get(tag, _OTHER)
         # the common cases, where the tag pushes its element and nothing else: an inline or formatting element, a block
         # with no <p> to close, an <li> with no <li> to close, a cell or row straight in its row or section
