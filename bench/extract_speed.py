@@ -124,6 +124,10 @@ def _hostile() -> dict[str, str]:
         "gallery_figure": "<article><p>x</p><figure>" + "".join(
             f'<img src="/p{i}.jpg" width=640><figcaption class="caption">{_caption(i)}</figcaption>'
             for i in range(2_000)) + "<p>" + words * 12_000 + "</p></figure></article>",
+        # unclosed paragraphs and cells, the legacy way: each start tag closes its like at the top (open_levels took
+        # the full rules for each: 0.7-1 s of a 2 MB page before the eighth round)
+        "unclosed_paragraphs": "<article>" + "<p>x" * 480_000 + "<img src=a.jpg width=640></article>",
+        "unclosed_cells": "<table><tr>" + "<td>x" * 400_000 + "</table><img src=a.jpg width=640>",
         # one <select> of options: lexbor walks the options already there at each new one (quadratic; see
         # extract/select_lists.py)
         "long_select": "<p>x</p><select>" + "<option>o</option>" * 110_000 + "</select><img src=a.jpg width=640>",
