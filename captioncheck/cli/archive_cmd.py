@@ -46,11 +46,13 @@ def add_archive(archives: tuple[Path, ...], engine: str, address: str | None, wo
     finally:
         index.close()
         runner.close()
-    _report(totals, photos, display(path))
+    _report(totals, photos, display(path), plan.large_records_warning())
 
 
-def _report(totals: Any, photos: int, path: str) -> None:
+def _report(totals: Any, photos: int, path: str, large: str = "") -> None:
     warn = lambda m: click.secho(m, fg="yellow", err=True)  # noqa: E731
+    if large:
+        warn(large)
     for archive, member, offset, error in totals.damaged:
         where = f"{archive}" + (f" [{member}]" if member else "")
         warn(f"damaged record skipped: {where} at offset {offset}: {error}")

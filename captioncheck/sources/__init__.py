@@ -52,6 +52,17 @@ class Plan:
     def total(self) -> int:
         return sum(i.pages if isinstance(i, PreparedArchive) else len(i) for i in self.inputs)
 
+    def large_records_warning(self) -> str:
+        """What the scan left unread for its size, said once ("" when nothing)."""
+        from captioncheck.sources.warc import MAX_RECORD_BYTES
+
+        large = [(a.path.name, a.skipped_large) for a in self.archives if a.skipped_large]
+        if not large:
+            return ""
+        where = ", ".join(f"{n} in {name}" for name, n in large)
+        return (f"{sum(n for _, n in large)} record(s) over {MAX_RECORD_BYTES >> 20} MiB listed but not read ({where}): "
+                "a crawl's video or a compressed bomb; extract such a record yourself if it is a page you need")
+
     def refs(self) -> Iterator[PageRef]:
         for item in self.inputs:
             yield from (item.refs() if isinstance(item, PreparedArchive) else item)

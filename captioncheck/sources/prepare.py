@@ -21,6 +21,7 @@ class PreparedArchive:
     records: int = 0
     pages: int = 0
     damage: list[tuple[str, int, str]] = field(default_factory=list)  # (member, offset, error)
+    skipped_large: int = 0  # records listed but not read: a body over warc.MAX_RECORD_BYTES
 
     def refs(self) -> Iterator[PageRef]:
         """The archive's HTML pages in archive order, streamed from the capture table."""
@@ -59,7 +60,7 @@ def prepare_archive(path: Path, workdir: Path, progress: Callable[[str, int], No
     finally:
         table.close()
     return PreparedArchive(path=path, digest=digest, captures=final, records=int(meta.get("records", counts["records"])),
-                           pages=counts["pages"], damage=damage)
+                           pages=counts["pages"], damage=damage, skipped_large=int(meta.get("skipped_large", 0)))
 
 
 __all__ = ["PreparedArchive", "prepare_archive"]

@@ -279,3 +279,18 @@ def test_uncompressed_header_line_that_never_ends(tmp_path: Path) -> None:
     counts, table = scan(tmp_path, archive)
     assert urls(table) == ["https://n.example/p1", "https://n.example/p3"]
     assert counts.damaged == 1 and "header line" in table.damage()[0][2]
+
+
+def test_add_archive_says_what_it_left_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record too large to read is listed and skipped by the scan; `index add-archive` now says so (the count
+    was kept in the capture table only)."""
+    from click.testing import CliRunner
+
+    from captioncheck.cli import cli
+
+    monkeypatch.setattr(warc, "MAX_RECORD_BYTES", 1 * MiB)
+    archive = bomb_warc(tmp_path / "b.warc.gz", 6 * MiB)
+    result = CliRunner().invoke(cli, ["index", "add-archive", str(archive), "--index", str(tmp_path / "i.sqlite"),
+                                      "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 record(s) over 1 MiB listed but not read (1 in b.warc.gz)" in result.output
