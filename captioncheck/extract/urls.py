@@ -117,6 +117,19 @@ def parse_srcset(value: str, limit: int = MAX_SRCSET) -> list[tuple[str, int]]:
     return out
 
 
+MAX_SRCSET_KEPT = 48  # candidates of one srcset worked on further: the widest (the corpus's longest srcset lists 12)
+
+
+def widest(pairs: list[tuple[str, int]], limit: int = MAX_SRCSET_KEPT) -> list[tuple[str, int]]:
+    """The `limit` widest (url, width) pairs of a srcset, in their own order (the first of equally wide ones kept):
+    every candidate of a picture is ranked, checked and keyed at several steps (~10 us each: 1 000 pictures of
+    120-candidate srcsets took 1.3 s), and the picture is fetched from the widest."""
+    if len(pairs) <= limit:
+        return pairs
+    keep = sorted(sorted(range(len(pairs)), key=lambda i: -pairs[i][1])[:limit])
+    return [pairs[i] for i in keep]
+
+
 def _descriptor_end(value: str, i: int) -> int:
     """Where a descriptor ends: the first comma outside parentheses (or the end)."""
     depth = 0
@@ -322,7 +335,7 @@ def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
         if not kind or not isinstance(value, str) or not value.strip():
             continue
         if kind in ("srcset", "lazy"):
-            found += [Candidate(u, origin_hint or kind, w) for u, w in parse_srcset(value)]
+            found += [Candidate(u, origin_hint or kind, w) for u, w in widest(parse_srcset(value))]
         elif kind == "src":
             found.append(Candidate(value, origin_hint or "src"))
         elif kind == "style":
@@ -352,4 +365,4 @@ def _looks_like_url(value: str) -> bool:
 
 
 __all__ = ["Candidate", "absolutize", "background_urls", "element_candidates", "file_name", "is_placeholder",
-           "parse_srcset", "split_url"]
+           "parse_srcset", "split_url", "widest"]
