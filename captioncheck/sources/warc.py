@@ -176,7 +176,10 @@ def _bounded_reader_class() -> type:
             try:
                 out = d.decompress(data, INFLATE_STEP)
             except zlib.error:
-                return super()._decompress(data)  # warcio's own handling: not gzip, or a broken member
+                if self.num_block_read == 0:
+                    return super()._decompress(data)  # warcio's own handling: not gzip (or raw deflate)
+                return b""  # a member broken part way: what warcio returns, without the zlib message it writes to
+                # stderr (the scan reports the damaged record itself)
             self.starting_data = d.unconsumed_tail or None  # inflated on the next fill, never dropped
             return out
 

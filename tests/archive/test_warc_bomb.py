@@ -294,3 +294,15 @@ def test_add_archive_says_what_it_left_unread(tmp_path: Path, monkeypatch: pytes
                                       "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "1 record(s) over 1 MiB listed but not read (1 in b.warc.gz)" in result.output
+
+
+def test_a_member_broken_part_way_is_reported_without_zlib_noise(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """warcio writes zlib's message ("Error -3 while decompressing data: ...") to stderr for a gzip member broken
+    part way; the scan reports the damaged record itself, once, in its own words."""
+    caps, _, _ = demo_captures()
+    whole = write_warc(tmp_path / "a.warc.gz", caps).read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole[: len(whole) // 2] + b"garbage" * 100 + whole[len(whole) // 2 + 500:])
+    counts, table = scan(tmp_path, cut)
+    assert counts.damaged >= 1 and table.damage()
+    assert "while decompressing" not in capfd.readouterr().err
