@@ -39,6 +39,7 @@ from PIL import Image
 
 from captioncheck._exceptions import InputError
 from captioncheck._types import Match, Sighting
+from captioncheck.index import geometry
 from captioncheck.index import hashes as H
 from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
@@ -68,6 +69,11 @@ VERIFIED: dict[str, int] = {
     "full": 183, "window": 143, "mid_full": 131, "mid_window": 109, "low_full": 165, "low_window": 137,
     "flat_full": 159, "flat_window": 95, "smooth": 23, "smooth_window": 18,
 }
+# Per class, a radius (-1: none) within which a pair beyond its THRESHOLDS is accepted when the query and the photo
+# pass geometric verification (local features in one consistent placement: captioncheck.index.geometry), whatever
+# their thumbnails say; a photo stored without features (an index written before them, or without OpenCV) never is.
+# Picked with the thresholds and VERIFIED by bench/hash_robustness.py.
+GEOMETRIC: dict[str, int] = {c: -1 for c in THRESHOLDS}
 # A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
 # shipped before verification existed (the 2026-12-01 pick, 0.07% false matches alone), so an old index matches
 # exactly as it did.
@@ -76,7 +82,7 @@ UNVERIFIED = {"full": 123, "window": 115, "mid_full": 81, "mid_window": 99, "low
 PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
 MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first: a bounded cost per query
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
-RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
+RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0), GEOMETRIC.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
 WINDOW_CLASSES = ("window", "mid_window", "low_window", "flat_window")
 
@@ -303,11 +309,13 @@ class PhotoIndex:
                 raise
             img = None
         queries = H.query_hashes(img) if img is not None else []
-        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact)
+        features = geometry.QueryFeatures(img) if img is not None and geometry.available() else None
+        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact, features=features)
 
     def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None,
-                      exact: int | None = None) -> list[Match]:
-        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes."""
+                      exact: int | None = None, features: geometry.QueryFeatures | None = None) -> list[Match]:
+        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes;
+        features: the image's keypoints (computed when a candidate needs them; None: no geometric verification)."""
         if not queries and exact is None:
             return []
         self.sync()
@@ -316,7 +324,8 @@ class PhotoIndex:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
             hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, VARIANT_RADIUS)
-            best = accepted(queries, hits, thumbs=self.store.thumbs)
+            best = accepted(queries, hits, thumbs=self.store.thumbs,
+                            geo=GeometricCheck(features, self.store.features) if features is not None else None)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
@@ -386,7 +395,7 @@ class PhotoIndex:
         self.sync(force=True)
         return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
                 "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), "verified": dict(VERIFIED),
-                "unverified": dict(UNVERIFIED),
+                "geometric": dict(GEOMETRIC), "unverified": dict(UNVERIFIED),
                 **self.freshness()}
 
     def close(self) -> None:
@@ -443,13 +452,17 @@ def is_smooth(variant: str) -> bool:
 def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS, *,
              verified: dict[str, int] | None = None, unverified: dict[str, int] | None = None,
              thumbs: Callable[[list[int]], dict[int, bytes]] | None = None,
-             params: dict[str, dict[str, float]] | None = None) -> dict[int, Hit]:
+             params: dict[str, dict[str, float]] | None = None, geometric: dict[str, int] | None = None,
+             geo: GeometricCheck | None = None) -> dict[int, Hit]:
     """The best accepted hit per photo, ranked by distance, then by the plainest explanation. A hit is accepted
     within the threshold of its pair's class; with `thumbs` (photo ids -> stored thumbnail; None: thresholds only),
     also beyond it: within the class's verified radius (VERIFIED) when it passes verification on the photo's
-    thumbnail, or, for a photo stored without one (an old index), within its UNVERIFIED threshold."""
+    thumbnail, within its geometric radius (GEOMETRIC) when `geo` (the query's keypoints against the photo's stored
+    ones; None: never) passes, or, for a photo stored without a thumbnail (an old index), within its UNVERIFIED
+    threshold."""
     verified = VERIFIED if verified is None else verified
     unverified = UNVERIFIED if unverified is None else unverified
+    geometric = {} if geo is None else GEOMETRIC if geometric is None else geometric
     best: dict[int, Hit] = {}
     pending: list[tuple[Hit, str]] = []
     for hit in hits:
@@ -458,12 +471,12 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
         if cls is None:
             continue
         if hit.distance > thresholds[cls]:
-            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1)):
+            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1), geometric.get(cls, -1)):
                 pending.append((hit, cls))
             continue
         _keep(best, hit, queries)
     if pending:
-        _second_level(pending, best, queries, thumbs, (verified, unverified), params)  # type: ignore[arg-type]
+        _second_level(pending, best, queries, thumbs, (verified, unverified, geometric), params, geo)  # type: ignore[arg-type]
     return best
 
 
@@ -474,18 +487,22 @@ def _keep(best: dict[int, Hit], hit: Hit, queries: list[H.QueryHash]) -> None:
 
 
 def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries: list[H.QueryHash],
-                  thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int]],
-                  params: dict[str, dict[str, float]] | None) -> None:
+                  thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int], dict[str, int]],
+                  params: dict[str, dict[str, float]] | None, geo: GeometricCheck | None) -> None:
     """Accept the pending hits (beyond their class's threshold) of the MAX_VERIFIED_PHOTOS nearest photos not
     already accepted closer: for a photo with a thumbnail, per class the PAIRS_PER_CLASS nearest pairs within the
-    verified radius, each when it passes verification; for one without, any within its UNVERIFIED threshold."""
+    verified radius, each when it passes verification, else (or beyond) the nearest within the geometric radius when
+    the photo passes geometric verification (once per photo); for one without, any within its UNVERIFIED threshold."""
     from captioncheck.index.verify import VERIFY, family, verified
 
-    verified_radius, unverified = radii
+    verified_radius, unverified, geometric = radii
     pending.sort(key=lambda hc: (hc[0].distance, hc[0].photo_id))
     photos = list(dict.fromkeys(h.photo_id for h, _ in pending if h.photo_id not in best or h.distance < best[h.photo_id].distance))
     photos = photos[:MAX_VERIFIED_PHOTOS]
     stored = thumbs(photos)
+    if geo is not None:
+        near = {h.photo_id for h, c in pending if h.distance <= geometric.get(c, -1)}
+        geo.fetch([p for p in photos if p in near])
     wanted = set(photos)
     tried: dict[tuple[int, str], int] = {}
     for hit, cls in pending:
@@ -496,14 +513,41 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
             if hit.distance <= unverified.get(cls, -1):
                 _keep(best, hit, queries)
             continue
-        if hit.distance > verified_radius.get(cls, -1) or tried.get((hit.photo_id, cls), 0) >= PAIRS_PER_CLASS:
-            continue
-        tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
         cur = best.get(hit.photo_id)
-        if cur is not None and cur.distance <= hit.distance:
+        if hit.distance <= verified_radius.get(cls, -1) and tried.get((hit.photo_id, cls), 0) < PAIRS_PER_CLASS:
+            tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
+            if cur is not None and cur.distance <= hit.distance:
+                continue
+            if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
+                best[hit.photo_id] = hit
+                continue
+        if geo is None or hit.distance > geometric.get(cls, -1) or (cur is not None and cur.distance <= hit.distance):
             continue
-        if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
+        if geo.passes(hit.photo_id):
             best[hit.photo_id] = hit
+
+
+class GeometricCheck:
+    """Geometric verification (captioncheck.index.geometry) of one query against candidate photos: their stored
+    keypoints fetched together (`fetch`), each photo verified once, when first asked (`passes`)."""
+
+    def __init__(self, features: geometry.QueryFeatures, stored: Callable[[list[int]], dict[int, bytes]],
+                 params: dict[str, int] | None = None) -> None:
+        self.features, self._fetch, self.params = features, stored, params
+        self._stored: dict[int, bytes] = {}
+        self._passed: dict[int, bool] = {}
+
+    def fetch(self, photo_ids: list[int]) -> None:
+        wanted = [p for p in photo_ids if p not in self._stored]
+        if wanted:
+            got = self._fetch(wanted)
+            self._stored.update((p, got.get(p, b"")) for p in wanted)
+
+    def passes(self, photo_id: int) -> bool:
+        if photo_id not in self._passed:
+            self.fetch([photo_id])
+            self._passed[photo_id] = geometry.verified(self.features, self._stored[photo_id], self.params)
+        return self._passed[photo_id]
 
 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
@@ -544,6 +588,6 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 
 __all__ = [
-    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "GEOMETRIC", "GeometricCheck", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
     "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
 ]
