@@ -36,8 +36,7 @@ MAX_BYTES = HEADER + RECORD * STORED_FEATURES
 REPROJECTION = 3.0  # pixels of the stored (reduced) image within which a keypoint must land to count
 CELLS = 4  # the stored photo's grid for the spread of the inliers
 # chosen by bench/hash_robustness.py (docs/index.md): minima of inliers and of grid cells they cover
-GEOMETRY: dict[str, int] = {"inliers": 12, "cells": 5}
-FAMILIES = frozenset({"textured"})  # the families of classes (verify.family) a pair may pass this way
+GEOMETRY: dict[str, int] = {"inliers": 20, "cells": 6}
 
 Features = tuple[np.ndarray, np.ndarray, tuple[int, int]]  # (n, 2) float32 points, (n, 32) uint8 descriptors, size
 

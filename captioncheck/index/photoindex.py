@@ -47,19 +47,20 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 
 # Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash) pair without
 # verification, for a photo stored with its colour thumbnail; -1: every pair of the class must pass verification.
-# Chosen by bench/hash_robustness.py (full run of 2026-12-02, branch match7) together with VERIFIED and verify.VERIFY:
-# the minimum of the picks on each half of its 10,000 distractors, 0.06% false matches over all of them; each pick
+# Chosen by bench/hash_robustness.py (full run of 2026-12-02, branch hash9) together with VERIFIED, GEOMETRIC,
+# verify.VERIFY and geometry.GEOMETRY: the minimum of the picks on each half of its 10,000 distractors, 0.06% false
+# matches over all of them; each pick
 # lowers a threshold to what the copies that fail verification need (the others are accepted by VERIFIED), so a pair
 # farther than that counts only once verified (docs/index.md).
 THRESHOLDS = {
-    "full": 102,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
-    "window": 106,  # ... against one of its 48 crop windows (more windows, more coincidences)
-    "mid_full": 100,  # either hash of PDQ quality 50..STRONG_QUALITY-1 (charts, flat graphics, soft scenes)
+    "full": -1,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
+    "window": 84,  # ... against one of its 48 crop windows (more windows, more coincidences)
+    "mid_full": -1,  # either hash of PDQ quality 50..STRONG_QUALITY-1 (charts, flat graphics, soft scenes)
     "mid_window": -1,
     "low_full": 58,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
-    "low_window": -1,
+    "low_window": 52,
     "flat_full": 46,  # both of low quality (query < MIN_QUERY_QUALITY, stored < MIN_STORED_QUALITY): PDQ is noise
-    "flat_window": -1,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
+    "flat_window": 22,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
     "smooth": -1,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so always verified
     "smooth_window": -1,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
@@ -73,14 +74,18 @@ VERIFIED: dict[str, int] = {
 # pass geometric verification (local features in one consistent placement: captioncheck.index.geometry), whatever
 # their thumbnails say; a photo stored without features (an index written before them, or without OpenCV) never is.
 # Picked with the thresholds and VERIFIED by bench/hash_robustness.py.
-GEOMETRIC: dict[str, int] = {c: -1 for c in THRESHOLDS}
+GEOMETRIC: dict[str, int] = {
+    "full": 129, "window": 161, "mid_full": 117, "mid_window": 155, "low_full": 165, "low_window": 137,
+    "flat_full": 159, "flat_window": 103, "smooth": -1, "smooth_window": -1,
+}
 # A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
 # shipped before verification existed (the 2026-12-01 pick, 0.07% false matches alone), so an old index matches
 # exactly as it did.
 UNVERIFIED = {"full": 123, "window": 115, "mid_full": 81, "mid_window": 99, "low_full": 75, "low_window": 47,
               "flat_full": 69, "flat_window": 13, "smooth": 8, "smooth_window": 4}
 PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
-MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first: a bounded cost per query
+MAX_VERIFIED_PHOTOS = 64  # candidate photos verified per look-up, nearest first: a bounded cost per query (16 lost
+# 4 of the bench's copies once every `full` pair needed verification: more photos have pending pairs)
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
 RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0), GEOMETRIC.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
