@@ -94,7 +94,6 @@ def agreements(cache: Path, items: dict, cand: dict[str, np.ndarray], workers: i
     if got is not None and not any(todo.values()):
         print(f"using cached keypoint agreements {cache}", file=sys.stderr)
         return got
-    B = _hr()
     t0 = time.time()
     if got is None:
         with ProcessPoolExecutor(workers) as ex:
@@ -110,7 +109,6 @@ def agreements(cache: Path, items: dict, cand: dict[str, np.ndarray], workers: i
           f"{time.time() - t0:.0f}s", file=sys.stderr)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez(cache, data=np.array(got, dtype=object))
-    del B
     return got
 
 

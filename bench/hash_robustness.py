@@ -43,10 +43,18 @@ the cached ones) and cached apart from the hashes (bench/_thumbs.py), only for t
 VERIFY_CAPS (wider caps: only the distractors newly reached are regenerated); so are the candidate pairs (the
 distractors' distances to every photo: 20-55 min once), kept with the caps they were computed at (a cache of wider caps
 serves narrower ones); the agreement of the pairs is computed at every run (about a minute).
+Geometric verification (captioncheck.index.geometry, bench/_features.py): every class also gets a "geometric" twin
+(CLASSES + VERIFIED + GEOMETRIC): its distance is the smallest among the same candidate pairs whose query and photo
+share ORB keypoints in one placement (geometry.passes on the (inliers, cells) of the query as is or mirrored, with
+the parameters of GEOMETRY_GRID, tried strictest first once the thumbnail parameters are chosen); the geometric radii
+(photoindex.GEOMETRIC) are picked with the thresholds and verified radii by the same rule. The keypoints of the
+indexed photos and the agreement of every (query, photo) with a candidate pair are computed once from the
+regenerated images (~4 min on 2 workers: 97,547 pairs of 7,437 queries) and cached (the keypoints of the queries are
+not kept); combined_at_scale answers geometric checks from that cache through photoindex.GeometricCheck's interface.
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does), each stored variant searched to its own radius as the index does
 (photoindex.variant_radii), and the index's own acceptance (photoindex.accepted).
-With every cache warm a run takes ~4 minutes (244 s at load 2-3, 2026-12-02).
+With every cache warm a run takes ~5 minutes (314 s at load 2, 2026-12-02, branch hash9; from nothing 50 min).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
 distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
 (hashes.blank: no smooth hash) are also left out of one column, "without blank".

@@ -20,8 +20,10 @@ and "smooth_window" thresholds; blank
 images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
 
 Two levels: a pair beyond its class's threshold but within its VERIFIED radius is accepted only when the query
-view's colour thumbnail and the photo's (cut to the matched window) agree in layout and colour (verify.py); a photo
-stored without a thumbnail (an index written before them) is held to the thresholds of before (UNVERIFIED).
+view's colour thumbnail and the photo's (cut to the matched window) agree in layout and colour (verify.py), or
+within its GEOMETRIC radius when the query and the photo share ORB keypoints in one placement spread over the photo
+(geometry.py); a photo stored without a thumbnail (an index written before them) is held to the thresholds of before
+(UNVERIFIED), one without keypoints is verified on its thumbnail only.
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ from __future__ import annotations
 import io
 import json
 
-import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from captioncheck.index import PhotoMeta, open_index
 from captioncheck.index import geometry as G
@@ -95,7 +94,7 @@ def test_a_shared_overlay_matches_in_one_place_only(make_photo) -> None:
     """Two other photos under the same large label (an agency mark, a chart template's title) share keypoints in one
     consistent placement, but only where the label is: too few cells of the photo."""
     def labelled(seed: int) -> Image.Image:
-        out = make_photo(seed).filter(__import__("PIL.ImageFilter", fromlist=["GaussianBlur"]).GaussianBlur(6))
+        out = make_photo(seed).filter(ImageFilter.GaussianBlur(6))
         d = ImageDraw.Draw(out)
         d.rectangle((20, 20, 300, 80), fill=(250, 250, 250))
         d.text((30, 28), "AGENCY  2019", font=ImageFont.load_default(size=40), fill=(10, 10, 10))
@@ -152,7 +151,6 @@ def test_search_uses_the_query_keypoints_and_an_index_without_them_still_matches
     img = make_photo(51)
     data = _jpeg(img, 92)
     h = H.hash_image(data)
-    far = max(P.THRESHOLDS["full"], P.VERIFIED["full"], P.UNVERIFIED["full"]) + 10
     seen: list[object] = []
     real = P.accepted
 
@@ -168,5 +166,4 @@ def test_search_uses_the_query_keypoints_and_an_index_without_them_still_matches
         copy = _jpeg(img.resize((480, 360)), 70)
         assert [m.photo_id for m in idx.search(copy)] == [pid]
         assert [m.photo_id for m in old.search(copy)] == [old_id]
-        assert all(isinstance(g, P.GeometricCheck) for g in seen) and seen
-        assert far > 0
+        assert seen and all(isinstance(g, P.GeometricCheck) for g in seen)
