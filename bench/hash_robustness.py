@@ -637,7 +637,7 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
     hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
     its tables, looks up every positive and the index's own policy (photoindex.accepted, verifying on the
     thumbnails) keeps the hits; it is right when the original is found and no other photo is closer."""
-    from captioncheck.index.photoindex import accepted, variant_radii
+    from captioncheck.index.photoindex import WITHOUT_KEYPOINTS, accepted, variant_radii
     from captioncheck.index.search import HashSearcher
 
     s = HashSearcher(delta_min=0)
@@ -650,7 +650,7 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
     thresholds = {c: th[c] for c in CLASSES}
     verified = {c: th[v] for c, v in zip(CLASSES, VERIFIED)}
     geometric = {c: th[v] for c, v in zip(CLASSES, GEOMETRIC)}
-    radius = {c: max(thresholds[c], verified[c], geometric[c]) for c in CLASSES}  # searched as the index searches (search_hashes)
+    radius = {c: max(thresholds[c], verified[c], geometric[c], WITHOUT_KEYPOINTS[c]) for c in CLASSES}  # as the index searches
     radius_for = variant_radii(radius)
     thumbs = pairs["thumbs"]
     stored = lambda ids: {int(i): thumbs["index"][int(i)] for i in ids}  # type: ignore[index]  # noqa: E731
@@ -663,7 +663,7 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
         geo = _CachedGeometry(pairs["geometry"]["pos"], n, picked["geometry"])  # type: ignore[index, arg-type]
         best = {p: h.distance for p, h in accepted(qs, hits, thresholds, verified=verified, thumbs=stored,
                                                     params=picked["verify"], geometric=geometric,  # type: ignore[arg-type]
-                                                    geo=geo).items()}
+                                                    geo=geo, keypointless=WITHOUT_KEYPOINTS).items()}
         ok.append(int(t) in best and best[int(t)] <= min(best.values()))
     arr = np.array(ok)
     return {"matcher": "combined_at_scale", "threshold": "same", "false_match_rate": None,
@@ -679,6 +679,9 @@ class _CachedGeometry:
 
     def fetch(self, photo_ids: list[int]) -> None:
         pass
+
+    def has(self, photo_id: int) -> bool:
+        return True  # every indexed photo of the bench is stored with keypoints (bench/_features.py)
 
     def passes(self, photo_id: int) -> bool:
         from captioncheck.index.geometry import passes

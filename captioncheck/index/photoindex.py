@@ -80,6 +80,11 @@ GEOMETRIC: dict[str, int] = {
     "full": 129, "window": 161, "mid_full": 117, "mid_window": 155, "low_full": 165, "low_window": 137,
     "flat_full": 159, "flat_window": 103, "smooth": -1, "smooth_window": -1,
 }
+# A photo stored without keypoints (an index written before them, or without OpenCV), or any photo when the query has
+# none (OpenCV not installed), is held to the thresholds picked for thumbnails alone (branch match7, 2026-12-02:
+# 0.986 of the bench's copies at 0.06% false matches), so an index without keypoints matches exactly as before.
+WITHOUT_KEYPOINTS = {"full": 102, "window": 106, "mid_full": 100, "mid_window": -1, "low_full": 58, "low_window": -1,
+                     "flat_full": 46, "flat_window": -1, "smooth": -1, "smooth_window": -1}
 # A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
 # shipped before verification existed (the 2026-12-01 pick, 0.07% false matches alone), so an old index matches
 # exactly as it did.
@@ -89,7 +94,7 @@ PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate ph
 MAX_VERIFIED_PHOTOS = 64  # candidate photos verified per look-up, nearest first: a bounded cost per query (16 lost
 # 4 of the bench's copies once every `full` pair needed verification: more photos have pending pairs)
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
-RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0), GEOMETRIC.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
+RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0), GEOMETRIC.get(c, 0), WITHOUT_KEYPOINTS[c]) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
 WINDOW_CLASSES = ("window", "mid_window", "low_window", "flat_window")
 
@@ -460,16 +465,21 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
              verified: dict[str, int] | None = None, unverified: dict[str, int] | None = None,
              thumbs: Callable[[list[int]], dict[int, bytes]] | None = None,
              params: dict[str, dict[str, float]] | None = None, geometric: dict[str, int] | None = None,
-             geo: GeometricCheck | None = None) -> dict[int, Hit]:
+             geo: GeometricCheck | None = None, keypointless: dict[str, int] | None = None) -> dict[int, Hit]:
     """The best accepted hit per photo, ranked by distance, then by the plainest explanation. A hit is accepted
     within the threshold of its pair's class; with `thumbs` (photo ids -> stored thumbnail; None: thresholds only),
     also beyond it: within the class's verified radius (VERIFIED) when it passes verification on the photo's
     thumbnail, within its geometric radius (GEOMETRIC) when `geo` (the query's keypoints against the photo's stored
     ones; None: never) passes, or, for a photo stored without a thumbnail (an old index), within its UNVERIFIED
-    threshold."""
+    threshold. A photo without keypoints, or every photo when `geo` is None, is held to `keypointless` instead of
+    `thresholds` (default: WITHOUT_KEYPOINTS with the shipped THRESHOLDS, else `thresholds` themselves)."""
     verified = VERIFIED if verified is None else verified
     unverified = UNVERIFIED if unverified is None else unverified
     geometric = {} if geo is None else GEOMETRIC if geometric is None else geometric
+    keypointless = keypointless if keypointless is not None else WITHOUT_KEYPOINTS if thresholds is THRESHOLDS else thresholds
+    if geo is None or thumbs is None:  # no keypoints compared: one set of thresholds for every photo
+        thresholds = keypointless if geo is None else thresholds
+        keypointless = thresholds
     best: dict[int, Hit] = {}
     pending: list[tuple[Hit, str]] = []
     for hit in hits:
@@ -477,13 +487,15 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
         cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
         if cls is None:
             continue
-        if hit.distance > thresholds[cls]:
-            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1), geometric.get(cls, -1)):
+        if hit.distance > min(thresholds[cls], keypointless[cls]):  # beyond either: decided per photo (keypoints or not)
+            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1), geometric.get(cls, -1),
+                                                          thresholds[cls], keypointless[cls]):
                 pending.append((hit, cls))
             continue
         _keep(best, hit, queries)
     if pending:
-        _second_level(pending, best, queries, thumbs, (verified, unverified, geometric), params, geo)  # type: ignore[arg-type]
+        _second_level(pending, best, queries, thumbs, (verified, unverified, geometric), params, geo,  # type: ignore[arg-type]
+                      (thresholds, keypointless))
     return best
 
 
@@ -495,11 +507,14 @@ def _keep(best: dict[int, Hit], hit: Hit, queries: list[H.QueryHash]) -> None:
 
 def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries: list[H.QueryHash],
                   thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int], dict[str, int]],
-                  params: dict[str, dict[str, float]] | None, geo: GeometricCheck | None) -> None:
+                  params: dict[str, dict[str, float]] | None, geo: GeometricCheck | None,
+                  plain: tuple[dict[str, int], dict[str, int]]) -> None:
     """Accept the pending hits (beyond their class's threshold) of the MAX_VERIFIED_PHOTOS nearest photos not
     already accepted closer: for a photo with a thumbnail, per class the PAIRS_PER_CLASS nearest pairs within the
     verified radius, each when it passes verification, else (or beyond) the nearest within the geometric radius when
-    the photo passes geometric verification (once per photo); for one without, any within its UNVERIFIED threshold."""
+    the photo passes geometric verification (once per photo); for one without, any within its UNVERIFIED threshold.
+    Within its class's plain threshold a pair is accepted at once: `plain` holds the thresholds of a photo with
+    keypoints and of one without."""
     from captioncheck.index.verify import VERIFY, family, verified
 
     verified_radius, unverified, geometric = radii
@@ -507,9 +522,9 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
     photos = list(dict.fromkeys(h.photo_id for h, _ in pending if h.photo_id not in best or h.distance < best[h.photo_id].distance))
     photos = photos[:MAX_VERIFIED_PHOTOS]
     stored = thumbs(photos)
+    with_keypoints, keypointless = plain
     if geo is not None:
-        near = {h.photo_id for h, c in pending if h.distance <= geometric.get(c, -1)}
-        geo.fetch([p for p in photos if p in near])
+        geo.fetch(photos)  # which have keypoints decides their plain thresholds
     wanted = set(photos)
     tried: dict[tuple[int, str], int] = {}
     for hit, cls in pending:
@@ -520,6 +535,10 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
             if hit.distance <= unverified.get(cls, -1):
                 _keep(best, hit, queries)
             continue
+        has_keypoints = geo is not None and geo.has(hit.photo_id)
+        if hit.distance <= (with_keypoints if has_keypoints else keypointless)[cls]:
+            _keep(best, hit, queries)
+            continue
         cur = best.get(hit.photo_id)
         if hit.distance <= verified_radius.get(cls, -1) and tried.get((hit.photo_id, cls), 0) < PAIRS_PER_CLASS:
             tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
@@ -528,7 +547,7 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
             if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
                 best[hit.photo_id] = hit
                 continue
-        if geo is None or hit.distance > geometric.get(cls, -1) or (cur is not None and cur.distance <= hit.distance):
+        if not has_keypoints or hit.distance > geometric.get(cls, -1) or (cur is not None and cur.distance <= hit.distance):
             continue
         if geo.passes(hit.photo_id):
             best[hit.photo_id] = hit
@@ -549,6 +568,11 @@ class GeometricCheck:
         if wanted:
             got = self._fetch(wanted)
             self._stored.update((p, got.get(p, b"")) for p in wanted)
+
+    def has(self, photo_id: int) -> bool:
+        """Whether the photo is stored with keypoints."""
+        self.fetch([photo_id])
+        return bool(self._stored[photo_id])
 
     def passes(self, photo_id: int) -> bool:
         if photo_id not in self._passed:
@@ -595,6 +619,6 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 
 __all__ = [
-    "CENTRE_WINDOWS", "FULL_THRESHOLD", "GEOMETRIC", "GeometricCheck", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "WITHOUT_KEYPOINTS", "GEOMETRIC", "GeometricCheck", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
     "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
 ]

@@ -167,3 +167,38 @@ def test_search_uses_the_query_keypoints_and_an_index_without_them_still_matches
         assert [m.photo_id for m in idx.search(copy)] == [pid]
         assert [m.photo_id for m in old.search(copy)] == [old_id]
         assert seen and all(isinstance(g, P.GeometricCheck) for g in seen)
+
+
+def test_a_photo_without_keypoints_keeps_the_thresholds_of_thumbnails_alone(make_photo) -> None:
+    """An index written before keypoints (or a query without OpenCV) matches as before: a `full` pair within
+    WITHOUT_KEYPOINTS["full"] counts unverified, while a photo with keypoints needs its pair verified."""
+    img = make_photo(61)
+    other = make_photo(62)  # its thumbnail and keypoints disagree with the query's
+    thumb = {1: next(r.bits for r in H.hash_image(_jpeg(other, 92)).rows if r.kind == H.THUMB_KIND)}
+    d = P.WITHOUT_KEYPOINTS["full"]
+    assert P.THRESHOLDS["full"] < d  # verification (thumbnails or keypoints) decides a pair this near
+    qs, hits = _far_pair(img, d)
+    with_kp = P.GeometricCheck(_query(img), lambda ids: {1: _stored(other)})
+    without_kp = P.GeometricCheck(_query(img), lambda ids: {})
+    assert P.accepted(qs, hits, thumbs=lambda ids: thumb, geo=with_kp) == {}
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: thumb, geo=without_kp)  # stored before keypoints
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: thumb)  # a query without keypoints (no OpenCV)
+    qs, hits = _far_pair(img, d + 1)
+    assert P.accepted(qs, hits, thumbs=lambda ids: thumb, geo=without_kp) == {}
+
+
+def test_index_search_finds_a_turned_cropped_captioned_copy_by_its_keypoints(index_spec, make_photo, make_jpeg, monkeypatch) -> None:
+    """End to end on both backends: a copy turned by 5 degrees, cropped at an offset and captioned is found only
+    because the index compares keypoints (without them its thumbnails disagree and its hashes are too far)."""
+    img = make_photo(77, (1200, 800))
+    turned = _caption_band(_tilted(img, 5))
+    w, h = turned.size
+    copy = _jpeg(turned.crop((int(0.12 * w), int(0.07 * h), int(0.92 * w), int(0.87 * h))), 80)
+    with open_index(index_spec) as idx:
+        pid = idx.add_photo(make_jpeg(img), PhotoMeta(caption="original"))
+        for s in range(78, 84):
+            idx.add_photo(make_jpeg(make_photo(s, (1200, 800))), PhotoMeta())
+        found = idx.search(copy)
+        assert [m.photo_id for m in found] == [pid] and found[0].distance > P.WITHOUT_KEYPOINTS["full"]
+        monkeypatch.setattr(G, "available", lambda: False)  # OpenCV missing at query time: thumbnails alone
+        assert idx.search(copy) == []
