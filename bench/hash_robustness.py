@@ -34,7 +34,8 @@ VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS 
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
 and colour agreement, and of layout for a grey query); the thresholds and verified radii are picked together by the
 same greedy rule for each parameter set of VERIFY_GRID (one family at a time), and the best recall at <= 0.1% false
-matches on all distractors wins. Verification first (pick_thresholds): after the greedy pick, each class's plain
+matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;
+of equal recall, the fewer false matches). Verification first (pick_thresholds): after the greedy pick, each class's plain
 threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
 the distractors between, which fail verification, no longer match), the false matches so freed are spent again by
 the greedy rule, and the plain thresholds lowered again; -1: every pair of the class must pass verification. The
@@ -919,12 +920,19 @@ def with_verification(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np
                             geometric_distances(pairs["neg"], neg_d.shape, g)], axis=1))
 
 
+def admissible(r: dict[str, object]) -> bool:
+    """Whether a pick may ship: at most FPR_TARGET false matches on all distractors, and one half's own pick at most
+    FPR_TARGET on the other half, held out (since hash9, 2026-12-02: two parameter sets of equal recall differed only
+    there, 0.10% and 0.12%)."""
+    return r["false_match_rate"] <= FPR_TARGET and r["one_half_pick_held_out"] <= FPR_TARGET  # type: ignore[operator]
+
+
 def evaluate_verified(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np.ndarray, truth: np.ndarray,
                       cats: list[str], pick_fpr: float) -> tuple[dict[str, object], list[dict[str, object]]]:
     """The combined matcher with a verified second level: thresholds and verified radii picked together
     (evaluate_combined over CLASSES + VERIFIED) for each verification parameter set of VERIFY_GRID, one family at a
     time from the shipped parameters; the best recall whose false-match rate on all distractors is at most
-    FPR_TARGET wins."""
+    FPR_TARGET, and whose held-out rate is too (admissible), wins; of equal recall, the fewer false matches."""
     import copy
 
     from captioncheck.index.geometry import GEOMETRY
@@ -946,7 +954,8 @@ def evaluate_verified(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np
                       "held_out": r["one_half_pick_held_out"]})
         print(f"  verify {params} geometry {gparams}: recall {r['recall_all']:.4f} at {r['false_match_rate']:.5f} "
               f"(held out {r['one_half_pick_held_out']:.5f})", file=sys.stderr)
-        if r["false_match_rate"] <= FPR_TARGET and (best is None or r["recall_all"] > best["recall_all"]):  # type: ignore[operator]
+        if admissible(r) and (best is None or (r["recall_all"], -r["false_match_rate"]) >  # type: ignore[operator]
+                              (best["recall_all"], -best["false_match_rate"])):  # type: ignore[operator]
             best = r
         if best is not None and (k + 1 == len(options) or options[k + 1][0] != name):  # a family done: keep its best
             current, gcurrent = copy.deepcopy(best["verify"]), dict(best["geometry"])  # type: ignore[arg-type, call-overload]
