@@ -14,6 +14,9 @@ Every photo is stored with:
 * pHash, dHash and wHash (64 bits each, imagehash) of the whole image, for export and baselines.
 * a colour thumbnail (`thumb`: 32x32 YCbCr, kind "thumb"), never searched: fetched for the candidates whose pairs
   need verification (captioncheck.index.verify); every query view gets its own (QueryHash.thumb).
+* up to 256 ORB keypoints with their descriptors (kind "orb", captioncheck.index.geometry), never searched: fetched
+  for the candidates whose pairs need geometric verification; a query computes its own only then. None when OpenCV
+  (the `geometry` extra) is not installed.
 
 A query image is hashed as a few *regions* (the whole image; the image with flat borders trimmed;
 the largest textured block, which strips letterboxes, page margins and browser chrome around a
@@ -36,6 +39,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from captioncheck._exceptions import InputError
+from captioncheck.index import geometry
 
 WORK_SIDE = 512  # queries: a photo inside a screenshot keeps enough pixels
 INDEX_SIDE = 256  # stored photos: the smallest crop window still has 200 px for PDQ's 64x64 buffer
@@ -318,6 +322,9 @@ def index_hashes(img: Image.Image) -> list[HashRow]:
         rows += [HashRow("pdq", name, h.pdq[i].tobytes(), int(h.quality[i])), HashRow("aux", name, h.aux[i].tobytes())]
     rows.extend(HashRow(kind, "full", bits) for kind, bits in _small(bufs[0], h.aux[0].tobytes()).items())
     rows.append(HashRow(THUMB_KIND, "full", thumb(img).tobytes()))
+    features = geometry.encode(img)
+    if features is not None:
+        rows.append(HashRow(geometry.FEATURE_KIND, "full", features))
     if h.quality[0] < SMOOTH_QUALITY:
         ycc = img.convert("YCbCr")  # converted once: every smooth grid is a box average of a window of it
         whole = _smooth_grid(ycc)

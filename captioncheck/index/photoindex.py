@@ -20,8 +20,10 @@ and "smooth_window" thresholds; blank
 images carry none (hashes.blank) and are found by their bytes (pair_class, THRESHOLDS).
 
 Two levels: a pair beyond its class's threshold but within its VERIFIED radius is accepted only when the query
-view's colour thumbnail and the photo's (cut to the matched window) agree in layout and colour (verify.py); a photo
-stored without a thumbnail (an index written before them) is held to the thresholds of before (UNVERIFIED).
+view's colour thumbnail and the photo's (cut to the matched window) agree in layout and colour (verify.py), or
+within its GEOMETRIC radius when the query and the photo share ORB keypoints in one placement spread over the photo
+(geometry.py); a photo stored without a thumbnail (an index written before them) is held to the thresholds of before
+(UNVERIFIED), one without keypoints is verified on its thumbnail only.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from PIL import Image
 
 from captioncheck._exceptions import InputError
 from captioncheck._types import Match, Sighting
+from captioncheck.index import geometry
 from captioncheck.index import hashes as H
 from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
@@ -46,19 +49,20 @@ from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
 
 # Largest combined distance (PDQ + 2 x aux bits, 0..512) accepted per class of (query hash, stored hash) pair without
 # verification, for a photo stored with its colour thumbnail; -1: every pair of the class must pass verification.
-# Chosen by bench/hash_robustness.py (full run of 2026-12-02, branch match7) together with VERIFIED and verify.VERIFY:
-# the minimum of the picks on each half of its 10,000 distractors, 0.06% false matches over all of them; each pick
+# Chosen by bench/hash_robustness.py (full run of 2026-12-02, branch hash9) together with VERIFIED, GEOMETRIC,
+# verify.VERIFY and geometry.GEOMETRY: the minimum of the picks on each half of its 10,000 distractors, 0.06% false
+# matches over all of them; each pick
 # lowers a threshold to what the copies that fail verification need (the others are accepted by VERIFIED), so a pair
 # farther than that counts only once verified (docs/index.md).
 THRESHOLDS = {
-    "full": 102,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
-    "window": 106,  # ... against one of its 48 crop windows (more windows, more coincidences)
-    "mid_full": 100,  # either hash of PDQ quality 50..STRONG_QUALITY-1 (charts, flat graphics, soft scenes)
+    "full": -1,  # a query hash against a photo's whole-image hash, both of PDQ quality >= STRONG_QUALITY
+    "window": 84,  # ... against one of its 48 crop windows (more windows, more coincidences)
+    "mid_full": -1,  # either hash of PDQ quality 50..STRONG_QUALITY-1 (charts, flat graphics, soft scenes)
     "mid_window": -1,
     "low_full": 58,  # either hash of low PDQ quality (smooth, flat, dark): half its bits are noise
-    "low_window": -1,
+    "low_window": 52,
     "flat_full": 46,  # both of low quality (query < MIN_QUERY_QUALITY, stored < MIN_STORED_QUALITY): PDQ is noise
-    "flat_window": -1,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
+    "flat_window": 22,  # on both sides; two unrelated gradients of one direction matched at the low_* thresholds
     "smooth": -1,  # smooth hashes (layout + 2 x colour): low-texture images look alike, so always verified
     "smooth_window": -1,  # ... a query's smooth hash against one of a photo's smooth windows or bands (more of them)
 }
@@ -68,15 +72,29 @@ VERIFIED: dict[str, int] = {
     "full": 183, "window": 143, "mid_full": 131, "mid_window": 109, "low_full": 165, "low_window": 137,
     "flat_full": 159, "flat_window": 95, "smooth": 23, "smooth_window": 18,
 }
+# Per class, a radius (-1: none) within which a pair beyond its THRESHOLDS is accepted when the query and the photo
+# pass geometric verification (local features in one consistent placement: captioncheck.index.geometry), whatever
+# their thumbnails say; a photo stored without features (an index written before them, or without OpenCV) never is.
+# Picked with the thresholds and VERIFIED by bench/hash_robustness.py.
+GEOMETRIC: dict[str, int] = {
+    "full": 129, "window": 161, "mid_full": 117, "mid_window": 155, "low_full": 165, "low_window": 137,
+    "flat_full": 159, "flat_window": 103, "smooth": -1, "smooth_window": -1,
+}
+# A photo stored without keypoints (an index written before them, or without OpenCV), or any photo when the query has
+# none (OpenCV not installed), is held to the thresholds picked for thumbnails alone (branch match7, 2026-12-02:
+# 0.986 of the bench's copies at 0.06% false matches), so an index without keypoints matches exactly as before.
+WITHOUT_KEYPOINTS = {"full": 102, "window": 106, "mid_full": 100, "mid_window": -1, "low_full": 58, "low_window": -1,
+                     "flat_full": 46, "flat_window": -1, "smooth": -1, "smooth_window": -1}
 # A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
 # shipped before verification existed (the 2026-12-01 pick, 0.07% false matches alone), so an old index matches
 # exactly as it did.
 UNVERIFIED = {"full": 123, "window": 115, "mid_full": 81, "mid_window": 99, "low_full": 75, "low_window": 47,
               "flat_full": 69, "flat_window": 13, "smooth": 8, "smooth_window": 4}
 PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
-MAX_VERIFIED_PHOTOS = 16  # candidate photos verified per look-up, nearest first: a bounded cost per query
+MAX_VERIFIED_PHOTOS = 64  # candidate photos verified per look-up, nearest first: a bounded cost per query (16 lost
+# 4 of the bench's copies once every `full` pair needed verification: more photos have pending pairs)
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
-RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0)) for c, t in THRESHOLDS.items()}  # how far a look-up searches
+RADIUS = {c: max(t, VERIFIED.get(c, 0), UNVERIFIED.get(c, 0), GEOMETRIC.get(c, 0), WITHOUT_KEYPOINTS[c]) for c, t in THRESHOLDS.items()}  # how far a look-up searches
 MATCH_THRESHOLD = max(RADIUS.values())  # the largest search radius
 WINDOW_CLASSES = ("window", "mid_window", "low_window", "flat_window")
 
@@ -303,11 +321,13 @@ class PhotoIndex:
                 raise
             img = None
         queries = H.query_hashes(img) if img is not None else []
-        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact)
+        features = geometry.QueryFeatures(img) if img is not None and geometry.available() else None
+        return self.search_hashes(queries, k, exclude_page_url=exclude_page_url, exact=exact, features=features)
 
     def search_hashes(self, queries: list[H.QueryHash], k: int = 5, *, exclude_page_url: str | None = None,
-                      exact: int | None = None) -> list[Match]:
-        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes."""
+                      exact: int | None = None, features: geometry.QueryFeatures | None = None) -> list[Match]:
+        """`search` for an image already hashed (H.query_hashes); exact: the id of a photo with the same bytes;
+        features: the image's keypoints (computed when a candidate needs them; None: no geometric verification)."""
         if not queries and exact is None:
             return []
         self.sync()
@@ -316,7 +336,8 @@ class PhotoIndex:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
             hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, VARIANT_RADIUS)
-            best = accepted(queries, hits, thumbs=self.store.thumbs)
+            best = accepted(queries, hits, thumbs=self.store.thumbs,
+                            geo=GeometricCheck(features, self.store.features) if features is not None else None)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
@@ -386,7 +407,7 @@ class PhotoIndex:
         self.sync(force=True)
         return {**self.store.stats(), "backend": getattr(self.store, "backend", "sqlite"), "search": self.searcher.kind,
                 "searchable_hashes": len(self.searcher), "thresholds": dict(THRESHOLDS), "verified": dict(VERIFIED),
-                "unverified": dict(UNVERIFIED),
+                "geometric": dict(GEOMETRIC), "unverified": dict(UNVERIFIED),
                 **self.freshness()}
 
     def close(self) -> None:
@@ -443,13 +464,22 @@ def is_smooth(variant: str) -> bool:
 def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, int] = THRESHOLDS, *,
              verified: dict[str, int] | None = None, unverified: dict[str, int] | None = None,
              thumbs: Callable[[list[int]], dict[int, bytes]] | None = None,
-             params: dict[str, dict[str, float]] | None = None) -> dict[int, Hit]:
+             params: dict[str, dict[str, float]] | None = None, geometric: dict[str, int] | None = None,
+             geo: GeometricCheck | None = None, keypointless: dict[str, int] | None = None) -> dict[int, Hit]:
     """The best accepted hit per photo, ranked by distance, then by the plainest explanation. A hit is accepted
     within the threshold of its pair's class; with `thumbs` (photo ids -> stored thumbnail; None: thresholds only),
     also beyond it: within the class's verified radius (VERIFIED) when it passes verification on the photo's
-    thumbnail, or, for a photo stored without one (an old index), within its UNVERIFIED threshold."""
+    thumbnail, within its geometric radius (GEOMETRIC) when `geo` (the query's keypoints against the photo's stored
+    ones; None: never) passes, or, for a photo stored without a thumbnail (an old index), within its UNVERIFIED
+    threshold. A photo without keypoints, or every photo when `geo` is None, is held to `keypointless` instead of
+    `thresholds` (default: WITHOUT_KEYPOINTS with the shipped THRESHOLDS, else `thresholds` themselves)."""
     verified = VERIFIED if verified is None else verified
     unverified = UNVERIFIED if unverified is None else unverified
+    geometric = {} if geo is None else GEOMETRIC if geometric is None else geometric
+    keypointless = keypointless if keypointless is not None else WITHOUT_KEYPOINTS if thresholds is THRESHOLDS else thresholds
+    if geo is None or thumbs is None:  # no keypoints compared: one set of thresholds for every photo
+        thresholds = keypointless if geo is None else thresholds
+        keypointless = thresholds
     best: dict[int, Hit] = {}
     pending: list[tuple[Hit, str]] = []
     for hit in hits:
@@ -457,13 +487,15 @@ def accepted(queries: list[H.QueryHash], hits: list[Hit], thresholds: dict[str, 
         cls = pair_class(q.transform, q.quality, hit.variant, hit.quality, q.kind)
         if cls is None:
             continue
-        if hit.distance > thresholds[cls]:
-            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1)):
+        if hit.distance > min(thresholds[cls], keypointless[cls]):  # beyond either: decided per photo (keypoints or not)
+            if thumbs is not None and hit.distance <= max(verified.get(cls, -1), unverified.get(cls, -1), geometric.get(cls, -1),
+                                                          thresholds[cls], keypointless[cls]):
                 pending.append((hit, cls))
             continue
         _keep(best, hit, queries)
     if pending:
-        _second_level(pending, best, queries, thumbs, (verified, unverified), params)  # type: ignore[arg-type]
+        _second_level(pending, best, queries, thumbs, (verified, unverified, geometric), params, geo,  # type: ignore[arg-type]
+                      (thresholds, keypointless))
     return best
 
 
@@ -474,18 +506,25 @@ def _keep(best: dict[int, Hit], hit: Hit, queries: list[H.QueryHash]) -> None:
 
 
 def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries: list[H.QueryHash],
-                  thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int]],
-                  params: dict[str, dict[str, float]] | None) -> None:
+                  thumbs: Callable[[list[int]], dict[int, bytes]], radii: tuple[dict[str, int], dict[str, int], dict[str, int]],
+                  params: dict[str, dict[str, float]] | None, geo: GeometricCheck | None,
+                  plain: tuple[dict[str, int], dict[str, int]]) -> None:
     """Accept the pending hits (beyond their class's threshold) of the MAX_VERIFIED_PHOTOS nearest photos not
     already accepted closer: for a photo with a thumbnail, per class the PAIRS_PER_CLASS nearest pairs within the
-    verified radius, each when it passes verification; for one without, any within its UNVERIFIED threshold."""
+    verified radius, each when it passes verification, else (or beyond) the nearest within the geometric radius when
+    the photo passes geometric verification (once per photo); for one without, any within its UNVERIFIED threshold.
+    Within its class's plain threshold a pair is accepted at once: `plain` holds the thresholds of a photo with
+    keypoints and of one without."""
     from captioncheck.index.verify import VERIFY, family, verified
 
-    verified_radius, unverified = radii
+    verified_radius, unverified, geometric = radii
     pending.sort(key=lambda hc: (hc[0].distance, hc[0].photo_id))
     photos = list(dict.fromkeys(h.photo_id for h, _ in pending if h.photo_id not in best or h.distance < best[h.photo_id].distance))
     photos = photos[:MAX_VERIFIED_PHOTOS]
     stored = thumbs(photos)
+    with_keypoints, keypointless = plain
+    if geo is not None:
+        geo.fetch(photos)  # which have keypoints decides their plain thresholds
     wanted = set(photos)
     tried: dict[tuple[int, str], int] = {}
     for hit, cls in pending:
@@ -496,14 +535,50 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
             if hit.distance <= unverified.get(cls, -1):
                 _keep(best, hit, queries)
             continue
-        if hit.distance > verified_radius.get(cls, -1) or tried.get((hit.photo_id, cls), 0) >= PAIRS_PER_CLASS:
+        has_keypoints = geo is not None and geo.has(hit.photo_id)
+        if hit.distance <= (with_keypoints if has_keypoints else keypointless)[cls]:
+            _keep(best, hit, queries)
             continue
-        tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
         cur = best.get(hit.photo_id)
-        if cur is not None and cur.distance <= hit.distance:
+        if hit.distance <= verified_radius.get(cls, -1) and tried.get((hit.photo_id, cls), 0) < PAIRS_PER_CLASS:
+            tried[(hit.photo_id, cls)] = tried.get((hit.photo_id, cls), 0) + 1
+            if cur is not None and cur.distance <= hit.distance:
+                continue
+            if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
+                best[hit.photo_id] = hit
+                continue
+        if not has_keypoints or hit.distance > geometric.get(cls, -1) or (cur is not None and cur.distance <= hit.distance):
             continue
-        if verified(queries[hit.query].thumb, thumb, hit.variant, (params or VERIFY)[family(cls)]):
+        if geo.passes(hit.photo_id):
             best[hit.photo_id] = hit
+
+
+class GeometricCheck:
+    """Geometric verification (captioncheck.index.geometry) of one query against candidate photos: their stored
+    keypoints fetched together (`fetch`), each photo verified once, when first asked (`passes`)."""
+
+    def __init__(self, features: geometry.QueryFeatures, stored: Callable[[list[int]], dict[int, bytes]],
+                 params: dict[str, int] | None = None) -> None:
+        self.features, self._fetch, self.params = features, stored, params
+        self._stored: dict[int, bytes] = {}
+        self._passed: dict[int, bool] = {}
+
+    def fetch(self, photo_ids: list[int]) -> None:
+        wanted = [p for p in photo_ids if p not in self._stored]
+        if wanted:
+            got = self._fetch(wanted)
+            self._stored.update((p, got.get(p, b"")) for p in wanted)
+
+    def has(self, photo_id: int) -> bool:
+        """Whether the photo is stored with keypoints."""
+        self.fetch([photo_id])
+        return bool(self._stored[photo_id])
+
+    def passes(self, photo_id: int) -> bool:
+        if photo_id not in self._passed:
+            self.fetch([photo_id])
+            self._passed[photo_id] = geometry.verified(self.features, self._stored[photo_id], self.params)
+        return self._passed[photo_id]
 
 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
@@ -544,6 +619,6 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 
 __all__ = [
-    "CENTRE_WINDOWS", "FULL_THRESHOLD", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
+    "CENTRE_WINDOWS", "FULL_THRESHOLD", "WITHOUT_KEYPOINTS", "GEOMETRIC", "GeometricCheck", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
     "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
 ]

@@ -34,6 +34,7 @@ from typing import Any, Protocol, TypeVar
 from captioncheck._exceptions import IndexStoreError, IndexUnreadable
 from captioncheck._types import Sighting
 from captioncheck.index import migrations
+from captioncheck.index.geometry import FEATURE_KIND
 from captioncheck.index.hashes import THUMB_KIND, HashRow
 
 META_FIELDS = ("caption", "credit", "creator", "source_url", "page_url", "date", "place", "license")
@@ -120,6 +121,7 @@ class PhotoStore(Protocol):
     def photos(self, ids: Iterable[int]) -> dict[int, PhotoRecord]: ...
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]: ...
     def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]: ...
+    def features(self, ids: Iterable[int]) -> dict[int, bytes]: ...
     def iter_photos(self, *, with_hashes: bool = False) -> Iterator[PhotoRecord]: ...
     def hashes_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, str, bytes, int | None, bytes | None]]: ...
     def latest_hash_id(self, kind: str = "pdq") -> int: ...
@@ -371,15 +373,23 @@ class SQLiteStore:
             found.sort(key=lambda s: s.when)
         return out
 
-    @_reads
     def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]:
         """The colour thumbnail (hashes.thumb) of each of these photos that has one (none in an index written before)."""
+        return self._blobs(THUMB_KIND, ids)
+
+    def features(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The stored keypoints (geometry.encode) of each of these photos that has them (none in an index written
+        before them, or without OpenCV)."""
+        return self._blobs(FEATURE_KIND, ids)
+
+    @_reads
+    def _blobs(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
         out: dict[int, bytes] = {}
         with self._lock:
             for chunk in _chunks(ids):
                 out.update((int(pid), bytes(bits)) for pid, bits in self.conn.execute(
                     f"SELECT photo_id, bits FROM hashes WHERE kind = ? AND photo_id IN ({','.join('?' * len(chunk))})",
-                    (THUMB_KIND, *chunk)))
+                    (kind, *chunk)))
         return out
 
     @_reads

@@ -37,6 +37,7 @@ from captioncheck._exceptions import DependencyError, IndexStoreError
 from captioncheck._types import Sighting
 from captioncheck.config import is_index_url as is_postgres
 from captioncheck.index import migrations_postgres as migrations
+from captioncheck.index.geometry import FEATURE_KIND
 from captioncheck.index.hashes import THUMB_KIND, HashRow
 from captioncheck.index.store import (
     META_FIELDS,
@@ -440,10 +441,18 @@ class PostgresStore:
 
     def thumbs(self, ids: Iterable[int]) -> dict[int, bytes]:
         """The colour thumbnail (hashes.thumb) of each of these photos that has one (none in an index written before)."""
+        return self._blobs(THUMB_KIND, ids)
+
+    def features(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The stored keypoints (geometry.encode) of each of these photos that has them (none in an index written
+        before them, or without OpenCV)."""
+        return self._blobs(FEATURE_KIND, ids)
+
+    def _blobs(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
         wanted = sorted({int(i) for i in ids})
         if not wanted:
             return {}
-        rows = self._query("SELECT photo_id, bits FROM hashes WHERE kind = %s AND photo_id = ANY(%s)", (THUMB_KIND, wanted))
+        rows = self._query("SELECT photo_id, bits FROM hashes WHERE kind = %s AND photo_id = ANY(%s)", (kind, wanted))
         return {int(pid): bytes(bits) for pid, bits in rows}
 
     def sightings(self, ids: Iterable[int]) -> dict[int, list[Sighting]]:

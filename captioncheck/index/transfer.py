@@ -26,6 +26,7 @@ from pydantic import (
 
 from captioncheck._exceptions import InputError
 from captioncheck._types import Sighting
+from captioncheck.index import geometry
 from captioncheck.index.hashes import (
     AUX_BYTES,
     PDQ_BYTES,
@@ -57,9 +58,9 @@ class _Strict(BaseModel):
 
 
 class HashLine(_Strict):
-    kind: Literal["pdq", "aux", "phash", "dhash", "whash", "thumb"]
+    kind: Literal["pdq", "aux", "phash", "dhash", "whash", "thumb", "orb"]
     variant: str = Field(default="full", min_length=1, max_length=64)
-    bits: str = Field(max_length=2 * max(HASH_BYTES.values()))  # a thumbnail is the longest
+    bits: str = Field(max_length=2 * max(*HASH_BYTES.values(), geometry.MAX_BYTES))  # keypoints are the longest
     quality: int | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
@@ -68,7 +69,11 @@ class HashLine(_Strict):
             raw = bytes.fromhex(self.bits)
         except ValueError:
             raise ValueError(f"{self.kind} hash bits are not hex") from None
-        if len(raw) != HASH_BYTES[self.kind]:
+        if self.kind == geometry.FEATURE_KIND:  # keypoints: a header and up to STORED_FEATURES records
+            if len(raw) < geometry.HEADER or len(raw) > geometry.MAX_BYTES or (len(raw) - geometry.HEADER) % geometry.RECORD:
+                raise ValueError(f"{self.kind} features have {len(raw)} bytes, not {geometry.HEADER} + "
+                                 f"{geometry.RECORD} x n (n <= {geometry.STORED_FEATURES})")
+        elif len(raw) != HASH_BYTES[self.kind]:
             raise ValueError(f"{self.kind} hash has {len(raw)} bytes, expected {HASH_BYTES[self.kind]}")
         return self
 
