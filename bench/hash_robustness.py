@@ -4,7 +4,8 @@
 
 Originals are real, freely licensed photos installed on this machine: scikit-image's bundled
 photos, scikit-learn's china.jpg / flower.jpg, and the Debian packages `mate-backgrounds` and
-`plasma-workspace-wallpapers` (apt-get install them); and generated low-texture images
+`plasma-workspace-wallpapers` (apt-get install them: without them the bench stops, unless HASH_BENCH_FEWER_SOURCES=1,
+which runs on 15 sources instead of 66, not comparable); and generated low-texture images
 (synthetic_low: gradients, out-of-focus blobs, flat charts, fog). Sources are de-duplicated and
 split by file into three disjoint pools, photos and low-quality sources (PDQ quality < 50) each:
 
@@ -131,12 +132,19 @@ def find_sources() -> list[str]:
         paths += [str(d / n) for n in ("china.jpg", "flower.jpg") if (d / n).exists()]
     except ImportError:
         print("note: scikit-learn not installed; skipping its photos", file=sys.stderr)
-    paths += sorted(glob.glob("/usr/share/backgrounds/mate/*/*.jpg") + glob.glob("/usr/share/backgrounds/mate/*/*.png"))
+    mate = sorted(glob.glob("/usr/share/backgrounds/mate/*/*.jpg") + glob.glob("/usr/share/backgrounds/mate/*/*.png"))
+    plasma = []
     for wdir in sorted(glob.glob("/usr/share/wallpapers/*/contents/images")):  # largest of each wallpaper
         files = sorted(glob.glob(wdir + "/*.jpg") + glob.glob(wdir + "/*.png"), key=os.path.getsize)
         if files:
-            paths.append(files[-1])
-    return paths
+            plasma.append(files[-1])
+    if not mate or not plasma:  # without them the bench measures 15 sources instead of 66: not the recorded figures
+        missing = [name for name, found in (("mate-backgrounds", mate), ("plasma-workspace-wallpapers", plasma)) if not found]
+        message = f"the photos of {' and '.join(missing)} are missing: apt-get install {' '.join(missing)}"
+        if os.environ.get("HASH_BENCH_FEWER_SOURCES") != "1":
+            sys.exit(f"error: {message} (or set HASH_BENCH_FEWER_SOURCES=1 to run on fewer sources, not comparable)")
+        print(f"note: {message}; running on fewer sources (not comparable with the recorded figures)", file=sys.stderr)
+    return paths + mate + plasma
 
 
 def synthetic_low(seed: int, side: int = SOURCE_SIDE) -> Image.Image:
