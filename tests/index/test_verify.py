@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from captioncheck.index import PhotoMeta, open_index
+from captioncheck.index import geometry as G
 from captioncheck.index import hashes as H
 from captioncheck.index import photoindex as P
 from captioncheck.index.search import Hit
@@ -59,17 +60,24 @@ def test_a_photo_is_stored_with_one_small_thumbnail(index_spec, make_photo, make
                                                        if r.kind == "pdq"])  # the thumbnail is never searched
 
 
-def test_export_and_import_carry_the_thumbnail_and_check_its_length(tmp_path, make_photo, make_jpeg) -> None:
+@pytest.mark.parametrize(("kind", "fetch", "complaint"), [
+    (H.THUMB_KIND, "thumbs", "thumb hash has"),
+    pytest.param(G.FEATURE_KIND, "features", "orb features have",
+                 marks=pytest.mark.skipif(not G.available(), reason="OpenCV (the geometry extra) is not installed")),
+])
+def test_export_and_import_carry_the_stored_extras_and_check_their_length(tmp_path, make_photo, make_jpeg, kind: str,
+                                                                           fetch: str, complaint: str) -> None:
+    """The colour thumbnail and the ORB keypoints travel with a photo; a line whose bytes are cut is refused."""
     with open_index(tmp_path / "a.sqlite") as a, open_index(tmp_path / "b.sqlite") as b:
         pid = a.add_photo(make_jpeg(make_photo(4)), PhotoMeta(caption="x"))
         lines = list(export_lines(a))
         import_lines(b, lines)
-        assert list(b.store.thumbs([1]).values()) == list(a.store.thumbs([pid]).values())
+        assert list(getattr(b.store, fetch)([1]).values()) == list(getattr(a.store, fetch)([pid]).values())
         obj = json.loads(lines[0])
         for h in obj["hashes"]:
-            if h["kind"] == H.THUMB_KIND:
+            if h["kind"] == kind:
                 h["bits"] = h["bits"][:-2]
-        with pytest.raises(Exception, match="thumb hash has"):
+        with pytest.raises(Exception, match=complaint):
             parse_line(json.dumps(obj), "line 1")
 
 
