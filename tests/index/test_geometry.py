@@ -186,3 +186,14 @@ def test_index_search_finds_a_turned_cropped_captioned_copy_by_its_keypoints(ind
         assert [m.photo_id for m in found] == [pid] and found[0].distance > P.WITHOUT_KEYPOINTS["full"]
         monkeypatch.setattr(G, "available", lambda: False)  # OpenCV missing at query time: thumbnails alone
         assert idx.search(copy) == []
+
+
+def test_asking_whether_opencv_is_there_does_not_import_it() -> None:
+    """A look-up asks `available()` for every image; importing OpenCV costs ~0.1 s of CPU a cold `check`, paid only
+    once a candidate's keypoints are compared."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from captioncheck.index import geometry as G, photoindex; "
+            "assert G.available() and 'cv2' not in sys.modules, sorted(m for m in sys.modules if 'cv2' in m)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
