@@ -161,7 +161,8 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
                 and not pending and not state.stashed and open_table and 0 < open_table[-1] < len(stack) - 3
                 and (not open_template or open_template[-1] < open_table[-1])):
             state.truncate(len(stack) - 1)  # `<tr>` in an open cell of a row: the cell and the row close, a row opens
-            levels[t] = len(stack) - 1 - removed  # in the row's place
+            removed = state.removed  # in the row's place
+            levels[t] = len(stack) - 1 - removed
             continue
         kind = _START.get(tag, _OTHER)
         # the common cases, where the tag pushes its element and nothing else: an inline or formatting element, a block
