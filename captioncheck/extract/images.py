@@ -33,6 +33,7 @@ from captioncheck.extract.urls import (
     absolutize,
     element_candidates,
     file_name,
+    highest,
     is_placeholder,
     split_url,
 )
@@ -169,10 +170,7 @@ def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
 def strongest(cands: list[Candidate], limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """At most `limit` candidates: the highest-scoring ones, in their own order (the best one and
     the first of equally good ones are always kept). Real pictures name a few dozen URLs at most."""
-    if len(cands) <= limit:
-        return cands
-    keep = sorted(sorted(range(len(cands)), key=lambda i: -cands[i].score)[:limit])
-    return [cands[i] for i in keep]
+    return highest(cands, attrgetter("score"), limit)
 
 
 def collect(doc: Doc, base: str, limit: int | None = None) -> tuple[list[Found], int]:

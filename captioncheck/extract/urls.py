@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from operator import itemgetter
 from typing import TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit, uses_netloc
 
@@ -120,14 +121,20 @@ def parse_srcset(value: str, limit: int = MAX_SRCSET) -> list[tuple[str, int]]:
 MAX_SRCSET_KEPT = 48  # candidates of one srcset worked on further: the widest (the corpus's longest srcset lists 12)
 
 
+def highest(items: list[_T], key: Callable[[_T], float], limit: int) -> list[_T]:
+    """The `limit` items of highest `key`, in their own order (the first of equal ones kept); `items` itself when
+    it holds no more."""
+    if len(items) <= limit:
+        return items
+    keep = sorted(sorted(range(len(items)), key=lambda i: -key(items[i]))[:limit])
+    return [items[i] for i in keep]
+
+
 def widest(pairs: list[tuple[str, int]], limit: int = MAX_SRCSET_KEPT) -> list[tuple[str, int]]:
     """The `limit` widest (url, width) pairs of a srcset, in their own order (the first of equally wide ones kept):
     every candidate of a picture is ranked, checked and keyed at several steps (~10 us each: 1 000 pictures of
     120-candidate srcsets took 1.3 s), and the picture is fetched from the widest."""
-    if len(pairs) <= limit:
-        return pairs
-    keep = sorted(sorted(range(len(pairs)), key=lambda i: -pairs[i][1])[:limit])
-    return [pairs[i] for i in keep]
+    return highest(pairs, itemgetter(1), limit)
 
 
 def _descriptor_end(value: str, i: int) -> int:
@@ -364,5 +371,5 @@ def _looks_like_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//", "/", "./", "../")) or bool(IMAGE_EXT.search(value))
 
 
-__all__ = ["Candidate", "absolutize", "background_urls", "element_candidates", "file_name", "is_placeholder",
+__all__ = ["Candidate", "absolutize", "background_urls", "element_candidates", "file_name", "highest", "is_placeholder",
            "parse_srcset", "split_url", "widest"]
