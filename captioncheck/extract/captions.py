@@ -37,6 +37,7 @@ from captioncheck.extract.caption_text import (
 )
 from captioncheck.extract.credits import looks_like_credit
 from captioncheck.extract.dom import (
+    ABOVE_PAGE,
     HEADING_TAGS,
     MAX_CLIMB,
     SKIP_TAGS,
@@ -53,7 +54,6 @@ from captioncheck.extract.dom import (
 from captioncheck.extract.urls import IMAGE_EXT
 
 _OVERLAY = re.compile(r"(^|[\s_-])(overlay|badge|label|category|kicker|rubric|ribbon|flag)($|[\s_-])")
-_ABOVE_PAGE = frozenset({"-document", "-undef"})  # lexbor's document node (and an unknown node's) above <html>
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _STYLE_WRAPPERS = frozenset({"font", "em", "i", "small", "strong", "b", "span", "cite"})
 MAX_WALK = 80  # elements walked after a picture for its caption
@@ -280,7 +280,7 @@ class CaptionFinder:
         a heading straight in the article, read its whole text 16 000 times)."""
         block = el
         for _ in range(steps):
-            if block.tag in tags or block.parent is None or block.parent.tag in _ABOVE_PAGE or (
+            if block.tag in tags or block.parent is None or block.parent.tag in ABOVE_PAGE or (
                     apart_from is not None and self.doc.contains(block.parent, apart_from)):
                 break
             block = block.parent

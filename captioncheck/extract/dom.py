@@ -236,7 +236,8 @@ def is_image_tag(tag: str | None) -> bool:
     return tag == "img" or tag == "amp-anim" or (tag is not None and "-" in tag and tag.endswith(("-img", "-image")))
 
 
-TOP_TAGS = frozenset({"html", "-undef", "-document"})  # where a climb through ancestors stops (<html> and above)
+ABOVE_PAGE = frozenset({"-undef", "-document"})  # lexbor's document node (and an unknown node's) above <html>
+TOP_TAGS = ABOVE_PAGE | {"html"}  # where a climb through ancestors stops (<html> and above)
 
 
 def ancestors(node: Node, limit: int = MAX_CLIMB) -> Iterator[Node]:
@@ -307,7 +308,7 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
             if tag in SKIP_TAGS or tag == "-comment":
                 continue
             mem_id = item.mem_id
-            if (mem_id in hidden_ids if hidden_ids is not None else is_hidden(item)) or mem_id in exclude:
+            if (mem_id in hidden_ids if hidden_ids is not None else hidden_by_markup(item)) or mem_id in exclude:
                 continue
             if tag == "br":
                 parts.append("\n")
@@ -644,7 +645,7 @@ class Doc:
                                        weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
         counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
         own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
-        text_len = self.memo["text_len"] = subtree_sums(own, last)  # (numpy: `context.TextBlocks.readable`)
+        text_len = subtree_sums(own, last)
         self.text_len = text_len.tolist()
         links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
         self.in_link = (links > 0).tolist()

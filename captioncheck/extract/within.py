@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator
 from captioncheck.extract import dom
 from captioncheck.extract.dom import MAX_CLIMB, TOP_TAGS, Doc, Node, attributes_of
 
+
 def elements(doc: Doc, node: Node, tags: Collection[str] | None = None, *, include_self: bool = True,
              has: str = "") -> Iterator[Node]:
     """The subtree's elements in document order (`node.css("*")`), only those whose tag is in `tags` and,
