@@ -65,8 +65,9 @@ def audit(inputs: tuple[Path, ...], out: Path, html_out: Path | None, index_path
     finally:
         output.close()
         runner.close()
-    if plan.large_records_warning():
-        click.secho(plan.large_records_warning(), fg="yellow", err=True)
+    large = plan.large_records_warning()
+    if large:
+        click.secho(large, fg="yellow", err=True)
     for archive, member, offset, error in totals.damaged:
         click.secho(f"damaged record skipped: {archive}{f' [{member}]' if member else ''} at offset {offset}: {error}",
                     fg="yellow", err=True)

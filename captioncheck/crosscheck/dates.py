@@ -65,7 +65,8 @@ def _parse(span: str, languages: list[str] | None) -> date | None:
 @functools.lru_cache(maxsize=4096)
 def _parse_once(span: str, languages: tuple[str, ...] | None) -> date | None:
     """`_parse`, once per written form and languages in a process (pages repeat their dates)."""
-    quick = quick_date(span, list(languages) if languages is not None else None)  # the common written forms, without importing dateparser
+    wanted = list(languages) if languages is not None else None
+    quick = quick_date(span, wanted)  # the common written forms, without importing dateparser
     if quick is not None:
         return quick
     import dateparser
@@ -74,7 +75,7 @@ def _parse_once(span: str, languages: tuple[str, ...] | None) -> date | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            parsed = dateparser.parse(span, languages=list(languages) if languages is not None else None, settings=settings)
+            parsed = dateparser.parse(span, languages=wanted, settings=settings)
         except Exception:
             return None
     return parsed.date() if parsed else None

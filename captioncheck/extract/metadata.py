@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -179,10 +180,7 @@ def main_text(html: str, url: str, fast: bool = False) -> str:
 
 def sibling_pairs(doc: Doc) -> int:
     """Children x children, summed over the page's elements (what trafilatura's fallbacks may walk)."""
-    counts: dict[int, int] = {}
-    for parent in doc.parents:
-        counts[parent] = counts.get(parent, 0) + 1
-    return sum(n * n for n in counts.values())
+    return sum(n * n for n in Counter(doc.parents).values())
 
 
 def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = True) -> PageRecord:
