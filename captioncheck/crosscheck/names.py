@@ -29,7 +29,7 @@ from captioncheck.crosscheck.lexicon import (
     noun_shaped,
 )
 from captioncheck.crosscheck.lexicon import fold as lexicon_fold
-from captioncheck.crosscheck.places import gazetteer
+from captioncheck.crosscheck.places import blanks_start, gazetteer
 
 MIN_WORD = 3
 SIMILAR = 0.8  # difflib ratio from which two name words are spellings of one name
@@ -173,13 +173,9 @@ def _tail(text: str, end: int, keep: int = 40) -> str:
     """The end of `text[:end]` that CREDIT_BEFORE can match: its blanks, an optional colon with its blanks, and
     `keep` characters before them (searched in the whole prefix, the pattern tried every position of it for
     every name of a long text)."""
-    start = end
-    while start > 0 and text[start - 1].isspace():
-        start -= 1
+    start = blanks_start(text, end)
     if start > 0 and text[start - 1] == ":":
-        start -= 1
-        while start > 0 and text[start - 1].isspace():
-            start -= 1
+        start = blanks_start(text, start - 1)
     return text[max(0, start - keep):end]
 
 
