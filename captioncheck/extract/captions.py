@@ -250,7 +250,7 @@ class CaptionFinder:
                 roots.append(el)
                 i = end + 1
                 continue
-            if leading_text(el):
+            if leading_text(el, past_blank=True):
                 if not roots:
                     credit = self._credit_line(el, start)
                     if credit is not None:
@@ -262,9 +262,9 @@ class CaptionFinder:
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         return read_roots([block], self.doc, how="next-paragraph")
-                    block = self._sole_block(el, start)
-                    if block is not None:
-                        return read_roots([block], self.doc, how="sole-block")
+                    sole = self._sole_block(el, start)
+                    if sole is not None:
+                        return sole
                 break
             i += 1
         if not roots:
@@ -390,10 +390,11 @@ class CaptionFinder:
         text = visible_text(block, limit=200)
         return block if CREDIT_LINE.match(text) and looks_like_credit(text) else None
 
-    def _sole_block(self, el: Node, start: Node) -> Node | None:
+    def _sole_block(self, el: Node, start: Node) -> CaptionHit | None:
         """The first text after the picture, when it is one short block (no heading, not links, not
-        written like the article's paragraphs) that shares a box with the picture and nothing else:
-        the line under a picture that no name marks (`<div><div><img></div><p>The caption</p></div>`)."""
+        written like the article's paragraphs) that shares a box with the picture and nothing else, or
+        nothing but a credit line after it: the line under a picture that no name marks
+        (`<div><div><img></div><p>The caption</p></div>`)."""
         doc = self.doc
         block = self._block_of(el, _SOLE_BLOCKS, apart_from=start)
         length = doc.text_length(block)
@@ -403,12 +404,28 @@ class CaptionFinder:
                 or self._holds_heading(block) or _holds_control(block, doc)):
             return None  # a link list or a teaser's headline, the article's text, a module
         box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
-        if box is None or doc.text_length(box) > length + 20 or doc.count_images(box) > MAX_GROUP:
+        if box is None or doc.count_images(box) > MAX_GROUP:
+            return None
+        credit = self._credit_after(block, box) if doc.text_length(box) > length + 20 else None
+        if doc.text_length(box) > length + 20 and (credit is None or doc.text_length(box) > length + doc.text_length(credit) + 20):
             return None  # other text shares the box: the block is the article's, or a card's
         kind_of = self._paragraph_kind(block) if block.tag == "p" else ""
         if kind_of and kind_of == self._body_paragraph_kind():  # (a page without classes cannot tell: box and length decide)
             return None  # written like the article's own paragraphs: the text goes on after a picture
-        return block
+        if credit is not None:  # `<div><img><div><div>The caption</div><div>Name, Associated Press</div></div></div>`
+            return self._caption_with_credit([block, credit], "box", frozenset({credit.mem_id}))
+        return read_roots([block], doc, how="sole-block")
+
+    def _credit_after(self, block: Node, box: Node) -> Node | None:
+        """The next text after `block` inside `box`, when it is a short line that reads as a credit on its own."""
+        doc = self.doc
+        at, end = doc.last[doc.index(block)] + 1, doc.last[doc.index(box)]
+        for i in range(at, min(end + 1, at + MAX_WALK)):
+            if doc.readable_len[i] and not doc.hidden[i]:
+                el = doc.nodes[i]
+                text = visible_text(el, limit=200) if doc.readable_len[i] <= 120 else ""
+                return el if text and looks_like_credit(text) and not _holds_control(el, doc) else None
+        return None
 
     def _paragraph_kind(self, p: Node) -> str:
         return collapse(attr(p, "class"))

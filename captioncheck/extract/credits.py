@@ -21,11 +21,13 @@ LABELS = (
     r"фото(?:графия)?|источник|снимок|صورة|عکس|写真|照片|图片|圖片|사진|zdroj|zdjęcie|kuva|φωτογραφία"
 )
 AGENCIES = (
-    r"AFP|AP|Reuters|REUTERS|Getty(?:\s+Images)?|GETTY|EPA|dpa|DPA|ANSA|EFE|Xinhua|XINHUA|Sputnik|TASS|Tasnim|"
+    r"AFP|AP|Associated\s+Press|Agence\s+France[-\s]Presse|Reuters|REUTERS|Getty(?:\s+Images)?|GETTY|EPA|dpa|DPA|ANSA|EFE|Xinhua|XINHUA|Sputnik|TASS|Tasnim|"
     r"IRNA|Fars|Mehr|ISNA|Anadolu|AA|Keystone|KEYSTONE|APA|ČTK|CTK|PAP|Shutterstock|shutterstock|iStock|"
     r"Imago|IMAGO|Alamy|Bloomberg|NurPhoto|SIPA|Sipa|Abaca|ABACA|PA(?:\s+Images)?|Press\s+Association|"
     r"Agência\s+Brasil|ABr|Kyodo|Yonhap|WENN|Splash|Rex|REX|NASA|UPI|ANP|Belga|BELGA|Ritzau|NTB|TT|Lusa|"
-    r"MAXPPP|Maxppp|Hans\s+Lucas|Hollandse\s+Hoogte|ddp|DDP|SID|Zuma|ZUMA|Newscom|Wikimedia|Wikipedia|Archiv(?:e|es|o)?|archives?"
+    r"MAXPPP|Maxppp|Hans\s+Lucas|Hollandse\s+Hoogte|ddp|DDP|SID|Zuma|ZUMA|Newscom|Wikimedia|Wikipedia|Archiv(?:e|es|o)?|archives?|"
+    r"(?:The\s+)?Canadian\s+Press|AAP|Europa\s+Press|PTI|Press\s+Trust\s+of\s+India|Jiji(?:\s+Press)?|RIA\s+Novosti|"
+    r"Interfax|Notimex|T[ée]lam|Ukrinform|Bernama|Antara|Yomiuri|Asahi\s+Shimbun"
 )
 _LABEL_RX = re.compile(rf"(?:^|(?<=[\s(\[|/–—-]))(?:{LABELS})\s*(?:[:：|]|\s-\s|(?<=by)\s|(?<=of)\s)\s*\S", re.IGNORECASE)
 _LABEL_ASCII = re.compile(_LABEL_RX.pattern)  # on lower-cased ASCII text: the same matches, ~2x faster than IGNORECASE

@@ -206,15 +206,28 @@ def hidden_by_markup(node: Node) -> bool:
     return bool(_HIDDEN_CLASS.search(value_of(found, "class")))
 
 
-def leading_text(node: Node) -> str:
-    """Text directly inside this element before its first child element (what a reader meets first)."""
+# inline elements that show nothing when they hold no element and only blanks (a spacer `<span>&nbsp;</span>`, an
+# icon font's `<i class="icon"></i>`)
+_BLANK_INLINE = frozenset({"span", "i", "b", "em", "strong", "small", "font", "u"})
+
+
+def leading_text(node: Node, past_blank: bool = False) -> str:
+    """Text directly inside this element before its first child element (what a reader meets first); with
+    `past_blank`, before its first child element that shows something (blank inline elements are passed)."""
     parts: list[str] = []
     for child in node.iter(include_text=True):
         if child.tag == "-text":
             parts.append(child.text_content or "")
-        elif child.tag not in ("-comment", "br"):
+        elif child.tag not in ("-comment", "br") and not (past_blank and _blank_inline(child)):
             break
     return collapse("".join(parts))
+
+
+def _blank_inline(node: Node) -> bool:
+    """An inline element holding only blank text (no element): it shows nothing."""
+    if node.tag not in _BLANK_INLINE:
+        return False
+    return all(child.tag == "-text" and not (child.text_content or "").strip() for child in node.iter(include_text=True))
 
 
 def last_children(node: Node, count: int) -> list[Node]:

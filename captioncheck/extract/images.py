@@ -297,7 +297,7 @@ def _data_found(node: Node, doc: Doc, base: str) -> Found | None:
     if not cands:
         return None
     target = _data_target(node)
-    caption = next((collapse(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
+    caption = next((jsontext.plain(attr(node, n)) for n in _DATA_CAPTION if attr(node, n)
                     and not IMAGE_EXT.search(attr(node, n))), "")
     alt = next((collapse(attr(node, n)) for n in _DATA_ALT if attr(node, n) and not IMAGE_EXT.search(attr(node, n))), "")
     width, height = declared_size(node)
@@ -442,13 +442,11 @@ MAX_SLIDES = 200
 
 
 def _js_string(raw: str) -> str:
-    import html
-
     try:
         text = jsontext.loads(f'"{raw}"', strict=True)
     except ValueError:
         text = raw.replace("\\'", "'").replace("\\/", "/")
-    return collapse(html.unescape(text))
+    return jsontext.plain(text)
 
 
 def script_box(script: Node) -> Node | None:

@@ -93,7 +93,7 @@ def jsonld_images(objs: list[dict[str, Any]], base: str, limit: int = MAX_JSONLD
             elif isinstance(img, dict) and (img.get("url") or img.get("contentUrl")):
                 credit = _name(img.get("creditText") or img.get("copyrightHolder") or img.get("author") or "")
                 out.append(JsonLdImageRecord(url=absolutize(str(img.get("url") or img.get("contentUrl")), base),
-                                       caption=collapse(str(img.get("caption") or "")), credit=collapse(credit),
+                                       caption=jsontext.plain(str(img.get("caption") or "")), credit=jsontext.plain(credit),
                                        source="jsonld"))
     return out[:limit]
 
@@ -188,7 +188,8 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     objs = jsonld_objects(doc)
     article = _article(objs)
     title_node = doc.css_first("title", needs="<title")
-    title = meta.get("og:title") or str(article.get("headline") or "") or (title_node.text() if title_node else "")
+    title = meta.get("og:title") or jsontext.plain(str(article.get("headline") or "")) or (
+        title_node.text() if title_node else "")
     text = main_text(html, url, fast=sibling_pairs(doc) > MAX_SIBLING_PAIRS) if (
         with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS) else ""
     publisher = article.get("publisher") or {}
@@ -199,7 +200,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
         title=collapse(title),
         language=language,
         published=page_date(_date_values(doc, meta, article), html, url, text, language),
-        site_name=collapse(meta.get("og:site_name") or _name(publisher)),
+        site_name=collapse(meta.get("og:site_name") or jsontext.plain(_name(publisher))),
         description=collapse(meta.get("og:description") or meta.get("description") or ""),
         authors=[a for a in (collapse(x) for x in _name(article.get("author")).split(", ")) if a]
         or ([collapse(meta["author"])] if meta.get("author") else []),

@@ -23,3 +23,24 @@ def test_jsonld_caption_with_a_lone_surrogate_is_written_as_json(tmp_path):
     result = extract(page, url="http://x.org/story")
     text = result.model_dump_json()  # failed with PydanticSerializationError before
     assert json.loads(text)["page"]["jsonld_images"][0]["caption"] == "bad \ufffd caption"
+
+
+def test_json_text_reads_as_the_page_shows_it():
+    from captioncheck.extract.jsontext import plain
+
+    assert plain("mis&nbsp;en <em>garde</em> AT&amp;T") == "mis en garde AT&T"
+    assert plain("<p>Line one</p><p>Line two<br/>three</p>") == "Line one Line two three"
+    assert plain("a < b and 1 <3") == "a < b and 1 <3"  # a "<" that opens no tag stays
+
+
+def test_jsonld_caption_entities_and_tags_are_decoded(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Caf&eacute; <b>news</b>",'
+                    '"image":{"@type":"ImageObject","url":"http://x.org/a.jpg","caption":"Le ministre a mis&nbsp;en '
+                    '<em>garde</em> les Fran&ccedil;ais","creditText":"X &amp; Y / AFP"}}</script></head><body><article>'
+                    '<h1>T</h1><p>' + "Some article text. " * 20 + '</p><img src="http://x.org/a.jpg" width=800><p>'
+                    + "More article text. " * 30 + '</p><p>' + "And more. " * 30 + '</p></article></body></html>')
+    result = extract(page, url="http://x.org/story")
+    (image,) = result.images
+    assert (image.caption, image.credit) == ("Le ministre a mis en garde les Français", "X & Y / AFP")
+    assert result.page.title == "Café news"

@@ -111,8 +111,21 @@ def test_credit_line_paragraph_and_gallery_state_in_script() -> None:
 def test_jsonld_imageobject_gives_caption_and_credit() -> None:
     (image,) = _images("jsonld-imageobject.html")
     assert image.caption == "The Redonda tree lizard (Anolis nubilus), one of the reptiles that rebounded."
-    assert image.credit == "Ed Marshall, Restoration Programme"
+    # the credit line the page shows under the picture (read as the caption's box's credit line), label kept as
+    # printed; the ImageObject's own ("author") is what stands where the page shows none
+    assert image.credit == "Photograph by Ed Marshall, Restoration Programme"
     assert "https://static.example.co.uk/files/redonda-tree-lizard.jpg" in image.urls
+
+
+def test_jsonld_imageobject_caption_where_the_page_shows_none(tmp_path: Path) -> None:
+    page = (PATTERNS / "jsonld-imageobject.html").read_text()
+    start = page.index('<div class="img__cont">')
+    page = page[:start] + page[page.index("</div></div></div>", start) + len("</div></div>"):]
+    (tmp_path / "bare.html").write_text(page)
+    (image,) = extract(tmp_path / "bare.html").images
+    assert image.caption == "The Redonda tree lizard (Anolis nubilus), one of the reptiles that rebounded."
+    assert image.credit == "Ed Marshall, Restoration Programme"
+    assert "caption: structured data" in image.notes
 
 
 def test_caption_that_is_only_a_credit() -> None:
@@ -231,3 +244,15 @@ def test_a_photo_player_is_no_video_player(tmp_path: Path) -> None:
                         '<p>' + "More text. " * 20 + '</p></article></body></html>', encoding="utf-8")
         roles.append({i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}["court-1200.jpg"])
     assert roles == ["inline", "inline", "decoration", "decoration"]
+
+
+def test_unnamed_caption_with_a_credit_line_and_a_spacer_before_the_caption() -> None:
+    """unnamed-caption-credit.html: no class says caption or credit. A caption block and a credit line alone in the
+    picture's box ("Name, Associated Press"; "Name / Agency / AFP" after an empty icon span), and a caption whose
+    text opens after a blank spacer `<span>&nbsp;</span>`."""
+    images = {i.url.rsplit("/", 1)[-1]: i for i in _images("unnamed-caption-credit.html")}
+    qb, coach, fans = images["quarterback-1080.jpg"], images["coach-800.jpg"], images["fans-610.jpg"]
+    assert (qb.caption, qb.credit) == ("The home quarterback runs for a first down in the second half", "Jane Roe, Associated Press")
+    assert (coach.caption, coach.credit) == ("The coach talks to reporters after the game.", "Sam Poe / Photoagency / AFP")
+    assert fans.caption == "Fans celebrate on the field after the game."
+    assert fans.credit == "Mandatory Credit: Ann Doe-Example Sports"
