@@ -48,7 +48,7 @@ _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|t
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
                    r"date|time|timestamp|published|photo-date|dateline)($|[\s_-])")
 _LABEL_ONLY = re.compile(rf"^\s*(?:{LABELS})\s*[:：]?\s*$", re.IGNORECASE)
-CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b)", re.IGNORECASE)
+CREDIT_LINE = re.compile(rf"^\s*(?:©|\(c\)|[(\[]?\s*(?:(?:{LABELS}|fot)\s*[.:：]|(?:photo|foto)\s+by\b))", re.IGNORECASE)
 _DANGLING_LABEL = re.compile(rf"(?:^|(?<=[\s.!?)]))(©|\(c\)|(?:{LABELS})\s*[:：])\s*$", re.IGNORECASE)
 _NAME_LINE = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞČŠŽŁ][\w'’.-]*|de|van|von|da|del|der|la|le))*$")
 MAX_CAPTION = 1200  # characters of caption text read (twice that from a run of elements)
@@ -155,12 +155,23 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
             caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
     elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
-    credit = credit.strip().lstrip("/ ")
+    credit = unbracketed(credit.strip().lstrip("/ "))
     dangling = _DANGLING_LABEL.search(caption) if credit and caption.rstrip()[-1:] in (":", "：", "©", ")") else None
     if dangling is not None:  # "The caption. ©" + "Agency / Name": the mark is the credit's
         caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
     caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
     return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
+
+
+_BRACKETED = re.compile(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]")
+
+
+def unbracketed(credit: str) -> str:
+    """A credit line set whole in brackets, without them: "(Foto: X/Agency)" -> "Foto: X/Agency"; a label with
+    no name after it ("(Bild: )", the name left to a script) is no credit."""
+    m = _BRACKETED.fullmatch(credit)
+    credit = m.group(1) if m else credit
+    return "" if _LABEL_ONLY.match(credit) else credit
 
 
 def _inner_parts(root: Node, doc: Doc) -> tuple[list[Node], frozenset[int]]:
@@ -247,5 +258,5 @@ def is_prose(el: Node, doc: Doc) -> bool:
     return doc.has_tags(el, "p", 2) or len(visible_text(el, limit=MAX_CAPTION)) > MAX_CAPTION // 2
 
 
-__all__ = ["CAPTION_NAMES", "CREDIT_LINE", "CREDIT_NAMES", "MAX_CAPTION", "MAX_PARTS", "CaptionHit", "credit_hint",
+__all__ = ["CAPTION_NAMES", "CREDIT_LINE", "CREDIT_NAMES", "MAX_CAPTION", "MAX_PARTS", "CaptionHit", "credit_hint", "unbracketed",
            "credit_part", "is_junk", "is_prose", "kind", "read_roots", "short_text"]

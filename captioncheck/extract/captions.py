@@ -34,6 +34,7 @@ from captioncheck.extract.caption_text import (
     kind,
     read_roots,
     short_text,
+    unbracketed,
 )
 from captioncheck.extract.credits import looks_like_credit
 from captioncheck.extract.dom import (
@@ -108,6 +109,8 @@ class CaptionFinder:
                 named = bool(roots)
                 roots, credits = self._figure_parts(figure, node, roots)
                 how = "figure" if named else "figure-text"
+            else:  # an ImageObject or wp-caption box: only its credit lines are read without a name
+                roots, credits = self._figure_parts(figure, node, roots, credits_only=True)
             if roots:
                 hit = read_roots(roots, self.doc, credits, how)
                 if hit.credit and not hit.caption:
@@ -133,16 +136,20 @@ class CaptionFinder:
                 return anc  # a schema.org ImageObject around one picture
         return None
 
-    def _figure_parts(self, figure: Node, node: Node, roots: list[Node]) -> tuple[list[Node], frozenset[int]]:
+    def _figure_parts(self, figure: Node, node: Node, roots: list[Node],
+                      credits_only: bool = False) -> tuple[list[Node], frozenset[int]]:
         """The named roots of a <figure> with the text no name marks: by HTML's definition what a figure
         holds besides its picture is the picture's caption; a short part that reads as a credit line is
         the credit ("<figure><img><figcaption>…</figcaption><p>Photo by X/Getty Images</p></figure>").
-        With a named caption found, only the credit lines are added; without, every part is read."""
+        With a named caption found (or `credits_only`: a box that is no <figure>), only the credit lines are
+        added; without, every part is read."""
         parts = [p for p in self._loose_parts(figure, node)
                  if not any(self.doc.contains(r, p) or self.doc.contains(p, r) for r in roots)]
-        credits = frozenset(p.mem_id for p in parts if credit_part(p))
+        # (a box that is no <figure> holds other things than its picture's caption: a credit line there opens with its mark)
+        credits = frozenset(p.mem_id for p in parts
+                            if credit_part(p) and (not credits_only or CREDIT_LINE.match(visible_text(p, limit=160))))
         after = self.doc.index(node)  # a caption is read after its picture; text before it is an overlay ("View photo")
-        added = [p for p in parts if p.mem_id in credits or (not roots and self.doc.index(p) > after)]
+        added = [p for p in parts if p.mem_id in credits or (not roots and not credits_only and self.doc.index(p) > after)]
         if not added:
             return roots, frozenset()
         return sorted(roots + added, key=self.doc.index), credits
@@ -255,7 +262,7 @@ class CaptionFinder:
                     credit = self._credit_line(el, start)
                     if credit is not None:
                         return self._credit_line_box(credit, start) or CaptionHit(
-                            credit=visible_text(credit, limit=200), nodes=[credit], how="credit-line")
+                            credit=unbracketed(visible_text(credit, limit=200)), nodes=[credit], how="credit-line")
                     box = self._box_with_credit(el, start) or self._next_with_credit(el, start)
                     if box is not None:
                         return box
@@ -406,7 +413,7 @@ class CaptionFinder:
         box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.count_images(box) > MAX_GROUP:
             return None
-        credit = self._credit_after(block, box) if doc.text_length(box) > length + 20 else None
+        credit = self._credit_after(block, box) if doc.text_length(box) > length else None
         if doc.text_length(box) > length + 20 and (credit is None or doc.text_length(box) > length + doc.text_length(credit) + 20):
             return None  # other text shares the box: the block is the article's, or a card's
         kind_of = self._paragraph_kind(block) if block.tag == "p" else ""

@@ -49,6 +49,12 @@ from captioncheck.extract.tagtables import (
 )
 
 
+# the void tags before which the parser pushes the waiting formatting elements again ("in body": area, br, embed, img,
+# keygen, wbr, input; `<image>` is an <img>); not <hr>, <param>, <source>, <track>, nor those read by the "in head"
+# rules (<link>, <meta>...): before those the elements keep waiting
+_RECONSTRUCTING_VOID = frozenset({"area", "br", "embed", "img", "image", "keygen", "wbr", "input"})
+
+
 class OpenElements:
     """The parser's stack of open elements as `open_levels` follows it: names, and per name where it is
     open; the special elements, scope boundaries and <li>-stoppers as ascending index lists; the
@@ -286,7 +292,7 @@ class OpenElements:
                 self.close_p()
                 if self.top("select") > 0:
                     self.close_implied()
-            if self.pending:
+            if self.pending and name in _RECONSTRUCTING_VOID:
                 self.reconstruct()
             return 0
         if kind == _CLOSES_OWN:  # <a> in an open <a>, <nobr> in an open <nobr>: closes it

@@ -174,3 +174,16 @@ def test_a_page_of_void_tags_only_is_well_formed_and_never_walked_by_the_model()
     page = "<br>" * (flatten.NUMPY_TAGS + 10)
     with mock.patch.object(flatten, "open_levels", side_effect=AssertionError("the model walked a flat page")):
         assert cap_nesting(page) is page
+
+
+def test_hr_does_not_push_waiting_formatting_elements_again() -> None:
+    """`<hr>` closes a <p> and pushes nothing again (the parser reconstructs before <img>, <br>, <input>... only): the
+    model had the 20 waiting <b>s pushed at each <hr>, outside the next <p>, where lexbor pushes them inside every
+    <p> after it (250 elements from 52 tags, past the copy budget; found by the hypothesis test above)."""
+    html = "<div>" + "".join(f"<b class={i}>" for i in range(20)) + "</div>" + "<p><hr><p>x" * 10
+    with mock.patch.object(nesting, "CLONE_FLOOR", 0):
+        capped = cap_nesting(html, 128)
+    built = sum(1 for _ in LexborHTMLParser(capped).root.traverse(include_text=False)) - 4
+    assert built <= (2 + nesting.CLONE_BUDGET) * html.count("<")
+    # (what lexbor builds: the waiting <b> pushed again inside the <p> after the <hr>, none around the <hr>)
+    assert LexborHTMLParser("<div><b class=1></div><p><hr><p>y").body.html.endswith('<hr><p><b class="1">y</b></p></body>')

@@ -256,3 +256,15 @@ def test_unnamed_caption_with_a_credit_line_and_a_spacer_before_the_caption() ->
     assert (coach.caption, coach.credit) == ("The coach talks to reporters after the game.", "Sam Poe / Photoagency / AFP")
     assert fans.caption == "Fans celebrate on the field after the game."
     assert fans.credit == "Mandatory Credit: Ann Doe-Example Sports"
+    # a credit line in brackets in a schema.org ImageObject box (no <figure>), read without its brackets
+    assert images["stadium-940.jpg"].credit == "Foto: Tony Roe/Ascom-PC"
+    # a labelled credit line as short as the room the caption's box leaves
+    assert (images["referee-960.jpg"].caption, images["referee-960.jpg"].credit) == ("The referee shows a yellow card.", "Photo : Example TV")
+
+
+def test_a_credit_that_is_only_a_label_is_no_credit() -> None:
+    from captioncheck.extract.caption_text import unbracketed
+
+    assert unbracketed("(Bild: )") == ""
+    assert unbracketed("(Image: GETTY )") == "Image: GETTY"
+    assert unbracketed("Reuters (file)") == "Reuters (file)"
