@@ -55,10 +55,12 @@ def nesting_page(folder: Path, depth: int = 200_000) -> Path:
     return page
 
 
-def formatting_bomb_page(folder: Path, open_tags: int = 300, paragraphs: int = 260_000) -> Path:
-    """2 MB: formatting elements left open with distinct attributes, pushed again by the parser in every paragraph."""
-    page = folder / "formatting_bomb.html"
-    page.write_text("<div>" + "".join(f"<b class=c{i}>" for i in range(open_tags)) + "</div>" + "<p>x</p>" * paragraphs
+def formatting_bomb_page(folder: Path, open_tags: int = 300, paragraphs: int = 260_000, unit: str = "<p>x</p>",
+                        before: str = "", name: str = "formatting_bomb") -> Path:
+    """2 MB: formatting elements left open with distinct attributes, pushed again by the parser in every paragraph
+    (`unit`: `<p><hr><p>x` and, after a <table>, `<p><form>x` were the shapes the model missed before round 11)."""
+    page = folder / f"{name}.html"
+    page.write_text(before + "<div>" + "".join(f"<b class=c{i}>" for i in range(open_tags)) + "</div>" + unit * paragraphs
                     + '<img src="a.jpg" width="640">')
     return page
 
@@ -143,6 +145,9 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
         "normal (seed page)": [str(SEED), "--index", str(INDEX)],
         "nesting 200k": [str(nesting_page(folder))],
         "formatting bomb 2 MB": [str(formatting_bomb_page(folder))],
+        "bomb with <hr> 2 MB": [str(formatting_bomb_page(folder, paragraphs=180_000, unit="<p><hr><p>x", name="hr_bomb"))],
+        "bomb of forms in a table": [str(formatting_bomb_page(folder, paragraphs=190_000, unit="<p><form>x", before="<table>",
+                                                              name="table_form_bomb"))],
         "long select 2 MB": [str(long_select_page(folder))],
         "linked thumbnails 2 MB": [str(linked_thumbnails_page(folder))],
         "headings after pictures": [str(headings_page(folder))],

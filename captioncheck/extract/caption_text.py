@@ -203,7 +203,7 @@ def _inner_parts(root: Node, doc: Doc) -> tuple[list[Node], frozenset[int]]:
         if own and (own.startswith("©") or CREDIT_LINE.match(own)):
             line = visible_text(node, first_line=True, limit=400)
             marked = (len(line) < 80 and bool(CREDIT_LINE.match(own)) and looks_like_credit(line)) or (
-                len(line) <= 300 and own.startswith("©") and len(line) < len(visible_text(root, limit=400)))
+                len(line) <= MAX_MARKED and own.startswith("©") and len(line) < len(visible_text(root, limit=MAX_MARKED + 100)))
         if k == "credit" or marked or (short_credit and ((k == "caption" and kind(root) == "caption") or last_block)) or (
                 last_part and _set_apart_name(node, root, text)):
             if not any(kind(d) == "credit" and not _LABEL_ONLY.match(collapse(d.text(deep=True) or ""))
@@ -213,6 +213,7 @@ def _inner_parts(root: Node, doc: Doc) -> tuple[list[Node], frozenset[int]]:
     return credit_nodes, frozenset(junk)
 
 
+MAX_MARKED = 500  # characters of a block opening with "©" read as the credit (an infographic's sources run long)
 _CREDIT_BLOCKS = frozenset({"p", "div", "span", "small", "em", "i"})
 _NAME_TAGS = frozenset({"span", "small", "em", "i", "strong", "b", "cite"})
 

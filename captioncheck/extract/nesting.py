@@ -164,6 +164,13 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
             removed = state.removed  # in the row's place
             levels[t] = len(stack) - 1 - removed
             continue
+        if tag == "hr" and stack[-1] == "p" and SAME_AT_TOP and not pending and not where["select"]:
+            i = len(stack) - 1  # `<hr>` after an open paragraph (`<p>x<hr><p>y`, unclosed paragraphs between rules):
+            del stack[i]  # the paragraph closes as by its end tag, nothing is pushed
+            open_p.pop()
+            if special[-1] == i:
+                del special[-1]
+            continue
         kind = _START.get(tag, _OTHER)
         # the common cases, where the tag pushes its element and nothing else: an inline or formatting element, a block
         # with no <p> to close, an <li> with no <li> to close, a cell or row straight in its row or section

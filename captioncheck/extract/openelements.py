@@ -55,6 +55,10 @@ from captioncheck.extract.tagtables import (
 _RECONSTRUCTING_VOID = frozenset({"area", "br", "embed", "img", "image", "keygen", "wbr", "input"})
 
 
+_KEPT_MARKERS = frozenset({"object", "applet", "marquee"})  # markers only their own end tag clears (not a cell's)
+POPPED_FORM = 1 << 40  # the form pointer of a form inserted and popped at once (no stack index: its end tag closes nothing)
+
+
 class OpenElements:
     """The parser's stack of open elements as `open_levels` follows it: names, and per name where it is
     open; the special elements, scope boundaries and <li>-stoppers as ascending index lists; the
@@ -126,7 +130,12 @@ class OpenElements:
                     else:  # (waits in the parser's list: counted as pushed again at every reconstruction)
                         self.unseen.add(entry[1])
             elif name in _MARKERS and (pending or self.stashed):
-                self.close_marker(i)
+                if name in _KEPT_MARKERS and not (named and i == at):
+                    # an <object> popped without its end tag leaves its marker in the parser's list: what waited
+                    # before it never comes back, what was opened inside it waits on (and is pushed again)
+                    self.stashed.pop(i, None)
+                else:
+                    self.close_marker(i)
             elif name == "#":
                 self.removed -= 1
         del stack[at:]
@@ -279,6 +288,9 @@ class OpenElements:
                     self.truncate(at)
             elif kind == _FORM and self.form >= 0 and self.top("template") < 0:
                 return 0  # a form before the last one's end tag is ignored (even where that one was closed)
+            elif kind == _FORM and self.in_table_mode():
+                self.form = POPPED_FORM  # in a table's own modes the form is inserted and popped at once (it holds
+                return len(stack) - self.removed  # nothing, closes no <p>); the pointer holds it till </form>
             self.close_p()
             if kind == _HEADING and stack[-1] in _HEADINGS:
                 self.truncate(len(stack) - 1)
@@ -309,8 +321,10 @@ class OpenElements:
             table = self.top("table")
             if self.top("template") > table:  # inside a <template>: its own modes, counted as pushed
                 return self.push(name)
+            if 0 < table < self.top("select"):  # "in select in table": the <select> closes first (with what the
+                self.truncate(self.top("select"))  # table fostered above it), then the tag is read in the table
             if kind == _TABLE:
-                if table > 0 and self.scope[-1] == table:  # <table> straight inside a table closes it
+                if self.in_table_mode():  # <table> in a table's own modes closes it
                     self.truncate(table)
                 return self.push(name)
             if table <= 0:
@@ -334,6 +348,12 @@ class OpenElements:
         if kind == _FOREIGN_ROOT:
             return 0 if _self_closing(rest) else self.push(name + (" " if name == "svg" else "\t"))
         return self.push(name)
+
+    def in_table_mode(self) -> bool:
+        """Is the parser in a table's own modes (a table open, no cell, caption or template open inside it)? What the
+        table fostered above it (a <span>, a <div>...) changes no mode."""
+        table = self.top("table")
+        return table > 0 and max(self.top("td"), self.top("th"), self.top("caption"), self.top("template")) < table
 
     def close_implied(self) -> None:
         """Pop the elements the parser closes when it "generates implied end tags" (<p>, <li>, <option>...)."""

@@ -301,10 +301,42 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if names_page_image(f, og_keys) and not f.hidden:
         return True
-    if _beside_main(f, doc, zones):
+    if _beside_main(f, doc, zones) or _above_title(f, doc, zones):
         return True
     urls = f.urls() if f.caption else []
     return bool(f.caption) and not found_by_structure(f) and not is_placeholder(urls[0] if urls else "")
+
+
+_GRAPHIC_FILE = re.compile(r"\.(png|gif|svg)$", re.IGNORECASE)
+MAX_ABOVE_TITLE = 40  # characters of text (a kicker, a date) between a hero picture and the headline under it
+_ABOVE_TITLE_WALK = 80  # elements walked from the picture to the headline
+
+
+def _above_title(f: Found, doc: Doc, zones: Zones) -> bool:
+    """A visible picture right above the page's own headline, nothing between them but wrappers and a few words
+    (a kicker, a date): the hero picture a story page opens with (`<div><img></div><header><h1>…`), told by
+    where it stands where no name or size says so."""
+    title = zones.title
+    if title is None or f.hidden or f.index < 0 or doc.in_link[f.index]:
+        return False  # (a linked picture above a headline is a logo's, an ad's or a teaser's)
+    urls = f.urls()
+    if not urls or _GRAPHIC_FILE.search(split_url(urls[0]).path):
+        return False  # a logo or a channel's badge (a photo is a JPEG, WebP, AVIF... or a URL without a type)
+    title_at = doc.index(title)
+    start = doc.last[f.index] + 1
+    if not 0 < title_at - start <= _ABOVE_TITLE_WALK:
+        return False
+    between = 0
+    for i in range(start, title_at):
+        if doc.last[i] >= title_at or doc.hidden[i]:
+            continue  # a box around the headline (its text is the headline's), or hidden
+        if doc.image_at and doc.tags[i] == "img":
+            return False  # another picture between: the one right above the headline is the hero
+        if doc.parents[i] < start or doc.last[doc.parents[i]] >= title_at:
+            between += doc.readable_len[i]  # (counted at the outermost element between, once)
+        if between > MAX_ABOVE_TITLE:
+            return False
+    return True
 
 
 def _beside_main(f: Found, doc: Doc, zones: Zones) -> bool:

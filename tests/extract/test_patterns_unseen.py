@@ -260,6 +260,10 @@ def test_unnamed_caption_with_a_credit_line_and_a_spacer_before_the_caption() ->
     assert images["stadium-940.jpg"].credit == "Foto: Tony Roe/Ascom-PC"
     # a labelled credit line as short as the room the caption's box leaves
     assert (images["referee-960.jpg"].caption, images["referee-960.jpg"].credit) == ("The referee shows a yellow card.", "Photo : Example TV")
+    # an infographic's long sources, opening with "©", in a block of their own before the caption
+    chart = images["season-chart.jpg"]
+    assert chart.caption.startswith("The season in numbers |")
+    assert chart.credit.startswith("© Ann Example / Example Magazine") and chart.credit.endswith("(detail)")
 
 
 def test_a_credit_that_is_only_a_label_is_no_credit() -> None:
@@ -268,3 +272,13 @@ def test_a_credit_that_is_only_a_label_is_no_credit() -> None:
     assert unbracketed("(Bild: )") == ""
     assert unbracketed("(Image: GETTY )") == "Image: GETTY"
     assert unbracketed("Reuters (file)") == "Reuters (file)"
+
+
+def test_hero_picture_right_above_the_headline_is_the_lead() -> None:
+    """hero-above-headline.html: no class or size says so; the picture right above the page's <h1> (a kicker
+    between them) is the story's lead. The linked logo and a PNG badge above another heading are not the article's."""
+    roles = _roles("hero-above-headline.html")
+    assert roles["000HERO-C461.jpeg"] == "lead"
+    assert roles.get("logo-site.png") not in ("lead", "inline")
+    assert roles.get("badge.png") not in ("lead", "inline")
+    assert roles.get("000OTHER-C200.jpeg") not in ("lead", "inline")
