@@ -83,9 +83,22 @@ def _holds_control(block: Node, doc: Doc) -> bool:
     return within.first(doc, block, _CONTROLS) is not None
 
 
+def _previous(el: Node) -> Node | None:
+    """The node before `el`, past comments, line breaks and blank text."""
+    before = el.prev
+    while before is not None and (before.tag in ("-comment", "br") or (
+            before.tag == "-text" and not (before.text_content or "").strip())):
+        before = before.prev
+    return before
+
+
 def _opens_picture(el: Node, doc: Doc) -> bool:
-    """A short link to an image file: the picture's "Enlarge this image" / "View full size" control."""
-    return el.tag == "a" and doc.text_length(el) < 40 and bool(IMAGE_EXT.search(attr(el, "href").split("?")[0]))
+    """A short link to an image file or to a place in the page itself, or a script's: the picture's "Enlarge this
+    image", "View full size", "Show caption" controls."""
+    if el.tag != "a" or doc.text_length(el) >= 40:
+        return False
+    href = attr(el, "href").strip()
+    return href.startswith(("#", "javascript:")) or bool(IMAGE_EXT.search(href.split("?")[0]))
 
 
 class CaptionFinder:
@@ -334,13 +347,17 @@ class CaptionFinder:
         block = self._block_of(el, ("p", "div"), apart_from=start)
         if doc.contains(block, start) or doc.text_length(block) > MAX_NEXT or doc.in_link[doc.index(block)]:
             return None
-        before = block.prev
-        while before is not None and (before.tag in ("-comment", "br") or (
-                before.tag == "-text" and not (before.text_content or "").strip())):
-            before = before.prev
+        before, first = _previous(block), block
+        for _ in range(3):  # the block opens wrappers that follow the picture's box (`<div><div><p>Caption</p>...`)
+            if before is not None or first.parent is None or doc.contains(first.parent, start):
+                break
+            first = first.parent
+            before = _previous(first)
         if before is None or before.tag == "-text" or not (before.mem_id == start.mem_id or doc.contains(before, start)):
             return None  # text or another element between the picture and the block
-        if doc.text_length(before) > 20 or doc.has_tags(block, "p", 2) or self._holds_heading(block):
+        if doc.text_length(before) - doc.link_length(before) > 20 or doc.text_length(before) > 60:
+            return None  # more than the picture's own controls ("Enlarge", "Show caption" links) beside it
+        if doc.has_tags(block, "p", 2) or self._holds_heading(block):
             return None
         if not self._hinted(block):
             return None  # nothing a credit is told by: no need to read it as one

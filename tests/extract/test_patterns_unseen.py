@@ -282,3 +282,14 @@ def test_hero_picture_right_above_the_headline_is_the_lead() -> None:
     assert roles.get("logo-site.png") not in ("lead", "inline")
     assert roles.get("badge.png") not in ("lead", "inline")
     assert roles.get("000OTHER-C200.jpeg") not in ("lead", "inline")
+
+
+def test_caption_after_the_pictures_controls_in_the_next_box() -> None:
+    """caption-after-controls.html: no class says caption. A "show caption" link to a place in the page (and an
+    overlay badge) beside the picture is its control, not its caption; the caption with its credit opens the next
+    box, whose other text is the article's."""
+    images = {i.url.rsplit("/", 1)[-1]: i for i in _images("caption-after-controls.html")}
+    singer, ski = images["unterstuetzer-960.jpg"], images["skirennen-1000.jpg"]
+    assert (singer.caption, singer.credit) == ("Auch ein bekannter Sänger gehört zu den Unterstützern.", "Bild: dpa")
+    assert singer.role == "lead"
+    assert (ski.caption, ski.credit) == ("Hat das Potential zum Superstar: eine Skirennfahrerin.", "© AFP / JANE ROE")
