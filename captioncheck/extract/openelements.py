@@ -308,6 +308,8 @@ class OpenElements:
                 self.reconstruct()
             return 0
         if kind == _CLOSES_OWN:  # <a> in an open <a>, <nobr> in an open <nobr>: closes it
+            if name == "nobr" and self.pending:  # a <nobr> pushes the waiting elements again first: the <nobr> it
+                self.reconstruct()  # closes may be one of them (an older one further down stays open)
             at = self.top(name)
             if at > 0 and at >= self.scope[-1]:
                 if self.special[-1] <= at:

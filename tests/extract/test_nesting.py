@@ -187,3 +187,11 @@ def test_hr_does_not_push_waiting_formatting_elements_again() -> None:
     assert built <= (2 + nesting.CLONE_BUDGET) * html.count("<")
     # (what lexbor builds: the waiting <b> pushed again inside the <p> after the <hr>, none around the <hr>)
     assert LexborHTMLParser("<div><b class=1></div><p><hr><p>y").body.html.endswith('<hr><p><b class="1">y</b></p></body>')
+
+
+def test_a_nobr_closes_the_nobr_it_pushed_again_not_an_older_one() -> None:
+    """`<nobr>` pushes the waiting formatting elements again before it looks for an open <nobr> (the adoption agency
+    then closes that copy): the model looked first, closed an older <nobr> lower down with all above it, and counted
+    `<select><nobr><g><g>` x 40 at 26 levels where lexbor builds 61 (found by the repeated mis-nesting test)."""
+    html = "<select><nobr><g><g>" * 40
+    assert max_depth(html) >= tree_depth(html) - 1
