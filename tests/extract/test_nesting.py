@@ -195,3 +195,4 @@ def test_a_nobr_closes_the_nobr_it_pushed_again_not_an_older_one() -> None:
     `<select><nobr><g><g>` x 40 at 26 levels where lexbor builds 61 (found by the repeated mis-nesting test)."""
     html = "<select><nobr><g><g>" * 40
     assert max_depth(html) >= tree_depth(html) - 1
+
