@@ -437,7 +437,8 @@ class CaptionFinder:
         if kind_of and kind_of == self._body_paragraph_kind():  # (a page without classes cannot tell: box and length decide)
             return None  # written like the article's own paragraphs: the text goes on after a picture
         if credit is not None:  # `<div><img><div><div>The caption</div><div>Name, Associated Press</div></div></div>`
-            return self._caption_with_credit([block, credit], "box", frozenset({credit.mem_id}))
+            # (found by where it stands, as the line alone: a card's headline with its source reads the same)
+            return self._caption_with_credit([block, credit], "sole-block", frozenset({credit.mem_id}))
         return read_roots([block], doc, how="sole-block")
 
     def _credit_after(self, block: Node, box: Node) -> Node | None:

@@ -293,3 +293,18 @@ def test_caption_after_the_pictures_controls_in_the_next_box() -> None:
     assert (singer.caption, singer.credit) == ("Auch ein bekannter Sänger gehört zu den Unterstützern.", "Bild: dpa")
     assert singer.role == "lead"
     assert (ski.caption, ski.credit) == ("Hat das Potential zum Superstar: eine Skirennfahrerin.", "© AFP / JANE ROE")
+
+
+def test_a_cards_headline_with_its_source_does_not_make_it_an_article_photo(tmp_path: Path) -> None:
+    """The caption-with-credit-line shape read without names is found by where it stands: cards after the article
+    (a linked picture, a headline, an agency) read the same, and stay teasers."""
+    body = "".join(f"<p>Paragraph {i} of the article about the budget, long enough to be read as the article's text.</p>"
+                   for i in range(6))
+    cards = "".join(f'<div class="c{i}"><a href="/other-{i}"><img src="https://img.example.net/other-{i}.jpg"></a>'
+                    f'<div class="d{i}"><div class="e{i}">Another story about the city council vote number {i}</div>'
+                    f'<div class="f{i}">Reuters</div></div></div>' for i in range(3))
+    page = tmp_path / "cards.html"
+    page.write_text(f"<html><body><div class=a><h1 class=b>The budget story</h1>{body}</div><div class=g>{cards}</div>"
+                    "</body></html>")
+    roles = {i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}
+    assert all(roles.get(f"other-{i}.jpg") not in ("lead", "inline") for i in range(3)), roles
