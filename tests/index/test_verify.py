@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from captioncheck.index import PhotoMeta, open_index
 from captioncheck.index import geometry as G
@@ -216,3 +216,51 @@ def test_the_searcher_looks_as_far_as_the_widest_radius_of_each_kind_of_stored_h
     assert "full" not in radii  # the whole photo: the search's own (largest) radius
     assert P.VARIANT_RADIUS == P.variant_radii(P.RADIUS)
     assert P.MATCH_THRESHOLD >= max(P.VERIFIED.values())
+
+
+def _overlaid(img: Image.Image, top: float, height: float, alpha: int = 110) -> Image.Image:
+    """The image with a band of white across its whole width at `top` (fractions of the height), `alpha` opaque:
+    what a watermark's line of text or a caption band does to a 16x16 grid."""
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).rectangle((0, round(top * img.height), img.width, round((top + height) * img.height)),
+                                    fill=(255, 255, 255, alpha))
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+@pytest.mark.parametrize("top", [0.0, 0.4, 0.86])
+def test_a_band_of_rows_may_be_set_aside_when_the_family_allows_it(top: float) -> None:
+    """A band across a low-texture picture (a watermark's line, a caption band, meme text) changes more cells than
+    the layout's trim leaves out: with `band` the correlation over the other rows decides, and the copy passes."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    q = _query_thumb(_jpeg(_overlaid(sky, top, 0.15)))
+    plain, banded = agreement(q, stored, "full")[0], agreement(q, stored, "full", band=True)[0]
+    assert plain < LOW["layout"] <= banded
+    assert not verified(q, stored, "full", {**LOW, "band": 0})
+    assert verified(q, stored, "full", {**LOW, "band": 1})
+
+
+def test_setting_a_band_aside_does_not_pass_another_gradient_or_other_colours() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    banded = {**LOW, "band": 1}
+    turned = _gradient(((30, 80, 200), (240, 180, 90)), angle=1.2)  # the same colours, 35 degrees turned
+    assert agreement(_query_thumb(_jpeg(turned)), stored, "full", band=True)[0] < LOW["layout"]
+    assert not verified(_query_thumb(_jpeg(turned)), stored, "full", banded)
+    other = _overlaid(_same_luma_other_colours(sky), 0.4, 0.15)
+    assert not verified(_query_thumb(_jpeg(other)), stored, "full", banded)  # the colours still decide
+
+
+def test_verified_decides_as_passes_on_the_agreement(make_photo) -> None:
+    """verified() looks at the band only when the whole grid falls short: the same answer as passes(agreement)."""
+    from captioncheck.index.verify import passes
+
+    stored = [_stored_thumb(make_photo(s)) for s in (21, 22)] + [_stored_thumb(_gradient(((30, 80, 200), (240, 180, 90))))]
+    queries = [_query_thumb(_jpeg(_overlaid(make_photo(21), 0.8, 0.2, 170))), _query_thumb(_jpeg(make_photo(22), 50)),
+               _query_thumb(_jpeg(ImageOps.grayscale(make_photo(21)).convert("RGB"))),
+               _query_thumb(_jpeg(_overlaid(_gradient(((30, 80, 200), (240, 180, 90))), 0.3, 0.1)))]
+    for params in (*VERIFY.values(), *({**p, "band": 1 - p["band"]} for p in VERIFY.values())):
+        for q in queries:
+            for s in stored:
+                for variant in ("full", H.CROP_WINDOWS[5][0]):
+                    assert verified(q, s, variant, params) == passes(*agreement(q, s, variant, bool(params["band"])), params)
