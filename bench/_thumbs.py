@@ -116,8 +116,8 @@ def candidates(query: dict, photo: dict, caps: np.ndarray) -> list[tuple[int, in
 
 
 def scores(pairs: np.ndarray, queries: list, qthumbs, photos: list, sthumbs: list) -> np.ndarray:
-    """(layout, colour, layout with a band set aside) agreement (captioncheck.index.verify: agreement without and with
-    `band`) of each candidate pair (q, p, class, d, qi, sj)."""
+    """(layout, colour, layout with a band set aside) agreement (captioncheck.index.verify: agreement, band_agreement)
+    of each candidate pair (q, p, class, d, qi, sj)."""
     out = np.zeros((len(pairs), 3), np.float32)
     for n, (q, p, _, _, qi, sj) in enumerate(pairs.astype(np.int64)):
         _, _, region, transform, _ = queries[q]["q"][qi]
@@ -125,5 +125,5 @@ def scores(pairs: np.ndarray, queries: list, qthumbs, photos: list, sthumbs: lis
         if th:
             variant = photos[p]["pdq_all"][sj][0]
             out[n, :2] = V.agreement(th, sthumbs[p], variant)
-            out[n, 2] = V.agreement(th, sthumbs[p], variant, band=True)[0]
+            out[n, 2] = V.band_agreement(th, sthumbs[p], variant)
     return out

@@ -33,8 +33,9 @@ own; a pair beyond its class's threshold but within the class's verified radius 
 when the two agree in coarse layout and colour. Here every class gets a second, "verified" class (CLASSES +
 VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
-and colour agreement, and of layout for a grey query); the thresholds and verified radii are picked together by the
-same greedy rule for each parameter set of VERIFY_GRID (one family at a time), and the best recall at <= 0.1% false
+and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off); the
+thresholds and verified radii are picked together by the same greedy rule for each parameter set of VERIFY_GRID
+(one family at a time), and the best recall at <= 0.1% false
 matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;
 of equal recall, the fewer false matches). Verification first (pick_thresholds): after the greedy pick, each class's plain
 threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
@@ -807,11 +808,12 @@ GEOMETRIC = tuple(f"{c}+geometric" for c in CLASSES)  # the geometrically verifi
 GEOMETRY_GRID = [{"inliers": i, "cells": c} for i in (25, 20, 15, 12) for c in (6, 5, 4)]
 # verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
 # (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
-# band 1: the layout may also be measured with a band of rows set aside (verify.BAND_ROWS; since hash10, 2026-12-02)
+# band: the minimum of the layout with a band of rows set aside (verify.BAND_ROWS; 0: not looked at; since hash10,
+# 2026-12-02), tried off and at the family's layout minimum
 VERIFY_GRID = {
-    "textured": [{"layout": lay, "colour": col, "grey_layout": g, "band": b} for b in (0, 1) for lay in (0.9, 0.95)
+    "textured": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.9, 0.95)
                  for col in (0.7, 0.85) for g in (0.95, 0.98)],
-    "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b} for b in (0, 1) for lay in (0.99, 0.995)
+    "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.99, 0.995)
             for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
 }
 
@@ -903,8 +905,10 @@ def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[s
     fam = np.array([family(c) for c in CLASSES])[pairs[:, 2].astype(np.int64)]
     ok = np.zeros(len(pairs), bool)
     for name, p in params.items():
-        lay, col = (np.maximum(pairs[:, 4], pairs[:, 10]) if p.get("band") else pairs[:, 4]), pairs[:, 5]
-        ok |= (fam == name) & np.where(col == GREY, lay >= p["grey_layout"], (lay >= p["layout"]) & (col >= p["colour"]))
+        lay, col, band = pairs[:, 4], pairs[:, 5], p.get("band", 0.0)
+        lay_b = pairs[:, 10] if band > 0 else np.full(len(pairs), -2.0, np.float32)  # as verify.passes
+        ok |= (fam == name) & np.where(col == GREY, (lay >= p["grey_layout"]) | (lay_b >= max(band, p["grey_layout"])),
+                                       (col >= p["colour"]) & ((lay >= p["layout"]) | (lay_b >= band)))
     q, ph, c, d = (pairs[ok, i].astype(np.int64) for i in range(4))
     np.minimum.at(out, (q, c, ph) if len(shape) == 3 else (q, c), d.astype(np.int16))
     return out
