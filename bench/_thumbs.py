@@ -116,11 +116,14 @@ def candidates(query: dict, photo: dict, caps: np.ndarray) -> list[tuple[int, in
 
 
 def scores(pairs: np.ndarray, queries: list, qthumbs, photos: list, sthumbs: list) -> np.ndarray:
-    """(layout, colour) agreement (captioncheck.index.verify) of each candidate pair (q, p, class, d, qi, sj)."""
-    out = np.zeros((len(pairs), 2), np.float32)
+    """(layout, colour, layout with a band set aside) agreement (captioncheck.index.verify: agreement, band_agreement)
+    of each candidate pair (q, p, class, d, qi, sj)."""
+    out = np.zeros((len(pairs), 3), np.float32)
     for n, (q, p, _, _, qi, sj) in enumerate(pairs.astype(np.int64)):
         _, _, region, transform, _ = queries[q]["q"][qi]
         th = qthumbs[q].get((region, transform), b"")
         if th:
-            out[n] = V.agreement(th, sthumbs[p], photos[p]["pdq_all"][sj][0])
+            variant = photos[p]["pdq_all"][sj][0]
+            out[n, :2] = V.agreement(th, sthumbs[p], variant)
+            out[n, 2] = V.band_agreement(th, sthumbs[p], variant)
     return out

@@ -33,8 +33,9 @@ own; a pair beyond its class's threshold but within the class's verified radius 
 when the two agree in coarse layout and colour. Here every class gets a second, "verified" class (CLASSES +
 VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
-and colour agreement, and of layout for a grey query); the thresholds and verified radii are picked together by the
-same greedy rule for each parameter set of VERIFY_GRID (one family at a time), and the best recall at <= 0.1% false
+and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off); the
+thresholds and verified radii are picked together by the same greedy rule for each parameter set of VERIFY_GRID
+(one family at a time), and the best recall at <= 0.1% false
 matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;
 of equal recall, the fewer false matches). Verification first (pick_thresholds): after the greedy pick, each class's plain
 threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
@@ -624,18 +625,20 @@ def accepted_right(pos: np.ndarray, truth: np.ndarray, t: np.ndarray) -> np.ndar
 
 
 def evaluate_product(pairs: dict[str, np.ndarray], pos: np.ndarray, neg: np.ndarray, truth: np.ndarray,
-                     cats: list[str]) -> dict[str, object]:
+                     cats: list[str], keypoints: bool = True) -> dict[str, object]:
     """The thresholds, verified radii and verification parameters the product ships (photoindex.THRESHOLDS,
-    photoindex.VERIFIED, verify.VERIFY), on every distractor: what a user gets today."""
+    photoindex.VERIFIED, verify.VERIFY), on every distractor: what a user gets today. keypoints False: what an index
+    stored without keypoints gets (photoindex.WITHOUT_KEYPOINTS, the same verified radii, no geometric ones)."""
     from captioncheck.index.geometry import GEOMETRY
     from captioncheck.index.photoindex import GEOMETRIC as GEO_RADII
-    from captioncheck.index.photoindex import THRESHOLDS, VERIFIED
+    from captioncheck.index.photoindex import THRESHOLDS, VERIFIED, WITHOUT_KEYPOINTS
     from captioncheck.index.verify import VERIFY
 
     pos, neg = with_verification(pairs, pos, neg, VERIFY, GEOMETRY)
-    t = np.array([THRESHOLDS[c] for c in CLASSES] + [VERIFIED.get(c, -1) for c in CLASSES] + [GEO_RADII.get(c, -1) for c in CLASSES])
+    plain, geo = (THRESHOLDS, GEO_RADII) if keypoints else (WITHOUT_KEYPOINTS, {})
+    t = np.array([plain[c] for c in CLASSES] + [VERIFIED.get(c, -1) for c in CLASSES] + [geo.get(c, -1) for c in CLASSES])
     ok = accepted_right(pos, truth, t)
-    return {"matcher": "product thresholds", "threshold": "/".join(str(int(x)) for x in t),
+    return {"matcher": "product thresholds" if keypoints else "product, no keypoints", "threshold": "/".join(str(int(x)) for x in t),
             "false_match_rate": round(float((neg <= t).any(axis=1).mean()), 5),
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
@@ -805,9 +808,13 @@ GEOMETRIC = tuple(f"{c}+geometric" for c in CLASSES)  # the geometrically verifi
 GEOMETRY_GRID = [{"inliers": i, "cells": c} for i in (25, 20, 15, 12) for c in (6, 5, 4)]
 # verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
 # (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
+# band: the minimum of the layout with a band of rows set aside (verify.BAND_ROWS; 0: not looked at; since hash10,
+# 2026-12-02), tried off and at the family's layout minimum
 VERIFY_GRID = {
-    "textured": [{"layout": lay, "colour": col, "grey_layout": g} for lay in (0.9, 0.95) for col in (0.7, 0.85) for g in (0.95, 0.98)],
-    "low": [{"layout": lay, "colour": col, "grey_layout": g} for lay in (0.99, 0.995) for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
+    "textured": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.9, 0.95)
+                 for col in (0.7, 0.85) for g in (0.95, 0.98)],
+    "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.99, 0.995)
+            for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
 }
 
 
@@ -845,9 +852,11 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
     geo = F.agreements(OUT / f"hash_robustness_{tag}_geometry_{F.key()}_{pairs_key()}.npz", _Lazy(lambda: plan(args)), cand,
                        args.workers, args.fresh)
     t0 = time.time()
-    out = {name: np.hstack([c[:, :4].astype(np.float32), T.scores(c, queries, qth, idx, thumbs["index"]),  # type: ignore[arg-type]
-                            F.columns(c, geo[name])])
-           for name, c, queries, qth in (("pos", cand["pos"], pos, thumbs["pos"]), ("neg", cand["neg"], neg, thumbs["neg"]))}
+    out = {}
+    for name, c, queries, qth in (("pos", cand["pos"], pos, thumbs["pos"]), ("neg", cand["neg"], neg, thumbs["neg"])):
+        agree = T.scores(c, queries, qth, idx, thumbs["index"])  # type: ignore[arg-type]
+        # columns: (query, photo, class, distance), (layout, colour), keypoints (as is, mirrored), layout with a band
+        out[name] = np.hstack([c[:, :4].astype(np.float32), agree[:, :2], F.columns(c, geo[name]), agree[:, 2:]])
     print(f"  verification of {len(out['pos']) + len(out['neg'])} pairs: {time.time() - t0:.0f}s", file=sys.stderr)
     out["thumbs"] = thumbs  # type: ignore[assignment]
     out["geometry"] = geo  # type: ignore[assignment]
@@ -896,8 +905,10 @@ def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[s
     fam = np.array([family(c) for c in CLASSES])[pairs[:, 2].astype(np.int64)]
     ok = np.zeros(len(pairs), bool)
     for name, p in params.items():
-        lay, col = pairs[:, 4], pairs[:, 5]
-        ok |= (fam == name) & np.where(col == GREY, lay >= p["grey_layout"], (lay >= p["layout"]) & (col >= p["colour"]))
+        lay, col, band = pairs[:, 4], pairs[:, 5], p.get("band", 0.0)
+        lay_b = pairs[:, 10] if band > 0 else np.full(len(pairs), -2.0, np.float32)  # as verify.passes
+        ok |= (fam == name) & np.where(col == GREY, (lay >= p["grey_layout"]) | (lay_b >= max(band, p["grey_layout"])),
+                                       (col >= p["colour"]) & ((lay >= p["layout"]) | (lay_b >= band)))
     q, ph, c, d = (pairs[ok, i].astype(np.int64) for i in range(4))
     np.minimum.at(out, (q, c, ph) if len(shape) == 3 else (q, c), d.astype(np.int16))
     return out
@@ -998,6 +1009,7 @@ def main() -> None:
     plain["matcher"] = "combined, no verification"
     plain.pop("ok")
     product = evaluate_product(pairs, pos_d, neg_d, truth, cats)
+    keypointless = evaluate_product(pairs, pos_d, neg_d, truth, cats, keypoints=False)
     low = np.isin(truth, data["low_texture"])
     ok = combined.pop("ok")
     low_texture = {"matcher": "combined, low-texture originals only", "threshold": "same", "false_match_rate": None,
@@ -1009,7 +1021,8 @@ def main() -> None:
     not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
                  "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
                  "blank_originals": [data["originals"][i] for i in blank_ids]}
-    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined, pairs), plain, product]  # type: ignore[arg-type]
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined, pairs), plain, product,  # type: ignore[arg-type]
+               keypointless]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
     pdq_p = [[q["pdq"][0] if ok_q(q) else NOWHERE[:32]] for q in pos]
@@ -1027,8 +1040,8 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
     cats = list(results[0]["recall"])  # type: ignore[arg-type]
     print(f"\nindex: {n_index} photos ({len(data['originals'])} originals, {len(data['low_texture'])} of them low-texture); "
           f"distractor queries: {n_neg}; positive queries: {len(data['pos'])}")
-    names = ["combined+verify", "low-texture only", "without blank", "combined at scale", "no verification", "product thresholds", "pdq_alone",
-             "phash_alone"]
+    names = ["combined+verify", "low-texture only", "without blank", "combined at scale", "no verification", "product thresholds",
+             "product, no kp", "pdq_alone", "phash_alone"]
     print(f"{'transform':<12}" + "".join(f"{n:>18}" for n in names))
     for c in cats:
         print(f"{c:<12}" + "".join(f"{r['recall'].get(c, float('nan')):>18.3f}" for r in results))  # type: ignore[union-attr]

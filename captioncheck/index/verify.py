@@ -9,7 +9,10 @@ query's own, both resampled to one GRID x GRID grid:
 
 * layout: the correlation of mean-removed luma, over the cells left once the TRIM share that differ most is set
   aside (a burnt-in caption, a logo, a watermark), is at least VERIFY["layout"] (a brightness or contrast change
-  keeps it);
+  keeps it); or, where VERIFY["band"] is set, the best such correlation once a whole band of BAND_ROWS grid rows is
+  set aside first, at any height, is at least VERIFY["band"]: a caption band, a ticker, a watermark's line of text
+  or meme text changes a band of rows, more cells than TRIM leaves out (and the luma's mean and spread with them),
+  while an other picture differs all over;
 * colour: the share of cells whose chroma (Cb, Cr) agrees within COLOUR_TOL, once the query's chroma is scaled to
   the stored one's (saturation, brightness and contrast changes scale it), is at least VERIFY["colour"]. A grey
   query (a greyscale copy, or a grey picture) has no colour to compare: it needs the stricter VERIFY["grey_layout"]
@@ -32,18 +35,24 @@ from captioncheck.index import hashes as H
 
 GRID = 16  # both thumbnails are compared on this grid
 TRIM = 0.15  # share of cells (those that differ most in normalised luma) left out of the layout correlation
+BAND_ROWS = 3  # a horizontal band this many grid rows high (3/16 of the height) may be set aside whole (VERIFY["band"])
 FLAT_SPREAD = 1.5  # luma standard deviation (of 255) under which a grid has no layout to compare
 GREY_CHROMA = 4.0  # a query whose 90th percentile chroma magnitude is below this is grey: colour is not compared
 COLOUR_TOL = 10.0  # chroma distance (of 255, Cb and Cr) within which a cell's colour agrees
 SCALE_RANGE = (0.5, 2.0)  # how far the query's chroma may be scaled to the stored one's
 KEEP = round(GRID * GRID * (1 - TRIM))  # cells kept in the layout correlation
+# per band position (its first row), the cells outside the band; and how many of them the correlation keeps
+_OUTSIDE = np.array([[c for c in range(GRID * GRID) if not top <= c // GRID < top + BAND_ROWS]
+                     for top in range(GRID - BAND_ROWS + 1)])
+OUTSIDE_KEEP = round(_OUTSIDE.shape[1] * (1 - TRIM))
 GREY_AT = round(GRID * GRID * 0.9)  # the 90th percentile cell
 LOW_CLASSES = frozenset({"low_full", "low_window", "flat_full", "flat_window", "smooth", "smooth_window"})  # photoindex
 # per family of classes (`family`): the minima of a pair's layout and colour agreement, and of its layout when the
-# query is grey; chosen by bench/hash_robustness.py (docs/index.md)
+# query is grey; and of its layout with a band of rows set aside ("band"; 0: not looked at; for a grey query at least
+# its grey minimum); chosen by bench/hash_robustness.py (docs/index.md)
 VERIFY: dict[str, dict[str, float]] = {
-    "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95},
-    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998},
+    "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95, "band": 0.9},
+    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998, "band": 0},
 }
 GREY = -1.0  # agreement's colour for a grey query: nothing to compare
 
@@ -95,6 +104,11 @@ def agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> tuple[fl
     return _layout(qy, sy), GREY if grey else _colour(qc, sc)
 
 
+def band_agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> float:
+    """The layout agreement (as `agreement`'s) once a band of BAND_ROWS rows is set aside, at the best height."""
+    return _layout_without_band(_grid(query_thumb)[0], _grid(stored_thumb, variant_box(variant))[0])
+
+
 def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
     if qn is None or sn is None:
         return 0.0
@@ -107,6 +121,29 @@ def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
     return float(cov / np.sqrt(va * vb)) if va * vb > 1e-12 else 0.0
 
 
+def _layout_without_band(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
+    """The best trimmed correlation (as _layout) over the cells outside a band of BAND_ROWS rows, at every height
+    at once; each side normalised again over those cells (what the band held moved the mean and spread)."""
+    if qn is None or sn is None:
+        return 0.0
+    a, b = _normalised(qn[_OUTSIDE]), _normalised(sn[_OUTSIDE])
+    diff = np.abs(a - b)
+    keep = diff <= np.partition(diff, OUTSIDE_KEEP - 1, axis=1)[:, OUTSIDE_KEEP - 1:OUTSIDE_KEEP]
+    n = keep.sum(axis=1)
+    a, b = a * keep, b * keep
+    sa, sb = a.sum(axis=1), b.sum(axis=1)
+    cov, va, vb = (a * b).sum(axis=1) - sa * sb / n, (a * a).sum(axis=1) - sa * sa / n, (b * b).sum(axis=1) - sb * sb / n
+    ok = va * vb > 1e-12
+    return float(np.max(np.where(ok, cov / np.sqrt(np.where(ok, va * vb, 1.0)), 0.0)))
+
+
+def _normalised(rows: np.ndarray) -> np.ndarray:
+    """Each row less its mean, over its deviation (a flat row stays flat)."""
+    rows = rows - rows.mean(axis=1, keepdims=True)
+    spread = np.sqrt((rows * rows).mean(axis=1, keepdims=True))
+    return rows / np.where(spread > 1e-9, spread, 1.0)
+
+
 def _colour(qc: np.ndarray, sc: np.ndarray) -> float:
     norm = float(np.vdot(sc, sc))
     scale = min(max(float(np.vdot(qc, sc)) / norm, SCALE_RANGE[0]), SCALE_RANGE[1]) if norm > 0 else 1.0
@@ -114,11 +151,12 @@ def _colour(qc: np.ndarray, sc: np.ndarray) -> float:
     return float(((err * err).sum(axis=1) <= COLOUR_TOL * COLOUR_TOL).mean())
 
 
-def passes(layout: float, colour: float, params: dict[str, float]) -> bool:
-    """Whether an agreement passes one family's parameters."""
+def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0) -> bool:
+    """Whether an agreement (and the layout with a band set aside, band_agreement) passes one family's parameters."""
+    band = params.get("band", 0.0)
     if colour == GREY:
-        return layout >= params["grey_layout"]
-    return layout >= params["layout"] and colour >= params["colour"]
+        return layout >= params["grey_layout"] or (band > 0 and band_layout >= max(band, params["grey_layout"]))
+    return colour >= params["colour"] and (layout >= params["layout"] or (band > 0 and band_layout >= band))
 
 
 def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, params: dict[str, float]) -> bool:
@@ -126,7 +164,17 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
     side has no thumbnail (an index written before them)."""
     if not query_thumb or not stored_thumb or len(stored_thumb) != H.THUMB_BYTES or len(query_thumb) != H.THUMB_BYTES:
         return False
-    return passes(*agreement(query_thumb, stored_thumb, variant), params)
+    qy, qc, grey = _grid(query_thumb)
+    sy, sc, _ = _grid(stored_thumb, variant_box(variant))
+    band = params.get("band", 0.0)
+    if grey:
+        minimum, band = params["grey_layout"], max(band, params["grey_layout"]) if band > 0 else 0.0
+    elif _colour(qc, sc) < params["colour"]:
+        return False
+    else:
+        minimum = params["layout"]
+    # as passes(*agreement(...), params, band_agreement(...)): the band looked at only when the whole grid falls short
+    return _layout(qy, sy) >= minimum or (band > 0 and _layout_without_band(qy, sy) >= band)
 
 
-__all__ = ["COLOUR_TOL", "GREY", "GRID", "LOW_CLASSES", "VERIFY", "agreement", "family", "passes", "variant_box", "verified"]
+__all__ = ["BAND_ROWS", "COLOUR_TOL", "GREY", "GRID", "LOW_CLASSES", "VERIFY", "agreement", "band_agreement", "family", "passes", "variant_box", "verified"]

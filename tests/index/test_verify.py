@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from captioncheck.index import PhotoMeta, open_index
 from captioncheck.index import geometry as G
@@ -15,7 +15,7 @@ from captioncheck.index import hashes as H
 from captioncheck.index import photoindex as P
 from captioncheck.index.search import Hit
 from captioncheck.index.transfer import export_lines, import_lines, parse_line
-from captioncheck.index.verify import GREY, VERIFY, agreement, variant_box, verified
+from captioncheck.index.verify import GREY, VERIFY, agreement, band_agreement, passes, variant_box, verified
 
 LOW = VERIFY["low"]
 
@@ -216,3 +216,68 @@ def test_the_searcher_looks_as_far_as_the_widest_radius_of_each_kind_of_stored_h
     assert "full" not in radii  # the whole photo: the search's own (largest) radius
     assert P.VARIANT_RADIUS == P.variant_radii(P.RADIUS)
     assert P.MATCH_THRESHOLD >= max(P.VERIFIED.values())
+
+
+def _overlaid(img: Image.Image, top: float, height: float, alpha: int = 110) -> Image.Image:
+    """The image with a band of white across its whole width at `top` (fractions of the height), `alpha` opaque:
+    what a watermark's line of text or a caption band does to a 16x16 grid."""
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).rectangle((0, round(top * img.height), img.width, round((top + height) * img.height)),
+                                    fill=(255, 255, 255, alpha))
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+@pytest.mark.parametrize("top", [0.0, 0.4, 0.86])
+def test_a_band_of_rows_may_be_set_aside_when_the_family_allows_it(top: float) -> None:
+    """A band across a picture (a watermark's line, a caption band, meme text) changes more cells than the layout's
+    trim leaves out: with a `band` minimum the correlation over the other rows may decide, and the copy passes."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    q = _query_thumb(_jpeg(_overlaid(sky, top, 0.15)))
+    plain, banded = agreement(q, stored, "full")[0], band_agreement(q, stored, "full")
+    assert plain < LOW["layout"] <= banded
+    assert not verified(q, stored, "full", {**LOW, "band": 0})
+    assert verified(q, stored, "full", {**LOW, "band": LOW["layout"]})
+    assert not verified(q, stored, "full", {**LOW, "band": banded + 0.001})  # the band has its own minimum
+
+
+def test_textured_photos_set_a_caption_band_aside(make_photo) -> None:
+    """As shipped, a textured pair may pass on the rows outside a band (VERIFY["textured"]["band"]): a dark caption
+    band across the foot of a grey photo (the bench's `brick` and grey wallpapers) fails the whole grid's layout."""
+    img = ImageOps.grayscale(make_photo(24)).convert("RGB")
+    stored = _stored_thumb(img)
+    captioned = img.copy()
+    ImageDraw.Draw(captioned).rectangle((0, round(0.82 * img.height), img.width, img.height), fill=(10, 10, 10))
+    q = _query_thumb(_jpeg(captioned))
+    textured = VERIFY["textured"]
+    layout, colour = agreement(q, stored, "full")
+    assert colour == GREY and layout < textured["grey_layout"] and textured["band"] > 0
+    assert band_agreement(q, stored, "full") >= textured["grey_layout"]
+    assert verified(q, stored, "full", textured)
+    assert not verified(q, stored, "full", {**textured, "band": 0})
+
+
+def test_setting_a_band_aside_does_not_pass_another_gradient_or_other_colours() -> None:
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    banded = {**LOW, "band": LOW["layout"]}
+    turned = _gradient(((30, 80, 200), (240, 180, 90)), angle=1.2)  # the same colours, 35 degrees turned
+    assert band_agreement(_query_thumb(_jpeg(turned)), stored, "full") < LOW["layout"]
+    assert not verified(_query_thumb(_jpeg(turned)), stored, "full", banded)
+    other = _overlaid(_same_luma_other_colours(sky), 0.4, 0.15)
+    assert not verified(_query_thumb(_jpeg(other)), stored, "full", banded)  # the colours still decide
+
+
+def test_verified_decides_as_passes_on_the_agreement(make_photo) -> None:
+    """verified() looks at the band only when the whole grid falls short: the same answer as passes() on agreement()
+    and band_agreement()."""
+    stored = [_stored_thumb(make_photo(s)) for s in (21, 22)] + [_stored_thumb(_gradient(((30, 80, 200), (240, 180, 90))))]
+    queries = [_query_thumb(_jpeg(_overlaid(make_photo(21), 0.8, 0.2, 170))), _query_thumb(_jpeg(make_photo(22), 50)),
+               _query_thumb(_jpeg(ImageOps.grayscale(make_photo(21)).convert("RGB"))),
+               _query_thumb(_jpeg(_overlaid(_gradient(((30, 80, 200), (240, 180, 90))), 0.3, 0.1)))]
+    for params in (*VERIFY.values(), *({**p, "band": p["layout"] if not p["band"] else 0} for p in VERIFY.values())):
+        for q in queries:
+            for s in stored:
+                for variant in ("full", H.CROP_WINDOWS[5][0]):
+                    expected = passes(*agreement(q, s, variant), params, band_agreement(q, s, variant))
+                    assert verified(q, s, variant, params) == expected
