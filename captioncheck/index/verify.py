@@ -151,12 +151,21 @@ def _colour(qc: np.ndarray, sc: np.ndarray) -> float:
     return float(((err * err).sum(axis=1) <= COLOUR_TOL * COLOUR_TOL).mean())
 
 
+def _minima(params: dict[str, float], grey: bool) -> tuple[float, float]:
+    """One family's layout minimum and band minimum (0: the band is not looked at) for a grey query or a coloured one."""
+    band = params.get("band", 0.0)
+    if grey:
+        return params["grey_layout"], max(band, params["grey_layout"]) if band > 0 else 0.0
+    return params["layout"], band
+
+
 def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0) -> bool:
     """Whether an agreement (and the layout with a band set aside, band_agreement) passes one family's parameters."""
-    band = params.get("band", 0.0)
-    if colour == GREY:
-        return layout >= params["grey_layout"] or (band > 0 and band_layout >= max(band, params["grey_layout"]))
-    return colour >= params["colour"] and (layout >= params["layout"] or (band > 0 and band_layout >= band))
+    grey = colour == GREY
+    if not grey and colour < params["colour"]:
+        return False
+    minimum, band = _minima(params, grey)
+    return layout >= minimum or (band > 0 and band_layout >= band)
 
 
 def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, params: dict[str, float]) -> bool:
@@ -166,13 +175,9 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
         return False
     qy, qc, grey = _grid(query_thumb)
     sy, sc, _ = _grid(stored_thumb, variant_box(variant))
-    band = params.get("band", 0.0)
-    if grey:
-        minimum, band = params["grey_layout"], max(band, params["grey_layout"]) if band > 0 else 0.0
-    elif _colour(qc, sc) < params["colour"]:
+    if not grey and _colour(qc, sc) < params["colour"]:
         return False
-    else:
-        minimum = params["layout"]
+    minimum, band = _minima(params, grey)
     # as passes(*agreement(...), params, band_agreement(...)): the band looked at only when the whole grid falls short
     return _layout(qy, sy) >= minimum or (band > 0 and _layout_without_band(qy, sy) >= band)
 
