@@ -430,9 +430,10 @@ class CaptionFinder:
         box = next((a for a in within.ancestors(doc, block, 6) if doc.contains(a, start)), None)
         if box is None or doc.count_images(box) > MAX_GROUP:
             return None
-        credit = self._credit_after(block, box) if doc.text_length(box) > length else None
-        if doc.text_length(box) > length + 20 and (credit is None or doc.text_length(box) > length + doc.text_length(credit) + 20):
-            return None  # other text shares the box: the block is the article's, or a card's
+        box_length = doc.text_length(box)
+        credit = self._credit_after(block, box) if box_length > length else None
+        if box_length > length + 20 + (doc.text_length(credit) if credit is not None else 0):
+            return None  # other text shares the box (besides a credit line): the block is the article's, or a card's
         kind_of = self._paragraph_kind(block) if block.tag == "p" else ""
         if kind_of and kind_of == self._body_paragraph_kind():  # (a page without classes cannot tell: box and length decide)
             return None  # written like the article's own paragraphs: the text goes on after a picture

@@ -164,7 +164,7 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
             removed = state.removed  # in the row's place
             levels[t] = len(stack) - 1 - removed
             continue
-        if tag == "hr" and stack[-1] == "p" and SAME_AT_TOP and not pending and not where["select"]:
+        if tag == "hr" and stack[-1] == "p" and SAME_AT_TOP and not pending and not where.get("select"):
             i = len(stack) - 1  # `<hr>` after an open paragraph (`<p>x<hr><p>y`, unclosed paragraphs between rules):
             del stack[i]  # the paragraph closes as by its end tag, nothing is pushed
             open_p.pop()

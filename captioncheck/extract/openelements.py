@@ -323,8 +323,9 @@ class OpenElements:
             table = self.top("table")
             if self.top("template") > table:  # inside a <template>: its own modes, counted as pushed
                 return self.push(name)
-            if 0 < table < self.top("select"):  # "in select in table": the <select> closes first (with what the
-                self.truncate(self.top("select"))  # table fostered above it), then the tag is read in the table
+            select = self.top("select")
+            if 0 < table < select:  # "in select in table": the <select> closes first (with what the table fostered
+                self.truncate(select)  # above it), then the tag is read in the table
             if kind == _TABLE:
                 if self.in_table_mode():  # <table> in a table's own modes closes it
                     self.truncate(table)
