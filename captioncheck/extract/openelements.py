@@ -29,6 +29,7 @@ from captioncheck.extract.tagtables import (
     _IMPLIED_END,
     _IN_SCOPE,
     _INTEGRATION,
+    _KEPT_MARKERS,
     _KIND,
     _LI_END,
     _LIST_ITEM,
@@ -36,6 +37,7 @@ from captioncheck.extract.tagtables import (
     _OPTION,
     _OTHER,
     _P_END,
+    _RECONSTRUCTING_VOID,
     _SELECT,
     _TABLE,
     _TABLE_END,
@@ -49,13 +51,6 @@ from captioncheck.extract.tagtables import (
 )
 
 
-# the void tags before which the parser pushes the waiting formatting elements again ("in body": area, br, embed, img,
-# keygen, wbr, input; `<image>` is an <img>); not <hr>, <param>, <source>, <track>, nor those read by the "in head"
-# rules (<link>, <meta>...): before those the elements keep waiting
-_RECONSTRUCTING_VOID = frozenset({"area", "br", "embed", "img", "image", "keygen", "wbr", "input"})
-
-
-_KEPT_MARKERS = frozenset({"object", "applet", "marquee"})  # markers only their own end tag clears (not a cell's)
 POPPED_FORM = 1 << 40  # the form pointer of a form inserted and popped at once (no stack index: its end tag closes nothing)
 
 

@@ -15,6 +15,10 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # elements without an end tag (the tree builder never pushes them)
 VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image", "input",
                    "keygen", "link", "meta", "param", "source", "track", "wbr"})
+# the void tags before which the parser pushes the waiting formatting elements again ("in body": area, br, embed, img,
+# keygen, wbr, input; `<image>` is an <img>); not <hr>, <param>, <source>, <track>, nor those read by the "in head"
+# rules (<link>, <meta>...): before those the elements keep waiting
+_RECONSTRUCTING_VOID = frozenset({"area", "br", "embed", "img", "image", "keygen", "wbr", "input"})
 FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"})
 # elements the parser may close without their end tag (a block start tag closes an open <p>, an <li> the open <li>,
 # a table part the open cell or row...), popping what is open above them: formatting elements among those wait to be
@@ -28,6 +32,7 @@ _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 # elements the parser opens a marker for in the list of formatting elements: closing one forgets the
 # formatting elements opened inside it
 _MARKERS = frozenset({"applet", "marquee", "object", "td", "th", "caption", "template"})
+_KEPT_MARKERS = frozenset({"object", "applet", "marquee"})  # markers only their own end tag clears (not a cell's)
 # foreign elements are kept as "name " (SVG) and "name\t" (MathML): no HTML tag name holds a space or tab;
 # the integration points, where tags are HTML again
 _INTEGRATION = frozenset({"mi\t", "mo\t", "mn\t", "ms\t", "mtext\t", "annotation-xml\t", "foreignobject ", "desc ", "title "})
