@@ -26,12 +26,14 @@ _COUNTED = frozenset({"option", "optgroup", "hr"})  # what lexbor walks the sele
 _CLOSES = frozenset({"/select", "input"})
 _READ = _COUNTED | _CLOSES | {"select"}
 _OPTION_LIKE = re.compile(r"<(?:option|optgroup|hr)(?=[\s/>])", re.IGNORECASE)
+_SELECT = re.compile(r"<select(?=[\s/>])", re.IGNORECASE)  # as the page's tokens name it (`flatten`)
 
 
 def may_need_cap(html: str) -> bool:
-    """Could the page's selects cost more than the bounds allow? (No page with at most MAX_OPTIONS
-    option-like tags can: its pairs are at most MAX_OPTIONS²/2, within PAIR_BUDGET.) A C-speed count."""
-    return len(_OPTION_LIKE.findall(html)) > MAX_OPTIONS
+    """Could the page's selects cost more than the bounds allow? (No page without a `<select>` tag can, nor one with
+    at most MAX_OPTIONS option-like tags: its pairs are at most MAX_OPTIONS²/2, within PAIR_BUDGET; a page of
+    `<p><hr>` repeated is read by `option_drops` for nothing.) C-speed searches."""
+    return _SELECT.search(html) is not None and len(_OPTION_LIKE.findall(html)) > MAX_OPTIONS
 
 
 def option_drops(parts: list[str | None]) -> list[int]:

@@ -28,6 +28,15 @@ def test_ordinary_selects_are_left_alone() -> None:
     assert cap_nesting(html) == html
 
 
+def test_option_like_tags_without_a_select_are_not_read() -> None:
+    """Thousands of `<hr>` (or stray `<option>`s) with no `<select>` on the page cost lexbor nothing extra: the page
+    is not read for options at all; one `<SELECT>` anywhere (any case) and it is."""
+    html = "<p>x<hr>" * 3000 + "<option>o" * 3000
+    assert not select_lists.may_need_cap(html)
+    assert select_lists.may_need_cap("<SELECT name=s>" + html)
+    assert not select_lists.may_need_cap("<selected>" + html)  # another tag's name
+
+
 def test_one_long_select_keeps_its_first_options_and_all_its_text() -> None:
     n = 20_000
     html = "<p>x</p><select>" + "".join(f"<option>o{i}</option>" for i in range(n)) + "</select><p>after</p>"
