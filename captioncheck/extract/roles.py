@@ -217,7 +217,7 @@ def _url_furniture(url: str) -> str:
     parts = split_url(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
-    named = _URL_FURNITURE.found_in(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.")) \
+    named = _furniture_name(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.")) \
         or _SHARE_HOST.search(host.split(":")[0])
     if not named:
         return ""
@@ -227,6 +227,18 @@ def _url_furniture(url: str) -> str:
         if re.search(rx, where):
             return role
     return "icon"
+
+
+_PHOTO_FILE = re.compile(r"\.(jpe?g|webp|avif|heic)$")
+
+
+def _furniture_name(name: str) -> bool:
+    """A file name (lower case) that names furniture: "logo.png", "sitelogo.svg", "share-icon.gif", "icon_fb.jpg",
+    "profilbild.jpg". In a photo's file (JPEG, WebP...) the word must not end a longer word: "silicon-valley.jpg",
+    "sparrow.jpg", "fbappicon1_1020.jpg" name photos (a word that starts one still counts: German compounds
+    such as "autorenbild", "profilbild" name author photos)."""
+    photo = _PHOTO_FILE.search(name) is not None
+    return any(not photo or not (m.start() and name[m.start() - 1].isalpha()) for m in _URL_FURNITURE.plain.finditer(name))
 
 
 def _url_small(url: str) -> bool:

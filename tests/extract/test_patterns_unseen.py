@@ -42,6 +42,11 @@ def test_sizes_and_file_names_do_not_demote_photos() -> None:
     assert roles["twitter-lite.jpg"] == "inline"  # height="0" is auto; caption in the outer <figure>
     assert roles["audi-battery-700.jpeg"] == "inline"  # layout=responsive 16x9 is a ratio, not an icon
     assert roles["collect.gif"] == "tracking"
+    # a furniture word inside a longer word of a photo's file name names no furniture ("silicon", "fbappicon" hold
+    # "icon"); on its own, or in a PNG's name, it still does
+    assert roles["silicon-valley-offices_1020.0_standard_640.0.jpg"] == "inline"
+    assert roles["fbappicon1_1020.0_standard_640.0.jpg"] == "inline"
+    assert roles["share-icon.jpg"] != "inline" and roles["sitelogo.png"] == "logo"
     twitter = next(i for i in _images("sizes-and-names.html") if "twitter" in i.url)
     assert (twitter.caption, twitter.credit) == ("Twitter Lite comes to eleven more countries.", "Twitter")
 
