@@ -99,8 +99,10 @@ def _kind(node: Node) -> str:
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
-    if node.tag == "cite" or itemprop & _CREDIT_ITEMPROPS:
+    if itemprop & _CREDIT_ITEMPROPS:
         return "credit"
+    if node.tag == "cite":  # a source's name, or (some galleries) the picture's caption, a sentence
+        return "caption" if _sentence_not_credit(short_text(node, 200)) and not CREDIT_NAMES.found_in(names) else "credit"
     if node.tag == "a" and "license" in attr(node, "rel").lower().split():
         return "credit"  # HTML's rel=license: the picture's licence ("CC-BY-SA 2.0"), its credit line
     if node.tag == "figcaption":
@@ -110,6 +112,11 @@ def _kind(node: Node) -> str:
     if CAPTION_NAMES.found_in(names):
         return "caption"
     return ""
+
+
+def _sentence_not_credit(text: str) -> bool:
+    """More than a dozen words that do not read as a credit line: a caption, whatever element holds it."""
+    return len(text.split()) > 12 and not looks_like_credit(text)
 
 
 def short_text(node: Node, limit: int = 120) -> str:

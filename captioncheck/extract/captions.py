@@ -230,6 +230,8 @@ class CaptionFinder:
         i = doc.end.get(start.mem_id, start_at) + 1
         roots: list[Node] = []
         steps = passed = 0
+        # a hidden picture (a gallery's slide waiting its turn) reads text hidden like it: its caption waits too
+        shown_only = not doc.hidden[start_at]
         while i < len(doc.nodes) and steps < MAX_WALK:
             el = doc.nodes[i]
             steps += 1
@@ -252,7 +254,7 @@ class CaptionFinder:
                     and not self._other_picture_within(i, end, start, start_at)):
                 i = end + 1  # text, all of it hidden (nothing to read, what `is_junk` would have read to learn)
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or doc.hidden[i] or (
+            if el.tag in ("script", "style", "noscript", "template", "svg") or (doc.hidden[i] and shown_only) or (
                     not roots and (is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
                 continue

@@ -313,3 +313,12 @@ def test_a_cards_headline_with_its_source_does_not_make_it_an_article_photo(tmp_
                     "</body></html>")
     roles = {i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}
     assert all(roles.get(f"other-{i}.jpg") not in ("lead", "inline") for i in range(3)), roles
+
+
+def test_a_slides_cite_holding_a_sentence_is_its_caption_and_hidden_slides_read_their_hidden_captions() -> None:
+    """`<img><cite>sentence</cite>`: a `<cite>` that reads as a sentence, not a credit line, is the picture's caption;
+    a hidden slide's caption is hidden like its picture and still read. A `<cite>` credit stays a credit."""
+    images = _images("gallery-cite-captions.html")
+    assert [i.caption.split(" ")[0] for i in images[:3]] == ["Police", "Passengers", "Travelers"]
+    assert all(i.credit == "" for i in images[:3])
+    assert (images[3].caption, images[3].credit) == ("A plow clears a road in Albuquerque on Sunday.", "Photo: Jane Doe/Example Press")
