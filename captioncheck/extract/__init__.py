@@ -261,6 +261,8 @@ def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) ->
             continue
         elif node is main or doc.text_length(node) > 1000:  # a wrapper: read its children from the end
             stack.extend(last_children(node, MAX_CLOSING_NODES))
+        elif 2 * doc.link_length(node) > doc.text_length(node):
+            continue  # mostly a link: "PHOTOS: <a>Earthquake shakes the coast</a>" leads to a gallery, credits nothing
         else:
             lines[:0] = visible_lines(node, limit=2000, exclude=skip)
     return lines

@@ -158,9 +158,9 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
     credit = collapse(" ".join(dict.fromkeys(credits)))
     if not credit:
         caption, credit = split_credit(caption)
-        if not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
+        if not credit and looks_like_credit(caption) and _words(caption) <= 6:
             caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
-    elif caption and looks_like_credit(caption) and len(caption.split()) <= 6:
+    elif caption and looks_like_credit(caption) and _words(caption) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
     credit = unbracketed(credit.strip().lstrip("/ "))
     dangling = _DANGLING_LABEL.search(caption) if credit and caption.rstrip()[-1:] in (":", "：", "©", ")") else None
@@ -168,6 +168,11 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
         caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
     caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
     return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
+
+
+def _words(text: str) -> int:
+    """Words of a line, its separators not counted ("Mandel Ngan / AFP / Getty Images": 5)."""
+    return sum(1 for word in text.split() if any(c.isalnum() for c in word))
 
 
 _BRACKETED = re.compile(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]")

@@ -46,6 +46,8 @@ _LICENCE = re.compile(r"(?<!\w)(?:CC[- ]?(?:BY(?:[- ](?:SA|NC|ND))*|0|ZERO)(?:[-
                       re.IGNORECASE)
 _LABEL_FIRST = re.compile(rf"(?:{LABELS})\s*(?:[:：|]|by\b|of\b)", re.IGNORECASE)
 _VIA_WORD = re.compile(rf"(?<!\w)({VIA_WORDS}|archiv\w*)(?!\w)", re.IGNORECASE)
+# a photographer's or studio's name signed as such: "Jane Doe Photography", "Studio X Fotografie"
+_STUDIO_TAIL = re.compile(r"(?<!\w)(?:photography|photographie|fotografie|fotografía|fotografia)$", re.IGNORECASE)
 _LICENCE_WORDS = ("cc", "public", "domena", "dominio", "domaine", "gemeinfrei")  # every _LICENCE match holds one
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _ALL_CAPS = re.compile(r"^[A-ZÀ-ÖØ-ÞČŠŽŁ]{2,}$")
@@ -71,6 +73,8 @@ def looks_like_credit(text: str) -> bool:
     if "/" in text and words <= 8:
         return True
     if words <= 10 and ((_may_hold_licence(text) and _LICENCE.search(text)) or _VIA_WORD.search(text)):
+        return True
+    if words <= 6 and _STUDIO_TAIL.search(text):  # "Al 'Hughes' Dukes Photography"
         return True
     return words <= 8 and bool(_AGENCY_WORD.search(text))
 

@@ -322,3 +322,11 @@ def test_a_slides_cite_holding_a_sentence_is_its_caption_and_hidden_slides_read_
     assert [i.caption.split(" ")[0] for i in images[:3]] == ["Police", "Passengers", "Travelers"]
     assert all(i.credit == "" for i in images[:3])
     assert (images[3].caption, images[3].credit) == ("A plow clears a road in Albuquerque on Sunday.", "Photo: Jane Doe/Example Press")
+
+
+def test_a_caption_box_holding_only_a_credit_gives_the_credit_and_a_gallery_link_credits_nothing() -> None:
+    """A caption element whose text is only a credit (its "/" separators are no words; a studio signing "X Photography")
+    is the picture's credit; a closing "PHOTOS: <a>headline</a>" line is a link to a gallery, no article-wide credit."""
+    lead, inline = _images("credit-only-captions.html")
+    assert (lead.caption, lead.credit) == ("", "Mandel Ngan / AFP / Getty Images")
+    assert (inline.caption, inline.credit) == ("", "Al 'Hughes' Dukes Photography")
