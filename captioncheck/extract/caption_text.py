@@ -115,8 +115,9 @@ def _kind(node: Node) -> str:
 
 
 def _sentence_not_credit(text: str) -> bool:
-    """More than a dozen words that do not read as a credit line: a caption, whatever element holds it."""
-    return len(text.split()) > 12 and not looks_like_credit(text)
+    """More than six words that do not read as a credit line: a caption, whatever element holds it ("Cars slide on
+    Paseo del Norte in Albuquerque on November 24.")."""
+    return _words(text) > 6 and not looks_like_credit(text)
 
 
 def short_text(node: Node, limit: int = 120) -> str:
