@@ -336,10 +336,18 @@ def file_key(url: str) -> str:
     if not name or "%" in name:  # percent-escapes decoded first (a "%2F" is a folder), trailing slashes dropped
         name = unquote(split_url(url).path).rstrip("/").rsplit("/", 1)[-1]
     name = name.lower()
+    if _SCRIPT_NAME.search(name):  # "image.php?src=/posts/p16615_2.jpg&w=660": the query names the picture
+        inner = [unquote(v) for v in _QUERY_VALUE.findall(url.partition("?")[2]) if IMAGE_EXT.search(unquote(v))]
+        return file_key(inner[0]) if inner and not _SCRIPT_NAME.search(inner[0].split("?")[0]) else ""
     stem = _PHOTO_EXTENSION.sub("", name)
     if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
         return ""
     return name
+
+
+# a script that serves pictures (its name is no picture's), and the values of a query string
+_SCRIPT_NAME = re.compile(r"\.(php\d?|aspx?|ashx|jsp|cgi|pl|py)$")
+_QUERY_VALUE = re.compile(r"(?:^|&)[^=&]*=([^&]+)")
 
 
 # size/quality renditions appended to one picture's name: "-s1200", "-c85", "_w640" (a "-860x484" suffix is

@@ -330,3 +330,11 @@ def test_a_caption_box_holding_only_a_credit_gives_the_credit_and_a_gallery_link
     lead, inline = _images("credit-only-captions.html")
     assert (lead.caption, lead.credit) == ("", "Mandel Ngan / AFP / Getty Images")
     assert (inline.caption, inline.credit) == ("", "Al 'Hughes' Dukes Photography")
+
+
+def test_pictures_served_by_one_script_are_told_apart_by_the_file_their_query_names() -> None:
+    """`image.php?src=/posts/p100_2.jpg&w=660`: the script's name is every picture's; the file in the query is the
+    picture's own (three photos were merged into one)."""
+    images = _images("script-served-images.html", url="https://www.example.ph/news/2019/11/sedan.html")
+    assert [i.url.rsplit("src=", 1)[-1] for i in images] == [
+        "/images/posts/post100.jpg&w=1280", "/images/posts/post100_2.jpg&w=660", "/images/posts/post100_3.jpg&w=660"]
