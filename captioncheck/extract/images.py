@@ -120,6 +120,16 @@ def declared_size(node: Node) -> tuple[int | None, int | None]:
     return w, h
 
 
+_STYLE_SIZE = re.compile(r"(?<![\w-])(width|height)\s*:\s*(\d{1,5})(?:\.\d+)?px", re.IGNORECASE)
+
+
+def style_size(node: Node) -> tuple[int | None, int | None]:
+    """The width and height an element's inline style fixes in pixels (`style="width:60px;height:60px"`, a
+    gallery's thumbnail box), None where it does not (`max-width` and percentages say nothing)."""
+    found = {name.lower(): int(value) for name, value in _STYLE_SIZE.findall(attr(node, "style"))}
+    return found.get("width"), found.get("height")
+
+
 def anchor_of(img: Node, doc: Doc) -> Node:
     """Climb through <picture>, a link or span that wraps only this picture."""
     node = img
@@ -253,6 +263,11 @@ def _img_found(img: Node, doc: Doc, base: str) -> Found:
     for c in cands:
         c.url = absolutize(c.url, base)
     width, height = declared_size(img)
+    if width is None and height is None:  # a size set in CSS, on the picture or on a box holding only it
+        width, height = style_size(img)
+        box = anchor.parent
+        if width is None and height is None and box is not None and doc.count_images(box) == 1 and not doc.text_length(box):
+            width, height = style_size(box)
     alt, title = attrs(img, "alt", "title")
     return Found(
         node=img, anchor=anchor, index=doc.index(img), cands=cands,

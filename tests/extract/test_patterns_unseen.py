@@ -322,6 +322,12 @@ def test_a_slides_cite_holding_a_sentence_is_its_caption_and_hidden_slides_read_
     assert [i.caption.split(" ")[0] for i in images[:3]] == ["Police", "Passengers", "Cars"]
     assert all(i.credit == "" for i in images[:3])
     assert (images[3].caption, images[3].credit) == ("A plow clears a road in Albuquerque on Sunday.", "Photo: Jane Doe/Example Press")
+    # the slides' 60 px navigation thumbnails (a size set in CSS on the box that holds only the picture), a player's
+    # download button (its folder's name) and a spacer pixel are no article pictures
+    assert len(images) == 4
+    roles = _roles("gallery-cite-captions.html")
+    assert roles["slide-02-thumbs.jpg"] not in ("lead", "inline", "slideshow")
+    assert roles["1px.gif"] == "decoration" and roles["get_player.gif"] == "icon"
 
 
 def test_a_caption_box_holding_only_a_credit_gives_the_credit_and_a_gallery_link_credits_nothing() -> None:
