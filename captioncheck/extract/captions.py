@@ -269,8 +269,8 @@ class CaptionFinder:
                 if self._other_picture_within(i, end, start, start_at):
                     i += 1
                     continue
-                roots.append(el)
-                i = end + 1
+                roots.append(self._with_loose_text(el, start))
+                i = doc.last[doc.index(roots[-1])] + 1
                 continue
             if leading_text(el, past_blank=True):
                 if not roots:
@@ -292,6 +292,21 @@ class CaptionFinder:
         if not roots:
             return CaptionHit()
         return read_roots(roots, self.doc, how="after")
+
+    def _with_loose_text(self, el: Node, start: Node) -> Node:
+        """A named caption/credit element, or the small box it shares with text of no element only
+        (`<div><cite>Name/Agency</cite>The caption, written after the credit.</div>`): that text is the caption."""
+        box = el.parent
+        doc = self.doc
+        if box is None or box.tag in ("body", "html") or doc.contains(box, start):
+            return el
+        size = doc.text_length(box)
+        if size > MAX_CAPTION or size <= doc.text_length(el):
+            return el
+        in_children = sum(doc.text_length(child) for child in box.iter(include_text=False))
+        if in_children != doc.text_length(el) or self._other_picture_inside(box, start):
+            return el  # other elements with text in the box: it is no caption's own box
+        return box
 
     def _block_of(self, el: Node, tags: frozenset[str] | tuple[str, ...], steps: int = 4,
                   apart_from: Node | None = None) -> Node:

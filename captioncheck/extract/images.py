@@ -398,20 +398,37 @@ def attach_noscript(found: list[Found], doc: Doc) -> list[Found]:
     return kept
 
 
+MAX_TWIN_BOX = 1000  # characters of text in the box a scripted picture shares with its <noscript> copy (its caption)
+
+
 def _twin_before(noscript: Node, kept: list[Found], positions: list[int], doc: Doc) -> Found | None:
-    """The last kept picture before the <noscript>, inside its parent (or up to two levels higher)."""
+    """The last kept picture before the <noscript>, inside its parent (or up to two levels higher), in a box
+    of a picture and its caption, or right before it: an ad's <noscript> fallback further down an article
+    whose paragraphs share a wrapper with a photo is no copy of that photo."""
     at = doc.index(noscript)
     last = bisect.bisect_left(positions, at) - 1
     if last < 0:
         return None
+    twin = kept[last]
     container = noscript.parent
     for _ in range(3):
         if container is None:
             return None
         if doc.index(container) <= positions[last]:
-            return kept[last]
+            after = _next_element(twin.anchor)
+            adjacent = after is not None and after.mem_id == noscript.mem_id
+            return twin if adjacent or doc.text_length(container) <= MAX_TWIN_BOX else None
         container = container.parent
     return None
+
+
+def _next_element(node: Node) -> Node | None:
+    """The element after `node` among its siblings (blank text skipped)."""
+    nxt = node.next
+    while nxt is not None and (nxt.tag == "-comment" or (nxt.tag == "-text" and not (nxt.text_content or "").strip())):
+        nxt = nxt.next
+    return nxt
+
 
 
 def merge_copies(found: list[Found]) -> list[Found]:

@@ -222,7 +222,7 @@ def _url_furniture(url: str) -> str:
     parts = split_url(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
-    named = _furniture_name(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.")) \
+    named = _furniture_name(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.", "banner.", "banners.")) \
         or _SHARE_HOST.search(host.split(":")[0])
     if not named:
         return ""
