@@ -349,7 +349,7 @@ def test_pictures_served_by_one_script_are_told_apart_by_the_file_their_query_na
 def test_a_credit_that_opens_the_caption_box_and_an_ads_noscript_fallback_further_down() -> None:
     """`<div><cite>Name/Agency</cite>Caption text</div>` after the picture: the box's loose text is the caption; an ad's
     <noscript> fallback further down the article's wrapper is no copy of the photo (its URL became the photo's)."""
-    (image,) = _images("credit-before-caption.html")
+    (image,) = _images("cite-credit-then-caption.html")
     assert image.url == "https://img.example.com/photo/2010/0813/coach-practice_300.jpg"
     assert image.urls == [image.url]
     assert (image.caption, image.credit) == (
