@@ -49,6 +49,7 @@ from captioncheck.extract.dom import (
     is_hidden,
     is_image_tag,
     leading_text,
+    next_element,
     tokens,
     visible_text,
 )
@@ -283,15 +284,33 @@ class CaptionFinder:
                         return box
                     block = self._caption_like_block(el, start)
                     if block is not None:
-                        return read_roots([block], self.doc, how="next-paragraph")
+                        hit = read_roots([block], self.doc, how="next-paragraph")
+                        after = next_element(block) if hit.credit and not hit.caption else None
+                        if after is not None and self._caption_after_credit(after, block, start):
+                            return read_roots([block, after], self.doc, frozenset({block.mem_id}), how="next-paragraph")
+                        return hit
                     sole = self._sole_block(el, start)
                     if sole is not None:
                         return sole
+                elif len(roots) == 1 and kind(roots[0]) == "credit" and self._caption_after_credit(el, roots[0], start):
+                    roots.append(el)  # the picture's box: its credit line, then its caption
+                    i = end + 1
+                    continue
                 break
             i += 1
         if not roots:
             return CaptionHit()
         return read_roots(roots, self.doc, how="after")
+
+    def _caption_after_credit(self, el: Node, credit: Node, start: Node) -> bool:
+        """After the credit line of the picture's own small box, an unnamed block beside it is the caption
+        (`<div><p><img></p><p class=vcard>AP</p><p>Apr. 8: The president signs…</p></div>`)."""
+        doc = self.doc
+        box = el.parent
+        if box is None or credit.parent is None or box.mem_id != credit.parent.mem_id or el.tag == "-text":
+            return False
+        return (doc.contains(box, start) and doc.text_length(box) <= MAX_CAPTION and el.tag not in HEADING_TAGS
+                and not self._other_picture_inside(box, start))
 
     def _with_loose_text(self, el: Node, start: Node) -> Node:
         """A named caption/credit element, or the small box it shares with text of no element only

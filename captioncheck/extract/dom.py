@@ -230,6 +230,14 @@ def _blank_inline(node: Node) -> bool:
     return all(child.tag == "-text" and not (child.text_content or "").strip() for child in node.iter(include_text=True))
 
 
+def next_element(node: Node) -> Node | None:
+    """The node after `node` among its siblings, blank text and comments skipped (None at the end)."""
+    nxt = node.next
+    while nxt is not None and (nxt.tag == "-comment" or (nxt.tag == "-text" and not (nxt.text_content or "").strip())):
+        nxt = nxt.next
+    return nxt
+
+
 def last_children(node: Node, count: int) -> list[Node]:
     """The last `count` child nodes (text and comments included) in document order: walked back
     from the last child, so a wrapper of 45 000 children costs what one of `count` costs."""

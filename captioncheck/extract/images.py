@@ -26,6 +26,7 @@ from captioncheck.extract.dom import (
     attrs,
     collapse,
     is_image_tag,
+    next_element,
 )
 from captioncheck.extract.urls import (
     IMAGE_EXT,
@@ -415,19 +416,12 @@ def _twin_before(noscript: Node, kept: list[Found], positions: list[int], doc: D
         if container is None:
             return None
         if doc.index(container) <= positions[last]:
-            after = _next_element(twin.anchor)
+            after = next_element(twin.anchor)
             adjacent = after is not None and after.mem_id == noscript.mem_id
             return twin if adjacent or doc.text_length(container) <= MAX_TWIN_BOX else None
         container = container.parent
     return None
 
-
-def _next_element(node: Node) -> Node | None:
-    """The element after `node` among its siblings (blank text skipped)."""
-    nxt = node.next
-    while nxt is not None and (nxt.tag == "-comment" or (nxt.tag == "-text" and not (nxt.text_content or "").strip())):
-        nxt = nxt.next
-    return nxt
 
 
 

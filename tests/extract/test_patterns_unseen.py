@@ -354,3 +354,11 @@ def test_a_credit_that_opens_the_caption_box_and_an_ads_noscript_fallback_furthe
     assert image.urls == [image.url]
     assert (image.caption, image.credit) == (
         "The coach closed the first practices to the public and the media this week.", "Jane Doe/Example Images")
+
+
+def test_the_caption_after_the_credit_line_in_the_pictures_own_box() -> None:
+    """`<div><p><img></p><p class=vcard><span>AP</span></p><p>Caption…</p></div>`: the credit line comes first, the
+    caption beside it in the picture's own box (it was left unread)."""
+    (image,) = _images("credit-then-caption-box.html")
+    assert image.credit == "AP"
+    assert image.caption.startswith("Apr. 8: The two presidents sign the treaty")
