@@ -291,8 +291,9 @@ def _pipe_split(text: str) -> tuple[str, str] | None:
     if "|" not in text:
         return None
     m = _PIPE_TAIL.search(text)
-    if m is None:
-        return None
+    if m is None:  # "The caption. | AP Photo": the last part, after the caption, reads as a credit on its own
+        head, _, tail = text.rpartition("|")
+        return (head, tail.strip()) if head.strip() and looks_like_credit(tail) else None
     return text[: m.start()], m.group(1)
 
 

@@ -24,6 +24,8 @@ CASES = [
     ("China has warned it will act [GETTY]", "China has warned it will act", "GETTY"),
     ("Der Hafen im Winter. Bild: Keystone", "Der Hafen im Winter.", "Bild: Keystone"),
     ("Credit: EPA", "", "Credit: EPA"),
+    ("Some of the biggest states are poised to lose votes. | AP Photo", "Some of the biggest states are poised to lose votes.",
+     "AP Photo"),
 ]
 
 
@@ -37,6 +39,7 @@ def test_split_credit(text: str, caption: str, credit: str) -> None:
     "US Rep. Ilhan Omar (D-MN) talks with Nancy Pelosi (D-CA)",
     "Air pollution is once again surging in Delhi.",
     "Brian Manning -",
+    "Sales by region | January to March",
 ])
 def test_no_credit_in_plain_captions(text: str) -> None:
     assert split_credit(text) == (text, "")
