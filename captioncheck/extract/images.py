@@ -356,9 +356,17 @@ def file_key(url: str) -> str:
         inner = [unquote(v) for v in _QUERY_VALUE.findall(url.partition("?")[2]) if IMAGE_EXT.search(unquote(v))]
         return file_key(inner[0]) if inner and not _SCRIPT_NAME.search(inner[0].split("?")[0]) else ""
     stem = _PHOTO_EXTENSION.sub("", name)
-    if len(stem) < 8 or is_placeholder(url) or stem in {"image", "photo", "original", "default", "large"}:
-        return ""
+    if len(stem) < 8 or is_placeholder(url) or all(
+            len(part) <= 3 or part.isdigit() or part in _SIZE_WORDS for part in _NAME_PARTS.split(stem)):
+        return ""  # a rendition's name, each photo's the same ("ku-xlarge.jpg", "original.png"): its folder names it
     return name
+
+
+_NAME_PARTS = re.compile(r"[-_.]+")
+_SIZE_WORDS = frozenset({
+    "image", "photo", "picture", "original", "default", "large", "xlarge", "xxlarge", "big", "bigpic", "small", "medium",
+    "thumb", "thumbnail", "full", "fullsize", "main", "master", "standard", "square", "wide", "crop", "cropped",
+    "landscape", "portrait", "preview", "lowres", "hires", "retina", "mobile", "desktop", "tablet"})
 
 
 # a script that serves pictures (its name is no picture's), and the values of a query string

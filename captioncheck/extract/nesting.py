@@ -29,8 +29,9 @@ element is pushed once and popped once; each name keeps the stack positions wher
 * inside `<svg>`/`<math>`, `<x/>` pushes nothing, end tags match foreign elements, and an HTML tag
   such as `<div>` or `<p>` (or `</p>`, `</br>`) pops back out of the foreign element first.
 
-Where the model is unsure it errs towards counting deeper. Left out: the adoption agency's clones
-(`<b><div></b>`: only the `<b>` leaves the stack), `<table>` closing a `<p>` in standards mode,
+Where the model is unsure it errs towards counting deeper. The adoption agency run by an `<a>` or `<nobr>` whose
+like holds a special element counts the formatting elements open above it as copies (`count_adopted`). Left out:
+the clones of the adoption agency run by a formatting end tag (`<b><div></b>`: only the `<b>` leaves the stack), `<table>` closing a `<p>` in standards mode,
 `<ruby>` parts. Tested against lexbor's own tree on generated pages (`tests/extract/test_nesting.py`):
 equal on well-formed nesting, never below half of lexbor's depth on random and repeated mis-nestings.
 """

@@ -154,6 +154,20 @@ class OpenElements:
         if not kept:
             self.removed += 1
 
+    def count_adopted(self, at: int) -> None:
+        """The adoption agency an `<a>` (`<nobr>`) runs when its like, open at `at`, holds a special element: the parser
+        copies the formatting elements open above it (they are pushed again inside that element: `<a><div><b><a>`
+        builds a second <b>). They count as copies (the depth is unchanged); past the budget their start tags are
+        dropped like those of any other copy. One step per such element (`fmt` is in stack order)."""
+        adopted = []
+        for i in reversed(self.fmt):
+            if i <= at:
+                break
+            adopted.append(self.fmt[i][1])
+        self.copies += len(adopted)
+        if self.copies > self.allowed:
+            self.copied.update(adopted)
+
     def close_marker(self, i: int) -> None:
         """A cell, caption, <object>... closes: the formatting elements opened inside it are forgotten, those
         waiting from before it wait again."""
@@ -310,6 +324,7 @@ class OpenElements:
                 if self.special[-1] <= at:
                     self.truncate(at, named=True)
                 else:
+                    self.count_adopted(at)
                     self.take_out(at)
             if self.pending:
                 self.reconstruct()

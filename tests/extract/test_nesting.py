@@ -196,3 +196,14 @@ def test_a_nobr_closes_the_nobr_it_pushed_again_not_an_older_one() -> None:
     html = "<select><nobr><g><g>" * 40
     assert max_depth(html) >= tree_depth(html) - 1
 
+
+
+def test_an_a_that_adopts_formatting_elements_counts_their_copies() -> None:
+    """`<a><div>` + formatting elements + `<a>`: the adoption agency copies the formatting elements open inside the
+    <div> (lexbor pushes them again there, and again after `</div>`): 91 elements from 33 tags, past the copy budget
+    the model had not counted (found by the copy-budget property test above)."""
+    html = "<a href=x><div>" + "".join(f"<b class={i}>" for i in range(29)) + "<a class=29></div>" + "x" * 10
+    assert sum(1 for _ in LexborHTMLParser(html).root.traverse(include_text=False)) - 4 == 91
+    with mock.patch.object(nesting, "CLONE_FLOOR", 0):
+        capped = cap_nesting(html, 128)
+    assert sum(1 for _ in LexborHTMLParser(capped).root.traverse(include_text=False)) - 4 <= (2 + nesting.CLONE_BUDGET) * html.count("<")

@@ -362,3 +362,11 @@ def test_the_caption_after_the_credit_line_in_the_pictures_own_box() -> None:
     (image,) = _images("credit-then-caption-box.html")
     assert image.credit == "AP"
     assert image.caption.startswith("Apr. 8: The two presidents sign the treaty")
+
+
+def test_photos_whose_file_names_are_only_a_rendition_are_told_apart_by_their_folders() -> None:
+    """`/img/<id>/ku-xlarge.jpg`: the file name is the size's, every photo's; the folder names the photo (seven photos
+    were merged into one). A distinctive name in two size folders is still one photo."""
+    images = _images("rendition-named-files.html")
+    assert [i.url.split("/")[-2] for i in images] == ["18x4gw79fbq0ejpg", "18x4hpiv0p6msjpg", "18x4hwfgooxbgjpg", "976x565"]
+    assert "https://cdn.example.com/2000x1200/bus-depot-20220505.jpg" in images[-1].urls
