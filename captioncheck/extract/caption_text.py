@@ -81,6 +81,9 @@ class CaptionHit:
 _CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|more)[-_ ]?(the[-_ ])?(caption|legend|credit)", re.IGNORECASE)
 
 
+# the link that unfolds a long caption and the one that folds it again ("Apple … more", "… less")
+_EXPANDER = re.compile(r"[\s….]*(?:(?:read|show|see)\s+)?(?:more|less|mehr|weniger|plus|moins|más|menos|mais|ещё|больше)[\s….]*",
+                       re.IGNORECASE)
 _COUNTER = re.compile(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}")
 
 
@@ -134,8 +137,8 @@ def is_junk(node: Node, doc: Doc | None = None) -> bool:
     text = short_text(node)
     if len(text) < 16 and _COUNTER.fullmatch(text):
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
-    if len(text) < 24 and _CAPTION_CONTROL.fullmatch(text):
-        return True  # a button's own words: "hide caption", "toggle caption"
+    if len(text) < 24 and (_CAPTION_CONTROL.fullmatch(text) or _EXPANDER.fullmatch(text)):
+        return True  # a button's own words: "hide caption", "toggle caption", a long caption's "… more" / "less"
     return junk_name and len(text) < 40
 
 

@@ -370,3 +370,11 @@ def test_photos_whose_file_names_are_only_a_rendition_are_told_apart_by_their_fo
     images = _images("rendition-named-files.html")
     assert [i.url.split("/")[-2] for i in images] == ["18x4gw79fbq0ejpg", "18x4hpiv0p6msjpg", "18x4hwfgooxbgjpg", "976x565"]
     assert "https://cdn.example.com/2000x1200/bus-depot-20220505.jpg" in images[-1].urls
+
+
+def test_a_long_captions_more_and_less_links_are_no_caption_text() -> None:
+    """The "… more" / "less" links that unfold a long caption are controls: without them the caption's closing credit
+    is read as the credit, and the picture (a lead in a box also named "related") is the article's."""
+    (image,) = _images("expandable-caption.html")
+    assert image.caption.endswith("said he is resigning, effective immediately.") and "more" not in image.caption
+    assert image.credit == "AP Photo/Jeff Doe, File"
