@@ -301,7 +301,13 @@ def _leaf_text(node: Node, limit: int) -> str | None:
     if next(iter(node.iter(include_text=False)), None) is not None:
         return None
     text = node.text(deep=False) or ""
-    return text if len(text) < limit else None
+    return _as_shown(text) if len(text) < limit else None
+
+
+def _as_shown(text: str) -> str:
+    """A text node's line breaks are spaces on screen (only <br> and blocks end a line): "(Credit:\nName/CNET)" is one
+    line. Only `<pre>` keeps them, which no caption uses."""
+    return text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text
 
 
 def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
@@ -322,7 +328,7 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
         tag = item.tag
         if not first:
             if tag == "-text":
-                text = item.text_content or ""
+                text = _as_shown(item.text_content or "")
                 parts.append(text)
                 size += len(text.strip())
                 continue

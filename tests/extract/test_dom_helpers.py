@@ -39,3 +39,16 @@ def test_a_large_page_finds_its_elements(markup: str) -> None:
     assert isinstance(doc.order, dict)
     assert doc.index(Doc.parse("<p>z</p>").nodes[0]) == -1
 
+
+
+def test_line_breaks_in_the_source_are_spaces_on_screen() -> None:
+    """A newline inside a text node is a space to a reader; only <br> and blocks end a line (a credit written
+    "(Credit:\\nName/CNET)" in the source was read as "(Credit:")."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from captioncheck.extract.dom import visible_lines, visible_text
+
+    leaf = LexborHTMLParser('<span class="credit">(Credit:\nJane Doe/CNET)</span>').css_first("span")
+    assert visible_text(leaf, first_line=True) == "(Credit: Jane Doe/CNET)"
+    mixed = LexborHTMLParser("<p>One line\nstill the same<br>second <b>line\nhere</b></p>").css_first("p")
+    assert visible_lines(mixed) == ["One line still the same", "second line here"]
