@@ -158,7 +158,7 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
         if text:
             captions.append(text)
         credits += [t for t in (visible_text(c, first_line=True, exclude=junk) for c in credit_nodes) if t]
-    caption = collapse(" ".join(dict.fromkeys(captions)))  # responsive duplicates say it once
+    caption = _framed(collapse(" ".join(dict.fromkeys(captions))))  # responsive duplicates say it once
     credit = collapse(" ".join(dict.fromkeys(credits)))
     if not credit:
         caption, credit = split_credit(caption)
@@ -172,6 +172,14 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
         caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
     caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
     return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
+
+
+_FRAME = re.compile(r"^(?:[-–—•·*~]+\s+)+|(?:\s+[-–—•·*~]+)+$")
+
+
+def _framed(text: str) -> str:
+    """A caption without the dashes or bullets set around it as decoration ("- Tapie en 2008. REUTERS/B. T. -")."""
+    return _FRAME.sub("", text) if text[:1] in "-–—•·*~" or text[-1:] in "-–—•·*~" else text
 
 
 def _words(text: str) -> int:

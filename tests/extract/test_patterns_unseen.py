@@ -378,3 +378,15 @@ def test_a_long_captions_more_and_less_links_are_no_caption_text() -> None:
     (image,) = _images("expandable-caption.html")
     assert image.caption.endswith("said he is resigning, effective immediately.") and "more" not in image.caption
     assert image.credit == "AP Photo/Jeff Doe, File"
+
+
+def test_dashes_set_around_a_caption_as_decoration_are_dropped(tmp_path: Path) -> None:
+    """`<p class=legende>- Tapie en 2008. REUTERS/Benoit Tessier -</p>`: without the framing dashes the credit splits off
+    (the whole line was read as a credit); a leading minus sign stays."""
+    page = tmp_path / "framed.html"
+    page.write_text('<html lang="fr"><body><article><h1>Titre</h1><figure><img src="https://img.example.fr/nanard.jpg" '
+                    'width="600" height="400"><figcaption>- Tapie en 2008. REUTERS/Benoit Tessier -</figcaption></figure>'
+                    "<p>" + "Le texte de l'article continue ici avec assez de mots pour être de la prose. " * 3 + "</p>"
+                    "</article></body></html>", encoding="utf-8")
+    (image,) = extract(page).images
+    assert (image.caption, image.credit) == ("Tapie en 2008.", "REUTERS/Benoit Tessier")
