@@ -19,6 +19,7 @@ from captioncheck.extract.dom import (
     Node,
     ancestors,
     attr,
+    attributes_of,
     tokens,
 )
 from captioncheck.extract.images import Found
@@ -132,13 +133,22 @@ def _beside_player(f: Found, doc: Doc) -> bool:
         players = doc.memo["players"] = sorted({doc.index(n) for n in found})
     if not players:
         return False
-    for box in within.ancestors(doc, f.node, 3):
+    for depth, box in enumerate(within.ancestors(doc, f.node, PLAYER_CLIMB)):
         if doc.text_length(box) > MAX_TEASER_TEXT:
             return False
         start, end = doc.index(box), doc.end.get(box.mem_id, -1)
-        if bisect.bisect_right(players, end) > bisect.bisect_right(players, start):
-            return True
+        at = bisect.bisect_left(players, start)
+        if at < len(players) and players[at] == start and (depth < PLAYER_BESIDE or _PLAYING.intersection(attributes_of(box))):
+            return True  # the picture lies inside the player's own element (a playlist item: its poster)
+        if depth < PLAYER_BESIDE and bisect.bisect_right(players, end) > at:
+            return True  # a player beside the picture in a small box
     return False
+
+
+_PLAYING = frozenset({"data-duration", "data-playable", "data-video-id", "data-videoid", "data-player"})  # (a media id
+# names a photo as well: only these make a wrapper further up a player)
+PLAYER_BESIDE = 3  # ancestors of a picture whose box, holding a player, makes the picture its poster
+PLAYER_CLIMB = 6  # ancestors looked at for the player's own element (a playlist item wraps its poster in five)
 
 
 def _url_role(f: Found, best: str, small: str, doc: Doc) -> str:

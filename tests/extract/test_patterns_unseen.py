@@ -390,3 +390,10 @@ def test_dashes_set_around_a_caption_as_decoration_are_dropped(tmp_path: Path) -
                     "</article></body></html>", encoding="utf-8")
     (image,) = extract(page).images
     assert (image.caption, image.credit) == ("Tapie en 2008.", "REUTERS/Benoit Tessier")
+
+
+def test_a_playlists_posters_inside_their_players_own_elements_are_no_article_photos() -> None:
+    """Each poster sits five wrappers deep in its playlist item, the element that carries the player's data
+    (`data-duration`): a video's poster. A media id on a photo's own <figure> makes it no player."""
+    images = _images("video-playlist.html")
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["courthouse-steps.jpg"]
