@@ -69,7 +69,11 @@ BLOCK_TAGS = frozenset({
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
     "section", "table", "tr", "td", "th", "ul", "caption", "summary", "details", "br",
 })
-_HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|off-?screen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none|hide)($|[\s_-])|__visually-hidden", re.IGNORECASE)
+# "hide" alone or for a context ("hide", "is-hide", "hide-from-desktop", "hide-for-print"), not "hide-<what>": a BEM
+# modifier naming what the element hides ("image__hide-placeholder": the picture's placeholder, not the picture)
+_HIDE_CONTEXT = r"(?:for|from|on|in|at|when|all|always|desktop|mobile|tablet|print|screen|xs|sm|md|lg|xl|small|medium|large)"
+_HIDDEN_CLASS = re.compile(r"(^|[\s_-])(sr-only|visually-?hidden|screen-?reader(-text)?|a11y|off-?screen|hidden-text|visuallyhidden|u-hidden|is-hidden|d-none)($|[\s_-])"
+                           rf"|(^|[\s_-])hide($|\s|_|-{_HIDE_CONTEXT}(?![a-z]))|__visually-hidden", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # a CSS pre-filter for `is_hidden` (it decides): every element it can call hidden matches this
 _MAYBE_HIDDEN = ('[hidden], [style*="none" i], [style*="hidden" i], [class*="only" i], [class*="hid" i], '

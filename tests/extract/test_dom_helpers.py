@@ -52,3 +52,17 @@ def test_line_breaks_in_the_source_are_spaces_on_screen() -> None:
     assert visible_text(leaf, first_line=True) == "(Credit: Jane Doe/CNET)"
     mixed = LexborHTMLParser("<p>One line\nstill the same<br>second <b>line\nhere</b></p>").css_first("p")
     assert visible_lines(mixed) == ["One line still the same", "second line here"]
+
+
+def test_hide_classes_hide_the_element_not_what_a_modifier_names() -> None:
+    """`hide`, `is-hide`, `hide-from-desktop`, `hide-for-print` hide the element; `image__hide-placeholder` names what
+    the element hides (its placeholder): a lead photo's wrapper was taken for hidden."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from captioncheck.extract.dom import hidden_by_markup
+
+    def hidden(cls: str) -> bool:
+        return hidden_by_markup(LexborHTMLParser(f'<div class="{cls}">x</div>').css_first("div"))
+
+    assert all(hidden(c) for c in ("hide", "box is-hide", "a-u-hide-from-desktop", "row hide-for-print", "sr-only"))
+    assert not any(hidden(c) for c in ("image image__hide-placeholder", "hideous", "show-hide-toggle", "lede"))
