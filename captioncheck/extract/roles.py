@@ -62,9 +62,8 @@ _URL_FURNITURE = Caseless(
     r"share|weixin|pin_?it|autor|author|redakteur|headshot|gravatar|emoji|placeholder|"
     r"(^|[_-])(print|rss|e?mail|whatsapp|facebook|twitter|telegram|linkedin)([_.-]|$)")
 _URL_FOLDERS = Caseless(r"/(?:[a-z]+[_-])?(ads?|ad_creatives?|banners?|logos?|icons?|avatars?|emojis?|flags?|pidgets|sprites?|"
-                        r"buttons?)/")  # (also "/download_buttons/", "/social-icons/")
-# a spacer: a transparent pixel stretched to lay out a link or a cell ("1px.gif", "spacer.gif", "blank.png")
-_SPACER_FILE = re.compile(r"(?:1px|1x1|spacer|blank|clear|transparent|trans|pixel)\d*\.(?:gif|png)$")
+                        r"buttons?|overlays?)/")  # (also "/download_buttons/", "/social-icons/", a player's "/overlays/")
+
 _VIDEO = re.compile(r"(^|[\s_-])(video\w*|(?<!foto[_-])(?<!photo[_-])(?<!image[_-])(?<!gallery[_-])player|vhs|youtube|vimeo|jwplayer|yvp\w*)($|[\s_-])")
 _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/fit/c/(\d+)/(\d+)/"),
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
@@ -155,8 +154,6 @@ def _url_role(f: Found, best: str, small: str, doc: Doc) -> str:
     """Furniture told by the URL: trackers, named files, thumbnail sizes, svg ornaments, video posters."""
     if (_tracker(best) and not f.caption) or small == "tracking" or _beacon(best):
         return "tracking"
-    if _SPACER_FILE.match(split_url(best).path.lower().rpartition("/")[2]):
-        return "decoration"
     role = _url_furniture(best)
     if role and not captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role

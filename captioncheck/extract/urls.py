@@ -25,9 +25,10 @@ IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)(?:$|[?#&
 # "loading2.svg", "1x1.png"); a photo whose name merely starts with such a word ("grey-wolf.jpg") is not one
 _PLACEHOLDER = re.compile(
     r"(^|[/_.-])(blank|spacer|pixel|placeholder|place-holder|fallback|preload(er)?|loader|loading|lazy(-?load)?|"
-    r"transparent|grey|gray|empty|dummy|1x1|clear|noimage|no-image|default-image|img-placeholder)"
+    r"transparent|grey|gray|empty|dummy|1x1|1px|clear|noimage|no-image|default-image|img-placeholder)"
     r"([_.-]?(\d+(x\d+)?|px|img|image|gif|white|black|bg|small|big|square|wide|\d+-\d+))?\.(gif|png|svg|jpe?g|webp)$"
-    r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$",
+    r"|^(t|s|x|p|px|1|0|dot|trans)\.(gif|png)$"
+    r"|^(undefined|null|none|nan|false)$",  # a script's template filled with nothing: ".../w_800,h_450/undefined"
     re.IGNORECASE,
 )
 # what `background_urls` finds, as one regex: right, but each failed attempt scans to the next ";" (or

@@ -327,7 +327,7 @@ def test_a_slides_cite_holding_a_sentence_is_its_caption_and_hidden_slides_read_
     assert len(images) == 4
     roles = _roles("gallery-cite-captions.html")
     assert roles["slide-02-thumbs.jpg"] not in ("lead", "inline", "slideshow")
-    assert roles["1px.gif"] == "decoration" and roles["get_player.gif"] == "icon"
+    assert roles.get("1px.gif") in (None, "placeholder") and roles["get_player.gif"] == "icon"  # (a spacer: no URL)
 
 
 def test_a_caption_box_holding_only_a_credit_gives_the_credit_and_a_gallery_link_credits_nothing() -> None:
@@ -397,3 +397,12 @@ def test_a_playlists_posters_inside_their_players_own_elements_are_no_article_ph
     (`data-duration`): a video's poster. A media id on a photo's own <figure> makes it no player."""
     images = _images("video-playlist.html")
     assert [i.url.rsplit("/", 1)[-1] for i in images] == ["courthouse-steps.jpg"]
+
+
+def test_folders_named_for_furniture_with_a_prefix() -> None:
+    """`/download_buttons/`, `/social-icons/`, a player's `/overlays/` name furniture; a photo folder does not."""
+    from captioncheck.extract.roles import _url_furniture
+
+    assert _url_furniture("https://www.example.com/images/shared/download_buttons/get_player.gif") == "icon"
+    assert _url_furniture("https://asset.example.com/i/tron/overlays/video-overlay-med.png") == "icon"
+    assert _url_furniture("https://img.example.com/photos/2010/08/18/verizon-ipad.jpg") == ""

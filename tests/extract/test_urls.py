@@ -26,9 +26,11 @@ def test_srcset_width_descriptors() -> None:
 
 def test_placeholders_are_recognised() -> None:
     for url in ("data:image/gif;base64,R0lGOD", "https://x/img/preloaderbig.gif", "https://x/gazeta-fallback.svg",
-                "https://x/t.gif", "https://x/blank.png", "https://x/lazy-placeholder.png"):
-        assert is_placeholder(url), url
+                "https://x/t.gif", "https://x/blank.png", "https://x/lazy-placeholder.png", "https://x/img/3.0/1px.gif",
+                "https://x/photos/5e82/16:9/w_800%2Ch_450%2Cc_limit/undefined", "https://x/img/null"):
+        assert is_placeholder(url), url  # (a script's template filled with nothing: ".../undefined")
     assert not is_placeholder("https://x/photos/t-1234.jpg")
+    assert not is_placeholder("https://x/2020/undefined-behaviour-in-c.jpg")
 
 
 def test_lazy_and_template_attributes() -> None:
