@@ -45,6 +45,8 @@ def link_card(f: Found, doc: Doc, page_url: str) -> bool:
         if length > 300 or _picture_count(node, doc) > 1 or (
                 doc.link_length(node) < 0.8 * length and _heading_length(node, doc) < 0.9 * length):
             break
+        if f.credit and not f.caption and length <= len(f.credit) + 4:
+            return False  # the only text is the picture's credit, linked to its source ("Jane Doe, Example Blog")
         return _links_away(node, doc, page_url)
     # a small <article> inside the page (a teaser module: headline link + summary), not the story itself
     card = next((a for a in within.ancestors(doc, f.anchor, 8) if a.tag == "article"), None)

@@ -406,3 +406,10 @@ def test_folders_named_for_furniture_with_a_prefix() -> None:
     assert _url_furniture("https://www.example.com/images/shared/download_buttons/get_player.gif") == "icon"
     assert _url_furniture("https://asset.example.com/i/tron/overlays/video-overlay-med.png") == "icon"
     assert _url_furniture("https://img.example.com/photos/2010/08/18/verizon-ipad.jpg") == ""
+
+
+def test_a_photo_whose_only_text_is_its_credit_linked_to_the_source_is_no_link_card() -> None:
+    """`<div><img><p class=source><a href=other-site>Name, Blog</a></p></div>`: the link is the credit's source, not a
+    card's headline (the photo was a teaser)."""
+    (image,) = _images("linked-source-credit.html")
+    assert image.credit == "Doug Roe, Oldtimers" and image.role == "inline"
