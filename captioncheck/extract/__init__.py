@@ -328,7 +328,31 @@ def _attribute_slides(found: list[imgs.Found]) -> set[int]:
     for f in found:
         if f.hidden and "caption in attributes" in f.notes and f.node.parent is not None:
             by_box.setdefault(f.node.parent.mem_id, []).append(f)
-    return {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
+    slides = {id(f) for group in by_box.values() if len(group) >= 2 for f in group}
+    return slides | _sibling_slides(found)
+
+
+MIN_HIDDEN_SLIDES = 2  # hidden pictures beside a shown one of the same size that make a gallery's slides
+
+
+def _sibling_slides(found: list[imgs.Found]) -> set[int]:
+    """Pictures of one declared size, each in its own box, the boxes siblings: the first shown, the others hidden
+    (two or more): the slides of a gallery whose script shows one at a time, told by their shape where no name says
+    "gallery" (`<div><img width=640 height=360><cite>…</cite></div>` then the same with `style="display:none"`)."""
+    by_row: dict[int, list[imgs.Found]] = {}
+    for f in found:
+        box = f.anchor.parent
+        if box is not None and box.parent is not None and f.width and f.height and not f.in_noscript:
+            by_row.setdefault(box.parent.mem_id, []).append(f)
+    slides: set[int] = set()
+    for row in by_row.values():
+        hidden = [f for f in row if f.hidden]
+        if len(hidden) < MIN_HIDDEN_SLIDES or len(hidden) == len(row):
+            continue
+        boxes = {f.anchor.parent.mem_id for f in row}
+        if len(boxes) == len(row) and len({(f.width, f.height) for f in row}) == 1:
+            slides.update(id(f) for f in hidden)
+    return slides
 
 
 _CREDIT_ATTRIBUTES = ("data-credit", "data-copyright", "data-photographer", "data-attrib")

@@ -413,3 +413,16 @@ def test_a_photo_whose_only_text_is_its_credit_linked_to_the_source_is_no_link_c
     card's headline (the photo was a teaser)."""
     (image,) = _images("linked-source-credit.html")
     assert image.credit == "Doug Roe, Oldtimers" and image.role == "inline"
+
+
+def test_hidden_slides_beside_a_shown_one_of_the_same_size_are_a_gallery_without_names(tmp_path: Path) -> None:
+    """The gallery page with every class and id removed: three pictures of one size in sibling boxes, the first shown,
+    the others hidden, are its slides (captions read), told by their shape (they were hidden decoration)."""
+    import re
+
+    html = (PATTERNS / "gallery-cite-captions.html").read_text(encoding="utf-8")
+    page = tmp_path / "nameless.html"
+    page.write_text(re.sub(r'\s(class|id)="[^"]*"', "", html), encoding="utf-8")
+    images = extract(page).images
+    assert [i.caption.split(" ")[0] for i in images[:3]] == ["Police", "Passengers", "Cars"]
+    assert [i.role for i in images[:3]] == ["inline", "slideshow", "slideshow"]  # (the shown one: an inline photo)
