@@ -36,7 +36,7 @@ from captioncheck.extract.caption_text import (
     short_text,
     unbracketed,
 )
-from captioncheck.extract.credits import looks_like_credit
+from captioncheck.extract.credits import looks_like_credit, split_credit
 from captioncheck.extract.dom import (
     ABOVE_PAGE,
     HEADING_TAGS,
@@ -102,6 +102,16 @@ def _opens_picture(el: Node, doc: Doc) -> bool:
     return href.startswith(("#", "javascript:")) or bool(IMAGE_EXT.search(href.split("?")[0]))
 
 
+def _with_credit_line(part: Node) -> bool:
+    """A block that ends with its credit line ("The home where he rented a room. (Photo: Jane Doe/Getty Images)"): in
+    a box that is no <figure> (an ImageObject), text the picture's caption by how it is written."""
+    text = visible_text(part, limit=MAX_SOLE + 200)
+    if not text or len(text) > MAX_SOLE:
+        return False
+    caption, credit = split_credit(text)
+    return bool(caption) and bool(CREDIT_LINE.match(credit))
+
+
 class CaptionFinder:
     """Finds captions for the pictures of one page (document-order walks share one `Doc`)."""
 
@@ -163,7 +173,8 @@ class CaptionFinder:
         credits = frozenset(p.mem_id for p in parts
                             if credit_part(p) and (not credits_only or CREDIT_LINE.match(visible_text(p, limit=160))))
         after = self.doc.index(node)  # a caption is read after its picture; text before it is an overlay ("View photo")
-        added = [p for p in parts if p.mem_id in credits or (not roots and not credits_only and self.doc.index(p) > after)]
+        added = [p for p in parts if p.mem_id in credits or (not roots and self.doc.index(p) > after and (
+            not credits_only or _with_credit_line(p)))]
         if not added:
             return roots, frozenset()
         return sorted(roots + added, key=self.doc.index), credits
@@ -198,7 +209,7 @@ class CaptionFinder:
             end = min(self.doc.end.get(container.mem_id, start), start + MAX_FIGURE)  # a figure is small
             self._named[container.mem_id] = [  # (tags from the table: lexbor spells each one anew when asked)
                 el for el, tag in zip(self.doc.nodes[start + 1:end + 1], self.doc.tags[start + 1:end + 1])
-                if not is_image_tag(tag) and tag not in ("picture", "source") and kind(el)
+                if not is_image_tag(tag) and tag not in ("picture", "source", "meta", "link") and kind(el)
                 and not is_hidden(el)][:MAX_ROOTS]
         return self._named[container.mem_id]
 

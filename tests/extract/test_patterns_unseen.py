@@ -426,3 +426,12 @@ def test_hidden_slides_beside_a_shown_one_of_the_same_size_are_a_gallery_without
     images = extract(page).images
     assert [i.caption.split(" ")[0] for i in images[:3]] == ["Police", "Passengers", "Cars"]
     assert [i.role for i in images[:3]] == ["inline", "slideshow", "slideshow"]  # (the shown one: an inline photo)
+
+
+def test_an_imageobject_box_whose_block_ends_with_a_credit_line_gives_caption_and_credit() -> None:
+    """`<aside itemtype=ImageObject><img><meta itemprop=copyrightHolder…><p>Caption. <span>(Photo: X)</span></p>`,
+    no class that names either: the block that ends with its credit line is the caption (an invisible `<meta>` named
+    as the credit no longer stands for the box's caption, which it left empty)."""
+    (image,) = _images("imageobject-caption-credit.html")
+    assert (image.caption, image.credit) == (
+        "The home in Liberia where the patient rented a room before he travelled.", "Photo: John Moore/Getty Images")
