@@ -137,6 +137,7 @@ def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) 
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
+    _publisher_credit(found, info.site_name)
     out: list[ImageRecord] = []
     positions: dict[int, tuple[bool, dict[int, int]]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -243,6 +244,25 @@ def _article_credit(found: list[imgs.Found], doc: Doc, zones) -> None:
                 f.credit = m.group(1).strip()
                 f.notes.append("credit: article-wide line")
         return
+
+
+def _publisher_credit(found: list[imgs.Found], site_name: str) -> None:
+    """A "caption" that is only the publication's own name (og:site_name: "EL PAÍS" under its own chart) is the
+    picture's credit: the publication made it."""
+    own = _name_key(site_name)
+    if not own:
+        return
+    for f in found:
+        if f.caption and not f.credit and _name_key(f.caption) == own:
+            f.caption, f.credit = "", f.caption
+            f.notes.append("credit: the publication's own name")
+
+
+def _name_key(text: str) -> str:
+    """A name compared as written, less case, accents' forms and punctuation ("El País." == "EL PAÍS")."""
+    import unicodedata
+
+    return " ".join("".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum() or c.isspace()).split())
 
 
 def _closing_lines(doc: Doc, main: Node, skip: frozenset[int], want: int = 6) -> list[str]:

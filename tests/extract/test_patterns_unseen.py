@@ -435,3 +435,15 @@ def test_an_imageobject_box_whose_block_ends_with_a_credit_line_gives_caption_an
     (image,) = _images("imageobject-caption-credit.html")
     assert (image.caption, image.credit) == (
         "The home in Liberia where the patient rented a room before he travelled.", "Photo: John Moore/Getty Images")
+
+
+def test_a_caption_that_is_only_the_publications_own_name_is_its_credit(tmp_path: Path) -> None:
+    """`<figcaption>EL PAÍS</figcaption>` under a chart of a page whose og:site_name is "EL PAÍS": the publication made
+    the picture (its name is the credit, not a caption)."""
+    page = tmp_path / "own-name.html"
+    page.write_text('<html lang="es"><head><meta property="og:site_name" content="EL PAÍS"></head><body><article><h1>La'
+                    ' sanidad</h1><p>' + "El gasto sanitario por habitante ha caído en todas las comunidades desde 2009. " * 3
+                    + '</p><figure><img src="https://img.example.es/graficos/gasto-sanitario.png" width="600" height="400">'
+                    "<figcaption>El País</figcaption></figure></article></body></html>", encoding="utf-8")
+    (image,) = extract(page).images
+    assert (image.caption, image.credit) == ("", "El País")
