@@ -83,7 +83,7 @@ GEOMETRIC: dict[str, int] = {
 # A photo stored without keypoints (an index written before them, or without OpenCV), or any photo when the query has
 # none (OpenCV not installed), is held to the thresholds picked for thumbnails alone (branch match7, 2026-12-02:
 # 0.986 of the bench's copies at 0.06% false matches), with the same VERIFIED radii and thumbnail verification as a
-# photo with keypoints (since hash10: 0.989 at 0.08%, the bench's "product, no keypoints" row).
+# photo with keypoints (since hash10; 0.991 at 0.08% since hash11, the bench's "product, no keypoints" row).
 WITHOUT_KEYPOINTS = {"full": 102, "window": 106, "mid_full": 100, "mid_window": -1, "low_full": 58, "low_window": -1,
                      "flat_full": 46, "flat_window": -1, "smooth": -1, "smooth_window": -1}
 # A photo stored without a thumbnail (an index written before them) cannot be verified: it is held to the thresholds
