@@ -33,7 +33,8 @@ own; a pair beyond its class's threshold but within the class's verified radius 
 when the two agree in coarse layout and colour. Here every class gets a second, "verified" class (CLASSES +
 VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
-and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off); the
+and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off, with
+`band_levels` set only where the cells outside the band keep the stored photo's levels, verify.band_levels); the
 thresholds and verified radii are picked together by the same greedy rule for each parameter set of VERIFY_GRID
 (one family at a time), and the best recall at <= 0.1% false
 matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;
@@ -809,12 +810,13 @@ GEOMETRY_GRID = [{"inliers": i, "cells": c} for i in (25, 20, 15, 12) for c in (
 # verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
 # (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
 # band: the minimum of the layout with a band of rows set aside (verify.BAND_ROWS; 0: not looked at; since hash10,
-# 2026-12-02), tried off and at the family's layout minimum
+# 2026-12-02), tried off and at the family's layout minimum; for the low-texture family only where the cells outside
+# the band kept their levels (band_levels, since hash11: without it one half's pick gave 0.12-0.14% held out)
 VERIFY_GRID = {
-    "textured": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.9, 0.95)
-                 for col in (0.7, 0.85) for g in (0.95, 0.98)],
-    "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay} for b in (0, 1) for lay in (0.99, 0.995)
-            for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
+    "textured": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay, "band_levels": 0} for b in (0, 1)
+                 for lay in (0.9, 0.95) for col in (0.7, 0.85) for g in (0.95, 0.98)],
+    "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay, "band_levels": b} for b in (0, 1)
+            for lay in (0.99, 0.995) for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
 }
 
 
@@ -855,7 +857,8 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
     out = {}
     for name, c, queries, qth in (("pos", cand["pos"], pos, thumbs["pos"]), ("neg", cand["neg"], neg, thumbs["neg"])):
         agree = T.scores(c, queries, qth, idx, thumbs["index"])  # type: ignore[arg-type]
-        # columns: (query, photo, class, distance), (layout, colour), keypoints (as is, mirrored), layout with a band
+        # columns: (query, photo, class, distance), (layout, colour), keypoints (as is, mirrored), layout with a band,
+        # whether the cells outside that band kept their levels
         out[name] = np.hstack([c[:, :4].astype(np.float32), agree[:, :2], F.columns(c, geo[name]), agree[:, 2:]])
     print(f"  verification of {len(out['pos']) + len(out['neg'])} pairs: {time.time() - t0:.0f}s", file=sys.stderr)
     out["thumbs"] = thumbs  # type: ignore[assignment]
@@ -907,6 +910,8 @@ def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[s
     for name, p in params.items():
         lay, col, band = pairs[:, 4], pairs[:, 5], p.get("band", 0.0)
         lay_b = pairs[:, 10] if band > 0 else np.full(len(pairs), -2.0, np.float32)  # as verify.passes
+        if p.get("band_levels"):  # the band counts only where the cells outside it kept their levels
+            lay_b = np.where(pairs[:, 11] > 0, lay_b, -2.0)
         ok |= (fam == name) & np.where(col == GREY, (lay >= p["grey_layout"]) | (lay_b >= max(band, p["grey_layout"])),
                                        (col >= p["colour"]) & ((lay >= p["layout"]) | (lay_b >= band)))
     q, ph, c, d = (pairs[ok, i].astype(np.int64) for i in range(4))

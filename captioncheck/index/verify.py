@@ -12,7 +12,10 @@ query's own, both resampled to one GRID x GRID grid:
   keeps it); or, where VERIFY["band"] is set, the best such correlation once a whole band of BAND_ROWS grid rows is
   set aside first, at any height, is at least VERIFY["band"]: a caption band, a ticker, a watermark's line of text
   or meme text changes a band of rows, more cells than TRIM leaves out (and the luma's mean and spread with them),
-  while an other picture differs all over;
+  while an other picture differs all over; where VERIFY["band_levels"] is set (the low-texture family), the band
+  counts only when the cells outside it also keep their levels: the mean and spread of their luma within
+  LEVEL_TOL and SPREAD_TOL of the stored photo's. An overlay changes the band and leaves the rest of a copy as it
+  was, while another gradient of the same direction correlates as well once normalised but not at the same levels;
 * colour: the share of cells whose chroma (Cb, Cr) agrees within COLOUR_TOL, once the query's chroma is scaled to
   the stored one's (saturation, brightness and contrast changes scale it), is at least VERIFY["colour"]. A grey
   query (a greyscale copy, or a grey picture) has no colour to compare: it needs the stricter VERIFY["grey_layout"]
@@ -39,6 +42,8 @@ BAND_ROWS = 3  # a horizontal band this many grid rows high (3/16 of the height)
 FLAT_SPREAD = 1.5  # luma standard deviation (of 255) under which a grid has no layout to compare
 GREY_CHROMA = 4.0  # a query whose 90th percentile chroma magnitude is below this is grey: colour is not compared
 COLOUR_TOL = 10.0  # chroma distance (of 255, Cb and Cr) within which a cell's colour agrees
+LEVEL_TOL = 2.0  # luma levels (of 255) within which the mean of the cells outside a band must stay (band_levels)
+SPREAD_TOL = 0.05  # ... and the share within which their spread must stay (a watermarked copy: 0.002, 0.08 levels)
 SCALE_RANGE = (0.5, 2.0)  # how far the query's chroma may be scaled to the stored one's
 KEEP = round(GRID * GRID * (1 - TRIM))  # cells kept in the layout correlation
 # per band position (its first row), the cells outside the band; and how many of them the correlation keeps
@@ -49,10 +54,11 @@ GREY_AT = round(GRID * GRID * 0.9)  # the 90th percentile cell
 LOW_CLASSES = frozenset({"low_full", "low_window", "flat_full", "flat_window", "smooth", "smooth_window"})  # photoindex
 # per family of classes (`family`): the minima of a pair's layout and colour agreement, and of its layout when the
 # query is grey; and of its layout with a band of rows set aside ("band"; 0: not looked at; for a grey query at least
-# its grey minimum); chosen by bench/hash_robustness.py (docs/index.md)
+# its grey minimum), and whether the cells outside that band must keep their levels ("band_levels": 1, or 0: not
+# asked); chosen by bench/hash_robustness.py (docs/index.md)
 VERIFY: dict[str, dict[str, float]] = {
-    "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95, "band": 0.9},
-    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998, "band": 0},
+    "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95, "band": 0.9, "band_levels": 0},
+    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998, "band": 0.99, "band_levels": 1},
 }
 GREY = -1.0  # agreement's colour for a grey query: nothing to compare
 
@@ -79,10 +85,10 @@ def variant_box(variant: str) -> tuple[float, float, float, float]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _grid(thumb: bytes, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> tuple[np.ndarray | None, np.ndarray, bool]:
+def _grid(thumb: bytes, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> tuple[np.ndarray | None, np.ndarray, bool, np.ndarray]:
     """A stored or query thumbnail (or a box of it) on the GRID x GRID grid: its luma normalised to mean 0 and
-    deviation 1 (None when flat), its chroma (Cb, Cr less 128: (GRID * GRID, 2)) and whether it is grey. Cached: a
-    query's thumbnail meets many stored ones, a stored one many query views."""
+    deviation 1 (None when flat), its chroma (Cb, Cr less 128: (GRID * GRID, 2)), whether it is grey and its luma
+    as it is (levels of 255). Cached: a query's thumbnail meets many stored ones, a stored one many query views."""
     img = Image.frombytes("RGB", (H.THUMB_SIDE, H.THUMB_SIDE), thumb)  # three 8-bit planes: YCbCr stored as such
     s = H.THUMB_SIDE
     left, top, width, height = box
@@ -92,21 +98,27 @@ def _grid(thumb: bytes, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0,
     spread = float(np.sqrt(y @ y / len(y)))
     chroma = g[:, 1:] - 128
     grey = float(np.partition(np.hypot(chroma[:, 0], chroma[:, 1]), GREY_AT)[GREY_AT]) < GREY_CHROMA
-    return (y / spread if spread >= FLAT_SPREAD else None), chroma, grey
+    return (y / spread if spread >= FLAT_SPREAD else None), chroma, grey, g[:, 0]
 
 
 def agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> tuple[float, float]:
     """(layout, colour) agreement of a query view's thumbnail with a stored photo's, cut to `variant`'s box:
     trimmed luma correlation (-1..1; 0 when either is flat) and the share of cells whose colour agrees (0..1;
     GREY for a grey query)."""
-    qy, qc, grey = _grid(query_thumb)
-    sy, sc, _ = _grid(stored_thumb, variant_box(variant))
+    qy, qc, grey, _ = _grid(query_thumb)
+    sy, sc, _, _ = _grid(stored_thumb, variant_box(variant))
     return _layout(qy, sy), GREY if grey else _colour(qc, sc)
 
 
 def band_agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> float:
     """The layout agreement (as `agreement`'s) once a band of BAND_ROWS rows is set aside, at the best height."""
-    return _layout_without_band(_grid(query_thumb)[0], _grid(stored_thumb, variant_box(variant))[0])
+    return _layout_without_band(_grid(query_thumb)[0], _grid(stored_thumb, variant_box(variant))[0])[0]
+
+
+def band_levels(query_thumb: bytes, stored_thumb: bytes, variant: str) -> bool:
+    """Whether the cells outside the band band_agreement sets aside keep their levels (mean and spread of luma)."""
+    q, s = _grid(query_thumb), _grid(stored_thumb, variant_box(variant))
+    return _levels_kept(q[3], s[3], _layout_without_band(q[0], s[0])[1])
 
 
 def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
@@ -121,11 +133,12 @@ def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
     return float(cov / np.sqrt(va * vb)) if va * vb > 1e-12 else 0.0
 
 
-def _layout_without_band(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
+def _layout_without_band(qn: np.ndarray | None, sn: np.ndarray | None) -> tuple[float, int]:
     """The best trimmed correlation (as _layout) over the cells outside a band of BAND_ROWS rows, at every height
-    at once; each side normalised again over those cells (what the band held moved the mean and spread)."""
+    at once, and the band's first row; each side normalised again over those cells (what the band held moved the
+    mean and spread)."""
     if qn is None or sn is None:
-        return 0.0
+        return 0.0, 0
     a, b = _normalised(qn[_OUTSIDE]), _normalised(sn[_OUTSIDE])
     diff = np.abs(a - b)
     keep = diff <= np.partition(diff, OUTSIDE_KEEP - 1, axis=1)[:, OUTSIDE_KEEP - 1:OUTSIDE_KEEP]
@@ -134,7 +147,16 @@ def _layout_without_band(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
     sa, sb = a.sum(axis=1), b.sum(axis=1)
     cov, va, vb = (a * b).sum(axis=1) - sa * sb / n, (a * a).sum(axis=1) - sa * sa / n, (b * b).sum(axis=1) - sb * sb / n
     ok = va * vb > 1e-12
-    return float(np.max(np.where(ok, cov / np.sqrt(np.where(ok, va * vb, 1.0)), 0.0)))
+    corr = np.where(ok, cov / np.sqrt(np.where(ok, va * vb, 1.0)), 0.0)
+    top = int(np.argmax(corr))
+    return float(corr[top]), top
+
+
+def _levels_kept(q_luma: np.ndarray, s_luma: np.ndarray, top: int) -> bool:
+    """Whether the cells outside the band at `top` have the stored photo's levels: mean within LEVEL_TOL, spread
+    within SPREAD_TOL (an overlay leaves the rest of a copy as it was)."""
+    a, b = q_luma[_OUTSIDE[top]], s_luma[_OUTSIDE[top]]
+    return abs(float(a.mean() - b.mean())) <= LEVEL_TOL and abs(float(a.std()) / max(float(b.std()), 1e-6) - 1) <= SPREAD_TOL
 
 
 def _normalised(rows: np.ndarray) -> np.ndarray:
@@ -159,13 +181,14 @@ def _minima(params: dict[str, float], grey: bool) -> tuple[float, float]:
     return params["layout"], band
 
 
-def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0) -> bool:
-    """Whether an agreement (and the layout with a band set aside, band_agreement) passes one family's parameters."""
+def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0, levels: bool = True) -> bool:
+    """Whether an agreement (and the layout with a band set aside, band_agreement, and whether the cells outside it
+    kept their levels, band_levels) passes one family's parameters."""
     grey = colour == GREY
     if not grey and colour < params["colour"]:
         return False
     minimum, band = _minima(params, grey)
-    return layout >= minimum or (band > 0 and band_layout >= band)
+    return layout >= minimum or (band > 0 and band_layout >= band and (levels or not params.get("band_levels")))
 
 
 def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, params: dict[str, float]) -> bool:
@@ -173,13 +196,20 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
     side has no thumbnail (an index written before them)."""
     if not query_thumb or not stored_thumb or len(stored_thumb) != H.THUMB_BYTES or len(query_thumb) != H.THUMB_BYTES:
         return False
-    qy, qc, grey = _grid(query_thumb)
-    sy, sc, _ = _grid(stored_thumb, variant_box(variant))
+    qy, qc, grey, ql = _grid(query_thumb)
+    sy, sc, _, sl = _grid(stored_thumb, variant_box(variant))
     if not grey and _colour(qc, sc) < params["colour"]:
         return False
     minimum, band = _minima(params, grey)
-    # as passes(*agreement(...), params, band_agreement(...)): the band looked at only when the whole grid falls short
-    return _layout(qy, sy) >= minimum or (band > 0 and _layout_without_band(qy, sy) >= band)
+    # as passes(*agreement(...), params, band_agreement(...), band_levels(...)): the band looked at only when the
+    # whole grid falls short, the levels only when the band passes and the family asks
+    if _layout(qy, sy) >= minimum:
+        return True
+    if band <= 0:
+        return False
+    layout, top = _layout_without_band(qy, sy)
+    return layout >= band and (not params.get("band_levels") or _levels_kept(ql, sl, top))
 
 
-__all__ = ["BAND_ROWS", "COLOUR_TOL", "GREY", "GRID", "LOW_CLASSES", "VERIFY", "agreement", "band_agreement", "family", "passes", "variant_box", "verified"]
+__all__ = ["BAND_ROWS", "COLOUR_TOL", "GREY", "GRID", "LEVEL_TOL", "LOW_CLASSES", "SPREAD_TOL", "VERIFY", "agreement", "band_agreement",
+           "band_levels", "family", "passes", "variant_box", "verified"]

@@ -15,7 +15,7 @@ from captioncheck.index import hashes as H
 from captioncheck.index import photoindex as P
 from captioncheck.index.search import Hit
 from captioncheck.index.transfer import export_lines, import_lines, parse_line
-from captioncheck.index.verify import GREY, VERIFY, agreement, band_agreement, passes, variant_box, verified
+from captioncheck.index.verify import GREY, VERIFY, agreement, band_agreement, band_levels, passes, variant_box, verified
 
 LOW = VERIFY["low"]
 
@@ -275,9 +275,62 @@ def test_verified_decides_as_passes_on_the_agreement(make_photo) -> None:
     queries = [_query_thumb(_jpeg(_overlaid(make_photo(21), 0.8, 0.2, 170))), _query_thumb(_jpeg(make_photo(22), 50)),
                _query_thumb(_jpeg(ImageOps.grayscale(make_photo(21)).convert("RGB"))),
                _query_thumb(_jpeg(_overlaid(_gradient(((30, 80, 200), (240, 180, 90))), 0.3, 0.1)))]
-    for params in (*VERIFY.values(), *({**p, "band": p["layout"] if not p["band"] else 0} for p in VERIFY.values())):
+    darker = _gradient(((20, 55, 140), (170, 125, 60)))  # the sky's direction at other levels
+    stored.append(_stored_thumb(darker))
+    queries.append(_query_thumb(_jpeg(_overlaid(_gradient(((30, 80, 200), (240, 180, 90))), 0.4, 0.15))))
+    variants = [{**p, "band": p["layout"] if not p["band"] else 0} for p in VERIFY.values()]
+    variants += [{**p, "band": p["layout"], "band_levels": 1 - p.get("band_levels", 0)} for p in VERIFY.values()]
+    for params in (*VERIFY.values(), *variants):
         for q in queries:
             for s in stored:
                 for variant in ("full", H.CROP_WINDOWS[5][0]):
-                    expected = passes(*agreement(q, s, variant), params, band_agreement(q, s, variant))
+                    expected = passes(*agreement(q, s, variant), params, band_agreement(q, s, variant),
+                                      band_levels(q, s, variant))
                     assert verified(q, s, variant, params) == expected
+
+
+def test_a_watermarked_gradient_passes_on_the_rows_outside_the_band_as_shipped() -> None:
+    """hash11: the low-texture family sets a band aside too (a watermark's line of text across a gradient fails the
+    whole grid's 0.99), and only where the cells outside the band keep the stored photo's levels (band_levels)."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = _stored_thumb(sky)
+    q = _query_thumb(_jpeg(_overlaid(sky, 0.4, 0.15)))
+    low = VERIFY["low"]
+    assert low["band"] > 0 and low["band_levels"]
+    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")
+    assert band_levels(q, stored, "full")
+    assert verified(q, stored, "full", low)
+    assert not verified(q, stored, "full", {**low, "band": 0})  # main's low family before hash11
+
+
+def test_the_band_needs_the_levels_of_the_stored_photo_outside_it() -> None:
+    """Another gradient of the same direction at other levels correlates as well once each side is normalised: with
+    a band over it, the rows outside the band agree (>= 0.99) but their mean and spread do not, so it is not passed
+    (without the level rule one half's pick reached 0.12-0.14% on the other half of the bench's distractors)."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    darker = _gradient(((20, 55, 140), (170, 125, 60)))  # the same hues, 0.55-0.7 of the levels
+    stored = _stored_thumb(sky)
+    q = _query_thumb(_jpeg(_overlaid(darker, 0.4, 0.15)))
+    low = VERIFY["low"]
+    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")
+    assert not band_levels(q, stored, "full")
+    assert verified(q, stored, "full", {**low, "band_levels": 0})  # the band alone would pass it
+    assert not verified(q, stored, "full", low)
+    assert not passes(*agreement(q, stored, "full"), low, band_agreement(q, stored, "full"), False)
+    assert passes(*agreement(q, stored, "full"), {**low, "band_levels": 0}, band_agreement(q, stored, "full"), False)
+
+
+def test_a_watermarked_gradient_is_found_by_the_index_within_the_verified_radius() -> None:
+    """Through photoindex.accepted: a low-texture copy with a watermark band, its pair beyond the plain threshold of
+    its class and within the verified radius, is accepted on the shipped constants; the darker gradient is not."""
+    sky = _gradient(((30, 80, 200), (240, 180, 90)))
+    stored = {1: _stored_thumb(sky)}
+    for img, found in ((_overlaid(sky, 0.4, 0.15), True), (_overlaid(_gradient(((20, 55, 140), (170, 125, 60))), 0.4, 0.15), False)):
+        qs = H.query_hashes(H.decode(_jpeg(img)))
+        n = next(i for i, q in enumerate(qs) if q.kind == "pdq" and not q.transform and q.region == "full")
+        cls = P.pair_class("", qs[n].quality, "full", 10)
+        assert cls in ("low_full", "flat_full")
+        d = max(P.THRESHOLDS[cls], P.UNVERIFIED[cls], P.WITHOUT_KEYPOINTS[cls]) + 1
+        assert d <= P.VERIFIED[cls]
+        hits = [Hit(1, "full", n, d, quality=10)]
+        assert (1 in P.accepted(qs, hits, thumbs=lambda ids: stored)) is found
