@@ -117,7 +117,7 @@ def candidates(query: dict, photo: dict, caps: np.ndarray) -> list[tuple[int, in
 
 def scores(pairs: np.ndarray, queries: list, qthumbs, photos: list, sthumbs: list) -> np.ndarray:
     """(layout, colour, layout with a band set aside, 1 where the cells outside that band kept their levels)
-    agreement (captioncheck.index.verify: agreement, band_agreement, band_levels) of each candidate pair (q, p,
+    agreement (captioncheck.index.verify: agreement, band_agreement) of each candidate pair (q, p,
     class, d, qi, sj)."""
     out = np.zeros((len(pairs), 4), np.float32)
     for n, (q, p, _, _, qi, sj) in enumerate(pairs.astype(np.int64)):
@@ -126,6 +126,5 @@ def scores(pairs: np.ndarray, queries: list, qthumbs, photos: list, sthumbs: lis
         if th:
             variant = photos[p]["pdq_all"][sj][0]
             out[n, :2] = V.agreement(th, sthumbs[p], variant)
-            out[n, 2] = V.band_agreement(th, sthumbs[p], variant)
-            out[n, 3] = V.band_levels(th, sthumbs[p], variant)
+            out[n, 2:] = V.band_agreement(th, sthumbs[p], variant)
     return out

@@ -34,7 +34,7 @@ when the two agree in coarse layout and colour. Here every class gets a second, 
 VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
 and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off, with
-`band_levels` set only where the cells outside the band keep the stored photo's levels, verify.band_levels); the
+`band_levels` set only where the cells outside the band keep the stored photo's levels, verify.band_agreement); the
 thresholds and verified radii are picked together by the same greedy rule for each parameter set of VERIFY_GRID
 (one family at a time), and the best recall at <= 0.1% false
 matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;

@@ -42,7 +42,7 @@ BAND_ROWS = 3  # a horizontal band this many grid rows high (3/16 of the height)
 FLAT_SPREAD = 1.5  # luma standard deviation (of 255) under which a grid has no layout to compare
 GREY_CHROMA = 4.0  # a query whose 90th percentile chroma magnitude is below this is grey: colour is not compared
 COLOUR_TOL = 10.0  # chroma distance (of 255, Cb and Cr) within which a cell's colour agrees
-LEVEL_TOL = 2.0  # luma levels (of 255) within which the mean of the cells outside a band must stay (band_levels)
+LEVEL_TOL = 2.0  # luma levels (of 255) within which the mean of the cells outside a band must stay (VERIFY[...]["band_levels"])
 SPREAD_TOL = 0.05  # ... and the share within which their spread must stay (a watermarked copy: 0.002, 0.08 levels)
 SCALE_RANGE = (0.5, 2.0)  # how far the query's chroma may be scaled to the stored one's
 KEEP = round(GRID * GRID * (1 - TRIM))  # cells kept in the layout correlation
@@ -110,15 +110,12 @@ def agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> tuple[fl
     return _layout(qy, sy), GREY if grey else _colour(qc, sc)
 
 
-def band_agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> float:
-    """The layout agreement (as `agreement`'s) once a band of BAND_ROWS rows is set aside, at the best height."""
-    return _layout_without_band(_grid(query_thumb)[0], _grid(stored_thumb, variant_box(variant))[0])[0]
-
-
-def band_levels(query_thumb: bytes, stored_thumb: bytes, variant: str) -> bool:
-    """Whether the cells outside the band band_agreement sets aside keep their levels (mean and spread of luma)."""
+def band_agreement(query_thumb: bytes, stored_thumb: bytes, variant: str) -> tuple[float, bool]:
+    """The layout agreement (as `agreement`'s) once a band of BAND_ROWS rows is set aside, at the best height, and
+    whether the cells outside that band keep their levels (mean and spread of luma): one band search for both."""
     q, s = _grid(query_thumb), _grid(stored_thumb, variant_box(variant))
-    return _levels_kept(q[3], s[3], _layout_without_band(q[0], s[0])[1])
+    layout, top = _layout_without_band(q[0], s[0])
+    return layout, _levels_kept(q[3], s[3], top)
 
 
 def _layout(qn: np.ndarray | None, sn: np.ndarray | None) -> float:
@@ -182,8 +179,8 @@ def _minima(params: dict[str, float], grey: bool) -> tuple[float, float]:
 
 
 def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0, levels: bool = True) -> bool:
-    """Whether an agreement (and the layout with a band set aside, band_agreement, and whether the cells outside it
-    kept their levels, band_levels) passes one family's parameters."""
+    """Whether an agreement (and the layout with a band set aside and whether the cells outside it kept their levels,
+    band_agreement) passes one family's parameters."""
     grey = colour == GREY
     if not grey and colour < params["colour"]:
         return False
@@ -201,7 +198,7 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
     if not grey and _colour(qc, sc) < params["colour"]:
         return False
     minimum, band = _minima(params, grey)
-    # as passes(*agreement(...), params, band_agreement(...), band_levels(...)): the band looked at only when the
+    # as passes(*agreement(...), params, *band_agreement(...)): the band looked at only when the
     # whole grid falls short, the levels only when the band passes and the family asks
     if _layout(qy, sy) >= minimum:
         return True
@@ -212,4 +209,4 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
 
 
 __all__ = ["BAND_ROWS", "COLOUR_TOL", "GREY", "GRID", "LEVEL_TOL", "LOW_CLASSES", "SPREAD_TOL", "VERIFY", "agreement", "band_agreement",
-           "band_levels", "family", "passes", "variant_box", "verified"]
+           "family", "passes", "variant_box", "verified"]

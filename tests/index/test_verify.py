@@ -15,7 +15,7 @@ from captioncheck.index import hashes as H
 from captioncheck.index import photoindex as P
 from captioncheck.index.search import Hit
 from captioncheck.index.transfer import export_lines, import_lines, parse_line
-from captioncheck.index.verify import GREY, VERIFY, agreement, band_agreement, band_levels, passes, variant_box, verified
+from captioncheck.index.verify import GREY, VERIFY, agreement, band_agreement, passes, variant_box, verified
 
 LOW = VERIFY["low"]
 
@@ -234,7 +234,7 @@ def test_a_band_of_rows_may_be_set_aside_when_the_family_allows_it(top: float) -
     sky = _gradient(((30, 80, 200), (240, 180, 90)))
     stored = _stored_thumb(sky)
     q = _query_thumb(_jpeg(_overlaid(sky, top, 0.15)))
-    plain, banded = agreement(q, stored, "full")[0], band_agreement(q, stored, "full")
+    plain, banded = agreement(q, stored, "full")[0], band_agreement(q, stored, "full")[0]
     assert plain < LOW["layout"] <= banded
     assert not verified(q, stored, "full", {**LOW, "band": 0})
     assert verified(q, stored, "full", {**LOW, "band": LOW["layout"]})
@@ -252,7 +252,7 @@ def test_textured_photos_set_a_caption_band_aside(make_photo) -> None:
     textured = VERIFY["textured"]
     layout, colour = agreement(q, stored, "full")
     assert colour == GREY and layout < textured["grey_layout"] and textured["band"] > 0
-    assert band_agreement(q, stored, "full") >= textured["grey_layout"]
+    assert band_agreement(q, stored, "full")[0] >= textured["grey_layout"]
     assert verified(q, stored, "full", textured)
     assert not verified(q, stored, "full", {**textured, "band": 0})
 
@@ -262,7 +262,7 @@ def test_setting_a_band_aside_does_not_pass_another_gradient_or_other_colours() 
     stored = _stored_thumb(sky)
     banded = {**LOW, "band": LOW["layout"]}
     turned = _gradient(((30, 80, 200), (240, 180, 90)), angle=1.2)  # the same colours, 35 degrees turned
-    assert band_agreement(_query_thumb(_jpeg(turned)), stored, "full") < LOW["layout"]
+    assert band_agreement(_query_thumb(_jpeg(turned)), stored, "full")[0] < LOW["layout"]
     assert not verified(_query_thumb(_jpeg(turned)), stored, "full", banded)
     other = _overlaid(_same_luma_other_colours(sky), 0.4, 0.15)
     assert not verified(_query_thumb(_jpeg(other)), stored, "full", banded)  # the colours still decide
@@ -284,21 +284,20 @@ def test_verified_decides_as_passes_on_the_agreement(make_photo) -> None:
         for q in queries:
             for s in stored:
                 for variant in ("full", H.CROP_WINDOWS[5][0]):
-                    expected = passes(*agreement(q, s, variant), params, band_agreement(q, s, variant),
-                                      band_levels(q, s, variant))
+                    expected = passes(*agreement(q, s, variant), params, *band_agreement(q, s, variant))
                     assert verified(q, s, variant, params) == expected
 
 
 def test_a_watermarked_gradient_passes_on_the_rows_outside_the_band_as_shipped() -> None:
     """hash11: the low-texture family sets a band aside too (a watermark's line of text across a gradient fails the
-    whole grid's 0.99), and only where the cells outside the band keep the stored photo's levels (band_levels)."""
+    whole grid's 0.99), and only where the cells outside the band keep the stored photo's levels (band_agreement's second answer)."""
     sky = _gradient(((30, 80, 200), (240, 180, 90)))
     stored = _stored_thumb(sky)
     q = _query_thumb(_jpeg(_overlaid(sky, 0.4, 0.15)))
     low = VERIFY["low"]
     assert low["band"] > 0 and low["band_levels"]
-    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")
-    assert band_levels(q, stored, "full")
+    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")[0]
+    assert band_agreement(q, stored, "full")[1]
     assert verified(q, stored, "full", low)
     assert not verified(q, stored, "full", {**low, "band": 0})  # main's low family before hash11
 
@@ -312,12 +311,12 @@ def test_the_band_needs_the_levels_of_the_stored_photo_outside_it() -> None:
     stored = _stored_thumb(sky)
     q = _query_thumb(_jpeg(_overlaid(darker, 0.4, 0.15)))
     low = VERIFY["low"]
-    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")
-    assert not band_levels(q, stored, "full")
+    assert agreement(q, stored, "full")[0] < low["layout"] <= band_agreement(q, stored, "full")[0]
+    assert not band_agreement(q, stored, "full")[1]
     assert verified(q, stored, "full", {**low, "band_levels": 0})  # the band alone would pass it
     assert not verified(q, stored, "full", low)
-    assert not passes(*agreement(q, stored, "full"), low, band_agreement(q, stored, "full"), False)
-    assert passes(*agreement(q, stored, "full"), {**low, "band_levels": 0}, band_agreement(q, stored, "full"), False)
+    assert not passes(*agreement(q, stored, "full"), low, band_agreement(q, stored, "full")[0], False)
+    assert passes(*agreement(q, stored, "full"), {**low, "band_levels": 0}, band_agreement(q, stored, "full")[0], False)
 
 
 def test_a_watermarked_gradient_is_found_by_the_index_within_the_verified_radius() -> None:
