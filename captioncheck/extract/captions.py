@@ -50,6 +50,7 @@ from captioncheck.extract.dom import (
     is_image_tag,
     leading_text,
     next_element,
+    previous_element,
     tokens,
     visible_text,
 )
@@ -82,15 +83,6 @@ _CONTROLS = frozenset({"svg", "button", "img", "input"})
 def _holds_control(block: Node, doc: Doc) -> bool:
     """An icon, a button or a picture inside: a control ("Open gallery" with its icon) or a card, not a caption line."""
     return within.first(doc, block, _CONTROLS) is not None
-
-
-def _previous(el: Node) -> Node | None:
-    """The node before `el`, past comments, line breaks and blank text."""
-    before = el.prev
-    while before is not None and (before.tag in ("-comment", "br") or (
-            before.tag == "-text" and not (before.text_content or "").strip())):
-        before = before.prev
-    return before
 
 
 def _opens_picture(el: Node, doc: Doc) -> bool:
@@ -394,12 +386,12 @@ class CaptionFinder:
         block = self._block_of(el, ("p", "div"), apart_from=start)
         if doc.contains(block, start) or doc.text_length(block) > MAX_NEXT or doc.in_link[doc.index(block)]:
             return None
-        before, first = _previous(block), block
+        before, first = previous_element(block), block
         for _ in range(3):  # the block opens wrappers that follow the picture's box (`<div><div><p>Caption</p>...`)
             if before is not None or first.parent is None or doc.contains(first.parent, start):
                 break
             first = first.parent
-            before = _previous(first)
+            before = previous_element(first)
         if before is None or before.tag == "-text" or not (before.mem_id == start.mem_id or doc.contains(before, start)):
             return None  # text or another element between the picture and the block
         if doc.text_length(before) - doc.link_length(before) > 20 or doc.text_length(before) > 60:
@@ -426,9 +418,7 @@ class CaptionFinder:
         if box is None:
             return None
         if doc.contains(box, start):  # the picture's own box: the block right after the credit line, if it ends the box's text
-            after = credit.next
-            while after is not None and (after.tag == "-comment" or (after.tag == "-text" and not (after.text_content or "").strip())):
-                after = after.next
+            after = next_element(credit)
             if (after is None or after.tag not in ("p", "div", "span") or doc.text_length(after) > MAX_SOLE
                     or doc.text_length(box) > doc.text_length(credit) + doc.text_length(after) + 20
                     or self._holds_heading(after) or is_prose(after, doc) or _holds_control(after, doc)):

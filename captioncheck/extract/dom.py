@@ -237,9 +237,22 @@ def _blank_inline(node: Node) -> bool:
 def next_element(node: Node) -> Node | None:
     """The node after `node` among its siblings, blank text and comments skipped (None at the end)."""
     nxt = node.next
-    while nxt is not None and (nxt.tag == "-comment" or (nxt.tag == "-text" and not (nxt.text_content or "").strip())):
+    while nxt is not None and _shows_nothing(nxt):
         nxt = nxt.next
     return nxt
+
+
+def previous_element(node: Node) -> Node | None:
+    """The node before `node` among its siblings, blank text, comments and line breaks skipped (None at the start)."""
+    before = node.prev
+    while before is not None and (before.tag == "br" or _shows_nothing(before)):
+        before = before.prev
+    return before
+
+
+def _shows_nothing(node: Node) -> bool:
+    """A comment or blank text between siblings."""
+    return node.tag == "-comment" or (node.tag == "-text" and not (node.text_content or "").strip())
 
 
 def last_children(node: Node, count: int) -> list[Node]:
