@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -260,8 +261,6 @@ def _publisher_credit(found: list[imgs.Found], site_name: str) -> None:
 
 def _name_key(text: str) -> str:
     """A name compared as written, less case, accents' forms and punctuation ("El País." == "EL PAÍS")."""
-    import unicodedata
-
     return " ".join("".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum() or c.isspace()).split())
 
 
