@@ -253,8 +253,36 @@ def _furniture_name(name: str) -> bool:
     return any(not photo or not (m.start() and name[m.start() - 1].isalpha()) for m in _URL_FURNITURE.plain.finditer(name))
 
 
+# an image CDN's resize parameters written base64-encoded in one path segment ("/res/1.2/<sig>/YXBwaWQ9...-/http://...",
+# "appid=ynews;fi=fill;h=113;w=150"); "-" and "~" pad it where "=" would be
+_ENCODED_SEGMENT = re.compile(r"/([A-Za-z0-9_-]{16,}[~=]{0,2})(?=/)")
+_ENCODED_SIZE = {key: re.compile(rf"(?:^|[;&,]){key}=(\d+)") for key in ("w", "h")}
+
+
+def _encoded_sizes(url: str) -> str:
+    """The resize parameters a path segment of `url` holds base64-encoded, as a query ("?w=150&h=113"), or ""."""
+    import base64
+    import binascii
+
+    for m in _ENCODED_SEGMENT.finditer(url.split("?", 1)[0]):
+        segment = m.group(1).rstrip("-~=")
+        try:
+            text = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if "=" not in text or not text.isprintable():
+            continue
+        dims = {key: rx.search(text) for key, rx in _ENCODED_SIZE.items()}
+        if dims["w"] and dims["h"]:
+            return f"?w={dims['w'].group(1)}&h={dims['h'].group(1)}"
+    return ""
+
+
 def _url_small(url: str) -> bool:
-    """The URL names a thumbnail size (…/w140/…, 96x150, /fit/c/80/80/, ?h=17&w=0)."""
+    """The URL names a thumbnail size (…/w140/…, 96x150, /fit/c/80/80/, ?h=17&w=0, or such parameters written
+    base64-encoded in a path segment)."""
+    if "/" in url and len(url) < 4096:
+        url += _encoded_sizes(url)
     for rx in _URL_SIZES:
         m = rx.search(url)
         if m:

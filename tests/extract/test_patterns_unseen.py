@@ -447,3 +447,10 @@ def test_a_caption_that_is_only_the_publications_own_name_is_its_credit(tmp_path
                     "<figcaption>El País</figcaption></figure></article></body></html>", encoding="utf-8")
     (image,) = extract(page).images
     assert (image.caption, image.credit) == ("", "El País")
+
+
+def test_a_thumbnail_size_written_base64_encoded_in_an_image_cdns_path_makes_a_teaser() -> None:
+    # "/res/1.2/<signature>/<base64 of 'appid=news;...;h=75;q=85;w=100'>/<original URL>": the resize parameters an
+    # image CDN reads, encoded in one path segment; the lead's own ("h=420;w=630") names no thumbnail
+    roles = _roles("encoded-resize-thumbnails.html", url="https://news.example.com/storm")
+    assert roles == {"harbour-storm.jpg": "lead", "other-story-0.jpg": "teaser"}
