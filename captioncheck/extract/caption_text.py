@@ -43,6 +43,9 @@ CREDIT_NAMES = Caseless(
     r"quelle|autor-foto|foto-autor|\bfoto\b|agency|media-credit|author-photo|byline-photo|photo-author|\bauthor\b",
 )
 _CREDIT_ITEMPROPS = frozenset({"copyrightholder", "credittext", "author", "copyrightnotice", "creator"})  # lower case
+_PERSON_ITEMPROPS = frozenset({"author", "creator"})  # the photographer inside a picture's item, else the article's byline
+_MEDIA_ITEMS = re.compile(r"imageobject|photograph|mediaobject|videoobject|image|photo", re.IGNORECASE)
+MAX_ITEM_CLIMB = 40  # ancestors looked at for the item an author belongs to (a NewsArticle is often <html>)
 _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"
                    r"expand|toggle|zoom|enlarge|fullscreen|close|prev|next|nav|cta|social|kicker-count|slide-?count|"
@@ -102,7 +105,7 @@ def _kind(node: Node) -> str:
         return ""
     if itemprop & _CAPTION_ITEMPROPS:
         return "caption"
-    if itemprop & _CREDIT_ITEMPROPS:
+    if itemprop & _CREDIT_ITEMPROPS and (itemprop - _PERSON_ITEMPROPS or _in_media_item(node)):
         return "credit"
     if node.tag == "cite":  # a source's name, or (some galleries) the picture's caption, a sentence
         return "caption" if _sentence_not_credit(short_text(node, 200)) and not CREDIT_NAMES.found_in(names) else "credit"
@@ -115,6 +118,20 @@ def _kind(node: Node) -> str:
     if CAPTION_NAMES.found_in(names):
         return "caption"
     return ""
+
+
+def _in_media_item(node: Node) -> bool:
+    """Is the item an `itemprop="author"` belongs to (its nearest ancestor with `itemscope`) a picture's
+    (ImageObject, Photograph...)? The author of a NewsArticle is the article's byline ("By David A. Fahrenthold"
+    after the lead photo), not the photo's credit; with no item within reach it counts as the picture's, as before."""
+    parent = node.parent
+    for _ in range(MAX_ITEM_CLIMB):
+        if parent is None or parent.tag.startswith("-"):  # the document: no item
+            return True
+        if "itemscope" in parent.attributes:
+            return bool(_MEDIA_ITEMS.search(attr(parent, "itemtype")))
+        parent = parent.parent
+    return True
 
 
 def _sentence_not_credit(text: str) -> bool:

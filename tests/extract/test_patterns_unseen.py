@@ -454,3 +454,26 @@ def test_a_thumbnail_size_written_base64_encoded_in_an_image_cdns_path_makes_a_t
     # image CDN reads, encoded in one path segment; the lead's own ("h=420;w=630") names no thumbnail
     roles = _roles("encoded-resize-thumbnails.html", url="https://news.example.com/storm")
     assert roles == {"harbour-storm.jpg": "lead", "other-story-0.jpg": "teaser"}
+
+
+def test_the_articles_byline_after_its_lead_photo_is_no_credit_but_a_photos_own_author_is(tmp_path: Path) -> None:
+    """`itemprop="author"` names the photographer inside an ImageObject and the writer inside the NewsArticle: the
+    byline right after the lead photo ("By David Roe", a Person of the article's item) is not the photo's credit; the
+    caption's own "(Michael Israel)" is."""
+    body = "<p>" + "The foundation told the tax authority it had broken the rule on self-dealing, the filing shows. " * 3 + "</p>"
+    page = tmp_path / "byline.html"
+    page.write_text('<html itemscope itemtype="http://schema.org/NewsArticle" lang="en"><body><div class="article-body">'
+                    '<div class="inline-photo"><img src="https://img.example.com/2016/portrait-of-the-owner.jpg"><br>'
+                    "<span class=\"caption\">The painter poses with the owner in 2007 at his club. (Michael Israel)</span></div>"
+                    '<div class="sig-line"><span class="byline" itemprop="author" itemscope itemtype="http://schema.org/Person">'
+                    'By <a href="/people/david-roe/"><span itemprop="name">David Roe</span></a></span></div>'
+                    f"<article>{body}</article></div></body></html>", encoding="utf-8")
+    (image,) = extract(page).images
+    assert (image.caption, image.credit) == ("The painter poses with the owner in 2007 at his club.", "Michael Israel")
+    photo = tmp_path / "photo-author.html"
+    photo.write_text('<html itemscope itemtype="http://schema.org/NewsArticle" lang="en"><body><article>' + body
+                     + '<figure itemscope itemtype="http://schema.org/ImageObject"><img src="https://img.example.com/harbour.jpg">'
+                     '<figcaption><span itemprop="caption">Boats in the harbour on Monday.</span> <span itemprop="author">'
+                     "Jane Roe</span></figcaption></figure>" + body + "</article></body></html>", encoding="utf-8")
+    (image,) = extract(photo).images
+    assert (image.caption, image.credit) == ("Boats in the harbour on Monday.", "Jane Roe")
