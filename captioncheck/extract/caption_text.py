@@ -209,10 +209,11 @@ _BRACKETED = re.compile(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]")
 
 def unbracketed(credit: str) -> str:
     """A credit line set whole in brackets, without them: "(Foto: X/Agency)" -> "Foto: X/Agency"; a label with
-    no name after it ("(Bild: )", the name left to a script) is no credit."""
+    no name after it ("(Bild: )", the name left to a script) is no credit, nor is punctuation alone (a photographer's
+    element left holding "." by the page's template)."""
     m = _BRACKETED.fullmatch(credit)
     credit = m.group(1) if m else credit
-    return "" if _LABEL_ONLY.match(credit) else credit
+    return "" if _LABEL_ONLY.match(credit) or not any(c.isalnum() for c in credit) else credit
 
 
 def _inner_parts(root: Node, doc: Doc) -> tuple[list[Node], frozenset[int]]:

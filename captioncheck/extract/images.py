@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from operator import attrgetter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -153,6 +154,8 @@ def _img_candidates(img: Node, doc: Doc) -> list[Candidate]:
             hint = int(media.group(1)) if media else 0
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
+    if not any(not is_placeholder(c.url) for c in cands):
+        cands += _sibling_sources(img)
     for node in itertools.chain((img,), within.ancestors(doc, img, 3)):
         if node.tag == "a":
             href = attr(node, "href")
@@ -160,6 +163,35 @@ def _img_candidates(img: Node, doc: Doc) -> list[Candidate]:
                 cands.append(Candidate(href, "link"))
             break
     return cands
+
+
+_WIDTH_NAME = re.compile(r"^data-(?:width|w|size)-(\d{2,4})$")  # `data-width-1140=""`: the width a source is for
+
+
+def _source_elements(box: Node) -> Iterator[Node]:
+    """The children of `box` that name a URL and nothing else (no child element, no text): the sources a script
+    picks from for the `<img>` beside them (picturefill's `<span data-src=...>`)."""
+    for child in itertools.islice(box.iter(include_text=False), MAX_SOURCES):
+        if child.tag not in ("img", "source", "a") and child.child is None and \
+                any(name in _DATA_URL_ATTRS for name in child.attributes):
+            yield child
+
+
+def _sibling_sources(img: Node) -> list[Candidate]:
+    """An `<img>` that names no URL of its own (only alt and title) takes the URLs of the empty source elements
+    beside it (`<span data-src=".../FREE_640/..." data-width-640></span>` x 6, `<img alt=...>`): a responsive
+    picture a script builds, each source's width in its `data-media` or `data-width-N` attribute."""
+    box = img.parent
+    if box is None:
+        return []
+    out: list[Candidate] = []
+    for source in _source_elements(box):
+        media = _MEDIA_WIDTH.search(attr(source, "data-media") or attr(source, "media"))
+        hint = int(media.group(1)) if media else next(
+            (int(m.group(1)) for m in map(_WIDTH_NAME.match, source.attributes) if m), 0)
+        out += [Candidate(c.url, "source", c.width or hint) for c in element_candidates(source)
+                if c.origin != "background"]
+    return out
 
 
 def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
@@ -292,10 +324,21 @@ def _data_nodes(doc: Doc) -> list[Node]:
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
     out: list[Node] = []
     for node in doc.with_attributes(_DATA_URL_ATTRS, unless=_NOT_PICTURES | {"img"}):
-        if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node):
+        if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node) or _source_of_img(node):
             continue
         out.append(node)
     return out
+
+
+def _source_of_img(node: Node) -> bool:
+    """Is `node` one of the sources of an `<img>` beside it that names no URL of its own (`_sibling_sources`)?"""
+    box = node.parent
+    if box is None or node.child is not None:
+        return False
+    for child in itertools.islice(box.iter(include_text=False), MAX_SOURCES + 1):
+        if child.tag == "img":
+            return not any(not is_placeholder(c.url) for c in element_candidates(child))
+    return False
 
 
 def _data_target(node: Node) -> Node:

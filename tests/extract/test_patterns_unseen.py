@@ -477,3 +477,20 @@ def test_the_articles_byline_after_its_lead_photo_is_no_credit_but_a_photos_own_
                      "Jane Roe</span></figcaption></figure>" + body + "</article></body></html>", encoding="utf-8")
     (image,) = extract(photo).images
     assert (image.caption, image.credit) == ("Boats in the harbour on Monday.", "Jane Roe")
+
+
+def test_an_img_without_a_url_takes_the_sources_beside_it_and_a_credit_of_punctuation_is_none(tmp_path: Path) -> None:
+    """A responsive picture a script builds: empty `<span data-src>` sources (each width in `data-width-N`) beside an
+    `<img>` holding only alt and title. The widest source is the picture (the sources are no pictures of their own);
+    the photographer's element left holding "." is no credit."""
+    sources = "".join(f'<span class="tmp" data-src="https://media.example.com/news/x1y2/picture42/ALTERNATES/FREE_{w}/HARBOUR"'
+                      f' data-width-{w}=""></span>' for w in (320, 640, 1140))
+    page = tmp_path / "sources.html"
+    page.write_text('<html lang="en"><body><article><h1>Storm closes the harbour</h1><div class="item">' + sources
+                    + '<img alt="Boats in the harbour."><div class="caption"><span class="caption-text">Boats sheltered in '
+                    'the harbour on Monday.</span> <span class="photographer">.</span></div></div><p>'
+                    + "The port authority closed the harbour on Monday as the winds rose along the coast. " * 3
+                    + "</p></article></body></html>", encoding="utf-8")
+    (image,) = extract(page).images
+    assert image.url == "https://media.example.com/news/x1y2/picture42/ALTERNATES/FREE_1140/HARBOUR"
+    assert (image.caption, image.credit) == ("Boats sheltered in the harbour on Monday.", "")
