@@ -88,6 +88,9 @@ _CAPTION_CONTROL = re.compile(r"(toggle|hide|show|expand|collapse|close|open|mor
 _EXPANDER = re.compile(r"[\s….]*(?:(?:read|show|see)\s+)?(?:more|less|mehr|weniger|plus|moins|más|menos|mais|ещё|больше)[\s….]*",
                        re.IGNORECASE)
 _COUNTER = re.compile(r"\d+\s*(/|of|von|de|sur|из)\s*\d+|\d{1,3}")
+# a slider's arrows, by their own words ("left", "right", "‹ prev", "next ›"): no caption is only a direction
+_ARROW = re.compile(r"[\s‹›«»<>←→]*(?:left|right|prev|previous|next|back|forward|zurück|weiter|précédent|suivant|"
+                    r"anterior|siguiente)?[\s‹›«»<>←→]*", re.IGNORECASE)
 
 
 def kind(node: Node) -> str:
@@ -156,6 +159,8 @@ def is_junk(node: Node, doc: Doc | None = None) -> bool:
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
     if len(text) < 24 and (_CAPTION_CONTROL.fullmatch(text) or _EXPANDER.fullmatch(text)):
         return True  # a button's own words: "hide caption", "toggle caption", a long caption's "… more" / "less"
+    if text and len(text) < 16 and _ARROW.fullmatch(text):
+        return True  # a slider's arrow ("left", "next ›") between a slide's picture and its caption
     return junk_name and len(text) < 40
 
 

@@ -494,3 +494,19 @@ def test_an_img_without_a_url_takes_the_sources_beside_it_and_a_credit_of_punctu
     (image,) = extract(page).images
     assert image.url == "https://media.example.com/news/x1y2/picture42/ALTERNATES/FREE_1140/HARBOUR"
     assert (image.caption, image.credit) == ("Boats sheltered in the harbour on Monday.", "")
+
+
+def test_a_sliders_arrows_between_the_slide_and_its_caption_are_controls(tmp_path: Path) -> None:
+    slides = "".join(
+        f'<div><div class="slide-media"><img data-lazy="https://media.example.com/r/?i=11654922{n}&ll=780">'
+        '<div class="s-l">left</div><div class="s-r">right</div></div><div class="meta"><div class="txt">'
+        f'<div class="module-caption">The chair holds a news conference in Washington, December {n}, 2016. '
+        f'<span class="module-credit">REUTERS/Gary Roe</span></div></div><div class="num">{n}/3</div></div></div>'
+        for n in (1, 2, 3))
+    page = tmp_path / "arrows.html"
+    page.write_text('<html lang="en"><body><article><h1>Rates rise</h1><div class="slider">' + slides + "</div><p>"
+                    + "The central bank raised interest rates on Wednesday and signalled more increases next year. " * 3
+                    + "</p></article></body></html>", encoding="utf-8")
+    images = extract(page).images
+    assert [(i.caption, i.credit) for i in images] == [
+        (f"The chair holds a news conference in Washington, December {n}, 2016.", "REUTERS/Gary Roe") for n in (1, 2, 3)]
