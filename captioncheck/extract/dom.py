@@ -62,6 +62,7 @@ Node = LexborNode
 _T = TypeVar("_T")
 
 MAX_CLIMB = 48  # how far up a per-element question looks (real article markup nests far less)
+MIN_HIDDEN_ARTICLE = 1000  # characters a wrapper hidden only by its class name holds before it can be the article
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "textarea", "button"})
 BLOCK_TAGS = frozenset({
@@ -588,17 +589,46 @@ class Doc:
         """Parse and number a page; its tables are numpy arrays from NUMPY_TAGS tags on (`vectorised`
         forces either way), Python lists below (a cold `extract` of an ordinary page never imports numpy)."""
         html = cap_nesting(html)
+        doc = cls._numbered(html, vectorised)
+        shown = doc._article_hidden_by_name()
+        return cls._numbered(html, vectorised, shown) if shown else doc
+
+    @classmethod
+    def _numbered(cls, html: str, vectorised: bool | None, shown: frozenset[int] = frozenset()) -> Doc:
+        """The page parsed and numbered, the elements `shown` (their places among `maybe_hidden`'s) not hidden."""
         doc = cls(LexborHTMLParser(html), html=html)
         root = doc.tree.root
         if root is not None:
-            hidden = {n.mem_id for n in doc.maybe_hidden() if hidden_by_markup(n)}
+            once = {n.mem_id: n for n in doc.maybe_hidden()}  # (a selector group names an element once per selector)
+            ordinals = {m: k for k, (m, n) in enumerate(once.items()) if k not in shown and hidden_by_markup(n)}
+            hidden = set(ordinals)
             doc.hidden_ids = frozenset(hidden)
+            doc.memo["hidden_ordinals"] = ordinals
             doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
             if not doc.vectorised:
                 doc._number_loop(root, hidden)
                 return doc
             doc._number(root, hidden)
         return doc
+
+    def _article_hidden_by_name(self) -> frozenset[int]:
+        """The elements hidden only by a class name (no `hidden` attribute, no inline style) that hold at least half
+        as much text as the whole page shows (and MIN_HIDDEN_ARTICLE characters): the page's own article, whatever
+        its wrapper's name says (BuzzFeed's list items sit in `suplist_list_hide`). Their places among
+        `maybe_hidden`'s."""
+        if not self.nodes or self.text_len[0] - self.readable_len[0] < MIN_HIDDEN_ARTICLE:
+            return frozenset()
+        half = max(self.readable_len[0] / 2, MIN_HIDDEN_ARTICLE)
+        ordinals: dict[int, int] = self.memo["hidden_ordinals"]  # type: ignore[assignment]
+        out = set()
+        for mem_id, ordinal in ordinals.items():
+            idx = self.order.get(mem_id)
+            if idx is None or self.text_len[idx] < half:
+                continue
+            named = attributes_of(self.nodes[idx])
+            if "hidden" not in named and not _HIDDEN_STYLE.search(value_of(named, "style")):
+                out.add(ordinal)
+        return frozenset(out)
 
     def _number_loop(self, root: Node, hidden: set[int]) -> None:
         """`_number` for an ordinary page, without numpy (its import costs more than it saves here): one

@@ -510,3 +510,21 @@ def test_a_sliders_arrows_between_the_slide_and_its_caption_are_controls(tmp_pat
     images = extract(page).images
     assert [(i.caption, i.credit) for i in images] == [
         (f"The chair holds a news conference in Washington, December {n}, 2016.", "REUTERS/Gary Roe") for n in (1, 2, 3)]
+
+
+def test_a_wrapper_hidden_only_by_its_class_name_that_holds_the_article_is_shown(tmp_path: Path) -> None:
+    """`suplist_list_hide` around a list article's items (each a heading, a picture and its credit): a page does not
+    hide its own article, so a wrapper named hidden that holds at least half as much text as the page shows is read
+    as shown. A menu hidden the same way, with little text, stays hidden."""
+    items = "".join(f'<div class="item"><h2>{n}. The picture prompted a backlash from fans of the singer, number {n}.</h2>'
+                    f'<img src="https://img.example.com/static/sub-item-{n}.png" width="600" height="450">'
+                    f'<div class="credit">@fan{n} / Twitter</div><p>{"Many people quickly came to her defence online. " * 6}</p></div>'
+                    for n in range(1, 5))
+    page = tmp_path / "list-hide.html"
+    page.write_text('<html lang="en"><body><div class="menu nav_hide"><img src="https://img.example.com/menu-photo.jpg" '
+                    'width="300" height="200"><a href="/a">Home</a></div><article><h1>Fans defend the singer</h1><p>'
+                    + "The singer posted a photo of herself on Sunday and the reaction was swift. " * 2 + "</p>"
+                    f'<div class="list suplist_list_hide">{items}</div></article></body></html>', encoding="utf-8")
+    images = extract(page).images
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == [f"sub-item-{n}.png" for n in range(1, 5)]
+    assert [i.credit for i in images] == [f"@fan{n} / Twitter" for n in range(1, 5)]
