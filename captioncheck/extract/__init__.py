@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from captioncheck._records import ARTICLE_ROLES, ExtractRecord, ImageRecord, PageRecord
 from captioncheck.extract import images as imgs
 from captioncheck.extract import within
+from captioncheck.extract.caption_text import unbracketed
 from captioncheck.extract.captions import CaptionFinder
 from captioncheck.extract.context import TextBlocks, around, css_selector
 from captioncheck.extract.credits import LABELS, labelled_credit, split_credit
@@ -139,6 +140,7 @@ def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) 
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)
     _publisher_credit(found, info.site_name)
+    _byline_credit(found, info.authors)
     out: list[ImageRecord] = []
     positions: dict[int, tuple[bool, dict[int, int]]] = {}  # sibling positions for selectors, counted once per parent
     for f in found:
@@ -257,6 +259,35 @@ def _publisher_credit(found: list[imgs.Found], site_name: str) -> None:
         if f.caption and not f.credit and _name_key(f.caption) == own:
             f.caption, f.credit = "", f.caption
             f.notes.append("credit: the publication's own name")
+
+
+# the article's byline as a "credit": "By", or "By <one of the page's authors>" ending the credit
+_BYLINE = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af)\b", re.IGNORECASE)
+
+
+def _byline_credit(found: list[imgs.Found], authors: list[str]) -> None:
+    """A credit that ends with the article's byline ("[Photo: RADsan/iStock] By Zach Hanlon" when the page names Zach
+    Hanlon its author, or "By" alone: the byline's name in a link that was not read) loses it: the byline after a
+    lead photo names who wrote the article, not who took the picture. "Photo by Zach Hanlon" stays a credit."""
+    keys = {_name_key(author) for author in authors} - {""}
+    for f in found:
+        m = None
+        for m in _BYLINE.finditer(f.credit[-120:]) if f.credit else ():  # the last "By" of the credit
+            pass
+        if m is None:
+            continue
+        start = max(len(f.credit) - 120, 0) + m.start()
+        name = f.credit[start + len(m.group(0)):].strip()
+        if name and _name_key(name) not in keys:
+            continue
+        before = f.credit[:start].rstrip()
+        if _LABEL_BEFORE_BY.search(before):  # "Photo by", "Foto von": the photographer
+            continue
+        f.credit = unbracketed(before)
+        f.notes.append("credit: byline dropped")
+
+
+_LABEL_BEFORE_BY = re.compile(rf"(?:{LABELS}|photographed|taken|shot|image|picture)\s*$", re.IGNORECASE)
 
 
 def _name_key(text: str) -> str:

@@ -528,3 +528,22 @@ def test_a_wrapper_hidden_only_by_its_class_name_that_holds_the_article_is_shown
     images = extract(page).images
     assert [i.url.rsplit("/", 1)[-1] for i in images] == [f"sub-item-{n}.png" for n in range(1, 5)]
     assert [i.credit for i in images] == [f"@fan{n} / Twitter" for n in range(1, 5)]
+
+
+def test_the_articles_byline_read_after_a_lead_photo_is_no_part_of_its_credit(tmp_path: Path) -> None:
+    """`<cite>[Photo: Ann Roe/iStock]</cite>` under the lead, then the byline `<cite>By Zach Doe</cite>` of the page's
+    author (meta author): the credit is the photo's line alone. "Photo by <the author>" stays a credit."""
+    def page(caption: str) -> Path:
+        path = tmp_path / f"byline-{len(caption)}.html"
+        path.write_text('<html lang="en"><head><meta name="author" content="Zach Doe"></head><body><header><h1>Five folders'
+                        '</h1><figure><img src="https://images.example.com/fc/3067012-poster.jpg" width="1153" height="648">'
+                        f'</figure><div class="featured-caption">{caption}</div></header><div class="content">'
+                        '<div class="byline"><cite class="by">By Zach Doe</cite><span>5 minute read</span></div><article><p>'
+                        + "Stop organising your email by subject and start thinking in deadlines instead. " * 4
+                        + "</p></article></div></body></html>", encoding="utf-8")
+        return path
+
+    (image,) = extract(page("<cite><em>[Photo: Ann Roe/iStock]</em></cite>")).images
+    assert image.credit == "Photo: Ann Roe/iStock"
+    (image,) = extract(page("<cite>Photo by Zach Doe</cite>")).images
+    assert image.credit == "Photo by Zach Doe"
