@@ -21,6 +21,7 @@ from captioncheck.extract.dom import (
     attr,
     attributes_of,
     tokens,
+    visible_text,
 )
 from captioncheck.extract.images import Found
 from captioncheck.extract.teasers import (
@@ -36,7 +37,7 @@ from captioncheck.extract.teasers import (
     teaser_row,
 )
 from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
-from captioncheck.extract.zones import Zones
+from captioncheck.extract.zones import Zones, same_title
 
 _TRACKERS = Caseless(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
                        r"mc\.yandex|counter\.|/tracking|top100|tns-counter|gemius|\bstat\.|/b\?|/p\?|amazon-adsystem|"
@@ -206,11 +207,21 @@ def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
             return "avatar"
         if _ICON.search(names) and not big and depth < 4:
             return "icon"
-        if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc):
+        if not in_main and tag in _CHROME_TAGS and not _is_article_header(tag, f, zones, doc) and not _own_box(tag, node, doc):
             return "teaser" if tag != "nav" else "icon"
         if _TEASER.search(names) and (not (f.caption or f.credit) or found_by_structure(f)):
             return "teaser"
     return ""
+
+
+MAX_OWN_BOX_LINKS = 20  # characters of link text an <aside>/<header> around one picture may hold (a share button's)
+
+
+def _own_box(tag: str, box: Node, doc: Doc) -> bool:
+    """An `<aside>` or `<header>` that holds this picture and no other, with next to no link text: the picture's own
+    box (a lead-art embed `<aside class="embed" data-content-size="leadart">`, a post's header photo), not a rail
+    or a teaser (which link to other pages)."""
+    return tag in ("aside", "header") and doc.count_images(box) == 1 and doc.link_length(box) <= MAX_OWN_BOX_LINKS
 
 
 HEADLINE_ALT = "alt is the headline"  # note set by `extract`: the picture's alt text is the page's own headline
@@ -353,10 +364,30 @@ def in_article(f: Found, doc: Doc, zones: Zones, og_keys: set[str]) -> bool:
         return True
     if names_page_image(f, og_keys) and not f.hidden:
         return True
-    if _beside_main(f, doc, zones) or _above_title(f, doc, zones):
+    if _beside_main(f, doc, zones) or _above_title(f, doc, zones) or _in_title_header(f, doc, zones):
         return True
     urls = f.urls() if f.caption else []
     return bool(f.caption) and not found_by_structure(f) and not is_placeholder(urls[0] if urls else "")
+
+
+MAX_HEADER_WALK = 300  # elements of a <header> looked through for its headline
+
+
+def _in_title_header(f: Found, doc: Doc, zones: Zones) -> bool:
+    """A visible picture inside a `<header>` (up to four levels up) that holds no other picture and whose `<h1>` says
+    the page's headline: the post's own header photo, wherever the page's first `<h1>` (a sticky bar's copy of the
+    headline) put the title zone."""
+    title = zones.title
+    if title is None or f.hidden or f.index < 0 or doc.in_link[f.index]:
+        return False
+    header = next((a for a in within.ancestors(doc, f.node, 4) if a.tag == "header"), None)
+    if header is None or doc.count_images(header) != 1:
+        return False
+    start = doc.index(header)
+    end = min(doc.last[start], start + MAX_HEADER_WALK)
+    headline = visible_text(title, limit=200)
+    return any(doc.tags[i] == "h1" and same_title(visible_text(doc.nodes[i], limit=200), headline)
+               for i in range(start + 1, end + 1))
 
 
 _GRAPHIC_FILE = re.compile(r"\.(png|gif|svg)$", re.IGNORECASE)

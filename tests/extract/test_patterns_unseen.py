@@ -547,3 +547,40 @@ def test_the_articles_byline_read_after_a_lead_photo_is_no_part_of_its_credit(tm
     assert image.credit == "Photo: Ann Roe/iStock"
     (image,) = extract(page("<cite>Photo by Zach Doe</cite>")).images
     assert image.credit == "Photo by Zach Doe"
+
+
+def test_a_lead_photo_in_its_own_aside_or_in_the_posts_header_is_the_articles(tmp_path: Path) -> None:
+    """`<aside class="embed" data-content-size="leadart"><figure><img>` outside the body's zone, holding that one
+    picture and no links, is the picture's own box, not a rail; a photo in a `<header>` whose `<h1>` is the headline
+    belongs to the article even when a sticky bar's copy of the headline comes first."""
+    text = "<p>" + "Officials said on Tuesday that the district would review its contracts again next year. " * 4 + "</p>"
+    aside = tmp_path / "aside.html"
+    aside.write_text('<html lang="en"><head><title>Schools review contracts</title></head><body><article><h1>Schools '
+                     'review contracts</h1><div class="lead-art"><aside class="embed" data-content-size="leadart"><figure>'
+                     '<img src="https://img.example.com/turbine/schools-photo/750/750x422" alt="Officials"></figure></aside>'
+                     f'</div><div class="body">{text}</div><aside class="rail"><a href="/other"><img src="https://img.example'
+                     '.com/other-story.jpg"></a><a href="/other">Another story on the schools budget</a></aside></article>'
+                     "</body></html>", encoding="utf-8")
+    roles = _roles_of(aside)
+    assert roles["750x422"] == "lead" and roles["other-story.jpg"] == "teaser"
+    header = tmp_path / "header.html"
+    header.write_text('<html lang="en"><head><title>An ode to the spacecraft</title></head><body><div class="sticky"><span>'
+                      '<h1>An ode to the spacecraft</h1></span></div><main><div class="post"><header class="post-header">'
+                      '<h1>An ode to the spacecraft</h1><p>By Jane Roe</p><figure><img src="https://assets.example.com/w_1720/'
+                      'impact.jpg"><figcaption><span class="credit">ESA/ATG</span></figcaption></figure></header>'
+                      f'<article>{text}</article></div></main></body></html>', encoding="utf-8")
+    assert _roles_of(header)["impact.jpg"] in ("lead", "inline")
+    from captioncheck.extract import images, roles
+    from captioncheck.extract.dom import Doc
+    from captioncheck.extract.zones import find_zones
+
+    doc = Doc.parse(header.read_text(encoding="utf-8"))
+    (picture,), _ = images.collect(doc, "https://example.com/")
+    assert roles._in_title_header(picture, doc, find_zones(doc, "An ode to the spacecraft"))
+    doc = Doc.parse(header.read_text(encoding="utf-8").replace("<h1>An ode to the spacecraft</h1><p>By", "<h2>More</h2><p>By"))
+    (picture,), _ = images.collect(doc, "https://example.com/")
+    assert not roles._in_title_header(picture, doc, find_zones(doc, "An ode to the spacecraft"))
+
+
+def _roles_of(page: Path) -> dict[str, str]:
+    return {i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}
