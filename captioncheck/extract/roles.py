@@ -70,6 +70,7 @@ _URL_SIZES = (re.compile(r"(?<![\d.])(\d{2,4})x(\d{2,4})(?!\d)"), re.compile(r"/
               re.compile(r"[?&]h=(\d+)&w=(\d+)"), re.compile(r"[?&]w=(\d+)&h=(\d+)"))
 _URL_WIDTH = re.compile(r"/w(\d{2,4})/")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
+_WHOLE_PAGE = frozenset({"article", "main", "body", "html"})
 _SLIDE_ROLE = Caseless(r"carousel|slide|gallery")
 
 
@@ -158,8 +159,8 @@ def _url_role(f: Found, best: str, small: str, doc: Doc) -> str:
     role = _url_furniture(best)
     if role and not captioned_photo(f):  # a file's name never demotes a captioned, full-size photo
         return role
-    if any(_VIDEO.search(tokens(a)) for a in within.ancestors(doc, f.node, 3)):
-        return "decoration"
+    if any(_VIDEO.search(tokens(a)) for a in within.ancestors(doc, f.node, 3) if a.tag not in _WHOLE_PAGE):
+        return "decoration"  # (an <article>'s "format-video" says what the whole post is, not what this picture is)
     if _url_small(best) and not captioned_photo(f):
         return "teaser"
     if best.lower().split("?")[0].endswith(".svg") and not f.caption:

@@ -584,3 +584,13 @@ def test_a_lead_photo_in_its_own_aside_or_in_the_posts_header_is_the_articles(tm
 
 def _roles_of(page: Path) -> dict[str, str]:
     return {i.url.rsplit("/", 1)[-1]: i.role for i in extract(page, all_images=True).images}
+
+
+def test_an_articles_post_format_video_class_makes_no_poster_of_its_photo(tmp_path: Path) -> None:
+    page = tmp_path / "format-video.html"
+    page.write_text('<html lang="en"><body><article class="story type-post format-video post-format-video"><header>'
+                    '<figure><img src="https://cdn.example.com/uploads/2016/12/salary-photo.jpg" width="940" height="545">'
+                    "</figure><h1>The president-elect skips briefings</h1></header><p>"
+                    + "The president-elect said he gets the briefings when he needs them, aides said on Sunday. " * 4
+                    + "</p></article></body></html>", encoding="utf-8")
+    assert _roles_of(page)["salary-photo.jpg"] == "lead"
