@@ -152,6 +152,11 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     formatting elements (their text stays): `<div><b class=1>...<b class=300></div>` then `<p>x</p>` 2 000
     times would make 600 000 elements from 20 KB, and ~10^9 from 2 MB.
 
+    A page of more than MAX_IGNORABLE start tags with attributes that the parser may ignore (table parts outside any
+    table, repeats of `<html>`/`<head>`/`<body>`) loses those it does ignore (`open_levels` tells which): lexbor keeps
+    every ignored token's attributes, and 200 000 `<td id=x>x` (2 MB) grew its memory to 2.8 GB in 7 s; for the
+    same reason end tags written with attributes lose them (`_end_tags_bare`).
+
     The tokens come from one `findall` and one `re.split` of the same scan (C speed), their positions and
     the dropped ones are numpy passes, and the page is rebuilt from the runs between dropped tags. Dropping tags
     can leave elements of the kept inner levels open that a dropped end tag would have closed: the
@@ -159,6 +164,7 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
     """
     if html.count("<") * 4 <= max_nesting:  # each tag adds at most a few levels (a <td> adds <tbody><tr>)
         return html
+    html = _end_tags_bare(html)
     options = select_lists.may_need_cap(html)
     for _ in range(CAP_ROUNDS):
         capped = _cap_once(html, max_nesting, options)
@@ -264,6 +270,31 @@ def _as_array(values: list[int]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
+# start tags the parser ignores outside a table (or repeats of the page's <html>/<head>/<body>), with attributes
+_IGNORABLE = re.compile(r"<(?:td|th|tr|tbody|thead|tfoot|caption|col|colgroup|html|head|body|frame|frameset)\s[^<>]*=")
+# an end tag written with attributes (a parse error: the tokenizer reads them and the tree builder drops them)
+_END_WITH_ATTRIBUTES = re.compile(r"</([a-zA-Z][^\s/>]*)[\s/]" + _TAG_BODY)
+MAX_IGNORABLE = 1_000  # such tags a page may hold before `open_levels` is asked which of them the parser ignores
+
+
+def _may_ignore_many(lower: str) -> bool:
+    """Does the page hold more than MAX_IGNORABLE start tags with attributes that the parser may ignore? (C-speed
+    scan, stopped at the bound)."""
+    if sum(map(lower.count, ("<t", "<c", "<h", "<b", "<f"))) <= MAX_IGNORABLE:  # each such tag starts so
+        return False
+    return sum(1 for _ in zip(range(MAX_IGNORABLE + 1), _IGNORABLE.finditer(lower))) > MAX_IGNORABLE
+
+
+def _end_tags_bare(html: str) -> str:
+    """The page with its end tags' attributes dropped when more than MAX_IGNORABLE end tags carry any: lexbor keeps
+    those of an end tag it ignores (`</div id=x>` with no <div> open), 100 000 of them between text took 800 MB;
+    the tree is the same without them (end tags' attributes are never used)."""
+    if html.count("</") <= MAX_IGNORABLE:
+        return html
+    found = sum(1 for _ in zip(range(MAX_IGNORABLE + 1), _END_WITH_ATTRIBUTES.finditer(html)))
+    return _END_WITH_ATTRIBUTES.sub(r"</\1>", html) if found > MAX_IGNORABLE else html
+
+
 def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, bool] | None:
     """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`
     (and, with `options`, holds no select longer than `select_lists` allows: their extra options are dropped);
@@ -276,7 +307,9 @@ def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, 
     # past its budget (`open_levels`)
     drop: list[int] = select_lists.option_drops(parts) if options else []
     options_dropped = len(drop)
-    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
+    strays = _may_ignore_many(lower)  # the ignored start tags are known from `open_levels` only
+    ignored: list[int] = []  # (dropping them moves no level: nothing to measure again)
+    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS and not strays else None
     shallow = plain is not None and 2 * plain[1] <= max_nesting  # the tree builder nests no deeper than the cap
     if shallow and not drop:
         return None
@@ -284,8 +317,8 @@ def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, 
     if plain is not None and (shallow or plain[1] > max_nesting):
         level, deepest = plain
     else:
-        levels, deepest = open_levels(parts, drop)
-        if deepest <= max_nesting and not drop:
+        levels, deepest = open_levels(parts, drop, ignored if strays else None)
+        if deepest <= max_nesting and not drop and not ignored:
             return None
         level = _as_array(levels)
         del levels
@@ -294,8 +327,8 @@ def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
     cut = np.flatnonzero((level > max_nesting // 2) & (level <= deepest - max_nesting // 2))
     measure = bool(cut.size) or len(drop) > options_dropped
-    if drop:
-        cut = np.union1d(cut, np.array(drop, dtype=np.int64))
+    if drop or ignored:
+        cut = np.union1d(cut, np.array(drop + ignored, dtype=np.int64))
     del level
     # each token's length: a comment or raw-text element's own, a tag's "<", name, rest and ">" (the groups a
     # token lacks are None, which `length_hint` measures 0)

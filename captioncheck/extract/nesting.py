@@ -80,7 +80,8 @@ _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 SAME_AT_TOP = True  # `open_levels`'s shortcut for a start tag whose like is the current element (tests turn it off)
 
 
-def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tuple[list[int], int]:
+def open_levels(parts: list[str | None], excess: list[int] | None = None,
+                ignored: list[int] | None = None) -> tuple[list[int], int]:
     """Per token of the page, the level of the element it opens or closes (1: a child of <body>), 0 for a
     token that changes no depth; and the deepest level the stack reaches.
 
@@ -94,7 +95,8 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
     copies beyond (once past it, those elements wait no more: the model goes on as on the page without them).
 
     `excess`, when given, receives the token indices of the formatting start tags to drop when the page
-    makes the parser push formatting elements again more than that budget allows.
+    makes the parser push formatting elements again more than that budget allows; `ignored`, those of the start
+    tags with attributes the parser ignores (`OpenElements.ignored`).
 
     One Python step per tag (~0.5 us for a tag that opens or closes the current element); the rarer
     rules are `openelements.OpenElements`'s, the tag tables `tagtables`'.
@@ -208,4 +210,6 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None) -> tup
         deepest = max(deepest, len(stack) - 1 - state.removed)
     if excess is not None and state.copies > state.allowed:
         excess.extend(sorted(state.copied))
+    if ignored is not None:
+        ignored.extend(state.ignored)
     return levels, deepest

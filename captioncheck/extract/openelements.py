@@ -79,6 +79,11 @@ class OpenElements:
         self.copied: set[int] = set()  # the tokens of the start tags of those pushed again past `allowed`
         self.unseen: set[int] = set()  # start tags of formatting elements waiting beyond MAX_PENDING (not modelled)
         self.token = 0  # the token `start_tag` reads
+        # start tags carrying attributes that the parser ignores (a table part outside any table, a second <body>):
+        # lexbor keeps each ignored token's attributes, so 200 000 of them between text took 2.8 GB (`cap_nesting`
+        # drops them)
+        self.ignored: list[int] = []
+        self.roots_seen: set[str] = set()  # the first <html>, <head>, <body> carry the page's attributes (lang...)
 
     def mark(self, name: str, i: int) -> None:
         kind = _KIND[name]
@@ -309,6 +314,8 @@ class OpenElements:
             return level  # (what waits is pushed again by the block's first text or inline tag, not by the block:
             # `<div><dd>x` pushes it inside the <dd>, where the next <dd> pops it to wait again)
         if kind == _VOID_K:
+            if name == "frame" and "=" in rest:
+                self.ignored.append(self.token)  # a <frame> outside a frameset is ignored
             if name == "hr":  # closes a <p>; in a <select>, an <option> or <li>... at the top too
                 self.close_p()
                 if self.top("select") > 0:
@@ -341,6 +348,8 @@ class OpenElements:
                     self.truncate(table)
                 return self.push(name)
             if table <= 0:
+                if "=" in rest:
+                    self.ignored.append(self.token)
                 return 0  # a table part outside any table is ignored
             return self.table_part(name, table)
         if kind == _BUTTON or kind == _SELECT:
@@ -355,6 +364,9 @@ class OpenElements:
             elif stack[-1] == "option":
                 self.truncate(len(stack) - 1)
         elif kind == _IGNORED:
+            if name in self.roots_seen and "=" in rest:
+                self.ignored.append(self.token)
+            self.roots_seen.add(name)
             return 0
         if self.pending:
             self.reconstruct()
