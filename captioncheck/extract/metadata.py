@@ -136,6 +136,10 @@ def _date_values(doc: Doc, meta: dict[str, str], article: dict[str, Any]) -> Ite
 # prose: 0.89 s for a 2 MB page of 24 000 elements, ~0.22 s at this bound (news pages have 500-2 000 elements; a big
 # live blog a few thousand)
 MAX_TEXT_ELEMENTS = 6_000
+# ... and above this many "<" in the text: lxml (trafilatura's parser) builds elements lexbor ignores (20 000 stray
+# <td> outside any table, 1.5 MB: 8 elements for lexbor, 0.84 s of trafilatura's 1.04 s extract); a page of 6 000
+# elements writes ~15 000
+MAX_TEXT_TAGS = 4 * MAX_TEXT_ELEMENTS
 # trafilatura's fallbacks (readability, jusText) are quadratic in siblings: readability looks along an empty element's
 # siblings for the nearest one with text, from every empty element (2 000 empty slides in one box: 4 million steps,
 # 1.4 s for a 0.7 MB page). Above this many (children x children, summed over elements) trafilatura runs without
@@ -191,7 +195,7 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     title = meta.get("og:title") or jsontext.plain(str(article.get("headline") or "")) or (
         title_node.text() if title_node else "")
     text = main_text(html, url, fast=sibling_pairs(doc) > MAX_SIBLING_PAIRS) if (
-        with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS) else ""
+        with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS and html.count("<") <= MAX_TEXT_TAGS) else ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     language = _language(doc, meta, article, text)
