@@ -143,6 +143,10 @@ def _hostile() -> dict[str, str]:
         # one <select> of options: lexbor walks the options already there at each new one (quadratic; see
         # extract/select_lists.py)
         "long_select": "<p>x</p><select>" + "<option>o</option>" * 110_000 + "</select><img src=a.jpg width=640>",
+        # tokens the parser ignores, written with attributes, between text: lexbor kept every one's attributes (2.8 GB
+        # and 7 s for the cells before the twelfth round; see tests/hostile/test_ignored_tokens.py)
+        "stray_cells": "<p>x</p><img src=a.jpg width=640>" + '<td id="x">x' * 200_000,
+        "end_tag_attributes": "<p>x</p><img src=a.jpg width=640>" + "</div id=x>x" * 180_000,
         # an archive or gallery index: linked thumbnails without text, each picture's context walk and role rules
         "linked_thumbnails": "<p>x</p><ul>" + "".join(f'<li><a href="/a{i}"><img src="/t{i}.jpg" alt="teaser {i}"></a></li>'
                                                       for i in range(30_000)) + "</ul>",

@@ -88,6 +88,14 @@ def headings_page(folder: Path, count: int = 1_800) -> Path:
     return page
 
 
+def ignored_tokens_page(folder: Path, cells: int = 200_000) -> Path:
+    """2 MB: table cells outside any table, each with an id, between text: the parser ignores them and lexbor kept
+    every one's attributes (2.8 GB before the twelfth round)."""
+    page = folder / "stray_cells.html"
+    page.write_text('<p>x</p><img src="a.jpg" width="640">' + '<td id="x">x' * cells)
+    return page
+
+
 def dated_captions_page(folder: Path, pictures: int = 100, dates: int = 300) -> Path:
     """0.3 MB: 100 captioned pictures, each caption naming 300 numeric dates, in an article naming 30 000 places (the
     cross-checks: dateparser per written date, a regular expression over the text before each place)."""
@@ -149,6 +157,7 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
         "bomb of forms in a table": [str(formatting_bomb_page(folder, paragraphs=190_000, unit="<p><form>x", before="<table>",
                                                               name="table_form_bomb"))],
         "long select 2 MB": [str(long_select_page(folder))],
+        "ignored cells 2 MB": [str(ignored_tokens_page(folder))],
         "linked thumbnails 2 MB": [str(linked_thumbnails_page(folder))],
         "headings after pictures": [str(headings_page(folder))],
         "dated captions": [str(dated_captions_page(folder))],
