@@ -188,12 +188,28 @@ def read_roots(roots: list[Node], doc: Doc, credit_roots: frozenset[int] = froze
             caption, credit = "", caption  # the "caption" is only a credit ("Bloomberg via Getty Images")
     elif caption and looks_like_credit(caption) and _words(caption) <= 6:
         credit, caption = (credit if caption == credit else collapse(f"{caption} {credit}")), ""
+    if not credit and caption and _words(caption) <= MAX_LINKED_CREDIT_WORDS and _one_outside_link(roots, doc):
+        caption, credit = "", caption  # "<figcaption><a href=https://stock.example/photos/1>herzblut</a>": its source
     credit = unbracketed(credit.strip().lstrip("/ "))
     dangling = _DANGLING_LABEL.search(caption) if credit and caption.rstrip()[-1:] in (":", "：", "©", ")") else None
     if dangling is not None:  # "The caption. ©" + "Agency / Name": the mark is the credit's
         caption, credit = caption[:dangling.start()].rstrip(), f"{dangling.group(1)} {credit}"
     caption, credit = with_contact_name(caption, credit)  # "… Carl Juste" + "cjuste@x.com": one credit
     return CaptionHit(caption=caption, credit=credit, nodes=roots, how=how)
+
+
+MAX_LINKED_CREDIT_WORDS = 4
+
+
+def _one_outside_link(roots: list[Node], doc: Doc) -> bool:
+    """Is the only caption root's text all one link to a page of another site (an absolute http(s) URL)? A caption
+    box holding nothing but a short linked name credits the picture's source (a photographer's page on a stock site)."""
+    if len(roots) != 1:
+        return False
+    links = roots[0].css("a") if roots[0].tag != "a" else [roots[0]]
+    if len(links) != 1 or not attr(links[0], "href").startswith(("http://", "https://")):
+        return False
+    return collapse(visible_text(links[0], limit=200)) == collapse(visible_text(roots[0], limit=200))
 
 
 _FRAME = re.compile(r"^(?:[-–—•·*~]+\s+)+|(?:\s+[-–—•·*~]+)+$")

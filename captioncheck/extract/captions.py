@@ -288,6 +288,8 @@ class CaptionFinder:
                     block = self._caption_like_block(el, start)
                     if block is not None:
                         hit = read_roots([block], self.doc, how="next-paragraph")
+                        if hit.caption and not hit.credit and _one_word(hit.caption):
+                            break  # one word styled apart (a kicker over the headline: "crafts") is no caption
                         after = next_element(block) if hit.credit and not hit.caption else None
                         if after is not None and self._caption_after_credit(after, block, start):
                             return read_roots([block, after], self.doc, frozenset({block.mem_id}), how="next-paragraph")
@@ -522,6 +524,12 @@ class CaptionFinder:
         if len(children) == 1 and children[0].tag in _STYLE_WRAPPERS:
             return block
         return None
+
+
+def _one_word(text: str) -> bool:
+    """One short word of a script that separates words by spaces (a Chinese or Japanese caption has none)."""
+    return len(text) <= 24 and len(text.split()) == 1 and not any("\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af"
+                                                                   for c in text)
 
 
 __all__ = ["CAPTION_NAMES", "CREDIT_NAMES", "STRUCTURAL", "CaptionFinder", "CaptionHit", "kind", "read_roots"]

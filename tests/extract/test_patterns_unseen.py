@@ -594,3 +594,21 @@ def test_an_articles_post_format_video_class_makes_no_poster_of_its_photo(tmp_pa
                     + "The president-elect said he gets the briefings when he needs them, aides said on Sunday. " * 4
                     + "</p></article></body></html>", encoding="utf-8")
     assert _roles_of(page)["salary-photo.jpg"] == "lead"
+
+
+def test_a_kicker_word_over_the_headline_is_no_caption_and_a_lone_outside_link_is_a_credit(tmp_path: Path) -> None:
+    text = "<p>" + "One day you will meet someone who changes the way you see the whole of your life. " * 4 + "</p>"
+    kicker = tmp_path / "kicker.html"
+    kicker.write_text('<html lang="en"><body><div class="post"><div class="hero"><div class="main-post-img" style="background-image:'
+                      "url('https://cdn.example.com/uploads/lamp-1200x587.jpg');\"></div></div><div class=\"wrapper\">"
+                      '<main role="main"><div class="custom-header"> <span>crafts</span> </div>'
+                      f"<h1>Snip the stems off plastic spoons to make a lamp</h1>{text}</main></div></div></body></html>",
+                      encoding="utf-8")
+    (image,) = extract(kicker).images
+    assert (image.caption, image.credit) == ("", "")
+    linked = tmp_path / "linked.html"
+    linked.write_text('<html lang="en"><body><article><h1>Meet someone</h1><figure><img src="https://files.example.com/2016/'
+                      '12/3156_o.jpg" width="1140" height="761"><figcaption><a href="https://www.stock.example/photos/3e61">'
+                      f"herzblut</a></figcaption></figure>{text}</article></body></html>", encoding="utf-8")
+    (image,) = extract(linked).images
+    assert (image.caption, image.credit) == ("", "herzblut")
