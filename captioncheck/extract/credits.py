@@ -15,7 +15,7 @@ import re
 from captioncheck.extract.dom import collapse
 
 LABELS = (
-    r"(?:image|photo|picture|foto)\s+(?:credits?|courtesy)|photo(?:graph(?:er)?|s)?(?:\s+(?:by|courtesy(?:\s+of)?))?|pictures?|pic|images?|credits?|mandatory\s+credit|"
+    r"(?:image|photo|picture|foto)\s+(?:credits?|courtesy|sources?)|photo(?:graph(?:er)?|s)?(?:\s+(?:by|courtesy(?:\s+of)?))?|pictures?|pic|images?|credits?|mandatory\s+credit|"
     r"crédits?(?:\s+photo)?|créditos?|fotos?(?:grafía|grafia|grafo|grafie)?|fotógrafo|bild(?:er)?|"
     r"quelle|fuente|fonte|source|ilustración|ilustracion|illustration|grafik|infografía|"
     r"фото(?:графия)?|источник|снимок|صورة|عکس|写真|照片|图片|圖片|사진|zdroj|zdjęcie|kuva|φωτογραφία"
@@ -27,7 +27,9 @@ AGENCIES = (
     r"Agência\s+Brasil|ABr|Kyodo|Yonhap|WENN|Splash|Rex|REX|NASA|UPI|ANP|Belga|BELGA|Ritzau|NTB|TT|Lusa|"
     r"MAXPPP|Maxppp|Hans\s+Lucas|Hollandse\s+Hoogte|ddp|DDP|SID|Zuma|ZUMA|Newscom|Wikimedia|Wikipedia|Archiv(?:e|es|o)?|archives?|"
     r"(?:The\s+)?Canadian\s+Press|AAP|Europa\s+Press|PTI|Press\s+Trust\s+of\s+India|Jiji(?:\s+Press)?|RIA\s+Novosti|"
-    r"Interfax|Notimex|T[ée]lam|Ukrinform|Bernama|Antara|Yomiuri|Asahi\s+Shimbun"
+    r"Interfax|Notimex|T[ée]lam|Ukrinform|Bernama|Antara|Yomiuri|Asahi\s+Shimbun|"
+    # picture agencies of entertainment news
+    r"AKM-GSI|BACKGRID|Backgrid|WireImage|FilmMagic|GC\s+Images|Mega\s+Agency|INSTARimages|Invision"
 )
 _LABEL_RX = re.compile(rf"(?:^|(?<=[\s(\[|/–—-]))(?:{LABELS})\s*(?:[:：|]|\s-\s|(?<=by)\s|(?<=of)\s)\s*\S", re.IGNORECASE)
 _LABEL_ASCII = re.compile(_LABEL_RX.pattern)  # on lower-cased ASCII text: the same matches, ~2x faster than IGNORECASE

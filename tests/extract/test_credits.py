@@ -132,3 +132,12 @@ def test_name_before_a_contact_credit() -> None:
     assert with_contact_name("Miami is among the best cities.", "cjuste@example.com") == (
         "Miami is among the best cities.", "cjuste@example.com")
     assert with_contact_name("Carl Juste", "Reuters") == ("Carl Juste", "Reuters")
+
+
+def test_an_image_source_label_and_entertainment_picture_agencies_make_credits() -> None:
+    # held-out pages of the twelfth round: "Image Source: Nicole Cohen" under each picture; "AKM-GSI" alone in the box
+    assert looks_like_credit("Image Source: Nicole Cohen") and looks_like_credit("Photo source: Reuters")
+    assert split_credit("Wearing a dress. Image Source: Nicole Cohen") == ("Wearing a dress.", "Image Source: Nicole Cohen")
+    for agency in ("AKM-GSI", "BACKGRID", "WireImage", "FilmMagic", "GC Images"):
+        assert looks_like_credit(agency), agency
+    assert not looks_like_credit("The source of the river lies in the mountains")
