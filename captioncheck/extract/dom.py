@@ -858,7 +858,7 @@ class Doc:
 
     def may_hold(self, text: str) -> bool:
         """Can the page hold markup with this lower-case text? (False only when its parsed text lacks it.)"""
-        return not text or not self.html or text in self._lowered()
+        return not text or not self.html or text in self.lowered()
 
     def maybe_hidden(self) -> list[Node]:
         """What `css(_MAYBE_HIDDEN)` gives (elements `is_hidden` may call hidden), asking only for the
@@ -866,7 +866,8 @@ class Doc:
         present = self._named(tuple(_MAYBE_HIDDEN_BY_NAME))
         return self.css(", ".join(_MAYBE_HIDDEN_BY_NAME[name] for name in present)) if present else []
 
-    def _lowered(self) -> str:
+    def lowered(self) -> str:
+        """The parsed text in lower case, made once per page (attribute names are looked for in it)."""
         lowered = self.memo.get("lowered")
         if lowered is None:
             lowered = self.memo["lowered"] = self.html.lower()
@@ -889,5 +890,5 @@ class Doc:
         tree (not by `parse`): no text to look in."""
         if not self.html:
             return list(names)
-        lowered = self._lowered()
+        lowered = self.lowered()
         return [name for name in names if name in lowered]

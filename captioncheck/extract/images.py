@@ -38,6 +38,7 @@ from captioncheck.extract.urls import (
     highest,
     is_placeholder,
     split_url,
+    word_src_attribute,
 )
 
 _MEDIA_WIDTH = re.compile(r"min-width\s*:\s*(\d{2,4})\s*px", re.IGNORECASE)
@@ -323,11 +324,30 @@ def _data_nodes(doc: Doc) -> list[Node]:
     """Pictures named only by attributes, with no <img> (yet): a gallery slide whose image URL sits in
     `data-src`/`data-big`/`data-img-path`..., an ImageObject figure whose `itemid` is the image URL."""
     out: list[Node] = []
-    for node in doc.with_attributes(_DATA_URL_ATTRS, unless=_NOT_PICTURES | {"img"}):
+    for node in doc.with_attributes(_DATA_URL_ATTRS + _word_src_names(doc), unless=_NOT_PICTURES | {"img"}):
         if node.tag in _NOT_PICTURES or is_image_tag(node.tag) or doc.count_images(node) or _source_of_img(node):
             continue
         out.append(node)
     return out
+
+
+_WORD_SRC_NAME = re.compile(r"\sdata-[a-z]+-src\s*=")
+MAX_WORD_SRC_NAMES = 8  # distinct "data-<word>-src" names looked for (each is one more pass of lexbor's selector)
+
+
+def _word_src_names(doc: Doc) -> tuple[str, ...]:
+    """The "data-<word>-src" attribute names the page writes that may name an image (`urls.word_src_attribute`),
+    beyond the known ones: a platform's own lazy loader (`<div class="picturefill" data-platform-src="...jpg">`)."""
+    if not doc.html or "-src" not in doc.html:
+        return ()
+    found: dict[str, None] = {}
+    for m in _WORD_SRC_NAME.finditer(doc.lowered()):
+        name = m.group(0).strip().rstrip("=").strip()
+        if name not in _DATA_URL_ATTRS and word_src_attribute(name):
+            found[name] = None
+            if len(found) >= MAX_WORD_SRC_NAMES:
+                break
+    return tuple(found)
 
 
 def _source_of_img(node: Node) -> bool:

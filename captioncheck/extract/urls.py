@@ -331,7 +331,24 @@ def _attribute_kind(name: str) -> str:
         return "srcset" if lname == "srcset" else "lazy"
     if lname in ("src", "style"):
         return lname
-    return "url" if lname.startswith("data-") and _SRC_ATTR.match(lname) else ""
+    if not lname.startswith("data-"):
+        return ""
+    if _SRC_ATTR.match(lname):
+        return "url"
+    return "image-url" if word_src_attribute(lname) else ""
+
+
+# "data-<word>-src" of a lazy loader or a platform's component ("data-platform-src", "data-echo-src"): an image's URL
+# when its value names an image file; a word for other media or code says it is not
+_WORD_SRC_ATTR = re.compile(r"^data-([a-z]+)-src$")
+_NOT_IMAGE_WORDS = frozenset({"video", "audio", "iframe", "embed", "player", "script", "js", "css", "ad", "ads", "track",
+                              "tracking", "href", "link", "frame", "widget", "html", "json", "api", "stream", "mp4", "vast"})
+
+
+def word_src_attribute(name: str) -> bool:
+    """Is the lower-case attribute `name` a "data-<word>-src" that may name an image ("data-platform-src")?"""
+    m = _WORD_SRC_ATTR.match(name)
+    return m is not None and m.group(1) not in _NOT_IMAGE_WORDS
 
 
 def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
@@ -348,6 +365,9 @@ def element_candidates(node: Node, origin_hint: str = "") -> list[Candidate]:
             found.append(Candidate(value, origin_hint or "src"))
         elif kind == "style":
             found += [Candidate(u, "background") for u in background_urls(value)]
+        elif kind == "image-url":
+            if IMAGE_EXT.search(value) and _looks_like_url(value):
+                found.append(Candidate(value.strip(), origin_hint or "lazy"))
         elif _looks_like_url(value):
             found += _template_or_plain(value, named, origin_hint or "lazy")
     return [c for c in found if c.url]
@@ -373,4 +393,4 @@ def _looks_like_url(value: str) -> bool:
 
 
 __all__ = ["Candidate", "absolutize", "background_urls", "element_candidates", "file_name", "highest", "is_placeholder",
-           "parse_srcset", "split_url", "widest"]
+           "parse_srcset", "split_url", "widest", "word_src_attribute"]

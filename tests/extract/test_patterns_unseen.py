@@ -612,3 +612,20 @@ def test_a_kicker_word_over_the_headline_is_no_caption_and_a_lone_outside_link_i
                       f"herzblut</a></figcaption></figure>{text}</article></body></html>", encoding="utf-8")
     (image,) = extract(linked).images
     assert (image.caption, image.credit) == ("", "herzblut")
+
+
+def test_a_platforms_own_data_word_src_attribute_names_the_picture(tmp_path: Path) -> None:
+    """`<div class="picturefill" data-platform-src="...jpg">` in a figure: a lazy loader's own "data-<word>-src"
+    names the picture when its value is an image file; "data-video-src" and an iframe's never do."""
+    page = tmp_path / "platform-src.html"
+    page.write_text('<html lang="en"><body><article><h1>Offices are too cold for women</h1><p>'
+                    + "Office thermostats follow a formula based on the metabolic rate of a 40-year-old man. " * 3 + "</p>"
+                    '<figure><div class="frame"><div class="picturefill" data-platform-component="PictureFill" '
+                    'data-platform-src="https://news.example.com/content/dam/2015/08/02thermal.jpg"></div></div>'
+                    '<figcaption>A thermal camera shows the difference. <span>Photograph by Tyrone Roe</span></figcaption>'
+                    '</figure><div class="clip" data-video-src="https://news.example.com/video/clip.mp4"></div>'
+                    '<div data-iframe-src="https://embed.example.com/widget.jpg"></div></article></body></html>',
+                    encoding="utf-8")
+    images = extract(page).images
+    assert [i.url for i in images] == ["https://news.example.com/content/dam/2015/08/02thermal.jpg"]
+    assert images[0].caption.startswith("A thermal camera shows the difference.")
