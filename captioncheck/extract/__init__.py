@@ -35,7 +35,7 @@ from captioncheck.extract.dom import (
     remembered_attributes,
     visible_lines,
 )
-from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, MAX_TEXT_ELEMENTS, page_info
+from captioncheck.extract.metadata import MAX_ARTICLE_TEXT, OWN_TEXT, page_info
 from captioncheck.extract.roles import (
     HEADLINE_ALT,
     article_role,
@@ -134,8 +134,8 @@ def _extract_doc(doc: Doc, page: PageSource, all_images: bool, with_text: bool) 
     found = sorted(imgs.merge_copies(found), key=lambda f: f.index)
     skip = {n.mem_id for f in found for n in f.caption_nodes}
     blocks = TextBlocks(doc, zones.main, skip)
-    if with_text and not info.text and len(doc.nodes) > MAX_TEXT_ELEMENTS:
-        info.text = blocks.joined(MAX_ARTICLE_TEXT + 1)  # huge page: the body's own paragraphs
+    if with_text and not info.text and doc.memo.get(OWN_TEXT):
+        info.text = blocks.joined(MAX_ARTICLE_TEXT + 1)  # huge page (or trafilatura past its budget): its own blocks
     if len(info.text) > MAX_ARTICLE_TEXT:  # no article is this long: the cross-checks read its beginning
         info.text = info.text[:MAX_ARTICLE_TEXT].rsplit("\n", 1)[0]
     _article_credit(found, doc, zones)

@@ -11,6 +11,7 @@ from typing import Any
 
 from captioncheck._records import JsonLdImageRecord, PageRecord
 from captioncheck.extract import jsontext
+from captioncheck.extract.cpu_budget import OverBudget, cpu_budget
 from captioncheck.extract.dom import Doc, attr, collapse
 from captioncheck.extract.pagedate import page_date
 from captioncheck.extract.stopwords import use_shipped_table
@@ -146,6 +147,11 @@ MAX_TEXT_TAGS = 4 * MAX_TEXT_ELEMENTS
 # them (`fast`: its own extractor only, ~0.04 s there). The 101 corpus pages reach 41 000.
 MAX_SIBLING_PAIRS = 500_000
 MAX_ARTICLE_TEXT = 300_000  # characters of article text kept for the cross-checks (a long feature is ~50k)
+# trafilatura's CPU budget: it took at most 0.24 s on the corpus and held-out pages (up to 2.5 MB); a hostile page made
+# its tree cleaning quadratic (12 s for 1 MB: each deleted element's tail joined onto its neighbour's)
+TEXT_CPU_S = 1.0
+TEXT_CPU_PER_MB_S = 0.5
+OWN_TEXT = "own_text"  # Doc.memo key: the article text is to be joined from the page's own blocks
 
 
 def import_trafilatura_without_langid() -> None:
@@ -166,16 +172,20 @@ def import_trafilatura_without_langid() -> None:
             del sys.modules["py3langid"]  # our own language guess (pages without a declared language) imports it
 
 
-def main_text(html: str, url: str, fast: bool = False) -> str:
+def main_text(html: str, url: str, fast: bool = False) -> str | None:
     """Main article text by trafilatura (paragraphs separated by blank lines), for pages of at most
     MAX_TEXT_ELEMENTS elements; `fast`: without its readability/jusText fallbacks (quadratic in
-    siblings, see MAX_SIBLING_PAIRS)."""
+    siblings, see MAX_SIBLING_PAIRS). None when it ran past its CPU budget (the caller joins its own blocks)."""
     try:
         import trafilatura
 
         use_shipped_table()  # its jusText fallback's stop words, read from one file (see `stopwords`)
-        text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
-                                   include_images=False, deduplicate=False, favor_recall=True, fast=fast)
+        with cpu_budget(TEXT_CPU_S + TEXT_CPU_PER_MB_S * len(html) / 2**20):
+            text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False,
+                                       include_images=False, deduplicate=False, favor_recall=True, fast=fast)
+    except OverBudget:
+        log.debug("trafilatura ran past its CPU budget on a %d-character page", len(html))
+        return None
     except Exception as exc:  # noqa: BLE001  trafilatura raises assorted errors on odd markup; text is optional
         log.debug("trafilatura failed: %s", exc)
         return ""
@@ -194,8 +204,13 @@ def page_info(doc: Doc, html: str, url: str, charset: str, with_text: bool = Tru
     title_node = doc.css_first("title", needs="<title")
     title = meta.get("og:title") or jsontext.plain(str(article.get("headline") or "")) or (
         title_node.text() if title_node else "")
-    text = main_text(html, url, fast=sibling_pairs(doc) > MAX_SIBLING_PAIRS) if (
-        with_text and len(doc.nodes) <= MAX_TEXT_ELEMENTS and html.count("<") <= MAX_TEXT_TAGS) else ""
+    text = ""
+    if with_text:
+        small = len(doc.nodes) <= MAX_TEXT_ELEMENTS and html.count("<") <= MAX_TEXT_TAGS
+        found = main_text(html, url, fast=sibling_pairs(doc) > MAX_SIBLING_PAIRS) if small else None
+        if found is None:  # too large for trafilatura, or past its budget: `extract` joins the page's own blocks
+            doc.memo[OWN_TEXT] = True
+        text = found or ""
     publisher = article.get("publisher") or {}
     og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ""
     language = _language(doc, meta, article, text)
