@@ -331,7 +331,7 @@ def _og_keys(info: PageRecord) -> set[str]:
 def _classify(found: list[imgs.Found], doc: Doc, zones, page_url: str, og_keys: set[str], title: str) -> None:
     finder = CaptionFinder(doc, [f.node for f in found])
     first_para = _first_paragraph(doc, zones.main_start)
-    slides = _attribute_slides(found)
+    slides = _attribute_slides(found) | _captioned_hidden_rows(found, doc)
     for f in found:
         slide = f.hidden and (in_gallery(f.node) or id(f) in slides)  # a slide shown when the reader opens the gallery
         if slide or not f.hidden:  # a <noscript> picture left here is the only copy: its caption is read too
@@ -383,6 +383,28 @@ def _attribute_slides(found: list[imgs.Found]) -> set[int]:
 
 
 MIN_HIDDEN_SLIDES = 2  # hidden pictures beside a shown one of the same size that make a gallery's slides
+MIN_CAPTIONED_SLIDES = 3  # hidden pictures, each in its own sibling box with its own caption, that make a gallery
+MIN_SLIDE_CAPTION = 20  # characters of text (not links) in each such box
+
+
+def _captioned_hidden_rows(found: list[imgs.Found], doc: Doc) -> set[int]:
+    """Hidden pictures, each alone in its own box, the boxes siblings (three or more), every box holding text that is
+    not a link (its caption): a gallery kept hidden until its script runs (`<div style="visibility:hidden">` around
+    `<div><img><div>caption</div></div>` x 15), told by its shape where no name says "gallery". A hidden menu of
+    teasers links its text and stays furniture."""
+    by_row: dict[int, list[imgs.Found]] = {}
+    for f in found:
+        box = f.anchor.parent
+        if f.hidden and not f.in_noscript and box is not None and box.parent is not None:
+            by_row.setdefault(box.parent.mem_id, []).append(f)
+    slides: set[int] = set()
+    for row in by_row.values():
+        boxes = [f.anchor.parent for f in row]
+        if len(row) < MIN_CAPTIONED_SLIDES or len({b.mem_id for b in boxes}) != len(row):
+            continue
+        if all(doc.count_images(b) == 1 and doc.text_length(b) - doc.link_length(b) >= MIN_SLIDE_CAPTION for b in boxes):
+            slides.update(id(f) for f in row)
+    return slides
 
 
 def _sibling_slides(found: list[imgs.Found]) -> set[int]:

@@ -629,3 +629,21 @@ def test_a_platforms_own_data_word_src_attribute_names_the_picture(tmp_path: Pat
     images = extract(page).images
     assert [i.url for i in images] == ["https://news.example.com/content/dam/2015/08/02thermal.jpg"]
     assert images[0].caption.startswith("A thermal camera shows the difference.")
+
+
+def test_a_gallery_hidden_until_its_script_runs_is_told_by_its_captioned_boxes(tmp_path: Path) -> None:
+    """No class names: a box hidden by its style holds four sibling boxes, each one picture and its own caption (the
+    gallery's slides); a hidden menu of linked teasers stays out."""
+    slides = "".join(f'<div><img alt="Slide {n}" src="https://media.example.com/picture{n}/FREE_1140/P{n}"><div><span>'
+                     f"Passengers aboard the train in December, number {n}.</span> <span>Roberto Roe</span></div></div>"
+                     for n in range(1, 5))
+    menu = "".join(f'<div><a href="/story-{n}"><img src="https://media.example.com/teaser{n}.jpg"></a><a href="/story-{n}">'
+                   f"Another story from the city desk, number {n}</a></div>" for n in range(1, 5))
+    page = tmp_path / "hidden-gallery.html"
+    page.write_text('<html lang="en"><body><div style="display:none"><nav>' + menu + '</nav></div><article><h1>Who moves '
+                    'the city</h1><div style="visibility: hidden;"><div>' + slides + "</div></div><p>"
+                    + "The transit agency named fifteen people who will shape the city's trains next year. " * 3
+                    + "</p></article></body></html>", encoding="utf-8")
+    images = extract(page).images
+    assert [i.url.rsplit("/", 1)[-1] for i in images] == ["P1", "P2", "P3", "P4"]
+    assert all(i.caption.startswith("Passengers aboard the train") for i in images)
