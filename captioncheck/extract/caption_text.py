@@ -204,7 +204,7 @@ MAX_LINKED_CREDIT_WORDS = 4
 def _one_outside_link(roots: list[Node], doc: Doc) -> bool:
     """Is the only caption root's text all one link to a page of another site (an absolute http(s) URL)? A caption
     box holding nothing but a short linked name credits the picture's source (a photographer's page on a stock site)."""
-    if len(roots) != 1:
+    if len(roots) != 1 or doc.size(roots[0]) > MAX_PARTS:
         return False
     links = roots[0].css("a") if roots[0].tag != "a" else [roots[0]]
     if len(links) != 1 or not attr(links[0], "href").startswith(("http://", "https://")):
