@@ -34,9 +34,10 @@ when the two agree in coarse layout and colour. Here every class gets a second, 
 VERIFIED): its distance is the smallest among the pairs (of the PAIRS_PER_CLASS nearest of that class within
 VERIFY_CAPS) that pass verification with given parameters (verify.VERIFY: per family of classes, minima of layout
 and colour agreement, of layout for a grey query, and of layout with a band of rows set aside: `band`, 0 off, with
-`band_levels` set only where the cells outside the band keep the stored photo's levels, verify.band_agreement); the
+`band_levels` set only where the cells outside the band keep the stored photo's levels, verify.band_agreement; and
+the lower layout minimum `close_layout` of a coloured query whose colour agrees on `close_colour` of the cells); the
 thresholds and verified radii are picked together by the same greedy rule for each parameter set of VERIFY_GRID
-(one family at a time), and the best recall at <= 0.1% false
+(one family at a time; "low+close" varies the colour-close minima on the low family's best), and the best recall at <= 0.1% false
 matches on all distractors, with one half's own pick at <= 0.1% on the other half (held out), wins (`admissible`;
 of equal recall, the fewer false matches). Verification first (pick_thresholds): after the greedy pick, each class's plain
 threshold is lowered as far as it goes without losing a copy (the copies between are found by its verified twin;
@@ -817,6 +818,11 @@ VERIFY_GRID = {
                  for lay in (0.9, 0.95) for col in (0.7, 0.85) for g in (0.95, 0.98)],
     "low": [{"layout": lay, "colour": col, "grey_layout": g, "band": b * lay, "band_levels": b} for b in (0, 1)
             for lay in (0.99, 0.995) for col in (0.7, 0.85) for g in (0.995, 0.998, 2.0)],
+    # then, on the low family's best: a coloured query whose colour agrees on close_colour of the cells may pass at
+    # close_layout (since hash12, 2026-12-02: low-texture crops between the stored windows, layout 0.97-0.99, colour
+    # 0.97-1; the distractor pairs within the verified radii at such a layout had colour <= 0.9); 0: off
+    "low+close": [{"close_colour": c, "close_layout": lay} for c, lay in
+                  ((0.0, 0.0), *((c, lay) for c in (0.95, 0.9) for lay in (0.98, 0.975, 0.97)))],
 }
 
 
@@ -912,8 +918,10 @@ def verified_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[s
         lay_b = pairs[:, 10] if band > 0 else np.full(len(pairs), -2.0, np.float32)  # as verify.passes
         if p.get("band_levels"):  # the band counts only where the cells outside it kept their levels
             lay_b = np.where(pairs[:, 11] > 0, lay_b, -2.0)
+        close = p.get("close_colour", 0.0)  # a colour agreeing this well needs only close_layout of layout
+        lay_min = np.where((close > 0) & (col >= close), min(p["layout"], p.get("close_layout", 1.0)), p["layout"])
         ok |= (fam == name) & np.where(col == GREY, (lay >= p["grey_layout"]) | (lay_b >= max(band, p["grey_layout"])),
-                                       (col >= p["colour"]) & ((lay >= p["layout"]) | (lay_b >= band)))
+                                       (col >= p["colour"]) & ((lay >= lay_min) | (lay_b >= band)))
     q, ph, c, d = (pairs[ok, i].astype(np.int64) for i in range(4))
     np.minimum.at(out, (q, c, ph) if len(shape) == 3 else (q, c), d.astype(np.int16))
     return out
@@ -968,7 +976,8 @@ def evaluate_verified(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np
     current, gcurrent = copy.deepcopy(VERIFY), dict(GEOMETRY)
     options = [(name, option) for name, grid in VERIFY_GRID.items() for option in grid] + [("geometry", g) for g in GEOMETRY_GRID]
     for k, (name, option) in enumerate(options):
-        params = current if name == "geometry" else {**current, name: option}
+        fam, _, more = name.partition("+")  # "low+close": options added to the family's best so far
+        params = current if name == "geometry" else {**current, fam: {**current[fam], **option} if more else option}
         gparams = option if name == "geometry" else gcurrent
         p, n = with_verification(pairs, pos_d, neg_d, params, gparams)  # type: ignore[arg-type]
         r = evaluate_combined(p, n, truth, cats, pick_fpr, limits, CLASSES + VERIFIED + GEOMETRIC)

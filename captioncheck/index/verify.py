@@ -20,6 +20,11 @@ query's own, both resampled to one GRID x GRID grid:
   the stored one's (saturation, brightness and contrast changes scale it), is at least VERIFY["colour"]. A grey
   query (a greyscale copy, or a grey picture) has no colour to compare: it needs the stricter VERIFY["grey_layout"]
   instead (tiles of two grey wallpapers agreed in everything else).
+* colour close: where VERIFY["close_colour"] is set (the low-texture family), a coloured query whose colour agrees
+  on at least that share of cells needs only VERIFY["close_layout"] of layout: a low-texture copy cropped between
+  the stored windows keeps its colours cell for cell while its layout moves a little (0.97-0.99), whereas the other
+  gradients that come as close in layout differ in colour (on the bench's distractors none within the verified
+  radii had both).
 
 Each family of classes has its own parameters: textured photos (full, window, mid_*), whose copies keep their
 layout less exactly (crops, captions) but whose false pairs differ in colour, and low-texture ones (low_*, flat_*,
@@ -55,10 +60,12 @@ LOW_CLASSES = frozenset({"low_full", "low_window", "flat_full", "flat_window", "
 # per family of classes (`family`): the minima of a pair's layout and colour agreement, and of its layout when the
 # query is grey; and of its layout with a band of rows set aside ("band"; 0: not looked at; for a grey query at least
 # its grey minimum), and whether the cells outside that band must keep their levels ("band_levels": 1, or 0: not
-# asked); chosen by bench/hash_robustness.py (docs/index.md)
+# asked); and the share of cells whose colour must agree ("close_colour"; 0 or absent: not looked at) for a coloured
+# query to need only "close_layout" of layout; chosen by bench/hash_robustness.py (docs/index.md)
 VERIFY: dict[str, dict[str, float]] = {
     "textured": {"layout": 0.9, "colour": 0.85, "grey_layout": 0.95, "band": 0.9, "band_levels": 0},
-    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998, "band": 0.99, "band_levels": 1},
+    "low": {"layout": 0.99, "colour": 0.7, "grey_layout": 0.998, "band": 0.99, "band_levels": 1,
+            "close_colour": 0.95, "close_layout": 0.97},
 }
 GREY = -1.0  # agreement's colour for a grey query: nothing to compare
 
@@ -170,21 +177,25 @@ def _colour(qc: np.ndarray, sc: np.ndarray) -> float:
     return float(((err * err).sum(axis=1) <= COLOUR_TOL * COLOUR_TOL).mean())
 
 
-def _minima(params: dict[str, float], grey: bool) -> tuple[float, float]:
-    """One family's layout minimum and band minimum (0: the band is not looked at) for a grey query or a coloured one."""
+def _minima(params: dict[str, float], colour: float) -> tuple[float, float]:
+    """One family's layout minimum and band minimum (0: the band is not looked at) for a grey query (colour GREY) or
+    a coloured one: a coloured query whose colour agrees on at least params["close_colour"] of cells (where set) needs
+    only params["close_layout"] of layout."""
     band = params.get("band", 0.0)
-    if grey:
+    if colour == GREY:
         return params["grey_layout"], max(band, params["grey_layout"]) if band > 0 else 0.0
+    close = params.get("close_colour", 0.0)
+    if close > 0 and colour >= close:
+        return min(params["layout"], params["close_layout"]), band
     return params["layout"], band
 
 
 def passes(layout: float, colour: float, params: dict[str, float], band_layout: float = 0.0, levels: bool = True) -> bool:
     """Whether an agreement (and the layout with a band set aside and whether the cells outside it kept their levels,
     band_agreement) passes one family's parameters."""
-    grey = colour == GREY
-    if not grey and colour < params["colour"]:
+    if colour != GREY and colour < params["colour"]:
         return False
-    minimum, band = _minima(params, grey)
+    minimum, band = _minima(params, colour)
     return layout >= minimum or (band > 0 and band_layout >= band and (levels or not params.get("band_levels")))
 
 
@@ -195,9 +206,10 @@ def verified(query_thumb: bytes, stored_thumb: bytes | None, variant: str, param
         return False
     qy, qc, grey, ql = _grid(query_thumb)
     sy, sc, _, sl = _grid(stored_thumb, variant_box(variant))
-    if not grey and _colour(qc, sc) < params["colour"]:
+    colour = GREY if grey else _colour(qc, sc)
+    if colour != GREY and colour < params["colour"]:
         return False
-    minimum, band = _minima(params, grey)
+    minimum, band = _minima(params, colour)
     # as passes(*agreement(...), params, *band_agreement(...)): the band looked at only when the
     # whole grid falls short, the levels only when the band passes and the family asks
     if _layout(qy, sy) >= minimum:

@@ -333,3 +333,60 @@ def test_a_watermarked_gradient_is_found_by_the_index_within_the_verified_radius
         assert d <= P.VERIFIED[cls]
         hits = [Hit(1, "full", n, d, quality=10)]
         assert (1 in P.accepted(qs, hits, thumbs=lambda ids: stored)) is found
+
+
+def _blobs(r: float = 0.1) -> Image.Image:
+    """Three soft blobs of muted colours on grey (an out-of-focus picture): smooth, yet its layout moves when shifted,
+    unlike a linear gradient's."""
+    w, h = 640, 420
+    y, x = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
+    img = np.full((h, w, 3), 120.0)
+    for cx, cy, colour in ((0.3, 0.4, (150, 130, 110)), (0.7, 0.6, (110, 130, 150)), (0.5, 0.2, (160, 150, 120))):
+        g = np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r))[..., None]
+        img = img * (1 - g) + np.array(colour, float) * g
+    return Image.fromarray(img.clip(0, 255).astype(np.uint8))
+
+
+def _between_windows(img: Image.Image, shift: float = 0.025) -> tuple[Image.Image, str]:
+    """A 10% crop of `img` at an offset `shift` (of each side) from the stored centre 90% window, i.e. half-way to the
+    next one: what the bench's crop_10 copies are. Returns the crop and the window's variant name."""
+    name, left, top, w, h = next(win for win in H.CROP_WINDOWS if win[0] == "c90_11")
+    box = (left + shift, top + shift, left + shift + w, top + shift + h)
+    return img.crop(tuple(round(v * s) for v, s in zip(box, (img.width, img.height) * 2))), name
+
+
+def test_a_low_texture_crop_between_windows_passes_when_its_colour_agrees_closely() -> None:
+    """hash12: a smooth picture cropped between two stored windows keeps its colours cell for cell but its layout
+    moves under the low family's 0.99; with its colour agreeing on close_colour of the cells, close_layout suffices
+    (a colour agreement under close_colour, or a grey copy, still needs the family's layout minimum)."""
+    img = _blobs()
+    stored = _stored_thumb(img)
+    crop, name = _between_windows(img)
+    q = _query_thumb(_jpeg(crop))
+    layout, colour = agreement(q, stored, name)
+    assert LOW["close_layout"] <= layout < LOW["layout"] and colour >= LOW["close_colour"]
+    assert band_agreement(q, stored, name)[0] < LOW["band"]  # nor does setting a band aside pass it
+    assert verified(q, stored, name, LOW)
+    assert passes(layout, colour, LOW)
+    assert not verified(q, stored, name, {**LOW, "close_colour": 0})  # main before hash12
+    assert not passes(layout, colour, {**LOW, "close_colour": 0})
+    assert not passes(layout, LOW["close_colour"] - 0.01, LOW)  # a colour agreement under close_colour: 0.99 again
+    assert not passes(LOW["close_layout"] - 0.001, colour, LOW)
+    grey = _query_thumb(_jpeg(ImageOps.grayscale(crop).convert("RGB")))
+    assert agreement(grey, stored, name)[1] == GREY and not verified(grey, stored, name, LOW)  # grey: no colour to agree
+
+
+def test_a_low_texture_crop_between_windows_is_found_by_the_index() -> None:
+    """Through photoindex.accepted on the shipped constants: the crop's flat_window pair with the window it lies
+    closest to, beyond the class's plain threshold and within its verified radius, is accepted."""
+    img = _blobs()
+    crop, name = _between_windows(img)
+    qs = H.query_hashes(H.decode(_jpeg(crop)))
+    n = next(i for i, q in enumerate(qs) if q.kind == "pdq" and not q.transform and q.region == "full")
+    cls = P.pair_class("", qs[n].quality, name, 10)
+    assert cls in ("low_window", "flat_window")
+    d = P.VERIFIED[cls]
+    assert d > max(P.THRESHOLDS[cls], P.UNVERIFIED[cls], P.WITHOUT_KEYPOINTS[cls])
+    hits = [Hit(1, name, n, d, quality=10)]
+    assert 1 in P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(img)})
+    assert P.accepted(qs, hits, thumbs=lambda ids: {1: _stored_thumb(_same_luma_other_colours(img))}) == {}
