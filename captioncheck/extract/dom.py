@@ -206,9 +206,12 @@ def is_hidden(node: Node) -> bool:
 def hidden_by_markup(node: Node) -> bool:
     """`is_hidden` from the element's own attributes."""
     found = attributes_of(node)
-    if "hidden" in found or _HIDDEN_STYLE.search(value_of(found, "style")):
-        return True
-    return bool(_HIDDEN_CLASS.search(value_of(found, "class")))
+    return _hidden_unnamed(found) or bool(_HIDDEN_CLASS.search(value_of(found, "class")))
+
+
+def _hidden_unnamed(found: Mapping[str, str | None]) -> bool:
+    """Hidden by its `hidden` attribute or its inline style (not by a class name)."""
+    return "hidden" in found or bool(_HIDDEN_STYLE.search(value_of(found, "style")))
 
 
 # inline elements that show nothing when they hold no element and only blanks (a spacer `<span>&nbsp;</span>`, an
@@ -625,8 +628,7 @@ class Doc:
             idx = self.order.get(mem_id)
             if idx is None or self.text_len[idx] < half:
                 continue
-            named = attributes_of(self.nodes[idx])
-            if "hidden" not in named and not _HIDDEN_STYLE.search(value_of(named, "style")):
+            if not _hidden_unnamed(attributes_of(self.nodes[idx])):
                 out.add(ordinal)
         return frozenset(out)
 
