@@ -50,6 +50,8 @@ from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, join_url, load_page
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from captioncheck._types import ExtractResult
 
 # pictures extracted per page (real articles name at most a few hundred; the corpus's most, 102): a hostile page
@@ -271,13 +273,13 @@ def _byline_credit(found: list[imgs.Found], authors: list[str]) -> None:
     lead photo names who wrote the article, not who took the picture. "Photo by Zach Hanlon" stays a credit."""
     keys = {_name_key(author) for author in authors} - {""}
     for f in found:
-        m = None
-        for m in _BYLINE.finditer(f.credit[-120:]) if f.credit else ():  # the last "By" of the credit
-            pass
-        if m is None:
+        tail = f.credit[-120:]
+        bylines = list(_BYLINE.finditer(tail))
+        if not bylines:
             continue
-        start = max(len(f.credit) - 120, 0) + m.start()
-        name = f.credit[start + len(m.group(0)):].strip()
+        last = bylines[-1]  # the last "By" of the credit
+        start = len(f.credit) - len(tail) + last.start()
+        name = f.credit[start + len(last.group(0)):].strip()
         if name and _name_key(name) not in keys:
             continue
         before = f.credit[:start].rstrip()
@@ -392,17 +394,11 @@ def _captioned_hidden_rows(found: list[imgs.Found], doc: Doc) -> set[int]:
     not a link (its caption): a gallery kept hidden until its script runs (`<div style="visibility:hidden">` around
     `<div><img><div>caption</div></div>` x 15), told by its shape where no name says "gallery". A hidden menu of
     teasers links its text and stays furniture."""
-    by_row: dict[int, list[imgs.Found]] = {}
-    for f in found:
-        box = f.anchor.parent
-        if f.hidden and not f.in_noscript and box is not None and box.parent is not None:
-            by_row.setdefault(box.parent.mem_id, []).append(f)
     slides: set[int] = set()
-    for row in by_row.values():
+    for row in _rows_of_boxes(f for f in found if f.hidden):
         boxes = [f.anchor.parent for f in row]
-        if len(row) < MIN_CAPTIONED_SLIDES or len({b.mem_id for b in boxes}) != len(row):
-            continue
-        if all(doc.count_images(b) == 1 and doc.text_length(b) - doc.link_length(b) >= MIN_SLIDE_CAPTION for b in boxes):
+        if len(row) >= MIN_CAPTIONED_SLIDES and all(
+                doc.count_images(b) == 1 and doc.text_length(b) - doc.link_length(b) >= MIN_SLIDE_CAPTION for b in boxes):
             slides.update(id(f) for f in row)
     return slides
 
@@ -411,20 +407,23 @@ def _sibling_slides(found: list[imgs.Found]) -> set[int]:
     """Pictures of one declared size, each in its own box, the boxes siblings: the first shown, the others hidden
     (two or more): the slides of a gallery whose script shows one at a time, told by their shape where no name says
     "gallery" (`<div><img width=640 height=360><cite>…</cite></div>` then the same with `style="display:none"`)."""
-    by_row: dict[int, list[imgs.Found]] = {}
-    for f in found:
-        box = f.anchor.parent
-        if box is not None and box.parent is not None and f.width and f.height and not f.in_noscript:
-            by_row.setdefault(box.parent.mem_id, []).append(f)
     slides: set[int] = set()
-    for row in by_row.values():
+    for row in _rows_of_boxes(f for f in found if f.width and f.height):
         hidden = [f for f in row if f.hidden]
-        if len(hidden) < MIN_HIDDEN_SLIDES or len(hidden) == len(row):
-            continue
-        boxes = {f.anchor.parent.mem_id for f in row}
-        if len(boxes) == len(row) and len({(f.width, f.height) for f in row}) == 1:
+        if MIN_HIDDEN_SLIDES <= len(hidden) < len(row) and len({(f.width, f.height) for f in row}) == 1:
             slides.update(id(f) for f in hidden)
     return slides
+
+
+def _rows_of_boxes(pictures: Iterable[imgs.Found]) -> list[list[imgs.Found]]:
+    """The pictures (none inside a <noscript>) grouped by the parent of their box, the groups in which each picture
+    has a box of its own (sibling boxes, one picture each: a gallery's slides are laid out so)."""
+    by_row: dict[int, list[imgs.Found]] = {}
+    for f in pictures:
+        box = f.anchor.parent
+        if box is not None and box.parent is not None and not f.in_noscript:
+            by_row.setdefault(box.parent.mem_id, []).append(f)
+    return [row for row in by_row.values() if len({f.anchor.parent.mem_id for f in row}) == len(row)]
 
 
 _CREDIT_ATTRIBUTES = ("data-credit", "data-copyright", "data-photographer", "data-attrib")
