@@ -44,7 +44,7 @@ CREDIT_NAMES = Caseless(
 )
 _CREDIT_ITEMPROPS = frozenset({"copyrightholder", "credittext", "author", "copyrightnotice", "creator"})  # lower case
 _PERSON_ITEMPROPS = frozenset({"author", "creator"})  # the photographer inside a picture's item, else the article's byline
-_MEDIA_ITEMS = re.compile(r"imageobject|photograph|mediaobject|videoobject|image|photo", re.IGNORECASE)
+_MEDIA_ITEMS = re.compile(r"image|photo|mediaobject|videoobject", re.IGNORECASE)  # ImageObject, Photograph...
 MAX_ITEM_CLIMB = 40  # ancestors looked at for the item an author belongs to (a NewsArticle is often <html>)
 _CAPTION_ITEMPROPS = {"caption", "description"}
 _JUNK = re.compile(r"(^|[\s_-])(counter|caption-?(toggle|control|button)|count|toolbar|share|sharing|tags?|themen|pagination|pager|btn|button|icon|"

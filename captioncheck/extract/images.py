@@ -12,9 +12,9 @@ import bisect
 import heapq
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -155,7 +155,7 @@ def _img_candidates(img: Node, doc: Doc) -> list[Candidate]:
             hint = int(media.group(1)) if media else 0
             cands += [Candidate(c.url, "source" if c.origin == "srcset" else c.origin, c.width or hint)
                       for c in element_candidates(source)]
-    if not any(not is_placeholder(c.url) for c in cands):
+    if not _names_a_url(cands):
         cands += _sibling_sources(img)
     for node in itertools.chain((img,), within.ancestors(doc, img, 3)):
         if node.tag == "a":
@@ -357,8 +357,13 @@ def _source_of_img(node: Node) -> bool:
         return False
     for child in itertools.islice(box.iter(include_text=False), MAX_SOURCES + 1):
         if child.tag == "img":
-            return not any(not is_placeholder(c.url) for c in element_candidates(child))
+            return not _names_a_url(element_candidates(child))
     return False
+
+
+def _names_a_url(cands: list[Candidate]) -> bool:
+    """Does any candidate name a picture (not a lazy-load placeholder)?"""
+    return any(not is_placeholder(c.url) for c in cands)
 
 
 def _data_target(node: Node) -> Node:
