@@ -282,7 +282,7 @@ def _may_ignore_many(lower: str) -> bool:
     scan, stopped at the bound)."""
     if sum(map(lower.count, ("<t", "<c", "<h", "<b", "<f"))) <= MAX_IGNORABLE:  # each such tag starts so
         return False
-    return sum(1 for _ in zip(range(MAX_IGNORABLE + 1), _IGNORABLE.finditer(lower))) > MAX_IGNORABLE
+    return _more_than(MAX_IGNORABLE, _IGNORABLE, lower)
 
 
 def _end_tags_bare(html: str) -> str:
@@ -291,8 +291,12 @@ def _end_tags_bare(html: str) -> str:
     the tree is the same without them (end tags' attributes are never used)."""
     if html.count("</") <= MAX_IGNORABLE:
         return html
-    found = sum(1 for _ in zip(range(MAX_IGNORABLE + 1), _END_WITH_ATTRIBUTES.finditer(html)))
-    return _END_WITH_ATTRIBUTES.sub(r"</\1>", html) if found > MAX_IGNORABLE else html
+    return _END_WITH_ATTRIBUTES.sub(r"</\1>", html) if _more_than(MAX_IGNORABLE, _END_WITH_ATTRIBUTES, html) else html
+
+
+def _more_than(bound: int, pattern: re.Pattern[str], text: str) -> bool:
+    """Does `pattern` match more than `bound` times in `text`? (The scan stops at the first match past the bound.)"""
+    return sum(1 for _ in zip(range(bound + 1), pattern.finditer(text))) > bound
 
 
 def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, bool] | None:
