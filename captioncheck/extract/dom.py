@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -377,32 +378,42 @@ class _Lookup:
     def __init__(self, mem_ids: list[int]) -> None:
         import numpy as np
 
-        self._ids = np.array(mem_ids, dtype=np.uint64)
-        self.ascending = bool(np.all(self._ids[1:] > self._ids[:-1]))
-        self._sorter = np.argsort(self._ids, kind="stable")
-        self._sorted = self._ids[self._sorter]
+        self.ids = np.array(mem_ids, dtype=np.uint64)
+        if bool(np.all(self.ids[1:] > self.ids[:-1])):  # (a fresh parser's): already sorted
+            self._sorter, self._sorted = np.arange(len(self.ids)), self.ids
+        else:
+            self._sorter = np.argsort(self.ids, kind="stable")
+            self._sorted = self.ids[self._sorter]
 
     def __call__(self, mem_ids: list[int]) -> np.ndarray:
         import numpy as np
 
         wanted = np.array(mem_ids, dtype=np.uint64)
-        if not len(self._ids) or not len(wanted):
+        if not len(self.ids) or not len(wanted):
             return np.full(len(wanted), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self._ids) - 1)
+        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self.ids) - 1)
         return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
+
+    def one(self, mem_id: int, default: int | None = None) -> int | None:
+        """The index of one mem_id (`default` when it is none of them)."""
+        if not isinstance(mem_id, int) or not 0 <= mem_id < 1 << 64 or not len(self.ids):
+            return default
+        at = int(self._sorted.searchsorted(self._sorted.dtype.type(mem_id)))  # (a Python int cast the array to float)
+        return int(self._sorter[at]) if at < len(self.ids) and int(self._sorted[at]) == mem_id else default
 
 
 class _Order(Mapping[int, int]):
-    """mem_id -> element index of a large page. A dict of 500 000 mem_ids costs ~0.07 s to build, and a page of
-    that many elements is asked for a few of them (its pictures' ancestors): while few have been asked for, an
-    element is found by bisection in the mem_ids, which lexbor hands out ascending in document order (when they
-    are not, a dict is used from the start); past ASKED_BEFORE_DICT asks and one per 16 elements, the dict is
-    built and handed to `built` (the Doc then asks it directly: a Python method per ask cost ~0.2 us)."""
+    """mem_id -> element index of a large page. A dict of 500 000 mem_ids costs ~0.07 s to build and ~30 MB to hold,
+    and a page of that many elements is asked for a few of them (its pictures' ancestors): while few have been asked
+    for, an element is found by a sorted search in the mem_ids (`_Lookup`'s arrays: lexbor hands them out ascending in
+    document order on a fresh parser, in any order once it reuses memory); past ASKED_BEFORE_DICT asks and one per 16
+    elements, the dict is built and handed to `built` (the Doc then asks it directly: a Python method per ask cost
+    ~0.2 us)."""
 
-    __slots__ = ("_asked", "_built", "_dict", "_ids")
+    __slots__ = ("_asked", "_built", "_dict", "_find")
 
-    def __init__(self, mem_ids: list[int], built: Callable[[dict[int, int]], None] | None = None) -> None:
-        self._ids = mem_ids
+    def __init__(self, mem_ids: list[int] | _Lookup, built: Callable[[dict[int, int]], None] | None = None) -> None:
+        self._find = mem_ids if isinstance(mem_ids, _Lookup) else _Lookup(mem_ids)
         self._asked = 0
         self._dict: dict[int, int] | None = None
         self._built = built
@@ -411,10 +422,9 @@ class _Order(Mapping[int, int]):
         found = self._dict
         if found is None:
             self._asked += 1
-            if self._asked * 16 <= len(self._ids) + ASKED_BEFORE_DICT * 16:
-                at = bisect.bisect_left(self._ids, mem_id)
-                return at if at < len(self._ids) and self._ids[at] == mem_id else default
-            found = self._dict = dict(zip(self._ids, range(len(self._ids))))
+            if self._asked * 16 <= len(self) + ASKED_BEFORE_DICT * 16:
+                return self._find.one(mem_id, default)
+            found = self._dict = dict(zip(self._find.ids.tolist(), range(len(self))))
             if self._built is not None:
                 self._built(found)
         return found.get(mem_id, default)
@@ -429,10 +439,10 @@ class _Order(Mapping[int, int]):
         return isinstance(mem_id, int) and self.get(mem_id) is not None
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._ids)
+        return iter(self._find.ids.tolist())
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._find.ids)
 
 
 ASKED_BEFORE_DICT = 64  # `_Order`: elements asked for by bisection on any page (and one per 16 elements)
@@ -441,7 +451,7 @@ ASKED_BEFORE_DICT = 64  # `_Order`: elements asked for by bisection on any page 
 class _EndOf(Mapping[int, int]):
     """mem_id -> index of the element's last descendant, read through the element's own index."""
 
-    def __init__(self, order: Mapping[int, int], last: list[int]) -> None:
+    def __init__(self, order: Mapping[int, int], last: Sequence[int]) -> None:
         self.order, self._last = order, last
 
     def __getitem__(self, mem_id: int) -> int:
@@ -456,6 +466,14 @@ class _EndOf(Mapping[int, int]):
 
     def __len__(self) -> int:
         return len(self.order)
+
+
+def _compact(values: np.ndarray) -> Sequence[int]:
+    """A large page's per-element table of integers as an `array` (8 bytes an entry; a list of ints took 40 on a page
+    of 400 000 elements, and a page holds several): read like a list by the steps that loop in Python."""
+    import numpy as np
+
+    return array("q", np.ascontiguousarray(values, dtype=np.int64).tobytes())
 
 
 def _tree_depths(parent: np.ndarray) -> np.ndarray:
@@ -566,17 +584,17 @@ class Doc:
     html: str = ""  # the text parsed (nesting capped, see `cap_nesting`)
     order: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index (a dict; `_Order` on a large page)
     end: Mapping[int, int] = field(default_factory=dict)  # mem_id -> index of last descendant
-    last: list[int] = field(default_factory=list)  # per element index: index of its last descendant
+    last: Sequence[int] = field(default_factory=list)  # per element index: index of its last descendant
     nodes: list[Node] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per element index: its tag name
-    parents: list[int] = field(default_factory=list)
+    parents: Sequence[int] = field(default_factory=list)
     hidden: list[bool] = field(default_factory=list)
     noscript: list[bool] = field(default_factory=list)
     in_link: list[bool] = field(default_factory=list)
     text_len: list[int] = field(default_factory=list)
     readable_len: list[int] = field(default_factory=list)
     link_len: list[int] = field(default_factory=list)
-    image_at: list[int] = field(default_factory=list)  # indices of the <img> elements, ascending
+    image_at: Sequence[int] = field(default_factory=list)  # indices of the <img> elements, ascending
     # the same tables as numpy arrays, for steps that work on all elements at once
     # (None on an ordinary page, whose tables are the lists above: `vectorised` says which)
     parent_at: np.ndarray = None  # type: ignore[assignment]
@@ -696,20 +714,19 @@ class Doc:
         walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
         nodes, texts, tags, codes = _walk_tags(walk)
         del walk
-        mem_ids = [node.mem_id for node in nodes]
         n = len(nodes)
         # parents by their mem_id, looked up in the sorted mem_ids all at once
-        find = _Lookup(mem_ids)
+        find = _Lookup([node.mem_id for node in nodes])
         self.nodes, self.tags = nodes, tags
-        self.order = _Order(mem_ids, self._order_built) if find.ascending else dict(zip(mem_ids, range(n)))
+        self.order = _Order(find, self._order_built)
         self.memo["tag_codes"] = codes
         parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
-        self.parent_at, self.parents = parent, parent.tolist()
+        self.parent_at, self.parents = parent, _compact(parent)
         images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
-        self.image_at = np.flatnonzero(self.tag_mask(images)).tolist()
+        self.image_at = _compact(np.flatnonzero(self.tag_mask(images)))
         self.depth = _tree_depths(parent)
         self.end_at = last = _subtree_ends(parent, self.depth_levels())
-        self.last = last.tolist()
+        self.last = _compact(last)
         self.end = _EndOf(self.order, self.last)
         # the text directly inside each element (whitespace collapsed), none for script, style...
         text_parent = find([node.parent.mem_id for node in texts])

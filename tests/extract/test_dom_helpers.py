@@ -1,6 +1,7 @@
-"""Helpers of a large page's numbering: `dom._Order` (mem_id -> element index: bisection while few are asked for,
-then a dict, handed to the Doc; the same answers as the dict it replaces), on pages whose mem_ids ascend in
-document order and on pages where the parser adds elements later (a dict from the start)."""
+"""Helpers of a large page's numbering: `dom._Order` (mem_id -> element index: a sorted search while few are asked
+for, then a dict, handed to the Doc; the same answers as the dict it replaces), on pages whose mem_ids ascend in
+document order, on pages where the parser adds elements later, and on a parser that reuses memory (mem_ids in any
+order)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,16 @@ def test_a_large_page_finds_its_elements(markup: str) -> None:
         assert doc.end[doc.nodes[k].mem_id] == doc.last[k]
     assert isinstance(doc.order, dict)
     assert doc.index(Doc.parse("<p>z</p>").nodes[0]) == -1
+
+
+def test_order_answers_in_any_order_of_mem_ids() -> None:
+    rng = random.Random(11)
+    ids = rng.sample(range(1, 2**63), 3_000)  # (not ascending: a parser that reuses memory hands them out so)
+    order = _Order(ids)
+    for k in rng.sample(range(len(ids)), 100):  # (within the sorted search's budget: no dict yet)
+        assert order.get(ids[k]) == k and ids[k] in order
+    assert order.get(2**63 + 5) is None and order.get(-1, -2) == -2 and "x" not in order
+    assert list(order) == ids
 
 
 
