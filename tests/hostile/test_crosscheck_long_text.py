@@ -5,6 +5,7 @@ its blanks only; the answers are the same (checked here against the old expressi
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 
@@ -42,9 +43,16 @@ def test_an_article_of_many_places_is_read_in_linear_time() -> None:
     timings = []
     for repeat in (1_000, 4_000):
         text = sentence * repeat
-        started = time.process_time()
-        found = places.find_places(text)
-        timings.append(time.process_time() - started)
+        best = float("inf")
+        for _ in range(2):  # the better of two, without cyclic collections (in the full suite a collection walks every
+            gc.disable()  # object the earlier tests left: the 4 000 once took 0.87 s of CPU against 0.06 s)
+            try:
+                started = time.process_time()
+                found = places.find_places(text)
+                best = min(best, time.process_time() - started)
+            finally:
+                gc.enable()
+        timings.append(best)
         assert len(found) == 3 * repeat
     assert timings[1] < 8 * timings[0] + 0.05  # (quadratic: ~16x; 4 000 sentences took ~3 s)
 
