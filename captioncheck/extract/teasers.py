@@ -135,9 +135,15 @@ def _heading_length(node: Node, doc: Doc) -> int:
 
 def _links_away(node: Node, doc: Doc, page_url: str) -> bool:
     """Does the box hold a headline-long link to another article? (The box itself counts, as with
-    selectolax's css(): a card that is one `<a>` around picture and headline links away, as meant.)"""
-    links = (a for a in within.elements(doc, node, _A, has="href") if doc.text_length(a) >= 15)
-    return any(is_article_link(a, page_url) for a in itertools.islice(links, 5))
+    selectolax's css(): a card that is one `<a>` around picture and headline links away, as meant.) Answered once
+    per box of the page: the pictures of one box ask it each (5 000 pictures of a box of short links read them all
+    each time)."""
+    known: dict[tuple[int, str], bool] = doc.memo.setdefault("links_away", {})  # type: ignore[assignment]
+    found = known.get((node.mem_id, page_url))
+    if found is None:
+        links = (a for a in within.elements(doc, node, _A, has="href") if doc.text_length(a) >= 15)
+        found = known[node.mem_id, page_url] = any(is_article_link(a, page_url) for a in itertools.islice(links, 5))
+    return found
 
 
 def found_by_structure(f: Found) -> bool:

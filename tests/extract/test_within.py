@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,21 @@ def _reference_srcset(value: str) -> list[tuple[str, int]]:
                                  "1234567890w", "\t", "\n", "٣w", "²x", "h", "."]), max_size=14).map("".join))
 def test_srcset_is_read_as_the_standard_reads_it(value):
     assert parse_srcset(value) == _reference_srcset(value)
+
+
+@pytest.mark.parametrize("vectorised", [False, True])
+def test_large_boxes_are_read_through_the_positions_of_their_tags(vectorised: bool) -> None:
+    """A box of more than SCAN_DIRECTLY elements is read through the page's positions of the tags asked for: the same
+    elements, in the same order, as css() gives."""
+    body = PAGE.split("<body>")[1].split("</body>")[0]
+    doc = Doc.parse(f"<html><body><main>{body * 12}</main><aside>{body * 3}</aside></body></html>", vectorised=vectorised)
+    large = [n for n in doc.nodes if doc.last[doc.index(n)] - doc.index(n) > within.SCAN_DIRECTLY]
+    assert len(large) >= 4  # (html, body, main, aside)
+    for node in large:
+        assert _ids(within.elements(doc, node, {"source"})) == _ids(node.css("source"))
+        assert _ids(within.elements(doc, node, {"a"}, has="href")) == _ids(node.css("a[href]"))
+        assert _ids(within.elements(doc, node, {"a"}, has="href", include_self=False)) == _ids(node.css("a[href]"))
+        assert _ids(within.elements(doc, node, {"meta", "link"}, has="itemprop")) == _ids(
+            node.css("meta[itemprop], link[itemprop]"))
+        assert within.first(doc, node, {"h1"}) is None  # (only inside the templates, which neither reads)
+        assert within.first(doc, node, {"h3"}).mem_id == node.css_first("h3").mem_id
