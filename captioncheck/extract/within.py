@@ -33,7 +33,7 @@ def elements(doc: Doc, node: Node, tags: Collection[str] | None = None, *, inclu
             if (tags is None or names[i] in tags) and (not has or has in attributes_of(nodes[i])):
                 yield nodes[i]
         return
-    positions = _positions(doc, tags)
+    positions = tag_positions(doc, tags)
     for k in range(bisect.bisect_left(positions, begin), bisect.bisect_right(positions, end)):
         if not has or has in attributes_of(nodes[positions[k]]):
             yield nodes[positions[k]]
@@ -45,7 +45,7 @@ def elements(doc: Doc, node: Node, tags: Collection[str] | None = None, *, inclu
 SCAN_DIRECTLY = 64
 
 
-def _positions(doc: Doc, tags: Collection[str]) -> Sequence[int]:
+def tag_positions(doc: Doc, tags: Collection[str]) -> Sequence[int]:
     """The indices of the page's elements whose tag is in `tags`, ascending (built once per page and set of tags)."""
     table: dict[frozenset[str], Sequence[int]] = doc.memo.setdefault("tag_positions", {})  # type: ignore[assignment]
     key = frozenset(tags)
@@ -97,4 +97,4 @@ def _asked(node: Node, tags: Collection[str] | None, has: str) -> Iterator[Node]
     yield from node.css(query)
 
 
-__all__ = ["ancestors", "count", "elements", "first"]
+__all__ = ["ancestors", "count", "elements", "first", "tag_positions"]

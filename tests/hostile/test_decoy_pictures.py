@@ -49,3 +49,16 @@ def test_tracking_pixels_inside_the_article_do_not_hide_its_photo(monkeypatch: p
     html = "<html><body>" + ARTICLE.replace("<h1>", pixels + "<h1>") + "</body></html>"
     page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
     assert [image.caption for image in page.images if image.url.endswith("/real/photo.jpg")] == ["The real photo of the talks."]
+
+
+@pytest.mark.parametrize("decoy", ['<img src="/d/{i}.jpg" width="640">', '<wbr data-src="/d/{i}.jpg">',
+                                   '<div><a href="/s{i}"><img src="/d/{i}.jpg"></a></div>'], ids=["img", "data-src", "linked"])
+def test_pictures_inside_the_article_do_not_hide_its_captioned_photo(monkeypatch: pytest.MonkeyPatch, decoy: str) -> None:
+    """Decoys inside the article itself, before its photo, are inside an article box as the photo is: the photo was
+    lost behind 2 000 bare `<img>`. A picture in a `<figure>` with a caption of its own is read first."""
+    monkeypatch.setattr(extract_module, "MAX_PICTURES", LIMIT)
+    decoys = "".join(decoy.format(i=i) for i in range(3 * LIMIT))
+    html = "<html><body>" + ARTICLE.replace("<figure>", decoys + "<figure>") + "</body></html>"
+    page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
+    assert [image.caption for image in page.images if image.url.endswith("/real/photo.jpg")] == ["The real photo of the talks."]
+    assert [image.position for image in page.images] == list(range(len(page.images)))  # document order
