@@ -271,7 +271,7 @@ def _as_array(values: list[int]) -> np.ndarray:
 
 
 # start tags the parser ignores outside a table (or repeats of the page's <html>/<head>/<body>), with attributes
-_IGNORABLE = re.compile(r"<(?:td|th|tr|tbody|thead|tfoot|caption|col|colgroup|html|head|body|frame|frameset)\s[^<>]*=")
+_IGNORABLE = re.compile(r"<(?:td|th|tr|tbody|thead|tfoot|caption|col|colgroup|html|head|body|frame|frameset|form)\s[^<>]*=")
 # an end tag written with attributes (a parse error: the tokenizer reads them and the tree builder drops them)
 _END_WITH_ATTRIBUTES = re.compile(r"</([a-zA-Z][^\s/>]*)[\s/]" + _TAG_BODY)
 MAX_IGNORABLE = 1_000  # such tags a page may hold before `open_levels` is asked which of them the parser ignores
