@@ -147,11 +147,13 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None,
             break
         if tag == stack[-1] and SAME_AT_TOP and (
                 tag == "p" or (tag in _ITEMS and (not open_p or open_p[-1] < scope[-1]))
-                or (tag in _CELLS and stack[-2] == "tr" and not pending and not state.stashed
+                or (((tag in _CELLS and stack[-2] == "tr") or (tag == "tr" and stack[-2] in _SECTIONS)
+                     or (tag in _SECTIONS and stack[-2] == "table")) and not pending and not state.stashed
                     and open_table and open_table[-1] > 0 and (not open_template or open_template[-1] < open_table[-1]))):
-            # `<p>` in an open `<p>`, `<li>` in an open `<li>`, `<td>` in an open `<td>` straight in its row (unclosed
-            # paragraphs, items and cells, the legacy way): the element at the top is closed and its like opened in
-            # its place; nothing else moves (no <p> to close, no formatting element waiting)
+            # `<p>` in an open `<p>`, `<li>` in an open `<li>`, `<td>` in an open `<td>` straight in its row, `<tr>` in
+            # an open `<tr>` straight in its section, `<tbody>` in an open `<tbody>` straight in its table (unclosed
+            # paragraphs, items, cells, rows and sections, the legacy way): the element at the top is closed and its
+            # like opened in its place; nothing else moves (no <p> to close, no formatting element waiting)
             levels[t] = len(stack) - 1 - removed
             continue
         if SAME_AT_TOP and tag in _DEFINITIONS and stack[-1] in _DEFINITIONS and (not open_p or open_p[-1] < scope[-1]):

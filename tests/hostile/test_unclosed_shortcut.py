@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from captioncheck.extract import flatten, nesting
 
 TAGS = ["<p>", "<p class=a>", "</p>", "<li>", "</li>", "<dd>", "<dt>", "</dd>", "<td>", "<th>", "</td>", "<tr>",
-        "</tr>", "<table>", "</table>", "<tbody>", "<div>", "</div>", "<b>", "</b>", "<i class=x>", "<button>",
+        "</tr>", "<table>", "</table>", "<tbody>", "<tfoot>", "</thead>", "<tr class=r>", "<div>", "</div>", "<b>", "</b>", "<i class=x>", "<button>",
         "</button>", "<ul>", "</ul>", "<dl>", "<select>", "<option>", "<template>", "</template>", "<svg>",
         "</svg>", "<caption>", "<object>", "</object>", "<a href=x>", "</a>", "<h2>", "</h2>", "<br>", "x", " ",
         "<thead>", "</tbody>", "</dd>", "</dt>", "<dl>", "</dl>", "<math>", "<hr>", "<b class=y>", "</select>"]
@@ -38,7 +38,8 @@ def test_the_shortcut_gives_the_levels_of_the_full_rules(tokens: list[str]) -> N
 
 def test_unclosed_paragraphs_and_cells_take_the_shortcut() -> None:
     for html in ("<p>x" * 2000, "<p>x<hr>" * 2000, "<ul>" + "<li>x" * 2000, "<table><tr>" + "<td>x" * 2000 + "</table>",
-                 "<dl>" + "<dt>x<dd>y" * 1000, "<table>" + "<tr><td>x" * 1000 + "</table>"):
+                 "<dl>" + "<dt>x<dd>y" * 1000, "<table>" + "<tr><td>x" * 1000 + "</table>", "<p><table>" + "<tr>x" * 2000,
+                 "<table>" + "<thead>x" * 2000, "<table><tbody class=a>" + "<tr class=b>" * 2000):
         calls = 0
         start_tag = nesting.OpenElements.start_tag
 
