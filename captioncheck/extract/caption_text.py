@@ -154,7 +154,7 @@ def is_junk(node: Node, doc: Doc | None = None) -> bool:
     junk_name = bool(_JUNK.search(tokens(node))) and not kind(node)
     if doc is not None and doc.text_length(node) >= (40 if junk_name else 16):
         return False  # too long for a slide counter or a toolbar (known without reading the text)
-    text = short_text(node)
+    text = short_text(node) if doc is None or doc.shows_text(node) else ""
     if len(text) < 16 and _COUNTER.fullmatch(text):
         return True  # a slide counter ("3 / 12") or a photo-count badge ("3")
     if len(text) < 24 and (_CAPTION_CONTROL.fullmatch(text) or _EXPANDER.fullmatch(text)):

@@ -270,7 +270,7 @@ class CaptionFinder:
                     roots.append(el)
                 i = end + 1
                 continue
-            if kind(el) and short_text(el, 20):
+            if kind(el) and doc.shows_text(el) and short_text(el, 20):
                 if el.tag in HEADING_TAGS or (roots and (is_prose(el, self.doc) or self._holds_heading(el))):
                     break  # a headline, the article, or a module after the caption ("More on: <h2>…")
                 if self._other_picture_within(i, end, start, start_at):
