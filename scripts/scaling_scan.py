@@ -4,7 +4,10 @@ tables, forms, lists, foreign content, void tags, end tags that close nothing, a
 captions, credits, hidden boxes) are repeated after a captioned photo to ~120 KB and ~1.2 MB, and each page is
 extracted in this process (CPU seconds, cyclic collection before each).
 
-    python scripts/scaling_scan.py [--first 1] [--count 150] [--small 120000] [--big 1200000]
+    python scripts/scaling_scan.py [--first 1] [--count 150] [--small 120000] [--big 1200000] [--photo-last]
+
+With --photo-last the captioned photo comes after the repeated fragments, at the end of the article: the fragments are
+then decoys that must not hide it (past the pictures extract reads, or by the markup they leave open).
 
 A fragment is flagged when the large page takes more than 12x the small one plus 0.3 s (linear work takes ~10x), or
 more than 3 s, or when the captioned photo is lost. Prints one JSON line per fragment and a final JSON line with the
@@ -35,8 +38,9 @@ ATTRS = ['class="caption"', 'class="credit"', "hidden", 'style="display:none"', 
          'role="heading"', 'aria-hidden="true"', 'data-caption="Caption text"', 'title="x"', 'id="g"']
 TEXTS = ["", "x", "Caption text. Photo: Jane Doe/AP", "Reuters", "The minister said on Tuesday", "(c) AFP",
          "© Getty Images", "  ", "Photo by Jane Doe"]
-HEAD = ('<article><p>Story text here.</p><figure><img src="photo.jpg" width="640">'
-        "<figcaption>Caption here. Photo: Jane Doe/AP</figcaption></figure>")
+PHOTO = ('<figure><img src="photo.jpg" width="640">'
+         "<figcaption>Caption here. Photo: Jane Doe/AP</figcaption></figure>")
+HEAD = "<article><p>Story text here.</p>" + PHOTO
 
 
 def fragment(rng: random.Random, depth: int = 0) -> str:
@@ -54,13 +58,20 @@ def fragment(rng: random.Random, depth: int = 0) -> str:
 
 
 def timed(html: str) -> tuple[float, str]:
+    """CPU seconds to extract the page, and the caption of its photo.jpg ("" when it is not found)."""
     from captioncheck.extract import extract
     from captioncheck.load import page_from_html
 
     gc.collect()
     started = time.process_time()
     record = extract(page_from_html(html, "https://news.example/a"))
-    return time.process_time() - started, (record.images[0].caption if record.images else "")
+    elapsed = time.process_time() - started
+    return elapsed, next((i.caption for i in record.images if i.url.endswith("/photo.jpg")), "")
+
+
+def page(unit: str, size: int, photo_last: bool) -> str:
+    body = unit * max(1, size // len(unit))
+    return f"<article><p>Story text here.</p>{body}{PHOTO}" if photo_last else HEAD + body
 
 
 def main() -> None:
@@ -69,6 +80,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=150, help="fragments (seeds) to try")
     ap.add_argument("--small", type=int, default=120_000, help="characters of the small page")
     ap.add_argument("--big", type=int, default=1_200_000, help="characters of the large page")
+    ap.add_argument("--photo-last", action="store_true", help="the captioned photo after the fragments, not before")
     args = ap.parse_args()
     timed(HEAD + "</article>")  # imports and tables
     flagged = []
@@ -77,8 +89,8 @@ def main() -> None:
         unit = "".join(fragment(rng) for _ in range(rng.randint(1, 4)))
         if not unit:
             continue
-        small, _ = timed(HEAD + unit * max(1, args.small // len(unit)))
-        big, caption = timed(HEAD + unit * max(1, args.big // len(unit)))
+        small, _ = timed(page(unit, args.small, args.photo_last))
+        big, caption = timed(page(unit, args.big, args.photo_last))
         row = {"seed": seed, "unit": unit[:200], "small_s": round(small, 3), "big_s": round(big, 3),
                "ratio": round(big / max(small, 1e-3), 1), "caption": caption}
         row["flag"] = big > 12 * small + 0.3 or big > 3.0 or caption != "Caption here."
