@@ -261,9 +261,8 @@ def _article_first(doc: Doc, named: Callable[[], Iterator[tuple[int, int, Any, N
     one byte each, then each rank's pictures are given in a pass of their own, as far as `collect` reads (a page of
     400 000 `<img>` held 400 000 entries and their sort keys at once: 64 MB)."""
     inside = _inside(doc, [i for i, tag in enumerate(doc.tags) if tag in _ARTICLE_BOXES])
-    captions = [i for i in within.tag_positions(doc, _FIGCAPTION) if doc.text_len[i]]
-    captioned = _inside(doc, [i for i in within.tag_positions(doc, _FIGURE)
-                              if bisect.bisect_right(captions, doc.last[i]) > bisect.bisect_right(captions, i)])
+    captioned = _inside(doc, sorted({box for i in within.tag_positions(doc, _FIGCAPTION) if doc.text_len[i]
+                                     for box in [_own_figure(doc, i)] if box >= 0}))
     pixels = _pixels(doc)
 
     def rank(item: tuple[int, int, Any, Node | None]) -> int:
@@ -280,7 +279,21 @@ def _article_first(doc: Doc, named: Callable[[], Iterator[tuple[int, int, Any, N
         yield from itertools.compress(named(), (r == wanted for r in ranks))
 
 
-_FIGURE, _FIGCAPTION = frozenset({"figure"}), frozenset({"figcaption"})
+_FIGCAPTION = frozenset({"figcaption"})
+
+
+def _own_figure(doc: Doc, caption: int) -> int:
+    """The `<figure>` a `<figcaption>` (element index) captions: its parent, or a figure at most two levels further up
+    (a wrapper between them), else -1. Not any figure around it: the figures a page leaves open around its photo's own
+    hold that caption too, and every decoy picture inside them would count as captioned."""
+    at = doc.parents[caption]
+    for _ in range(3):
+        if at < 0:
+            return -1
+        if doc.tags[at] == "figure":
+            return at
+        at = doc.parents[at]
+    return -1
 
 
 def _pixels(doc: Doc) -> set[int]:

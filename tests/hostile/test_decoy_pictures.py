@@ -62,3 +62,13 @@ def test_pictures_inside_the_article_do_not_hide_its_captioned_photo(monkeypatch
     page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
     assert [image.caption for image in page.images if image.url.endswith("/real/photo.jpg")] == ["The real photo of the talks."]
     assert [image.position for image in page.images] == list(range(len(page.images)))  # document order
+
+
+def test_figures_left_open_around_the_photo_do_not_make_their_decoys_captioned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unclosed `<figure>`s around decoys hold the photo's own figure, and so its caption: a figcaption makes only its
+    own figure captioned (seed 130 of `scripts/scaling_scan.py --photo-last`)."""
+    monkeypatch.setattr(extract_module, "MAX_PICTURES", LIMIT)
+    decoys = "".join(f'<figure><img src="/d/{i}.jpg" width="640"><h2>Heading {i}' for i in range(3 * LIMIT))
+    html = "<html><body>" + ARTICLE.replace("<figure>", decoys + "<figure>", 1) + "</body></html>"
+    page = extract(page_from_html(html, "https://news.example/a"), with_text=False, all_images=True)
+    assert [image.caption for image in page.images if image.url.endswith("/real/photo.jpg")] == ["The real photo of the talks."]
