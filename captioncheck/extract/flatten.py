@@ -166,31 +166,46 @@ def cap_nesting(html: str, max_nesting: int = MAX_DEPTH) -> str:
         return html
     html = _end_tags_bare(html)
     options = select_lists.may_need_cap(html)
+    measured: _Measured | None = None
     for _ in range(CAP_ROUNDS):
-        capped = _cap_once(html, max_nesting, options)
+        capped = _cap_once(html, max_nesting, options, measured)
         options = False
         if capped is None:
             return html
         html, measure = capped
         if not measure:  # only options dropped: no level moved
             break
-        if not _still_too_deep(html, 2 * max_nesting):
+        too_deep, measured = _still_too_deep(html, 2 * max_nesting)
+        if not too_deep:
             break
     return html
 
 
-def _still_too_deep(html: str, accepted: int) -> bool:
+# What `open_levels` said of a page: its tokens, the level per token, the deepest, the formatting start tags to drop and
+# the ignored start tags (`_still_too_deep` measures a capped page; the next round cuts it from the same reading)
+_Measured = tuple[list[str | None], list[int], int, list[int], list[int]]
+
+
+def _still_too_deep(html: str, accepted: int) -> tuple[bool, _Measured | None]:
     """Does a capped page still nest deeper than `accepted`, or make the parser copy formatting elements past
     its budget? On a large page whose end tags each close the latest open start tag of their name, the plain
     count answers (the tree nests at most twice as deep, see `_well_formed_levels`) without `open_levels`'s
-    Python step per tag: a formatting bomb's capped page is such a page (its unclosed `<b>`s dropped)."""
-    parts = _page_tokens(_scannable(html.lower()))[0]
-    if len(parts) >= 4 * NUMPY_TAGS:
-        plain = _well_formed_levels(parts[2::4])
-        if plain is not None and 2 * plain[1] <= accepted:
-            return False
+    Python step per tag: a formatting bomb's capped page is such a page (its unclosed `<b>`s dropped). With the
+    answer, what `open_levels` read when it was asked and the next round would ask it the same (its tokens at the
+    page's own positions, no plain count to use instead): the next round cuts from it (a page capped three times
+    was read six times, 0.3-0.6 s a reading at 2 MB)."""
+    lower = html.lower()
+    parts = _page_tokens(_scannable(lower))[0]
+    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS else None
+    if plain is not None and 2 * plain[1] <= accepted:
+        return False, None
     drop: list[int] = []
-    return open_levels(parts, drop)[1] > accepted or bool(drop)
+    strays = _may_ignore_many(lower)
+    ignored: list[int] = []
+    levels, deepest = open_levels(parts, drop, ignored if strays else None)
+    too_deep = deepest > accepted or bool(drop)
+    reusable = too_deep and len(lower) == len(html) and (plain is None or strays)  # (else `_cap_once` counts plainly)
+    return too_deep, ((parts, levels, deepest, drop, ignored) if reusable else None)
 
 
 def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | None:
@@ -299,33 +314,43 @@ def _more_than(bound: int, pattern: re.Pattern[str], text: str) -> bool:
     return sum(1 for _ in zip(range(bound + 1), pattern.finditer(text))) > bound
 
 
-def _cap_once(html: str, max_nesting: int, options: bool = False) -> tuple[str, bool] | None:
+def _cap_once(html: str, max_nesting: int, options: bool = False,
+              measured: _Measured | None = None) -> tuple[str, bool] | None:
     """`html` with the tags of its middle levels dropped, or None when it nests no deeper than `max_nesting`
     (and, with `options`, holds no select longer than `select_lists` allows: their extra options are dropped);
-    with it, whether levels were cut or formatting tags dropped (the page is to be measured again)."""
-    lower = html.lower()
-    if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
-        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
-    parts = _page_tokens(_scannable(lower))[0]
-    # option start tags past the bounds of their select, then formatting start tags the parser would copy
-    # past its budget (`open_levels`)
-    drop: list[int] = select_lists.option_drops(parts) if options else []
-    options_dropped = len(drop)
-    strays = _may_ignore_many(lower)  # the ignored start tags are known from `open_levels` only
-    ignored: list[int] = []  # (dropping them moves no level: nothing to measure again)
-    plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS and not strays else None
-    shallow = plain is not None and 2 * plain[1] <= max_nesting  # the tree builder nests no deeper than the cap
-    if shallow and not drop:
-        return None
-    # shallow (no level is cut) or deep by the plain count too: its levels will do
-    if plain is not None and (shallow or plain[1] > max_nesting):
-        level, deepest = plain
-    else:
-        levels, deepest = open_levels(parts, drop, ignored if strays else None)
+    with it, whether levels were cut or formatting tags dropped (the page is to be measured again). `measured`:
+    what `open_levels` already read of this page (`_still_too_deep`)."""
+    if measured is not None and not options:
+        parts, levels, deepest, drop, ignored = measured
+        options_dropped = 0
         if deepest <= max_nesting and not drop and not ignored:
             return None
         level = _as_array(levels)
-        del levels
+        del levels, measured
+    else:
+        lower = html.lower()
+        if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
+        parts = _page_tokens(_scannable(lower))[0]
+        # option start tags past the bounds of their select, then formatting start tags the parser would copy
+        # past its budget (`open_levels`)
+        drop = select_lists.option_drops(parts) if options else []
+        options_dropped = len(drop)
+        strays = _may_ignore_many(lower)  # the ignored start tags are known from `open_levels` only
+        ignored = []  # (dropping them moves no level: nothing to measure again)
+        plain = _well_formed_levels(parts[2::4]) if len(parts) >= 4 * NUMPY_TAGS and not strays else None
+        shallow = plain is not None and 2 * plain[1] <= max_nesting  # the tree builder nests no deeper than the cap
+        if shallow and not drop:
+            return None
+        # shallow (no level is cut) or deep by the plain count too: its levels will do
+        if plain is not None and (shallow or plain[1] > max_nesting):
+            level, deepest = plain
+        else:
+            levels, deepest = open_levels(parts, drop, ignored if strays else None)
+            if deepest <= max_nesting and not drop and not ignored:
+                return None
+            level = _as_array(levels)
+            del levels
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)
