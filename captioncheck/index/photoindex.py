@@ -24,6 +24,11 @@ view's colour thumbnail and the photo's (cut to the matched window) agree in lay
 within its GEOMETRIC radius when the query and the photo share ORB keypoints in one placement spread over the photo
 (geometry.py); a photo stored without a thumbnail (an index written before them) is held to the thresholds of before
 (UNVERIFIED), one without keypoints is verified on its thumbnail only.
+
+A second source of candidates, looked at only when the hashes accepted no photo (captioncheck.index.nearest): the
+NEAREST_K stored photos nearest the query on a coarse colour thumbnail, within NEAREST_RADIUS, each accepted only when
+its keypoints and the query's pass geometric verification (NEAREST_GEOMETRY); such a match ranks after every hash
+match (distance NEAREST_DISTANCE and up).
 """
 
 from __future__ import annotations
