@@ -90,13 +90,14 @@ def test_a_crop_the_hashes_miss_is_found_by_its_thumbnail_and_keypoints(index_sp
         monkeypatch.setattr(P, "NEAREST_RADIUS", -1)
         assert idx.search(crop) == []  # the hashes alone: not found
         monkeypatch.setattr(P, "NEAREST_RADIUS", 120)
-        found = idx.search(crop)
+        found = idx.search(crop)  # with the shipped geometric minima (photoindex.NEAREST_GEOMETRY)
         assert [m.photo_id for m in found] == [pid]
         assert found[0].distance >= P.NEAREST_DISTANCE and found[0].transform == ""
         # stricter geometric minima than the copy reaches: not accepted
+        shipped = P.NEAREST_GEOMETRY
         monkeypatch.setattr(P, "NEAREST_GEOMETRY", {"inliers": 10_000, "cells": 6})
         assert idx.search(crop) == []
-        monkeypatch.setattr(P, "NEAREST_GEOMETRY", {"inliers": 20, "cells": 6})
+        monkeypatch.setattr(P, "NEAREST_GEOMETRY", shipped)
         # a radius under the crop's coarse difference: not looked at
         monkeypatch.setattr(P, "NEAREST_RADIUS", 0)
         assert idx.search(crop) == []
