@@ -843,10 +843,11 @@ GEOMETRY_GRID = [{"inliers": i, "cells": c} for i in (25, 20, 15, 12) for c in (
 # photoindex ranks it (the index looks at these candidates only when the hashes accepted nothing: the same outcome).
 NEAREST = "nearest+geometric"
 NEAREST_BASE = 1000  # above every hash threshold the pick may choose (400)
-# the widest coarse radius the pick may choose: 8 levels root mean square. Set for the look-up cost (a query whose
-# hashes accept nothing and that has a stored photo within the radius computes its keypoints): 11% of the distractors
-# have one within 32, 90% within 120; the right photo of a copy is within 7 for half of them, within 56 for 90%
-NEAREST_RADIUS_CAP = 32
+# the widest coarse radius the pick may choose: 4 levels root mean square. Set for the look-up cost (a query whose
+# hashes accept nothing and that has a stored photo within the radius computes its keypoints): 0.24% of the
+# distractors have one within 16, 11% within 32 (p99 look-up +58% at 32: docs/index.md), 90% within 120; the right
+# photo of a copy is within 7 for half of them, within 56 for 90%
+NEAREST_RADIUS_CAP = 16
 # geometric minima tried for the thumbnail-nearest candidates (photoindex.NEAREST_GEOMETRY), strictest first, once the
 # other parameters are chosen; only those at least as strict as the geometry chosen for the hash pairs
 NEAREST_GRID = [{"inliers": i, "cells": c} for i, c in ((40, 8), (30, 8), (30, 7), (25, 7), (25, 6), (20, 6))]

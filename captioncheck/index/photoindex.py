@@ -104,7 +104,8 @@ PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate ph
 # (at least geometry.GEOMETRY's) in the orientation of the view they are nearest to; ranked after every hash match, at
 # NEAREST_DISTANCE + that difference. The radius and minima picked by bench/hash_robustness.py (branch crop5, 2026-12-03).
 NEAREST_K = 3
-NEAREST_RADIUS = 32  # 8 levels: the bench's cap (its pick stops there), set for the look-up cost
+NEAREST_RADIUS = 16  # 4 levels: the bench's cap, where its pick stops (it stopped at its earlier cap, 32, which cost
+# +58% p99 look-up time: the cap is set for the look-up cost; no distractor within 32 passed, docs/index.md)
 NEAREST_GEOMETRY: dict[str, int] = {"inliers": 20, "cells": 6}  # the pick (as geometry.GEOMETRY; 25-30 inliers over
 # 6-8 cells tied with it on every figure, 40 over 8 lost the copy it gains)
 MAX_VERIFIED_PHOTOS = 64  # candidate photos verified per look-up, nearest first: a bounded cost per query (16 lost
