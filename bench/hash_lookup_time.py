@@ -14,7 +14,10 @@ with the 1,049 (--quick: 329) indexed images' stored hashes and forced onto its 
   hash_robustness.py keypoint cache (bench/_features.py) and OpenCV, on keypoints: each query image is generated
   again and decoded before the clock starts; its keypoints are computed inside the timed look-up, when a candidate
   first needs them (photoindex.GeometricCheck, as PhotoIndex.search does); searched at the largest radius
-  (photoindex.MATCH_THRESHOLD) with the searcher's radius per variant (photoindex.VARIANT_RADIUS).
+  (photoindex.MATCH_THRESHOLD) with the searcher's radius per variant (photoindex.VARIANT_RADIUS); where the hashes
+  accept nothing and photoindex.NEAREST_RADIUS is set, the thumbnail-nearest candidates too (photoindex.nearest_photos
+  over the coarse thumbnails of every indexed photo, kept in memory as the index keeps them, then
+  photoindex.accept_nearest: their keypoints).
 
 (Every row searched at MATCH_THRESHOLD, without VARIANT_RADIUS, was a third setup while that radius was 141; at
 this round's 173 the multi-index search is close to exhaustive and that setup took longer than 15 minutes: it is
@@ -79,6 +82,10 @@ def main() -> None:
     images = keypoint_setup(args, chosen)
     if images is not None:
         setups["shipped"] = (*setups["shipped"][:5], images)
+    from captioncheck.index.nearest import ThumbTable
+
+    table = ThumbTable()
+    table.add(range(len(thumbs["index"])), thumbs["index"])
     times: dict[str, list[float]] = {name: [] for name in setups}
     for _ in range(2):
         for name, (radius, radius_for, thresholds, verified, fetch, geo) in setups.items():
@@ -87,7 +94,9 @@ def main() -> None:
                 hits = searcher.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), radius,
                                        np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16), radius_for)
                 check = None if geo is None else P.GeometricCheck(G.QueryFeatures(geo[0][n]), geo[1])
-                P.accepted(qs, hits, thresholds, verified=verified, thumbs=fetch, geo=check)
+                best = P.accepted(qs, hits, thresholds, verified=verified, thumbs=fetch, geo=check)
+                if name == "shipped" and check is not None and not best and P.NEAREST_RADIUS >= 0:
+                    P.accept_nearest(best, qs, P.nearest_photos(qs, table), check)
                 times[name].append((time.perf_counter() - t0) * 1000)
     out = {}
     for name, t in times.items():

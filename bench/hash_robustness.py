@@ -56,9 +56,17 @@ the parameters of GEOMETRY_GRID, tried strictest first once the thumbnail parame
 indexed photos and the agreement of every (query, photo) with a candidate pair are computed once from the
 regenerated images (~4 min on 2 workers: 97,547 pairs of 7,437 queries) and cached (the keypoints of the queries are
 not kept); combined_at_scale answers geometric checks from that cache through photoindex.GeometricCheck's interface.
+Thumbnail-nearest candidates (captioncheck.index.nearest, since crop5): for every query (positives and all 10,000
+distractors: the thumbnails of those without a pair within the caps are computed too) its photoindex.NEAREST_K nearest
+stored photos on the coarse (8x8 YCbCr) thumbnail, by the index's own code, and the keypoint agreement of each (query,
+photo), cached with the others (bench/_features.py; ~10,000 more queries once); one more column, NEAREST, at
+NEAREST_BASE + the coarse difference where the keypoints pass in the orientation of the nearest view (with the minima
+of NEAREST_GRID, tried after the geometry grid, never below its pick); its threshold (the coarse radius,
+photoindex.NEAREST_RADIUS) is picked with the rest by the same rule, in each half's pick and in the held-out check.
 combined_at_scale runs the index's own searcher forced onto its multi-index tables (what an index
 above 65,536 stored hashes does), each stored variant searched to its own radius as the index does
-(photoindex.variant_radii), and the index's own acceptance (photoindex.accepted).
+(photoindex.variant_radii), and the index's own acceptance (photoindex.accepted, then photoindex.accept_nearest when
+nothing was accepted), for the positives and for every distractor (its false-match rate, all and per half).
 With every cache warm a run takes ~5 minutes (314 s at load 2, 2026-12-02, branch hash9; from nothing 50 min).
 --quick keeps QUICK_PHOTOS photo originals (every low-texture one and scikit-image's clock stay), 2,000
 distractors and 300 filler: the same transforms and metrics, a noisier run of ~10 minutes. Blank originals
@@ -633,25 +641,28 @@ def evaluate_product(pairs: dict[str, np.ndarray], pos: np.ndarray, neg: np.ndar
     stored without keypoints gets (photoindex.WITHOUT_KEYPOINTS, the same verified radii, no geometric ones)."""
     from captioncheck.index.geometry import GEOMETRY
     from captioncheck.index.photoindex import GEOMETRIC as GEO_RADII
-    from captioncheck.index.photoindex import THRESHOLDS, VERIFIED, WITHOUT_KEYPOINTS
+    from captioncheck.index.photoindex import NEAREST_GEOMETRY, NEAREST_RADIUS, THRESHOLDS, VERIFIED, WITHOUT_KEYPOINTS
     from captioncheck.index.verify import VERIFY
 
-    pos, neg = with_verification(pairs, pos, neg, VERIFY, GEOMETRY)
+    pos, neg = with_verification(pairs, pos, neg, VERIFY, GEOMETRY, NEAREST_GEOMETRY)
     plain, geo = (THRESHOLDS, GEO_RADII) if keypoints else (WITHOUT_KEYPOINTS, {})
-    t = np.array([plain[c] for c in CLASSES] + [VERIFIED.get(c, -1) for c in CLASSES] + [geo.get(c, -1) for c in CLASSES])
+    near = NEAREST_BASE + NEAREST_RADIUS if keypoints and NEAREST_RADIUS >= 0 else -1
+    t = np.array([plain[c] for c in CLASSES] + [VERIFIED.get(c, -1) for c in CLASSES] + [geo.get(c, -1) for c in CLASSES] + [near])
     ok = accepted_right(pos, truth, t)
     return {"matcher": "product thresholds" if keypoints else "product, no keypoints", "threshold": "/".join(str(int(x)) for x in t),
             "false_match_rate": round(float((neg <= t).any(axis=1).mean()), 5),
             "recall": recall(ok, cats), "recall_all": round(float(ok.mean()), 4)}
 
 
-def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: np.ndarray, cats: list[str],
-             picked: dict[str, object], pairs: dict[str, object]) -> dict[str, object]:
+def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], neg: list[dict[str, object]], truth: np.ndarray,
+             cats: list[str], picked: dict[str, object], pairs: dict[str, object]) -> dict[str, object]:
     """Recall of the combined matcher once the index uses multi-index hashing (above 65,536 stored
     hashes): the index's own searcher (captioncheck.index.search.HashSearcher), forced to answer from
     its tables, looks up every positive and the index's own policy (photoindex.accepted, verifying on the
-    thumbnails) keeps the hits; it is right when the original is found and no other photo is closer."""
-    from captioncheck.index.photoindex import WITHOUT_KEYPOINTS, accepted, variant_radii
+    thumbnails, then photoindex.accept_nearest over the thumbnail-nearest photos) keeps the hits; it is right when
+    the original is found and no other photo is closer. The distractors are looked up the same way: a distractor
+    with any photo accepted is a false match (false_match_rate)."""
+    from captioncheck.index.photoindex import WITHOUT_KEYPOINTS, accept_nearest, accepted, nearest_photos, variant_radii
     from captioncheck.index.search import HashSearcher
 
     s = HashSearcher(delta_min=0)
@@ -668,19 +679,29 @@ def at_scale(idx: list[dict[str, object]], pos: list[dict[str, object]], truth: 
     radius_for = variant_radii(radius)
     thumbs = pairs["thumbs"]
     stored = lambda ids: {int(i): thumbs["index"][int(i)] for i in ids}  # type: ignore[index]  # noqa: E731
-    ok = []
-    for n, (q, t) in enumerate(zip(pos, truth)):
-        qs = [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind, thumbs["pos"][n].get((reg, tr), b""))  # type: ignore[index]
-              for b, qual, reg, tr, kind in q["q"]]  # type: ignore[attr-defined]
+    radius_near = int(picked["nearest_radius"])  # type: ignore[call-overload]
+    table = _thumb_table(thumbs["index"])  # type: ignore[index]
+
+    def look_up(name: str, n: int, q: dict[str, object]) -> dict[int, int]:
+        qs = _query_hashes(q, thumbs[name][n])  # type: ignore[index]
         hits = s.search(np.frombuffer(b"".join(x.bits for x in qs), np.uint8).reshape(-1, 32), max(radius.values()),
                         np.frombuffer(b"".join(x.aux for x in qs), np.uint8).reshape(-1, 16), radius_for)
-        geo = _CachedGeometry(pairs["geometry"]["pos"], n, picked["geometry"])  # type: ignore[index, arg-type]
-        best = {p: h.distance for p, h in accepted(qs, hits, thresholds, verified=verified, thumbs=stored,
-                                                    params=picked["verify"], geometric=geometric,  # type: ignore[arg-type]
-                                                    geo=geo, keypointless=WITHOUT_KEYPOINTS).items()}
+        geo = _CachedGeometry(pairs["geometry"][name], n, picked["geometry"])  # type: ignore[index, arg-type]
+        best = accepted(qs, hits, thresholds, verified=verified, thumbs=stored, params=picked["verify"],  # type: ignore[arg-type]
+                        geometric=geometric, geo=geo, keypointless=WITHOUT_KEYPOINTS)  # type: ignore[arg-type]
+        if not best and radius_near >= 0:  # as PhotoIndex.search_hashes
+            accept_nearest(best, qs, nearest_photos(qs, table), geo, radius_near, picked["nearest"])  # type: ignore[arg-type]
+        return {p: h.distance for p, h in best.items()}
+
+    ok = []
+    for n, (q, t) in enumerate(zip(pos, truth)):
+        best = look_up("pos", n, q)
         ok.append(int(t) in best and best[int(t)] <= min(best.values()))
     arr = np.array(ok)
-    return {"matcher": "combined_at_scale", "threshold": "same", "false_match_rate": None,
+    false = np.array([bool(look_up("neg", n, q)) for n, q in enumerate(neg)])
+    half = np.random.default_rng(0).permutation(len(neg)) < len(neg) // 2  # evaluate_combined's halves
+    return {"matcher": "combined_at_scale", "threshold": "same", "false_match_rate": round(float(false.mean()), 5),
+            "false_match_rate_halves": [round(float(false[half].mean()), 5), round(float(false[~half].mean()), 5)],
             "recall": recall(arr, cats), "recall_all": round(float(arr.mean()), 4)}
 
 
@@ -702,6 +723,12 @@ class _CachedGeometry:
 
         i0, c0, i1, c1 = self.table.get((self.query, int(photo_id)), (0, 0, 0, 0))
         return passes(i0, c0, self.params) or passes(i1, c1, self.params)
+
+    def passes_view(self, photo_id: int, mirrored: bool, params: dict[str, int] | None = None) -> bool:
+        from captioncheck.index.geometry import passes
+
+        agree = self.table.get((self.query, int(photo_id)), (0, 0, 0, 0))
+        return passes(*agree[2 * int(mirrored): 2 * int(mirrored) + 2], params)
 
 
 NOWHERE = bytes(range(64))  # stands for "no usable query hash": about half its bits from any real hash
@@ -808,6 +835,22 @@ GEOMETRIC = tuple(f"{c}+geometric" for c in CLASSES)  # the geometrically verifi
 # once the thumbnail parameters are chosen
 # strictest first: of equal recall, the first (strictest) wins
 GEOMETRY_GRID = [{"inliers": i, "cells": c} for i in (25, 20, 15, 12) for c in (6, 5, 4)]
+# The thumbnail-nearest candidates (captioncheck.index.nearest; since crop5, 2026-12-03): one more column, NEAREST, whose
+# distance for (query, photo) is NEAREST_BASE + their coarse thumbnail difference (nearest.STEPS of a level) where the
+# photo is one of the query's photoindex.NEAREST_K nearest and the two pass geometric verification in the orientation
+# of the nearest view (BIG elsewhere); its threshold, picked with the others (at most NEAREST_BASE + NEAREST_RADIUS_CAP),
+# is NEAREST_BASE + photoindex.NEAREST_RADIUS (below NEAREST_BASE: none). Such a photo ranks after every hash match, as
+# photoindex ranks it (the index looks at these candidates only when the hashes accepted nothing: the same outcome).
+NEAREST = "nearest+geometric"
+NEAREST_BASE = 1000  # above every hash threshold the pick may choose (400)
+# the widest coarse radius the pick may choose: 4 levels root mean square. Set for the look-up cost (a query whose
+# hashes accept nothing and that has a stored photo within the radius computes its keypoints): 0.24% of the
+# distractors have one within 16, 11% within 32 (p99 look-up +58% at 32: docs/index.md), 90% within 120; the right
+# photo of a copy is within 7 for half of them, within 56 for 90%
+NEAREST_RADIUS_CAP = 16
+# geometric minima tried for the thumbnail-nearest candidates (photoindex.NEAREST_GEOMETRY), strictest first, once the
+# other parameters are chosen; only those at least as strict as the geometry chosen for the hash pairs
+NEAREST_GRID = [{"inliers": i, "cells": c} for i, c in ((40, 8), (30, 8), (30, 7), (25, 7), (25, 6), (20, 6))]
 # verification parameters tried per family of classes (captioncheck.index.verify.VERIFY), one family at a time
 # (textured, then low), the other held at its best so far; 2.0 for grey_layout: a grey query is never verified
 # band: the minimum of the layout with a band of rows set aside (verify.BAND_ROWS; 0: not looked at; since hash10,
@@ -857,7 +900,15 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
         np.savez(OUT / f"{stem}_{'-'.join(map(str, caps))}.npz", caps=caps, **cand)
     import _features as F  # type: ignore[import-not-found]
 
-    geo = F.agreements(OUT / f"hash_robustness_{tag}_geometry_{F.key()}_{pairs_key()}.npz", _Lazy(lambda: plan(args)), cand,
+    # every distractor's thumbnails (not only those with a pair within the caps): its thumbnail-nearest photos
+    thumbs = T.thumbnails(OUT / f"hash_robustness_{tag}_thumbs_{T.THUMB_VERSION}.npz", None, np.arange(len(neg)), data,  # type: ignore[arg-type]
+                          args.workers, False, lambda: plan(args))
+    t0 = time.time()
+    near = {"pos": nearest_rows(pos, [thumbs["pos"][n] for n in range(len(pos))], thumbs["index"]),  # type: ignore[arg-type]
+            "neg": nearest_rows(neg, [thumbs["neg"][n] for n in range(len(neg))], thumbs["index"])}  # type: ignore[arg-type]
+    print(f"  thumbnail-nearest photos: {time.time() - t0:.0f}s", file=sys.stderr)
+    both = {k: np.vstack([cand[k][:, :2], near[k][:, :2]]) for k in ("pos", "neg")}
+    geo = F.agreements(OUT / f"hash_robustness_{tag}_geometry_{F.key()}_{pairs_key()}.npz", _Lazy(lambda: plan(args)), both,
                        args.workers, args.fresh)
     t0 = time.time()
     out = {}
@@ -869,6 +920,47 @@ def verify_pairs(args: argparse.Namespace, data: dict[str, object], pos_d: np.nd
     print(f"  verification of {len(out['pos']) + len(out['neg'])} pairs: {time.time() - t0:.0f}s", file=sys.stderr)
     out["thumbs"] = thumbs  # type: ignore[assignment]
     out["geometry"] = geo  # type: ignore[assignment]
+    # (query, photo, difference, mirrored, inliers, cells): the keypoints in the orientation of the view nearest the photo
+    out["nearest"] = {k: np.hstack([near[k].astype(np.float32), np.array(
+        [geo[k].get((int(q), int(p)), (0, 0, 0, 0))[2 * int(m): 2 * int(m) + 2] for q, p, _, m in near[k]],
+        np.float32).reshape(-1, 2)]) for k in ("pos", "neg")}  # type: ignore[assignment]
+    return out
+
+
+def _query_hashes(query: dict[str, object], thumbs: dict[tuple[str, str], bytes]) -> list[H.QueryHash]:
+    """A cached query's hashes as the index's QueryHash, each with its view's thumbnail."""
+    return [H.QueryHash(reg, tr, b[:32], qual, b[32:48], kind, thumbs.get((reg, tr), b""))
+            for b, qual, reg, tr, kind in query["q"]]  # type: ignore[attr-defined]
+
+
+def _thumb_table(index_thumbs: list[bytes]):
+    from captioncheck.index.nearest import ThumbTable
+
+    table = ThumbTable()
+    table.add(range(len(index_thumbs)), index_thumbs)
+    return table
+
+
+def nearest_rows(queries: list[dict[str, object]], thumbs: list[dict[tuple[str, str], bytes]], index_thumbs: list[bytes]) -> np.ndarray:
+    """(query, photo, difference, mirrored) of each query's photoindex.NEAREST_K nearest stored photos on the coarse
+    thumbnail, by the index's own code (photoindex.nearest_photos over nearest.ThumbTable)."""
+    from captioncheck.index.photoindex import nearest_photos
+
+    table = _thumb_table(index_thumbs)
+    rows = [(n, p, d, int(m)) for n, (q, th) in enumerate(zip(queries, thumbs))
+            for p, _, m, d in nearest_photos(_query_hashes(q, th), table)]
+    return np.array(rows, np.int64).reshape(-1, 4)
+
+
+def nearest_distances(rows: np.ndarray, shape: tuple[int, ...], params: dict[str, int]) -> np.ndarray:
+    """The NEAREST column: NEAREST_BASE + the coarse difference per (query, 1[, photo]) where the pair passes geometric
+    verification with `params` in the orientation of its nearest view; BIG elsewhere."""
+    from captioncheck.index.geometry import passes
+
+    out = np.full(shape, BIG, np.int16)
+    ok = np.array([passes(int(i), int(c), params) for i, c in rows[:, 4:6]], bool)
+    q, ph, r = (rows[ok, i].astype(np.int64) for i in range(3))
+    np.minimum.at(out, (q, np.zeros_like(q), ph) if len(shape) == 3 else (q, np.zeros_like(q)), (NEAREST_BASE + r).astype(np.int16))
     return out
 
 
@@ -940,16 +1032,28 @@ def geometric_distances(pairs: np.ndarray, shape: tuple[int, ...], params: dict[
 
 
 def with_verification(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np.ndarray,
-                      params: dict[str, dict[str, float]], gparams: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """pos_d and neg_d extended by the verified classes (VERIFIED) at these verification parameters and the
-    geometrically verified ones (GEOMETRIC) at `gparams` (None: the shipped geometry.GEOMETRY)."""
+                      params: dict[str, dict[str, float]], gparams: dict[str, int] | None = None,
+                      nparams: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """pos_d and neg_d extended by the verified classes (VERIFIED) at these verification parameters, the
+    geometrically verified ones (GEOMETRIC) at `gparams` (None: the shipped geometry.GEOMETRY) and the
+    thumbnail-nearest column (NEAREST) at `nparams` (None: the shipped photoindex.NEAREST_GEOMETRY)."""
     from captioncheck.index.geometry import GEOMETRY
+    from captioncheck.index.photoindex import NEAREST_GEOMETRY
 
     g = GEOMETRY if gparams is None else gparams
+    n = NEAREST_GEOMETRY if nparams is None else nparams
+    near = pairs["nearest"]
     return (np.concatenate([pos_d, verified_distances(pairs["pos"], pos_d.shape, params),
-                            geometric_distances(pairs["pos"], pos_d.shape, g)], axis=1),
+                            geometric_distances(pairs["pos"], pos_d.shape, g),
+                            nearest_distances(near["pos"], (pos_d.shape[0], 1, pos_d.shape[2]), n)], axis=1),  # type: ignore[index]
             np.concatenate([neg_d, verified_distances(pairs["neg"], neg_d.shape, params),
-                            geometric_distances(pairs["neg"], neg_d.shape, g)], axis=1))
+                            geometric_distances(pairs["neg"], neg_d.shape, g),
+                            nearest_distances(near["neg"], (neg_d.shape[0], 1), n)], axis=1))  # type: ignore[index]
+
+
+def nearest_radius(threshold: int) -> int:
+    """photoindex.NEAREST_RADIUS for a picked NEAREST threshold (-1: none)."""
+    return int(threshold) - NEAREST_BASE if threshold >= NEAREST_BASE else -1
 
 
 def admissible(r: dict[str, object]) -> bool:
@@ -970,28 +1074,37 @@ def evaluate_verified(pairs: dict[str, np.ndarray], pos_d: np.ndarray, neg_d: np
     from captioncheck.index.geometry import GEOMETRY
     from captioncheck.index.verify import VERIFY
 
-    limits = np.array([400] * len(CLASSES) + [VERIFY_CAPS[c] for c in CLASSES] * 2)
+    from captioncheck.index.photoindex import NEAREST_GEOMETRY
+
+    limits = np.array([400] * len(CLASSES) + [VERIFY_CAPS[c] for c in CLASSES] * 2 + [NEAREST_BASE + NEAREST_RADIUS_CAP])
     tried: list[dict[str, object]] = []
     best: dict[str, object] | None = None
-    current, gcurrent = copy.deepcopy(VERIFY), dict(GEOMETRY)
-    options = [(name, option) for name, grid in VERIFY_GRID.items() for option in grid] + [("geometry", g) for g in GEOMETRY_GRID]
+    current, gcurrent, ncurrent = copy.deepcopy(VERIFY), dict(GEOMETRY), dict(NEAREST_GEOMETRY)
+    options = ([(name, option) for name, grid in VERIFY_GRID.items() for option in grid] + [("geometry", g) for g in GEOMETRY_GRID]
+               + [("nearest", g) for g in NEAREST_GRID])
     for k, (name, option) in enumerate(options):
+        if name == "nearest" and (option["inliers"] < gcurrent["inliers"] or option["cells"] < gcurrent["cells"]):
+            continue  # the thumbnail-nearest candidates: at least the hash pairs' geometric minima
         fam, _, more = name.partition("+")  # "low+close": options added to the family's best so far
-        params = current if name == "geometry" else {**current, fam: {**current[fam], **option} if more else option}
+        params = current if name in ("geometry", "nearest") else {**current, fam: {**current[fam], **option} if more else option}
         gparams = option if name == "geometry" else gcurrent
-        p, n = with_verification(pairs, pos_d, neg_d, params, gparams)  # type: ignore[arg-type]
-        r = evaluate_combined(p, n, truth, cats, pick_fpr, limits, CLASSES + VERIFIED + GEOMETRIC)
-        r.update(matcher="combined + verified", verify=params, geometry=gparams)
-        tried.append({"verify": params, "geometry": gparams, "recall_all": r["recall_all"],
+        nparams = option if name == "nearest" else ncurrent if ncurrent["inliers"] >= gparams["inliers"] and \
+            ncurrent["cells"] >= gparams["cells"] else dict(gparams)
+        p, n = with_verification(pairs, pos_d, neg_d, params, gparams, nparams)  # type: ignore[arg-type]
+        r = evaluate_combined(p, n, truth, cats, pick_fpr, limits, CLASSES + VERIFIED + GEOMETRIC + (NEAREST,))
+        r.update(matcher="combined + verified", verify=params, geometry=gparams, nearest=nparams,
+                 nearest_radius=nearest_radius(r["thresholds"][NEAREST]))  # type: ignore[index]
+        tried.append({"verify": params, "geometry": gparams, "nearest": nparams, "recall_all": r["recall_all"],
                       "false_match_rate": r["false_match_rate"], "threshold": r["threshold"],
                       "held_out": r["one_half_pick_held_out"]})
-        print(f"  verify {params} geometry {gparams}: recall {r['recall_all']:.4f} at {r['false_match_rate']:.5f} "
-              f"(held out {r['one_half_pick_held_out']:.5f})", file=sys.stderr)
+        print(f"  verify {params} geometry {gparams} nearest {nparams} radius {r['nearest_radius']}: recall {r['recall_all']:.4f} at "
+              f"{r['false_match_rate']:.5f} (held out {r['one_half_pick_held_out']:.5f})", file=sys.stderr)
         if admissible(r) and (best is None or (r["recall_all"], -r["false_match_rate"]) >  # type: ignore[operator]
                               (best["recall_all"], -best["false_match_rate"])):  # type: ignore[operator]
             best = r
         if best is not None and (k + 1 == len(options) or options[k + 1][0] != name):  # a family done: keep its best
             current, gcurrent = copy.deepcopy(best["verify"]), dict(best["geometry"])  # type: ignore[arg-type, call-overload]
+            ncurrent = dict(best["nearest"])  # type: ignore[call-overload]
     if best is None:
         raise SystemExit("no verification parameters keep false matches under the target: widen VERIFY_GRID")
     return best, tried
@@ -1035,7 +1148,7 @@ def main() -> None:
     not_blank = {"matcher": f"combined, without the {len(blank_ids)} blank originals", "threshold": "same", "false_match_rate": None,
                  "recall": recall(ok[some], list(np.array(cats)[some])), "recall_all": round(float(ok[some].mean()), 4),
                  "blank_originals": [data["originals"][i] for i in blank_ids]}
-    results = [combined, low_texture, not_blank, at_scale(idx, pos, truth, cats, combined, pairs), plain, product,  # type: ignore[arg-type]
+    results = [combined, low_texture, not_blank, at_scale(idx, pos, neg, truth, cats, combined, pairs), plain, product,  # type: ignore[arg-type]
                keypointless]
     ok_q = lambda q: q["pdq"][1] >= 50  # noqa: E731  (PDQ's published quality gate, for both baselines)
     ok_i = [r["pdq"][1] >= 50 for r in idx]
@@ -1069,8 +1182,12 @@ def report(results: list[dict[str, object]], data: dict[str, object], n_index: i
           f"false matches) and shipped as their minimum: false matches {c['false_match_rate']:.5f} on all "
           f"{n_neg}, {c['false_match_rate_halves']} on each half; one half's own pick {c['one_half_pick']} "
           f"gives {c['one_half_pick_held_out']:.5f} on the other half, held out")
-    print("combined at scale: the combined matcher once the index holds more than 65,536 hashes and looks them "
-          "up by multi-index hashing (its false matches can only be fewer)")
+    print(f"thumbnail-nearest candidates: radius {c['nearest_radius']} (photoindex.NEAREST_RADIUS, -1: none), geometric "
+          f"minima {c['nearest']}")
+    s = results[3]
+    print(f"combined at scale: the combined matcher once the index holds more than 65,536 hashes and looks them "
+          f"up by multi-index hashing; false matches {s['false_match_rate']} on all distractors, "
+          f"{s.get('false_match_rate_halves')} on each half")
     print(json.dumps({"bench": "hash_robustness", "fpr_target": FPR_TARGET, "n_index": n_index, "n_distractors": n_neg,
                       "n_positives": len(data["pos"]), "seconds": round(secs), "results": results}))
 

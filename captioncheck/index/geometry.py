@@ -142,6 +142,18 @@ def agreement(query: QueryFeatures, stored: bytes) -> list[tuple[int, int]]:
     return [match(query.view(m), s) for m in (False, True)]
 
 
+def view_agreement(query: QueryFeatures | None, stored: bytes | None, mirrored: bool) -> tuple[int, int]:
+    """(inliers, cells) of the query as is (or mirrored) against a stored photo's features; (0, 0) when either has
+    none (an index written before them, OpenCV not installed)."""
+    if query is None or not stored or not available() or _cv2() is None:
+        return 0, 0
+    try:
+        s = decode(stored)
+    except ValueError:
+        return 0, 0
+    return match(query.view(mirrored), s)
+
+
 def passes(inliers: int, cells: int, params: dict[str, int] | None = None) -> bool:
     p = GEOMETRY if params is None else params
     return inliers >= p["inliers"] and cells >= p["cells"]
@@ -160,4 +172,4 @@ def verified(query: QueryFeatures | None, stored: bytes | None, params: dict[str
 
 
 __all__ = ["FEATURE_KIND", "GEOMETRY", "QueryFeatures", "agreement", "available", "decode", "encode", "keypoints",
-           "match", "passes", "verified"]
+           "match", "passes", "verified", "view_agreement"]

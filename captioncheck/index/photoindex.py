@@ -24,6 +24,11 @@ view's colour thumbnail and the photo's (cut to the matched window) agree in lay
 within its GEOMETRIC radius when the query and the photo share ORB keypoints in one placement spread over the photo
 (geometry.py); a photo stored without a thumbnail (an index written before them) is held to the thresholds of before
 (UNVERIFIED), one without keypoints is verified on its thumbnail only.
+
+A second source of candidates, looked at only when the hashes accepted no photo (captioncheck.index.nearest): the
+NEAREST_K stored photos nearest the query on a coarse colour thumbnail, within NEAREST_RADIUS, each accepted only when
+its keypoints and the query's pass geometric verification (NEAREST_GEOMETRY); such a match ranks after every hash
+match (distance NEAREST_DISTANCE and up).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from captioncheck._exceptions import InputError
 from captioncheck._types import Match, Sighting
 from captioncheck.index import geometry
 from captioncheck.index import hashes as H
+from captioncheck.index import nearest as N
 from captioncheck.index.backends import IndexSpec, open_store, store_key
 from captioncheck.index.search import HashSearcher, Hit, shared
 from captioncheck.index.store import PhotoRecord, PhotoStore, utcnow
@@ -92,6 +98,16 @@ WITHOUT_KEYPOINTS = {"full": 102, "window": 106, "mid_full": 100, "mid_window": 
 UNVERIFIED = {"full": 123, "window": 115, "mid_full": 81, "mid_window": 99, "low_full": 75, "low_window": 47,
               "flat_full": 69, "flat_window": 13, "smooth": 8, "smooth_window": 4}
 PAIRS_PER_CLASS = 4  # the nearest pairs of each class verified per candidate photo (the bench verifies as many)
+# A second source of candidates (captioncheck.index.nearest), looked at when the hashes accepted no photo: of the
+# NEAREST_K stored photos nearest the query on a coarse colour thumbnail, those within NEAREST_RADIUS (root mean square
+# difference in 1/nearest.STEPS of a level; -1: none) that pass geometric verification with the minima NEAREST_GEOMETRY
+# (at least geometry.GEOMETRY's) in the orientation of the view they are nearest to; ranked after every hash match, at
+# NEAREST_DISTANCE + that difference. The radius and minima picked by bench/hash_robustness.py (branch crop5, 2026-12-03).
+NEAREST_K = 3
+NEAREST_RADIUS = 16  # 4 levels: the bench's cap, where its pick stops (it stopped at its earlier cap, 32, which cost
+# +58% p99 look-up time: the cap is set for the look-up cost; no distractor within 32 passed, docs/index.md)
+NEAREST_GEOMETRY: dict[str, int] = {"inliers": 20, "cells": 6}  # the pick (as geometry.GEOMETRY; 25-30 inliers over
+# 6-8 cells tied with it on every figure, 40 over 8 lost the copy it gains)
 MAX_VERIFIED_PHOTOS = 64  # candidate photos verified per look-up, nearest first: a bounded cost per query (16 lost
 # 4 of the bench's copies once every `full` pair needed verification: more photos have pending pairs)
 FULL_THRESHOLD, WINDOW_THRESHOLD = THRESHOLDS["full"], THRESHOLDS["window"]
@@ -113,6 +129,7 @@ def variant_radii(radius: dict[str, int]) -> dict[str, int]:
 WINDOW_RADIUS = max(RADIUS[c] for c in WINDOW_CLASSES)  # the largest search radius for crop windows
 SMOOTH_RADIUS = max(RADIUS["smooth"], RADIUS["smooth_window"])  # ... for smooth hashes
 VARIANT_RADIUS = variant_radii(RADIUS)  # the searcher's radius per stored variant
+NEAREST_DISTANCE = MATCH_THRESHOLD + 1  # a photo found by its thumbnail only: farther than any hash searched
 MIN_QUERY_QUALITY = 30  # below: a low-quality query hash (a darkened copy loses quality: lenient on queries)
 MIN_STORED_QUALITY = 50  # below: a low-quality stored hash (PDQ's published default)
 # both hashes at or above: a textured photo (bench/hash_robustness.py: its copies keep 100); flat graphics and charts of
@@ -145,6 +162,7 @@ class Freshness:
     synced_at: float = 0.0  # time.monotonic() when the last load started (0: never)
     dirty: bool = True  # this process wrote: load at the next search whatever the interval
     removal_id: int = 0  # the last tombstone of a removed photo applied to the searcher
+    thumbs: N.ThumbTable = field(default_factory=N.ThumbTable)  # coarse thumbnails (NEAREST_K > 0), loaded with the hashes
 
 
 _FRESHNESS: weakref.WeakKeyDictionary[HashSearcher, Freshness] = weakref.WeakKeyDictionary()
@@ -337,8 +355,13 @@ class PhotoIndex:
             bits = np.frombuffer(b"".join(q.bits for q in queries), np.uint8).reshape(len(queries), -1)
             aux = np.frombuffer(b"".join(q.aux for q in queries), np.uint8).reshape(len(queries), -1)
             hits = self.searcher.search(bits, MATCH_THRESHOLD, aux, VARIANT_RADIUS)
-            best = accepted(queries, hits, thumbs=self.store.thumbs,
-                            geo=GeometricCheck(features, self.store.features) if features is not None else None)
+            geo = GeometricCheck(features, self.store.features) if features is not None else None
+            best = accepted(queries, hits, thumbs=self.store.thumbs, geo=geo)
+            if not best and geo is not None and NEAREST_RADIUS >= 0:
+                if not self._fresh.thumbs.loaded:  # the searcher was loaded while NEAREST_RADIUS was -1
+                    with self._fresh.lock:
+                        self._load_thumbs()
+                accept_nearest(best, queries, nearest_photos(queries, self._fresh.thumbs), geo)
         if exact is not None:
             best[exact] = Hit(exact, "full", -1, 0)
         records = self.store.photos(best)
@@ -381,7 +404,10 @@ class PhotoIndex:
             gone = self.store.removed_after(fresh.removal_id)
             if gone:
                 self.searcher.remove(p for _, p in gone)
+                fresh.thumbs.remove(p for _, p in gone)
                 fresh.removal_id = gone[-1][0]
+        if NEAREST_RADIUS >= 0:
+            self._load_thumbs()
         with self.searcher.bulk():
             while True:
                 rows = self.store.hashes_after("pdq", self.searcher.last_row_id)
@@ -390,6 +416,16 @@ class PhotoIndex:
                 bits = np.frombuffer(b"".join(r[3] for r in rows), np.uint8).reshape(len(rows), 32)
                 self.searcher.add(np.array([r[1] for r in rows], np.int64), [r[2] for r in rows], bits,
                                   last_row_id=rows[-1][0], aux=[r[5] for r in rows], quality=[r[4] for r in rows])
+
+    def _load_thumbs(self) -> None:
+        """Load the colour thumbnails stored since the last load into the coarse table (nearest.ThumbTable)."""
+        table = self._fresh.thumbs
+        while True:
+            rows = self.store.blobs_after(H.THUMB_KIND, table.last_row_id)
+            if not rows:
+                table.loaded = True
+                return
+            table.add([r[1] for r in rows], [r[2] for r in rows], last_row_id=rows[-1][0])
 
     def get(self, photo_id: int) -> PhotoRecord | None:
         return self.store.photos([photo_id]).get(photo_id)
@@ -554,6 +590,28 @@ def _second_level(pending: list[tuple[Hit, str]], best: dict[int, Hit], queries:
             best[hit.photo_id] = hit
 
 
+def nearest_photos(queries: list[H.QueryHash], table: N.ThumbTable, k: int | None = None) -> list[tuple[int, int, bool, int]]:
+    """The k (NEAREST_K) stored photos nearest the query on the coarse thumbnail (nearest.ThumbTable), nearest first:
+    (photo id, the query hash number of the view it is nearest to, whether that view is mirrored, the difference)."""
+    views = N.query_views(queries)
+    found = table.nearest([c for _, _, c in views], NEAREST_K if k is None else k)
+    return [(pid, views[v][0], views[v][1], d) for pid, v, d in found]
+
+
+def accept_nearest(best: dict[int, Hit], queries: list[H.QueryHash], found: list[tuple[int, int, bool, int]],
+                   geo: GeometricCheck, radius: int | None = None, params: dict[str, int] | None = None) -> None:
+    """Add to `best` each photo of `found` (nearest_photos) within `radius` (NEAREST_RADIUS) not already accepted that
+    passes geometric verification (NEAREST_GEOMETRY, or `params`) in the orientation of its view, at
+    NEAREST_DISTANCE + its difference."""
+    radius = NEAREST_RADIUS if radius is None else radius
+    params = NEAREST_GEOMETRY if params is None else params
+    found = [f for f in found if f[3] <= radius and f[0] not in best]
+    geo.fetch([pid for pid, *_ in found])
+    for pid, query, mirrored, d in found:
+        if geo.has(pid) and geo.passes_view(pid, mirrored, params):
+            best[pid] = Hit(pid, "full", query, NEAREST_DISTANCE + d, quality=queries[query].quality)
+
+
 class GeometricCheck:
     """Geometric verification (captioncheck.index.geometry) of one query against candidate photos: their stored
     keypoints fetched together (`fetch`), each photo verified once, when first asked (`passes`)."""
@@ -563,6 +621,7 @@ class GeometricCheck:
         self.features, self._fetch, self.params = features, stored, params
         self._stored: dict[int, bytes] = {}
         self._passed: dict[int, bool] = {}
+        self._views: dict[tuple[int, bool], tuple[int, int]] = {}
 
     def fetch(self, photo_ids: list[int]) -> None:
         wanted = [p for p in photo_ids if p not in self._stored]
@@ -580,6 +639,13 @@ class GeometricCheck:
             self.fetch([photo_id])
             self._passed[photo_id] = geometry.verified(self.features, self._stored[photo_id], self.params)
         return self._passed[photo_id]
+
+    def passes_view(self, photo_id: int, mirrored: bool, params: dict[str, int] | None = None) -> bool:
+        """Whether the query as is (or mirrored) and the photo pass geometric verification with `params`."""
+        if (photo_id, mirrored) not in self._views:
+            self.fetch([photo_id])
+            self._views[(photo_id, mirrored)] = geometry.view_agreement(self.features, self._stored[photo_id], mirrored)
+        return geometry.passes(*self._views[(photo_id, mirrored)], params)
 
 
 def _rank(hit: Hit, queries: list[H.QueryHash]) -> tuple[int, int]:
@@ -621,5 +687,5 @@ def open_index(spec: IndexSpec, *, create: bool = True, readonly: bool = False, 
 
 __all__ = [
     "CENTRE_WINDOWS", "FULL_THRESHOLD", "WITHOUT_KEYPOINTS", "GEOMETRIC", "GeometricCheck", "MATCH_THRESHOLD", "THRESHOLDS", "UNVERIFIED", "VERIFIED", "WINDOW_THRESHOLD", "PhotoIndex", "PhotoMeta",
-    "accepted", "is_iso_date", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
+    "NEAREST_DISTANCE", "NEAREST_GEOMETRY", "NEAREST_K", "NEAREST_RADIUS", "accept_nearest", "accepted", "is_iso_date", "nearest_photos", "is_smooth", "loaded_generations", "open_index", "pair_class", "score", "variant_radii",
 ]

@@ -500,6 +500,12 @@ class PostgresStore:
                 binary=True)} if rows else {}
         return [(int(r[0]), int(r[1]), r[2], bytes(r[3]), r[4], aux.get((int(r[1]), r[2]))) for r in rows]
 
+    def blobs_after(self, kind: str, after_id: int, limit: int = 100_000) -> list[tuple[int, int, bytes]]:
+        """(hash_id, photo_id, bits) of the rows of one kind with id > after_id (thumbnails: no aux hash joined)."""
+        rows = self._query("SELECT id, photo_id, bits FROM hashes WHERE kind = %s AND id > %s ORDER BY id LIMIT %s",
+                           (kind, after_id, limit), binary=True)
+        return [(int(a), int(b), bytes(c)) for a, b, c in rows]
+
     def latest_hash_id(self, kind: str = "pdq") -> int:
         """The highest row id of hashes of this kind (0 when none): how far a searcher could load."""
         return int(self._query("SELECT coalesce(max(id), 0) FROM hashes WHERE kind = %s", (kind,))[0][0])
