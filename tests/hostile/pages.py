@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -46,3 +48,14 @@ def lexbor_depth(html: str) -> int:
             depth[node.mem_id] = depth[node.parent.mem_id] + 1
             deepest = max(deepest, depth[node.mem_id])
     return deepest
+
+
+class Counted:
+    """A real function wrapped to count its calls (it still runs): how often a hostile page makes a rule do its work."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.fn(*args, **kwargs)

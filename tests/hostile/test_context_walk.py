@@ -9,6 +9,7 @@ from unittest import mock
 
 from captioncheck.extract import context, extract
 from captioncheck.load import page_from_html
+from tests.hostile.pages import Counted
 
 LEAD = "The minister spoke to reporters about the budget on Tuesday."
 
@@ -62,16 +63,9 @@ def test_caption_walk_steps_over_hidden_text_without_reading_it() -> None:
         "<p><span hidden>xx</span></p>" * padding + f'<img src="/p{i}.jpg" width="640">' for i in range(pictures))
     html += ('<p><span hidden>xx</span></p><p class="caption">The last picture, as its caption says. '
              "(Photo: Jane Doe/AP)</p></article>")
-    calls = 0
-    junk = caption_text.is_junk
-
-    def counted(*args: object, **kwargs: object) -> bool:
-        nonlocal calls
-        calls += 1
-        return junk(*args, **kwargs)  # type: ignore[arg-type]
-
-    with mock.patch("captioncheck.extract.captions.is_junk", counted):
+    junk = Counted(caption_text.is_junk)
+    with mock.patch("captioncheck.extract.captions.is_junk", junk):
         page = extract(page_from_html(html, "https://news.example/a"), with_text=False)
     assert len(page.images) == pictures
     assert page.images[-1].caption.startswith("The last picture, as its caption says.")
-    assert calls < pictures * 2  # (each hidden-text paragraph read: pictures * padding)
+    assert junk.calls < pictures * 2  # (each hidden-text paragraph read: pictures * padding)

@@ -125,16 +125,10 @@ def test_a_page_capped_again_is_read_once_a_round(monkeypatch: pytest.MonkeyPatc
     `scripts/scaling_scan.py`) was read by `open_levels` twice a round, once to cut it and once to measure the cut page
     again; the next round now cuts from that measure (1.2 MB: 4 readings, not 6; the same page out)."""
     from captioncheck.extract import flatten
+    from tests.hostile.pages import Counted
 
-    calls = 0
-    read = flatten.open_levels
-
-    def counted(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        return read(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(flatten, "open_levels", counted)
+    read = Counted(flatten.open_levels)
+    monkeypatch.setattr(flatten, "open_levels", read)
     unit = '<dt itemprop="caption">x<b class="credit">  <option role="heading">x</dt>'
     flatten.cap_nesting("<article>" + unit * (1_200_000 // len(unit)))
-    assert calls <= flatten.CAP_ROUNDS + 1
+    assert read.calls <= flatten.CAP_ROUNDS + 1
