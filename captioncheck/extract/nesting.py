@@ -59,13 +59,14 @@ from captioncheck.extract.tagtables import (  # noqa: F401  (the public ones are
 )
 
 # Formatting elements the parser may push again on a page (see `open_levels`): CLONE_FLOOR, plus CLONE_BUDGET per tag
-# of the page. Real pages make few copies (the 101 corpus pages: at most 9); a few elements left open over thousands
-# of paragraphs make one copy each per paragraph (3 over 3 000: 9 000; one `<a>` over 20 000: 20 000), and the
-# legacy `<p><font size=2>` left open three per paragraph (Noah's Ark), about 1.5 per tag. The model follows each
-# copy in Python (~0.5 us), so the budget is what a bomb costs it: 0.5 per tag (one open element per paragraph of
-# any length page) and a floor of 16 384 (three over 8 000 paragraphs) cost ~0.1 s on a 2 MB page (4 per tag
-# and 4 096: ~2 million copies, ~2 s).
-CLONE_BUDGET = 0.5
+# of the page. Real pages make few copies (the 101 corpus pages: at most 9; with the 157 held-out pages, at most 0.02
+# per tag); a few elements left open over thousands of paragraphs make one copy each per paragraph (3 over 3 000:
+# 9 000; one `<a>` over 20 000: 20 000, within 0.25 per tag of its 40 000 tags and the floor), and the legacy
+# `<p><font size=2>` left open three per paragraph (Noah's Ark), about 1.5 per tag. The model follows each copy in
+# Python (~0.5 us, and as much again to pop it), so the budget is what a bomb costs it: 0.25 per tag and a floor of
+# 16 384 (three over 8 000 paragraphs); at 0.5 per tag the four 2 MB bombs' cap took 0.2-0.4 s more each (1.0-1.4 s
+# against 0.7-1.2 s; 4 per tag and 4 096: ~2 million copies, ~2 s).
+CLONE_BUDGET = 0.25
 CLONE_FLOOR = 16_384
 
 
