@@ -875,20 +875,21 @@ class Doc:
         tag is in SKIP_TAGS or its own markup hides it (what `visible_text` reads of it, text whose parent is a
         SKIP_TAGS element aside, which `text_len` does not count either)."""
         n = len(self.nodes)
-        blocked = [tag in SKIP_TAGS for tag in self.tags]
-        for mem_id in self.hidden_ids:
-            at = self.order.get(mem_id)
-            if at is not None:
-                blocked[at] = True
+        hidden = [at for at in map(self.order.get, self.hidden_ids) if at is not None]
         if self.vectorised:
             import numpy as np
 
+            stop = self.tag_mask(SKIP_TAGS)
+            stop[hidden] = True
             parent, text_len = self.parent_at, np.asarray(self.text_len, dtype=np.int64)
             own = text_len - np.bincount(parent[1:], weights=text_len[1:], minlength=n).astype(np.int64)
-            shown, stop = own.copy(), np.asarray(blocked, dtype=bool)
+            shown = own.copy()
             for level in reversed(self.depth_levels()[1:]):  # children before their parents
                 np.add.at(shown, parent[level], np.where(stop[level], 0, shown[level]))
             return _compact(shown)
+        blocked = [tag in SKIP_TAGS for tag in self.tags]
+        for at in hidden:
+            blocked[at] = True
         own = list(self.text_len)
         for i in range(1, n):
             own[self.parents[i]] -= self.text_len[i]

@@ -279,10 +279,10 @@ def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, s
     return 2 * int((counted[ends[waits_at]] - counted[starts[waits_at]]).sum())
 
 
-def _as_array(values: list[int]) -> np.ndarray:
+def _as_array(values: list[int] | np.ndarray) -> np.ndarray:
     import numpy as np  # (only for a page nested deeper than the cap: thousands of tags)
 
-    return np.array(values, dtype=np.int64)
+    return np.asarray(values, dtype=np.int64)
 
 
 # start tags the parser ignores outside a table (or repeats of the page's <html>/<head>/<body>), with attributes
@@ -320,13 +320,10 @@ def _cap_once(html: str, max_nesting: int, options: bool = False,
     (and, with `options`, holds no select longer than `select_lists` allows: their extra options are dropped);
     with it, whether levels were cut or formatting tags dropped (the page is to be measured again). `measured`:
     what `open_levels` already read of this page (`_still_too_deep`)."""
+    levels: list[int] | np.ndarray
     if measured is not None and not options:
         parts, levels, deepest, drop, ignored = measured
         options_dropped = 0
-        if deepest <= max_nesting and not drop and not ignored:
-            return None
-        level = _as_array(levels)
-        del levels, measured
     else:
         lower = html.lower()
         if len(lower) != len(html):  # a few characters lower-case to two: keep positions exact
@@ -344,13 +341,13 @@ def _cap_once(html: str, max_nesting: int, options: bool = False,
             return None
         # shallow (no level is cut) or deep by the plain count too: its levels will do
         if plain is not None and (shallow or plain[1] > max_nesting):
-            level, deepest = plain
+            levels, deepest = plain
         else:
             levels, deepest = open_levels(parts, drop, ignored if strays else None)
-            if deepest <= max_nesting and not drop and not ignored:
-                return None
-            level = _as_array(levels)
-            del levels
+    if deepest <= max_nesting and not drop and not ignored:  # (never so for the plain count's levels: see above)
+        return None
+    level = _as_array(levels)
+    del levels, measured
     import numpy as np  # a page nested this deep has thousands of tags: numpy's loops pay for its import
 
     # keep the outer levels (page layout) and the innermost ones (the picture and its caption)

@@ -12,7 +12,7 @@ import bisect
 import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -260,7 +260,7 @@ def _article_first(doc: Doc, named: Callable[[], Iterator[tuple[int, int, Any, N
     `named` gives the pictures in document order, afresh at each call: their ranks are read in one pass and kept as
     one byte each, then each rank's pictures are given in a pass of their own, as far as `collect` reads (a page of
     400 000 `<img>` held 400 000 entries and their sort keys at once: 64 MB)."""
-    inside = _inside(doc, [i for i, tag in enumerate(doc.tags) if tag in _ARTICLE_BOXES])
+    inside = _inside(doc, within.tag_positions(doc, _ARTICLE_BOXES))
     captioned = _inside(doc, sorted({box for i in within.tag_positions(doc, _FIGCAPTION) if doc.text_len[i]
                                      for box in [_own_figure(doc, i)] if box >= 0}))
     pixels = _pixels(doc)
@@ -307,7 +307,7 @@ def _pixels(doc: Doc) -> set[int]:
     return out
 
 
-def _inside(doc: Doc, boxes: list[int]) -> list[bool]:
+def _inside(doc: Doc, boxes: Sequence[int]) -> list[bool]:
     """Per element: is it one of `boxes` (element indices) or inside one (each covers its subtree, a range of
     document order: a running count of the ranges open)."""
     steps = [0] * (len(doc.nodes) + 1)

@@ -145,13 +145,18 @@ def agreement(query: QueryFeatures, stored: bytes) -> list[tuple[int, int]]:
 def view_agreement(query: QueryFeatures | None, stored: bytes | None, mirrored: bool) -> tuple[int, int]:
     """(inliers, cells) of the query as is (or mirrored) against a stored photo's features; (0, 0) when either has
     none (an index written before them, OpenCV not installed)."""
+    s = _stored_features(query, stored)
+    return (0, 0) if query is None or s is None else match(query.view(mirrored), s)
+
+
+def _stored_features(query: QueryFeatures | None, stored: bytes | None) -> Features | None:
+    """The stored photo's features decoded, when the query and the photo both have some and OpenCV is installed."""
     if query is None or not stored or not available() or _cv2() is None:
-        return 0, 0
+        return None
     try:
-        s = decode(stored)
+        return decode(stored)
     except ValueError:
-        return 0, 0
-    return match(query.view(mirrored), s)
+        return None
 
 
 def passes(inliers: int, cells: int, params: dict[str, int] | None = None) -> bool:
@@ -162,11 +167,8 @@ def passes(inliers: int, cells: int, params: dict[str, int] | None = None) -> bo
 def verified(query: QueryFeatures | None, stored: bytes | None, params: dict[str, int] | None = None) -> bool:
     """Whether a query and a stored photo pass geometric verification; False when either has no features (an
     index written before them, OpenCV not installed)."""
-    if query is None or not stored or not available() or _cv2() is None:
-        return False
-    try:
-        s = decode(stored)
-    except ValueError:
+    s = _stored_features(query, stored)
+    if query is None or s is None:
         return False
     return any(passes(*match(query.view(m), s), params) for m in (False, True))  # the mirror only when needed
 
