@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # the pre-parse flattening lives in `flatten`; its helpers are named here too (tests read them as `dom.X`)
+from captioncheck.extract import treewalk
 from captioncheck.extract.flatten import (  # noqa: F401
     CAP_ROUNDS,
     MAX_DEPTH,
@@ -36,6 +37,8 @@ from captioncheck.extract.flatten import (  # noqa: F401
     cap_nesting,
     max_depth,
 )
+
+from captioncheck.extract.treewalk import Lookup as _Lookup
 
 if TYPE_CHECKING:
     import numpy as np
@@ -372,36 +375,6 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
     return "".join(parts)
 
 
-class _Lookup:
-    """mem_id -> element index for many mem_ids at once (a sorted search instead of a dict per id)."""
-
-    def __init__(self, mem_ids: list[int]) -> None:
-        import numpy as np
-
-        self.ids = np.array(mem_ids, dtype=np.uint64)
-        if bool(np.all(self.ids[1:] > self.ids[:-1])):  # (a fresh parser's): already sorted
-            self._sorter, self._sorted = np.arange(len(self.ids)), self.ids
-        else:
-            self._sorter = np.argsort(self.ids, kind="stable")
-            self._sorted = self.ids[self._sorter]
-
-    def __call__(self, mem_ids: list[int]) -> np.ndarray:
-        import numpy as np
-
-        wanted = np.array(mem_ids, dtype=np.uint64)
-        if not len(self.ids) or not len(wanted):
-            return np.full(len(wanted), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self.ids) - 1)
-        return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
-
-    def one(self, mem_id: int, default: int | None = None) -> int | None:
-        """The index of one mem_id (`default` when it is none of them)."""
-        if not isinstance(mem_id, int) or not 0 <= mem_id < 1 << 64 or not len(self.ids):
-            return default
-        at = int(self._sorted.searchsorted(self._sorted.dtype.type(mem_id)))  # (a Python int cast the array to float)
-        return int(self._sorter[at]) if at < len(self.ids) and int(self._sorted[at]) == mem_id else default
-
-
 class _Order(Mapping[int, int]):
     """mem_id -> element index of a large page. A dict of 500 000 mem_ids costs ~0.07 s to build and ~30 MB to hold,
     and a page of that many elements is asked for a few of them (its pictures' ancestors): while few have been asked
@@ -474,79 +447,6 @@ def _compact(values: np.ndarray) -> Sequence[int]:
     import numpy as np
 
     return array("q", np.ascontiguousarray(values, dtype=np.int64).tobytes())
-
-
-def _tree_depths(parent: np.ndarray) -> np.ndarray:
-    """Depth of each element (the root's is 0) from its parent's index, by pointer jumping: each
-    round doubles how far every element has looked up, so log2(depth) vectorised rounds."""
-    import numpy as np
-
-    depth = (parent >= 0).astype(np.int64)
-    up = parent.copy()
-    active = np.flatnonzero(up >= 0)
-    while active.size:
-        above = up[active]
-        depth[active] += depth[above]
-        up[active] = up[above]
-        active = active[up[active] >= 0]
-    return depth
-
-
-def _subtree_ends(parent: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
-    """Index of each element's last descendant (itself when it has none), from the deepest level up."""
-    import numpy as np
-
-    last = np.arange(len(parent), dtype=np.int64)
-    for level in reversed(levels[1:]):
-        np.maximum.at(last, parent[level], last[level])
-    return last
-
-
-# SVG names lexbor gives camel-cased inside <svg> and lower-cased elsewhere, under one tag id
-_CASED_SVG = frozenset({
-    "altglyph", "altglyphdef", "altglyphitem", "animatecolor", "animatemotion", "animatetransform", "clippath",
-    "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix", "fediffuselighting",
-    "fedisplacementmap", "fedistantlight", "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
-    "fegaussianblur", "feimage", "femerge", "femergenode", "femorphology", "feoffset", "fepointlight",
-    "fespecularlighting", "fespotlight", "fetile", "feturbulence", "foreignobject", "glyphref", "lineargradient",
-    "radialgradient", "textpath"})
-
-
-def _walk_tags(walk: list[Node]) -> tuple[list[Node], list[Node], list[str], tuple[np.ndarray, dict[str, int]]]:
-    """The elements and text nodes of a pre-order walk, the elements' tag names, and the names coded as
-    small integers (`Doc.tag_mask`'s table). Each node's tag is read as lexbor's integer tag id (one code
-    per name on a page; custom elements get their own); the name is read once per id, and per node only
-    for the SVG names whose case depends on where they stand."""
-    from itertools import compress
-
-    import numpy as np
-
-    ids = np.fromiter((node.tag_id for node in walk), dtype=np.uint64, count=len(walk))
-    distinct, first, code_of = np.unique(ids, return_index=True, return_inverse=True)
-    names = [walk[i].tag for i in first.tolist()]
-    element = np.ones(len(distinct), dtype=bool)
-    element[[k for k, name in enumerate(names) if name in ("-text", "-comment")]] = False
-    is_element = element[code_of]
-    nodes = list(compress(walk, is_element.tolist()))
-    texts = list(compress(walk, (code_of == names.index("-text")).tolist())) if "-text" in names else []
-    element_codes = code_of[is_element].astype(np.int32)
-    tags = list(map(names.__getitem__, element_codes.tolist()))
-    vocab = {name: k for k, name in enumerate(names) if element[k]}
-    cased = [k for k, name in enumerate(names) if name.lower() in _CASED_SVG]
-    for at in np.flatnonzero(np.isin(element_codes, cased)).tolist() if cased else ():
-        tags[at] = nodes[at].tag  # "clipPath" in <svg>, "clippath" outside it
-        element_codes[at] = vocab.setdefault(tags[at], len(names) + len(vocab))
-    if len(vocab) != int(element.sum()) + len(set(vocab.values()) - set(range(len(names)))):
-        return nodes, texts, tags, _coded_names(tags)  # two ids of one name: code the names
-    return nodes, texts, tags, (element_codes, vocab)
-
-
-def _coded_names(tags: list[str]) -> tuple[np.ndarray, dict[str, int]]:
-    """Each tag name as a small integer (its rank among the page's names), and the names' codes."""
-    import numpy as np
-
-    vocab = {tag: code for code, tag in enumerate(sorted(set(tags)))}
-    return np.fromiter(map(vocab.__getitem__, tags), dtype=np.int32, count=len(tags)), vocab
 
 
 def subtree_sums(values: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -670,7 +570,7 @@ class Doc:
                     if not hidden_of[parent]:
                         shown[parent] += size
                 continue
-            if tag == "-comment":
+            if not treewalk.is_element_name(tag):  # a comment, a processing instruction
                 continue
             idx = len(nodes)
             mem_id = node.mem_id
@@ -700,42 +600,36 @@ class Doc:
         self.readable_len = [size if hid else seen for size, seen, hid in zip(text_len, shown, hidden_of)]
         self.end, self.last = dict(zip(mem_ids, last)), last
 
-
     def _number(self, root: Node, hidden: set[int]) -> None:
         """Number the elements in document order and fill the per-element tables.
 
-        Python touches each node once, in list comprehensions over lexbor's own pre-order walk
-        (tag, mem_id, parent, text); everything that follows the tree's shape (depth, subtree end,
-        "it or an ancestor is...", text lengths added up) is computed on numpy arrays, a few
-        vectorised passes (per depth level for the climbs) instead of a Python step per node.
+        The tree's shape (parents, depths, subtree ends) and its text lengths come as arrays from
+        `treewalk.walk` (one C pass over lexbor's nodes where the compiled walker is built); what
+        follows from them ("it or an ancestor is...", text lengths added up) is computed on numpy
+        arrays, a few vectorised passes instead of a Python step per node.
         """
         import numpy as np
 
-        walk = list(root.traverse(include_text=True, skip_empty=True))  # blank text has no length
-        nodes, texts, tags, codes = _walk_tags(walk)
-        del walk
-        n = len(nodes)
-        # parents by their mem_id, looked up in the sorted mem_ids all at once
-        find = _Lookup([node.mem_id for node in nodes])
+        walked = treewalk.walk(root)
+        nodes, tags, n = walked.nodes, walked.tags, len(walked.nodes)
+        find = _Lookup(walked.mem_ids)
         self.nodes, self.tags = nodes, tags
         self.order = _Order(find, self._order_built)
-        self.memo["tag_codes"] = codes
-        parent = np.concatenate(([-1], find([node.parent.mem_id for node in nodes[1:]])))
+        self.memo["tag_codes"] = walked.codes
+        parent = walked.parent
         self.parent_at, self.parents = parent, _compact(parent)
         images = {tag for tag in set(tags) if tag == "img" or ("-" in tag and is_image_tag(tag))}
         self.image_at = _compact(np.flatnonzero(self.tag_mask(images)))
-        self.depth = _tree_depths(parent)
-        self.end_at = last = _subtree_ends(parent, self.depth_levels())
+        self.depth = walked.depth
+        self.end_at = last = walked.last
         self.last = _compact(last)
         self.end = _EndOf(self.order, self.last)
         # the text directly inside each element (whitespace collapsed), none for script, style...
-        text_parent = find([node.parent.mem_id for node in texts])
-        contents = [node.text_content or "" for node in texts]
-        del texts
-        text_size = np.array([len(" ".join(text.split())) for text in contents], dtype=np.int64)
+        text_parent, text_size = walked.text_parent, walked.text_size
         found = text_parent >= 0
         self.direct_text = np.bincount(text_parent[found], minlength=n,  # stripped, per text node
-                                       weights=np.array([len(text.strip()) for text in contents], dtype=np.float64)[found])
+                                       weights=walked.text_stripped[found].astype(np.float64))
+        del walked
         counted = found & ~self.tag_mask(SKIP_TAGS)[np.maximum(text_parent, 0)]
         own = np.bincount(text_parent[counted], weights=text_size[counted], minlength=n).astype(np.int64)
         text_len = subtree_sums(own, last)
@@ -758,14 +652,9 @@ class Doc:
 
     def depth_levels(self) -> list[np.ndarray]:
         """Element indices grouped by depth (the root alone at 0), each group ascending."""
-        import numpy as np
-
         levels = self.memo.get("levels")
         if levels is None:
-            by_depth = np.argsort(self.depth, kind="stable")
-            bounds = np.cumsum(np.bincount(self.depth)) if len(self.depth) else np.zeros(0, dtype=np.int64)
-            levels = np.split(by_depth, bounds[:-1])
-            self.memo["levels"] = levels
+            levels = self.memo["levels"] = treewalk.depth_levels(self.depth)
         return levels  # type: ignore[return-value]
 
     def tag_codes(self) -> np.ndarray:
@@ -775,7 +664,7 @@ class Doc:
     def _coded(self) -> tuple[np.ndarray, dict[str, int]]:
         coded = self.memo.get("tag_codes")
         if coded is None:
-            coded = self.memo["tag_codes"] = _coded_names(self.tags)
+            coded = self.memo["tag_codes"] = treewalk.coded_names(self.tags)
         return coded  # type: ignore[return-value]
 
     def tag_mask(self, names: frozenset[str] | set[str] | tuple[str, ...]) -> np.ndarray:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from captioncheck.extract import dom
 from captioncheck.extract.context import _left_out
 from captioncheck.extract.dom import (
     _MAYBE_HIDDEN,
@@ -93,7 +94,12 @@ def _reference(doc: Doc) -> dict[str, list]:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markup=_MARKUP)
 def test_doc_tables_equal_a_climb_per_node(markup: str, vectorised: bool) -> None:
-    doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
+    # (the reference calls every element its markup hides hidden: the rule that shows a wrapper hidden by its class
+    # name when it holds the page's article, MIN_HIDDEN_ARTICLE characters or more, is tested in test_patterns_unseen;
+    # generated markup reaches it now and then)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dom, "MIN_HIDDEN_ARTICLE", 1 << 30)
+        doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
     want = _reference(doc)
     assert list(doc.parents) == want["parents"]  # (a list, or an int64 array on a large page)
     assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"] == list(doc.last)
