@@ -251,7 +251,7 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
     name_id = np.abs(signed)
     if not np.array_equal(name_id[order[0::2]], name_id[order[1::2]]):
         return None
-    if _copy_bound(bases, name_id, start, step, counted, order) > copy_budget(len(names)):
+    if _copy_bound(bases, name_id, start, step, counted, order, names) > copy_budget(len(names)):
         return None
     levels = np.zeros(len(names), dtype=np.int64)
     levels[counted] = level
@@ -259,9 +259,11 @@ def _well_formed_levels(names: list[str | None]) -> tuple[np.ndarray, int] | Non
 
 
 def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, step: np.ndarray, counted: np.ndarray,
-                order: np.ndarray) -> int:
+                order: np.ndarray, names: list[str | None]) -> int:
     """For `_well_formed_levels`: twice the summed spans (in tokens) of the formatting elements that lie inside
-    an element the parser may close without its end tag."""
+    an element the parser may close without its end tag and hold a start tag that may close one: a start tag other than
+    a void one, or an `<hr>` (it closes an open <p>). One that holds only text and other void tags (`<li><a href><img>
+    </a></li>`, a list of linked thumbnails) is never popped before its end tag, so it never waits to be pushed again."""
     import numpy as np
 
     formatting = np.zeros(len(bases) + 1, dtype=bool)
@@ -276,7 +278,14 @@ def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, s
     waits = start & formatting[name_id] & (inside > 0)
     starts, ends = order[0::2], order[1::2]  # each element's start and end tag (positions among `counted`)
     waits_at = waits[starts]
-    return 2 * int((counted[ends[waits_at]] - counted[starts[waits_at]]).sum())
+    starts, ends = starts[waits_at], ends[waits_at]
+    # (between an element's start and end tags on a well-formed page, any other counted token belongs to an element
+    # opened inside it: holding none means holding no start tag but void ones)
+    holds = ends - starts > 1
+    if "hr" in bases:
+        rules = np.flatnonzero(np.fromiter((name == "hr" for name in names), dtype=bool, count=len(names)))
+        holds |= np.searchsorted(rules, counted[starts]) < np.searchsorted(rules, counted[ends])
+    return 2 * int((counted[ends[holds]] - counted[starts[holds]]).sum())
 
 
 def _as_array(values: list[int] | np.ndarray) -> np.ndarray:

@@ -142,6 +142,32 @@ def _deepest_if_well_formed(names: list[str | None]) -> int | None:
     return None if stack else deepest
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_copy_bound_of_a_well_formed_page_bounds_lexbors_copies(rng: random.Random) -> None:
+    """`_copy_bound` (which lets the plain count stand in for the model) is at least the number of formatting elements
+    the parser pushes again on a well-formed page: lexbor's formatting elements beyond the page's formatting start
+    tags. Formatting elements holding only text and void tags count nothing (a list of linked thumbnails), unless an
+    `<hr>` among them closes a <p>."""
+    html = "".join(_closed_in_order(rng) + rng.choice(["", "<p><b>x<hr>y</b></p>", "<li><a>x<img></a></li>"])
+                   for _ in range(3))
+    names = flatten._page_tokens(flatten._scannable(html.lower()))[0][2::4]
+    bounds: list[int] = []
+    real = flatten._copy_bound
+
+    def recorded(*args: object) -> int:
+        bounds.append(real(*args))  # type: ignore[arg-type]
+        return bounds[-1]
+
+    with mock.patch.object(flatten, "_copy_bound", recorded):
+        plain = flatten._well_formed_levels(names)
+    assume(plain is not None)
+    formatting = set(nesting.FORMATTING)
+    built = sum(node.tag in formatting for node in LexborHTMLParser(html).root.traverse(include_text=False))
+    written = sum(name in formatting for name in names)
+    assert built - written <= (bounds[-1] if bounds else 0), html
+
+
 FORMATTING = ["b", "i", "em", "font", "a", "nobr", "u", "s", "code", "tt", "small", "big", "strike", "strong"]
 WRAPS = [("<div>", "</div>"), ("<p>", "</p>"), ("<li>", "</li>"), ("<td>", "</td>"), ("<span>", "</span>"), ("", ""),
          ("<table><td>", "</table>"), ("<object>", "</object>")]
