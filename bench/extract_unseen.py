@@ -140,6 +140,7 @@ def main() -> None:
         pages = [pg for pg in pages if pg["page"].startswith(folders)]
     found: dict[str, dict[str, list[dict]]] = {"normal": {}, "obfuscated": {}}
     errors = {"normal": 0, "obfuscated": 0}
+    refused = {"normal": 0, "obfuscated": 0}  # pages labelled not an article (plain text...) that extract refuses
     seconds = {"normal": 0.0, "obfuscated": 0.0}
     with tempfile.TemporaryDirectory(prefix="cc-unseen-") as tmp:
         for n, pg in enumerate(pages):
@@ -151,8 +152,10 @@ def main() -> None:
                 try:
                     found[mode][pg["page"]] = _images(path, pg.get("url", ""))
                 except CaptionCheckError as exc:  # a page the extractor refuses counts as finding nothing
-                    print(f"ERROR {mode} {pg['page']}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                    errors[mode] += 1
+                    expected = bool(pg.get("not_article")) and not pg.get("images")
+                    print(f"{'refused' if expected else 'ERROR'} {mode} {pg['page']}: {type(exc).__name__}: {exc}",
+                          file=sys.stderr)
+                    (refused if expected else errors)[mode] += 1
                     found[mode][pg["page"]] = []
                 seconds[mode] += time.perf_counter() - start
     if args.dump:
@@ -165,11 +168,13 @@ def main() -> None:
               for mode in ("normal", "obfuscated")}
     for mode, totals in result.items():
         totals["errors"] = errors[mode]
+        totals["refused_not_article"] = refused[mode]
         totals["seconds"] = round(seconds[mode], 2)
     if misses:
         print("\n".join(misses))
     print(f"{'metric':22} {'normal':>10} {'obfuscated':>11}")
-    for key in ("image_recall", "caption_acc", "caption_acc_nonempty", "credit_acc", "extra_rate", "errors", "seconds"):
+    for key in ("image_recall", "caption_acc", "caption_acc_nonempty", "credit_acc", "extra_rate", "errors",
+                "refused_not_article", "seconds"):
         print(f"{key:22} {result['normal'][key]:>10} {result['obfuscated'][key]:>11}")
     print(json.dumps({"pages": len(pages), **result}))
 

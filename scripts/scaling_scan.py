@@ -6,6 +6,10 @@ extracted in this process (CPU seconds, cyclic collection before each).
 
     python scripts/scaling_scan.py [--first 1] [--count 150] [--small 120000] [--big 1200000] [--photo-last]
 
+With --odd-nodes the fragments' texts include nodes other than elements and text (comments, processing instructions,
+CDATA sections, doctypes, unclosed comments; a processing instruction crashed the numbering before the fourteenth
+round): other seeds' fragments than without it. An exception is flagged with its message.
+
 With --photo-last the captioned photo comes after the repeated fragments, at the end of the article: the fragments are
 then decoys that must not hide it (past the pictures extract reads, or by the markup they leave open).
 
@@ -38,6 +42,8 @@ ATTRS = ['class="caption"', 'class="credit"', "hidden", 'style="display:none"', 
          'role="heading"', 'aria-hidden="true"', 'data-caption="Caption text"', 'title="x"', 'id="g"']
 TEXTS = ["", "x", "Caption text. Photo: Jane Doe/AP", "Reuters", "The minister said on Tuesday", "(c) AFP",
          "© Getty Images", "  ", "Photo by Jane Doe"]
+ODD_NODES = ["<!-- note -->", "<?php echo $caption; ?>", "<![CDATA[x < y]]>", "<!DOCTYPE html>", "<!--", "<?xml?>",
+             "<!-- a --!>", "</ >", "<!>"]
 PHOTO = ('<figure><img src="photo.jpg" width="640">'
          "<figcaption>Caption here. Photo: Jane Doe/AP</figcaption></figure>")
 HEAD = "<article><p>Story text here.</p>" + PHOTO
@@ -81,7 +87,10 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=120_000, help="characters of the small page")
     ap.add_argument("--big", type=int, default=1_200_000, help="characters of the large page")
     ap.add_argument("--photo-last", action="store_true", help="the captioned photo after the fragments, not before")
+    ap.add_argument("--odd-nodes", action="store_true", help="texts include comments, processing instructions, CDATA...")
     args = ap.parse_args()
+    if args.odd_nodes:
+        TEXTS.extend(ODD_NODES)
     timed(HEAD + "</article>")  # imports and tables
     flagged = []
     for seed in range(args.first, args.first + args.count):
@@ -89,8 +98,14 @@ def main() -> None:
         unit = "".join(fragment(rng) for _ in range(rng.randint(1, 4)))
         if not unit:
             continue
-        small, _ = timed(page(unit, args.small, args.photo_last))
-        big, caption = timed(page(unit, args.big, args.photo_last))
+        try:
+            small, _ = timed(page(unit, args.small, args.photo_last))
+            big, caption = timed(page(unit, args.big, args.photo_last))
+        except Exception as error:  # noqa: BLE001 (a crash is what this looks for too)
+            row = {"seed": seed, "unit": unit[:200], "error": f"{type(error).__name__}: {error}"[:300], "flag": True}
+            flagged.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            continue
         row = {"seed": seed, "unit": unit[:200], "small_s": round(small, 3), "big_s": round(big, 3),
                "ratio": round(big / max(small, 1e-3), 1), "caption": caption}
         row["flag"] = big > 12 * small + 0.3 or big > 3.0 or caption != "Caption here."
