@@ -24,7 +24,11 @@ TOKENS = ["<div>", "</div>", "<span>", "</span>", "<p>", "</p>", "<li>", "</li>"
           "<a href=x>", "</a>", "<select>", "</select>", "<option>", "<svg>", "</svg>", "<g>", "</g>", "<path/>",
           "<g a=b/>", "<math>", "<mi>", "</math>", "<foreignobject>", "<form>", "</form>", "<button>", "</button>",
           "<h1>", "</h1>", "<dd>", "<dt>", "<dl>", "<pre>", "<section>", "</section>", "<object>", "</object>",
-          "<template>", "</template>", "<img>", "<br>", "</br>", "<hr>", "</x>", "</zz>", "</body>", "x"]
+          "<template>", "</template>", "<img>", "<br>", "</br>", "<hr>", "</x>", "</zz>", "</body>", "x",
+          # comments and raw text as the tokenizer ends them (read further, they hid the tags after them from the model)
+          "<!-- c -->", "<!-- c --!>", "<!-->", "<!--->", "<!--", "-->", "--!>", "<script>", "</script>", "</script x>",
+          "</script/>", "<script-x>", "<title>", "</title a=b>", "<textarea>", "</textarea >", "<style\x0b>", "</style>",
+          "<!x>", "<?x?>", "<![CDATA[", "]]>"]
 FACTOR = 2  # the model is never shallower than lexbor's depth (less a void leaf) divided by this
 
 

@@ -1,0 +1,46 @@
+"""Issue 10, item 1: the depth counts read comments and raw text (script, style, title...) further than the HTML
+tokenizer does, hiding the tags after them: one `<!-- x --!>`, `<!-->`, `</script foo>` or `<script-x>` before 200 000
+nested <div>s left the page uncapped, and lexbor parsed it for minutes. A comment ends at "-->" or "--!>" (or at once,
+written "<!-->" or "<!--->"), a raw-text element at its end tag followed by whitespace, "/" or ">", and a tag name runs
+up to whitespace, "/" or ">" (found by `scripts/scaling_scan.py --odd-nodes`)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from captioncheck.extract import extract
+from captioncheck.extract.flatten import max_depth
+from captioncheck.load import page_from_html
+from tests.hostile.pages import lexbor_depth
+
+PREFIXES = {
+    "comment ended by --!>": "<!-- a --!>",
+    "empty comment <!-->": "<!-->",
+    "empty comment <!--->": "<!--->",
+    "script ended by an end tag with attributes": "<script>x</script x>",
+    "script ended by </script/>": "<script>x</script/>",
+    "title ended by an end tag with attributes": "<title>x</title foo=1>",
+    "a custom element named script-x": "<script-x>",
+    "a script name followed by a vertical tab": "<script\x0b>",
+}
+
+
+def _nested(prefix: str, depth: int) -> str:
+    return "<p>x</p>" + prefix + "<div>" * depth + '<img src="a.jpg" width="640">' + "</div>" * depth
+
+
+@pytest.mark.parametrize("prefix", PREFIXES.values(), ids=PREFIXES.keys())
+def test_the_model_sees_the_tags_after_a_comment_or_raw_text_the_tokenizer_ended(prefix: str) -> None:
+    html = _nested(prefix, 2_000)
+    assert max_depth(html) >= max(lexbor_depth(html) - 2, 2_000)  # (lexbor's counts the <img> leaf)
+
+
+@pytest.mark.parametrize("prefix", ["<!-- a --!>", "<script>x</script x>"])
+def test_deep_nesting_after_them_is_capped(prefix: str) -> None:
+    html = _nested(prefix, 100_000)  # ~1 MB: minutes unflattened
+    started = time.process_time()
+    page = extract(page_from_html(html, "https://news.example/a"), with_text=False)
+    assert time.process_time() - started < 10
+    assert [image.url.rsplit("/", 1)[-1] for image in page.images] == ["a.jpg"]
