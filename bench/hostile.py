@@ -50,9 +50,10 @@ TRIVIAL = {"url": "https://news.example/a", "html": "<html><body><article><p>Not
 GIB = 1024**3
 
 
-def nesting_page(folder: Path, depth: int = 200_000) -> Path:
-    page = folder / "nesting.html"
-    page.write_text("<p>x</p>" + "<div>" * depth + '<img src="a.jpg" width="640">' + "</div>" * depth)
+def nesting_page(folder: Path, depth: int = 200_000, before: str = "", name: str = "nesting") -> Path:
+    """2 MB of nested <div>s (`before`: a token the depth counts once read further than the tokenizer, hiding them)."""
+    page = folder / f"{name}.html"
+    page.write_text("<p>x</p>" + before + "<div>" * depth + '<img src="a.jpg" width="640">' + "</div>" * depth)
     return page
 
 
@@ -163,6 +164,7 @@ def cli_part(folder: Path, limit_s: float) -> dict[str, dict[str, object]]:
     pages = {
         "normal (seed page)": [str(SEED), "--index", str(INDEX)],
         "nesting 200k": [str(nesting_page(folder))],
+        "nesting 200k after <!-- x --!>": [str(nesting_page(folder, before="<!-- x --!>", name="nesting_bang"))],
         "formatting bomb 2 MB": [str(formatting_bomb_page(folder))],
         "bomb with <hr> 2 MB": [str(formatting_bomb_page(folder, paragraphs=180_000, unit="<p><hr><p>x", name="hr_bomb"))],
         "bomb of forms in a table": [str(formatting_bomb_page(folder, paragraphs=190_000, unit="<p><form>x", before="<table>",
