@@ -284,7 +284,8 @@ def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, s
     """For `_well_formed_levels`: twice the summed spans (in tokens) of the formatting elements that lie inside
     an element the parser may close without its end tag and hold a start tag that may close one: a start tag other than
     a void one, or an `<hr>` (it closes an open <p>). One that holds only text and other void tags (`<li><a href><img>
-    </a></li>`, a list of linked thumbnails) is never popped before its end tag, so it never waits to be pushed again."""
+    </a></li>`, a list of linked thumbnails) is never popped before its end tag, so it never waits to be pushed again.
+    No bound (2^62) when an <a> or <nobr> opens inside another of its name: its clones are the model's to count."""
     import numpy as np
 
     formatting = np.zeros(len(bases) + 1, dtype=bool)
@@ -294,6 +295,12 @@ def _copy_bound(bases: dict[str, int], name_id: np.ndarray, start: np.ndarray, s
         closable[number] = base in CLOSED_UNASKED
     if not formatting.any() or not closable.any():
         return 0
+    for like in ("a", "nobr"):  # one inside another of its name: the parser's adoption agency clones formatting
+        number = bases.get(like)  # elements (`nesting.OpenElements.count_adopted`), which spans do not bound
+        if number is not None:
+            own = name_id == number
+            if own.any() and int(np.cumsum(step[own]).max()) > 1:
+                return 1 << 62
     is_closable = closable[name_id]
     inside = np.cumsum(np.where(is_closable, step, 0)) - (is_closable & start)  # such elements open around it
     waits = start & formatting[name_id] & (inside > 0)
