@@ -40,7 +40,8 @@ _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 # Where a token ends is the tokenizer's rule (WHATWG HTML 13.2.5): a comment at its first "-->" or "--!>", or at
 # once written "<!-->" or "<!--->"; a bogus comment (or a doctype) at its first ">"; a raw-text element at its first
 # end tag of its name followed by whitespace, "/" or ">" (`</script foo>` ends it too); and a tag's name runs up to
-# whitespace, "/" or ">" (`<script-x>`, `<script\v>` are other elements, no raw text). Read further than the tokenizer
+# whitespace, "/" or ">" (`<script-x>`, `<script\v>` are other elements, no raw text; `<span\v>` is no <span>, which
+# would end an <svg>; whitespace is the tokenizer's five characters, not Python's `\s`). Read further than the tokenizer
 # reads them, they hid the tags after them from the depth counts (200 000 nested <div>s after one `<!-- x --!>` parsed
 # for minutes).
 _DELIMITER = r"[\t\n\f\r />]"
@@ -59,7 +60,7 @@ def _token_pattern(tags: str) -> re.Pattern[str]:
     """The page split into its text and tokens, three groups per token: a comment or raw-text element whole
     (None for a tag), and a tag's name and the rest up to its ">" as `nesting.open_levels` reads them
     ("/name" for an end tag, SWALLOWS)."""
-    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\s/>]*|{SWALLOWS})({tags})>", re.DOTALL)
+    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\t\n\f\r />]*|{SWALLOWS})({tags})>", re.DOTALL)
 
 
 # a tag's name and the rest up to its first ">" (C-speed); where a quoted value holds ">", up to the ">" after its
@@ -71,6 +72,8 @@ _RAW_OPENER = {name: re.compile(rf"<{name}(?={_DELIMITER})") for name in _RAW_TE
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})(?:[\t\n\f\r /][^>]*)?>")
 _RAW_NAME = re.compile(rf"<({_RAW_TEXT})(?={_DELIMITER})")
 _FOREIGN = re.compile(r"<(?:svg|math)")
+# control characters other than the tokenizer's whitespace: part of a tag's name (`<span\v>` is an element of its own)
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _scannable(lower: str) -> str:
@@ -84,14 +87,40 @@ def _scannable(lower: str) -> str:
     "<!--" -> "<\\x01--"), so it fails at once. The first such opener met as text (not inside a
     comment, a closed raw-text element or another tag's brackets) is where a browser reads the rest
     of the page as that element's text or as a comment: the depth counts stop there, before the first
-    `<svg>` or `<math>` only (see below). Lengths are kept, so positions still index the original page.
+    `<svg>` or `<math>` only (see below). Control characters become "?" (in a tag's name, `open_levels` would read a
+    last one as its mark of a foreign element). Lengths are kept, so positions still index the original page.
 
     The unclosed openers of one kind are those after its last end (each later one is unclosed too):
     each kind is found with one search and marked with one C-speed pass over the rest.
     """
     lower = lower[: lower.rfind(">") + 1].replace(SWALLOWS, " ")  # a page's own \x01 marks nothing
+    if _CONTROL_CHARACTER.search(lower):  # (in a tag name: `open_levels` marks foreign elements by a last " " or tab)
+        lower = _CONTROL_CHARACTER.sub("?", lower)
     first_foreign = _FOREIGN.search(lower)
     foreign = first_foreign.start() if first_foreign is not None else len(lower)
+    if foreign < len(lower) and _HIDES_TEXT.search(lower, 0, foreign):
+        foreign = _first_foreign_tag(_marked(lower, len(lower)))
+    return _marked(lower, foreign)
+
+
+# what can make a later "<svg" or "<math" text (a comment, a bogus comment, a raw-text element): `_first_foreign_tag`
+_HIDES_TEXT = re.compile(rf"<!|<\?|</(?![a-z])|<(?:{_RAW_TEXT})(?={_DELIMITER})")
+_FOREIGN_TAG = re.compile(rf"({_TOKENS})|<(?:svg|math)(?={_DELIMITER})", re.DOTALL)
+
+
+def _first_foreign_tag(marked: str) -> int:
+    """Where the first <svg> or <math> start tag is (the page's length when none), skipping comments and raw text:
+    one in a <title>'s text (`<title><math></title>`) starts no foreign content, and reading the <title>s after it as
+    ordinary tags made the model 3x shallower than lexbor on `<dialog><title><math></title>` repeated (`marked`: the
+    page with its unclosed openers marked, so that no alternative scans to the end of the page)."""
+    for found in _FOREIGN_TAG.finditer(marked):
+        if found.group(1) is None:
+            return found.start()
+    return len(marked)
+
+
+def _marked(lower: str, foreign: int) -> str:
+    """`_scannable`'s marks, foreign content from `foreign` on."""
     last_closes: dict[str, int] = {}
     for m in _RAW_CLOSE.finditer(lower):  # one pass (a backward search per name walked the page from its end)
         last_closes[m.group(1)] = m.start()
@@ -325,7 +354,7 @@ def _as_array(values: list[int] | np.ndarray) -> np.ndarray:
 # start tags the parser ignores outside a table (or repeats of the page's <html>/<head>/<body>), with attributes
 _IGNORABLE = re.compile(r"<(?:td|th|tr|tbody|thead|tfoot|caption|col|colgroup|html|head|body|frame|frameset|form)\s[^<>]*=")
 # an end tag written with attributes (a parse error: the tokenizer reads them and the tree builder drops them)
-_END_WITH_ATTRIBUTES = re.compile(r"</([a-zA-Z][^\s/>]*)[\s/]" + _TAG_BODY)
+_END_WITH_ATTRIBUTES = re.compile(r"</([a-zA-Z][^\t\n\f\r />]*)[\t\n\f\r /]" + _TAG_BODY)
 MAX_IGNORABLE = 1_000  # such tags a page may hold before `open_levels` is asked which of them the parser ignores
 
 

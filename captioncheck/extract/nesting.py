@@ -179,7 +179,8 @@ def open_levels(parts: list[str | None], excess: list[int] | None = None,
                 del special[-1]
             continue
         kind = _START.get(tag, _OTHER)
-        if kind == _VOID_K and not pending and stack[-1][-1] > " " and tag != "hr" and tag != "frame":
+        if (kind == _VOID_K and not pending and stack[-1][-1] > " " and tag != "hr" and tag != "frame"
+                and (tag != "input" or not where.get("select"))):
             continue  # a void tag (<img>, <br>...) outside <svg>/<math> with nothing waiting pushes nothing (level 0)
         # the common cases, where the tag pushes its element and nothing else: an inline or formatting element, a block
         # with no <p> to close, an <li> with no <li> to close, a cell or row straight in its row or section

@@ -322,6 +322,10 @@ class OpenElements:
                 self.close_p()
                 if self.top("select") > 0:
                     self.close_implied()
+            elif name == "input":  # closes a <select> with no scope boundary (a cell, <object>...) above it, and what
+                select = self.top("select")  # it holds (`<div><select></div><input>` repeated nests the <div>s)
+                if select > 0 and select >= self.scope[-1]:
+                    self.truncate(select)
             if self.pending and name in _RECONSTRUCTING_VOID:
                 self.reconstruct()
             return 0

@@ -25,8 +25,8 @@ _COUNTED = frozenset({"option", "optgroup", "hr"})  # what lexbor walks the sele
 # outside one lose only their tag)
 _CLOSES = frozenset({"/select", "input"})
 _READ = _COUNTED | _CLOSES | {"select"}
-_OPTION_LIKE = re.compile(r"<(?:option|optgroup|hr)(?=[\s/>])", re.IGNORECASE)
-_SELECT = re.compile(r"<select(?=[\s/>])", re.IGNORECASE)  # as the page's tokens name it (`flatten`)
+_OPTION_LIKE = re.compile(r"<(?:option|optgroup|hr)(?=[\t\n\f\r />])", re.IGNORECASE)
+_SELECT = re.compile(r"<select(?=[\t\n\f\r />])", re.IGNORECASE)  # as the page's tokens name it (`flatten`)
 
 
 def may_need_cap(html: str) -> bool:

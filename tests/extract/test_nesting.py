@@ -28,7 +28,14 @@ TOKENS = ["<div>", "</div>", "<span>", "</span>", "<p>", "</p>", "<li>", "</li>"
           # comments and raw text as the tokenizer ends them (read further, they hid the tags after them from the model)
           "<!-- c -->", "<!-- c --!>", "<!-->", "<!--->", "<!--", "-->", "--!>", "<script>", "</script>", "</script x>",
           "</script/>", "<script-x>", "<title>", "</title a=b>", "<textarea>", "</textarea >", "<style\x0b>", "</style>",
-          "<!x>", "<?x?>", "<![CDATA[", "]]>"]
+          "<!x>", "<?x?>", "<![CDATA[", "]]>",
+          # rarer elements and tag forms
+          "<plaintext>", "<xmp>", "</xmp>", "<iframe>", "</iframe>", "<noembed>", "<noframes>", "<noscript>",
+          "</noscript>", "<frameset>", "<frame>", "<image>", "<listing>", "<menu>", "<ruby>", "<rt>", "<rp>", "<rb>",
+          "<optgroup>", "<colgroup>", "<col>", "<thead>", "<tfoot>", "</tbody>", "<input type=hidden>", "<input>",
+          "<marquee>", "</marquee>", "<applet>", "<keygen>", "<embed>", "<head>", "<body>", "<html>", "<dialog>",
+          "<DIV>", "<div/>", "</div foo>", "<div title='>'>", "<span\x0b>", "<math><annotation-xml encoding=text/html>",
+          "<svg><desc>", "<svg><title>", "</svg >", "<li/>", "<p/>", "<!DOCTYPE html>"]
 FACTOR = 2  # the model is never shallower than lexbor's depth (less a void leaf) divided by this
 
 
@@ -131,7 +138,8 @@ def test_the_plain_count_of_well_formed_pages_is_at_least_half_of_lexbors_depth(
 
 def _deepest_if_well_formed(names: list[str | None]) -> int | None:
     """The shortcut's condition as a plain stack (its reference): how deep the tags nest when every end tag
-    closes the latest open start tag, of its name, and all are closed at the end; None otherwise."""
+    closes the latest open start tag, of its name, and all are closed at the end, and no <a> or <nobr> opens inside
+    another of its name (the parser's adoption agency, left to the model); None otherwise."""
     stack: list[str] = []
     deepest = 0
     for name in names:
@@ -141,6 +149,8 @@ def _deepest_if_well_formed(names: list[str | None]) -> int | None:
             if not stack or stack.pop() != name[1:]:
                 return None
         else:
+            if name in ("a", "nobr") and name in stack:
+                return None
             stack.append(name)
             deepest = max(deepest, len(stack))
     return None if stack else deepest

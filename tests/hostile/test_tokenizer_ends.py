@@ -44,3 +44,16 @@ def test_deep_nesting_after_them_is_capped(prefix: str) -> None:
     page = extract(page_from_html(html, "https://news.example/a"), with_text=False)
     assert time.process_time() - started < 10
     assert [image.url.rsplit("/", 1)[-1] for image in page.images] == ["a.jpg"]
+
+
+@pytest.mark.parametrize("unit", [
+    "<svg><title><div>",  # an SVG <title> is an HTML integration point (renamed by the scan, it was not: 3x shallower)
+    "<span\x0b>",  # a name holding a control character: its own element (read as a foreign element's mark: 25x)
+    "<svg><span\x0b><html>",  # no <span>, so no end of the <svg>: the <html> inside is a foreign element
+    "<div\x00>",
+    "<input><div><select></div>",  # an <input> closes the <select> (its </div> was ignored: the <div>s nest)
+    "</title a=b><dialog><title><h1><math>",  # a <math> in a <title>'s text starts no foreign content
+])
+def test_tag_names_are_read_as_the_tokenizer_reads_them(unit: str) -> None:
+    html = unit * 50
+    assert max_depth(html) >= lexbor_depth(html) / 2  # (the model's bound, tests/extract/test_nesting.py)
