@@ -69,6 +69,7 @@ _PLAIN_TOKENS = _token_pattern(r"[^>]*")
 _QUOTED_TOKENS = _token_pattern(_TAG_BODY[:-1])
 _RAW_OPEN = {name: re.compile(rf"<(?={name}{_DELIMITER}[^>]*>|{name}>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}(?={_DELIMITER})") for name in _RAW_TEXT.split("|")}
+_RAW_END = {name: re.compile(rf"</{name}(?={_DELIMITER})") for name in _RAW_TEXT.split("|")}
 _RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})(?:[\t\n\f\r /][^>]*)?>")
 _RAW_NAME = re.compile(rf"<({_RAW_TEXT})(?={_DELIMITER})")
 _FOREIGN = re.compile(r"<(?:svg|math)")
@@ -137,11 +138,13 @@ def _marked(lower: str, foreign: int) -> str:
             lower = lower[:at] + _RAW_OPENER[name].sub("<" + SWALLOWS + name[1:], lower[at:foreign]) + lower[foreign:]
     if foreign < len(lower):
         # from the first <svg> or <math> on, <style>, <title>, <script>... are no raw text (foreign content
-        # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>"), which
-        # may over-count after the foreign element ends, never under-count
+        # reads their text as tags; an SVG <title> holds HTML): they count as ordinary tags ("<qtyle>", and their end
+        # tags "</qtyle>": an SVG <title> closed by `</title a=b>` left open read the foreign <colgroup>s after it as
+        # ignored table parts), which may over-count after the foreign element ends, never under-count
         tail = lower[foreign:]
         for name in set(_RAW_NAME.findall(tail)):
             tail = _RAW_OPENER[name].sub("<q" + name[1:], tail)
+            tail = _RAW_END[name].sub("</q" + name[1:], tail)
         lower = lower[:foreign] + tail
     at = _first_unclosed_comment(lower)
     if at >= 0:  # (after a foreign element's start it ends no count: it is then only no comment, "<%--")

@@ -53,6 +53,7 @@ def test_deep_nesting_after_them_is_capped(prefix: str) -> None:
     "<div\x00>",
     "<input><div><select></div>",  # an <input> closes the <select> (its </div> was ignored: the <div>s nest)
     "</title a=b><dialog><title><h1><math>",  # a <math> in a <title>'s text starts no foreign content
+    "<svg><title></title a=b><colgroup>",  # the SVG <title> closes: the <colgroup>s after it are foreign elements
 ])
 def test_tag_names_are_read_as_the_tokenizer_reads_them(unit: str) -> None:
     html = unit * 50
