@@ -10,6 +10,7 @@ The credit keeps its label
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from captioncheck.extract.dom import collapse
@@ -139,10 +140,10 @@ def _strip_caption(caption: str) -> str:
 
 def _label_split(text: str) -> tuple[str, str] | None:
     m = None
-    caps = [c for c in _CAPS_LABEL_RX.finditer(text) if c.start() > 0] if any(
-        word in text for word in _CAPS_LABELS) else []  # "FOTO Name" only after the caption
+    caps = (c for c in _CAPS_LABEL_RX.finditer(text) if c.start() > 0) if any(
+        word in text for word in _CAPS_LABELS) else ()  # "FOTO Name" only after the caption
     labels = _LABEL_ASCII.finditer(text.lower()) if text.isascii() else _LABEL_RX.finditer(text)
-    for m in [*labels, *caps]:
+    for m in itertools.chain(labels, caps):  # (lazily: the first label at a segment's start ends the search)
         start = m.start()
         if start == 0 or _boundary_before(text, start):
             break
@@ -160,9 +161,13 @@ def _label_split(text: str) -> tuple[str, str] | None:
 
 
 def _boundary_before(text: str, start: int) -> bool:
-    """A credit label starts a new segment: after a sentence end, a separator or a bracket."""
-    before = text[:start].rstrip()
-    return bool(before) and before[-1] in ".!?。|–—-/([)»\"”:;,"
+    """A credit label starts a new segment: after a sentence end, a separator or a bracket. (Read back from `start`
+    over the whitespace only: `text[:start].rstrip()` copied the text before every label found, quadratic in a long
+    text of many labels: 2.5 s for the 500 labels of one 1.2 MB caption candidate.)"""
+    at = start
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at > 0 and text[at - 1] in ".!?。|–—-/([)»\"”:;,"
 
 
 def _copyright_split(text: str) -> tuple[str, str] | None:

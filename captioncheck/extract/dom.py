@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -354,6 +355,8 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
         if not first:
             if tag == "-text":
                 text = _as_shown(item.text_content or "")
+                if len(text) > limit - size + 64:  # one long text node (unclosed tags dropped by the nesting cap left
+                    text = text[: limit - size + 64]  # 320 KB in one: every caption read of it took it whole)
                 parts.append(text)
                 size += len(text.strip())
                 continue
@@ -367,7 +370,9 @@ def _collect(node: Node, exclude: frozenset[int], limit: int) -> str:
                 continue
         first = False
         sep = "\n" if tag in BLOCK_TAGS else (" " if tag == "cite" or tag == "small" or attributes_of(item).get("class") else "")
-        children = list(item.iter(include_text=True))
+        # (no more children than the walk can still visit: an element of thousands of children, read for each of
+        # hundreds of pictures, was listed whole each time)
+        children = list(islice(item.iter(include_text=True), budget))
         if item is not node:
             parts.append(sep)
             stack.append(sep)
