@@ -18,8 +18,8 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -38,7 +38,6 @@ from captioncheck.extract.flatten import (  # noqa: F401
     cap_nesting,
     max_depth,
 )
-
 from captioncheck.extract.treewalk import Lookup as _Lookup
 
 if TYPE_CHECKING:

@@ -44,11 +44,13 @@ _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 # would end an <svg>; whitespace is the tokenizer's five characters, not Python's `\s`). Read further than the tokenizer
 # reads them, they hid the tags after them from the depth counts (200 000 nested <div>s after one `<!-- x --!>` parsed
 # for minutes).
-_DELIMITER = r"[\t\n\f\r />]"
+_WHITESPACE = r"\t\n\f\r "  # the tokenizer's whitespace (a character class's inside)
+_DELIMITER = rf"[{_WHITESPACE}/>]"  # what ends a tag's name
+_END_REST = rf"(?:[{_WHITESPACE}/][^>]*)?>"  # the rest of an end tag after its name (attributes are read and dropped)
 _TOKENS = (r"<(?:!(?:--(?:-?>|.*?--!?>)|[^>]*>)|\?[^>]*>|/(?![a-z])[^>]*>|"  # comments, bogus comments ("<!" not
            # followed by "--": "<![CDATA[" outside <svg> and <math>, "<!doctype"; "<?"; "</" not followed by a letter),
            # whose "<title>" or "<!--" opens nothing; then raw-text elements ("<" factored out: ~10 % faster)
-           + "|".join(rf"{name}(?={_DELIMITER})[^>]*>.*?</{name}(?:[\t\n\f\r /][^>]*)?>" for name in _RAW_TEXT.split("|"))
+           + "|".join(rf"{name}(?={_DELIMITER})[^>]*>.*?</{name}{_END_REST}" for name in _RAW_TEXT.split("|"))
            + ")")
 # a tag's inside up to its ">" when a value quoted after "=" may hold ">" (a quote anywhere else is a plain
 # character, and an unclosed one ends nothing: the tag ends at the next ">", as if the page went on after it)
@@ -60,7 +62,7 @@ def _token_pattern(tags: str) -> re.Pattern[str]:
     """The page split into its text and tokens, three groups per token: a comment or raw-text element whole
     (None for a tag), and a tag's name and the rest up to its ">" as `nesting.open_levels` reads them
     ("/name" for an end tag, SWALLOWS)."""
-    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^\t\n\f\r />]*|{SWALLOWS})({tags})>", re.DOTALL)
+    return re.compile(f"({_TOKENS})" + rf"|<(/?[a-z][^{_WHITESPACE}/>]*|{SWALLOWS})({tags})>", re.DOTALL)
 
 
 # a tag's name and the rest up to its first ">" (C-speed); where a quoted value holds ">", up to the ">" after its
@@ -70,7 +72,7 @@ _QUOTED_TOKENS = _token_pattern(_TAG_BODY[:-1])
 _RAW_OPEN = {name: re.compile(rf"<(?={name}{_DELIMITER}[^>]*>|{name}>)") for name in _RAW_TEXT.split("|")}
 _RAW_OPENER = {name: re.compile(rf"<{name}(?={_DELIMITER})") for name in _RAW_TEXT.split("|")}
 _RAW_END = {name: re.compile(rf"</{name}(?={_DELIMITER})") for name in _RAW_TEXT.split("|")}
-_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT})(?:[\t\n\f\r /][^>]*)?>")
+_RAW_CLOSE = re.compile(rf"</({_RAW_TEXT}){_END_REST}")
 _RAW_NAME = re.compile(rf"<({_RAW_TEXT})(?={_DELIMITER})")
 _FOREIGN = re.compile(r"<(?:svg|math)")
 # control characters other than the tokenizer's whitespace: part of a tag's name (`<span\v>` is an element of its own)
@@ -100,7 +102,10 @@ def _scannable(lower: str) -> str:
     first_foreign = _FOREIGN.search(lower)
     foreign = first_foreign.start() if first_foreign is not None else len(lower)
     if foreign < len(lower) and _HIDES_TEXT.search(lower, 0, foreign):
-        foreign = _first_foreign_tag(_marked(lower, len(lower)))
+        probe = _marked(lower, len(lower))
+        foreign = _first_foreign_tag(probe)
+        if foreign == len(lower):  # every "<svg"/"<math" was text: the probe is the page's marks
+            return probe
     return _marked(lower, foreign)
 
 
@@ -357,7 +362,7 @@ def _as_array(values: list[int] | np.ndarray) -> np.ndarray:
 # start tags the parser ignores outside a table (or repeats of the page's <html>/<head>/<body>), with attributes
 _IGNORABLE = re.compile(r"<(?:td|th|tr|tbody|thead|tfoot|caption|col|colgroup|html|head|body|frame|frameset|form)\s[^<>]*=")
 # an end tag written with attributes (a parse error: the tokenizer reads them and the tree builder drops them)
-_END_WITH_ATTRIBUTES = re.compile(r"</([a-zA-Z][^\t\n\f\r />]*)[\t\n\f\r /]" + _TAG_BODY)
+_END_WITH_ATTRIBUTES = re.compile(rf"</([a-zA-Z][^{_WHITESPACE}/>]*)[{_WHITESPACE}/]" + _TAG_BODY)
 MAX_IGNORABLE = 1_000  # such tags a page may hold before `open_levels` is asked which of them the parser ignores
 
 
