@@ -172,7 +172,12 @@ def _first_unclosed_comment(lower: str) -> int:
 def max_depth(html: str) -> int:
     """How deep the HTML5 tree builder nests the page's elements (`nesting.open_levels`), up to where an
     unclosed raw-text element or comment makes the rest of the page text."""
-    return open_levels(_page_tokens(_scannable(html.lower()))[0])[1]
+    return open_levels(page_tokens(html))[1]
+
+
+def page_tokens(html: str) -> list[str | None]:
+    """The page's text and tokens as `open_levels` reads them (see `_page_tokens`)."""
+    return _page_tokens(_scannable(html.lower()))[0]
 
 
 def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:

@@ -1,4 +1,4 @@
-"""Issue 10, item 1: `open_levels` follows the tree builder in Python, one step per tag; a start tag whose like is
+"""Issue 10, item 1: `python_open_levels` follows the tree builder in Python, one step per tag; a start tag whose like is
 the current element (`<p>` in an open `<p>`, `<li>`, `<dd>`/`<dt>`, a cell straight in its row, a row after a cell:
 unclosed paragraphs, items, cells and rows, the legacy way) went through the full rules (~1.3-1.9 us a tag: 500 000
 unclosed `<p>`s or cells took 0.7-1 s there). It now takes a shortcut; the levels, the deepest level and the formatting tags to drop are the same
@@ -19,11 +19,11 @@ TAGS = ["<p>", "<p class=a>", "</p>", "<li>", "</li>", "<dd>", "<dt>", "</dd>", 
 
 
 def _levels(html: str, shortcut: bool) -> tuple[list[int], int, list[int]]:
-    parts = flatten._page_tokens(flatten._scannable(html.lower()))[0]
+    parts = flatten.page_tokens(html)
     drops: list[int] = []
     nesting.SAME_AT_TOP = shortcut
     try:
-        levels, deepest = nesting.open_levels(parts, drops)
+        levels, deepest = nesting.python_open_levels(parts, drops)
     finally:
         nesting.SAME_AT_TOP = True
     return levels, deepest, drops
