@@ -46,6 +46,7 @@ from captioncheck.extract.roles import (
     names_page_image,
     teaser_row,
 )
+from captioncheck.extract.urls import forget_urls
 from captioncheck.extract.zones import find_zones, same_title
 from captioncheck.load import PageSource, join_url, load_page
 
@@ -111,8 +112,11 @@ def extract_records(source: PageSource | str | Path, url: str | None = None, all
     page = _source(source, url)
     with _collection_paused(page.html):
         doc = Doc.parse(page.html)
-        with remembered_attributes(doc):
-            return _extract_doc(doc, page, all_images, with_text)
+        try:
+            with remembered_attributes(doc):
+                return _extract_doc(doc, page, all_images, with_text)
+        finally:
+            forget_urls()  # (a server keeps nothing of the pages it read)
 
 
 def _collection_paused(html: str) -> AbstractContextManager[None]:

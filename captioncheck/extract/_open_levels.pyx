@@ -769,3 +769,16 @@ def open_levels(list parts, Py_ssize_t budget, list excess=None, list ignored=No
         return [levels[t] for t in range(n)], deepest
     finally:
         free(levels)
+
+
+def part_lengths(list parts):
+    """The length of each part of a split page (0 for a group the token lacks, None), as native int64 numbers in a
+    bytearray (`numpy.frombuffer` reads it as is): `flatten._cap_once` measures where each token starts and ends
+    (`numpy.fromiter(map(len...))` took ~0.1 s over the 2 million parts of a 2 MB page)."""
+    cdef Py_ssize_t n = len(parts), k
+    out = bytearray(n * sizeof(long long))
+    cdef long long* lengths = <long long*><char*>out
+    for k in range(n):
+        item = parts[k]
+        lengths[k] = 0 if item is None else len(<str>item)
+    return out

@@ -37,6 +37,7 @@ from captioncheck.extract.urls import (
     file_name,
     highest,
     is_placeholder,
+    per_url,
     split_url,
     word_src_attribute,
 )
@@ -445,6 +446,7 @@ def drop_repeated_placeholders(found: list[Found]) -> None:
             f.cands = [c for c in f.cands if not (c.origin == "src" and c.url in shared)]
 
 
+@per_url  # (every copy of every picture is keyed when copies are merged: 1 000 pictures of long srcsets, 33 000 URLs)
 def file_key(url: str) -> str:
     """The file name that identifies a picture across sizes/copies ("" when too generic)."""
     name = file_name(url)  # the path's last segment, as urlsplit reads it

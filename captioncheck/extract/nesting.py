@@ -45,9 +45,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from operator import length_hint
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from captioncheck.extract.openelements import OpenElements
+
+if TYPE_CHECKING:
+    import numpy as np
 from captioncheck.extract.tagtables import (  # noqa: F401  (the public ones are read as nesting.X)
     _BLOCK,
     _END,
@@ -287,6 +292,18 @@ def compiled_levels() -> Callable[..., tuple[list[int], int]] | None:
         log.warning("the compiled nesting rules failed on a probe page: nesting is read in Python", exc_info=True)
         return None
     return compiled
+
+
+def part_lengths(parts: list[str | None]) -> np.ndarray:
+    """Per part of a split page its length (0 for a group the token lacks, None), as int64: counted in C by the
+    compiled module when it is used."""
+    import numpy as np
+
+    if compiled_levels() is not None:
+        from captioncheck.extract._open_levels import part_lengths as compiled  # type: ignore[import-not-found]
+
+        return np.frombuffer(compiled(parts), dtype=np.int64)
+    return np.fromiter(map(length_hint, parts), dtype=np.int64, count=len(parts))
 
 
 RULES = ("_open_levels.pyx", "nesting.py", "openelements.py", "tagtables.py")  # what the compiled module is built from
