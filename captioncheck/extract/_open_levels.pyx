@@ -160,7 +160,7 @@ cdef class _Model:
         self.keys_cap = 64
         self.key_name = <int*>malloc(self.keys_cap * sizeof(int))
         self.alike = <int*>malloc(self.keys_cap * sizeof(int))
-        self.stack_cap = tags + 64
+        self.stack_cap = min(tags, 4096) + 64  # (grown as the stack deepens: a flat page's stays small)
         self.stack = <int*>malloc(self.stack_cap * sizeof(int))
         self.below = <int*>malloc(self.stack_cap * sizeof(int))
         self.fmt_key = <int*>malloc(self.stack_cap * sizeof(int))
