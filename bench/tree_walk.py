@@ -14,9 +14,7 @@ ratios (Python / compiled).
 
 from __future__ import annotations
 
-import argparse
 import gc
-import json
 import sys
 import time
 from pathlib import Path
@@ -69,12 +67,7 @@ def _both(label: str, pages: list[str], repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--shapes", default=DEFAULT_SHAPES)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    args = ap.parse_args()
-    import extract_speed
+    from _compiled import compare_on_shapes
 
     from captioncheck.extract import treewalk
     from captioncheck.extract.flatten import cap_nesting
@@ -83,16 +76,7 @@ def main() -> None:
     _cached = treewalk.compiled_walker
     if treewalk.compiled_walker() is None:
         raise SystemExit("the compiled walker is not built (pip install -e . with a C compiler): nothing to compare")
-    gc.disable()  # (extract pauses collection on large pages too)
-    rows: dict[str, dict[str, float]] = {}
-    shapes = extract_speed._hostile()
-    for name in args.shapes.split(","):
-        rows[name] = _both(name, [cap_nesting(shapes[name])], args.repeat)
-    corpus = sorted(args.corpus.glob("**/*.html"))
-    if corpus:
-        rows[f"corpus ({len(corpus)} pages)"] = _both(f"corpus ({len(corpus)})", [
-            cap_nesting(path.read_text(encoding="utf-8", errors="replace")) for path in corpus], args.repeat)
-    print(json.dumps(rows))
+    compare_on_shapes(__doc__, DEFAULT_SHAPES, _both, cap_nesting)
 
 
 _cached = None
