@@ -229,26 +229,32 @@ def _around(blocks: TextBlocks, index: int, cut: int) -> tuple[str, str]:
     positions, text_of, readable = blocks.positions, blocks.text, blocks.readable()
     before: list[str] = []
     size = 0
-    rank = blocks.with_text(bisect.bisect_left(readable, cut) - 1, -1)  # walk out from the cut: never copy the list
+    rank = bisect.bisect_left(readable, cut) - 1  # walk out from the cut: never copy the list
     while rank >= 0:
         text = text_of(readable[rank])
+        if not text:  # over a run of blocks without text (walked once for all the pictures, `with_text`)
+            rank = blocks.with_text(rank, -1)
+            continue
         before.append(text)
         size += len(text)
         if size >= CONTEXT_CHARS:
             break
-        rank = blocks.with_text(rank - 1, -1)
+        rank -= 1
     after: list[str] = []
     size = 0
-    rank = blocks.with_text(bisect.bisect_left(readable, cut), 1)
+    rank = bisect.bisect_left(readable, cut)
     while rank < len(readable):
         k = readable[rank]
+        text = text_of(k)
+        if not text:
+            rank = blocks.with_text(rank, 1)
+            continue
         if positions[k] != index:
-            text = text_of(k)
             after.append(text)
             size += len(text)
             if size >= CONTEXT_CHARS:
                 break
-        rank = blocks.with_text(rank + 1, 1)
+        rank += 1
     b, a = " ".join(reversed(before)), " ".join(after)
     return (b[-CONTEXT_CHARS:].lstrip() if len(b) > CONTEXT_CHARS else b), (a[:CONTEXT_CHARS].rstrip())
 
