@@ -11,10 +11,14 @@ tags; one C-speed `re.split`). See docs/extraction.md, "Hostile pages".
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from captioncheck.extract import select_lists
+from captioncheck.extract.compiled import built_before
 from captioncheck.extract.nesting import (
     CLOSED_UNASKED,
     FORMATTING,
@@ -28,6 +32,8 @@ from captioncheck.extract.nesting import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
@@ -188,10 +194,42 @@ def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
     (comments, raw text, attribute values) and a quoted value holds ">", they end at the ">" after their
     quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer reads it: the comment
     would hide the nesting after it)."""
-    parts = _PLAIN_TOKENS.split(scannable)
+    split = compiled_split()
+    parts = split(scannable, False) if split is not None else _PLAIN_TOKENS.split(scannable)
     if scannable.count("<") - len(parts) // 4 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return _QUOTED_TOKENS.split(scannable), _QUOTED_TOKENS
+        return (split(scannable, True) if split is not None else _QUOTED_TOKENS.split(scannable)), _QUOTED_TOKENS
     return parts, _PLAIN_TOKENS
+
+
+# a probe of every kind of token the patterns tell apart, ended every way the tokenizer ends it, and the marks `_scannable`
+# leaves (SWALLOWS, "?" for control characters); a quoted value holding ">", an unclosed quote, "=" before no quote
+_SPLIT_PROBE = ("x<p>a</p><!-- c --><!-- d --!><!--><!---><!---->e<!x><?php 1?></3 a><![cdata[<title>]]><script>'<div>'"
+                "</script><script>a</script x><script-x>b</script-x><script\x0c>c</script/><style>d</style><textarea>"
+                "<p></textarea ><title>t</title\n><xmp><b></xmp><iframe src=x></iframe><noembed>n</noembed>"
+                "<noframes>f</noframes><div title='>' class=\"a>b\" data-x= \"y\">g</div><a href=\"x>h<b c='>"
+                "<span\x0b>\u00e9<\x01frame>i<\x01-- j><svg><qitle>k</qitle></svg><br/><img src=a.jpg / ><a = b>"
+                "<p =\u00a0'>'>< p>a<1b<<b>c<</x>d< /e><!--f")
+
+
+@functools.cache
+def compiled_split() -> Callable[[str, bool], list[str | None]] | None:
+    """`_page_tokens.split_tokens` when it is built after this module and splits a probe page as both token patterns
+    do, else None (checked once per process)."""
+    try:
+        from captioncheck.extract import _page_tokens  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if built_before(_page_tokens.__file__, ("_page_tokens.pyx", "flatten.py")):
+        log.warning("the compiled token split was built before flatten.py last changed: pages are split by regex "
+                    "(run `pip install -e .` to rebuild it)")
+        return None
+    split = _page_tokens.split_tokens
+    for text in (_SPLIT_PROBE, _SPLIT_PROBE + ">"):
+        if split(text, False) != _PLAIN_TOKENS.split(text) or split(text, True) != _QUOTED_TOKENS.split(text):
+            log.warning("the compiled token split disagrees with the token patterns on a probe page: pages are split "
+                        "by regex")
+            return None
+    return split
 
 
 # "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can

@@ -46,9 +46,9 @@ import functools
 import logging
 from collections.abc import Callable
 from operator import length_hint
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from captioncheck.extract.compiled import built_before
 from captioncheck.extract.openelements import OpenElements
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ def compiled_levels() -> Callable[..., tuple[list[int], int]] | None:
         from captioncheck.extract import _open_levels  # type: ignore[attr-defined]
     except ImportError:
         return None
-    if _built_before_the_rules(Path(_open_levels.__file__)):
+    if built_before(_open_levels.__file__, RULES):
         log.warning("the compiled nesting rules were built before the Python rules last changed: nesting is read in "
                     "Python (run `pip install -e .` to rebuild them)")
         return None
@@ -307,10 +307,3 @@ def part_lengths(parts: list[str | None]) -> np.ndarray:
 
 
 RULES = ("_open_levels.pyx", "nesting.py", "openelements.py", "tagtables.py")  # what the compiled module is built from
-
-
-def _built_before_the_rules(built: Path) -> bool:
-    """Is the compiled module older than a source of the rules next to it (an edit not yet rebuilt: `setup.py`
-    rebuilds it when they change)?"""
-    when = built.stat().st_mtime
-    return any(source.exists() and source.stat().st_mtime > when for source in (built.parent / name for name in RULES))

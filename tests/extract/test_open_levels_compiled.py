@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from captioncheck.extract import flatten, nesting
+from captioncheck.extract.compiled import built_before
 from tests.extract.test_nesting import TOKENS
 from tests.hostile.test_unclosed_shortcut import TAGS
 
@@ -111,6 +112,6 @@ def test_a_build_older_than_the_rules_is_not_used(tmp_path: Path) -> None:
     (tmp_path / "nesting.py").write_text("")
     os.utime(built, (1_000_000, 1_000_000))
     os.utime(tmp_path / "nesting.py", (900_000, 900_000))
-    assert not nesting._built_before_the_rules(built)
+    assert not built_before(built, nesting.RULES)
     os.utime(tmp_path / "nesting.py", (1_100_000, 1_100_000))
-    assert nesting._built_before_the_rules(built)
+    assert built_before(built, nesting.RULES)
