@@ -3,8 +3,9 @@
 #   system: tesseract-ocr + language packs (eng fra deu spa rus ara fas chi_sim), chromium for the
 #           extension end-to-end test; postgresql (server binaries: the tests start a throw-away
 #           cluster for the shared-index backend);
-#   build: gcc and Python's headers, for the two compiled helpers (captioncheck/extract/_lexbor_walk.pyx and
-#          _open_levels.pyx, built by Cython at install; optional: without them large pages are read in Python, slower);
+#   build: gcc and Python's headers, for the three compiled helpers (captioncheck/extract/_lexbor_walk.pyx,
+#          _open_levels.pyx, _page_tokens.pyx, built by Cython at install; optional: without them large pages are read
+#          in Python, slower);
 #   python: this package with all extras (torch==2.14.1 / torchvision==0.29.1 pinned in pyproject).
 # Idempotent: re-running it only installs what is missing.
 set -euo pipefail
