@@ -485,3 +485,19 @@ def test_css_with_needs_finds_what_css_finds(markup: str) -> None:
         got = doc.css_first(query, needs=needs)
         assert (got.mem_id if got is not None else None) == (first.mem_id if first is not None else None), query
     assert doc.may_hold("") and not doc.may_hold("<nosuchtag") and around_tree.may_hold("<nosuchtag")
+
+
+def test_many_maybe_hidden_elements_are_hidden_as_each_ones_attributes_say(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a page of more than MANY_MAYBE_HIDDEN elements the pre-filter finds, those with a `hidden` attribute are
+    found by lexbor (`[hidden]`), not read one by one: the same elements are hidden, by attribute, style or class,
+    upper-case names and empty values included."""
+    units = ['<span hidden>a</span>', '<span HIDDEN="">b</span>', '<span style="display: none">c</span>',
+             '<span class="sr-only">d</span>', '<span class="hidden-ish">e</span>', '<span class="shown">f</span>',
+             '<i hidden="false">g</i>', '<svg hidden><g></g></svg>', '<p class="hide">h</p>']
+    html = "<article><p>x</p>" + "".join(units[i % len(units)] for i in range(1300)) + "</article>"
+    fast = dom.Doc.parse(html, vectorised=True)
+    monkeypatch.setattr(dom, "MANY_MAYBE_HIDDEN", 10**9)
+    slow = dom.Doc.parse(html, vectorised=True)
+    assert len(fast.hidden_ids) > 900
+    assert sorted(fast.order.get(m) for m in fast.hidden_ids) == sorted(slow.order.get(m) for m in slow.hidden_ids)
+    assert fast.hidden == slow.hidden
