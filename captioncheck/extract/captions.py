@@ -113,6 +113,7 @@ class CaptionFinder:
     def __init__(self, doc: Doc, picture_nodes: list[Node]) -> None:
         self.doc = doc
         self.pictures = {n.mem_id for n in picture_nodes}
+        self._picture_at = {doc.index(n) for n in picture_nodes}  # (the same, by index: `_walk_after`'s steps)
         self._img_at = sorted(doc.index(n) for n in picture_nodes if is_image_tag(n.tag))
         self._named: dict[int, list[Node]] = {}
         self._hints: dict[int, bool] = {}  # block mem_id -> its text holds a credit's hint
@@ -239,13 +240,15 @@ class CaptionFinder:
         steps = passed = 0
         # a hidden picture (a gallery's slide waiting its turn) reads text hidden like it: its caption waits too
         shown_only = not doc.hidden[start_at]
+        tags = doc.tags  # (each element's tag name from the tables: `el.tag` asks lexbor anew at every step)
         while i < len(doc.nodes) and steps < MAX_WALK and len(roots) < MAX_WALK_ROOTS:
             el = doc.nodes[i]
+            tag = tags[i]
             steps += 1
             end = doc.last[i]
-            if el.tag == "figure" and not doc.contains(el, start) and self._other_picture_within(i, end, start, start_at):
+            if tag == "figure" and not doc.contains(el, start) and self._other_picture_within(i, end, start, start_at):
                 break  # another picture's own box: its caption is its own
-            if el.mem_id in self.pictures:
+            if i in self._picture_at:
                 passed += 1
                 if roots or passed > MAX_GROUP:
                     break
@@ -257,11 +260,11 @@ class CaptionFinder:
             if not doc.text_len[i]:
                 i += 1
                 continue
-            if (not doc.readable_len[i] and not doc.hidden[i] and el.tag not in SKIP_TAGS
+            if (not doc.readable_len[i] and not doc.hidden[i] and tag not in SKIP_TAGS
                     and not self._other_picture_within(i, end, start, start_at)):
                 i = end + 1  # text, all of it hidden (nothing to read, what `is_junk` would have read to learn)
                 continue
-            if el.tag in ("script", "style", "noscript", "template", "svg") or (doc.hidden[i] and shown_only) or (
+            if tag in ("script", "style", "noscript", "template", "svg") or (doc.hidden[i] and shown_only) or (
                     not roots and (is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
                 continue
