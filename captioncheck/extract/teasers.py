@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterator
 
 from captioncheck.extract import within
 from captioncheck.extract.captions import STRUCTURAL
@@ -69,26 +70,27 @@ def teaser_row(f: Found, doc: Doc, page_url: str) -> bool:
         if card is None or card.tag in ("body", "main", "article") or doc.text_length(card) > MAX_TEASER_TEXT:
             return False
         shape = (card.tag, attr(card, "class"))
-        alike = [s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape]
-        if len(alike) >= 2:
-            linked = (s for s in alike[:MAX_ROW] if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, doc, page_url))
-            if len(list(itertools.islice(linked, 2))) >= 2:  # (two are enough: a rail of 30 000 was read 24 times a card)
-                return doc.text_length(card) >= 15  # the card's headline
+        # the first MAX_ROW siblings of its shape (the nearest before it first), read only until two are linked cards
+        # (two are enough: a rail of 30 000 was read 24 times a card, then every sibling's class once per picture)
+        alike = itertools.islice((s for s in _element_siblings_all(card, MAX_ROW) if (s.tag, attr(s, "class")) == shape),
+                                 MAX_ROW)
+        linked = (s for s in alike if doc.text_length(s) <= MAX_TEASER_TEXT and _linked_picture(s, doc, page_url))
+        if len(list(itertools.islice(linked, 2))) >= 2:
+            return doc.text_length(card) >= 15  # the card's headline
         node = card  # siblings of another shape (the card's own parts, on a page without classes): one level up
     return False
 
 
-def _element_siblings_all(node: Node, limit: int) -> list[Node]:
-    """Up to `limit` element siblings on each side of `node` (itself left out)."""
-    out: list[Node] = []
+def _element_siblings_all(node: Node, limit: int) -> Iterator[Node]:
+    """Up to `limit` element siblings on each side of `node` (itself left out): those before it, nearest first, then
+    those after it (read as they are asked for)."""
     for step in ("prev", "next"):
         sib, seen = getattr(node, step), 0
         while sib is not None and seen < limit:
             if sib.tag not in ("-text", "-comment"):
-                out.append(sib)
+                yield sib
                 seen += 1
             sib = getattr(sib, step)
-    return out
 
 
 def _linked_picture(box: Node, doc: Doc, page_url: str) -> bool:
