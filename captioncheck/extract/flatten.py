@@ -3,10 +3,11 @@ elements a page would make the parser copy without end.
 
 Lexbor's tree building is quadratic in the depth of its stack of open elements, so `cap_nesting` drops the
 tags of the middle levels of a page nested deeper than MAX_DEPTH (as browsers flatten), with the depths the
-HTML5 tree builder gives (`nesting.open_levels`, or on a large well-nested page the plain count, numpy passes);
-and the start tags of formatting elements the parser would push again past its budget (`nesting.copy_budget`).
-The page is read as the HTML tokenizer reads it (`_scannable`, `_page_tokens`: comments, raw-text elements, then
-tags; one C-speed `re.split`). See docs/extraction.md, "Hostile pages".
+HTML5 tree builder gives (`nesting.open_levels`, or, where its rules are read in Python, on a large well-nested page
+the plain count, numpy passes); and the start tags of formatting elements the parser would push again past its budget
+(`nesting.copy_budget`). The page is read as the HTML tokenizer reads it (`_scannable`, `_page_tokens`: comments,
+raw-text elements, then tags; one `re.split` of the token pattern, or the same split in one C pass by `_page_tokens.pyx`
+where it is built). See docs/extraction.md, "Hostile pages".
 """
 
 from __future__ import annotations

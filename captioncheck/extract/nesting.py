@@ -50,9 +50,6 @@ from typing import TYPE_CHECKING
 
 from captioncheck.extract.compiled import built_before
 from captioncheck.extract.openelements import OpenElements
-
-if TYPE_CHECKING:
-    import numpy as np
 from captioncheck.extract.tagtables import (  # noqa: F401  (the public ones are read as nesting.X)
     _BLOCK,
     _END,
@@ -71,6 +68,9 @@ from captioncheck.extract.tagtables import (  # noqa: F401  (the public ones are
     VOID,
     _key,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Formatting elements the parser may push again on a page (see `open_levels`): CLONE_FLOOR, plus CLONE_BUDGET per tag
 # of the page. Real pages make few copies (the 101 corpus pages: at most 9; with the 157 held-out pages, at most 0.02
