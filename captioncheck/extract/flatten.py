@@ -13,13 +13,13 @@ where it is built). See docs/extraction.md, "Hostile pages".
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from captioncheck.extract import select_lists
-from captioncheck.extract.compiled import built_before
+from captioncheck.extract.compiled import checked
 from captioncheck.extract.nesting import (
     CLOSED_UNASKED,
     FORMATTING,
@@ -33,8 +33,6 @@ from captioncheck.extract.nesting import (
 
 if TYPE_CHECKING:
     import numpy as np
-
-log = logging.getLogger(__name__)
 
 MAX_DEPTH = 512  # deeper start tags are dropped before parsing, as browsers flatten (Chromium: 512)
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes"
@@ -216,21 +214,14 @@ _SPLIT_PROBE = ("x<p>a</p><!-- c --><!-- d --!><!--><!---><!---->e<!x><?php 1?><
 def compiled_split() -> Callable[[str, bool], list[str | None]] | None:
     """`_page_tokens.split_tokens` when it is built after this module and splits a probe page as both token patterns
     do, else None (checked once per process)."""
-    try:
-        from captioncheck.extract import _page_tokens  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if built_before(_page_tokens.__file__, ("_page_tokens.pyx", "flatten.py")):
-        log.warning("the compiled token split was built before flatten.py last changed: pages are split by regex "
-                    "(run `pip install -e .` to rebuild it)")
-        return None
-    split = _page_tokens.split_tokens
-    for text in (_SPLIT_PROBE, _SPLIT_PROBE + ">"):
-        if split(text, False) != _PLAIN_TOKENS.split(text) or split(text, True) != _QUOTED_TOKENS.split(text):
-            log.warning("the compiled token split disagrees with the token patterns on a probe page: pages are split "
-                        "by regex")
-            return None
-    return split
+    module = checked("_page_tokens", ("_page_tokens.pyx", "flatten.py"), "token split", _splits_the_probe)
+    return module.split_tokens if module is not None else None
+
+
+def _splits_the_probe(module: ModuleType) -> bool:
+    return all(module.split_tokens(text, False) == _PLAIN_TOKENS.split(text)
+               and module.split_tokens(text, True) == _QUOTED_TOKENS.split(text)
+               for text in (_SPLIT_PROBE, _SPLIT_PROBE + ">"))
 
 
 # "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can

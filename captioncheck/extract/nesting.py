@@ -43,12 +43,12 @@ equal on well-formed nesting, never below half of lexbor's depth on random and r
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from operator import length_hint
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from captioncheck.extract.compiled import built_before
+from captioncheck.extract.compiled import checked
 from captioncheck.extract.openelements import OpenElements
 from captioncheck.extract.tagtables import (  # noqa: F401  (the public ones are read as nesting.X)
     _BLOCK,
@@ -83,8 +83,6 @@ if TYPE_CHECKING:
 CLONE_BUDGET = 0.25
 CLONE_FLOOR = 16_384
 
-
-log = logging.getLogger(__name__)
 
 
 def copy_budget(tags: int) -> int:
@@ -267,31 +265,20 @@ _PROBE = ("<html><body class=a><body class=b><div><p>a<b class=1><i>b<p>c</b>d<t
 def compiled_levels() -> Callable[..., tuple[list[int], int]] | None:
     """The compiled rules when they are built and give what `python_open_levels` gives on a probe page (with the
     budget of copies small enough to be passed), else None (checked once per process)."""
-    try:
-        from captioncheck.extract import _open_levels  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if built_before(_open_levels.__file__, RULES):
-        log.warning("the compiled nesting rules were built before the Python rules last changed: nesting is read in "
-                    "Python (run `pip install -e .` to rebuild them)")
-        return None
-    compiled = _open_levels.open_levels
+    module = checked("_open_levels", RULES, "nesting rules", _agrees_on_the_probe)
+    return module.open_levels if module is not None else None
+
+
+def _agrees_on_the_probe(module: ModuleType) -> bool:
     from captioncheck.extract.flatten import page_tokens  # (flatten imports this module)
 
     parts = page_tokens(_PROBE)
-    try:
-        for budget in (copy_budget(len(parts) // 4), 40):
-            mine: tuple[list[int], list[int]] = ([], [])
-            theirs: tuple[list[int], list[int]] = ([], [])
-            if (compiled(parts, budget, *mine) != python_open_levels(parts, *theirs, budget=budget)
-                    or mine != theirs):
-                log.warning("the compiled nesting rules disagree with the Python ones on a probe page: "
-                            "nesting is read in Python")
-                return None
-    except Exception:  # noqa: BLE001 (rules that cannot even read the probe are not used)
-        log.warning("the compiled nesting rules failed on a probe page: nesting is read in Python", exc_info=True)
-        return None
-    return compiled
+    for budget in (copy_budget(len(parts) // 4), 40):
+        mine: tuple[list[int], list[int]] = ([], [])
+        theirs: tuple[list[int], list[int]] = ([], [])
+        if module.open_levels(parts, budget, *mine) != python_open_levels(parts, *theirs, budget=budget) or mine != theirs:
+            return False
+    return True
 
 
 def part_lengths(parts: list[str | None]) -> np.ndarray:

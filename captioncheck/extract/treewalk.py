@@ -15,18 +15,18 @@ collapsed; stripped). Two ways, with the same results:
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from captioncheck.extract.compiled import checked
+
 if TYPE_CHECKING:
     import numpy as np
-
-log = logging.getLogger(__name__)
 
 # SVG names lexbor gives camel-cased inside <svg> and lower-cased elsewhere, under one tag id
 _CASED_SVG = frozenset({
@@ -125,21 +125,15 @@ _PROBE = ("<!doctype html><html lang=fr><head><title>t</title><!-- c --></head><
 @functools.cache
 def compiled_walker() -> Callable[[int], tuple | None] | None:
     """The compiled walker when it is built and gives what `python_walk` gives on a probe page, else None (checked
-    once per process: it reads lexbor's structs by a layout fixed when it was compiled)."""
-    try:
-        from captioncheck.extract._lexbor_walk import walk as compiled  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    tree = LexborHTMLParser(_PROBE)
-    root = tree.root
-    try:
-        if root is None or not _same(_compiled(root, compiled), python_walk(root)):
-            log.warning("the compiled tree walker disagrees with selectolax on a probe page: pages are numbered in Python")
-            return None
-    except Exception:  # noqa: BLE001 (a walker that cannot even read the probe is not used)
-        log.warning("the compiled tree walker failed on a probe page: pages are numbered in Python", exc_info=True)
-        return None
-    return compiled
+    once per process: it reads lexbor's structs by a layout fixed when it was compiled; no Python source of its own
+    to be older than)."""
+    module = checked("_lexbor_walk", (), "tree walker", _walks_the_probe)
+    return module.walk if module is not None else None
+
+
+def _walks_the_probe(module: ModuleType) -> bool:
+    root = LexborHTMLParser(_PROBE).root
+    return root is not None and _same(_compiled(root, module.walk), python_walk(root))
 
 
 def _same(one: Walked | None, other: Walked) -> bool:
