@@ -206,6 +206,9 @@ def _one_outside_link(roots: list[Node], doc: Doc) -> bool:
     box holding nothing but a short linked name credits the picture's source (a photographer's page on a stock site)."""
     if len(roots) != 1 or doc.size(roots[0]) > MAX_PARTS:
         return False
+    at = doc.index(roots[0])
+    if at >= 0 and not doc.link_len[at] and roots[0].tag != "a":
+        return False  # no text inside a link at all (the tables know it: no css() query per picture's caption)
     links = roots[0].css("a") if roots[0].tag != "a" else [roots[0]]
     if len(links) != 1 or not attr(links[0], "href").startswith(("http://", "https://")):
         return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -138,6 +139,9 @@ def _attributes(node: Node) -> Mapping[str, str | None]:
     return node.attributes
 
 
+# from this many tags (below NUMPY_TAGS) a page is numbered by the compiled walk when numpy is already loaded (the
+# language model loads it on the first page of a process), its tables then turned into lists (`Doc._as_lists`)
+WALKED_TAGS = 2_000
 MAX_REMEMBERED = 16_384  # elements whose answers a page keeps, per function (the pictures' own and their ancestors')
 
 
@@ -534,12 +538,30 @@ class Doc:
             hidden = set(ordinals)
             doc.hidden_ids = frozenset(hidden)
             doc.memo["hidden_ordinals"] = ordinals
-            doc.vectorised = html.count("<") >= NUMPY_TAGS if vectorised is None else vectorised
+            tags = html.count("<")
+            doc.vectorised = tags >= NUMPY_TAGS if vectorised is None else vectorised
             if not doc.vectorised:
-                doc._number_loop(root, hidden)
+                if tags >= WALKED_TAGS and "numpy" in sys.modules and treewalk.compiled_walker() is not None:
+                    doc._number(root, hidden)  # (numpy already loaded: the compiled walk is cheaper than the loop)
+                    doc._as_lists()
+                else:
+                    doc._number_loop(root, hidden)
                 return doc
             doc._number(root, hidden)
         return doc
+
+    def _as_lists(self) -> None:
+        """The tables `_number` filled, as `_number_loop` leaves them: plain lists and dicts, which the per-picture
+        rules of a page below NUMPY_TAGS read one entry at a time (a Python method per `end` lookup cost more than
+        the walk saves), and none of the numpy tables that only the vectorised steps read."""
+        mem_ids = [node.mem_id for node in self.nodes]
+        self.order = dict(zip(mem_ids, range(len(mem_ids))))
+        self.parents, self.last = list(self.parents), list(self.last)
+        self.end = dict(zip(mem_ids, self.last))
+        self.image_at = list(self.image_at)
+        self.parent_at = self.depth = self.end_at = self.direct_text = None  # type: ignore[assignment]
+        for key in ("tag_codes", "readable_len"):
+            self.memo.pop(key, None)
 
     def _article_hidden_by_name(self) -> frozenset[int]:
         """The elements hidden only by a class name (no `hidden` attribute, no inline style) that hold at least half

@@ -198,6 +198,8 @@ def _sibling_sources(img: Node) -> list[Candidate]:
 
 def _meta_candidates(img: Node, doc: Doc) -> list[Candidate]:
     """itemprop=contentUrl / url next to the image inside its own ImageObject / figure."""
+    if not doc.may_hold("itemprop"):
+        return []  # (a page whose text names no itemprop has no such element: no climb per picture)
     for anc in within.ancestors(doc, img, 4):
         own = anc.tag == "figure" or "imageobject" in attr(anc, "itemtype").lower() or \
             attr(anc, "itemprop").lower() in {"image", "associatedmedia", "primaryimageofpage"}

@@ -90,17 +90,31 @@ def _reference(doc: Doc) -> dict[str, list]:
     }
 
 
-@pytest.mark.parametrize("vectorised", [True, False])
+@pytest.mark.parametrize("mode", ["numpy", "loop", "walked"])
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markup=_MARKUP)
-def test_doc_tables_equal_a_climb_per_node(markup: str, vectorised: bool) -> None:
+def test_doc_tables_equal_a_climb_per_node(markup: str, mode: str) -> None:
     # (the reference calls every element its markup hides hidden: the rule that shows a wrapper hidden by its class
     # name when it holds the page's article, MIN_HIDDEN_ARTICLE characters or more, is tested in test_patterns_unseen;
     # generated markup reaches it now and then)
+    # "walked": a page below NUMPY_TAGS numbered by the compiled walk, its tables then lists as the loop leaves them
+    vectorised = mode == "numpy"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dom, "MIN_HIDDEN_ARTICLE", 1 << 30)
+        patch.setattr(dom, "WALKED_TAGS", 1 << 30)
+        loop = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=False) if mode == "walked" else None
+        if mode == "walked":
+            patch.setattr(dom, "WALKED_TAGS", 0)
+            import numpy  # noqa: F401  (loaded, as the language model loads it on a process's first page)
+
+            patch.setattr(Doc, "_number_loop", None)  # (not called: the walk numbers the page)
         doc = Doc.parse(f"<html><body>{markup}</body></html>", vectorised=vectorised)
     want = _reference(doc)
+    if loop is not None:  # the same plain tables as the loop's, nothing of numpy's left
+        assert (doc.parent_at, doc.end_at, doc.depth, "tag_codes" in doc.memo) == (None, None, None, False)
+        assert all(type(getattr(doc, t)) is type(getattr(loop, t)) and list(getattr(doc, t)) == list(getattr(loop, t))
+                   for t in ("parents", "last", "text_len", "readable_len", "link_len", "image_at", "tags"))
+        assert type(doc.order) is dict and type(doc.end) is dict and list(doc.end.values()) == list(loop.end.values())
     assert list(doc.parents) == want["parents"]  # (a list, or an int64 array on a large page)
     assert [doc.end[n.mem_id] for n in doc.nodes] == want["end"] == list(doc.last)
     assert doc.text_len == want["text_len"]
