@@ -217,3 +217,84 @@ def walk(uintptr_t root_id):
     finally:
         free(stack)
     return mem_ids, tag_ids, parents, depths, lasts, text_parents, text_sizes, text_stripped, bytes(kinds)
+
+
+# --- element node objects made when asked for ------------------------------------------------------------------
+# selectolax's `LexborNode` (selectolax 1.0, lexbor.pxd) is a view of one lexbor node: after Python's object header and
+# Cython's method table, the node's address, then the parser that owns it. `LazyNodes` makes such a view for an element
+# when the rules first ask for it, as selectolax makes one (`LexborNode.new`: an empty object of the type, its node
+# and parser set): a page of 540 000 elements has most of them never asked for (~0.3 us and ~70 bytes each).
+# `layout_matches` reads (never writes) a node selectolax made to check the layout before any is made here.
+from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
+
+cdef extern from *:
+    """
+    typedef struct {
+        PyObject_HEAD
+        void *vtab;
+        void *node;
+        PyObject *parser;
+    } cc_node_view;
+    """
+    ctypedef struct cc_node_view:
+        void *node
+        PyObject *parser
+
+
+def layout_matches(node, parser) -> bool:
+    """Does this node object, made by selectolax for `parser`, hold its node's address and its parser where
+    `LazyNodes` writes them? (Its type's instances must also be large enough.)"""
+    if type(node).__basicsize__ < sizeof(cc_node_view) or type(node).__itemsize__ != 0:
+        return False
+    cdef cc_node_view *view = <cc_node_view *> <PyObject *> node
+    return <uintptr_t> view.node == <uintptr_t> node.mem_id and view.parser == <PyObject *> parser
+
+
+cdef class LazyNodes:
+    """The elements of a walk (their mem_ids, in document order) as a read-only sequence of node objects of `kind`
+    owned by `parser`, each made when first asked for and kept (the same object at every ask)."""
+
+    cdef object kind, parser
+    cdef list made
+    cdef array ids
+    cdef Py_ssize_t size
+
+    def __cinit__(self, kind, parser, array mem_ids):
+        self.kind, self.parser, self.ids = kind, parser, mem_ids
+        self.size = len(mem_ids)
+        self.made = [None] * self.size
+
+    def __len__(self):
+        return self.size
+
+    cdef object _node(self, Py_ssize_t at):
+        cdef object node = self.made[at]
+        cdef cc_node_view *view
+        cdef PyObject *before
+        if node is None:
+            node = self.kind.__new__(self.kind)
+            view = <cc_node_view *> <PyObject *> node
+            view.node = <void *> <uintptr_t> (<uint64_t *> self.ids.data.as_voidptr)[at]
+            before = view.parser
+            Py_INCREF(self.parser)
+            view.parser = <PyObject *> self.parser
+            Py_XDECREF(before)
+            self.made[at] = node
+        return node
+
+    def __getitem__(self, index):
+        cdef Py_ssize_t at, start, stop, step
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.size)
+            return [self._node(at) for at in range(start, stop, step)]
+        at = index
+        if at < 0:
+            at += self.size
+        if not 0 <= at < self.size:
+            raise IndexError("node index out of range")
+        return self._node(at)
+
+    def __iter__(self):
+        cdef Py_ssize_t at
+        for at in range(self.size):
+            yield self._node(at)

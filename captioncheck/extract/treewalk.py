@@ -4,9 +4,10 @@
 text node (more than ASCII whitespace) its parent's index and its length as `dom` measures text (whitespace
 collapsed; stripped). Two ways, with the same results:
 
-* `_lexbor_walk` (compiled, see its source): one C pass over lexbor's node structs; Python then makes only the
-  elements' node objects (selectolax's own walk, ~0.1 us a node). Used when it was built and agrees with the Python
-  walk on a probe page (`compiled_walker`).
+* `_lexbor_walk` (compiled, see its source): one C pass over lexbor's node structs. The elements' node objects are
+  made when the rules first ask for one (`LazyNodes`, `lazy_nodes`: most of a huge page's never are), else by
+  selectolax's own walk (~0.3 us a node, all of them). Used when it was built and agrees with the Python walk on a
+  probe page (`compiled_walker`).
 * `python_walk`: selectolax's walk with one Python call per node for its tag id, mem_id, parent and text, and numpy
   passes for depths and subtree ends (~0.7 s for the 960 000 nodes of 2 MB of unclosed paragraphs; the compiled walk
   ~0.1 s).
@@ -15,7 +16,7 @@ collapsed; stripped). Two ways, with the same results:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from types import ModuleType
@@ -42,7 +43,7 @@ _CASED_SVG = frozenset({
 class Walked:
     """The tree under the root element, numbered in document order (pre-order)."""
 
-    nodes: list[LexborNode]  # per element
+    nodes: Sequence[LexborNode]  # per element (a list, or `_lexbor_walk.LazyNodes`)
     tags: list[str]  # per element: its tag name
     codes: tuple[np.ndarray, dict[str, int]]  # per element its tag as a small integer, and the names' codes
     mem_ids: np.ndarray  # per element (uint64)
@@ -105,7 +106,9 @@ def _compiled(root: LexborNode, compiled: Callable[[int], tuple | None]) -> Walk
     *tables, kinds = found
     mem_ids, tag_ids, parent, depth, last, text_parent, text_size, text_stripped = (
         np.frombuffer(part, dtype=part.typecode) for part in tables)
-    nodes = list(compress(root.traverse(include_text=False), kinds))  # elements (not comments)
+    lazy = lazy_nodes()
+    nodes = (lazy(type(root), root.parser, tables[0]) if lazy is not None  # made when the rules ask for them
+             else list(compress(root.traverse(include_text=False), kinds)))  # elements (not comments)
     if len(nodes) != len(mem_ids) or (nodes and nodes[-1].mem_id != int(mem_ids[-1])):
         return None  # (never seen: the two walks follow the same pointers)
     return Walked(nodes, *_element_tags(nodes, tag_ids), mem_ids, parent, depth, last, text_parent, text_size,
@@ -129,6 +132,34 @@ def compiled_walker() -> Callable[[int], tuple | None] | None:
     to be older than)."""
     module = checked("_lexbor_walk", (), "tree walker", _walks_the_probe)
     return module.walk if module is not None else None
+
+
+@functools.cache
+def lazy_nodes() -> Callable[..., Sequence[LexborNode]] | None:
+    """The compiled module's `LazyNodes` (element node objects made when first asked for, not all ~0.3 us each up
+    front), when it has them and they make what selectolax makes: a node selectolax made holds its address and parser
+    where `LazyNodes` writes them (read, not written), and on the probe page every element made so has selectolax's
+    mem_id, tag, parent, text and attributes (checked once per process; else every element's object is made by
+    selectolax's walk, as before)."""
+    try:
+        from captioncheck.extract import _lexbor_walk as module
+    except ImportError:
+        return None
+    kind = getattr(module, "LazyNodes", None)
+    parser = LexborHTMLParser(_PROBE)
+    root = parser.root
+    if kind is None or root is None or not module.layout_matches(root, parser):
+        return None
+    found = module.walk(root.mem_id)
+    made = kind(type(root), parser, found[0]) if found is not None else []
+    theirs = list(compress(root.traverse(include_text=False), found[-1])) if found is not None else []
+
+    def seen(node: LexborNode) -> tuple[object, ...]:
+        parent = node.parent
+        return (node.mem_id, node.tag, parent.mem_id if parent is not None else None, node.text(deep=False),
+                node.attributes, node.parser is parser)
+
+    return kind if theirs and len(made) == len(theirs) and list(map(seen, made)) == list(map(seen, theirs)) else None
 
 
 def _walks_the_probe(module: ModuleType) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from captioncheck.extract import treewalk
 from captioncheck.extract.dom import Doc
@@ -44,7 +44,16 @@ def _agree(html: str) -> None:
     root = LexborHTMLParser(html).root
     assert root is not None
     compiled = treewalk._compiled(root, _walker())
-    assert treewalk._same(compiled, treewalk.python_walk(root))
+    python = treewalk.python_walk(root)
+    assert treewalk._same(compiled, python)
+    assert compiled is not None and list(map(_seen, compiled.nodes)) == list(map(_seen, python.nodes))
+
+
+def _seen(node: LexborNode) -> tuple[object, ...]:
+    """What the rules read of an element object (a node made by `LazyNodes` or by selectolax's walk)."""
+    parent = node.parent
+    return (node.mem_id, node.tag, node.tag_id, parent.mem_id if parent is not None else None, node.text(deep=False),
+            node.text(deep=True), node.attributes, node.html, node.parser.root.mem_id)
 
 
 def test_the_compiled_walker_is_built_and_passes_its_probe() -> None:
@@ -93,3 +102,49 @@ def test_a_walker_that_disagrees_on_the_probe_is_not_used(monkeypatch: pytest.Mo
         monkeypatch.undo()
         treewalk.compiled_walker.cache_clear()
     assert treewalk.compiled_walker() is not None
+
+
+def test_element_objects_are_made_when_asked_for_and_kept() -> None:
+    """A large page's elements come as `LazyNodes` (made when the rules first ask for one: most of 540 000 never are),
+    read like the list of selectolax's own objects: the same object at every ask, slices, negative indices."""
+    assert treewalk.lazy_nodes() is not None, "the compiled walker is built but its LazyNodes are refused"
+    html = "<article>" + "<p class=c>para <b>bold</b><!-- c --></p><img src=a.jpg alt=x>" * 300 + "</article>"
+    doc = Doc.parse(html, vectorised=True)
+    theirs = [n for n in doc.tree.root.traverse(include_text=False) if n.tag and not n.tag.startswith("-")]
+    nodes = doc.nodes
+    assert type(nodes).__name__ == "LazyNodes" and len(nodes) == len(theirs)
+    assert nodes[5] is nodes[5] and nodes[-1] is nodes[len(nodes) - 1]
+    assert [_seen(n) for n in nodes[3:40:7]] == [_seen(n) for n in theirs[3:40:7]]
+    assert [_seen(n) for n in nodes[-3:]] == [_seen(n) for n in theirs[-3:]]
+    assert [n.mem_id for n in nodes] == [n.mem_id for n in theirs] and nodes[::-50][0] is nodes[-1]
+    with pytest.raises(IndexError):
+        nodes[len(nodes)]
+    with pytest.raises(IndexError):
+        nodes[-len(nodes) - 1]
+
+
+def test_an_element_object_keeps_its_parser_alive() -> None:
+    """A node made by `LazyNodes` holds its parser as selectolax's own do: it outlives the page's tables and the
+    parser's last other reference."""
+    import gc
+
+    doc = Doc.parse("<div><p id=k>kept <b>text</b></p></div>" + "<p>x</p>" * 10, vectorised=True)
+    node = doc.nodes[doc.tags.index("p")]
+    del doc
+    gc.collect()
+    assert (node.tag, node.attributes, node.text(deep=True), node.parent.tag) == ("p", {"id": "k"}, "kept text", "div")
+
+
+def test_lazy_nodes_are_refused_where_selectolax_lays_its_objects_out_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    import captioncheck.extract._lexbor_walk as compiled  # type: ignore[import-not-found]
+
+    monkeypatch.setattr(compiled, "layout_matches", lambda node, parser: False)
+    treewalk.lazy_nodes.cache_clear()
+    try:
+        assert treewalk.lazy_nodes() is None
+        doc = Doc.parse("<p>x</p>" * 10, vectorised=True)  # selectolax's walk makes every element's object
+        assert type(doc.nodes) is list and [n.tag for n in doc.nodes] == ["html", "head", "body"] + ["p"] * 10
+    finally:
+        monkeypatch.undo()
+        treewalk.lazy_nodes.cache_clear()
+    assert treewalk.lazy_nodes() is not None
