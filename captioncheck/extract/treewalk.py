@@ -15,7 +15,9 @@ collapsed; stripped). Two ways, with the same results:
 
 from __future__ import annotations
 
+import bisect
 import functools
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -184,6 +186,7 @@ class Lookup:
         import numpy as np
 
         self.ids = np.asarray(mem_ids, dtype=np.uint64)
+        self._plain: tuple[array, array] | None = None  # (`one`'s sorted ids and their indices, made when first asked)
         if bool(np.all(self.ids[1:] > self.ids[:-1])):  # (a fresh parser's): already sorted
             self._sorter, self._sorted = np.arange(len(self.ids)), self.ids
         else:
@@ -200,11 +203,15 @@ class Lookup:
         return np.where(self._sorted[at] == wanted, self._sorter[at], -1).astype(np.int64)
 
     def one(self, mem_id: int, default: int | None = None) -> int | None:
-        """The index of one mem_id (`default` when it is none of them)."""
+        """The index of one mem_id (`default` when it is none of them): a bisection in C over `array` copies of the
+        sorted ids (~1 us; numpy's searchsorted of one value costs ~2 us, and a page of 2 000 pictures asks ~11 000)."""
         if not isinstance(mem_id, int) or not 0 <= mem_id < 1 << 64 or not len(self.ids):
             return default
-        at = int(self._sorted.searchsorted(self._sorted.dtype.type(mem_id)))  # (a Python int cast the array to float)
-        return int(self._sorter[at]) if at < len(self.ids) and int(self._sorted[at]) == mem_id else default
+        if self._plain is None:
+            self._plain = (array("Q", self._sorted.tobytes()), array("q", self._sorter.astype("int64").tobytes()))
+        ids, sorter = self._plain
+        at = bisect.bisect_left(ids, mem_id)
+        return sorter[at] if at < len(ids) and ids[at] == mem_id else default
 
 
 def depth_levels(depth: np.ndarray) -> list[np.ndarray]:
