@@ -218,7 +218,9 @@ def is_placeholder(url: str) -> bool:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_NOT_PLAIN = re.compile(r"[^!-~]|[\[\]]")  # beyond printable ASCII, or an IPv6 bracket: urlsplit's own reading
+# beyond printable ASCII, or an IPv6 bracket ("[" and "]" left out of the range): urlsplit's own reading (one
+# character class: the alternation `[^!-~]|[\[\]]` scanned at ~1.3 us a URL, this at ~0.5 us)
+_NOT_PLAIN = re.compile(r"[^!-Z\\^-~]")
 
 
 @per_url  # (asked of every URL by the placeholder rule and again by the picture's keys)

@@ -119,6 +119,16 @@ def test_file_name_is_the_last_segment_urlsplit_gives(parts: list[str]) -> None:
     assert file_name(url) == expected
 
 
+def test_plain_urls_are_told_by_each_character_as_before() -> None:
+    """`file_name` reads a URL itself only when every character is printable ASCII other than "[" and "]" (urlsplit
+    strips or reads the others its own way): one character class, checked against the rule it spells out."""
+    from captioncheck.extract.urls import _NOT_PLAIN
+
+    for code in [*range(0x3000), 0xFEFF, 0xFFFD, 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        assert (_NOT_PLAIN.search(f"http://a/{char}.jpg") is not None) == (not "!" <= char <= "~" or char in "[]"), hex(code)
+
+
 _SRCSET_PIECES = ["a.jpg", "/i/b-800.webp", "https://c.example/w_400,h_300/d.jpg", "e.jpg,", "f(1).jpg", " ", "  ", "\t",
                   "\n", "\u00a0", "\u2003", ",", ", ", " ,", "800w", "2x", "1.5x", "0400w", "1234567890w", "\uff18w", "100h",
                   "(max-width: 600px)", "w", "x", "3x", "12w"]
