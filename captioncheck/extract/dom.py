@@ -573,9 +573,11 @@ class Doc:
         half = max(self.readable_len[0] / 2, MIN_HIDDEN_ARTICLE)
         ordinals: dict[int, int] = self.memo["hidden_ordinals"]  # type: ignore[assignment]
         out = set()
-        for mem_id, ordinal in ordinals.items():
-            idx = self.order.get(mem_id)
-            if idx is None or self.text_len[idx] < half:
+        # (a large page's elements found all at once: 68 000 `<span hidden>` asked one by one took ~0.1 s)
+        found = (self.order._find(list(ordinals)).tolist() if isinstance(self.order, _Order)
+                 else [self.order.get(mem_id, -1) for mem_id in ordinals])
+        for idx, ordinal in zip(found, ordinals.values()):
+            if idx < 0 or self.text_len[idx] < half:
                 continue
             if not _hidden_unnamed(attributes_of(self.nodes[idx])):
                 out.add(ordinal)

@@ -534,3 +534,17 @@ def test_many_maybe_hidden_elements_are_hidden_as_each_ones_attributes_say(monke
     assert len(fast.hidden_ids) > 900
     assert sorted(fast.order.get(m) for m in fast.hidden_ids) == sorted(slow.order.get(m) for m in slow.hidden_ids)
     assert fast.hidden == slow.hidden
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_a_wrapper_hidden_by_name_that_holds_the_article_is_shown_either_way(vectorised: bool) -> None:
+    """The article shown through a wrapper hidden only by its class name (`_article_hidden_by_name`), among thousands of
+    other hidden elements: a large page finds their places all at once, an ordinary page one by one; the same
+    answer."""
+    text = "The singer posted a photo of herself on Sunday and the reaction was swift. " * 30
+    html = ('<body><div class="menu nav_hide"><a href="/a">Home</a></div>' + "<p><span hidden>xx</span></p>" * 3000
+            + f'<article><h1>T</h1><div class="list suplist_list_hide"><p id=kept>{text}</p></div></article></body>')
+    doc = Doc.parse(html, vectorised=vectorised)
+    kept, menu = doc.tags.index("div", doc.tags.index("article")), doc.tags.index("div")
+    assert not doc.hidden[kept] and not doc.hidden[kept + 1] and doc.hidden[menu]
+    assert sum(doc.hidden) == 3000 + 2  # every <span hidden>, the menu and its link
