@@ -38,7 +38,6 @@ class TextBlocks:
         root = scope if scope is not None else doc.body
         self.doc = doc
         self._skipped = {doc.order[mem_id] for mem_id in skip if mem_id in doc.order}  # the captions
-        self._nodes: list[Node] = []
         self.positions: list[int] = []  # document index of each candidate, ascending
         self._texts: dict[int, str] = {}  # candidate -> its text, "" when it is no block
         self._lists: dict[int, bool] = {}  # list element index -> most of its items are links
@@ -61,7 +60,6 @@ class TextBlocks:
         at = np.flatnonzero(block[start:end + 1]) + start
         self.positions = at.tolist()
         self._readable = np.flatnonzero(doc.memo["readable_len"][at] >= 2).tolist()  # (see `readable`)
-        self._nodes = [doc.nodes[idx] for idx in self.positions]
 
     def _blocks_loop(self, doc: Doc, root: Node, skip: set[int]) -> None:
         """`__init__`'s candidates on an ordinary page (no numpy tables), one Python step per element."""
@@ -70,14 +68,13 @@ class TextBlocks:
         tags = doc.tags
         for idx in range(doc.index(root), doc.end[root.mem_id] + 1):  # what root.css(_BLOCKS) finds, by the tag table
             if tags[idx] in _BLOCK_TAGS and not out_of_prose[idx] and idx not in skipped:
-                self._nodes.append(doc.nodes[idx])
                 self.positions.append(idx)
 
     def text(self, k: int) -> str:
         """The text of candidate `k` ("" when it is no block: too short, or a list item or quote
         whose inner blocks speak for themselves)."""
         if k not in self._texts:
-            block = self._nodes[k]
+            block = self.doc.nodes[self.positions[k]]  # (its node object made only when read: `dom.Doc.nodes`)
             text = ""
             # (fewer than two characters of text a reader sees: no block, known from the tables without reading it)
             if self.doc.readable_len[self.positions[k]] >= 2 and (block.tag not in _CONTAINERS or self._plain_line(k)):
@@ -124,7 +121,7 @@ class TextBlocks:
             return False
         if doc.tags[idx] == "li" and self._link_list(doc.parents[idx]):
             return False  # the plain item of a list of links: a breadcrumb's current page, a menu's label
-        end = doc.end.get(self._nodes[k].mem_id, idx)
+        end = doc.last[idx]
         if end - idx > MAX_LINE or bisect.bisect_right(doc.image_at, end) > bisect.bisect_left(doc.image_at, idx):
             return False
         tags, skipped = doc.tags, self._skipped

@@ -560,7 +560,7 @@ class Doc:
         self.end = dict(zip(mem_ids, self.last))
         self.image_at = list(self.image_at)
         self.parent_at = self.depth = self.end_at = self.direct_text = None  # type: ignore[assignment]
-        for key in ("tag_codes", "readable_len"):
+        for key in ("tag_codes", "readable_len", "arrays"):
             self.memo.pop(key, None)
 
     def _article_hidden_by_name(self) -> frozenset[int]:
@@ -669,7 +669,10 @@ class Doc:
         self.text_len = text_len.tolist()
         links = self.covering(np.flatnonzero(self.tag_mask(("a",))))  # how many <a> are it or its ancestors
         self.in_link = (links > 0).tolist()
-        self.link_len = _link_lengths(own, links, last).tolist()
+        link_len = _link_lengths(own, links, last)
+        self.link_len = link_len.tolist()
+        # (kept as arrays too, for the vectorised steps: `array`)
+        self.memo["arrays"] = {"text_len": text_len, "in_link": links > 0, "link_len": link_len}
         self.noscript = (self.covering(np.flatnonzero(self.tag_mask(("noscript",)))) > 0).tolist()
         at = find(list(hidden))  # (one sorted search for all of them)
         hidden_at = self.covering(at[at >= 0]) > 0
@@ -690,6 +693,17 @@ class Doc:
         if levels is None:
             levels = self.memo["levels"] = treewalk.depth_levels(self.depth)
         return levels  # type: ignore[return-value]
+
+    def array(self, table: str) -> np.ndarray:
+        """A per-element table (`text_len`, `link_len`, `in_link`...) as a numpy array, made once per page: `_number`
+        keeps those it computes as arrays (converting a list of 540 000 entries back took ~0.02 s a time). Read-only."""
+        arrays: dict[str, np.ndarray] = self.memo.setdefault("arrays", {})  # type: ignore[assignment]
+        found = arrays.get(table)
+        if found is None:
+            import numpy as np
+
+            found = arrays[table] = np.asarray(getattr(self, table))
+        return found
 
     def tag_codes(self) -> np.ndarray:
         """Per element: its tag as a small integer (one code per tag name of the page), coded once per page."""
@@ -716,7 +730,7 @@ class Doc:
 
         if start >= len(self.nodes):
             return -1
-        found = self.tag_mask((tag,))[start:] & (np.asarray(self.text_len[start:], dtype=np.int64) >= min_length)
+        found = self.tag_mask((tag,))[start:] & (self.array("text_len")[start:] >= min_length)
         return int(np.argmax(found)) + start if found.any() else -1
 
     def covering(self, indices: list[int] | np.ndarray, strict: bool = False) -> np.ndarray:
@@ -798,13 +812,14 @@ class Doc:
         tag is in SKIP_TAGS or its own markup hides it (what `visible_text` reads of it, text whose parent is a
         SKIP_TAGS element aside, which `text_len` does not count either)."""
         n = len(self.nodes)
-        hidden = [at for at in map(self.order.get, self.hidden_ids) if at is not None]
+        hidden = ([at for at in self.order._find(list(self.hidden_ids)).tolist() if at >= 0]  # (all at once)
+                  if isinstance(self.order, _Order) else [at for at in map(self.order.get, self.hidden_ids) if at is not None])
         if self.vectorised:
             import numpy as np
 
             stop = self.tag_mask(SKIP_TAGS)
             stop[hidden] = True
-            parent, text_len = self.parent_at, np.asarray(self.text_len, dtype=np.int64)
+            parent, text_len = self.parent_at, self.array("text_len")
             own = text_len - np.bincount(parent[1:], weights=text_len[1:], minlength=n).astype(np.int64)
             shown = own.copy()
             for level in reversed(self.depth_levels()[1:]):  # children before their parents

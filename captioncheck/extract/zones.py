@@ -78,10 +78,10 @@ def _paragraph_weights(doc: Doc, at: np.ndarray) -> np.ndarray:
     short, inside a link (teaser text) or mostly links."""
     import numpy as np
 
-    length = np.asarray(doc.text_len, dtype=np.int64)[at]
+    length = doc.array("text_len")[at]
     parent = doc.parent_at[at]
-    in_link = np.asarray(doc.in_link, dtype=bool)[np.maximum(parent, 0)] & (parent >= 0)  # teaser text in a link
-    mostly_links = np.asarray(doc.link_len, dtype=np.int64)[at] > 0.5 * length
+    in_link = doc.array("in_link")[np.maximum(parent, 0)] & (parent >= 0)  # teaser text in a link
+    mostly_links = doc.array("link_len")[at] > 0.5 * length
     return np.where((length >= MIN_PARAGRAPH) & ~in_link & ~mostly_links, length, 0)
 
 
@@ -92,7 +92,7 @@ def _direct_text_lengths(doc: Doc, at: np.ndarray) -> np.ndarray:
 
     inline = np.flatnonzero(doc.tag_mask(_INLINE_TAGS))
     inline_text = np.bincount(doc.parent_at[inline][doc.parent_at[inline] >= 0], minlength=len(doc.nodes),
-                              weights=np.asarray(doc.text_len, dtype=np.float64)[inline][doc.parent_at[inline] >= 0])
+                              weights=doc.array("text_len")[inline][doc.parent_at[inline] >= 0].astype(np.float64))
     length = (doc.direct_text[at] + inline_text[at]).astype(np.int64)
     return np.where(length >= MIN_PARAGRAPH, length, 0)
 
