@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
+from weakref import WeakMethod
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -389,12 +390,13 @@ class _Order(Mapping[int, int]):
     and a page of that many elements is asked for a few of them (its pictures' ancestors): while few have been asked
     for, an element is found by a sorted search in the mem_ids (`_Lookup`'s arrays: lexbor hands them out ascending in
     document order on a fresh parser, in any order once it reuses memory); past ASKED_BEFORE_DICT asks and one per 16
-    elements, the dict is built and handed to `built` (the Doc then asks it directly: a Python method per ask cost
-    ~0.2 us)."""
+    elements, the dict is built and handed to what `built` gives, when it still gives something (a `WeakMethod` of the
+    Doc's: the Doc then asks the dict directly; a Python method per ask cost ~0.2 us)."""
 
     __slots__ = ("_asked", "_built", "_dict", "_find")
 
-    def __init__(self, mem_ids: list[int] | _Lookup, built: Callable[[dict[int, int]], None] | None = None) -> None:
+    def __init__(self, mem_ids: list[int] | _Lookup,
+                 built: Callable[[], Callable[[dict[int, int]], None] | None] | None = None) -> None:
         self._find = mem_ids if isinstance(mem_ids, _Lookup) else _Lookup(mem_ids)
         self._asked = 0
         self._dict: dict[int, int] | None = None
@@ -407,8 +409,9 @@ class _Order(Mapping[int, int]):
             if self._asked * 16 <= len(self) + ASKED_BEFORE_DICT * 16:
                 return self._find.one(mem_id, default)
             found = self._dict = dict(zip(self._find.ids.tolist(), range(len(self))))
-            if self._built is not None:
-                self._built(found)
+            built = self._built() if self._built is not None else None
+            if built is not None:
+                built(found)
         return found.get(mem_id, default)
 
     def __getitem__(self, mem_id: int) -> int:
@@ -647,7 +650,9 @@ class Doc:
         nodes, tags, n = walked.nodes, walked.tags, len(walked.nodes)
         find = _Lookup(walked.mem_ids)
         self.nodes, self.tags = nodes, tags
-        self.order = _Order(find, self._order_built)
+        # (the Doc's own method held weakly: a strong one made each page's Doc, lexbor's tree with it, a cycle that only
+        # the cyclic collector freed, up to hundreds of MB per page held past its extraction)
+        self.order = _Order(find, WeakMethod(self._order_built))
         self.memo["tag_codes"] = walked.codes
         parent = walked.parent
         self.parent_at, self.parents = parent, _compact(parent)

@@ -16,7 +16,7 @@ def test_order_answers_as_the_dict() -> None:
     rng = random.Random(7)
     ids = sorted(rng.sample(range(1, 10**12), 5_000))
     built: list[dict[int, int]] = []
-    order = _Order(ids, built.append)
+    order = _Order(ids, lambda: built.append)  # (what a WeakMethod gives while its object lives)
     plain = dict(zip(ids, range(len(ids))))
     asked = [*rng.sample(ids, 2_000), *rng.sample(range(10**12, 2 * 10**12), 500), 0]
     rng.shuffle(asked)
@@ -77,3 +77,26 @@ def test_hide_classes_hide_the_element_not_what_a_modifier_names() -> None:
 
     assert all(hidden(c) for c in ("hide", "box is-hide", "a-u-hide-from-desktop", "row hide-for-print", "sr-only"))
     assert not any(hidden(c) for c in ("image image__hide-placeholder", "hideous", "show-hide-toggle", "lede"))
+
+
+@pytest.mark.parametrize("asked", [10, 20_000], ids=["index-searched", "index-built"])
+def test_a_pages_doc_is_freed_when_dropped_without_the_cyclic_collector(asked: int) -> None:
+    """A large page's Doc holds lexbor's tree (hundreds of MB for a 2 MB bomb): dropped, it is freed at once, not when
+    the cyclic collector next runs (its element index held the Doc's own method strongly: a cycle), whether or not
+    its index was asked enough to be built into a dict."""
+    import gc
+    import weakref
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = Doc.parse("<div><p>x</p><span>y</span></div>" * 20_000, vectorised=True)
+        for k in range(0, 3 * asked, 3):
+            doc.index(doc.nodes[k])
+        assert isinstance(doc.order, dict) == (asked > 10)
+        gone = weakref.ref(doc)
+        del doc
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()
