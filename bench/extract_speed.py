@@ -5,7 +5,7 @@ attributes, unclosed raw-text tags...), each in a fresh process next to a small 
 baseline): extract time (wall and CPU) and the process's peak RSS.
 
     python bench/extract_speed.py [--corpus DIR] [--repeat N] [--no-hostile] [--no-corpus] [--shapes A,B]
-                                  [--limit-s S] [--limit-mib M]
+                                  [--limit-s S] [--limit-mib M] [--against CHECKOUT]
 
 Prints per-run figures and ends with one JSON line. Targets: median <= 0.1 s/page, p95 <= 0.3 s,
 every hostile shape (~2 MB) <= 1 s.
@@ -162,6 +162,7 @@ def _one_shape(name: str, limit_mib: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (limit_mib << 20, limit_mib << 20))
+    import captioncheck
     from captioncheck.extract import extract
     from captioncheck.load import page_from_html
 
@@ -169,18 +170,25 @@ def _one_shape(name: str, limit_mib: int) -> None:
     html = BASELINE if name == "baseline" else _hostile()[name]
     wall, cpu = time.perf_counter(), time.process_time()
     extract(page_from_html(html, "https://bench.example/a"))
-    print(json.dumps({"seconds": round(time.perf_counter() - wall, 3), "cpu_s": round(time.process_time() - cpu, 3)}))
+    print(json.dumps({"seconds": round(time.perf_counter() - wall, 3), "cpu_s": round(time.process_time() - cpu, 3),
+                      "code": str(Path(captioncheck.__file__).parents[1])}))
 
 
 def _hostile_part(limit_s: float, limit_mib: int, only: list[str] | None = None,
-                  repeat: int = 1) -> dict[str, dict[str, object]]:
+                  repeat: int = 1, against: Path | None = None) -> dict[str, dict[str, object]]:
     """Each shape in a fresh process (baseline first), `repeat` times: its extract time (the run of median CPU time,
     and the best: this shared machine drifts by up to 1.7x between runs of one shape, and only ever adds) and the
-    process's peak RSS (the highest)."""
+    process's peak RSS (the highest). With `against` (another checkout of captioncheck, its helpers built in place),
+    each run of this checkout is followed by one of that one, and the ratio of their medians is given: the code's
+    change measured through the same drift."""
     out: dict[str, dict[str, object]] = {}
     sizes = {name: len(html) for name, html in _hostile().items()}
     for name in ["baseline", *(only or sizes)]:
-        runs = [_shape_run(name, limit_s, limit_mib) for _ in range(repeat)]
+        runs, theirs = [], []
+        for _ in range(repeat):
+            runs.append(_shape_run(name, limit_s, limit_mib))
+            if against is not None:
+                theirs.append(_shape_run(name, limit_s, limit_mib, against))
         done = sorted((r for r in runs if r["cpu_s"] is not None), key=lambda r: r["cpu_s"])  # type: ignore[arg-type,return-value]
         row = dict(done[(len(done) - 1) // 2]) if len(done) == len(runs) else dict(next(r for r in runs if r["cpu_s"] is None))
         row["peak_mib"] = max(r["peak_mib"] for r in runs)  # type: ignore[type-var]
@@ -188,21 +196,31 @@ def _hostile_part(limit_s: float, limit_mib: int, only: list[str] | None = None,
         if repeat > 1:
             row["cpu_s_runs"] = [r["cpu_s"] for r in runs]
             row["cpu_s_best"] = done[0]["cpu_s"] if done else None  # (what the code costs: the machine only adds)
+        mine = [r["cpu_s"] for r in runs]
+        other = [r["cpu_s"] for r in theirs]
+        compared = ""
+        if against is not None and None not in mine and None not in other:
+            row["against_cpu_s"] = statistics.median(other)  # type: ignore[type-var]
+            row["against_cpu_s_runs"] = other
+            row["ratio_to_against"] = round(statistics.median(mine) / max(statistics.median(other), 1e-9), 3)  # type: ignore[type-var]
+            compared = f"  against {row['against_cpu_s']:.3f} s: x{row['ratio_to_against']:.2f}"
         out[name] = row
         shown = f"{row['seconds']:7.3f} s (cpu {row['cpu_s']:.3f} s)" if row["seconds"] is not None else f"  failed (past {limit_s:.0f} s or {limit_mib} MiB?)"
         spread = f"  runs {', '.join(f'{r:.3f}' for r in row['cpu_s_runs'] if r is not None)}" if repeat > 1 else ""  # type: ignore[union-attr]
         print(f"hostile {name:18} {sizes.get(name, len(BASELINE)) / 2**20:5.2f} MiB  {shown}  peak {row['peak_mib']:7.1f} MiB"
-              f"{spread}", flush=True)
+              f"{spread}{compared}", flush=True)
     return out
 
 
-def _shape_run(name: str, limit_s: float, limit_mib: int) -> dict[str, object]:
-    """One shape extracted in a fresh process: its times, peak RSS, and whether it was killed."""
+def _shape_run(name: str, limit_s: float, limit_mib: int, checkout: Path | None = None) -> dict[str, object]:
+    """One shape extracted in a fresh process (with `checkout`'s captioncheck, else this one's): its times, peak RSS,
+    and whether it was killed."""
     import os
     import subprocess
     import threading
 
-    proc = subprocess.Popen([sys.executable, __file__, "--shape", name, "--limit-mib", str(limit_mib)],
+    other = ["--checkout", str(checkout)] if checkout is not None else []
+    proc = subprocess.Popen([sys.executable, __file__, "--shape", name, "--limit-mib", str(limit_mib), *other],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     timer = threading.Timer(limit_s, proc.kill)
     timer.start()
@@ -212,6 +230,9 @@ def _shape_run(name: str, limit_s: float, limit_mib: int) -> dict[str, object]:
     row: dict[str, object] = json.loads(line[-1]) if status == 0 and line else {"seconds": None, "cpu_s": None}
     row["peak_mib"] = round(usage.ru_maxrss / 1024, 1)
     row["timed_out"] = status != 0
+    wanted = str((checkout or ROOT).resolve())
+    if row.get("code") not in (None, wanted):
+        raise SystemExit(f"the run of {name} read captioncheck from {row['code']}, not {wanted}")
     return row
 
 
@@ -266,20 +287,28 @@ def main() -> None:
     ap.add_argument("--limit-mib", type=int, default=4096, help="address space of a hostile shape's process")
     ap.add_argument("--shapes", default="", help="comma-separated hostile shapes to run (default: all)")
     ap.add_argument("--shape", default=None, help=argparse.SUPPRESS)  # internal: one shape in this process
+    ap.add_argument("--checkout", default=None, help=argparse.SUPPRESS)  # internal: ... with that checkout's code
     ap.add_argument("--repeat", type=int, default=1, help="runs of the corpus, and of each hostile shape (its median)")
     ap.add_argument("--no-hostile", action="store_true")
     ap.add_argument("--no-corpus", action="store_true", help="only the hostile shapes")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout (e.g. a `git worktree` of an earlier commit, `python setup.py build_ext "
+                         "--inplace` run there): each hostile run alternates with one of it, and the ratio is given")
     args = ap.parse_args()
     if args.shape:
+        if args.checkout:
+            sys.path.insert(0, args.checkout)
         _one_shape(args.shape, args.limit_mib)
         return
     only = [name for name in args.shapes.split(",") if name]
     unknown = sorted(set(only) - set(_hostile()))
     if unknown:
         ap.error(f"unknown shapes {', '.join(unknown)}; known: {', '.join(_hostile())}")
+    if args.against is not None and not (args.against / "captioncheck" / "extract" / "__init__.py").is_file():
+        ap.error(f"--against {args.against}: no captioncheck checkout there (git worktree add DIR COMMIT)")
 
     # the hostile shapes first: a child's peak RSS counts what it shares with this process before exec
-    hostile = {} if args.no_hostile else _hostile_part(args.limit_s, args.limit_mib, only, args.repeat)
+    hostile = {} if args.no_hostile else _hostile_part(args.limit_s, args.limit_mib, only, args.repeat, args.against)
     result: dict[str, object] = {} if args.no_corpus else _corpus_part(args)
     if hostile:
         result["hostile"] = hostile
