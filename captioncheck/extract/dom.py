@@ -16,7 +16,7 @@ import gc
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -566,6 +566,13 @@ class Doc:
         for key in ("tag_codes", "readable_len", "arrays"):
             self.memo.pop(key, None)
 
+    def _indices(self, mem_ids: Iterable[int]) -> list[int]:
+        """The element index of each mem_id (-1 for one that is not an element of the page): on a large page all at
+        once, by one sorted search (68 000 `<span hidden>` asked one by one took ~0.1 s)."""
+        if isinstance(self.order, _Order):
+            return self.order._find(list(mem_ids)).tolist()  # type: ignore[no-any-return]
+        return [self.order.get(mem_id, -1) for mem_id in mem_ids]
+
     def _article_hidden_by_name(self) -> frozenset[int]:
         """The elements hidden only by a class name (no `hidden` attribute, no inline style) that hold at least half
         as much text as the whole page shows (and MIN_HIDDEN_ARTICLE characters): the page's own article, whatever
@@ -576,10 +583,7 @@ class Doc:
         half = max(self.readable_len[0] / 2, MIN_HIDDEN_ARTICLE)
         ordinals: dict[int, int] = self.memo["hidden_ordinals"]  # type: ignore[assignment]
         out = set()
-        # (a large page's elements found all at once: 68 000 `<span hidden>` asked one by one took ~0.1 s)
-        found = (self.order._find(list(ordinals)).tolist() if isinstance(self.order, _Order)
-                 else [self.order.get(mem_id, -1) for mem_id in ordinals])
-        for idx, ordinal in zip(found, ordinals.values()):
+        for idx, ordinal in zip(self._indices(ordinals), ordinals.values()):
             if idx < 0 or self.text_len[idx] < half:
                 continue
             if not _hidden_unnamed(attributes_of(self.nodes[idx])):
@@ -817,8 +821,7 @@ class Doc:
         tag is in SKIP_TAGS or its own markup hides it (what `visible_text` reads of it, text whose parent is a
         SKIP_TAGS element aside, which `text_len` does not count either)."""
         n = len(self.nodes)
-        hidden = ([at for at in self.order._find(list(self.hidden_ids)).tolist() if at >= 0]  # (all at once)
-                  if isinstance(self.order, _Order) else [at for at in map(self.order.get, self.hidden_ids) if at is not None])
+        hidden = [at for at in self._indices(self.hidden_ids) if at >= 0]
         if self.vectorised:
             import numpy as np
 
