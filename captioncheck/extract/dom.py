@@ -557,7 +557,9 @@ class Doc:
         """The tables `_number` filled, as `_number_loop` leaves them: plain lists and dicts, which the per-picture
         rules of a page below NUMPY_TAGS read one entry at a time (a Python method per `end` lookup cost more than
         the walk saves), and none of the numpy tables that only the vectorised steps read."""
-        mem_ids = self.order._find.ids.tolist() if isinstance(self.order, _Order) else [n.mem_id for n in self.nodes]
+        order = self.order
+        assert isinstance(order, _Order)  # (as `_number` leaves it: nothing has asked it yet, its dict is not built)
+        mem_ids = order._find.ids.tolist()
         self.order = dict(zip(mem_ids, range(len(mem_ids))))
         self.parents, self.last = list(self.parents), list(self.last)
         self.end = dict(zip(mem_ids, self.last))

@@ -153,8 +153,10 @@ def lazy_nodes() -> Callable[..., Sequence[LexborNode]] | None:
     if kind is None or root is None or not module.layout_matches(root, parser):
         return None
     found = module.walk(root.mem_id)
-    made = kind(type(root), parser, found[0]) if found is not None else []
-    theirs = list(compress(root.traverse(include_text=False), found[-1])) if found is not None else []
+    if found is None:
+        return None
+    made = kind(type(root), parser, found[0])
+    theirs = list(compress(root.traverse(include_text=False), found[-1]))
 
     def seen(node: LexborNode) -> tuple[object, ...]:
         parent = node.parent
