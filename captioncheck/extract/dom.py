@@ -121,19 +121,33 @@ def collapse(text: str) -> str:
 
 
 def attr(node: Node, name: str) -> str:
-    return value_of(attributes_of(node), name)
+    value = attributes_of(node).get(name)  # (`value_of`, inlined: asked ~15 times a picture)
+    return value.strip() if isinstance(value, str) else ""
 
 
 # The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
 # (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]], frozenset[int]] | None] = (
+# The two answers asked most (attribute dicts and names, ~50 times a picture) have their own tables there, read
+# without `per_element`'s look-up of the table.
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]], frozenset[int],
+                              dict[int, Mapping[str, str | None]], dict[int, str]] | None] = (
     ContextVar("remembered_attributes", default=None))
 
 
 def attributes_of(node: Node) -> Mapping[str, str | None]:
     """`node.attributes` (a dict of all the element's attributes, which lexbor builds anew on every access:
     ~1 us, 15 us for 60 attributes), built once per element of the page being extracted. Read-only."""
-    return per_element(node, _attributes)
+    current = _REMEMBERED.get()  # (`per_element(node, _attributes)`, written out: its own table, one call less)
+    if current is None or node.parser is not current[0]:
+        return node.attributes
+    table = current[3]
+    mem_id = node.mem_id
+    found = table.get(mem_id)
+    if found is None:  # (lexbor's attributes are a dict, never None)
+        found = node.attributes
+        if len(table) < MAX_REMEMBERED:
+            table[mem_id] = found
+    return found
 
 
 def _attributes(node: Node) -> Mapping[str, str | None]:
@@ -152,7 +166,9 @@ def remembered_attributes(doc: Doc) -> Iterator[None]:
     attribute dict of this page once, and other answers that depend on an element's own markup only (`tokens`,
     and those other modules ask `per_element` for) are worked out once: the rules ask for the same picture's
     and ancestors' names many times. `is_hidden` answers from the page's hidden elements, found once by `Doc.parse`."""
-    token = _REMEMBERED.set((doc.tree, {}, doc.hidden_ids))
+    attributes: dict[int, Mapping[str, str | None]] = {}
+    names: dict[int, str] = {}
+    token = _REMEMBERED.set((doc.tree, {_attributes: attributes, _tokens: names}, doc.hidden_ids, attributes, names))
     try:
         yield
     finally:
@@ -196,7 +212,17 @@ _MISSING = object()
 
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    return per_element(node, _tokens)
+    current = _REMEMBERED.get()  # (`per_element(node, _tokens)`, written out as `attributes_of` is)
+    if current is None or node.parser is not current[0]:
+        return _tokens(node)
+    table = current[4]
+    mem_id = node.mem_id
+    found = table.get(mem_id)
+    if found is None:
+        found = _tokens(node)
+        if len(table) < MAX_REMEMBERED:
+            table[mem_id] = found
+    return found
 
 
 def _tokens(node: Node) -> str:

@@ -36,7 +36,7 @@ from captioncheck.extract.teasers import (
     same_link_with_headline,
     teaser_row,
 )
-from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, split_url
+from captioncheck.extract.urls import IMAGE_EXT, is_placeholder, per_url, split_url
 from captioncheck.extract.zones import Zones, same_title
 
 _TRACKERS = Caseless(r"scorecardresearch|facebook\.com/tr|/pixel|beacon|analytics|doubleclick|quantserve|"
@@ -184,9 +184,15 @@ def _tracker(url: str) -> bool:
     of a photo's file name never count ("assad-army.jpg", "pixel-3-review.jpg", "beacon-hill.jpg")."""
     parts = split_url(url)
     folder, _, name = parts.path.rpartition("/")
-    if _TRACKERS.found_in(f"{parts.netloc}{folder}/"):
+    if _tracking_place(f"{parts.netloc}{folder}/"):
         return True
     return not IMAGE_EXT.search(name) and _TRACKERS.found_in(url)
+
+
+@per_url
+def _tracking_place(place: str) -> bool:
+    """A tracker's host or folder ("hostfolder/"), asked once per place (a page's pictures share a few)."""
+    return _TRACKERS.found_in(place)
 
 
 def _name_role(f: Found, doc: Doc, zones: Zones) -> str:
@@ -241,9 +247,7 @@ def _url_furniture(url: str) -> str:
     parts = split_url(url)
     folder, _, name = parts.path.lower().rpartition("/")
     host = parts.netloc.lower()
-    named = _furniture_name(name) or _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.", "banner.", "banners.")) \
-        or _SHARE_HOST.search(host.split(":")[0])
-    if not named:
+    if not (_furniture_name(name) or _furniture_place(f"{host}/{folder}")):
         return ""
     where = f"{host}/{folder}/{name}"
     for role, rx in (("logo", r"logo|sprite"), ("ad", r"(^|[/_.-])ads?([-_/.]|$)|banner|ad_creative"),
@@ -251,6 +255,15 @@ def _url_furniture(url: str) -> str:
         if re.search(rx, where):
             return role
     return "icon"
+
+
+@per_url
+def _furniture_place(place: str) -> bool:
+    """Furniture named by its folder or host ("host/folder", lower case; a host holds no "/"), asked once per
+    place (a page's pictures share a few)."""
+    host, _, folder = place.partition("/")
+    return _URL_FOLDERS.found_in(folder + "/") or host.startswith(("ad.", "ads.", "banner.", "banners.")) \
+        or bool(_SHARE_HOST.search(host.split(":")[0]))
 
 
 _PHOTO_FILE = re.compile(r"\.(jpe?g|webp|avif|heic)$")
