@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit, uses_netloc
 
 from captioncheck.extract.dom import Node, attributes_of, value_of
@@ -70,14 +70,14 @@ _NAMED_SIZE = re.compile(r"[-_](\d{2,4})x(\d{2,4})\.[a-z]{3,4}(?:$|[?#])", re.IG
 # after each page, so that a server keeps nothing of the pages it read.
 MAX_CACHED_URL = 2048
 MAX_CACHED_URLS = 1 << 17
-_CACHES: list[Callable[[], None]] = []  # each per-URL cache's cache_clear
+_CACHES: list[Any] = []  # each per-URL cache (an `lru_cache` wrapper)
 
 
 def per_url(answer: Callable[[str], _T]) -> Callable[[str], _T]:
     """`answer`, remembered for the last MAX_CACHED_URLS URLs of up to MAX_CACHED_URL characters (the stdlib's
     own 128-entry caches thrash on a page of thousands of pictures); longer URLs are answered afresh."""
     cached = lru_cache(maxsize=MAX_CACHED_URLS)(answer)
-    _CACHES.append(cached.cache_clear)
+    _CACHES.append(cached)
 
     @wraps(answer)
     def remembered(url: str) -> _T:
@@ -88,8 +88,8 @@ def per_url(answer: Callable[[str], _T]) -> Callable[[str], _T]:
 
 def forget_urls() -> None:
     """Empty the per-URL caches (at the end of a page: what they hold is that page's URLs)."""
-    for clear in _CACHES:
-        clear()
+    for cached in _CACHES:
+        cached.cache_clear()
 
 
 @per_url

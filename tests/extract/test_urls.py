@@ -148,3 +148,19 @@ def test_plain_srcsets_read_in_one_pass_as_the_steps_read_them(value: str) -> No
 
     assert parse_srcset(value) == urls._srcset_steps(value, urls.MAX_SRCSET)
     assert parse_srcset(value, 2) == urls._srcset_steps(value, 2)
+
+
+def test_a_page_leaves_nothing_in_the_per_url_caches() -> None:
+    """Every answer remembered per URL, host or folder (`per_url`: the furniture rules' place checks among them) is
+    forgotten when the page's extraction ends: a server keeps nothing of the pages it read."""
+    from captioncheck.extract import roles, urls
+    from captioncheck.extract import extract_records
+    from captioncheck.load import page_from_html
+
+    page = ('<article><h1>T</h1><figure><img src="https://ads.example/banners/x.gif" width=728 height=90></figure>'
+            '<figure><img src="/i/photo-1200.jpg"><figcaption>A caption. Photo: Jane Doe/AP</figcaption></figure></article>')
+    roles._tracking_place("host.example/folder/")  # (asked outside any page: kept until the next page ends)
+    assert any(cached.cache_info().currsize for cached in urls._CACHES)
+    extract_records(page_from_html(page, "https://news.example/a"))
+    assert all(cached.cache_info().currsize == 0 for cached in urls._CACHES)
+    assert {roles._tracking_place.__wrapped__, roles._furniture_place.__wrapped__} <= {c.__wrapped__ for c in urls._CACHES}
