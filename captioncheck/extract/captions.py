@@ -241,12 +241,12 @@ class CaptionFinder:
         # a hidden picture (a gallery's slide waiting its turn) reads text hidden like it: its caption waits too
         shown_only = not doc.hidden[start_at]
         tags = doc.tags  # (each element's tag name from the tables: `el.tag` asks lexbor anew at every step)
+        # (the element's node object is made only past the steps the tables answer: a walk passes many elements)
         while i < len(doc.nodes) and steps < MAX_WALK and len(roots) < MAX_WALK_ROOTS:
-            el = doc.nodes[i]
             tag = tags[i]
             steps += 1
             end = doc.last[i]
-            if tag == "figure" and not doc.contains(el, start) and self._other_picture_within(i, end, start, start_at):
+            if tag == "figure" and not i <= start_at <= end and self._other_picture_within(i, end, start, start_at):
                 break  # another picture's own box: its caption is its own
             if i in self._picture_at:
                 passed += 1
@@ -264,6 +264,7 @@ class CaptionFinder:
                     and not self._other_picture_within(i, end, start, start_at)):
                 i = end + 1  # text, all of it hidden (nothing to read, what `is_junk` would have read to learn)
                 continue
+            el = doc.nodes[i]
             if tag in ("script", "style", "noscript", "template", "svg") or (doc.hidden[i] and shown_only) or (
                     not roots and (is_junk(el, doc) or _opens_picture(el, doc))):
                 i = end + 1
