@@ -61,22 +61,26 @@ cdef Py_ssize_t _raw_end(str text, Py_ssize_t at, Py_ssize_t n, str name):
     return -1
 
 
-cdef Py_ssize_t _quoted_rest_end(str text, Py_ssize_t j, Py_ssize_t n):
-    """From `j`, where a tag's rest ends when a quoted value may hold ">": the index of its ">" (-1: none)."""
+cdef inline Py_ssize_t _quoted_rest_end(int kind, void* data, Py_ssize_t j, Py_ssize_t n, Py_ssize_t* last_quote):
+    """From `j`, where a tag's rest ends when a quoted value may hold ">": the index of its ">" (-1: none).
+    `last_quote`: where the text's last '"' and last "'" are (a quote opened after them closes nowhere: known without
+    a scan to the end, which many unclosed values would each have taken)."""
     cdef Py_ssize_t k, close
     cdef Py_UCS4 c, quote
     while j < n:
-        c = text[j]
+        c = PyUnicode_READ(kind, data, j)
         if c == u">":
             return j
         if c == u"=":
             k = j + 1
-            while k < n and Py_UNICODE_ISSPACE(text[k]):
+            while k < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
                 k += 1
-            if k < n and (text[k] == u'"' or text[k] == u"'"):
-                quote = text[k]
-                close = text.find(u'"' if quote == u'"' else u"'", k + 1)
-                if close >= 0:
+            if k < n:
+                quote = PyUnicode_READ(kind, data, k)
+                if (quote == u'"' and k < last_quote[0]) or (quote == u"'" and k < last_quote[1]):
+                    close = k + 1
+                    while PyUnicode_READ(kind, data, close) != quote:  # (one closes it: see `last_quote`)
+                        close += 1
                     j = close + 1
                     continue
         j += 1  # any other character, a bare quote, or an "=" whose value is not closed
@@ -91,6 +95,9 @@ def split_tokens(str text, bint quoted=False):
     cdef str name
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t last_quote[2]
+    last_quote[0] = text.rfind(u'"') if quoted else -1
+    last_quote[1] = text.rfind(u"'") if quoted else -1
     while True:
         while i < n and PyUnicode_READ(kind, data, i) != u"<":  # (a loop: most tags are a few characters apart)
             i += 1
@@ -135,7 +142,7 @@ def split_tokens(str text, bint quoted=False):
             while name_end < n and not _delimiter(PyUnicode_READ(kind, data, name_end)):
                 name_end += 1
         if quoted:
-            gt = _quoted_rest_end(text, name_end, n)
+            gt = _quoted_rest_end(kind, data, name_end, n, last_quote)
         else:
             gt = name_end
             while gt < n and PyUnicode_READ(kind, data, gt) != u">":

@@ -187,16 +187,22 @@ def page_tokens(html: str) -> list[str | None]:
 
 
 def _page_tokens(scannable: str) -> tuple[list[str | None], re.Pattern[str]]:
-    """The page split into text and tokens as `open_levels` reads them (one C-speed `re.split`: per token,
-    the text before it, a comment or raw-text element, a tag's name and its rest), and the pattern used.
-    Tags end at their first ">"; when that scan leaves QUOTED_SCAN_TAGS "<" or more inside its tokens
-    (comments, raw text, attribute values) and a quoted value holds ">", they end at the ">" after their
-    quoted values ("<div title='>' <!--" is one tag, no comment, as the tokenizer reads it: the comment
-    would hide the nesting after it)."""
+    """The page split into text and tokens as `open_levels` reads them (per token, the text before it, a comment
+    or raw-text element, a tag's name and its rest), and the pattern whose `re.split` gives them.
+
+    Tags end at the ">" after their quoted values, as the tokenizer reads them ("<div title='>' <!--" is one tag, no
+    comment: the comment would hide the nesting after it; `<div title='>'>` holds no text "'>", which the parser
+    would not see either: read as text, it made the model push waiting formatting elements where the parser does
+    not, and count none of the copies the parser then makes). The compiled split reads every page so, at the speed
+    of the first-">" scan. Without it, the regexes: the first-">" scan (C-speed), and the slower quoted one only
+    where the first leaves QUOTED_SCAN_TAGS "<" or more inside its tokens (comments, raw text, attribute values)
+    and a quoted value holds ">"."""
     split = compiled_split()
-    parts = split(scannable, False) if split is not None else _PLAIN_TOKENS.split(scannable)
+    if split is not None:
+        return split(scannable, True), _QUOTED_TOKENS
+    parts = _PLAIN_TOKENS.split(scannable)
     if scannable.count("<") - len(parts) // 4 >= QUOTED_SCAN_TAGS and _QUOTED_GT.search(scannable):
-        return (split(scannable, True) if split is not None else _QUOTED_TOKENS.split(scannable)), _QUOTED_TOKENS
+        return _QUOTED_TOKENS.split(scannable), _QUOTED_TOKENS
     return parts, _PLAIN_TOKENS
 
 
@@ -224,9 +230,9 @@ def _splits_the_probe(module: ModuleType) -> bool:
                for text in (_SPLIT_PROBE, _SPLIT_PROBE + ">"))
 
 
-# "<" inside the first-">" scan's tokens from which a page is looked at for quoted values holding ">": fewer can
-# hide at most a few thousand levels from the count, which lexbor builds in a few hundredths of a second (the
-# search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
+# without the compiled split: "<" inside the first-">" scan's tokens from which a page is looked at for quoted values
+# holding ">" (fewer can hide at most a few thousand levels from the count, which lexbor builds in a few hundredths
+# of a second; the regex search for such a value costs ~30 ms on 2 MB of attributes, the slower scan as much again)
 QUOTED_SCAN_TAGS = 8192
 NUMPY_TAGS = 50_000  # from this many tags a page's tables are numpy arrays (`Doc.parse`): its loops pay for its import
 CAP_ROUNDS = 3  # a capped page whose tree would still nest too deep is capped again, this many times at most

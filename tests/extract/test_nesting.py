@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from unittest import mock
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -192,6 +192,9 @@ CLOSERS = ["<p>", "<li>", "<dd>", "<div>", "</div>", "<h1>", "<p></p>", "<td>", 
 @given(st.lists(st.sampled_from(TOKENS), max_size=5), st.lists(st.sampled_from(FORMATTING), min_size=20, max_size=50),
        st.sampled_from(WRAPS), st.sampled_from(CLOSERS), st.lists(st.sampled_from(TOKENS), max_size=5),
        st.integers(min_value=10, max_value=60))
+# (a quoted value holding ">" read as text after its tag made the model push the <b>s inside the <div> and count none
+# of the 200 copies the parser makes: the first-">" scan's reading, found by this test in the seventeenth round)
+@example([], ["b"] * 20, ("<div>", "</div>"), "<p>", ["<div title='>'>", "<p>", "<span>", "<span>", "<span>"], 10)
 def test_reconstructed_formatting_elements_stay_within_the_copy_budget(
         prefix: list[str], opened: list[str], wrap: tuple[str, str], closer: str, unit: list[str], times: int) -> None:
     """Formatting elements left open (distinct attributes: the "Noah's Ark" clause keeps them all), then any
