@@ -186,7 +186,7 @@ def value_of(found: Mapping[str, str | None], name: str) -> str:
 def attrs(node: Node, *names: str) -> list[str]:
     """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
     found = attributes_of(node)
-    return [value_of(found, name) for name in names]
+    return [value.strip() if isinstance(value := found.get(name), str) else "" for name in names]  # (`value_of`)
 
 
 def per_element(node: Node, answer: Callable[[Node], _T]) -> _T:

@@ -86,14 +86,18 @@ class Found:
         key = list(map(_CANDIDATE_FIELDS, self.cands))
         if self._urls is None or self._urls[0] != key:
             seen: dict[str, None] = {}
-            for c in sorted(self.cands, key=lambda c: -c.score):
-                if not is_placeholder(c.url):
-                    seen.setdefault(c.url, None)
+            for c in sorted(self.cands, key=_lower_score):
+                if c.url not in seen and not is_placeholder(c.url):  # (a URL listed twice is asked once)
+                    seen[c.url] = None
             self._urls = (key, list(seen))
         return list(self._urls[1])
 
 
 _CANDIDATE_FIELDS = attrgetter("url", "origin", "width")  # what a picture's URL list depends on, per candidate
+
+
+def _lower_score(c: Candidate) -> float:  # (highest score first; a stable sort keeps equals in their order)
+    return -c.score
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 _PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
 _EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
