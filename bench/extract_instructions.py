@@ -6,7 +6,8 @@ checkout's count in the same run: a measure of the code's work that the machine'
 This VM's speed drifts by up to 1.4x between runs of the same code minutes apart (`extract_speed.py`'s times): a change
 of a few per cent cannot be seen in seconds. Here each shape is extracted once, in a fresh process under callgrind
 (PYTHONHASHSEED=0), after the same warm-up as `extract_speed.py`; only the extraction is counted (`callgrind_control`
-turns counting on and off around it). The same code gives the same count to ~0.05 %. A run takes ~1 minute a shape
+turns counting on and off around it). The same code gives the same count to ~0.05-0.6 % (lexbor's addresses, hence
+the element ids' hashes, change between runs). A run takes ~1 minute a shape
 (callgrind runs ~50x slower), two at a time. `--against` another checkout (a `git worktree` of an earlier commit, its
 helpers built in place: `python setup.py build_ext --inplace`) gives the ratio per shape. Instructions are not seconds
 (a cache miss costs more than an add), but the per-picture rules' Python is what this counts well.
