@@ -1,10 +1,12 @@
 """Property test of image decoding (issue 10): any size, mode, format, truncation or corruption
-either decodes to a bounded upright RGB image or raises the project's own error, in bounded time."""
+either decodes to a bounded upright RGB image or raises the project's own error, in bounded time and memory."""
 
 from __future__ import annotations
 
 import io
+import os
 import random
+import resource
 import struct
 import time
 import zlib
@@ -20,6 +22,34 @@ from captioncheck.pipeline import MAX_DECODED_SIDE, decode_image
 MODES = ["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F", "YCbCr"]
 FORMATS = ["PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF"]
 TIME_LIMIT_S = 5.0  # generous: the machine is shared; a decompression bomb would take far longer
+# memory one decode may add to the process (the largest generated picture, ~3 x 2560 x 600, takes ~50 MB decoded and
+# converted; a header declaring 200 000 x 200 000 allocated as declared would take 120 GB)
+MEMORY_LIMIT_MIB = 256
+
+
+def _resident_mib() -> float:
+    """The process's resident memory now (Linux), else its peak (the bound below then holds trivially)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return _peak_mib()
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _MemoryBound:
+    """While the block runs, the process's peak resident memory grows to at most MEMORY_LIMIT_MIB over what it holds
+    at the start (a peak already higher, from an earlier test, hides a smaller one: never a false alarm)."""
+
+    def __enter__(self) -> None:
+        self.resident, self.peak = _resident_mib(), _peak_mib()
+
+    def __exit__(self, *exc: object) -> None:
+        grown = _peak_mib()
+        assert grown <= max(self.peak, self.resident + MEMORY_LIMIT_MIB), (self.resident, self.peak, grown)
 
 
 def encode(mode: str, size: tuple[int, int], fmt: str, seed: int) -> bytes | None:
@@ -77,7 +107,8 @@ def image_bytes(draw: st.DrawFn) -> bytes:
 def test_decode_image_never_raises_foreign_errors(data: bytes) -> None:
     start = time.monotonic()
     try:
-        img = decode_image(data)
+        with _MemoryBound():
+            img = decode_image(data)
     except CaptionCheckError:
         pass
     else:
@@ -91,7 +122,8 @@ def test_check_image_refuses_cleanly(data: bytes) -> None:
     start = time.monotonic()
     limits = FetchLimits(max_image_pixels=40_000_000)
     try:
-        info = check_image(data, limits)
+        with _MemoryBound():
+            info = check_image(data, limits)
     except FetchRefused as exc:
         assert exc.code in {"not_image", "too_many_pixels"}
     else:
