@@ -93,12 +93,9 @@ _ARROW = re.compile(r"[\s‹›«»<>←→]*(?:left|right|prev|previous|next|ba
                     r"anterior|siguiente)?[\s‹›«»<>←→]*", re.IGNORECASE)
 
 
+@per_element
 def kind(node: Node) -> str:
     """'caption', 'credit' or '' from the element's tag, class/id and itemprop (once per element of a page)."""
-    return per_element(node, _kind)
-
-
-def _kind(node: Node) -> str:
     itemprop = set(attr(node, "itemprop").lower().split())
     names = tokens(node)
     label = attr(node, "aria-label")

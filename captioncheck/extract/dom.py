@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import wraps
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakMethod
@@ -125,39 +126,51 @@ def attr(node: Node, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-# The attribute dicts read while one page is extracted (`remembered_attributes`): its parser and, per element
-# (mem_id), the dict lexbor built for it. Nothing changes the tree while it is read.
-# The two answers asked most (attribute dicts and names, ~50 times a picture) have their own tables there, read
-# without `per_element`'s look-up of the table.
-_REMEMBERED: ContextVar[tuple[LexborHTMLParser, dict[Callable[[Node], Any], dict[int, Any]], frozenset[int],
-                              dict[int, Mapping[str, str | None]], dict[int, str]] | None] = (
+# What is remembered while one page is extracted (`remembered_attributes`): its parser, per `per_element` answer
+# (its slot) a table of mem_id -> answer, and the mem_ids of its hidden elements. Nothing changes the tree while it is read.
+_REMEMBERED: ContextVar[tuple[LexborHTMLParser, list[dict[int, Any]], frozenset[int]] | None] = (
     ContextVar("remembered_attributes", default=None))
-
-
-def attributes_of(node: Node) -> Mapping[str, str | None]:
-    """`node.attributes` (a dict of all the element's attributes, which lexbor builds anew on every access:
-    ~1 us, 15 us for 60 attributes), built once per element of the page being extracted. Read-only."""
-    current = _REMEMBERED.get()  # (`per_element(node, _attributes)`, written out: its own table, one call less)
-    if current is None or node.parser is not current[0]:
-        return node.attributes
-    table = current[3]
-    mem_id = node.mem_id
-    found = table.get(mem_id)
-    if found is None:  # (lexbor's attributes are a dict, never None)
-        found = node.attributes
-        if len(table) < MAX_REMEMBERED:
-            table[mem_id] = found
-    return found
-
-
-def _attributes(node: Node) -> Mapping[str, str | None]:
-    return node.attributes
-
+_ANSWERS: list[Callable[[Node], Any]] = []  # the answers `per_element` remembers, in the order of their slots
 
 # from this many tags (below NUMPY_TAGS) a page is numbered by the compiled walk when numpy is already loaded (the
 # language model loads it on the first page of a process), its tables then turned into lists (`Doc._as_lists`)
 WALKED_TAGS = 2_000
 MAX_REMEMBERED = 16_384  # elements whose answers a page keeps, per function (the pictures' own and their ancestors')
+
+
+def per_element(answer: Callable[[Node], _T]) -> Callable[[Node], _T]:
+    """`answer`, worked out once per element of the page `remembered_attributes` runs for (at most MAX_REMEMBERED
+    answers per function kept); afresh for any other node. Only for answers that depend on the element's own markup
+    (tag, attributes); an answer None is worked out afresh each time. Each answer has a slot: its table is found by
+    index, without a look-up (asked ~50 times a picture, the attribute dicts and names most)."""
+    slot = len(_ANSWERS)
+    _ANSWERS.append(answer)
+
+    @wraps(answer)
+    def remembered(node: Node) -> _T:
+        current = _REMEMBERED.get()
+        if current is None or node.parser is not current[0]:
+            return answer(node)
+        try:
+            table = current[1][slot]
+        except IndexError:  # (an answer made after the page's tables were: not remembered on this page)
+            return answer(node)
+        mem_id = node.mem_id
+        found = table.get(mem_id)
+        if found is None:
+            found = answer(node)
+            if len(table) < MAX_REMEMBERED:
+                table[mem_id] = found
+        return found
+
+    return remembered
+
+
+@per_element
+def attributes_of(node: Node) -> Mapping[str, str | None]:
+    """`node.attributes` (a dict of all the element's attributes, which lexbor builds anew on every access:
+    ~1 us, 15 us for 60 attributes), built once per element of the page being extracted. Read-only."""
+    return node.attributes
 
 
 @contextmanager
@@ -166,9 +179,7 @@ def remembered_attributes(doc: Doc) -> Iterator[None]:
     attribute dict of this page once, and other answers that depend on an element's own markup only (`tokens`,
     and those other modules ask `per_element` for) are worked out once: the rules ask for the same picture's
     and ancestors' names many times. `is_hidden` answers from the page's hidden elements, found once by `Doc.parse`."""
-    attributes: dict[int, Mapping[str, str | None]] = {}
-    names: dict[int, str] = {}
-    token = _REMEMBERED.set((doc.tree, {_attributes: attributes, _tokens: names}, doc.hidden_ids, attributes, names))
+    token = _REMEMBERED.set((doc.tree, [{} for _ in _ANSWERS], doc.hidden_ids))
     try:
         yield
     finally:
@@ -186,46 +197,12 @@ def value_of(found: Mapping[str, str | None], name: str) -> str:
 def attrs(node: Node, *names: str) -> list[str]:
     """Several attributes of one element (stripped, "" when absent), read from one attribute dict."""
     found = attributes_of(node)
-    return [value.strip() if isinstance(value := found.get(name), str) else "" for name in names]  # (`value_of`)
+    return [value_of(found, name) for name in names]
 
 
-def per_element(node: Node, answer: Callable[[Node], _T]) -> _T:
-    """`answer(node)`, worked out once per element of the page `remembered_attributes` runs for (at most
-    MAX_REMEMBERED answers per function kept); afresh for any other node. Only for answers that depend on
-    the element's own markup (tag, attributes)."""
-    current = _REMEMBERED.get()
-    if current is None or node.parser is not current[0]:
-        return answer(node)
-    table = current[1].get(answer)
-    if table is None:
-        table = current[1][answer] = {}
-    found = table.get(node.mem_id, _MISSING)
-    if found is _MISSING:
-        found = answer(node)
-        if len(table) < MAX_REMEMBERED:
-            table[node.mem_id] = found
-    return found  # type: ignore[no-any-return]
-
-
-_MISSING = object()
-
-
+@per_element
 def tokens(node: Node) -> str:
     """id, class and role of one element, lower-cased, space separated (for name conventions)."""
-    current = _REMEMBERED.get()  # (`per_element(node, _tokens)`, written out as `attributes_of` is)
-    if current is None or node.parser is not current[0]:
-        return _tokens(node)
-    table = current[4]
-    mem_id = node.mem_id
-    found = table.get(mem_id)
-    if found is None:
-        found = _tokens(node)
-        if len(table) < MAX_REMEMBERED:
-            table[mem_id] = found
-    return found
-
-
-def _tokens(node: Node) -> str:
     found = attributes_of(node)
     return f"{value_of(found, 'id')} {value_of(found, 'class')} {value_of(found, 'role')}".lower().strip()
 

@@ -548,3 +548,27 @@ def test_a_wrapper_hidden_by_name_that_holds_the_article_is_shown_either_way(vec
     kept, menu = doc.tags.index("div", doc.tags.index("article")), doc.tags.index("div")
     assert not doc.hidden[kept] and not doc.hidden[kept + 1] and doc.hidden[menu]
     assert sum(doc.hidden) == 3000 + 2  # every <span hidden>, the menu and its link
+
+
+def test_an_answer_remembered_per_element_is_worked_out_once_and_one_made_mid_page_afresh() -> None:
+    """`per_element` answers come from the page's table after the first ask; an answer made after the page's tables
+    (no slot there) is worked out every time, never an error."""
+    from captioncheck.extract import dom
+
+    asked: list[int] = []
+
+    @dom.per_element
+    def before(node: dom.Node) -> str:
+        asked.append(node.mem_id)
+        return node.tag or ""
+
+    doc = Doc.parse('<p class="a">x</p>')
+    with dom.remembered_attributes(doc):
+        assert before(doc.css("p")[0]) == before(doc.css("p")[0]) == "p" and len(asked) == 1
+
+        @dom.per_element
+        def during(node: dom.Node) -> str:
+            asked.append(node.mem_id)
+            return node.tag or ""
+
+        assert during(doc.css("p")[0]) == during(doc.css("p")[0]) == "p" and len(asked) == 3
