@@ -98,6 +98,8 @@ _CANDIDATE_FIELDS = attrgetter("url", "origin", "width")  # what a picture's URL
 
 def _lower_score(c: Candidate) -> float:  # (highest score first; a stable sort keeps equals in their order)
     return -c.score
+
+
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 _PHOTO_EXTENSION = re.compile(r"\.(jpe?g|png|gif|webp|avif)$")
 _EXTENSION_ON = re.compile(r"\.[a-z0-9]{2,5}(?:[?#].*)?$")  # with what follows it
